@@ -1,0 +1,37 @@
+import type { Observable } from 'rxjs';
+import type { BotStatus, LogEvent } from '../../protocol/index.ts';
+
+/** The outcome of a manual command: done, or refused with the reason. */
+export interface CommandOutcome {
+  readonly ok: boolean;
+  readonly reason: string;
+  readonly data?: unknown;
+}
+
+export interface BacktestRequest {
+  readonly symbol: string;
+  readonly timeframe: string;
+  readonly from?: string;
+  readonly to?: string;
+  readonly strategy?: string;
+  readonly balance?: number;
+}
+
+/**
+ * What the server needs from a running bot (paper or live). Events are emitted without `seq`;
+ * the server's broadcaster stamps sequence numbers.
+ */
+export interface BotController {
+  /** Every event of the bot and of the backtests it runs, in order. */
+  readonly events$: Observable<LogEvent>;
+  status(): BotStatus;
+  start(): CommandOutcome;
+  stop(): CommandOutcome;
+  pauseSymbol(symbol: string): CommandOutcome;
+  resumeSymbol(symbol: string): CommandOutcome;
+  closePosition(symbol: string): CommandOutcome | Promise<CommandOutcome>;
+  /** Starts a backtest whose events stream on `events$`; resolves when it is accepted. */
+  runBacktest(request: BacktestRequest): CommandOutcome | Promise<CommandOutcome>;
+  /** Stops feeds and timers; flushes what must be flushed. */
+  shutdown(): Promise<void>;
+}

@@ -1,0 +1,62 @@
+import * as t from 'io-ts';
+import { envelopeOf } from '../envelope.ts';
+
+export const BacktestStartDataCodec = t.intersection([
+  t.type({
+    session_id: t.string,
+    symbol: t.string,
+    data_points: t.number,
+    starting_balance: t.number,
+    trade_constraints: t.type({ min_trades_per_week: t.number, max_trades_per_week: t.number }),
+  }),
+  t.partial({ timeframe: t.string, strategy: t.string, from: t.string, to: t.string }),
+]);
+export type BacktestStartData = t.TypeOf<typeof BacktestStartDataCodec>;
+export const BacktestStartCodec = envelopeOf('BACKTEST_START', BacktestStartDataCodec);
+
+export const WeeklySummaryDataCodec = t.intersection([
+  t.type({
+    week: t.number,
+    trades: t.number,
+    target_range: t.string,
+    balance: t.number,
+    within_target: t.boolean,
+  }),
+  t.partial({ week_start: t.string, pnl: t.number, aggression_multiplier: t.number }),
+]);
+export type WeeklySummaryData = t.TypeOf<typeof WeeklySummaryDataCodec>;
+export const WeeklySummaryCodec = envelopeOf('WEEKLY_SUMMARY', WeeklySummaryDataCodec);
+
+/** The metrics traders expect beyond the spec's fields; all optional on the wire. */
+export const BacktestMetricsCodec = t.partial({
+  win_rate: t.number,
+  profit_factor: t.union([t.number, t.null]),
+  expectancy: t.number,
+  sharpe: t.number,
+  sortino: t.number,
+  max_drawdown_pct: t.number,
+  recovery_factor: t.union([t.number, t.null]),
+  weeks_within_target: t.number,
+  weeks_total: t.number,
+  wins: t.number,
+  losses: t.number,
+  gross_profit: t.number,
+  gross_loss: t.number,
+  bars: t.number,
+});
+export type BacktestMetrics = t.TypeOf<typeof BacktestMetricsCodec>;
+
+/** BACKTEST_COMPLETE `data`; `max_drawdown` is absolute, in account currency. */
+export const BacktestCompleteDataCodec = t.intersection([
+  t.type({
+    session_id: t.string,
+    final_balance: t.number,
+    total_return: t.number,
+    total_trades: t.number,
+    max_drawdown: t.number,
+    weekly_stats: t.record(t.string, t.type({ trades: t.number, within_target: t.boolean })),
+  }),
+  t.partial({ metrics: BacktestMetricsCodec, symbol: t.string, timeframe: t.string, strategy: t.string }),
+]);
+export type BacktestCompleteData = t.TypeOf<typeof BacktestCompleteDataCodec>;
+export const BacktestCompleteCodec = envelopeOf('BACKTEST_COMPLETE', BacktestCompleteDataCodec);

@@ -1,0 +1,36 @@
+import * as t from 'io-ts';
+import { nullable } from '../envelope.ts';
+
+/** The spec's bot status object, plus what the status bar shows. */
+export const BotStatusCodec = t.intersection([
+  t.type({
+    running: t.boolean,
+    connected: t.boolean,
+    error: nullable(t.string),
+    trades_this_week: t.number,
+    last_trade_time: nullable(t.string),
+  }),
+  t.partial({
+    session_id: t.string,
+    broker: t.string,
+    mt5_connected: t.boolean,
+    mode: t.string,
+    balance: t.number,
+    equity: t.number,
+    min_trades: t.number,
+    max_trades: t.number,
+    last_seq: t.number,
+    symbols: t.array(
+      t.intersection([
+        t.type({ symbol: t.string, state: t.string, trades_this_week: t.number }),
+        t.partial({
+          position: nullable(t.type({ direction: t.string, lot_size: t.number, entry_price: t.number, stop_loss: t.number, take_profit: t.number })),
+          synthetic: t.boolean,
+          timeframe: t.string,
+        }),
+      ]),
+    ),
+  }),
+]);
+export type BotStatus = t.TypeOf<typeof BotStatusCodec>;
+export type SymbolStatus = NonNullable<BotStatus['symbols']>[number];
