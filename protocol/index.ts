@@ -4,3 +4,4 @@ export * from './messages/client.ts';
 export * from './messages/server.ts';
 export * from './messages/status.ts';
 export * from './decode.ts';
+export * from './symbol-machine.ts';

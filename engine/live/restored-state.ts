@@ -1,0 +1,29 @@
+/**
+ * What the Journal gives back after a restart (even after kill -9) and the paper bot resumes
+ * from: the account, the open positions, the weekly trade count and where each feed stood.
+ */
+export interface RestoredPosition {
+  readonly symbol: string;
+  readonly positionId: number;
+  readonly direction: 'buy' | 'sell';
+  readonly lotSize: number;
+  readonly entryPrice: number;
+  readonly stopLoss: number;
+  readonly takeProfit: number;
+  /** Epoch ms (market time). */
+  readonly entryTime: number;
+}
+
+export interface RestoredState {
+  readonly balance: number;
+  /** Epoch ms of the start of the week the count belongs to. */
+  readonly weekStart: number;
+  readonly tradesThisWeek: number;
+  /** Epoch ms (market time) of the last entry, or null. */
+  readonly lastTradeTime: number | null;
+  readonly positions: readonly RestoredPosition[];
+  /** Per symbol, the open time (epoch ms) of the last bar the bot processed. */
+  readonly feedCursor: Readonly<Record<string, number>>;
+  /** The session that was running, so a restart can say it continues it. */
+  readonly lastSessionId: string | null;
+}
