@@ -1,0 +1,106 @@
+import { parseIsoCell } from './calendar-cells.ts';
+import { DataError, notANumber, parseNumberCell, RowProblems, type ImportOptions, type SkippedRow } from './data-error.ts';
+import { parseHeader, type DelimitedHeader } from './delimited-header.ts';
+import { forEachLine, readTextSource } from './text-source.ts';
+import { createTickSeries, pushTick, type TickSeries } from './tick-series.ts';
+import { zonedTimeFor } from './zoned-time.ts';
+
+export interface PriceTicksOptions extends ImportOptions {
+  /**
+   * IANA zone of times written without an offset (e.g. `Europe/Zurich` for the USDCHF
+   * fixture); default UTC. Times carrying `Z` or `±hh:mm` keep their own offset.
+   */
+  readonly timezone?: string;
+  /** Name used in error messages (defaults to the file's base name, or `<buffer>`). */
+  readonly fileName?: string;
+}
+
+/** A row whose local time fell into a DST transition, and what the importer made of it. */
+export interface DstNote {
+  readonly line: number;
+  readonly kind: 'gap' | 'ambiguous';
+  /** gap: read with the pre-transition offset (shifted forward); ambiguous: which occurrence. */
+  readonly resolution: 'shifted-forward' | 'first-occurrence' | 'second-occurrence';
+  readonly utc: number;
+}
+
+export interface PriceTicksResult {
+  /** One tick per row, bid = ask = price (the file holds mid prices), volume 1. */
+  readonly ticks: TickSeries;
+  readonly skipped: readonly SkippedRow[];
+  readonly dstNotes: readonly DstNote[];
+}
+
+/**
+ * Imports a plain `time,price` file such as `fixtures/usdchf_m30.csv`. The header names the
+ * columns `time` and `price` (any order, other columns ignored); without a header the first two
+ * columns are taken. Local times are converted to UTC DST-correctly (see `ZonedTime`):
+ * - a time in the spring-forward gap, which cannot exist, is shifted forward by the gap
+ *   (Zurich 02:30 on the last Sunday of March is read as 03:30 CEST = 01:30Z);
+ * - a time in the autumn overlap takes its first occurrence (summer time), unless that would
+ *   not be after the previous row, in which case it is the second occurrence: a file written in
+ *   local time that lists 02:00, 02:30, 02:00, 02:30 thus maps to four increasing instants.
+ * Both cases are listed in `dstNotes`. Times must be strictly increasing after conversion.
+ *
+ * @example
+ * const { ticks } = importPriceTicks('fixtures/usdchf_m30.csv', { timezone: 'Europe/Zurich' });
+ */
+export function importPriceTicks(input: Buffer | string, options: PriceTicksOptions = {}): PriceTicksResult {
+  const source = readTextSource(input, options.fileName);
+  const file = source.name;
+  const problems = new RowProblems(file, options.skipInvalid === true);
+  const zone = zonedTimeFor(options.timezone);
+  const dstNotes: DstNote[] = [];
+  let ticks = createTickSeries(Math.max(16, source.text.length >> 4));
+  let header: DelimitedHeader | undefined;
+  let timeCol = 0;
+  let priceCol = 1;
+  let lastTime = -Infinity;
+
+  forEachLine(source.text, (line, lineNumber) => {
+    if (header === undefined) {
+      header = parseHeader(line);
+      const firstCell = line.split(header.delimiter)[0]?.trim() ?? '';
+      if (parseIsoCell(firstCell) === undefined) {
+        timeCol = header.indexOf('TIME');
+        priceCol = header.indexOf('PRICE');
+        if (timeCol === -1 || priceCol === -1) {
+          throw new DataError(file, 1, undefined, `header needs "time" and "price" columns (found: ${header.names.join(', ')})`);
+        }
+        return;
+      }
+      header = { ...header, names: [] }; // no header row: fall through and read line 1 as data
+    }
+    if (line.trim().length === 0) return;
+    const cells = line.split(header.delimiter);
+    const name = (i: number) => header!.names[i] ?? String(i + 1);
+    const timeText = (cells[timeCol] ?? '').trim();
+    const priceText = (cells[priceCol] ?? '').trim();
+
+    const iso = parseIsoCell(timeText);
+    if (iso === undefined) return problems.report(lineNumber, name(timeCol), `${JSON.stringify(timeText)} is not an ISO date-time (YYYY-MM-DDTHH:MM[:SS])`);
+    const price = parseNumberCell(priceText);
+    if (price === undefined) return problems.report(lineNumber, name(priceCol), notANumber(priceText));
+    if (price <= 0) return problems.report(lineNumber, name(priceCol), `price ${price} is not positive`);
+
+    let time: number;
+    if (iso.offset !== undefined || zone === undefined) time = iso.wall - (iso.offset ?? 0);
+    else {
+      const r = zone.toUtc(iso.wall);
+      time = r.utc;
+      if (r.kind === 'gap') dstNotes.push({ line: lineNumber, kind: 'gap', resolution: 'shifted-forward', utc: time });
+      else if (r.kind === 'ambiguous') {
+        const second = r.utc <= lastTime && r.later !== undefined;
+        if (second) time = r.later!;
+        dstNotes.push({ line: lineNumber, kind: 'ambiguous', resolution: second ? 'second-occurrence' : 'first-occurrence', utc: time });
+      }
+    }
+    if (time <= lastTime) {
+      return problems.report(lineNumber, name(timeCol), `time ${timeText} (${new Date(time).toISOString()}) is not after the previous row's ${new Date(lastTime).toISOString()}`);
+    }
+    lastTime = time;
+    ticks = pushTick(ticks, time, price, price, 0, 1);
+  });
+  if (header === undefined) throw new DataError(file, 1, undefined, 'the file is empty (expected a header row)');
+  return { ticks, skipped: problems.skipped, dstNotes };
+}
