@@ -1,0 +1,189 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { LineDecoder } from './line-decoder.ts';
+import { BRIDGE_PROTOCOL_VERSION, decodeEaLine, encodeLine, type EaMessage, type EngineMessage } from './bridge-protocol.ts';
+import { digestMatches, newNonce } from './bridge-auth.ts';
+
+export interface BridgeServerOptions {
+  /** Shared secret, also typed into the EA's `InpSecret` input. Never logged. */
+  readonly secret: string;
+  /** Defaults to 127.0.0.1: the EA runs on the same machine. */
+  readonly host?: string;
+  /** 0 picks a free port (tests). */
+  readonly port?: number;
+  /** Heartbeat period; the session is dropped after three periods of silence. */
+  readonly heartbeatMs?: number;
+  readonly authTimeoutMs?: number;
+  readonly maxLineBytes?: number;
+}
+
+export interface BridgeSessionInfo {
+  readonly id: string;
+  readonly ea: string;
+  readonly login: number;
+  readonly server: string;
+}
+
+export interface BridgeServerHandlers {
+  onReady(session: BridgeSessionInfo): void;
+  onMessage(message: EaMessage, session: BridgeSessionInfo): void;
+  onClosed(session: BridgeSessionInfo, reason: string): void;
+  /** Bad input and refused peers, for the log; never contains the secret. */
+  onProblem(text: string): void;
+}
+
+interface Peer {
+  readonly socket: Socket;
+  readonly decoder: LineDecoder;
+  readonly remote: string;
+  stage: 'hello' | 'auth' | 'ready' | 'closed';
+  nonce: string;
+  info: BridgeSessionInfo | null;
+  lastSeen: number;
+  authTimer: NodeJS.Timeout | null;
+}
+
+/**
+ * The TCP server the EA connects to. One authenticated session at a time: a newly
+ * authenticated EA (say, after the terminal restarted) replaces the previous one.
+ */
+export class BridgeServer {
+  private readonly peers = new Set<Peer>();
+  private active: Peer | null = null;
+  private readonly heartbeatMs: number;
+  private readonly heartbeatTimer: NodeJS.Timeout;
+
+  private constructor(private readonly server: Server, private readonly options: BridgeServerOptions, private readonly handlers: BridgeServerHandlers) {
+    this.heartbeatMs = options.heartbeatMs ?? 5_000;
+    this.heartbeatTimer = setInterval(() => this.beat(), this.heartbeatMs);
+    this.heartbeatTimer.unref();
+    server.on('connection', (socket) => this.accept(socket));
+  }
+
+  static async listen(options: BridgeServerOptions, handlers: BridgeServerHandlers): Promise<BridgeServer> {
+    if (typeof options.secret !== 'string' || options.secret.length < 8) {
+      throw new Error('mt5-bridge: option "secret" must be a string of at least 8 characters (the same value as the EA input InpSecret)');
+    }
+    const server = createServer({ noDelay: true });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    return new BridgeServer(server, options, handlers);
+  }
+
+  get port(): number {
+    const address = this.server.address();
+    return typeof address === 'object' && address ? address.port : 0;
+  }
+
+  /** Writes to the authenticated EA; false when there is none. */
+  send(message: EngineMessage): boolean {
+    const peer = this.active;
+    if (!peer || peer.stage !== 'ready' || peer.socket.destroyed) return false;
+    peer.socket.write(encodeLine(message));
+    return true;
+  }
+
+  isReady(): boolean {
+    return this.active?.stage === 'ready';
+  }
+
+  /** Drops the current session (tests, shutdown). */
+  dropSession(reason: string): void {
+    if (this.active) this.end(this.active, reason);
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.heartbeatTimer);
+    for (const peer of [...this.peers]) this.end(peer, 'server closing');
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private accept(socket: Socket): void {
+    const peer: Peer = {
+      socket, decoder: new LineDecoder(this.options.maxLineBytes), remote: `${socket.remoteAddress}:${socket.remotePort}`,
+      stage: 'hello', nonce: '', info: null, lastSeen: Date.now(), authTimer: null,
+    };
+    this.peers.add(peer);
+    peer.authTimer = setTimeout(() => this.refuse(peer, 'no hello/auth in time'), this.options.authTimeoutMs ?? 10_000);
+    socket.setKeepAlive(true, 10_000);
+    socket.on('data', (chunk: Buffer) => this.receive(peer, chunk));
+    socket.on('error', (err) => this.handlers.onProblem(`mt5-bridge: socket ${peer.remote}: ${err.message}`));
+    socket.on('close', () => this.end(peer, peer.decoder.pendingText() ? 'connection lost mid-message' : 'connection closed'));
+  }
+
+  private receive(peer: Peer, chunk: Buffer): void {
+    peer.lastSeen = Date.now();
+    let lines;
+    try {
+      lines = peer.decoder.push(chunk);
+    } catch (err) {
+      this.refuse(peer, (err as Error).message);
+      return;
+    }
+    for (const line of lines) {
+      if (peer.stage === 'closed') return;
+      const decoded = decodeEaLine(line.text, line.lineNumber);
+      if (!decoded.ok) {
+        this.handlers.onProblem(`mt5-bridge: ${peer.remote}: ${decoded.error}`);
+        continue;
+      }
+      this.dispatch(peer, decoded.message);
+    }
+  }
+
+  private dispatch(peer: Peer, message: EaMessage): void {
+    if (peer.stage === 'hello') {
+      if (message.type !== 'hello') return this.refuse(peer, `expected "hello", got "${message.type}"`);
+      if (message.v !== BRIDGE_PROTOCOL_VERSION) return this.refuse(peer, `protocol version ${message.v} not supported (engine speaks ${BRIDGE_PROTOCOL_VERSION})`);
+      peer.nonce = newNonce();
+      peer.info = { id: randomUUID(), ea: message.ea, login: message.login ?? 0, server: message.server ?? '' };
+      peer.stage = 'auth';
+      peer.socket.write(encodeLine({ type: 'challenge', v: BRIDGE_PROTOCOL_VERSION, nonce: peer.nonce }));
+      return;
+    }
+    if (peer.stage === 'auth') {
+      if (message.type !== 'auth') return this.refuse(peer, `expected "auth", got "${message.type}"`);
+      if (!digestMatches(peer.nonce, this.options.secret, message.digest)) return this.refuse(peer, 'authentication failed (wrong secret)');
+      if (peer.authTimer) clearTimeout(peer.authTimer);
+      const previous = this.active;
+      if (previous && previous !== peer) this.end(previous, 'replaced by a new EA session');
+      peer.stage = 'ready';
+      this.active = peer;
+      peer.socket.write(encodeLine({ type: 'welcome', v: BRIDGE_PROTOCOL_VERSION, session: peer.info!.id, heartbeat_ms: this.heartbeatMs }));
+      this.handlers.onReady(peer.info!);
+      return;
+    }
+    if (peer.stage === 'ready' && message.type !== 'heartbeat') this.handlers.onMessage(message, peer.info!);
+  }
+
+  private refuse(peer: Peer, reason: string): void {
+    this.handlers.onProblem(`mt5-bridge: refused ${peer.remote}: ${reason}`);
+    if (!peer.socket.destroyed) peer.socket.end(encodeLine({ type: 'reject', reason }));
+    this.end(peer, reason);
+  }
+
+  private end(peer: Peer, reason: string): void {
+    if (peer.stage === 'closed') return;
+    const wasReady = peer.stage === 'ready';
+    peer.stage = 'closed';
+    if (peer.authTimer) clearTimeout(peer.authTimer);
+    this.peers.delete(peer);
+    peer.socket.destroy();
+    if (this.active === peer) this.active = null;
+    if (wasReady) this.handlers.onClosed(peer.info!, reason);
+  }
+
+  private beat(): void {
+    const now = Date.now();
+    for (const peer of this.peers) {
+      if (peer.stage !== 'ready') continue;
+      if (now - peer.lastSeen > 3 * this.heartbeatMs) this.end(peer, `heartbeat timeout (${now - peer.lastSeen} ms silent)`);
+      else peer.socket.write(encodeLine({ type: 'heartbeat', t: now }));
+    }
+  }
+}
