@@ -1,0 +1,201 @@
+import type {
+  BacktestCompleteData, BacktestStartData, BotInitializationData, DecisionData, Direction, LogEvent,
+  PerformanceData, ServerMessage, WeeklySummaryData,
+} from '../../../protocol/index.ts';
+
+/** The spec's limit: the log keeps at most this many entries, oldest dropped first. */
+export const LOG_CAP = 1000;
+/** Per-symbol bounds, so a long session cannot grow the page without limit. */
+export const CANDLE_CAP = 1500;
+export const MARKER_CAP = 400;
+export const DECISION_CAP = 100;
+export const TRANSITION_CAP = 50;
+export const PROBLEM_CAP = 200;
+export const EQUITY_CAP = 5000;
+export const COMMAND_RESULT_CAP = 50;
+
+/** Everything the reducer folds: log events and the server's non-event messages. */
+export type WorkbenchInput = LogEvent | ServerMessage;
+
+export interface LogEntry {
+  /** Local, strictly increasing key: stable for list rendering even when `seq` is absent. */
+  readonly key: number;
+  readonly event: LogEvent;
+}
+
+export interface Transition {
+  readonly from: string;
+  readonly to: string;
+  readonly event: string;
+  readonly cause: string;
+  readonly timestamp: string;
+  readonly seq?: number;
+}
+
+export interface OpenPosition {
+  readonly direction: Direction | string;
+  readonly lot_size: number;
+  readonly entry_price: number;
+  readonly stop_loss: number;
+  readonly take_profit: number;
+  /** Unix seconds of the entry, when known. */
+  readonly time?: number;
+  readonly position_id?: number;
+}
+
+/** Unix seconds, as lightweight-charts wants them. */
+export interface Candle {
+  readonly time: number;
+  readonly open: number;
+  readonly high: number;
+  readonly low: number;
+  readonly close: number;
+}
+
+export interface TradeMarker {
+  readonly time: number;
+  readonly kind: 'entry' | 'exit';
+  readonly price: number;
+  readonly direction?: string;
+  readonly text: string;
+}
+
+export interface SymbolDecision extends DecisionData {
+  readonly timestamp: string;
+  readonly seq?: number;
+}
+
+export interface SymbolView {
+  readonly symbol: string;
+  readonly state: string;
+  readonly transitions: readonly Transition[];
+  readonly position: OpenPosition | null;
+  readonly tradesThisWeek: number;
+  readonly candles: readonly Candle[];
+  readonly markers: readonly TradeMarker[];
+  readonly decisions: readonly SymbolDecision[];
+  readonly sr: { readonly support: number | null; readonly resistance: number | null } | null;
+  readonly timeframe?: string;
+  readonly synthetic?: boolean;
+  readonly closedTrades: number;
+  readonly pnl: number;
+}
+
+export interface EquityPoint {
+  readonly time: number;
+  readonly balance: number;
+}
+
+export interface BacktestReport {
+  readonly sessionId: string;
+  readonly start: BacktestStartData;
+  readonly weeks: readonly WeeklySummaryData[];
+  readonly complete: BacktestCompleteData | null;
+  readonly equity: readonly EquityPoint[];
+  readonly trades: number;
+  readonly wins: number;
+  readonly balance: number;
+}
+
+export interface Problem {
+  readonly key: number;
+  readonly timestamp: string;
+  readonly error: string;
+  readonly traceback: string;
+  readonly symbol?: string;
+  readonly source?: string;
+  readonly seq?: number;
+}
+
+export interface BotView {
+  readonly running: boolean;
+  readonly connected: boolean;
+  readonly error: string | null;
+  readonly trades_this_week: number;
+  readonly last_trade_time: string | null;
+  readonly balance?: number;
+  readonly equity?: number;
+  readonly broker?: string;
+  readonly mode?: string;
+}
+
+export interface TradeStats {
+  readonly wins: number;
+  readonly losses: number;
+  readonly totalPnl: number;
+  readonly peak: number;
+  /** Largest fall from a balance peak, in account currency and as a fraction of that peak. */
+  readonly maxDrawdown: number;
+  readonly maxDrawdownPct: number;
+}
+
+export interface CommandOutcome {
+  readonly command: string;
+  readonly ok: boolean;
+  readonly reason: string;
+  readonly request_id?: string | number;
+}
+
+export interface WorkbenchState {
+  readonly eventsSeen: number;
+  readonly nextKey: number;
+  /** Highest `seq` folded so far: what a reconnecting client asks to resume after. */
+  readonly lastSeq: number;
+  readonly sessionId: string | null;
+  readonly connectionId: string | null;
+  readonly bot: BotView;
+  readonly config: BotInitializationData | null;
+  readonly symbols: Readonly<Record<string, SymbolView>>;
+  readonly symbolOrder: readonly string[];
+  readonly log: readonly LogEntry[];
+  readonly logDropped: number;
+  readonly problems: readonly Problem[];
+  readonly equity: readonly EquityPoint[];
+  readonly stats: TradeStats;
+  readonly performance: PerformanceData | null;
+  /** Entries per trading week, keyed by the week's Sunday 00:00 UTC anchor (unix seconds). */
+  readonly weekly: Readonly<Record<number, number>>;
+  readonly limits: { readonly min: number; readonly max: number };
+  readonly backtests: Readonly<Record<string, BacktestReport>>;
+  readonly backtestOrder: readonly string[];
+  readonly commandResults: readonly CommandOutcome[];
+}
+
+export function initialState(): WorkbenchState {
+  return {
+    eventsSeen: 0,
+    nextKey: 1,
+    lastSeq: 0,
+    sessionId: null,
+    connectionId: null,
+    bot: { running: false, connected: false, error: null, trades_this_week: 0, last_trade_time: null },
+    config: null,
+    symbols: {},
+    symbolOrder: [],
+    log: [],
+    logDropped: 0,
+    problems: [],
+    equity: [],
+    stats: { wins: 0, losses: 0, totalPnl: 0, peak: 0, maxDrawdown: 0, maxDrawdownPct: 0 },
+    performance: null,
+    weekly: {},
+    limits: { min: 3, max: 10 },
+    backtests: {},
+    backtestOrder: [],
+    commandResults: [],
+  };
+}
+
+export function emptySymbol(symbol: string): SymbolView {
+  return {
+    symbol, state: 'idle', transitions: [], position: null, tradesThisWeek: 0, candles: [], markers: [],
+    decisions: [], sr: null, closedTrades: 0, pnl: 0,
+  };
+}
+
+/** Appends to a bounded list, dropping the oldest entries beyond `cap`. Never mutates. */
+export function appendCapped<T>(list: readonly T[], item: T, cap: number): T[] {
+  const next = list.length >= cap ? list.slice(list.length - cap + 1) : list.slice();
+  next.push(item);
+  return next;
+}
