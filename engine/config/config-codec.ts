@@ -1,0 +1,70 @@
+import * as t from 'io-ts';
+
+/**
+ * The config file of `npm start` (JSON). Every field is optional: what is missing takes the
+ * default in `defaults.ts`. Bot-specific settings live in `bot` and go to the paper bot as is.
+ */
+const PositiveInt = t.refinement(t.number, (n) => Number.isInteger(n) && n > 0, 'positive integer');
+const NonNegativeInt = t.refinement(t.number, (n) => Number.isInteger(n) && n >= 0, 'non-negative integer');
+const Port = t.refinement(t.number, (n) => Number.isInteger(n) && n >= 0 && n <= 65535, 'port (0..65535)');
+const PositiveNumber = t.refinement(t.number, (n) => Number.isFinite(n) && n > 0, 'positive number');
+
+export const RateLimitConfigCodec = t.partial({
+  /** Burst size: messages a client may send at once. */
+  capacity: PositiveInt,
+  /** Sustained messages per second. */
+  refillPerSecond: PositiveNumber,
+  /** Refused messages within `floodWindowMs` after which the connection is closed (1008). */
+  floodRejects: PositiveInt,
+  floodWindowMs: PositiveInt,
+});
+
+export const SendQueueConfigCodec = t.partial({
+  /** Messages queued per client beyond the socket buffer before shedding DEBUG. */
+  maxMessages: PositiveInt,
+  /** Bytes the socket may hold (ws.bufferedAmount) before messages are queued instead. */
+  highWaterBytes: PositiveInt,
+});
+
+export const ServerConfigCodec = t.partial({
+  host: t.string,
+  port: Port,
+  dataDir: t.string,
+  /** Bearer token; prefer the TRADELOOM_TOKEN environment variable over writing it here. */
+  token: t.string,
+  /** Origins (scheme://host:port) allowed to open the WebSocket besides the server's own. */
+  allowedOrigins: t.array(t.string),
+  /** Largest inbound WebSocket message in bytes; larger ones close the connection (1009). */
+  maxPayload: PositiveInt,
+  heartbeatMs: PositiveInt,
+  /** Events kept for `resume`. */
+  replayBuffer: PositiveInt,
+  rateLimit: RateLimitConfigCodec,
+  sendQueue: SendQueueConfigCodec,
+  /** Folder of the built UI served at `/`. */
+  uiDir: t.string,
+});
+
+export const BotSymbolConfigCodec = t.intersection([
+  t.type({ symbol: t.string }),
+  t.partial({ timeframe: t.string, synthetic: t.boolean, seed: NonNegativeInt }),
+]);
+
+export const BotConfigCodec = t.partial({
+  symbols: t.array(BotSymbolConfigCodec),
+  /** Bars per second of the replayed feed. */
+  speed: PositiveNumber,
+  balance: PositiveNumber,
+  /** Risk per trade, percent of balance. */
+  riskPercent: PositiveNumber,
+  minTradesPerWeek: NonNegativeInt,
+  maxTradesPerWeek: PositiveInt,
+  /** Start trading as soon as the server is up. */
+  autoStart: t.boolean,
+  strategies: t.array(t.string),
+});
+
+export const AppConfigCodec = t.exact(t.partial({ server: t.exact(ServerConfigCodec), bot: t.exact(BotConfigCodec) }));
+export type AppConfigInput = t.TypeOf<typeof AppConfigCodec>;
+export type BotConfig = t.TypeOf<typeof BotConfigCodec>;
+export type BotSymbolConfig = t.TypeOf<typeof BotSymbolConfigCodec>;

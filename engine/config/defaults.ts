@@ -1,0 +1,50 @@
+import type { BotConfig } from './config-codec.ts';
+
+/** Every server setting resolved: defaults, then the config file, then env and flags. */
+export interface ServerSettings {
+  readonly host: string;
+  readonly port: number;
+  readonly dataDir: string;
+  /** Never logged, never put in an event or a recording. */
+  readonly token: string | null;
+  readonly allowedOrigins: readonly string[];
+  readonly maxPayload: number;
+  readonly heartbeatMs: number;
+  readonly replayBuffer: number;
+  readonly rateLimit: { readonly capacity: number; readonly refillPerSecond: number; readonly floodRejects: number; readonly floodWindowMs: number };
+  readonly sendQueue: { readonly maxMessages: number; readonly highWaterBytes: number };
+  readonly uiDir: string;
+}
+
+export interface AppConfig {
+  readonly server: ServerSettings;
+  readonly bot: BotConfig;
+  /** The config file read, if any (for error messages). */
+  readonly source: string | null;
+}
+
+export const DEFAULT_SERVER_SETTINGS: ServerSettings = {
+  host: '127.0.0.1',
+  port: 8000,
+  dataDir: 'var',
+  token: null,
+  // The Vite dev server (`npm run dev`) serves the UI from another port of the same machine.
+  allowedOrigins: ['http://localhost:5173', 'http://127.0.0.1:5173'],
+  // Client messages are small commands; 64 KiB leaves room and stops memory abuse.
+  maxPayload: 64 * 1024,
+  heartbeatMs: 30_000,
+  replayBuffer: 10_000,
+  // A UI sends a few messages per second at most; a burst of 40 covers a reconnect storm.
+  rateLimit: { capacity: 40, refillPerSecond: 20, floodRejects: 200, floodWindowMs: 10_000 },
+  sendQueue: { maxMessages: 4096, highWaterBytes: 1024 * 1024 },
+  uiDir: 'ui/dist',
+};
+
+export const DEFAULT_BOT_CONFIG: BotConfig = {
+  speed: 20,
+  balance: 10_000,
+  riskPercent: 1,
+  minTradesPerWeek: 3,
+  maxTradesPerWeek: 10,
+  autoStart: true,
+};

@@ -1,0 +1,212 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { parseTimestamp, type EventOf, type LogEvent } from '../../protocol/index.ts';
+import type { RestoredPosition, RestoredState } from '../live/restored-state.ts';
+import { weekStartOf } from '../time/trading-week.ts';
+import { JOURNAL_SCHEMA } from './journal-schema.ts';
+
+/** An event as it leaves the Broadcaster: stamped with its sequence number. */
+export type SequencedEvent = LogEvent & { readonly seq: number };
+
+type Stmt = Database.Statement;
+
+/**
+ * The paper account's memory: a SQLite file written synchronously before each event is
+ * broadcast, so that what a client saw is never ahead of what survives a crash.
+ *
+ * WAL with `synchronous = NORMAL`: every commit reaches the OS before `record` returns, so a
+ * `kill -9` of the process loses nothing; only a power cut can lose the last few commits
+ * (never corrupt the file). FULL would fsync on every event, and BAR events arrive many times
+ * a second at replay speed: the price is not worth it for a paper account.
+ *
+ * @example
+ * const journal = Journal.open('var/journal.sqlite');
+ * const restored = journal.restore(10_000); // null on a first start
+ * broadcaster.addSink(journal);
+ */
+export class Journal {
+  private readonly db: Database.Database;
+  private readonly stmts: Record<string, Stmt>;
+  private readonly backtestSessions = new Set<string>();
+  private seq: number;
+
+  private constructor(path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.exec(JOURNAL_SCHEMA);
+    const p = (sql: string) => this.db.prepare(sql);
+    this.stmts = {
+      setMeta: p('INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
+      getMeta: p('SELECT value FROM meta WHERE key = ?'),
+      addSession: p('INSERT OR IGNORE INTO sessions(session_id, kind, started_at, first_seq, last_seq, config) VALUES (?, ?, ?, ?, ?, ?)'),
+      touchSession: p('UPDATE sessions SET last_seq = ? WHERE session_id = ?'),
+      addOrder: p('INSERT OR REPLACE INTO orders VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+      openTrade: p(`INSERT OR REPLACE INTO trades(position_id, session_id, symbol, direction, lot_size, entry_price, stop_loss,
+        take_profit, entry_time, entry_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      closeTrade: p(`UPDATE trades SET exit_price = ?, exit_reason = ?, pnl = ?, balance_after = ?, exit_time = ?, exit_seq = ?
+        WHERE session_id = ? AND position_id = ?`),
+      openPosition: p('INSERT OR REPLACE INTO positions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+      findPosition: p('SELECT position_id FROM positions WHERE session_id = ? AND symbol = ? ORDER BY entry_time DESC LIMIT 1'),
+      closePosition: p('DELETE FROM positions WHERE session_id = ? AND position_id = ?'),
+      setWeek: p(`INSERT INTO weekly_counters(week_start, trades, last_trade_time) VALUES (?, ?, ?)
+        ON CONFLICT(week_start) DO UPDATE SET trades = excluded.trades, last_trade_time = excluded.last_trade_time`),
+      setCursor: p('INSERT INTO feed_cursor(symbol, bar_time) VALUES (?, ?) ON CONFLICT(symbol) DO UPDATE SET bar_time = excluded.bar_time'),
+    };
+    for (const row of p("SELECT session_id FROM sessions WHERE kind = 'backtest'").all() as { session_id: string }[]) {
+      this.backtestSessions.add(row.session_id);
+    }
+    this.seq = Number(this.meta('last_seq') ?? 0);
+  }
+
+  /** Opens (creating if needed) the journal file. */
+  static open(path: string): Journal {
+    return new Journal(path);
+  }
+
+  /** The highest sequence number ever recorded: the Broadcaster continues after it. */
+  get lastSeq(): number {
+    return this.seq;
+  }
+
+  /** Records one event; synchronous, atomic, and called before the event is broadcast. */
+  record(event: SequencedEvent): void {
+    this.apply(event);
+  }
+
+  private readonly apply = (event: SequencedEvent): void => {
+    this.db.transaction(() => {
+      this.seq = Math.max(this.seq, event.seq);
+      this.stmts.setMeta.run('last_seq', String(this.seq));
+      this.stmts.touchSession.run(event.seq, event.session_id);
+      this.applyEvent(event);
+    })();
+  };
+
+  private applyEvent(event: SequencedEvent): void {
+    const sid = event.session_id;
+    switch (event.event_type) {
+      case 'BOT_INITIALIZATION':
+        this.stmts.addSession.run(sid, event.data.mode ?? 'paper', event.timestamp, event.seq, event.seq, JSON.stringify(event.data.config));
+        this.setMeta('last_session_id', sid);
+        if (this.meta('balance') === null) {
+          const balance = startingBalance(event);
+          if (balance !== null) this.setMeta('balance', String(balance));
+        }
+        return;
+      case 'BACKTEST_START':
+        for (const id of new Set([sid, event.data.session_id])) {
+          this.backtestSessions.add(id);
+          this.stmts.addSession.run(id, 'backtest', event.timestamp, event.seq, event.seq, null);
+        }
+        return;
+      case 'TRADE_ENTRY':
+        if (!this.backtestSessions.has(sid)) this.recordEntry(event);
+        return;
+      case 'TRADE_EXIT':
+        if (!this.backtestSessions.has(sid)) this.recordExit(event);
+        return;
+      case 'BAR':
+        if (!this.backtestSessions.has(sid)) this.stmts.setCursor.run(event.data.symbol, parseTimestamp(event.data.time));
+        return;
+      default:
+        return;
+    }
+  }
+
+  private recordEntry(event: SequencedEvent & EventOf<'TRADE_ENTRY'>): void {
+    const d = event.data;
+    const time = parseTimestamp(d.time ?? event.timestamp);
+    const positionId = d.position_id ?? (d.execution_result.order || event.seq);
+    const r = d.execution_result;
+    this.stmts.addOrder.run(event.seq, event.session_id, d.symbol, d.direction, 'entry', d.lot_size, d.price, r.retcode, r.deal, r.order, positionId, d.time ?? event.timestamp);
+    this.stmts.openTrade.run(positionId, event.session_id, d.symbol, d.direction, d.lot_size, d.price, d.stop_loss, d.take_profit, time, event.seq);
+    this.stmts.openPosition.run(d.symbol, positionId, event.session_id, d.direction, d.lot_size, d.price, d.stop_loss, d.take_profit, time);
+    // The governor's own count is authoritative: it already knows which week the entry is in.
+    this.stmts.setWeek.run(weekStartOf(time), d.trades_this_week, time);
+    this.setMeta('last_trade_time', String(time));
+  }
+
+  private recordExit(event: SequencedEvent & EventOf<'TRADE_EXIT'>): void {
+    const d = event.data;
+    const time = parseTimestamp(d.timestamp);
+    const row = d.position_id === undefined ? (this.stmts.findPosition.get(event.session_id, d.symbol) as { position_id: number } | undefined) : undefined;
+    const positionId = d.position_id ?? row?.position_id ?? -event.seq;
+    const side = d.direction === 'buy' ? 'sell' : d.direction === 'sell' ? 'buy' : 'close';
+    this.stmts.addOrder.run(event.seq, event.session_id, d.symbol, side, 'exit', d.lot_size ?? 0, d.exit_price, null, null, null, positionId, d.timestamp);
+    this.stmts.closeTrade.run(d.exit_price, d.exit_reason, d.pnl, d.balance_after, time, event.seq, event.session_id, positionId);
+    this.stmts.closePosition.run(event.session_id, positionId);
+    this.setMeta('balance', String(d.balance_after));
+  }
+
+  /**
+   * What the paper bot resumes from, or null when nothing was ever journaled. Open positions of
+   * every earlier live session are carried over: a restart continues the same account.
+   */
+  restore(fallbackBalance?: number): RestoredState | null {
+    const lastSession = this.meta('last_session_id');
+    const balanceText = this.meta('balance');
+    if (lastSession === null && balanceText === null && this.seq === 0) return null;
+    const week = this.db.prepare('SELECT week_start, trades FROM weekly_counters ORDER BY week_start DESC LIMIT 1').get() as
+      | { week_start: number; trades: number }
+      | undefined;
+    const lastTrade = this.meta('last_trade_time');
+    const positions = (this.db.prepare('SELECT * FROM positions ORDER BY entry_time').all() as Record<string, never>[]).map(
+      (row): RestoredPosition => ({
+        symbol: row.symbol,
+        positionId: row.position_id,
+        direction: row.direction,
+        lotSize: row.lot_size,
+        entryPrice: row.entry_price,
+        stopLoss: row.stop_loss,
+        takeProfit: row.take_profit,
+        entryTime: row.entry_time,
+      }),
+    );
+    const feedCursor: Record<string, number> = {};
+    for (const row of this.db.prepare('SELECT symbol, bar_time FROM feed_cursor').all() as { symbol: string; bar_time: number }[]) {
+      feedCursor[row.symbol] = row.bar_time;
+    }
+    return {
+      balance: balanceText !== null ? Number(balanceText) : (fallbackBalance ?? 0),
+      weekStart: week?.week_start ?? 0,
+      tradesThisWeek: week?.trades ?? 0,
+      lastTradeTime: lastTrade !== null ? Number(lastTrade) : null,
+      positions,
+      feedCursor,
+      lastSessionId: lastSession,
+    };
+  }
+
+  /** Closed trades, oldest first (for audits and the restart test). */
+  closedTrades(): { positionId: number; symbol: string; pnl: number; balanceAfter: number; exitSeq: number }[] {
+    return this.db
+      .prepare('SELECT position_id AS positionId, symbol, pnl, balance_after AS balanceAfter, exit_seq AS exitSeq FROM trades WHERE exit_seq IS NOT NULL ORDER BY exit_seq')
+      .all() as never;
+  }
+
+  /** Checkpoints the WAL into the main file and closes it. */
+  close(): void {
+    if (!this.db.open) return;
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+    this.db.close();
+  }
+
+  private meta(key: string): string | null {
+    return (this.stmts.getMeta.get(key) as { value: string } | undefined)?.value ?? null;
+  }
+
+  private setMeta(key: string, value: string): void {
+    this.stmts.setMeta.run(key, value);
+  }
+}
+
+/** The paper account's opening balance as BOT_INITIALIZATION reports it, wherever it sits. */
+function startingBalance(event: EventOf<'BOT_INITIALIZATION'>): number | null {
+  const c = event.data.config as Record<string, unknown>;
+  const candidates = [c.balance, c.starting_balance, (c.trading_settings as Record<string, unknown>)?.balance, (c.risk_parameters as Record<string, unknown>)?.balance];
+  const found = candidates.find((v) => typeof v === 'number' && Number.isFinite(v));
+  return typeof found === 'number' ? found : null;
+}

@@ -1,0 +1,94 @@
+import type { LogEvent } from '../../protocol/index.ts';
+import type { SequencedEvent } from '../journal/journal.ts';
+import type { ClientChannel } from './client-channel.ts';
+import { ReplayBuffer, type OutboundFrame, type ReplayEntry } from './replay-buffer.ts';
+
+/** Something that must see every event before any client does (the Journal, the Recorder). */
+export interface EventSink {
+  record(event: SequencedEvent): void;
+}
+
+export interface BroadcasterOptions {
+  /** The last sequence number already used (the journal's high-water mark after a restart). */
+  readonly startSeq: number;
+  readonly replayCapacity: number;
+  readonly sinks?: readonly EventSink[];
+  /** Told of every event after it went out (metrics). */
+  readonly onPublished?: (event: SequencedEvent, clients: number) => void;
+  /** A sink failed: the event still goes out, and the failure is reported, never swallowed. */
+  readonly onSinkError?: (error: unknown, sink: EventSink, event: SequencedEvent) => void;
+}
+
+// These are never shed even if a producer tagged them DEBUG.
+const NEVER_SHED = new Set(['TRADE_ENTRY', 'TRADE_EXIT', 'ERROR']);
+
+export interface ResumePlan {
+  readonly entries: readonly ReplayEntry[];
+  /** True when events after `lastSeq` are no longer held. */
+  readonly gap: boolean;
+  readonly firstAvailableSeq: number | null;
+}
+
+/**
+ * Fans every event out to every client. Stamps a strictly increasing `seq`, hands the event to
+ * the sinks synchronously (journal first: what a client sees has been written), serialises it
+ * once into a Buffer shared by all clients, and keeps it for `resume`.
+ *
+ * @example
+ * const broadcaster = new Broadcaster({ startSeq: journal.lastSeq, replayCapacity: 10_000, sinks: [journal] });
+ * bot.events$.subscribe((event) => broadcaster.publish(event));
+ */
+export class Broadcaster {
+  private seq: number;
+  private readonly clients = new Set<ClientChannel>();
+  private readonly replay: ReplayBuffer;
+
+  constructor(private readonly options: BroadcasterOptions) {
+    this.seq = options.startSeq;
+    this.replay = new ReplayBuffer(options.replayCapacity);
+  }
+
+  get lastSeq(): number {
+    return this.seq;
+  }
+
+  get clientCount(): number {
+    return this.clients.size;
+  }
+
+  attach(client: ClientChannel): void {
+    this.clients.add(client);
+  }
+
+  detach(client: ClientChannel): void {
+    this.clients.delete(client);
+  }
+
+  publish(event: LogEvent): SequencedEvent {
+    const stamped = { ...event, seq: ++this.seq } as SequencedEvent;
+    for (const sink of this.options.sinks ?? []) {
+      try {
+        sink.record(stamped);
+      } catch (error) {
+        this.options.onSinkError?.(error, sink, stamped);
+      }
+    }
+    const frame: OutboundFrame = {
+      data: Buffer.from(JSON.stringify(stamped)),
+      sheddable: stamped.level === 'DEBUG' && !NEVER_SHED.has(stamped.event_type),
+    };
+    this.replay.push({ seq: stamped.seq, frame });
+    for (const client of this.clients) client.send(frame);
+    this.options.onPublished?.(stamped, this.clients.size);
+    return stamped;
+  }
+
+  /** What a client that last saw `lastSeq` has missed, and whether some of it is gone. */
+  planResume(lastSeq: number): ResumePlan {
+    const firstAvailableSeq = this.replay.firstSeq();
+    const entries = this.replay.since(lastSeq);
+    const firstWanted = lastSeq + 1;
+    const gap = firstWanted <= this.seq && (firstAvailableSeq === null || firstAvailableSeq > firstWanted);
+    return { entries, gap, firstAvailableSeq };
+  }
+}

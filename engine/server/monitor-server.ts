@@ -1,0 +1,207 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { Subscription } from 'rxjs';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { ServerSettings } from '../config/defaults.ts';
+import type { SequencedEvent } from '../journal/journal.ts';
+import type { BotController } from '../live/bot-controller.ts';
+import { AccessPolicy, isLoopbackHost } from './access-policy.ts';
+import { Broadcaster, type EventSink } from './broadcaster.ts';
+import { ClientChannel } from './client-channel.ts';
+import { CLOSE_CODES } from './close-codes.ts';
+import { handleHttp } from './http-routes.ts';
+import { handleClientMessage } from './message-handler.ts';
+import { ServerMetrics } from './server-metrics.ts';
+import { FloodDetector, TokenBucket } from './token-bucket.ts';
+
+export interface MonitorServerOptions {
+  readonly settings: ServerSettings;
+  readonly bot: BotController;
+  /** Written synchronously before each event goes out: the Journal, then the Recorder. */
+  readonly sinks?: readonly EventSink[];
+  /** The last sequence number already used (continue after a restart). */
+  readonly startSeq?: number;
+  readonly recordingsDir: string;
+  /** Where to report problems; never given the token. */
+  readonly log?: (line: string) => void;
+}
+
+export interface MonitorServer {
+  readonly host: string;
+  readonly port: number;
+  readonly url: string;
+  readonly broadcaster: Broadcaster;
+  readonly metrics: ServerMetrics;
+  /** Closes every socket (1001) and the listener; the bot is the caller's to stop. */
+  close(): Promise<void>;
+}
+
+/** A refusal of the bind configuration, before anything listens. */
+export class UnsafeBindError extends Error {}
+
+/**
+ * The live monitoring server: HTTP routes, the `/ws` WebSocket API and the Broadcaster that
+ * fans the bot's events out. Resolves once listening.
+ *
+ * @example
+ * const server = await startMonitorServer({ settings, bot, sinks: [journal, recorder], startSeq: journal.lastSeq, recordingsDir });
+ * console.log(`listening on ${server.url}`);
+ */
+export async function startMonitorServer(options: MonitorServerOptions): Promise<MonitorServer> {
+  const { settings, bot } = options;
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  if (!isLoopbackHost(settings.host) && !settings.token) {
+    throw new UnsafeBindError(`refusing to bind ${settings.host}: a non-loopback address needs a bearer token (set TRADELOOM_TOKEN or server.token)`);
+  }
+  const metrics = new ServerMetrics();
+  const serverSessionId = randomUUID();
+  const broadcaster = new Broadcaster({
+    startSeq: options.startSeq ?? 0,
+    replayCapacity: settings.replayBuffer,
+    sinks: options.sinks,
+    onPublished: (event: SequencedEvent) => metrics.onEvent(event),
+    onSinkError: (error, _sink, event) => {
+      metrics.sinkErrors++;
+      log(`sink failed on event ${event.seq} (${event.event_type}): ${(error as Error).message}`);
+    },
+  });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: settings.maxPayload, perMessageDeflate: false, clientTracking: true });
+  const http: Server = createServer();
+  let policy: AccessPolicy | null = null;
+  const handlerContext = { bot, broadcaster, metrics, recordingsDir: options.recordingsDir, serverSessionId };
+  const alive = new WeakMap<WebSocket, boolean>();
+
+  http.on('request', (req, res) => {
+    handleHttp(
+      {
+        uiDir: settings.uiDir,
+        recordingsDir: options.recordingsDir,
+        policy: policy!,
+        metrics,
+        health: () => ({ status: 'ok', running: bot.status().running, connections: metrics.connections, last_seq: broadcaster.lastSeq }),
+      },
+      req,
+      res,
+    );
+  });
+
+  http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (path !== '/ws') return refuseUpgrade(socket, 404, 'no WebSocket endpoint here; use /ws');
+    const access = policy!.check(req);
+    if (!access.ok) {
+      metrics.refuse(access.status === 403 ? 'origin_refused' : 'token_refused');
+      return refuseUpgrade(socket, access.status, access.reason);
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws));
+  });
+
+  function onConnection(ws: WebSocket): void {
+    const id = randomUUID();
+    const channel = new ClientChannel(id, ws, settings.sendQueue, {
+      onShed: (n) => (metrics.shedTotal += n),
+      onSlowConsumer: (_c, pending) => {
+        metrics.slowConsumersTotal++;
+        metrics.slowDroppedTotal += pending;
+        broadcaster.detach(channel);
+        log(`connection ${id} disconnected: slow consumer (${pending} messages waiting)`);
+      },
+    });
+    const bucket = new TokenBucket(settings.rateLimit.capacity, settings.rateLimit.refillPerSecond);
+    const flood = new FloodDetector(settings.rateLimit.floodRejects, settings.rateLimit.floodWindowMs);
+    alive.set(ws, true);
+    metrics.connections++;
+    metrics.connectionsTotal++;
+    ws.on('pong', () => alive.set(ws, true));
+    ws.on('error', () => undefined); // `ws` closes the socket itself (1009 on maxPayload); close runs below.
+    ws.on('close', () => {
+      metrics.connections--;
+      broadcaster.detach(channel);
+    });
+    ws.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
+      metrics.messagesReceived++;
+      if (channel.isClosing) return;
+      if (!bucket.take()) {
+        metrics.refuse('rate_limited');
+        if (flood.refuse()) {
+          ws.close(CLOSE_CODES.POLICY_VIOLATION, 'message flood');
+          return;
+        }
+        channel.sendJson({ type: 'error', code: 'rate_limited', error: `too many messages: at most ${settings.rateLimit.refillPerSecond}/s (bursts of ${settings.rateLimit.capacity})`, details: [] });
+        return;
+      }
+      const text = Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data).toString('utf8');
+      void handleClientMessage(handlerContext, channel, text);
+    });
+    channel.sendJson({
+      type: 'connection_established',
+      connection_id: id,
+      bot_status: bot.status(),
+      session_id: bot.status().session_id ?? serverSessionId,
+      last_seq: broadcaster.lastSeq,
+    });
+    broadcaster.attach(channel);
+  }
+
+  const heartbeat = setInterval(() => {
+    for (const ws of wss.clients) {
+      if (alive.get(ws) === false) {
+        ws.terminate();
+        continue;
+      }
+      alive.set(ws, false);
+      ws.ping();
+    }
+  }, settings.heartbeatMs);
+  heartbeat.unref();
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(settings.port, settings.host, () => {
+      http.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (http.address() as AddressInfo).port;
+  policy = new AccessPolicy({ host: settings.host, port, allowedOrigins: settings.allowedOrigins, token: settings.token });
+  const subscription: Subscription = bot.events$.subscribe({
+    next: (event) => broadcaster.publish(event),
+    error: (err: unknown) => log(`bot event stream failed: ${(err as Error).message}`),
+  });
+  const hostInUrl = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
+
+  return {
+    host: settings.host,
+    port,
+    url: `http://${hostInUrl}:${port}`,
+    broadcaster,
+    metrics,
+    async close() {
+      subscription.unsubscribe();
+      clearInterval(heartbeat);
+      for (const ws of wss.clients) ws.close(CLOSE_CODES.GOING_AWAY, 'server shutting down');
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          for (const ws of wss.clients) ws.terminate();
+        }, 1000);
+        wss.close(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+      await new Promise<void>((resolve) => {
+        http.close(() => resolve());
+        http.closeAllConnections();
+      });
+    },
+  };
+}
+
+function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
+  const text = status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : 'Not Found';
+  const body = JSON.stringify({ error: reason });
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+}

@@ -1,0 +1,81 @@
+import type { SequencedEvent } from '../journal/journal.ts';
+
+const WINDOW_S = 10;
+
+/** Counters behind `GET /metrics`, rendered in the Prometheus text format. */
+export class ServerMetrics {
+  connections = 0;
+  connectionsTotal = 0;
+  eventsTotal = 0;
+  /** DEBUG frames shed for slow clients. */
+  shedTotal = 0;
+  /** Frames discarded when a slow consumer was disconnected (it was told, and can resume). */
+  slowDroppedTotal = 0;
+  slowConsumersTotal = 0;
+  tradeEntries = 0;
+  tradeExits = 0;
+  messagesReceived = 0;
+  sinkErrors = 0;
+  readonly refused = new Map<string, number>();
+  private readonly buckets = new Array<number>(WINDOW_S).fill(0);
+  private bucketSecond = 0;
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  onEvent(event: SequencedEvent): void {
+    this.eventsTotal++;
+    if (event.event_type === 'TRADE_ENTRY') this.tradeEntries++;
+    else if (event.event_type === 'TRADE_EXIT') this.tradeExits++;
+    this.advance();
+    this.buckets[this.bucketSecond % WINDOW_S]++;
+  }
+
+  refuse(code: string): void {
+    this.refused.set(code, (this.refused.get(code) ?? 0) + 1);
+  }
+
+  /** Mean events per second over the last nine whole seconds (the current one is still filling). */
+  eventsPerSecond(): number {
+    this.advance();
+    let sum = 0;
+    for (let i = 1; i < WINDOW_S; i++) sum += this.buckets[(this.bucketSecond - i + WINDOW_S * 2) % WINDOW_S];
+    return sum / (WINDOW_S - 1);
+  }
+
+  private advance(): void {
+    const second = Math.floor(this.now() / 1000);
+    if (this.bucketSecond === 0) this.bucketSecond = second;
+    // Clear the buckets of the seconds that passed without events.
+    for (let s = this.bucketSecond + 1; s <= second && s - this.bucketSecond <= WINDOW_S; s++) this.buckets[s % WINDOW_S] = 0;
+    if (second > this.bucketSecond) this.bucketSecond = second;
+  }
+
+  render(): string {
+    const lines: string[] = [];
+    const metric = (name: string, type: string, help: string, samples: [string, number][]) => {
+      lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+      for (const [labels, value] of samples) lines.push(`${name}${labels} ${value}`);
+    };
+    metric('tradeloom_ws_connections', 'gauge', 'Open WebSocket connections.', [['', this.connections]]);
+    metric('tradeloom_ws_connections_total', 'counter', 'WebSocket connections accepted.', [['', this.connectionsTotal]]);
+    metric('tradeloom_events_total', 'counter', 'Events broadcast.', [['', this.eventsTotal]]);
+    metric('tradeloom_events_per_second', 'gauge', 'Events broadcast per second, mean of the last 10 s.', [['', round(this.eventsPerSecond())]]);
+    metric('tradeloom_messages_dropped_total', 'counter', 'Outbound messages not delivered to a client.', [
+      ['{reason="debug_shed"}', this.shedTotal],
+      ['{reason="slow_consumer"}', this.slowDroppedTotal],
+    ]);
+    metric('tradeloom_slow_consumers_total', 'counter', 'Clients disconnected for not keeping up.', [['', this.slowConsumersTotal]]);
+    metric('tradeloom_trades_total', 'counter', 'Trade events broadcast.', [
+      ['{kind="entry"}', this.tradeEntries],
+      ['{kind="exit"}', this.tradeExits],
+    ]);
+    metric('tradeloom_ws_messages_received_total', 'counter', 'Client messages received.', [['', this.messagesReceived]]);
+    metric('tradeloom_ws_messages_refused_total', 'counter', 'Client messages answered with an error, by code.', [...this.refused].map(([code, n]) => [`{code="${code}"}`, n]));
+    metric('tradeloom_sink_errors_total', 'counter', 'Journal or recorder failures.', [['', this.sinkErrors]]);
+    return `${lines.join('\n')}\n`;
+  }
+}
+
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
+}
