@@ -1,0 +1,126 @@
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { TIMEFRAME_MS, type BarSeries, type Timeframe } from '../model/bar.ts';
+import { DAY_MS, parseUtcOption } from './calendar-cells.ts';
+import { importMt5Bars } from './mt5-bars.ts';
+import { importMt5Ticks } from './mt5-ticks.ts';
+import { importPriceTicks } from './price-ticks.ts';
+import { resampleBars, resampleTicks } from './resample.ts';
+import { generateSyntheticTicks, syntheticProfile } from './synthetic.ts';
+import { readTextSource } from './text-source.ts';
+import { tickSeriesFrom, type TickSeries } from './tick-series.ts';
+
+/** The fixtures folder, found from this file so it works from any working directory. */
+export const FIXTURES_DIR = fileURLToPath(new URL('../../fixtures/', import.meta.url));
+
+/** Real data shipped in fixtures/: symbol -> file and the zone its times are written in. */
+export const SHIPPED_HISTORY: Readonly<Record<string, { readonly file: string; readonly timezone: string }>> = {
+  USDCHF: { file: `${FIXTURES_DIR}usdchf_m30.csv`, timezone: 'Europe/Zurich' },
+};
+
+export interface LoadHistoryOptions {
+  readonly symbol: string;
+  readonly timeframe: Timeframe;
+  /** ISO date or date-time, UTC: keep bars opening at or after it. */
+  readonly from?: string;
+  /** ISO date or date-time, UTC: keep bars opening before it; a date alone includes that whole day. */
+  readonly to?: string;
+  /** A data file (MT5 bars, MT5 ticks or time,price, recognised by its header) instead of the shipped one. */
+  readonly file?: string;
+  /** IANA zone of the file's times; default UTC (or the shipped file's own zone). */
+  readonly timezone?: string;
+  /** Seed for synthetic data; default derived from the symbol. */
+  readonly seed?: number;
+}
+
+export interface LoadedHistory {
+  readonly series: BarSeries;
+  /** True when the bars were generated (no real data for this symbol), never for real files. */
+  readonly synthetic: boolean;
+  /** Where the bars came from: a file path, or `synthetic:<SYMBOL>:seed=<n>`. */
+  readonly source: string;
+}
+
+/**
+ * History for a backtest: the given file, else the shipped fixture for the symbol (USDCHF,
+ * Zurich time), else a synthetic series calibrated on USDCHF (EURUSD, GBPUSD, XAUUSD, ...,
+ * marked `synthetic: true`). Ticks become candles of `timeframe`; bar files are resampled to it
+ * if coarser. An unknown symbol without a file is an error naming the choices.
+ *
+ * @example
+ * const { series, synthetic } = loadHistory({ symbol: 'USDCHF', timeframe: 'H1', from: '1997-01-01', to: '1997-12-31' });
+ */
+export function loadHistory(options: LoadHistoryOptions): LoadedHistory {
+  const { symbol, timeframe } = options;
+  const from = options.from === undefined ? -Infinity : parseUtcOption('from', options.from).time;
+  let to = Infinity;
+  if (options.to !== undefined) {
+    const parsed = parseUtcOption('to', options.to);
+    to = parsed.dateOnly ? parsed.time + DAY_MS : parsed.time;
+  }
+  if (to <= from) throw new Error(`loadHistory: 'to' (${options.to}) must be after 'from' (${options.from})`);
+
+  const shipped = SHIPPED_HISTORY[symbol] ?? SHIPPED_HISTORY[symbol.replace(/m$/, '')];
+  const file = options.file ?? shipped?.file;
+  if (file !== undefined) {
+    const timezone = options.timezone ?? (options.file === undefined ? shipped?.timezone : undefined);
+    const series = clip(seriesFromFile(file, symbol, timeframe, timezone), from, to);
+    return { series, synthetic: false, source: file };
+  }
+  if (syntheticProfile(symbol) !== undefined) {
+    const generated = generateSyntheticTicks({
+      symbol,
+      seed: options.seed,
+      from: Number.isFinite(from) ? from : undefined,
+      to: Number.isFinite(to) ? to : undefined,
+    });
+    const series = resampleTicks(generated.ticks, timeframe, { symbol });
+    return { series, synthetic: true, source: `synthetic:${symbol}:seed=${generated.seed}` };
+  }
+  throw new Error(
+    `no history for symbol ${JSON.stringify(symbol)}: no data file was given (--file), none ships in fixtures/ ` +
+      `(real: ${Object.keys(SHIPPED_HISTORY).join(', ')}) and there is no synthetic profile for it`,
+  );
+}
+
+const tickCache = new Map<string, TickSeries>();
+
+function seriesFromFile(file: string, symbol: string, timeframe: Timeframe, timezone: string | undefined): BarSeries {
+  const bytes = readFileSync(file);
+  const head = readTextSource(bytes.subarray(0, 512)).text.split(/\r?\n/)[0].toUpperCase();
+  const fileName = basename(file);
+  if (head.includes('<OPEN>') || (head.includes('OPEN') && head.includes('CLOSE'))) {
+    const bars = importMt5Bars(bytes, { symbol, timezone, fileName }).series;
+    if (TIMEFRAME_MS[bars.timeframe] > TIMEFRAME_MS[timeframe]) {
+      throw new Error(`${fileName} holds ${bars.timeframe} bars; cannot make finer ${timeframe} bars from them`);
+    }
+    return resampleBars(bars, timeframe);
+  }
+  // Parsing the 62,000-row fixture costs ~0.2 s; a process that loads it for several runs
+  // (tests, a server running backtests) parses it once. The ticks are only ever read.
+  const key = `${file}\0${timezone ?? 'UTC'}\0${bytes.length}`;
+  let ticks = tickCache.get(key);
+  if (ticks === undefined) {
+    ticks = head.includes('BID') && head.includes('ASK')
+      ? tickSeriesFrom(importMt5Ticks(bytes, { timezone, fileName }).ticks)
+      : importPriceTicks(bytes, { timezone, fileName }).ticks;
+    tickCache.set(key, ticks);
+  }
+  return resampleTicks(ticks, timeframe, { symbol });
+}
+
+/** Bars opening in [from, to), sharing no memory with the input. */
+function clip(series: BarSeries, from: number, to: number): BarSeries {
+  let start = 0;
+  while (start < series.length && series.time[start] < from) start++;
+  let end = start;
+  while (end < series.length && series.time[end] < to) end++;
+  if (start === 0 && end === series.length) return series;
+  const sub = (a: Float64Array) => a.slice(start, end);
+  return {
+    symbol: series.symbol, timeframe: series.timeframe, length: end - start,
+    time: sub(series.time), open: sub(series.open), high: sub(series.high),
+    low: sub(series.low), close: sub(series.close), volume: sub(series.volume),
+  };
+}
