@@ -1,0 +1,240 @@
+import type { BacktestMetrics as WireMetrics } from '../../protocol/index.ts';
+
+/** A closed trade as the metrics need it: net PnL in account currency and the exit time (UTC ms). */
+export interface ClosedTrade {
+  readonly pnl: number;
+  readonly exitTime: number;
+}
+
+/** One equity sample (UTC ms, account currency), taken per closed bar or per day. */
+export interface EquitySample {
+  readonly time: number;
+  readonly equity: number;
+}
+
+/** One trading week's count against the governor's target. */
+export interface WeekCount {
+  readonly trades: number;
+  readonly withinTarget: boolean;
+}
+
+export interface PerformanceMetrics {
+  readonly totalTrades: number;
+  /** Trades with pnl > 0; pnl = 0 counts as neither a win nor a loss. */
+  readonly wins: number;
+  /** Trades with pnl < 0. */
+  readonly losses: number;
+  /** wins / totalTrades, 0..1 (0 without trades). */
+  readonly winRate: number;
+  /** Sum of winning PnL. */
+  readonly grossProfit: number;
+  /** Sum of losing PnL as a positive amount (MT5 shows it negative). */
+  readonly grossLoss: number;
+  /** grossProfit / grossLoss; null when there is no loss to divide by. */
+  readonly profitFactor: number | null;
+  /** Sum of all trade PnL. */
+  readonly netProfit: number;
+  /** Mean PnL per trade (0 without trades). */
+  readonly expectancy: number;
+  readonly largestWin: number;
+  /** Most negative trade PnL (0 without losses). */
+  readonly largestLoss: number;
+  /** Annualised Sharpe ratio of daily equity returns; see `MetricsAccumulator` for the convention. */
+  readonly sharpe: number;
+  /** Annualised Sortino ratio of daily equity returns; see `MetricsAccumulator`. */
+  readonly sortino: number;
+  /** Largest peak-to-trough fall of equity, account currency (the starting balance is the first peak). */
+  readonly maxDrawdown: number;
+  /** Largest fall as a fraction of the peak it fell from, 0..1 (may come from a different fall than `maxDrawdown`). */
+  readonly maxDrawdownFraction: number;
+  /** netProfit / maxDrawdown; null when equity never fell. */
+  readonly recoveryFactor: number | null;
+  readonly weeksWithinTarget: number;
+  readonly weeksTotal: number;
+  /** Daily returns behind Sharpe and Sortino (UTC days with at least one equity sample). */
+  readonly days: number;
+}
+
+const DAY_MS = 86_400_000;
+/** Trading days per year used to annualise daily ratios. */
+export const TRADING_DAYS_PER_YEAR = 252;
+
+/**
+ * Streaming backtest metrics: O(1) memory however many bars, trades or days go in, so a
+ * million-bar run keeps no samples.
+ *
+ * Sharpe and Sortino convention: daily returns r_d = E_d / E_{d-1} - 1, where E_d is the last
+ * equity sample of UTC day d and E_{-1} the starting balance; days without samples (weekends)
+ * are skipped, not counted as zero returns. Risk-free rate 0.
+ * Sharpe = mean(r) / stdev(r) × sqrt(252), with the sample standard deviation (n - 1).
+ * Sortino = mean(r) / DD × sqrt(252), DD = sqrt(sum(min(r, 0)²) / n) (target return 0).
+ * Both are 0 when undefined: fewer than two days, or a zero denominator (a flat curve, or no
+ * losing day for Sortino).
+ * Drawdowns are measured on every equity sample, not just the daily closes.
+ *
+ * @example
+ * const m = new MetricsAccumulator(10_000);
+ * m.addEquity(Date.UTC(2024, 0, 1, 23), 10_100);
+ * m.addTrade({ pnl: 100, exitTime: Date.UTC(2024, 0, 1, 12) });
+ * m.addWeek({ trades: 4, withinTarget: true });
+ * m.result().profitFactor; // null (no losing trade yet)
+ */
+export class MetricsAccumulator {
+  private trades = 0;
+  private wins = 0;
+  private losses = 0;
+  private grossProfit = 0;
+  private grossLoss = 0;
+  private netProfit = 0;
+  private largestWin = 0;
+  private largestLoss = 0;
+  private peak: number;
+  private maxDrawdown = 0;
+  private maxDrawdownFraction = 0;
+  private lastTime = -Infinity;
+  private day = NaN;
+  private dayClose = NaN;
+  private previousClose: number;
+  // Welford running mean/variance of daily returns, plus the downside sum for Sortino.
+  private days = 0;
+  private mean = 0;
+  private m2 = 0;
+  private downside2 = 0;
+  private weeks = 0;
+  private weeksWithin = 0;
+
+  constructor(readonly startingBalance: number) {
+    if (!(startingBalance > 0)) throw new Error(`MetricsAccumulator: starting balance must be positive, got ${startingBalance}`);
+    this.peak = startingBalance;
+    this.previousClose = startingBalance;
+  }
+
+  addTrade(trade: ClosedTrade): void {
+    const pnl = trade.pnl;
+    this.trades++;
+    this.netProfit += pnl;
+    if (pnl > 0) {
+      this.wins++;
+      this.grossProfit += pnl;
+      if (pnl > this.largestWin) this.largestWin = pnl;
+    } else if (pnl < 0) {
+      this.losses++;
+      this.grossLoss -= pnl;
+      if (pnl < this.largestLoss) this.largestLoss = pnl;
+    }
+  }
+
+  /** Samples must come in non-decreasing time order. */
+  addEquity(time: number, equity: number): void {
+    if (time < this.lastTime) {
+      throw new Error(`MetricsAccumulator: equity sample at ${new Date(time).toISOString()} is earlier than the previous one`);
+    }
+    this.lastTime = time;
+    if (equity > this.peak) this.peak = equity;
+    const drawdown = this.peak - equity;
+    if (drawdown > this.maxDrawdown) this.maxDrawdown = drawdown;
+    const fraction = this.peak > 0 ? drawdown / this.peak : 0;
+    if (fraction > this.maxDrawdownFraction) this.maxDrawdownFraction = fraction;
+    const day = Math.floor(time / DAY_MS);
+    if (day !== this.day) {
+      if (!Number.isNaN(this.day)) this.closeDay();
+      this.day = day;
+    }
+    this.dayClose = equity;
+  }
+
+  addWeek(week: WeekCount): void {
+    this.weeks++;
+    if (week.withinTarget) this.weeksWithin++;
+  }
+
+  private closeDay(): void {
+    const r = this.dayClose / this.previousClose - 1;
+    this.previousClose = this.dayClose;
+    this.days++;
+    const delta = r - this.mean;
+    this.mean += delta / this.days;
+    this.m2 += delta * (r - this.mean);
+    if (r < 0) this.downside2 += r * r;
+  }
+
+  /** The metrics so far; the current (unfinished) day counts as closed. Can be called repeatedly. */
+  result(): PerformanceMetrics {
+    let { days, mean, m2, downside2 } = this;
+    if (!Number.isNaN(this.day)) {
+      const r = this.dayClose / this.previousClose - 1;
+      days++;
+      const delta = r - mean;
+      mean += delta / days;
+      m2 += delta * (r - mean);
+      if (r < 0) downside2 += r * r;
+    }
+    const annual = Math.sqrt(TRADING_DAYS_PER_YEAR);
+    const std = days > 1 ? Math.sqrt(m2 / (days - 1)) : 0;
+    const downside = days > 0 ? Math.sqrt(downside2 / days) : 0;
+    return {
+      totalTrades: this.trades,
+      wins: this.wins,
+      losses: this.losses,
+      winRate: this.trades > 0 ? this.wins / this.trades : 0,
+      grossProfit: this.grossProfit,
+      grossLoss: this.grossLoss,
+      profitFactor: this.grossLoss > 0 ? this.grossProfit / this.grossLoss : null,
+      netProfit: this.netProfit,
+      expectancy: this.trades > 0 ? this.netProfit / this.trades : 0,
+      largestWin: this.largestWin,
+      largestLoss: this.largestLoss,
+      sharpe: days > 1 && std > 0 ? (mean / std) * annual : 0,
+      sortino: days > 1 && downside > 0 ? (mean / downside) * annual : 0,
+      maxDrawdown: this.maxDrawdown,
+      maxDrawdownFraction: this.maxDrawdownFraction,
+      recoveryFactor: this.maxDrawdown > 0 ? this.netProfit / this.maxDrawdown : null,
+      weeksWithinTarget: this.weeksWithin,
+      weeksTotal: this.weeks,
+      days,
+    };
+  }
+}
+
+/**
+ * All metrics at once from complete lists (tests, small runs); the same numbers as feeding a
+ * `MetricsAccumulator`. Equity samples must be in time order.
+ *
+ * @example
+ * computeMetrics({ startingBalance: 10_000, trades: [{ pnl: 50, exitTime: t }], equity: [{ time: t, equity: 10_050 }], weeks: [] });
+ */
+export function computeMetrics(input: {
+  readonly startingBalance: number;
+  readonly trades: readonly ClosedTrade[];
+  readonly equity: readonly EquitySample[];
+  readonly weeks: readonly WeekCount[];
+}): PerformanceMetrics {
+  const m = new MetricsAccumulator(input.startingBalance);
+  for (const trade of input.trades) m.addTrade(trade);
+  for (const sample of input.equity) m.addEquity(sample.time, sample.equity);
+  for (const week of input.weeks) m.addWeek(week);
+  return m.result();
+}
+
+/**
+ * The snake_case shape of the protocol's `metrics` block (BACKTEST_COMPLETE `data.metrics`).
+ * `max_drawdown_pct` is the fraction 0..1, like PERFORMANCE's `max_drawdown`.
+ */
+export function toWireMetrics(m: PerformanceMetrics, bars: number): WireMetrics {
+  return {
+    win_rate: m.winRate,
+    profit_factor: m.profitFactor,
+    expectancy: m.expectancy,
+    sharpe: m.sharpe,
+    sortino: m.sortino,
+    max_drawdown_pct: m.maxDrawdownFraction,
+    recovery_factor: m.recoveryFactor,
+    weeks_within_target: m.weeksWithinTarget,
+    weeks_total: m.weeksTotal,
+    wins: m.wins,
+    losses: m.losses,
+    gross_profit: m.grossProfit,
+    gross_loss: m.grossLoss,
+    bars,
+  };
+}
