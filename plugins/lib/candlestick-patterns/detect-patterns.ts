@@ -1,4 +1,5 @@
 import type { BarSeries } from '../../../engine/plugin-api.ts';
+import { fusedPatternMask } from './fused-detector.ts';
 import * as multi from './multi-candle.ts';
 import * as single from './single-candle.ts';
 
@@ -62,6 +63,11 @@ export function patternBit(name: string): number {
  * ```
  */
 export function detectPatternMask(series: BarSeries, i: number): number {
+  return fusedPatternMask(series, i);
+}
+
+/** The same mask computed one definition at a time (the reference the fused pass is tested against). */
+export function referencePatternMask(series: BarSeries, i: number): number {
   let mask = 0;
   for (let k = 0; k < PATTERNS.length; k++) if (PATTERNS[k].test(series, i)) mask |= 1 << k;
   return mask;

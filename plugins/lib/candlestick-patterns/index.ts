@@ -10,5 +10,5 @@ export {
 } from './multi-candle.ts';
 export type { PatternDefinition } from './detect-patterns.ts';
 export {
-  PATTERNS, BULLISH_MASK, BEARISH_MASK, REVERSAL_MASK, patternBit, detectPatternMask, patternNames, detectPatterns,
+  PATTERNS, BULLISH_MASK, BEARISH_MASK, REVERSAL_MASK, patternBit, detectPatternMask, referencePatternMask, patternNames, detectPatterns,
 } from './detect-patterns.ts';

@@ -51,6 +51,8 @@ export class SupportResistance {
   private readonly price: Float64Array;
   private readonly touches: Float64Array;
   private readonly last: Float64Array;
+  /** log2 of strength plus a constant shared by all levels: `log2(touches) + last / halfLife`. */
+  private readonly rank: Float64Array;
   private count = 0;
   private now = -1;
 
@@ -63,6 +65,7 @@ export class SupportResistance {
     this.price = new Float64Array(maxLevels);
     this.touches = new Float64Array(maxLevels);
     this.last = new Float64Array(maxLevels);
+    this.rank = new Float64Array(maxLevels);
   }
 
   get levelCount(): number {
@@ -105,18 +108,21 @@ export class SupportResistance {
       this.price[best] = (this.price[best] * t + p) / (t + 1);
       this.touches[best] = t + 1;
       this.last[best] = j;
+      this.rank[best] = Math.log2(t + 1) + j / this.config.recencyHalfLife;
       return;
     }
     let slot = this.count;
     if (slot === this.config.maxLevels) {
       slot = 0;
-      for (let k = 1; k < this.count; k++) if (this.strengthAt(k) < this.strengthAt(slot)) slot = k;
+      // The weakest by strength is the lowest rank (same order, no power per comparison).
+      for (let k = 1; k < this.count; k++) if (this.rank[k] < this.rank[slot]) slot = k;
     } else {
       this.count++;
     }
     this.price[slot] = p;
     this.touches[slot] = 1;
     this.last[slot] = j;
+    this.rank[slot] = j / this.config.recencyHalfLife;
   }
 
   /** Highest level strictly below `price` with at least `minTouches` touches; NaN if none. */
