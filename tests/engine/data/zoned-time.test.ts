@@ -1,0 +1,39 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ZonedTime } from '../../../engine/data/zoned-time.ts';
+import { utc } from '../../kit/data-builders.ts';
+
+const zurich = new ZonedTime('Europe/Zurich');
+
+test('winter and summer times in Zurich map to UTC+1 and UTC+2', () => {
+  assert.equal(zurich.toUtc(utc('1996-01-15T12:00:00')), { utc: utc('1996-01-15T11:00:00'), kind: 'unique' });
+  assert.equal(zurich.toUtc(utc('1996-04-01T00:00:00')), { utc: utc('1996-03-31T22:00:00'), kind: 'unique' });
+});
+
+test('a time in the spring-forward gap is shifted forward by the gap (02:30 -> 03:30 CEST = 01:30Z)', () => {
+  // 1997-03-30: Zurich clocks jump from 02:00 CET to 03:00 CEST (01:00Z).
+  assert.equal(zurich.toUtc(utc('1997-03-30T02:30:00')), { utc: utc('1997-03-30T01:30:00'), kind: 'gap' });
+  assert.equal(zurich.toUtc(utc('1997-03-30T01:59:00')).utc, utc('1997-03-30T00:59:00'));
+  assert.equal(zurich.toUtc(utc('1997-03-30T03:00:00')).utc, utc('1997-03-30T01:00:00'));
+});
+
+test('a time in the autumn overlap takes the first occurrence and offers the second', () => {
+  // 1996-10-27: Zurich clocks fall back from 03:00 CEST to 02:00 CET (01:00Z); 02:30 happens twice.
+  assert.equal(zurich.toUtc(utc('1996-10-27T02:30:00')), { utc: utc('1996-10-27T00:30:00'), kind: 'ambiguous', later: utc('1996-10-27T01:30:00') });
+  assert.equal(zurich.toUtc(utc('1996-10-27T03:00:00')).utc, utc('1996-10-27T02:00:00'));
+});
+
+test('other zones, including the southern hemisphere, follow their own rules', () => {
+  const ny = new ZonedTime('America/New_York');
+  assert.is(ny.toUtc(utc('2024-03-10T02:30:00')).kind, 'gap');
+  assert.is(ny.toUtc(utc('2024-07-01T12:00:00')).utc, utc('2024-07-01T16:00:00'));
+  const sydney = new ZonedTime('Australia/Sydney');
+  assert.is(sydney.toUtc(utc('2024-01-15T10:00:00')).utc, utc('2024-01-14T23:00:00')); // AEDT, UTC+11
+  assert.is(sydney.toUtc(utc('2024-07-15T10:00:00')).utc, utc('2024-07-15T00:00:00')); // AEST, UTC+10
+});
+
+test('an unknown zone is a clear error', () => {
+  assert.throws(() => new ZonedTime('Mars/Olympus'), /unknown time zone "Mars\/Olympus"/);
+});
+
+test.run();
