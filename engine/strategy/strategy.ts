@@ -48,9 +48,10 @@ export interface StrategyContext<TConfig = unknown, TState = Record<string, unkn
 /**
  * What `onBar` may ask for. `close` closes the open position at the next price. A `buy` or
  * `sell` while a position in the other direction is open closes it first (a reversal).
+ * `hold` changes nothing; a policy returns it to have its `decision` reported.
  */
 export interface Signal {
-  readonly direction: Direction | 'close';
+  readonly direction: Direction | 'close' | 'hold';
   /** Stop-loss price, required for an entry: position size derives from its distance. */
   readonly stopLoss?: number;
   readonly takeProfit?: number;

@@ -1,0 +1,18 @@
+import { formatTimestamp, type DataOf, type EventOf, type EventType, type Level } from '../../protocol/index.ts';
+
+/**
+ * Builds immutable log events for one session. `now` is the session's clock: market time in a
+ * backtest (so a backtest's recording is reproducible), wall time live.
+ */
+export class EventFactory {
+  constructor(
+    readonly sessionId: string,
+    private readonly now: () => number,
+  ) {}
+
+  make<TType extends EventType>(eventType: TType, level: Level, data: DataOf<TType>, at: number = this.now()): EventOf<TType> {
+    // Immutable by type (readonly everywhere it is consumed); not frozen, as Object.freeze
+    // costs more than the rest of an event's construction on the backtest path.
+    return { timestamp: formatTimestamp(at), session_id: this.sessionId, event_type: eventType, level, data } as unknown as EventOf<TType>;
+  }
+}

@@ -1,0 +1,412 @@
+import { Subject, type Observable, type Subscription } from 'rxjs';
+import type { LogEvent } from '../../protocol/index.ts';
+import { formatSeconds } from '../../protocol/envelope.ts';
+import type { SymbolMachineEventType, SymbolState } from '../../protocol/symbol-machine.ts';
+import { TIMEFRAME_MS, type BarSeries } from '../model/bar.ts';
+import type { SymbolSpec } from '../model/symbol-spec.ts';
+import { DEAL_ENTRY_IN, DEAL_ENTRY_OUT, ORDER_TYPE_BUY, ORDER_TYPE_SELL, TRADE_RETCODE, marketOrder, retcodeText,
+  type Deal, type TradeResult } from '../model/mt5.ts';
+import { isPromise, type BrokerPort } from '../broker/broker-port.ts';
+import { EXIT_REASON_BY_DEAL_REASON, type SimBroker } from '../broker/sim-broker.ts';
+import type { Governor } from '../governor/governor.ts';
+import { lotSize } from '../governor/position-sizing.ts';
+import type { Direction, PositionView, Signal, Strategy, StrategyContext } from '../strategy/strategy.ts';
+import { createMachineHost, type MachineHost, type MachineHostKind } from './machine-host.ts';
+import type { EventFactory } from './event-factory.ts';
+import type { Account } from './account.ts';
+import { WeekView } from './week-view.ts';
+
+export interface SymbolActorOptions {
+  readonly spec: SymbolSpec;
+  /** The bars this actor reads; the feed appends to it and calls `processBar(i)`. */
+  readonly series: BarSeries;
+  readonly strategy: Strategy;
+  readonly strategyConfig: unknown;
+  readonly governor: Governor;
+  readonly broker: BrokerPort;
+  /** Set when the broker is simulated: the actor then drives its quotes and stop checks. */
+  readonly sim: SimBroker | null;
+  readonly account: Account;
+  readonly events: EventFactory;
+  readonly riskPercent: number;
+  /** Emit a DEBUG `BAR` event per closed bar (live views); off in backtests. */
+  readonly emitBars?: boolean;
+  /** Magic number stamped on orders (MT5 uses it to tell the bot's positions from manual ones). */
+  readonly magic?: number;
+  /** `actor` (a live XState actor) for paper and live; `compiled` for backtests. */
+  readonly machine?: MachineHostKind;
+}
+
+interface OpenPosition extends PositionView {
+  readonly ticket: number;
+}
+
+interface PendingEntry {
+  readonly direction: Direction;
+  readonly lots: number;
+  readonly stopLoss: number;
+  readonly takeProfit: number;
+  readonly signal: Signal;
+  readonly aggression: number;
+}
+
+/**
+ * One symbol's actor. Its XState machine is the authority on the symbol's state; bars take a
+ * fast path (no `actor.send` per bar): only trades, limits, pauses and faults are sent to the
+ * machine. Order of work on each bar, with no look-ahead:
+ *   1. at the bar's open, execute what the previous close decided (close, then entry);
+ *   2. let the simulated broker check stop-loss and take-profit inside the bar;
+ *   3. at the bar's close, ask the strategy (only while scanning or in a trade).
+ */
+export class SymbolActor {
+  readonly symbol: string;
+  readonly events$: Observable<LogEvent>;
+  state: SymbolState = 'idle';
+  position: OpenPosition | null = null;
+  private readonly out = new Subject<LogEvent>();
+  private readonly machine: MachineHost;
+  private readonly ctx: StrategyContext<unknown, Record<string, unknown>>;
+  private readonly week: WeekView;
+  private readonly barMs: number;
+  private pendingEntry: PendingEntry | null = null;
+  private pendingClose: string | null = null;
+  private inFlight = false;
+  private dealSubscription: Subscription | null = null;
+  private lastTime = 0;
+  private transitions = 0;
+
+  constructor(private readonly o: SymbolActorOptions) {
+    this.symbol = o.spec.name;
+    this.events$ = this.out.asObservable();
+    this.barMs = TIMEFRAME_MS[o.series.timeframe];
+    this.machine = createMachineHost(o.machine ?? 'actor', this.symbol);
+    this.week = new WeekView(o.governor);
+    const account = o.account;
+    this.ctx = {
+      symbol: this.symbol,
+      spec: o.spec,
+      config: o.strategyConfig,
+      bars: o.series,
+      index: -1,
+      position: null,
+      week: this.week,
+      get balance() {
+        return account.balance;
+      },
+      state: {},
+    } as StrategyContext<unknown, Record<string, unknown>>;
+  }
+
+  /** Transitions the machine has taken (for tests and the status view). */
+  get transitionCount(): number {
+    return this.transitions;
+  }
+
+  start(): void {
+    if (this.state !== 'idle') return;
+    this.machine.start();
+    this.dealSubscription = this.o.broker.deals$.subscribe((deal) => this.onDeal(deal));
+    this.ctx.state = this.o.strategy.initialState?.(this.ctx) ?? {};
+    this.guard(() => this.o.strategy.onStart?.(this.ctx));
+    this.send('START', `strategy ${this.o.strategy.id} started`);
+  }
+
+  stop(): void {
+    this.guard(() => this.o.strategy.onStop?.(this.ctx));
+    this.send('STOP', 'stopped');
+    this.dealSubscription?.unsubscribe();
+    this.machine.stop();
+    this.out.complete();
+  }
+
+  pause(): boolean {
+    return this.send('PAUSE', 'paused by user');
+  }
+
+  resume(): boolean {
+    if (!this.send('RESUME', 'resumed by user')) return false;
+    if (this.position) this.send('FILLED', 'resumed with an open position');
+    return true;
+  }
+
+  /** Asks to close the open position at the next price. */
+  requestClose(reason: string): boolean {
+    if (!this.position || this.pendingClose) return false;
+    this.pendingClose = reason;
+    if (!this.o.sim) this.executeClose(this.lastTime);
+    return true;
+  }
+
+  /** Adopts a position the broker holds (restart, reconciliation). */
+  adoptPosition(position: OpenPosition): void {
+    this.position = position;
+    this.ctx.position = position;
+    if (this.state === 'scanning') this.send('FILLED', `adopted open position #${position.ticket}`);
+  }
+
+  /** The account-wide week rolled over: a throttled symbol may trade again. */
+  weekRolled(): void {
+    if (this.state === 'throttled') this.send('WEEK_ROLLED', 'new trading week: weekly count reset');
+  }
+
+  /** Shifts stored bar indexes after the bar window compacted. */
+  shiftIndexes(delta: number): void {
+    if (this.position) this.position = { ...this.position, entryIndex: this.position.entryIndex - delta };
+    this.ctx.position = this.position;
+  }
+
+  /** Reports a decision for this symbol (used by the engine for aggression steps). */
+  decision(kind: 'increase_aggression' | 'reset_aggression', reason: string, at: number): void {
+    const g = this.o.governor;
+    this.emit(this.o.events.make('DECISION', 'INFO', {
+      symbol: this.symbol, decision: kind, reason, trades_this_week: g.trades, max_trades: g.max,
+      aggression_multiplier: g.aggression, time: formatSeconds(at),
+    }, at));
+  }
+
+  /** The hot path: one closed bar at index `i` of the series. */
+  processBar(i: number): void {
+    const s = this.o.series;
+    const time = s.time[i];
+    const sim = this.o.sim;
+    if (sim) {
+      sim.setMid(this.symbol, time, s.open[i]);
+      this.lastTime = time;
+      if (this.pendingClose !== null) this.executeClose(time);
+      if (this.pendingEntry !== null) this.executeEntry(time);
+      if (this.position !== null) sim.checkStops(this.symbol, time, s.open[i], s.high[i], s.low[i]);
+    }
+    const closeTime = time + this.barMs;
+    this.lastTime = closeTime;
+    if (sim) sim.setMid(this.symbol, closeTime, s.close[i]);
+    if (this.o.emitBars) this.emitBar(i);
+    const state = this.state;
+    if (state !== 'scanning' && state !== 'in-trade') return;
+    const ctx = this.ctx;
+    ctx.index = i;
+    this.week.time = closeTime;
+    let signal: Signal | null | undefined | void;
+    try {
+      signal = this.o.strategy.onBar?.(ctx);
+    } catch (err) {
+      this.fault(err, 'onBar');
+      return;
+    }
+    if (signal) this.handleSignal(signal, closeTime);
+  }
+
+  private handleSignal(signal: Signal, time: number): void {
+    if (signal.decision) this.emitRlDecision(signal, time);
+    const direction = signal.direction;
+    if (direction === 'hold') return;
+    if (direction === 'close') {
+      this.requestClose('Closed by strategy');
+      return;
+    }
+    if (this.pendingEntry || this.inFlight) return;
+    if (this.position) {
+      if (this.position.direction === direction) return;
+      this.requestClose('Signal reversal');
+    }
+    const g = this.o.governor;
+    if (!g.reserve()) {
+      this.emit(this.o.events.make('DECISION', 'INFO', {
+        symbol: this.symbol, decision: 'skip_max_trades_reached',
+        reason: `weekly maximum of ${g.max} trades reached (${g.trades} this week): ${direction} signal refused until the week rolls over`,
+        trades_this_week: g.trades, max_trades: g.max, aggression_multiplier: g.aggression, time: formatSeconds(time),
+      }, time));
+      if (this.state === 'scanning' && !this.position) this.send('LIMIT_REACHED', `weekly maximum of ${g.max} trades reached`);
+      return;
+    }
+    const close = this.o.series.close[this.ctx.index];
+    const stopLoss = signal.stopLoss ?? NaN;
+    const validStop = direction === 'buy' ? stopLoss < close : stopLoss > close;
+    if (!Number.isFinite(stopLoss) || !validStop) {
+      g.release();
+      this.error(`strategy ${this.o.strategy.id} gave a ${direction} signal without a valid stopLoss (${signal.stopLoss}) at close ${close}; the entry is skipped`, new Error('invalid signal').stack ?? '');
+      return;
+    }
+    const lots = lotSize(this.o.spec, {
+      balance: this.o.account.balance, riskPercent: this.o.riskPercent, entryPrice: close, stopLoss,
+      aggression: g.aggression, accountCurrency: this.o.account.currency,
+    });
+    this.pendingEntry = { direction, lots, stopLoss, takeProfit: signal.takeProfit ?? 0, signal, aggression: g.aggression };
+    if (this.state === 'scanning') this.send('SIGNAL', `${direction} signal${signal.reason ? `: ${signal.reason}` : ''}`);
+    if (!this.o.sim) this.executeEntry(time);
+  }
+
+  private executeEntry(time: number): void {
+    const entry = this.pendingEntry!;
+    if (this.position || this.pendingClose !== null) return; // the reversal's close comes first
+    const request = marketOrder({
+      symbol: this.symbol, volume: entry.lots, type: entry.direction === 'buy' ? ORDER_TYPE_BUY : ORDER_TYPE_SELL,
+      sl: entry.stopLoss, tp: entry.takeProfit, magic: this.o.magic ?? 0, comment: `tradeloom ${this.o.strategy.id}`,
+    });
+    const result = this.o.broker.orderSend(request);
+    if (isPromise(result)) {
+      this.inFlight = true;
+      result.then(
+        (r) => this.onEntryResult(r, entry, this.lastTime),
+        (err) => this.onEntryResult(connectionFailure(err), entry, this.lastTime),
+      );
+    } else {
+      this.onEntryResult(result, entry, time);
+    }
+  }
+
+  private onEntryResult(result: TradeResult, entry: PendingEntry, time: number): void {
+    this.inFlight = false;
+    this.pendingEntry = null;
+    const g = this.o.governor;
+    if (result.retcode !== TRADE_RETCODE.DONE) {
+      g.release();
+      const reason = `order rejected by ${this.o.broker.name}: ${result.retcode} ${result.comment || retcodeText(result.retcode)}`;
+      this.emit(this.o.events.make('DECISION', 'INFO', {
+        symbol: this.symbol, decision: 'order_rejected', reason, trades_this_week: g.trades, max_trades: g.max,
+        aggression_multiplier: g.aggression, retcode: result.retcode, time: formatSeconds(time),
+      }, time));
+      this.error(reason, `TradeResult ${JSON.stringify(result)}`);
+      this.send('REJECTED', reason);
+      return;
+    }
+    const trades = g.recordEntry(time);
+    const signal = entry.signal;
+    this.position = {
+      ticket: result.order, direction: entry.direction, entryPrice: result.price, lotSize: result.volume,
+      stopLoss: entry.stopLoss, takeProfit: entry.takeProfit, entryTime: time, entryIndex: this.ctx.index + 1,
+    };
+    this.ctx.position = this.position;
+    this.emit(this.o.events.make('TRADE_ENTRY', 'INFO', {
+      symbol: this.symbol, direction: entry.direction, price: result.price, lot_size: result.volume,
+      stop_loss: entry.stopLoss, take_profit: entry.takeProfit, patterns_detected: [...(signal.patterns ?? [])],
+      sr_levels: { support: signal.srLevels?.support ?? null, resistance: signal.srLevels?.resistance ?? null },
+      aggression_multiplier: entry.aggression, trades_this_week: trades,
+      execution_result: {
+        retcode: result.retcode, deal: result.deal, order: result.order, volume: result.volume, price: result.price,
+        bid: result.bid, ask: result.ask, comment: result.comment,
+      },
+      position_id: result.order, strategy: this.o.strategy.id, time: formatSeconds(time),
+      ...(signal.reason ? { reason: signal.reason } : {}),
+    }, time));
+    this.send('FILLED', `${entry.direction} ${result.volume} lots at ${result.price}`);
+  }
+
+  private executeClose(time: number): void {
+    const position = this.position;
+    const reason = this.pendingClose;
+    if (!position || reason === null) {
+      this.pendingClose = null;
+      return;
+    }
+    const request = marketOrder({
+      symbol: this.symbol, volume: position.lotSize, type: position.direction === 'buy' ? ORDER_TYPE_SELL : ORDER_TYPE_BUY,
+      position: position.ticket, magic: this.o.magic ?? 0, comment: reason,
+    });
+    const result = this.o.broker.orderSend(request);
+    const after = (r: TradeResult) => {
+      this.pendingClose = null;
+      if (r.retcode !== TRADE_RETCODE.DONE && this.position) {
+        this.error(`closing position #${position.ticket} failed: ${r.retcode} ${r.comment}`, `TradeResult ${JSON.stringify(r)}`);
+      }
+    };
+    if (isPromise(result)) result.then(after, (err) => after(connectionFailure(err)));
+    else after(result);
+    void time;
+  }
+
+  private onDeal(deal: Deal): void {
+    if (deal.symbol !== this.symbol) return;
+    const account = this.o.account;
+    if (deal.entry === DEAL_ENTRY_IN) {
+      account.balance += deal.commission;
+      account.entryCommission.set(deal.position_id, deal.commission);
+      return;
+    }
+    if (deal.entry !== DEAL_ENTRY_OUT) return;
+    account.balance += deal.profit + deal.commission + deal.swap;
+    const entryCommission = account.entryCommission.get(deal.position_id) ?? 0;
+    account.entryCommission.delete(deal.position_id);
+    const position = this.position;
+    if (!position || position.ticket !== deal.position_id) return;
+    const reason = EXIT_REASON_BY_DEAL_REASON[deal.reason] ?? (deal.comment || 'Closed');
+    const pnl = round2(deal.profit + deal.commission + deal.swap + entryCommission);
+    this.position = null;
+    this.ctx.position = null;
+    this.emit(this.o.events.make('TRADE_EXIT', 'INFO', {
+      symbol: this.symbol, exit_price: deal.price, exit_reason: reason, pnl, balance_after: round2(account.balance),
+      timestamp: formatSeconds(deal.time), position_id: position.ticket, direction: position.direction,
+      entry_price: position.entryPrice, lot_size: position.lotSize, commission: round2(deal.commission + entryCommission),
+    }, deal.time));
+    this.guard(() => this.o.strategy.onTradeExit?.(this.ctx, {
+      direction: position.direction, entryPrice: position.entryPrice, exitPrice: deal.price, pnl, reason, time: deal.time,
+    }));
+    if (this.state === 'in-trade') {
+      if (this.o.governor.canEnter()) this.send('EXITED', reason);
+      else this.send('LIMIT_REACHED', `${reason}; weekly maximum of ${this.o.governor.max} trades reached`);
+    }
+  }
+
+  private emitRlDecision(signal: Signal, time: number): void {
+    const g = this.o.governor;
+    const d = signal.decision!;
+    this.emit(this.o.events.make('DECISION', 'DEBUG', {
+      symbol: this.symbol, decision: 'rl_action', reason: signal.reason ?? `policy chose ${d.action}`,
+      trades_this_week: g.trades, max_trades: g.max, aggression_multiplier: g.aggression,
+      action: d.action, action_values: { ...d.values }, time: formatSeconds(time),
+    }, time));
+  }
+
+  private emitBar(i: number): void {
+    const s = this.o.series;
+    const time = s.time[i];
+    this.emit(this.o.events.make('BAR', 'DEBUG', {
+      symbol: this.symbol, timeframe: s.timeframe, time: formatSeconds(time), open: s.open[i], high: s.high[i],
+      low: s.low[i], close: s.close[i], volume: s.volume[i],
+    }, time + this.barMs));
+  }
+
+  /** Sends an event to the machine if the current state accepts it; emits STATE_TRANSITION. */
+  private send(type: SymbolMachineEventType, cause: string): boolean {
+    const from = this.state;
+    if (!this.machine.send(type, cause)) return false;
+    this.state = this.machine.state;
+    this.transitions++;
+    this.emit(this.o.events.make('STATE_TRANSITION', 'INFO', {
+      symbol: this.symbol, from, to: this.state, event: type, cause, time: formatSeconds(this.lastTime),
+    }, this.lastTime));
+    return true;
+  }
+
+  private guard(hook: () => void): void {
+    try {
+      hook();
+    } catch (err) {
+      this.fault(err, 'hook');
+    }
+  }
+
+  /** A plugin threw: report it with its traceback and park only this symbol. */
+  private fault(err: unknown, where: string): void {
+    const e = err instanceof Error ? err : new Error(String(err));
+    this.pendingEntry = null;
+    this.error(`strategy ${this.o.strategy.id} failed in ${where} on ${this.symbol}: ${e.message}`, e.stack ?? String(err));
+    this.send('FAULT', `plugin ${this.o.strategy.id} threw: ${e.message}`);
+  }
+
+  private error(message: string, traceback: string): void {
+    this.emit(this.o.events.make('ERROR', 'ERROR', { error: message, traceback, symbol: this.symbol, source: this.o.strategy.id }, this.lastTime));
+  }
+
+  private emit(event: LogEvent): void {
+    this.out.next(event);
+  }
+}
+
+function connectionFailure(err: unknown): TradeResult {
+  const message = err instanceof Error ? err.message : String(err);
+  return { retcode: TRADE_RETCODE.CONNECTION, deal: 0, order: 0, volume: 0, price: 0, bid: 0, ask: 0, comment: message, request_id: 0, retcode_external: 0 };
+}
+
+function round2(x: number): number {
+  return Math.round(x * 100) / 100;
+}

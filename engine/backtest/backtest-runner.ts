@@ -1,0 +1,164 @@
+import type { BacktestCompleteData, BacktestMetrics, LogEvent } from '../../protocol/index.ts';
+import { formatSeconds } from '../../protocol/envelope.ts';
+import { TIMEFRAME_MS, type BarSeries } from '../model/bar.ts';
+import { BarWindow } from '../model/bar-window.ts';
+import { resolveSymbolSpec, type SymbolSpec } from '../model/symbol-spec.ts';
+import { SimBroker, type SimBrokerConfig } from '../broker/sim-broker.ts';
+import type { GovernorConfig } from '../governor/governor-config.ts';
+import type { Strategy } from '../strategy/strategy.ts';
+import { TradingEngine, round2, round4 } from '../runtime/trading-engine.ts';
+import { stableUuid } from '../util/ids.ts';
+import { BacktestMetricsCollector } from './metrics-collector.ts';
+import type { MachineHostKind } from '../actor/machine-host.ts';
+
+export interface BacktestOptions {
+  readonly symbol: string;
+  /** The bars: one series, or chunks of one (streamed with flat memory). */
+  readonly series: BarSeries | Iterable<BarSeries>;
+  readonly spec?: SymbolSpec;
+  readonly strategy: Strategy;
+  readonly strategyConfig?: unknown;
+  readonly balance?: number;
+  readonly riskPercent?: number;
+  readonly governor?: Partial<GovernorConfig>;
+  readonly broker?: Partial<SimBrokerConfig>;
+  /** Defaults to a uuid derived from the inputs, so reruns are byte-identical. */
+  readonly sessionId?: string;
+  /** Every event of the run, in order (recorders, the WebSocket, tests). */
+  readonly onEvent?: (event: LogEvent) => void;
+  /** Called every `progressEvery` bars with the bars done so far. */
+  readonly onProgress?: (barsDone: number) => void;
+  readonly progressEvery?: number;
+  /** Total bars when `series` is streamed, for BACKTEST_START's `data_points`. */
+  readonly totalBars?: number;
+  readonly labels?: { readonly from?: string; readonly to?: string };
+  /** `compiled` (default) or `actor`: both give identical events; see MachineHost. */
+  readonly machine?: MachineHostKind;
+}
+
+export interface ClosedTrade {
+  readonly pnl: number;
+  readonly exitTime: number;
+  readonly direction: string;
+  readonly entryPrice: number;
+  readonly exitPrice: number;
+  readonly lotSize: number;
+  readonly reason: string;
+}
+
+export interface BacktestResult {
+  readonly sessionId: string;
+  readonly complete: BacktestCompleteData;
+  readonly metrics: BacktestMetrics;
+  readonly bars: number;
+}
+
+/**
+ * The BacktestRunner: the same TradingEngine and SymbolActor as paper and live trading, on a
+ * simulated clock (market time of the bar being processed) with the SimBroker. Emits
+ * BACKTEST_START, the run's trades and decisions, one WEEKLY_SUMMARY per week, PERFORMANCE and
+ * BACKTEST_COMPLETE. Nothing is held per bar or per event: memory stays flat however long the
+ * series.
+ *
+ * @example
+ * ```ts
+ * const { complete } = runBacktest({ symbol: 'USDCHF', series, strategy: smaCrossover });
+ * console.log(complete.final_balance, complete.metrics?.sharpe);
+ * ```
+ */
+export function runBacktest(options: BacktestOptions): BacktestResult {
+  const spec = options.spec ?? resolveSymbolSpec(options.symbol);
+  const strategy = options.strategy;
+  const config = options.strategyConfig ?? strategy.defaultConfig;
+  const balance = options.balance ?? 10_000;
+  const chunks = isSeries(options.series) ? null : options.series;
+  const first = isSeries(options.series) ? options.series : null;
+  const timeframe = first?.timeframe ?? 'H1';
+  const sessionId = options.sessionId ?? stableUuid('backtest', options.symbol, strategy.id, config, balance,
+    options.riskPercent ?? 1, options.governor ?? {}, options.broker ?? {}, options.labels ?? {}, first ? [first.length, first.time[0], first.time[first.length - 1]] : options.totalBars ?? 0);
+
+  let now = 0;
+  const sim = new SimBroker([spec], { ...options.broker, balance });
+  const engine = new TradingEngine({
+    sessionId, now: () => now, broker: sim, sim, balance, currency: sim.config.currency,
+    riskPercent: options.riskPercent ?? 1, governor: options.governor, performanceEvery: 'week',
+    machine: options.machine ?? 'compiled',
+  });
+  const collector = new BacktestMetricsCollector(balance, engine.governor);
+  const emit = (event: LogEvent) => {
+    collector.observe(event);
+    options.onEvent?.(event);
+  };
+  engine.bus$.subscribe(emit);
+
+  const window = chunks ? new BarWindow(spec.name, timeframe, 16_384, 4_096, (d) => actor.shiftIndexes(d)) : null;
+  const series = first ?? window!.series;
+  const actor = engine.addSymbol({ spec, series, strategy, strategyConfig: config });
+  const g = engine.governor;
+  const dataPoints = first ? first.length : options.totalBars ?? 0;
+  emit(engine.events.make('BACKTEST_START', 'INFO', {
+    session_id: sessionId, symbol: spec.name, data_points: dataPoints, starting_balance: balance,
+    trade_constraints: { min_trades_per_week: g.min, max_trades_per_week: g.max },
+    timeframe, strategy: strategy.id, ...(options.labels?.from ? { from: options.labels.from } : {}), ...(options.labels?.to ? { to: options.labels.to } : {}),
+  }, first && first.length ? first.time[0] : 0));
+
+  actor.start();
+  const progressEvery = options.progressEvery ?? 100_000;
+  let bars = 0;
+  const barMs = TIMEFRAME_MS[timeframe];
+  let lastTime = 0;
+  const step = (s: BarSeries, i: number) => {
+    now = s.time[i] + barMs;
+    collector.markEquity(now, engine.processBar(actor, s, i));
+    lastTime = now;
+    if (++bars % progressEvery === 0) options.onProgress?.(bars);
+  };
+  if (first) {
+    for (let i = 0; i < first.length; i++) step(first, i);
+  } else {
+    for (const chunk of chunks!) {
+      for (let j = 0; j < chunk.length; j++) {
+        const i = window!.push(chunk.time[j], chunk.open[j], chunk.high[j], chunk.low[j], chunk.close[j], chunk.volume[j]);
+        step(series, i);
+      }
+    }
+  }
+
+  // The Strategy Tester's rule: whatever is still open is closed at the last price.
+  if (actor.position) {
+    for (const p of sim.positionsGet(spec.name)) {
+      sim.orderSend({ action: 1, symbol: spec.name, volume: p.volume, type: p.type === 0 ? 1 : 0, price: 0, sl: 0, tp: 0,
+        deviation: 0, magic: 0, comment: 'End of backtest', type_filling: 1, type_time: 0, position: p.ticket });
+    }
+  }
+  collector.markEquity(lastTime, sim.equity());
+  engine.finishWeek(lastTime);
+  actor.stop();
+
+  const metrics = collector.metrics(bars);
+  const complete: BacktestCompleteData = {
+    session_id: sessionId,
+    final_balance: round2(engine.account.balance),
+    total_return: round2(engine.account.balance - balance),
+    total_trades: collector.tradeCount,
+    max_drawdown: round2(metrics.max_drawdown_abs ?? 0),
+    weekly_stats: engine.weeklyStats,
+    metrics: stripAbs(metrics),
+    symbol: spec.name,
+    timeframe,
+    strategy: strategy.id,
+  };
+  emit(engine.events.make('BACKTEST_COMPLETE', 'INFO', complete, lastTime));
+  void formatSeconds;
+  void round4;
+  return { sessionId, complete, metrics: complete.metrics!, bars };
+}
+
+function isSeries(value: BarSeries | Iterable<BarSeries>): value is BarSeries {
+  return (value as BarSeries).close instanceof Float64Array;
+}
+
+function stripAbs(m: BacktestMetrics & { max_drawdown_abs?: number }): BacktestMetrics {
+  const { max_drawdown_abs: _abs, ...rest } = m;
+  return rest;
+}

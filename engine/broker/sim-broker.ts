@@ -1,0 +1,300 @@
+import { BehaviorSubject, Subject, type Observable } from 'rxjs';
+import { TRADE_RETCODE, TRADE_ACTION_DEAL, ORDER_TYPE_BUY, ORDER_TYPE_SELL, DEAL_ENTRY_IN, DEAL_ENTRY_OUT,
+  DEAL_REASON_EXPERT, DEAL_REASON_SL, DEAL_REASON_TP, POSITION_TYPE_BUY, POSITION_TYPE_SELL, retcodeText,
+  type AccountInfo, type Deal, type Position, type SymbolInfo, type TradeRequest, type TradeResult } from '../model/mt5.ts';
+import { normalizePrice, profitToAccount, type SymbolSpec } from '../model/symbol-spec.ts';
+import { isValidVolume } from '../governor/position-sizing.ts';
+import type { BrokerPort } from './broker-port.ts';
+
+export interface SimBrokerConfig {
+  readonly balance: number;
+  readonly currency: string;
+  readonly leverage: number;
+  /** Spread in points per symbol; defaults to the symbol spec's `spreadPoints`. */
+  readonly spreadPoints: Readonly<Record<string, number>>;
+  /** Adverse slippage in points on market fills and stop-loss exits. */
+  readonly slippagePoints: number;
+  /** Commission in account currency per lot per side (charged on entry and on exit). */
+  readonly commissionPerLot: number;
+  /** Deals kept for `historyDealsGet`; older ones are dropped so long runs keep flat memory. */
+  readonly historyLimit: number;
+}
+
+export const DEFAULT_SIM_BROKER_CONFIG: SimBrokerConfig = {
+  balance: 10_000, currency: 'USD', leverage: 100, spreadPoints: {}, slippagePoints: 0, commissionPerLot: 0, historyLimit: 100_000,
+};
+
+interface Quote { time: number; bid: number; ask: number }
+
+/** Why a simulated position closed, as TRADE_EXIT words it. */
+export const EXIT_REASON_BY_DEAL_REASON: Readonly<Record<number, string>> = {
+  [DEAL_REASON_SL]: 'Stop loss hit',
+  [DEAL_REASON_TP]: 'Take profit hit',
+};
+
+/**
+ * A simulated MT5 broker (hedging account) behind the same port as a real terminal. Prices
+ * come from the feed through `setQuote` (bid/ask around the feed's mid price with the
+ * configured spread); market orders fill at the current quote plus slippage.
+ *
+ * Stop rule inside a bar (`checkStops`): a long position exits at the bid, a short at the ask.
+ * If the bar opens beyond the stop (a gap) the exit is at the open; if both the stop and the
+ * take-profit lie inside one bar's range, the stop is taken (the conservative choice: OHLC
+ * data cannot tell which came first).
+ */
+export class SimBroker implements BrokerPort {
+  readonly name = 'sim';
+  readonly config: SimBrokerConfig;
+  readonly deals$: Observable<Deal>;
+  readonly connection$: Observable<boolean>;
+  private readonly dealSubject = new Subject<Deal>();
+  private readonly specs = new Map<string, SymbolSpec>();
+  private readonly quotes = new Map<string, Quote>();
+  private readonly halfSpread = new Map<string, number>();
+  private readonly open = new Map<number, Position>();
+  private history: Deal[] = [];
+  private balance: number;
+  private nextTicket = 1;
+  private marketOpen: (symbol: string, time: number) => boolean = () => true;
+
+  constructor(specs: readonly SymbolSpec[], config: Partial<SimBrokerConfig> = {}) {
+    this.config = { ...DEFAULT_SIM_BROKER_CONFIG, ...config };
+    this.balance = this.config.balance;
+    this.deals$ = this.dealSubject.asObservable();
+    this.connection$ = new BehaviorSubject(true).asObservable();
+    for (const spec of specs) this.addSymbol(spec);
+  }
+
+  addSymbol(spec: SymbolSpec): void {
+    this.specs.set(spec.name, spec);
+    const points = this.config.spreadPoints[spec.name] ?? spec.spreadPoints;
+    this.halfSpread.set(spec.name, (points * spec.point) / 2);
+  }
+
+  /** Market-hours rule (for example the trading week); orders outside it get 10018. */
+  setMarketHours(isOpen: (symbol: string, time: number) => boolean): void {
+    this.marketOpen = isOpen;
+  }
+
+  isConnected(): boolean {
+    return true;
+  }
+
+  /** Sets the current quote from a mid price (the feed's price) and the configured spread. */
+  setMid(symbol: string, time: number, mid: number): void {
+    const hs = this.halfSpread.get(symbol) ?? 0;
+    this.setQuote(symbol, time, mid - hs, mid + hs);
+  }
+
+  setQuote(symbol: string, time: number, bid: number, ask: number): void {
+    const q = this.quotes.get(symbol);
+    if (q) {
+      q.time = time;
+      q.bid = bid;
+      q.ask = ask;
+    } else {
+      this.quotes.set(symbol, { time, bid, ask });
+    }
+  }
+
+  /** Half the spread in price units, for converting mid bars to bid/ask. */
+  halfSpreadOf(symbol: string): number {
+    return this.halfSpread.get(symbol) ?? 0;
+  }
+
+  /**
+   * Checks every open position of `symbol` against one bar of mid prices and closes those
+   * whose stop or take-profit the bar reached. Exits are published on `deals$` synchronously.
+   */
+  checkStops(symbol: string, time: number, open: number, high: number, low: number): void {
+    if (this.open.size === 0) return;
+    const hs = this.halfSpread.get(symbol) ?? 0;
+    for (const position of this.open.values()) {
+      if (position.symbol !== symbol || (position.sl === 0 && position.tp === 0)) continue;
+      const slip = this.config.slippagePoints * this.specs.get(symbol)!.point;
+      if (position.type === POSITION_TYPE_BUY) {
+        const bidOpen = open - hs;
+        if (position.sl > 0 && low - hs <= position.sl) {
+          this.closePosition(position, Math.min(position.sl, bidOpen) - slip, time, DEAL_REASON_SL);
+        } else if (position.tp > 0 && high - hs >= position.tp) {
+          this.closePosition(position, Math.max(position.tp, bidOpen), time, DEAL_REASON_TP);
+        }
+      } else {
+        const askOpen = open + hs;
+        if (position.sl > 0 && high + hs >= position.sl) {
+          this.closePosition(position, Math.max(position.sl, askOpen) + slip, time, DEAL_REASON_SL);
+        } else if (position.tp > 0 && low + hs <= position.tp) {
+          this.closePosition(position, Math.min(position.tp, askOpen), time, DEAL_REASON_TP);
+        }
+      }
+    }
+  }
+
+  orderSend(request: TradeRequest): TradeResult {
+    const quote = this.quotes.get(request.symbol);
+    const spec = this.specs.get(request.symbol);
+    const fail = (retcode: number, detail = '') =>
+      this.result(retcode, 0, 0, request.volume, 0, quote, detail ? `${retcodeText(retcode)}: ${detail}` : retcodeText(retcode));
+    if (!spec) return fail(TRADE_RETCODE.INVALID, `unknown symbol ${request.symbol}`);
+    if (request.action !== TRADE_ACTION_DEAL) return fail(TRADE_RETCODE.INVALID, 'only market deals are simulated');
+    if (!quote) return fail(TRADE_RETCODE.PRICE_OFF);
+    if (!this.marketOpen(request.symbol, quote.time)) return fail(TRADE_RETCODE.MARKET_CLOSED);
+    if (request.type !== ORDER_TYPE_BUY && request.type !== ORDER_TYPE_SELL) return fail(TRADE_RETCODE.INVALID, `order type ${request.type}`);
+    if (request.position) return this.closeByRequest(request, quote);
+    if (!isValidVolume(spec, request.volume)) {
+      return fail(TRADE_RETCODE.INVALID_VOLUME, `${request.volume} lots (min ${spec.volumeMin}, step ${spec.volumeStep}, max ${spec.volumeMax})`);
+    }
+    const buy = request.type === ORDER_TYPE_BUY;
+    const slip = this.config.slippagePoints * spec.point;
+    const price = normalizePrice(spec, buy ? quote.ask + slip : quote.bid - slip);
+    const minDistance = spec.stopsLevel * spec.point;
+    const exitSide = buy ? quote.bid : quote.ask;
+    const badSl = request.sl !== 0 && (buy ? request.sl > exitSide - minDistance : request.sl < exitSide + minDistance);
+    const badTp = request.tp !== 0 && (buy ? request.tp < exitSide + minDistance : request.tp > exitSide - minDistance);
+    if (badSl || badTp) return fail(TRADE_RETCODE.INVALID_STOPS, `sl ${request.sl} tp ${request.tp} at ${buy ? 'bid' : 'ask'} ${exitSide}`);
+    const margin = this.marginFor(spec, request.volume, price);
+    if (margin > this.freeMargin()) return fail(TRADE_RETCODE.NO_MONEY, `margin ${margin.toFixed(2)} > free ${this.freeMargin().toFixed(2)}`);
+
+    const ticket = this.nextTicket++;
+    const position: Position = {
+      ticket, time: quote.time, type: buy ? POSITION_TYPE_BUY : POSITION_TYPE_SELL, magic: request.magic, identifier: ticket,
+      volume: request.volume, price_open: price, sl: request.sl, tp: request.tp, price_current: price, swap: 0, profit: 0,
+      symbol: request.symbol, comment: request.comment,
+    };
+    this.open.set(ticket, position);
+    const commission = -this.config.commissionPerLot * request.volume;
+    this.balance += commission;
+    const deal = this.deal(position, DEAL_ENTRY_IN, request.type, price, quote.time, DEAL_REASON_EXPERT, 0, commission);
+    return this.result(TRADE_RETCODE.DONE, deal.ticket, deal.order, request.volume, price, quote, 'Request completed');
+  }
+
+  accountInfo(): AccountInfo {
+    const equity = this.equity();
+    const margin = this.usedMargin();
+    return {
+      login: 0, currency: this.config.currency, balance: this.balance, equity, margin, margin_free: equity - margin,
+      leverage: this.config.leverage, server: 'tradeloom-sim', trade_allowed: true,
+    };
+  }
+
+  symbolInfo(symbol: string): SymbolInfo | null {
+    const spec = this.specs.get(symbol);
+    if (!spec) return null;
+    const quote = this.quotes.get(symbol);
+    return {
+      name: spec.name, digits: spec.digits, point: spec.point, trade_tick_size: spec.tickSize,
+      trade_tick_value: quote ? profitToAccount(spec, spec.tickValueProfit, quote.bid, this.config.currency) : spec.tickValueProfit,
+      trade_contract_size: spec.contractSize, volume_min: spec.volumeMin, volume_step: spec.volumeStep,
+      volume_max: spec.volumeMax, trade_stops_level: spec.stopsLevel, filling_mode: spec.fillingMode,
+      currency_base: spec.baseCurrency, currency_profit: spec.profitCurrency,
+      bid: quote?.bid ?? 0, ask: quote?.ask ?? 0, spread: Math.round((this.halfSpread.get(symbol) ?? 0) * 2 / spec.point),
+    };
+  }
+
+  positionsGet(symbol?: string): Position[] {
+    const out: Position[] = [];
+    for (const p of this.open.values()) {
+      if (symbol && p.symbol !== symbol) continue;
+      out.push({ ...p, price_current: this.markPrice(p), profit: this.floating(p) });
+    }
+    return out;
+  }
+
+  historyDealsGet(fromMs: number, toMs: number): Deal[] {
+    return this.history.filter((d) => d.time >= fromMs && d.time <= toMs).map((d) => ({ ...d }));
+  }
+
+  /** Balance plus the floating profit of every open position at the current quotes. */
+  equity(): number {
+    if (this.open.size === 0) return this.balance;
+    let equity = this.balance;
+    for (const p of this.open.values()) equity += this.floating(p);
+    return equity;
+  }
+
+  /** Puts back positions and balance after a restart (the journal is the source). */
+  restore(balance: number, positions: readonly Position[]): void {
+    this.balance = balance;
+    for (const p of positions) {
+      this.open.set(p.ticket, { ...p });
+      this.nextTicket = Math.max(this.nextTicket, p.ticket + 1);
+    }
+  }
+
+  close(): void {
+    this.dealSubject.complete();
+  }
+
+  private closeByRequest(request: TradeRequest, quote: Quote): TradeResult {
+    const position = this.open.get(request.position);
+    if (!position) return this.result(TRADE_RETCODE.POSITION_CLOSED, 0, 0, request.volume, 0, quote, retcodeText(TRADE_RETCODE.POSITION_CLOSED));
+    const closingType = position.type === POSITION_TYPE_BUY ? ORDER_TYPE_SELL : ORDER_TYPE_BUY;
+    if (request.type !== closingType || Math.abs(request.volume - position.volume) > 1e-9) {
+      return this.result(TRADE_RETCODE.INVALID, 0, 0, request.volume, 0, quote, 'Invalid request: close must be the opposite type and the full volume');
+    }
+    const slip = this.config.slippagePoints * this.specs.get(position.symbol)!.point;
+    const price = position.type === POSITION_TYPE_BUY ? quote.bid - slip : quote.ask + slip;
+    const deal = this.closePosition(position, price, quote.time, DEAL_REASON_EXPERT, request.comment);
+    return this.result(TRADE_RETCODE.DONE, deal.ticket, deal.order, position.volume, deal.price, quote, 'Request completed');
+  }
+
+  private closePosition(position: Position, rawPrice: number, time: number, reason: number, comment = ''): Deal {
+    const spec = this.specs.get(position.symbol)!;
+    const price = normalizePrice(spec, rawPrice);
+    const profit = this.profitAt(position, price);
+    const commission = -this.config.commissionPerLot * position.volume;
+    this.balance += profit + commission;
+    this.open.delete(position.ticket);
+    const type = position.type === POSITION_TYPE_BUY ? ORDER_TYPE_SELL : ORDER_TYPE_BUY;
+    return this.deal(position, DEAL_ENTRY_OUT, type, price, time, reason, profit, commission, comment || EXIT_REASON_BY_DEAL_REASON[reason] || '');
+  }
+
+  private deal(position: Position, entry: number, type: number, price: number, time: number, reason: number,
+    profit: number, commission: number, comment = position.comment): Deal {
+    const ticket = this.nextTicket++;
+    const deal: Deal = {
+      ticket, order: entry === DEAL_ENTRY_IN ? position.identifier : ticket, time, type, entry, magic: position.magic, position_id: position.identifier, reason,
+      volume: position.volume, price, commission, swap: 0, profit, symbol: position.symbol, comment,
+    };
+    this.history.push(deal);
+    if (this.history.length > this.config.historyLimit * 2) this.history = this.history.slice(-this.config.historyLimit);
+    this.dealSubject.next(deal);
+    return deal;
+  }
+
+  private profitAt(position: Position, price: number): number {
+    const spec = this.specs.get(position.symbol)!;
+    const diff = position.type === POSITION_TYPE_BUY ? price - position.price_open : position.price_open - price;
+    return profitToAccount(spec, diff * position.volume * spec.contractSize, price, this.config.currency);
+  }
+
+  private markPrice(position: Position): number {
+    const q = this.quotes.get(position.symbol);
+    if (!q) return position.price_open;
+    return position.type === POSITION_TYPE_BUY ? q.bid : q.ask;
+  }
+
+  private floating(position: Position): number {
+    return this.profitAt(position, this.markPrice(position));
+  }
+
+  private marginFor(spec: SymbolSpec, volume: number, price: number): number {
+    const notionalBase = volume * spec.contractSize;
+    const inAccount = spec.baseCurrency === this.config.currency ? notionalBase : profitToAccount(spec, notionalBase * price, price, this.config.currency);
+    return inAccount / this.config.leverage;
+  }
+
+  private usedMargin(): number {
+    let margin = 0;
+    for (const p of this.open.values()) margin += this.marginFor(this.specs.get(p.symbol)!, p.volume, p.price_open);
+    return margin;
+  }
+
+  private freeMargin(): number {
+    return this.equity() - this.usedMargin();
+  }
+
+  private result(retcode: number, deal: number, order: number, volume: number, price: number, quote: Quote | undefined, comment: string): TradeResult {
+    return { retcode, deal, order, volume, price, bid: quote?.bid ?? 0, ask: quote?.ask ?? 0, comment, request_id: 0, retcode_external: 0 };
+  }
+}

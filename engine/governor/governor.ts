@@ -1,0 +1,128 @@
+import { HOUR_MS, WEEK_MS, sessionElapsed, weekStartOf } from '../time/trading-week.ts';
+import { governorConfig, type GovernorConfig } from './governor-config.ts';
+
+/** What happened to the previous week when the clock crossed into a new one. */
+export interface WeekRoll {
+  readonly weekStart: number;
+  readonly trades: number;
+  readonly withinTarget: boolean;
+  readonly aggression: number;
+}
+
+/** The persisted part of the governor, restored after a restart. */
+export interface GovernorSnapshot {
+  readonly weekStart: number;
+  readonly trades: number;
+  readonly lastTradeTime: number | null;
+}
+
+/**
+ * The weekly trade-frequency governor: min/max entries per trading week, account-wide.
+ * Under the minimum pace it raises the size multiplier one step at each pace check; at the
+ * maximum it refuses entries until the week rolls over. Entries are reserved when a signal is
+ * accepted, so two symbols signalling on the same bar cannot both take the last slot.
+ *
+ * `observe(time)` is on the per-bar hot path: it is two comparisons unless a week or a pace
+ * checkpoint is crossed.
+ */
+export class Governor {
+  readonly config: GovernorConfig;
+  weekStart = Number.NEGATIVE_INFINITY;
+  trades = 0;
+  reserved = 0;
+  aggression = 1;
+  lastTradeTime: number | null = null;
+  private nextWeekStart = Number.NEGATIVE_INFINITY;
+  private nextPaceCheck = Number.POSITIVE_INFINITY;
+
+  constructor(config: Partial<GovernorConfig> = {}) {
+    this.config = governorConfig(config);
+  }
+
+  get min(): number {
+    return this.config.minTradesPerWeek;
+  }
+
+  get max(): number {
+    return this.config.maxTradesPerWeek;
+  }
+
+  /** Moves the governor's clock. Returns the closed week when `time` starts a new one. */
+  observe(time: number): WeekRoll | null {
+    if (time < this.nextWeekStart) return null;
+    const previous = this.weekStart;
+    const roll: WeekRoll | null = Number.isFinite(previous)
+      ? { weekStart: previous, trades: this.trades, withinTarget: this.isWithinTarget(this.trades), aggression: this.aggression }
+      : null;
+    this.startWeek(weekStartOf(time, this.config.week));
+    return roll;
+  }
+
+  /**
+   * Pace check: call after `observe`. Returns the new multiplier when it stepped up, else null.
+   * Expected pace at a checkpoint = min × fraction of the session elapsed.
+   */
+  checkPace(time: number): number | null {
+    if (time < this.nextPaceCheck) return null;
+    const step = this.config.paceCheckHours * HOUR_MS;
+    while (this.nextPaceCheck <= time) this.nextPaceCheck += step;
+    const expected = this.min * sessionElapsed(time, this.weekStart, this.config.week);
+    if (this.trades + this.reserved >= expected || this.aggression >= this.config.aggressionCap) return null;
+    this.aggression = Math.min(this.aggression * this.config.aggressionStep, this.config.aggressionCap);
+    return this.aggression;
+  }
+
+  /** Expected entries by now at the minimum pace. */
+  expectedPace(time: number): number {
+    return this.min * sessionElapsed(time, this.weekStart, this.config.week);
+  }
+
+  canEnter(): boolean {
+    return this.trades + this.reserved < this.max;
+  }
+
+  /** Reserves a slot for an accepted signal; false when the weekly maximum is reached. */
+  reserve(): boolean {
+    if (!this.canEnter()) return false;
+    this.reserved++;
+    return true;
+  }
+
+  /** Releases a reservation whose order was rejected or cancelled. */
+  release(): void {
+    if (this.reserved > 0) this.reserved--;
+  }
+
+  /** Converts a reservation into a counted entry. */
+  recordEntry(time: number): number {
+    if (this.reserved > 0) this.reserved--;
+    this.trades++;
+    this.lastTradeTime = time;
+    return this.trades;
+  }
+
+  isWithinTarget(trades: number): boolean {
+    return trades >= this.min && trades <= this.max;
+  }
+
+  snapshot(): GovernorSnapshot {
+    return { weekStart: this.weekStart, trades: this.trades, lastTradeTime: this.lastTradeTime };
+  }
+
+  /** Restores the count after a restart; a snapshot from an older week only keeps lastTradeTime. */
+  restore(saved: GovernorSnapshot, now: number): void {
+    const current = weekStartOf(now, this.config.week);
+    this.startWeek(current);
+    this.lastTradeTime = saved.lastTradeTime;
+    if (saved.weekStart === current) this.trades = saved.trades;
+  }
+
+  private startWeek(weekStart: number): void {
+    this.weekStart = weekStart;
+    this.nextWeekStart = weekStart + WEEK_MS;
+    this.trades = 0;
+    this.reserved = 0;
+    this.aggression = 1;
+    this.nextPaceCheck = weekStart + (this.config.week.openOffsetHours + this.config.paceCheckHours) * HOUR_MS;
+  }
+}

@@ -1,0 +1,44 @@
+import { profitToAccount, type SymbolSpec } from '../model/symbol-spec.ts';
+
+export interface SizingInput {
+  readonly balance: number;
+  /** Percent of balance risked if the stop is hit (1 = 1 %). */
+  readonly riskPercent: number;
+  readonly entryPrice: number;
+  readonly stopLoss: number;
+  readonly aggression: number;
+  readonly accountCurrency: string;
+}
+
+/**
+ * Lot size from risk: the money at risk (balance × risk % × aggression) divided by the loss
+ * one lot takes between entry and stop, rounded DOWN to the volume step and clamped to
+ * [volumeMin, volumeMax]. Returns 0 when the stop distance is zero or the inputs are unusable.
+ *
+ * @example
+ * // USDCHF at 1.2000, stop 50 pips below, 10,000 USD, 1 % risk:
+ * // loss per lot = 0.0050 × 100,000 CHF / 1.2000 = 416.67 USD -> 100 / 416.67 = 0.24 lots
+ */
+export function lotSize(spec: SymbolSpec, input: SizingInput): number {
+  const distance = Math.abs(input.entryPrice - input.stopLoss);
+  if (!(distance > 0) || !(input.balance > 0)) return 0;
+  const lossPerLotProfitCcy = (distance / spec.tickSize) * spec.tickValueProfit;
+  const lossPerLot = profitToAccount(spec, lossPerLotProfitCcy, input.entryPrice, input.accountCurrency);
+  const risk = input.balance * (input.riskPercent / 100) * input.aggression;
+  return roundVolume(spec, risk / lossPerLot);
+}
+
+/** Rounds a volume down to the symbol's step and clamps it into [min, max]. */
+export function roundVolume(spec: SymbolSpec, volume: number): number {
+  const steps = Math.floor(volume / spec.volumeStep + 1e-9);
+  const decimals = Math.max(0, Math.ceil(-Math.log10(spec.volumeStep) - 1e-9));
+  const rounded = Number((steps * spec.volumeStep).toFixed(decimals));
+  return Math.min(spec.volumeMax, Math.max(spec.volumeMin, rounded));
+}
+
+/** True when `volume` is within limits and a whole number of steps. */
+export function isValidVolume(spec: SymbolSpec, volume: number): boolean {
+  if (!(volume >= spec.volumeMin - 1e-12 && volume <= spec.volumeMax + 1e-12)) return false;
+  const steps = volume / spec.volumeStep;
+  return Math.abs(steps - Math.round(steps)) < 1e-7;
+}

@@ -1,0 +1,43 @@
+import { createBarSeries, type BarSeries, type Timeframe } from './bar.ts';
+
+/**
+ * A bounded, append-only view of a bar stream for live feeds and streamed backtests: memory
+ * stays flat however long the run. When full it keeps the newest `keep` bars, moves them to
+ * the front and reports the shift, so holders of absolute indexes can adjust.
+ */
+export class BarWindow {
+  readonly series: BarSeries;
+
+  constructor(
+    symbol: string,
+    timeframe: Timeframe,
+    private readonly capacity = 8192,
+    private readonly keep = 2048,
+    private readonly onShift: (delta: number) => void = () => {},
+  ) {
+    if (keep >= capacity) throw new Error(`BarWindow: keep (${keep}) must be below capacity (${capacity})`);
+    this.series = createBarSeries(symbol, timeframe, capacity);
+  }
+
+  /** Appends one closed bar and returns its index in `series`. */
+  push(time: number, open: number, high: number, low: number, close: number, volume: number): number {
+    const s = this.series;
+    if (s.length === this.capacity) this.compact();
+    const i = s.length++;
+    s.time[i] = time;
+    s.open[i] = open;
+    s.high[i] = high;
+    s.low[i] = low;
+    s.close[i] = close;
+    s.volume[i] = volume;
+    return i;
+  }
+
+  private compact(): void {
+    const s = this.series;
+    const delta = s.length - this.keep;
+    for (const column of [s.time, s.open, s.high, s.low, s.close, s.volume]) column.copyWithin(0, delta, s.length);
+    s.length = this.keep;
+    this.onShift(delta);
+  }
+}

@@ -1,0 +1,157 @@
+import { Subject, type Observable } from 'rxjs';
+import type { LogEvent } from '../../protocol/index.ts';
+import { formatSeconds } from '../../protocol/envelope.ts';
+import { Governor, type WeekRoll } from '../governor/governor.ts';
+import type { GovernorConfig } from '../governor/governor-config.ts';
+import type { BrokerPort } from '../broker/broker-port.ts';
+import type { SimBroker } from '../broker/sim-broker.ts';
+import type { BarSeries } from '../model/bar.ts';
+import type { SymbolSpec } from '../model/symbol-spec.ts';
+import type { Strategy } from '../strategy/strategy.ts';
+import { SymbolActor } from '../actor/symbol-actor.ts';
+import { EventFactory } from '../actor/event-factory.ts';
+import { createAccount, type Account } from '../actor/account.ts';
+import { RunningStats } from './running-stats.ts';
+import type { MachineHostKind } from '../actor/machine-host.ts';
+
+export interface TradingEngineOptions {
+  readonly sessionId: string;
+  /** The session clock: market time in backtests, wall time live. */
+  readonly now: () => number;
+  readonly broker: BrokerPort;
+  readonly sim: SimBroker | null;
+  readonly balance: number;
+  readonly currency?: string;
+  readonly riskPercent: number;
+  readonly governor?: Partial<GovernorConfig>;
+  readonly emitBars?: boolean;
+  /** Where symbol machines run: a live XState actor (default) or its compiled table (backtests). */
+  readonly machine?: MachineHostKind;
+  /** When to emit PERFORMANCE: after every exit (live) or once per week (backtests). */
+  readonly performanceEvery?: 'exit' | 'week';
+}
+
+export interface SymbolSetup {
+  readonly spec: SymbolSpec;
+  readonly series: BarSeries;
+  readonly strategy: Strategy;
+  readonly strategyConfig: unknown;
+}
+
+/**
+ * The shared core of backtest, paper and live runs: one account-wide governor, one broker,
+ * one actor per symbol, and the bus that merges every actor's events with the engine's own.
+ * Runtimes only decide where bars come from and which clock and broker are used.
+ */
+export class TradingEngine {
+  readonly governor: Governor;
+  readonly account: Account;
+  readonly events: EventFactory;
+  readonly actors = new Map<string, SymbolActor>();
+  readonly stats: RunningStats;
+  /** Every event of the session, in order. */
+  readonly bus$: Observable<LogEvent>;
+  weekNumber = 0;
+  readonly weeklyStats: Record<string, { trades: number; within_target: boolean }> = {};
+  private readonly engineEvents = new Subject<LogEvent>();
+  private readonly sink = new Subject<LogEvent>();
+
+  constructor(readonly options: TradingEngineOptions) {
+    this.governor = new Governor(options.governor);
+    this.account = createAccount(options.currency ?? 'USD', options.balance);
+    this.events = new EventFactory(options.sessionId, options.now);
+    this.stats = new RunningStats(options.balance);
+    this.bus$ = this.sink.asObservable();
+    this.engineEvents.subscribe(this.sink);
+  }
+
+  addSymbol(setup: SymbolSetup): SymbolActor {
+    const actor = new SymbolActor({
+      ...setup,
+      governor: this.governor,
+      broker: this.options.broker,
+      sim: this.options.sim,
+      account: this.account,
+      events: this.events,
+      riskPercent: this.options.riskPercent,
+      emitBars: this.options.emitBars,
+      machine: this.options.machine,
+    });
+    this.actors.set(actor.symbol, actor);
+    actor.events$.subscribe((event) => {
+      if (event.event_type === 'TRADE_EXIT') this.onExit(event.data.pnl, actor.symbol);
+      this.sink.next(event);
+    });
+    return actor;
+  }
+
+  /** Emits an engine-level event on the bus. */
+  emit(event: LogEvent): void {
+    this.engineEvents.next(event);
+  }
+
+  /** One closed bar of one symbol: governor clock, pace check, then the actor's fast path. */
+  processBar(actor: SymbolActor, series: BarSeries, i: number): number {
+    const time = series.time[i];
+    const roll = this.governor.observe(time);
+    if (roll !== null) this.onWeekRoll(roll, time);
+    else if (this.weekNumber === 0) this.weekNumber = 1;
+    const stepped = this.governor.checkPace(time);
+    if (stepped !== null) {
+      const g = this.governor;
+      actor.decision('increase_aggression',
+        `${g.trades} trades so far this week, under the minimum pace of ${g.min}/week (${g.expectedPace(time).toFixed(1)} expected by now): position size x${stepped.toFixed(3)}`, time);
+    }
+    actor.processBar(i);
+    const sim = this.options.sim;
+    const equity = sim ? sim.equity() : this.account.balance;
+    this.stats.markEquity(equity);
+    return equity;
+  }
+
+  /** Closes the week that is still open (end of a backtest). */
+  finishWeek(time: number): void {
+    const g = this.governor;
+    if (!Number.isFinite(g.weekStart)) return;
+    this.onWeekRoll({ weekStart: g.weekStart, trades: g.trades, withinTarget: g.isWithinTarget(g.trades), aggression: g.aggression }, time, false);
+  }
+
+  performance(time: number, symbol?: string): LogEvent {
+    const s = this.stats;
+    const g = this.governor;
+    return this.events.make('PERFORMANCE', 'INFO', {
+      total_trades: s.closedTrades, win_rate: round4(s.winRate), total_profit: round2(s.totalProfit),
+      max_drawdown: round4(s.maxDrawdownFraction),
+      weekly_target: { min_trades: g.min, max_trades: g.max, current_trades: g.trades },
+      balance: round2(this.account.balance), equity: round2(this.options.sim ? this.options.sim.equity() : this.account.balance),
+      time: formatSeconds(time), ...(symbol ? { symbol } : {}),
+    }, time);
+  }
+
+  private onExit(pnl: number, symbol: string): void {
+    this.stats.addTrade(pnl);
+    if (this.options.performanceEvery === 'exit') this.emit(this.performance(this.options.now(), symbol));
+  }
+
+  private onWeekRoll(roll: WeekRoll, time: number, continues = true): void {
+    const week = Math.max(1, this.weekNumber);
+    const g = this.governor;
+    this.weeklyStats[String(week)] = { trades: roll.trades, within_target: roll.withinTarget };
+    this.emit(this.events.make('WEEKLY_SUMMARY', 'INFO', {
+      week, trades: roll.trades, target_range: `${g.min}-${g.max}`, balance: round2(this.account.balance),
+      within_target: roll.withinTarget, week_start: formatSeconds(roll.weekStart), aggression_multiplier: round4(roll.aggression),
+    }, time));
+    if (this.options.performanceEvery !== 'exit') this.emit(this.performance(time));
+    if (!continues) return;
+    this.weekNumber = week + 1;
+    for (const actor of this.actors.values()) actor.weekRolled();
+  }
+}
+
+export function round2(x: number): number {
+  return Math.round(x * 100) / 100;
+}
+
+export function round4(x: number): number {
+  return Math.round(x * 10_000) / 10_000;
+}

@@ -1,0 +1,1 @@
+export { smaCrossover, SmaCrossoverConfigCodec, type SmaCrossoverConfig } from './sma-crossover.ts';
