@@ -1,0 +1,202 @@
+import { connect, type Socket } from 'node:net';
+import { createHash } from 'node:crypto';
+import type { Deal, TradeRequest, TradeResult } from '../../engine/model/mt5.ts';
+import type { FakeTerminal } from './fake-terminal.ts';
+
+export interface FakeEaOptions {
+  readonly port: number;
+  readonly secret: string;
+  readonly terminal: FakeTerminal;
+  /** `whole`: one write per line; `split`: every line in 1–5 byte pieces; `coalesced`: several lines per write. */
+  readonly chunking?: 'whole' | 'split' | 'coalesced';
+  /** Sends every deal and order result twice (a flaky link retransmitting). */
+  readonly duplicateDeliveries?: boolean;
+  readonly protocolVersion?: number;
+}
+
+type Flat = Record<string, string | number>;
+
+/**
+ * Plays the terminal's side of the MT5 bridge protocol, as TradeloomBridge.mq5 does: hello,
+ * challenge-response auth, heartbeats, ticks, order execution on a FakeTerminal (answering a
+ * repeated client order id from memory, never trading twice), lookups, history. Scripted faults:
+ * dying mid-message, dying after executing an order but before answering, duplicate deliveries.
+ */
+export class FakeEa {
+  readonly received: Flat[] = [];
+  /** Set: the next order executes on the terminal, then the socket dies before the result is sent. */
+  dieAfterNextExecution = false;
+  /** Set: the next order is ignored (the terminal never sees it) and the socket dies. */
+  dieOnNextOrder = false;
+  private socket: Socket | null = null;
+  private writes: Promise<void> = Promise.resolve();
+  private tail = '';
+  private readonly answered = new Map<string, TradeResult>();
+  private readyResolve: (() => void) | null = null;
+  private readyReject: ((e: Error) => void) | null = null;
+
+  constructor(private readonly options: FakeEaOptions) {
+    options.terminal.onDeal((deal) => this.pushDeal(deal));
+  }
+
+  get connected(): boolean {
+    return this.socket !== null && !this.socket.destroyed;
+  }
+
+  /** Connects and authenticates; resolves on `welcome`, rejects on `reject`/close. */
+  connect(): Promise<void> {
+    const socket = connect({ port: this.options.port, host: '127.0.0.1', noDelay: true });
+    this.socket = socket;
+    this.tail = '';
+    this.writes = Promise.resolve();
+    socket.on('data', (chunk) => this.receive(chunk.toString('utf8')));
+    socket.on('error', () => {});
+    socket.on('close', () => {
+      if (this.socket === socket) this.socket = null;
+      this.readyReject?.(new Error('fake EA: connection closed before welcome'));
+    });
+    this.send({ type: 'hello', v: this.options.protocolVersion ?? 1, ea: 'FakeEA', login: 5_001_234, server: 'Fake-Demo', build: 4000 });
+    return new Promise((resolve, reject) => { this.readyResolve = resolve; this.readyReject = reject; });
+  }
+
+  /** The network fails: no goodbye. */
+  disconnect(): void {
+    this.socket?.destroy();
+    this.socket = null;
+  }
+
+  /** Writes the first half of a message, then the connection dies. */
+  async disconnectMidMessage(): Promise<void> {
+    const line = JSON.stringify({ type: 'tick', symbol: 'EURUSD', time: 1, bid: 1, ask: 1, last: 0, volume: 0 });
+    await this.flush();
+    this.socket?.write(line.slice(0, 20));
+    await new Promise((r) => setTimeout(r, 20));
+    this.disconnect();
+  }
+
+  tick(symbol: string, time: number, bid: number, ask: number): void {
+    this.options.terminal.setQuote(symbol, time, bid, ask);
+    this.send({ type: 'tick', symbol, time, bid, ask, last: 0, volume: 0 });
+  }
+
+  bar(symbol: string, timeframe: string, bar: { time: number; open: number; high: number; low: number; close: number; volume: number }): void {
+    this.send({ type: 'bar', symbol, timeframe, ...bar });
+  }
+
+  /** Sends raw text (malformed input tests). */
+  sendRaw(text: string): void {
+    this.enqueue(text);
+  }
+
+  /** Resolves when every queued write has been handed to the socket. */
+  flush(): Promise<void> {
+    return this.writes;
+  }
+
+  private pushDeal(deal: Deal): void {
+    if (!this.connected) return; // the real EA cannot send while its socket is down; the engine reconciles
+    this.send({ type: 'deal', deal });
+    if (this.options.duplicateDeliveries) this.send({ type: 'deal', deal });
+  }
+
+  private receive(text: string): void {
+    this.tail += text;
+    let nl = this.tail.indexOf('\n');
+    while (nl >= 0) {
+      const line = this.tail.slice(0, nl);
+      this.tail = this.tail.slice(nl + 1);
+      if (line.trim()) this.handle(JSON.parse(line) as Flat);
+      nl = this.tail.indexOf('\n');
+    }
+  }
+
+  private handle(m: Flat): void {
+    this.received.push(m);
+    const t = this.options.terminal;
+    switch (m.type) {
+      case 'challenge':
+        return this.send({ type: 'auth', digest: createHash('sha256').update(String(m.nonce) + this.options.secret).digest('hex') });
+      case 'welcome':
+        this.readyReject = null;
+        this.readyResolve?.();
+        return;
+      case 'reject':
+        this.readyReject?.(new Error(`fake EA refused: ${m.reason}`));
+        this.readyReject = null;
+        return;
+      case 'heartbeat':
+        return this.send({ type: 'heartbeat', t: Date.now() });
+      case 'order':
+        return this.order(m);
+      case 'symbol_get':
+        return this.send({ type: 'symbol', id: m.id, name: m.symbol, symbol: t.symbolInfo(String(m.symbol)) });
+      case 'account_get':
+        return this.send({ type: 'account', id: m.id, account: t.account() });
+      case 'positions_get':
+        return this.send({ type: 'positions', id: m.id, positions: t.positionsList(String(m.symbol) || undefined) });
+      case 'deals_get':
+        return this.send({ type: 'deals', id: m.id, deals: t.dealsBetween(Number(m.from), Number(m.to)) });
+      case 'lookup':
+        return this.send({ type: 'found', id: m.id, client_id: m.client_id, ...t.findClient(String(m.client_id)) });
+    }
+  }
+
+  private order(m: Flat): void {
+    if (this.dieOnNextOrder) { this.dieOnNextOrder = false; return this.disconnect(); }
+    const clientId = String(m.client_id);
+    const cached = this.answered.get(clientId);
+    let result = cached;
+    if (!result) {
+      const request: TradeRequest = {
+        action: Number(m.action), symbol: String(m.symbol), volume: Number(m.volume), type: Number(m.order_type), price: Number(m.price),
+        sl: Number(m.sl), tp: Number(m.tp), deviation: Number(m.deviation), magic: Number(m.magic), comment: String(m.comment),
+        type_filling: Number(m.type_filling), type_time: Number(m.type_time), position: Number(m.position),
+      };
+      if (this.dieAfterNextExecution) {
+        this.dieAfterNextExecution = false;
+        const socket = this.socket;
+        this.socket = null; // deals of this execution are lost with the connection
+        this.options.terminal.execute(request);
+        socket?.destroy();
+        return;
+      }
+      result = this.options.terminal.execute(request);
+      this.answered.set(clientId, result);
+    }
+    // MT5 order: OrderSend returns before OnTradeTransaction reports the deal, so the deal follows.
+    const reply = { type: 'order_result', id: m.id, client_id: clientId, result };
+    this.send(reply);
+    if (this.options.duplicateDeliveries) this.send(reply);
+  }
+
+  private send(message: object): void {
+    this.enqueue(`${JSON.stringify(message)}\n`);
+  }
+
+  private enqueue(line: string): void {
+    const socket = this.socket;
+    if (!socket) return;
+    const mode = this.options.chunking ?? 'whole';
+    this.writes = this.writes.then(async () => {
+      if (socket.destroyed) return;
+      if (mode === 'whole') { socket.write(line); return; }
+      if (mode === 'coalesced') { this.batch += line; if (!this.batchTimer) this.batchTimer = setTimeout(() => this.flushBatch(socket), 5); return; }
+      const bytes = Buffer.from(line, 'utf8');
+      for (let i = 0; i < bytes.length;) {
+        const n = 1 + ((i * 7) % 5);
+        socket.write(bytes.subarray(i, i + n));
+        i += n;
+        await new Promise((r) => setImmediate(r));
+      }
+    });
+  }
+
+  private batch = '';
+  private batchTimer: NodeJS.Timeout | null = null;
+
+  private flushBatch(socket: Socket): void {
+    this.batchTimer = null;
+    if (!socket.destroyed) socket.write(this.batch);
+    this.batch = '';
+  }
+}

@@ -1,0 +1,166 @@
+import {
+  DEAL_ENTRY_IN, DEAL_ENTRY_OUT, DEAL_REASON_CLIENT, DEAL_REASON_EXPERT, DEAL_REASON_SL, ORDER_TYPE_BUY, ORDER_TYPE_SELL,
+  POSITION_TYPE_BUY, POSITION_TYPE_SELL, TRADE_ACTION_DEAL, TRADE_RETCODE, retcodeText,
+  type AccountInfo, type Deal, type Position, type SymbolInfo, type TradeRequest, type TradeResult,
+} from '../../engine/model/mt5.ts';
+import { BUILTIN_SYMBOL_SPECS, type SymbolSpec } from '../../engine/model/symbol-spec.ts';
+
+/**
+ * A scripted MetaTrader 5 account for the fakes that play the terminal's side (fake EA, fake
+ * MetaApi): hedging positions, deal history and MT5's validation retcodes. Its numbering starts
+ * high like a real server's, so tests cannot pass by confusing a ticket with a count.
+ */
+export class FakeTerminal {
+  readonly positions = new Map<number, Position>();
+  readonly deals: Deal[] = [];
+  readonly quotes = new Map<string, { time: number; bid: number; ask: number }>();
+  private readonly specs = new Map<string, SymbolSpec>();
+  private nextTicket = 50_000_000;
+  private scriptedRejects: number[] = [];
+  private listeners: ((deal: Deal) => void)[] = [];
+  balance: number;
+  /** Orders that really executed (to prove that nothing executed twice). */
+  executions = 0;
+
+  constructor(options: { balance?: number; symbols?: readonly string[] } = {}) {
+    this.balance = options.balance ?? 10_000;
+    for (const name of options.symbols ?? ['EURUSD', 'USDJPY', 'XAUUSD']) this.specs.set(name, BUILTIN_SYMBOL_SPECS[name]!);
+  }
+
+  onDeal(listener: (deal: Deal) => void): void {
+    this.listeners.push(listener);
+  }
+
+  setQuote(symbol: string, time: number, bid: number, ask: number): void {
+    this.quotes.set(symbol, { time, bid, ask });
+  }
+
+  /** The next order is refused by the "trade server" with this retcode. */
+  rejectNext(retcode: number): void {
+    this.scriptedRejects.push(retcode);
+  }
+
+  execute(request: TradeRequest): TradeResult {
+    const quote = this.quotes.get(request.symbol);
+    const spec = this.specs.get(request.symbol);
+    const fail = (retcode: number) => this.result(retcode, 0, 0, request.volume, 0, request.symbol);
+    const scripted = this.scriptedRejects.shift();
+    if (scripted !== undefined) return fail(scripted);
+    if (!spec) return fail(TRADE_RETCODE.INVALID);
+    if (request.action !== TRADE_ACTION_DEAL || (request.type !== ORDER_TYPE_BUY && request.type !== ORDER_TYPE_SELL)) return fail(TRADE_RETCODE.INVALID);
+    if (!quote) return fail(TRADE_RETCODE.PRICE_OFF);
+    const steps = request.volume / spec.volumeStep;
+    if (!(request.volume >= spec.volumeMin && request.volume <= spec.volumeMax) || Math.abs(steps - Math.round(steps)) > 1e-7) return fail(TRADE_RETCODE.INVALID_VOLUME);
+    const buy = request.type === ORDER_TYPE_BUY;
+    const price = buy ? quote.ask : quote.bid;
+    if (request.position) {
+      const position = this.positions.get(request.position);
+      if (!position) return fail(TRADE_RETCODE.POSITION_CLOSED);
+      const closing = position.type === POSITION_TYPE_BUY ? ORDER_TYPE_SELL : ORDER_TYPE_BUY;
+      if (request.type !== closing || request.volume > position.volume + 1e-9) return fail(TRADE_RETCODE.INVALID);
+      this.executions += 1;
+      const deal = this.closePart(position, request.volume, price, quote.time, DEAL_REASON_EXPERT, request.comment);
+      return this.result(TRADE_RETCODE.DONE, deal.ticket, deal.order, request.volume, price, request.symbol);
+    }
+    const exitSide = buy ? quote.bid : quote.ask;
+    if ((request.sl && (buy ? request.sl >= exitSide : request.sl <= exitSide)) || (request.tp && (buy ? request.tp <= exitSide : request.tp >= exitSide))) {
+      return fail(TRADE_RETCODE.INVALID_STOPS);
+    }
+    this.executions += 1;
+    const position = this.open(request.symbol, request.type, request.volume, price, quote.time, request.sl, request.tp, request.magic, request.comment, DEAL_REASON_EXPERT);
+    const deal = this.deals[this.deals.length - 1]!;
+    return this.result(TRADE_RETCODE.DONE, deal.ticket, position.ticket, request.volume, price, request.symbol);
+  }
+
+  /** A position opened by hand in the terminal (no client order id). */
+  openByHand(symbol: string, type: number, volume: number, time: number): Position {
+    const q = this.quotes.get(symbol)!;
+    return this.open(symbol, type, volume, type === ORDER_TYPE_BUY ? q.ask : q.bid, time, 0, 0, 0, '', DEAL_REASON_CLIENT);
+  }
+
+  /** The stop loss of a position is hit at `price`. */
+  hitStop(ticket: number, price: number, time: number): Deal {
+    const position = this.positions.get(ticket)!;
+    return this.closePart(position, position.volume, price, time, DEAL_REASON_SL, '[sl]');
+  }
+
+  /** Everything that carries a client order id in its comment (all history: times are market times). */
+  findClient(clientId: string): { deals: Deal[]; positions: Position[] } {
+    return {
+      deals: this.deals.filter((d) => d.comment.startsWith(clientId)),
+      positions: [...this.positions.values()].filter((p) => p.comment.startsWith(clientId)),
+    };
+  }
+
+  account(): AccountInfo {
+    let floating = 0;
+    for (const p of this.positions.values()) floating += this.profitOf(p, this.mark(p));
+    return { login: 5_001_234, currency: 'USD', balance: this.balance, equity: this.balance + floating, margin: 0, margin_free: this.balance + floating, leverage: 100, server: 'Fake-Demo', trade_allowed: true };
+  }
+
+  symbolInfo(name: string): SymbolInfo | null {
+    const spec = this.specs.get(name);
+    if (!spec) return null;
+    const q = this.quotes.get(name);
+    return {
+      name, digits: spec.digits, point: spec.point, trade_tick_size: spec.tickSize, trade_tick_value: spec.tickValueProfit,
+      trade_contract_size: spec.contractSize, volume_min: spec.volumeMin, volume_step: spec.volumeStep, volume_max: spec.volumeMax,
+      trade_stops_level: spec.stopsLevel, filling_mode: spec.fillingMode, currency_base: spec.baseCurrency, currency_profit: spec.profitCurrency,
+      bid: q?.bid ?? 0, ask: q?.ask ?? 0, spread: q ? Math.round((q.ask - q.bid) / spec.point) : 0,
+    };
+  }
+
+  positionsList(symbol?: string): Position[] {
+    return [...this.positions.values()].filter((p) => !symbol || p.symbol === symbol).map((p) => ({ ...p, price_current: this.mark(p), profit: this.profitOf(p, this.mark(p)) }));
+  }
+
+  dealsBetween(fromMs: number, toMs: number): Deal[] {
+    return this.deals.filter((d) => d.time >= fromMs && d.time <= toMs);
+  }
+
+  private open(symbol: string, type: number, volume: number, price: number, time: number, sl: number, tp: number, magic: number, comment: string, reason: number): Position {
+    const ticket = this.nextTicket++;
+    const position: Position = {
+      ticket, time, type: type === ORDER_TYPE_BUY ? POSITION_TYPE_BUY : POSITION_TYPE_SELL, magic, identifier: ticket, volume,
+      price_open: price, sl, tp, price_current: price, swap: 0, profit: 0, symbol, comment,
+    };
+    this.positions.set(ticket, position);
+    this.addDeal({ ticket: this.nextTicket++, order: ticket, time, type, entry: DEAL_ENTRY_IN, magic, position_id: ticket, reason, volume, price, commission: 0, swap: 0, profit: 0, symbol, comment });
+    return position;
+  }
+
+  private closePart(position: Position, volume: number, price: number, time: number, reason: number, comment: string): Deal {
+    const profit = this.profitOf(position, price) * (volume / position.volume);
+    this.balance += profit;
+    if (volume >= position.volume - 1e-9) this.positions.delete(position.ticket);
+    else this.positions.set(position.ticket, { ...position, volume: Math.round((position.volume - volume) * 1e8) / 1e8 });
+    const order = this.nextTicket++;
+    const deal: Deal = {
+      ticket: this.nextTicket++, order, time, type: position.type === POSITION_TYPE_BUY ? ORDER_TYPE_SELL : ORDER_TYPE_BUY, entry: DEAL_ENTRY_OUT,
+      magic: position.magic, position_id: position.identifier, reason, volume, price, commission: 0, swap: 0, profit, symbol: position.symbol, comment,
+    };
+    this.addDeal(deal);
+    return deal;
+  }
+
+  private addDeal(deal: Deal): void {
+    this.deals.push(deal);
+    for (const l of this.listeners) l(deal);
+  }
+
+  private mark(p: Position): number {
+    const q = this.quotes.get(p.symbol);
+    return q ? (p.type === POSITION_TYPE_BUY ? q.bid : q.ask) : p.price_open;
+  }
+
+  private profitOf(p: Position, price: number): number {
+    const spec = this.specs.get(p.symbol)!;
+    const diff = p.type === POSITION_TYPE_BUY ? price - p.price_open : p.price_open - price;
+    return Math.round(diff * p.volume * spec.contractSize * 100) / 100;
+  }
+
+  private result(retcode: number, deal: number, order: number, volume: number, price: number, symbol: string): TradeResult {
+    const q = this.quotes.get(symbol);
+    return { retcode, deal, order, volume, price, bid: q?.bid ?? 0, ask: q?.ask ?? 0, comment: retcodeText(retcode), request_id: 0, retcode_external: 0 };
+  }
+}
