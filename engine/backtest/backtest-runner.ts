@@ -1,5 +1,4 @@
 import type { BacktestCompleteData, BacktestMetrics, LogEvent } from '../../protocol/index.ts';
-import { formatSeconds } from '../../protocol/envelope.ts';
 import { TIMEFRAME_MS, type BarSeries } from '../model/bar.ts';
 import { BarWindow } from '../model/bar-window.ts';
 import { resolveSymbolSpec, type SymbolSpec } from '../model/symbol-spec.ts';
@@ -8,7 +7,7 @@ import type { GovernorConfig } from '../governor/governor-config.ts';
 import type { Strategy } from '../strategy/strategy.ts';
 import { TradingEngine, round2, round4 } from '../runtime/trading-engine.ts';
 import { stableUuid } from '../util/ids.ts';
-import { BacktestMetricsCollector } from './metrics-collector.ts';
+import { toWireMetrics } from './metrics.ts';
 import type { MachineHostKind } from '../actor/machine-host.ts';
 
 export interface BacktestOptions {
@@ -84,11 +83,7 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
     riskPercent: options.riskPercent ?? 1, governor: options.governor, performanceEvery: 'week',
     machine: options.machine ?? 'compiled',
   });
-  const collector = new BacktestMetricsCollector(balance, engine.governor);
-  const emit = (event: LogEvent) => {
-    collector.observe(event);
-    options.onEvent?.(event);
-  };
+  const emit = (event: LogEvent) => options.onEvent?.(event);
   engine.bus$.subscribe(emit);
 
   const window = chunks ? new BarWindow(spec.name, timeframe, 16_384, 4_096, (d) => actor.shiftIndexes(d)) : null;
@@ -109,7 +104,7 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
   let lastTime = 0;
   const step = (s: BarSeries, i: number) => {
     now = s.time[i] + barMs;
-    collector.markEquity(now, engine.processBar(actor, s, i));
+    engine.processBar(actor, s, i);
     lastTime = now;
     if (++bars % progressEvery === 0) options.onProgress?.(bars);
   };
@@ -131,34 +126,37 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
         deviation: 0, magic: 0, comment: 'End of backtest', type_filling: 1, type_time: 0, position: p.ticket });
     }
   }
-  collector.markEquity(lastTime, sim.equity());
+  engine.metrics.addEquity(lastTime, sim.equity());
   engine.finishWeek(lastTime);
   actor.stop();
 
-  const metrics = collector.metrics(bars);
+  const m = engine.metrics.result();
+  const metrics = roundMetrics(toWireMetrics(m, bars));
   const complete: BacktestCompleteData = {
     session_id: sessionId,
     final_balance: round2(engine.account.balance),
     total_return: round2(engine.account.balance - balance),
-    total_trades: collector.tradeCount,
-    max_drawdown: round2(metrics.max_drawdown_abs ?? 0),
+    total_trades: m.totalTrades,
+    max_drawdown: round2(m.maxDrawdown),
     weekly_stats: engine.weeklyStats,
-    metrics: stripAbs(metrics),
+    metrics,
     symbol: spec.name,
     timeframe,
     strategy: strategy.id,
   };
   emit(engine.events.make('BACKTEST_COMPLETE', 'INFO', complete, lastTime));
-  void formatSeconds;
-  void round4;
-  return { sessionId, complete, metrics: complete.metrics!, bars };
+  return { sessionId, complete, metrics, bars };
 }
 
 function isSeries(value: BarSeries | Iterable<BarSeries>): value is BarSeries {
   return (value as BarSeries).close instanceof Float64Array;
 }
 
-function stripAbs(m: BacktestMetrics & { max_drawdown_abs?: number }): BacktestMetrics {
-  const { max_drawdown_abs: _abs, ...rest } = m;
-  return rest;
+/** Money to cents, ratios to 4 decimals: stable, readable output. */
+function roundMetrics(m: BacktestMetrics): BacktestMetrics {
+  const out: Record<string, number | null> = {};
+  for (const [key, value] of Object.entries(m)) {
+    out[key] = typeof value !== 'number' ? (value ?? null) : /gross|expectancy/.test(key) ? round2(value) : round4(value);
+  }
+  return out as BacktestMetrics;
 }

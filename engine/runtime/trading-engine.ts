@@ -5,13 +5,13 @@ import { Governor, type WeekRoll } from '../governor/governor.ts';
 import type { GovernorConfig } from '../governor/governor-config.ts';
 import type { BrokerPort } from '../broker/broker-port.ts';
 import type { SimBroker } from '../broker/sim-broker.ts';
-import type { BarSeries } from '../model/bar.ts';
+import { TIMEFRAME_MS, type BarSeries } from '../model/bar.ts';
 import type { SymbolSpec } from '../model/symbol-spec.ts';
 import type { Strategy } from '../strategy/strategy.ts';
 import { SymbolActor } from '../actor/symbol-actor.ts';
 import { EventFactory } from '../actor/event-factory.ts';
 import { createAccount, type Account } from '../actor/account.ts';
-import { RunningStats } from './running-stats.ts';
+import { MetricsAccumulator } from '../backtest/metrics.ts';
 import type { MachineHostKind } from '../actor/machine-host.ts';
 
 export interface TradingEngineOptions {
@@ -48,7 +48,8 @@ export class TradingEngine {
   readonly account: Account;
   readonly events: EventFactory;
   readonly actors = new Map<string, SymbolActor>();
-  readonly stats: RunningStats;
+  /** Trades, equity and weeks of the session: PERFORMANCE and BACKTEST_COMPLETE read it. */
+  readonly metrics: MetricsAccumulator;
   /** Every event of the session, in order. */
   readonly bus$: Observable<LogEvent>;
   weekNumber = 0;
@@ -60,7 +61,7 @@ export class TradingEngine {
     this.governor = new Governor(options.governor);
     this.account = createAccount(options.currency ?? 'USD', options.balance);
     this.events = new EventFactory(options.sessionId, options.now);
-    this.stats = new RunningStats(options.balance);
+    this.metrics = new MetricsAccumulator(options.balance);
     this.bus$ = this.sink.asObservable();
     this.engineEvents.subscribe(this.sink);
   }
@@ -79,7 +80,7 @@ export class TradingEngine {
     });
     this.actors.set(actor.symbol, actor);
     actor.events$.subscribe((event) => {
-      if (event.event_type === 'TRADE_EXIT') this.onExit(event.data.pnl, actor.symbol);
+      if (event.event_type === 'TRADE_EXIT') this.onExit(event.data.pnl, actor.symbol, this.options.now());
       this.sink.next(event);
     });
     return actor;
@@ -105,7 +106,7 @@ export class TradingEngine {
     actor.processBar(i);
     const sim = this.options.sim;
     const equity = sim ? sim.equity() : this.account.balance;
-    this.stats.markEquity(equity);
+    this.metrics.addEquity(time + this.barMs(series), equity);
     return equity;
   }
 
@@ -117,19 +118,23 @@ export class TradingEngine {
   }
 
   performance(time: number, symbol?: string): LogEvent {
-    const s = this.stats;
+    const m = this.metrics.result();
     const g = this.governor;
     return this.events.make('PERFORMANCE', 'INFO', {
-      total_trades: s.closedTrades, win_rate: round4(s.winRate), total_profit: round2(s.totalProfit),
-      max_drawdown: round4(s.maxDrawdownFraction),
+      total_trades: m.totalTrades, win_rate: round4(m.winRate), total_profit: round2(m.netProfit),
+      max_drawdown: round4(m.maxDrawdownFraction),
       weekly_target: { min_trades: g.min, max_trades: g.max, current_trades: g.trades },
       balance: round2(this.account.balance), equity: round2(this.options.sim ? this.options.sim.equity() : this.account.balance),
       time: formatSeconds(time), ...(symbol ? { symbol } : {}),
     }, time);
   }
 
-  private onExit(pnl: number, symbol: string): void {
-    this.stats.addTrade(pnl);
+  private barMs(series: BarSeries): number {
+    return TIMEFRAME_MS[series.timeframe];
+  }
+
+  private onExit(pnl: number, symbol: string, time: number): void {
+    this.metrics.addTrade({ pnl, exitTime: time });
     if (this.options.performanceEvery === 'exit') this.emit(this.performance(this.options.now(), symbol));
   }
 
@@ -137,6 +142,7 @@ export class TradingEngine {
     const week = Math.max(1, this.weekNumber);
     const g = this.governor;
     this.weeklyStats[String(week)] = { trades: roll.trades, within_target: roll.withinTarget };
+    this.metrics.addWeek({ trades: roll.trades, withinTarget: roll.withinTarget });
     this.emit(this.events.make('WEEKLY_SUMMARY', 'INFO', {
       week, trades: roll.trades, target_range: `${g.min}-${g.max}`, balance: round2(this.account.balance),
       within_target: roll.withinTarget, week_start: formatSeconds(roll.weekStart), aggression_multiplier: round4(roll.aggression),
