@@ -36,7 +36,9 @@ export const DEFAULT_SERVER_SETTINGS: ServerSettings = {
   replayBuffer: 10_000,
   // A UI sends a few messages per second at most; a burst of 40 covers a reconnect storm.
   rateLimit: { capacity: 40, refillPerSecond: 20, floodRejects: 200, floodWindowMs: 10_000 },
-  sendQueue: { maxMessages: 4096, highWaterBytes: 1024 * 1024 },
+  // Queued frames are shared Buffers (serialised once), so a long queue costs pointers, not
+  // copies; it is sized to ride out a backtest's burst without shedding INFO events.
+  sendQueue: { maxMessages: 8192, highWaterBytes: 4 * 1024 * 1024 },
   uiDir: 'ui/dist',
 };
 

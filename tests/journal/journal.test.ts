@@ -1,0 +1,120 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Journal, type SequencedEvent } from '../../engine/journal/journal.ts';
+import { weekStartOf } from '../../engine/time/trading-week.ts';
+import { FakeBot } from '../kit/fake-bot.ts';
+
+let dir: string;
+test.before.each(() => {
+  dir = mkdtempSync(join(tmpdir(), 'tradeloom-journal-'));
+});
+test.after.each(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function wire(journal: Journal, bot: FakeBot): SequencedEvent[] {
+  const seen: SequencedEvent[] = [];
+  let seq = journal.lastSeq;
+  bot.events$.subscribe((event) => {
+    const stamped = { ...event, seq: ++seq } as SequencedEvent;
+    journal.record(stamped);
+    seen.push(stamped);
+  });
+  return seen;
+}
+
+test('a fresh journal restores nothing', () => {
+  const journal = Journal.open(join(dir, 'j.sqlite'));
+  assert.is(journal.restore(), null);
+  assert.is(journal.lastSeq, 0);
+  journal.close();
+});
+
+test('after reopening, restore gives the balance, open positions, weekly count with its week start, last trade time, feed cursor and session', () => {
+  const path = join(dir, 'j.sqlite');
+  const journal = Journal.open(path);
+  const bot = new FakeBot();
+  const events = wire(journal, bot);
+  bot.init();
+  bot.entry('USDCHF', 0.91);
+  bot.exit('USDCHF');
+  bot.entry('EURUSD', 1.09);
+  bot.bar('USDCHF', Date.UTC(2024, 0, 15, 12));
+  bot.bar('USDCHF', Date.UTC(2024, 0, 15, 12, 30));
+  bot.bar('EURUSD', Date.UTC(2024, 0, 15, 11));
+  journal.close();
+
+  const reopened = Journal.open(path);
+  assert.is(reopened.lastSeq, events.length);
+  const state = reopened.restore()!;
+  assert.is(state.balance, 10_150);
+  assert.is(state.tradesThisWeek, 2);
+  const entry = events.filter((e) => e.event_type === 'TRADE_ENTRY').at(-1)! as SequencedEvent & { data: { time: string } };
+  const entryTime = Date.parse(`${entry.data.time}Z`);
+  assert.is(state.lastTradeTime, entryTime);
+  assert.is(state.weekStart, weekStartOf(entryTime));
+  assert.equal(state.positions.map((p) => [p.symbol, p.direction, p.entryPrice, p.lotSize]), [['EURUSD', 'buy', 1.09, 0.1]]);
+  assert.equal(state.feedCursor, { USDCHF: Date.UTC(2024, 0, 15, 12, 30), EURUSD: Date.UTC(2024, 0, 15, 11) });
+  assert.is(state.lastSessionId, bot.sessionId);
+  assert.equal(reopened.closedTrades().map((t) => [t.symbol, t.pnl, t.balanceAfter]), [['USDCHF', 150, 10_150]]);
+  reopened.close();
+});
+
+test('the opening balance comes from BOT_INITIALIZATION until a trade closes', () => {
+  const journal = Journal.open(join(dir, 'j.sqlite'));
+  const bot = new FakeBot();
+  bot.balance = 25_000;
+  wire(journal, bot);
+  bot.init();
+  assert.is(journal.restore()!.balance, 25_000);
+  journal.close();
+});
+
+test('trades of a backtest session do not touch the paper account', () => {
+  const journal = Journal.open(join(dir, 'j.sqlite'));
+  const bot = new FakeBot();
+  wire(journal, bot);
+  bot.init();
+  const backtest = 'bbbbbbbb-0000-4000-8000-00000000000b';
+  bot.emit('BACKTEST_START', 'INFO', { session_id: backtest, symbol: 'USDCHF', data_points: 10, starting_balance: 5000, trade_constraints: { min_trades_per_week: 3, max_trades_per_week: 10 } }, backtest);
+  bot.emit('TRADE_EXIT', 'INFO', { symbol: 'USDCHF', exit_price: 1, exit_reason: 'x', pnl: -4000, balance_after: 1000, timestamp: '2024-01-15T10:00:00' }, backtest);
+  const state = journal.restore()!;
+  assert.is(state.balance, 10_000);
+  assert.is(state.tradesThisWeek, 0);
+  journal.close();
+});
+
+test('a kill -9 while recording loses nothing that record() had returned for, and the file stays consistent', async () => {
+  const path = join(dir, 'j.sqlite');
+  const child = spawn(process.execPath, ['--import', 'tsx', 'tests/journal/journal-writer.ts', path], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let lastAcked = 0;
+  let buffer = '';
+  await new Promise<void>((resolve) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      const lines = buffer.split('\n');
+      buffer = lines.pop()!;
+      if (lines.length) lastAcked = Number(lines.at(-1));
+      if (lastAcked >= 3000) resolve();
+    });
+  });
+  child.kill('SIGKILL');
+  await new Promise((r) => child.once('exit', r));
+  const journal = Journal.open(path);
+  assert.ok(journal.lastSeq >= lastAcked, `journal seq ${journal.lastSeq} >= acknowledged ${lastAcked}`);
+  const state = journal.restore()!;
+  const closed = journal.closedTrades();
+  assert.ok(closed.length >= 900);
+  assert.is(state.balance, closed.at(-1)!.balanceAfter, 'balance matches the last closed trade');
+  assert.is(state.balance, 10_000 + 150 * closed.length, 'no closed trade was lost');
+  // Each entry is closed three events later, so at most the last one can still be open.
+  assert.ok(state.positions.length <= 1);
+  assert.is(state.tradesThisWeek, closed.length + state.positions.length);
+  journal.close();
+});
+
+test.run();
