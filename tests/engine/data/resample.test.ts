@@ -1,0 +1,76 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { barAt, type BarSeries } from '../../../engine/model/bar.ts';
+import { resampleBars, resampleTicks } from '../../../engine/data/resample.ts';
+import { tickSeriesFrom } from '../../../engine/data/tick-series.ts';
+import { utc } from '../../kit/data-builders.ts';
+
+const mid = (time: string, price: number) => ({ time: utc(time), bid: price, ask: price, last: 0, volume: 0 });
+// Monday night to Tuesday morning (UTC), crossing an H1, an H4 and a D1 boundary.
+const ticks = tickSeriesFrom([
+  mid('2024-01-01T23:10:00', 1.0),
+  mid('2024-01-01T23:50:00', 1.04),
+  mid('2024-01-02T00:05:00', 1.02),
+  mid('2024-01-02T00:20:00', 0.98),
+  mid('2024-01-02T00:45:00', 1.01),
+  mid('2024-01-02T03:59:59.999', 1.05),
+  mid('2024-01-02T04:00:00', 1.03),
+  mid('2024-01-02T05:30:00', 1.06),
+]);
+
+const bars = (s: BarSeries) => Array.from({ length: s.length }, (_, i) => barAt(s, i));
+const bar = (time: string, open: number, high: number, low: number, close: number, volume: number) => ({ time: utc(time), open, high, low, close, volume });
+
+test('H1 candles: open first, high max, low min, close last, volume = tick count; empty hours make no bar', () => {
+  const h1 = resampleTicks(ticks, 'H1', { symbol: 'TEST' });
+  assert.is(h1.symbol, 'TEST');
+  assert.is(h1.timeframe, 'H1');
+  assert.equal(bars(h1), [
+    bar('2024-01-01T23:00:00', 1.0, 1.04, 1.0, 1.04, 2),
+    bar('2024-01-02T00:00:00', 1.02, 1.02, 0.98, 1.01, 3),
+    bar('2024-01-02T03:00:00', 1.05, 1.05, 1.05, 1.05, 1),
+    bar('2024-01-02T04:00:00', 1.03, 1.03, 1.03, 1.03, 1),
+    bar('2024-01-02T05:00:00', 1.06, 1.06, 1.06, 1.06, 1),
+  ]);
+});
+
+test('H4 candles open at 00, 04, 08 ... UTC and D1 candles at 00:00 UTC', () => {
+  assert.equal(bars(resampleTicks(ticks, 'H4', { symbol: 'TEST' })), [
+    bar('2024-01-01T20:00:00', 1.0, 1.04, 1.0, 1.04, 2),
+    bar('2024-01-02T00:00:00', 1.02, 1.05, 0.98, 1.05, 4),
+    bar('2024-01-02T04:00:00', 1.03, 1.06, 1.03, 1.06, 2),
+  ]);
+  assert.equal(bars(resampleTicks(ticks, 'D1', { symbol: 'TEST' })), [
+    bar('2024-01-01T00:00:00', 1.0, 1.04, 1.0, 1.04, 2),
+    bar('2024-01-02T00:00:00', 1.02, 1.06, 0.98, 1.06, 6),
+  ]);
+});
+
+test('M30 bars resampled to H1, H4 and D1 equal candles built from the ticks directly', () => {
+  const m30 = resampleTicks(ticks, 'M30', { symbol: 'TEST' });
+  assert.is(m30.length, 7);
+  for (const tf of ['H1', 'H4', 'D1'] as const) {
+    assert.equal(bars(resampleBars(m30, tf)), bars(resampleTicks(ticks, tf, { symbol: 'TEST' })), tf);
+  }
+  assert.equal(bars(resampleBars(resampleBars(m30, 'H1'), 'D1')), bars(resampleBars(m30, 'D1')));
+  assert.equal(bars(resampleBars(m30, 'M30')), bars(m30), 'same timeframe is a copy');
+});
+
+test('candles come from the bid by default, or from the ask or the mid on request', () => {
+  const quotes = tickSeriesFrom([
+    { time: utc('2024-01-02T00:00:00'), bid: 1.0, ask: 1.2, last: 0, volume: 0 },
+    { time: utc('2024-01-02T00:10:00'), bid: 1.1, ask: 1.3, last: 0, volume: 0 },
+  ]);
+  assert.is(resampleTicks(quotes, 'H1', { symbol: 'T' }).close[0], 1.1);
+  assert.is(resampleTicks(quotes, 'H1', { symbol: 'T', price: 'ask' }).close[0], 1.3);
+  assert.is(resampleTicks(quotes, 'H1', { symbol: 'T', price: 'mid' }).open[0], 1.1);
+});
+
+test('finer target timeframes and unsorted ticks are refused with a clear error', () => {
+  const h1 = resampleTicks(ticks, 'H1', { symbol: 'TEST' });
+  assert.throws(() => resampleBars(h1, 'M30'), /cannot build M30 bars from H1 bars/);
+  const unsorted = tickSeriesFrom([mid('2024-01-02T05:00:00', 1), mid('2024-01-02T03:00:00', 1)]);
+  assert.throws(() => resampleTicks(unsorted, 'H1', { symbol: 'T' }), /tick 1 .* is earlier than the one before it/);
+});
+
+test.run();
