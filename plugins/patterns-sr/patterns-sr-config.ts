@@ -1,0 +1,49 @@
+import * as t from 'io-ts';
+
+/** Config of the `patterns-sr` strategy; distances are in ATRs so one config fits any symbol. */
+export const PatternsSrConfigCodec = t.type({
+  /** Bars on each side of a swing high/low (fractal). */
+  fractalBars: t.number,
+  atrPeriod: t.number,
+  /** Swing points within this many ATRs merge into one level. */
+  clusterToleranceAtr: t.number,
+  /** Levels need at least this many touches to count. */
+  minTouches: t.number,
+  /** The pattern's extreme must come within this many ATRs of the level. */
+  proximityAtr: t.number,
+  /** Stop this many ATRs beyond the level. */
+  stopBufferAtr: t.number,
+  /** Stops closer than this many ATRs are widened to it (noise would take them). */
+  minStopAtr: t.number,
+  /** Take-profit at this multiple of the stop distance when the opposite level is nearer than that... */
+  rewardMultiple: t.number,
+  /** ...and at the opposite level when it offers at least this multiple. */
+  minLevelReward: t.number,
+  /** Close a trade still open after this many bars (0 = never). */
+  maxBarsInTrade: t.number,
+  /** Pattern display names that may trigger an entry (see PATTERNS in plugins/lib/candlestick-patterns). */
+  patterns: t.array(t.string),
+});
+export type PatternsSrConfig = t.TypeOf<typeof PatternsSrConfigCodec>;
+
+/**
+ * Defaults chosen on the 1996-1999 training years only (USDCHF H1): the trade frequency lands in
+ * the 3-10 per week band in most weeks; 2000-2001 stays unseen for the walk-forward evaluation.
+ */
+export const DEFAULT_PATTERNS_SR_CONFIG: PatternsSrConfig = {
+  fractalBars: 3,
+  atrPeriod: 14,
+  clusterToleranceAtr: 0.5,
+  minTouches: 2,
+  proximityAtr: 1,
+  stopBufferAtr: 1,
+  minStopAtr: 1.5,
+  rewardMultiple: 2,
+  minLevelReward: 1,
+  maxBarsInTrade: 48,
+  patterns: [
+    'Bullish Engulfing', 'Bearish Engulfing', 'Hammer', 'Inverted Hammer', 'Shooting Star', 'Hanging Man',
+    'Dragonfly Doji', 'Gravestone Doji', 'Morning Star', 'Evening Star', 'Bullish Harami', 'Bearish Harami',
+    'Piercing Line', 'Dark Cloud Cover', 'Tweezer Top', 'Tweezer Bottom',
+  ],
+};
