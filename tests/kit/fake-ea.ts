@@ -28,6 +28,8 @@ export class FakeEa {
   dieAfterNextExecution = false;
   /** Set: the next order is ignored (the terminal never sees it) and the socket dies. */
   dieOnNextOrder = false;
+  /** Set: the EA hangs (answers nothing, not even heartbeats). */
+  silent = false;
   private socket: Socket | null = null;
   private writes: Promise<void> = Promise.resolve();
   private tail = '';
@@ -51,12 +53,14 @@ export class FakeEa {
     this.writes = Promise.resolve();
     socket.on('data', (chunk) => this.receive(chunk.toString('utf8')));
     socket.on('error', () => {});
+    const ready = new Promise<void>((resolve, reject) => { this.readyResolve = resolve; this.readyReject = reject; });
+    const rejectThis = this.readyReject;
     socket.on('close', () => {
       if (this.socket === socket) this.socket = null;
-      this.readyReject?.(new Error('fake EA: connection closed before welcome'));
+      if (this.readyReject === rejectThis) this.readyReject?.(new Error('fake EA: connection closed before welcome'));
     });
     this.send({ type: 'hello', v: this.options.protocolVersion ?? 1, ea: 'FakeEA', login: 5_001_234, server: 'Fake-Demo', build: 4000 });
-    return new Promise((resolve, reject) => { this.readyResolve = resolve; this.readyReject = reject; });
+    return ready;
   }
 
   /** The network fails: no goodbye. */
@@ -112,6 +116,7 @@ export class FakeEa {
 
   private handle(m: Flat): void {
     this.received.push(m);
+    if (this.silent) return;
     const t = this.options.terminal;
     switch (m.type) {
       case 'challenge':
