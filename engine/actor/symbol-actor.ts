@@ -180,8 +180,10 @@ export class SymbolActor {
     this.lastTime = closeTime;
     if (sim) sim.setMid(this.symbol, closeTime, s.close[i]);
     if (this.o.emitBars) this.emitBar(i);
+    // The strategy sees every bar while the symbol runs (its indicators must not skip bars),
+    // but only a scanning or in-trade symbol acts on what it says.
     const state = this.state;
-    if (state !== 'scanning' && state !== 'in-trade') return;
+    if (state === 'idle' || state === 'faulted') return;
     const ctx = this.ctx;
     ctx.index = i;
     this.week.time = closeTime;
@@ -192,7 +194,7 @@ export class SymbolActor {
       this.fault(err, 'onBar');
       return;
     }
-    if (signal) this.handleSignal(signal, closeTime);
+    if (signal && (this.state === 'scanning' || this.state === 'in-trade')) this.handleSignal(signal, closeTime);
   }
 
   private handleSignal(signal: Signal, time: number): void {

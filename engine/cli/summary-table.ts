@@ -1,0 +1,38 @@
+import type { BacktestCompleteData } from '../../protocol/index.ts';
+
+export interface SummaryContext {
+  readonly balance: number;
+  readonly source: string;
+  readonly synthetic: boolean;
+  readonly bars: number;
+}
+
+const money = (x: number) => x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
+const ratio = (x: number | null | undefined) => (x === null || x === undefined ? 'n/a' : x.toFixed(2));
+
+/** The human-readable end-of-backtest table. */
+export function formatSummary(c: BacktestCompleteData, ctx: SummaryContext): string {
+  const m = c.metrics ?? {};
+  const rows: [string, string][] = [
+    ['Symbol / timeframe', `${c.symbol ?? ''} ${c.timeframe ?? ''}${ctx.synthetic ? ' (SYNTHETIC data)' : ''}`],
+    ['Strategy', c.strategy ?? ''],
+    ['Data', `${ctx.bars.toLocaleString('en-US')} bars from ${ctx.source}`],
+    ['Session', c.session_id],
+    ['Starting balance', money(ctx.balance)],
+    ['Final balance', money(c.final_balance)],
+    ['Net profit', `${money(c.total_return)} (${pct(c.total_return / ctx.balance)})`],
+    ['Trades', String(c.total_trades)],
+    ['Win rate', pct(m.win_rate ?? 0)],
+    ['Profit factor', ratio(m.profit_factor)],
+    ['Expectancy / trade', money(m.expectancy ?? 0)],
+    ['Sharpe (daily, annualised)', ratio(m.sharpe)],
+    ['Sortino (daily, annualised)', ratio(m.sortino)],
+    ['Max drawdown', `${money(c.max_drawdown)} (${pct(m.max_drawdown_pct ?? 0)})`],
+    ['Recovery factor', ratio(m.recovery_factor)],
+    ['Weeks within target', `${m.weeks_within_target ?? 0} of ${m.weeks_total ?? 0}`],
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  const line = '-'.repeat(width + 30);
+  return [line, ...rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`), line].join('\n');
+}
