@@ -1,0 +1,44 @@
+import type { BacktestReport } from '../../core/state.ts';
+
+export interface ReportRow {
+  readonly key: string;
+  readonly label: string;
+  readonly value: string;
+}
+
+const LABELS: Record<string, string> = {
+  final_balance: 'Final balance', total_return: 'Total return', total_trades: 'Total trades', max_drawdown: 'Max drawdown',
+  win_rate: 'Win rate', profit_factor: 'Profit factor', expectancy: 'Expectancy', sharpe: 'Sharpe', sortino: 'Sortino',
+  max_drawdown_pct: 'Max drawdown %', recovery_factor: 'Recovery factor', weeks_within_target: 'Weeks within target',
+  weeks_total: 'Weeks', wins: 'Wins', losses: 'Losses', gross_profit: 'Gross profit', gross_loss: 'Gross loss', bars: 'Bars',
+};
+
+function format(key: string, value: unknown): string {
+  if (value === null || value === undefined) return '—';
+  if (typeof value !== 'number') return String(value);
+  if (key === 'win_rate' || key === 'max_drawdown_pct') return `${(value * 100).toFixed(2)}%`;
+  return Number.isInteger(value) ? String(value) : value.toFixed(2);
+}
+
+/**
+ * Every metric of BACKTEST_COMPLETE (spec fields, then `metrics`, in wire order). While the
+ * backtest still streams, the figures so far from its trades and weekly summaries.
+ */
+export function reportRows(report: BacktestReport): ReportRow[] {
+  const c = report.complete;
+  if (!c) {
+    return [
+      { key: 'balance', label: 'Balance so far', value: format('balance', report.balance) },
+      { key: 'total_trades', label: 'Trades so far', value: String(report.trades) },
+      { key: 'win_rate', label: 'Win rate so far', value: report.trades ? format('win_rate', report.wins / report.trades) : '—' },
+      { key: 'weeks_total', label: 'Weeks so far', value: String(report.weeks.length) },
+    ];
+  }
+  const rows: ReportRow[] = ['final_balance', 'total_return', 'total_trades', 'max_drawdown'].map((key) => ({
+    key, label: LABELS[key], value: format(key, (c as unknown as Record<string, unknown>)[key]),
+  }));
+  for (const [key, value] of Object.entries(c.metrics ?? {})) rows.push({ key, label: LABELS[key] ?? key, value: format(key, value) });
+  const within = Object.values(c.weekly_stats).filter((w) => w.within_target).length;
+  rows.push({ key: 'weekly_stats', label: 'Weeks in band (weekly_stats)', value: `${within} / ${Object.keys(c.weekly_stats).length}` });
+  return rows;
+}

@@ -1,0 +1,47 @@
+import type { LogEntry } from '../../core/state.ts';
+
+export interface LogFilter {
+  readonly levels: Readonly<Record<'INFO' | 'ERROR' | 'DEBUG', boolean>>;
+  readonly eventType: string;
+  readonly symbol: string;
+  readonly search: string;
+}
+
+export const ALL = '*';
+
+export const DEFAULT_FILTER: LogFilter = { levels: { INFO: true, ERROR: true, DEBUG: true }, eventType: ALL, symbol: ALL, search: '' };
+
+/** One line of text per entry: what the search matches and the row shows. */
+export function summarize(entry: LogEntry): string {
+  const e = entry.event;
+  const d = e.data as Record<string, unknown>;
+  switch (e.event_type) {
+    case 'TRADE_ENTRY': return `${d.symbol} ${d.direction} ${d.lot_size} @ ${d.price} SL ${d.stop_loss} TP ${d.take_profit}`;
+    case 'TRADE_EXIT': return `${d.symbol} exit @ ${d.exit_price} (${d.exit_reason}) pnl ${d.pnl} balance ${d.balance_after}`;
+    case 'DECISION': return `${d.symbol} ${d.decision}: ${d.reason}`;
+    case 'ERROR': return `${d.symbol ? `${d.symbol}: ` : ''}${d.error}`;
+    case 'STATE_TRANSITION': return `${d.symbol} ${d.from} → ${d.to} (${d.event}) ${d.cause}`;
+    case 'BAR': return `${d.symbol} ${d.timeframe} ${d.time} O ${d.open} H ${d.high} L ${d.low} C ${d.close}`;
+    case 'PERFORMANCE': return `trades ${d.total_trades} win rate ${((d.win_rate as number) * 100).toFixed(1)}% profit ${d.total_profit}`;
+    case 'COMMAND': return `${d.command} ${d.ok ? 'done' : 'refused'}: ${d.reason}`;
+    case 'BOT_STATUS': return `running ${d.running} connected ${d.connected}${d.reason ? ` (${d.reason})` : ''}`;
+    case 'WEEKLY_SUMMARY': return `week ${d.week}: ${d.trades} trades (${d.target_range}) balance ${d.balance}`;
+    case 'BACKTEST_START': return `${d.symbol} ${d.data_points} points from ${d.starting_balance}`;
+    case 'BACKTEST_COMPLETE': return `final ${d.final_balance} return ${d.total_return} trades ${d.total_trades}`;
+    case 'BOT_INITIALIZATION': return `symbols ${(d.config as { symbols: string[] }).symbols.join(', ')} rl ${d.rl_enabled} mt5 ${d.mt5_connected}`;
+    default: return JSON.stringify(d).slice(0, 200);
+  }
+}
+
+/** Pure filter over the log; search is case-insensitive over type, symbol and summary. */
+export function filterLog(entries: readonly LogEntry[], filter: LogFilter): LogEntry[] {
+  const q = filter.search.trim().toLowerCase();
+  return entries.filter((entry) => {
+    const e = entry.event;
+    if (!filter.levels[e.level]) return false;
+    if (filter.eventType !== ALL && e.event_type !== filter.eventType) return false;
+    if (filter.symbol !== ALL && (e.data as { symbol?: string }).symbol !== filter.symbol) return false;
+    if (q && !`${e.event_type} ${summarize(entry)}`.toLowerCase().includes(q)) return false;
+    return true;
+  });
+}
