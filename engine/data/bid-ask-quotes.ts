@@ -1,7 +1,7 @@
 import type { Tick } from '../model/tick.ts';
 import { parseCompactCell } from './calendar-cells.ts';
 import { DataError, notANumber, parseNumberCell, RowProblems, type ImportOptions, type SkippedRow } from './data-error.ts';
-import { parseHeader, requireColumn } from './delimited-header.ts';
+import { cellAt, columnName, parseHeader, requireColumn } from './delimited-header.ts';
 import { forEachLine, readTextSource } from './text-source.ts';
 import { zonedTimeFor } from './zoned-time.ts';
 
@@ -74,18 +74,16 @@ export function importBidAskQuotes(input: Buffer | string, options: BidAskQuotes
     }
     if (line.trim().length === 0) return;
     const cells = line.split(header.delimiter);
-    const name = (i: number) => header!.names[i] ?? String(i + 1);
-    const cell = (i: number) => (i === -1 ? '' : (cells[i] ?? '').trim());
-    const wall = parseCompactCell(cell(col.time));
-    if (wall === undefined) return problems.report(lineNumber, name(col.time), `${JSON.stringify(cell(col.time))} is not a time (YYYYMMDDhhmm)`);
-    const bid = parseNumberCell(cell(col.bid));
-    if (bid === undefined) return problems.report(lineNumber, name(col.bid), notANumber(cell(col.bid)));
-    const ask = parseNumberCell(cell(col.ask));
-    if (ask === undefined) return problems.report(lineNumber, name(col.ask), notANumber(cell(col.ask)));
+    const wall = parseCompactCell(cellAt(cells, col.time));
+    if (wall === undefined) return problems.report(lineNumber, columnName(header, col.time), `${JSON.stringify(cellAt(cells, col.time))} is not a time (YYYYMMDDhhmm)`);
+    const bid = parseNumberCell(cellAt(cells, col.bid));
+    if (bid === undefined) return problems.report(lineNumber, columnName(header, col.bid), notANumber(cellAt(cells, col.bid)));
+    const ask = parseNumberCell(cellAt(cells, col.ask));
+    if (ask === undefined) return problems.report(lineNumber, columnName(header, col.ask), notANumber(cellAt(cells, col.ask)));
     const time = zone ? zone.toUtc(wall).utc : wall;
     if (time < maxTime) outOfOrder.push({ line: lineNumber, time, previousTime: maxTime });
     maxTime = Math.max(maxTime, time);
-    rows.push({ time, bid, ask, last: 0, volume: 0, line: lineNumber, contributor: cell(col.contributor) });
+    rows.push({ time, bid, ask, last: 0, volume: 0, line: lineNumber, contributor: cellAt(cells, col.contributor) });
   });
   if (header === undefined) throw new DataError(file, 1, undefined, 'the file is empty (expected a header row)');
 

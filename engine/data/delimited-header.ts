@@ -38,3 +38,13 @@ export function requireColumn(file: string, header: DelimitedHeader, name: strin
   }
   return i;
 }
+
+/** A column's name for error messages: the header's text, or its 1-based index without a header. */
+export function columnName(header: DelimitedHeader, index: number): string {
+  return header.names[index] ?? String(index + 1);
+}
+
+/** The trimmed cell at `index`, '' when the row is short or the column absent (-1). */
+export function cellAt(cells: readonly string[], index: number): string {
+  return index < 0 ? '' : (cells[index] ?? '').trim();
+}

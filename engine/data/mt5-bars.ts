@@ -1,7 +1,7 @@
 import { appendBar, createBarSeries, TIMEFRAME_MS, type BarSeries, type Timeframe } from '../model/bar.ts';
 import { parseClockCell, parseDateCell } from './calendar-cells.ts';
 import { DataError, notANumber, parseNumberCell, RowProblems, type ImportOptions, type SkippedRow } from './data-error.ts';
-import { parseHeader, requireColumn } from './delimited-header.ts';
+import { cellAt, columnName, parseHeader, requireColumn } from './delimited-header.ts';
 import { forEachLine, readTextSource } from './text-source.ts';
 import { zonedTimeFor } from './zoned-time.ts';
 
@@ -67,38 +67,36 @@ export function importMt5Bars(input: Buffer | string, options: Mt5BarsOptions = 
     }
     if (line.trim().length === 0) return;
     const cells = line.split(header.delimiter);
-    const name = (i: number) => header!.names[i] ?? String(i + 1);
-    const cell = (i: number) => (cells[i] ?? '').trim();
 
-    const date = parseDateCell(cell(col.date));
-    if (date === undefined) return problems.report(lineNumber, name(col.date), `${JSON.stringify(cell(col.date))} is not a date (YYYY.MM.DD)`);
+    const date = parseDateCell(cellAt(cells, col.date));
+    if (date === undefined) return problems.report(lineNumber, columnName(header, col.date), `${JSON.stringify(cellAt(cells, col.date))} is not a date (YYYY.MM.DD)`);
     let clock = 0;
     if (col.time !== -1) {
-      const c = parseClockCell(cell(col.time));
-      if (c === undefined) return problems.report(lineNumber, name(col.time), `${JSON.stringify(cell(col.time))} is not a time (HH:MM[:SS])`);
+      const c = parseClockCell(cellAt(cells, col.time));
+      if (c === undefined) return problems.report(lineNumber, columnName(header, col.time), `${JSON.stringify(cellAt(cells, col.time))} is not a time (HH:MM[:SS])`);
       clock = c;
     }
     const numbers: number[] = [];
     for (const i of [col.open, col.high, col.low, col.close]) {
-      const v = parseNumberCell(cell(i));
-      if (v === undefined) return problems.report(lineNumber, name(i), notANumber(cell(i)));
+      const v = parseNumberCell(cellAt(cells, i));
+      if (v === undefined) return problems.report(lineNumber, columnName(header, i), notANumber(cellAt(cells, i)));
       numbers.push(v);
     }
     for (const i of [col.tickVol, col.vol, col.spread]) {
       if (i === -1) { numbers.push(0); continue; }
-      const v = parseNumberCell(cell(i));
-      if (v === undefined) return problems.report(lineNumber, name(i), notANumber(cell(i)));
+      const v = parseNumberCell(cellAt(cells, i));
+      if (v === undefined) return problems.report(lineNumber, columnName(header, i), notANumber(cellAt(cells, i)));
       numbers.push(v);
     }
     const [open, high, low, close] = numbers;
     if (high < Math.max(open, close) || high < low) {
-      return problems.report(lineNumber, name(col.high), `high ${high} is below ${high < low ? `low ${low}` : `max(open ${open}, close ${close})`}`);
+      return problems.report(lineNumber, columnName(header, col.high), `high ${high} is below ${high < low ? `low ${low}` : `max(open ${open}, close ${close})`}`);
     }
-    if (low > Math.min(open, close)) return problems.report(lineNumber, name(col.low), `low ${low} is above min(open ${open}, close ${close})`);
+    if (low > Math.min(open, close)) return problems.report(lineNumber, columnName(header, col.low), `low ${low} is above min(open ${open}, close ${close})`);
     const wall = date + clock;
     const time = zone ? zone.toUtc(wall).utc : wall;
     if (time <= lastTime) {
-      const timeColumn = name(col.time === -1 ? col.date : col.time);
+      const timeColumn = columnName(header, col.time === -1 ? col.date : col.time);
       return problems.report(lineNumber, timeColumn, `time ${new Date(time).toISOString()} is not after the previous bar's ${new Date(lastTime).toISOString()}`);
     }
     lastTime = time;

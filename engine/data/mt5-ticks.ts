@@ -1,7 +1,7 @@
 import type { Tick } from '../model/tick.ts';
 import { parseClockCell, parseDateCell } from './calendar-cells.ts';
 import { DataError, notANumber, parseNumberCell, RowProblems, type ImportOptions, type SkippedRow } from './data-error.ts';
-import { parseHeader, requireColumn } from './delimited-header.ts';
+import { cellAt, columnName, parseHeader, requireColumn } from './delimited-header.ts';
 import { forEachLine, readTextSource } from './text-source.ts';
 import { zonedTimeFor } from './zoned-time.ts';
 
@@ -54,46 +54,32 @@ export function importMt5Ticks(input: Buffer | string, options: Mt5TicksOptions 
     }
     if (line.trim().length === 0) return;
     const cells = line.split(header.delimiter);
-    const name = (i: number) => header!.names[i] ?? String(i + 1);
-    const cell = (i: number) => (i === -1 ? '' : (cells[i] ?? '').trim());
 
-    const date = parseDateCell(cell(col.date));
-    if (date === undefined) return problems.report(lineNumber, name(col.date), `${JSON.stringify(cell(col.date))} is not a date (YYYY.MM.DD)`);
-    const clock = parseClockCell(cell(col.time));
-    if (clock === undefined) return problems.report(lineNumber, name(col.time), `${JSON.stringify(cell(col.time))} is not a time (HH:MM:SS.mmm)`);
+    const date = parseDateCell(cellAt(cells, col.date));
+    if (date === undefined) return problems.report(lineNumber, columnName(header, col.date), `${JSON.stringify(cellAt(cells, col.date))} is not a date (YYYY.MM.DD)`);
+    const clock = parseClockCell(cellAt(cells, col.time));
+    if (clock === undefined) return problems.report(lineNumber, columnName(header, col.time), `${JSON.stringify(cellAt(cells, col.time))} is not a time (HH:MM:SS.mmm)`);
 
-    const price = (i: number, previous: number, what: string): number | undefined => {
-      const text = cell(i);
-      if (text.length === 0) {
-        if (Number.isNaN(previous)) problems.report(lineNumber, name(i), `empty ${what} on the first tick (nothing to carry forward)`);
-        return Number.isNaN(previous) ? undefined : previous;
-      }
-      const v = parseNumberCell(text);
-      if (v === undefined) problems.report(lineNumber, name(i), notANumber(text));
-      else if (v <= 0) problems.report(lineNumber, name(i), `${what} ${v} is not a positive price`);
-      else return v;
-      return undefined;
-    };
-    const newBid = price(col.bid, bid, 'BID');
+    const newBid = carriedPrice(cellAt(cells, col.bid), bid, 'BID', problems, lineNumber, columnName(header, col.bid));
     if (newBid === undefined) return;
-    const newAsk = price(col.ask, ask, 'ASK');
+    const newAsk = carriedPrice(cellAt(cells, col.ask), ask, 'ASK', problems, lineNumber, columnName(header, col.ask));
     if (newAsk === undefined) return;
     let newLast = last;
-    if (cell(col.last).length > 0) {
-      const v = parseNumberCell(cell(col.last));
-      if (v === undefined) return problems.report(lineNumber, name(col.last), notANumber(cell(col.last)));
+    if (cellAt(cells, col.last).length > 0) {
+      const v = parseNumberCell(cellAt(cells, col.last));
+      if (v === undefined) return problems.report(lineNumber, columnName(header, col.last), notANumber(cellAt(cells, col.last)));
       newLast = v;
     }
     let volume = 0;
-    if (cell(col.volume).length > 0) {
-      const v = parseNumberCell(cell(col.volume));
-      if (v === undefined) return problems.report(lineNumber, name(col.volume), notANumber(cell(col.volume)));
+    if (cellAt(cells, col.volume).length > 0) {
+      const v = parseNumberCell(cellAt(cells, col.volume));
+      if (v === undefined) return problems.report(lineNumber, columnName(header, col.volume), notANumber(cellAt(cells, col.volume)));
       volume = v;
     }
     const wall = date + clock;
     const time = zone ? zone.toUtc(wall).utc : wall;
     if (time < lastTime) {
-      return problems.report(lineNumber, name(col.time), `time ${new Date(time).toISOString()} is before the previous tick's ${new Date(lastTime).toISOString()}`);
+      return problems.report(lineNumber, columnName(header, col.time), `time ${new Date(time).toISOString()} is before the previous tick's ${new Date(lastTime).toISOString()}`);
     }
     bid = newBid;
     ask = newAsk;
@@ -103,4 +89,21 @@ export function importMt5Ticks(input: Buffer | string, options: Mt5TicksOptions 
   });
   if (header === undefined) throw new DataError(file, 1, undefined, 'the file is empty (expected a header row)');
   return { ticks, skipped: problems.skipped, encoding: source.encoding };
+}
+
+/**
+ * A BID/ASK cell: empty carries `previous` forward (an error on the first tick, where `previous`
+ * is NaN); otherwise a positive number. A problem is reported and gives undefined.
+ */
+function carriedPrice(text: string, previous: number, what: string, problems: RowProblems, line: number, column: string): number | undefined {
+  if (text.length === 0) {
+    if (!Number.isNaN(previous)) return previous;
+    problems.report(line, column, `empty ${what} on the first tick (nothing to carry forward)`);
+    return undefined;
+  }
+  const v = parseNumberCell(text);
+  if (v === undefined) problems.report(line, column, notANumber(text));
+  else if (v <= 0) problems.report(line, column, `${what} ${v} is not a positive price`);
+  else return v;
+  return undefined;
 }

@@ -1,6 +1,6 @@
 import { parseIsoCell } from './calendar-cells.ts';
 import { DataError, notANumber, parseNumberCell, RowProblems, type ImportOptions, type SkippedRow } from './data-error.ts';
-import { parseHeader, type DelimitedHeader } from './delimited-header.ts';
+import { cellAt, columnName, parseHeader, type DelimitedHeader } from './delimited-header.ts';
 import { forEachLine, readTextSource } from './text-source.ts';
 import { createTickSeries, pushTick, type TickSeries } from './tick-series.ts';
 import { zonedTimeFor } from './zoned-time.ts';
@@ -73,15 +73,14 @@ export function importPriceTicks(input: Buffer | string, options: PriceTicksOpti
     }
     if (line.trim().length === 0) return;
     const cells = line.split(header.delimiter);
-    const name = (i: number) => header!.names[i] ?? String(i + 1);
     const timeText = (cells[timeCol] ?? '').trim();
     const priceText = (cells[priceCol] ?? '').trim();
 
     const iso = parseIsoCell(timeText);
-    if (iso === undefined) return problems.report(lineNumber, name(timeCol), `${JSON.stringify(timeText)} is not an ISO date-time (YYYY-MM-DDTHH:MM[:SS])`);
+    if (iso === undefined) return problems.report(lineNumber, columnName(header, timeCol), `${JSON.stringify(timeText)} is not an ISO date-time (YYYY-MM-DDTHH:MM[:SS])`);
     const price = parseNumberCell(priceText);
-    if (price === undefined) return problems.report(lineNumber, name(priceCol), notANumber(priceText));
-    if (price <= 0) return problems.report(lineNumber, name(priceCol), `price ${price} is not positive`);
+    if (price === undefined) return problems.report(lineNumber, columnName(header, priceCol), notANumber(priceText));
+    if (price <= 0) return problems.report(lineNumber, columnName(header, priceCol), `price ${price} is not positive`);
 
     let time: number;
     if (iso.offset !== undefined || zone === undefined) time = iso.wall - (iso.offset ?? 0);
@@ -96,7 +95,7 @@ export function importPriceTicks(input: Buffer | string, options: PriceTicksOpti
       }
     }
     if (time <= lastTime) {
-      return problems.report(lineNumber, name(timeCol), `time ${timeText} (${new Date(time).toISOString()}) is not after the previous row's ${new Date(lastTime).toISOString()}`);
+      return problems.report(lineNumber, columnName(header, timeCol), `time ${timeText} (${new Date(time).toISOString()}) is not after the previous row's ${new Date(lastTime).toISOString()}`);
     }
     lastTime = time;
     ticks = pushTick(ticks, time, price, price, 0, 1);

@@ -1,0 +1,11 @@
+export { DataError, type ImportOptions, type SkippedRow } from './data-error.ts';
+export { importMt5Bars, type Mt5BarsOptions, type Mt5BarsResult } from './mt5-bars.ts';
+export { importMt5Ticks, type Mt5TicksOptions, type Mt5TicksResult } from './mt5-ticks.ts';
+export { importPriceTicks, type DstNote, type PriceTicksOptions, type PriceTicksResult } from './price-ticks.ts';
+export { importBidAskQuotes, type BidAskQuote, type BidAskQuotesOptions, type BidAskQuotesResult, type QuoteOutlier } from './bid-ask-quotes.ts';
+export { createTickSeries, pushTick, tickAt, ticksOf, tickSeriesFrom, type TickSeries } from './tick-series.ts';
+export { resampleBars, resampleTicks, type CandlePrice, type ResampleTicksOptions } from './resample.ts';
+export { FIXTURES_DIR, loadHistory, SHIPPED_HISTORY, type LoadedHistory, type LoadHistoryOptions } from './load-history.ts';
+export { generateSyntheticTicks, SYNTHETIC_PROFILES, syntheticProfile, type SyntheticOptions, type SyntheticProfile, type SyntheticTicks } from './synthetic.ts';
+export { tileChunks, tilePeriodMs, tileSeries, type TileChunksOptions } from './tile.ts';
+export { ZonedTime, type ZonedResult } from './zoned-time.ts';
