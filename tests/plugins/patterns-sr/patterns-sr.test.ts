@@ -66,7 +66,7 @@ test('on USDCHF H1 1996-1999 (the training years) most weeks land in the 3-10 tr
   const entries: TradeEntryData[] = [];
   const { complete } = runBacktest({ symbol: 'USDCHF', series, strategy: patternsSr, onEvent: (e) => { if (e.event_type === 'TRADE_ENTRY') entries.push(e.data as TradeEntryData); } });
   const m = complete.metrics!;
-  assert.ok(m.weeks_within_target / m.weeks_total >= 0.8, `${m.weeks_within_target}/${m.weeks_total} weeks within 3-10`);
+  assert.ok((m.weeks_within_target ?? 0) / (m.weeks_total ?? 1) >= 0.8, `${m.weeks_within_target}/${m.weeks_total} weeks within 3-10`);
   assert.ok(entries.length > 500);
   for (const e of entries) {
     assert.ok(e.patterns_detected.length > 0);
