@@ -23,10 +23,12 @@ export interface DiagramLayout {
   readonly height: number;
 }
 
-export const NODE_W = 110;
-export const NODE_H = 34;
-const COL = 210;
-const ROW = 70;
+export const NODE_W = 96;
+export const NODE_H = 30;
+const COL = 200;
+const ROW = 50;
+/** Room under the nodes for edges that jump back over a column. */
+const BELOW = 70;
 
 /**
  * Lays out a state machine given as data: columns by distance from the initial state, edges
@@ -55,11 +57,12 @@ export function layoutMachine(states: readonly string[], transitions: readonly S
     columns.set(d, [...(columns.get(d) ?? []), s]);
   }
   const tallest = Math.max(...[...columns.values()].map((c) => c.length));
-  const height = tallest * ROW + 40;
+  const nodesHeight = tallest * ROW + 20;
+  const height = nodesHeight + BELOW;
   const nodes: NodeBox[] = [];
   for (const [d, column] of columns) {
     column.forEach((s, i) => {
-      nodes.push({ id: s, x: 30 + d * COL, y: height / 2 + (i - (column.length - 1) / 2) * ROW - NODE_H / 2 });
+      nodes.push({ id: s, x: 20 + d * COL, y: nodesHeight / 2 + (i - (column.length - 1) / 2) * ROW - NODE_H / 2 });
     });
   }
   const at = new Map(nodes.map((n) => [n.id, n]));
@@ -72,12 +75,16 @@ export function layoutMachine(states: readonly string[], transitions: readonly S
     merged.set(key, e);
   }
   const edges: EdgePath[] = [];
+  let lane = 0;
   for (const e of merged.values()) {
     const a = at.get(e.from)!;
     const b = at.get(e.to)!;
-    edges.push({ ...e, ...pathBetween(a, b, merged.has(`${e.to}->${e.from}`)) });
+    const span = depth.get(e.from)! - depth.get(e.to)!;
+    // Jumping back over a column would cross its nodes: route it through the lanes below.
+    const path = span > 1 ? underneath(a, b, nodesHeight + 12 + (lane++ % 5) * 11) : pathBetween(a, b, merged.has(`${e.to}->${e.from}`));
+    edges.push({ ...e, ...path });
   }
-  const width = Math.max(...nodes.map((n) => n.x)) + NODE_W + 40;
+  const width = Math.max(...nodes.map((n) => n.x)) + NODE_W + 20;
   return { nodes, edges, width, height };
 }
 
@@ -110,4 +117,12 @@ function pathBetween(a: NodeBox, b: NodeBox, hasReverse: boolean): { d: string; 
   const mx = (sx + ex) / 2 - uy * bend;
   const my = (sy + ey) / 2 + ux * bend;
   return { d: `M ${sx} ${sy} Q ${mx} ${my} ${ex} ${ey}`, labelX: (sx + ex) / 4 + mx / 2, labelY: (sy + ey) / 4 + my / 2 };
+}
+
+function underneath(a: NodeBox, b: NodeBox, y: number): { d: string; labelX: number; labelY: number } {
+  const sx = a.x + NODE_W / 2;
+  const sy = a.y + NODE_H;
+  const ex = b.x + NODE_W / 2 + 14;
+  const ey = b.y + NODE_H;
+  return { d: `M ${sx} ${sy} L ${sx} ${y} L ${ex} ${y} L ${ex} ${ey}`, labelX: sx - 40, labelY: y - 2 };
 }

@@ -1,0 +1,126 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { WorkbenchState } from '../../ui/src/core/state.ts';
+import type { ConnectionStatus } from '../../ui/src/core/connection.ts';
+
+const root = new URL('../..', import.meta.url).pathname;
+
+/** Debian's Chromium, headless; nothing is ever downloaded. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+export interface EngineServer {
+  readonly url: string;
+  readonly port: number;
+  readonly dataDir: string;
+  readonly process: ChildProcess;
+  /** Everything the server printed, for failure messages. */
+  output(): string;
+  /** Stops the process with `signal` and waits for it to exit. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export interface EngineServerOptions {
+  readonly port?: number;
+  readonly dataDir?: string;
+  readonly speed?: number;
+  readonly extraArgs?: readonly string[];
+}
+
+/**
+ * Starts the real server (`engine/cli/start.ts`) on an ephemeral port (or `port`, to come back
+ * on the same one after a restart) and waits for its `listening on http://...` line.
+ */
+export async function startEngineServer(options: EngineServerOptions = {}): Promise<EngineServer> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'tradeloom-e2e-'));
+  const args = ['--import', 'tsx', 'engine/cli/start.ts', '--port', String(options.port ?? 0), '--data-dir', dataDir];
+  if (options.speed !== undefined) args.push('--speed', String(options.speed));
+  args.push(...(options.extraArgs ?? []));
+  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not report listening within 60 s:\n${out}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /listening on (http:\/\/[^\s]+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1].replace(/\/$/, ''));
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code} before listening:\n${out}`));
+    });
+  });
+  child.stdout!.on('data', () => undefined);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    url,
+    port: Number(new URL(url).port),
+    dataDir,
+    process: child,
+    output: () => out,
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+export function removeDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** Reads the workbench's state (the same object the views draw) inside the page. */
+export function pageState<T>(page: Page, pick: (state: WorkbenchState) => T): Promise<T> {
+  return page.evaluate(`(${pick.toString()})(window.__tradeloom.state())`) as Promise<T>;
+}
+
+export function pageConnection(page: Page): Promise<ConnectionStatus> {
+  return page.evaluate('window.__tradeloom.connection()') as Promise<ConnectionStatus>;
+}
+
+/** Polls `check` inside Node until it returns a truthy value or the time is up. */
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined | null | false>, timeoutMs = 30_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < end) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
+}
+
+/** A fresh page at the workbench with a fixed viewport and clean localStorage. */
+export async function openWorkbench(browser: Browser, url: string, viewport = { width: 1600, height: 1000 }): Promise<Page> {
+  const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (err) => errors.push(err.message));
+  (page as Page & { pageErrors?: string[] }).pageErrors = errors;
+  await page.goto(url);
+  await page.waitForFunction('window.__tradeloom !== undefined');
+  return page;
+}
+
+/** Uncaught page errors collected since `openWorkbench`. */
+export function pageErrors(page: Page): string[] {
+  return (page as Page & { pageErrors?: string[] }).pageErrors ?? [];
+}
