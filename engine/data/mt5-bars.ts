@@ -3,7 +3,7 @@ import { parseClockCell, parseDateCell } from './calendar-cells.ts';
 import { DataError, notANumber, parseNumberCell, RowProblems, type ImportOptions, type SkippedRow } from './data-error.ts';
 import { cellAt, columnName, parseHeader, requireColumn } from './delimited-header.ts';
 import { forEachLine, readTextSource } from './text-source.ts';
-import { zonedTimeFor } from './zoned-time.ts';
+import { toUtcAfter, zonedTimeFor } from './zoned-time.ts';
 
 export interface Mt5BarsOptions extends ImportOptions {
   /** Symbol for the series; defaults to the file name up to the first `_`, `.` or space. */
@@ -12,7 +12,7 @@ export interface Mt5BarsOptions extends ImportOptions {
   readonly timeframe?: Timeframe;
   /**
    * IANA zone the export's times are in. MT5 writes the broker's server time (often
-   * EET/EEST); default UTC. Converted with the rules of `ZonedTime`.
+   * EET/EEST); default UTC. Converted with the rules of `ZonedTime` (`toUtcAfter` in the autumn overlap).
    */
   readonly timezone?: string;
   /** Name used in error messages (defaults to the file's base name, or `<buffer>`). */
@@ -94,7 +94,7 @@ export function importMt5Bars(input: Buffer | string, options: Mt5BarsOptions = 
     }
     if (low > Math.min(open, close)) return problems.report(lineNumber, columnName(header, col.low), `low ${low} is above min(open ${open}, close ${close})`);
     const wall = date + clock;
-    const time = zone ? zone.toUtc(wall).utc : wall;
+    const time = zone ? toUtcAfter(zone, wall, lastTime).utc : wall;
     if (time <= lastTime) {
       const timeColumn = columnName(header, col.time === -1 ? col.date : col.time);
       return problems.report(lineNumber, timeColumn, `time ${new Date(time).toISOString()} is not after the previous bar's ${new Date(lastTime).toISOString()}`);

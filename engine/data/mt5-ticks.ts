@@ -3,7 +3,7 @@ import { parseClockCell, parseDateCell } from './calendar-cells.ts';
 import { DataError, notANumber, parseNumberCell, RowProblems, type ImportOptions, type SkippedRow } from './data-error.ts';
 import { cellAt, columnName, parseHeader, requireColumn } from './delimited-header.ts';
 import { forEachLine, readTextSource } from './text-source.ts';
-import { zonedTimeFor } from './zoned-time.ts';
+import { toUtcAfter, zonedTimeFor } from './zoned-time.ts';
 
 export interface Mt5TicksOptions extends ImportOptions {
   /** IANA zone of the export's times (MT5 writes server time); default UTC. */
@@ -77,7 +77,7 @@ export function importMt5Ticks(input: Buffer | string, options: Mt5TicksOptions 
       volume = v;
     }
     const wall = date + clock;
-    const time = zone ? zone.toUtc(wall).utc : wall;
+    const time = zone ? toUtcAfter(zone, wall, lastTime).utc : wall;
     if (time < lastTime) {
       return problems.report(lineNumber, columnName(header, col.time), `time ${new Date(time).toISOString()} is before the previous tick's ${new Date(lastTime).toISOString()}`);
     }

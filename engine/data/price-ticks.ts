@@ -3,7 +3,7 @@ import { DataError, notANumber, parseNumberCell, RowProblems, type ImportOptions
 import { cellAt, columnName, parseHeader, type DelimitedHeader } from './delimited-header.ts';
 import { forEachLine, readTextSource } from './text-source.ts';
 import { createTickSeries, pushTick, type TickSeries } from './tick-series.ts';
-import { zonedTimeFor } from './zoned-time.ts';
+import { toUtcAfter, zonedTimeFor } from './zoned-time.ts';
 
 export interface PriceTicksOptions extends ImportOptions {
   /**
@@ -85,13 +85,11 @@ export function importPriceTicks(input: Buffer | string, options: PriceTicksOpti
     let time: number;
     if (iso.offset !== undefined || zone === undefined) time = iso.wall - (iso.offset ?? 0);
     else {
-      const r = zone.toUtc(iso.wall);
+      const r = toUtcAfter(zone, iso.wall, lastTime);
       time = r.utc;
       if (r.kind === 'gap') dstNotes.push({ line: lineNumber, kind: 'gap', resolution: 'shifted-forward', utc: time });
       else if (r.kind === 'ambiguous') {
-        const second = r.utc <= lastTime && r.later !== undefined;
-        if (second) time = r.later!;
-        dstNotes.push({ line: lineNumber, kind: 'ambiguous', resolution: second ? 'second-occurrence' : 'first-occurrence', utc: time });
+        dstNotes.push({ line: lineNumber, kind: 'ambiguous', resolution: r.occurrence === 'second' ? 'second-occurrence' : 'first-occurrence', utc: time });
       }
     }
     if (time <= lastTime) {

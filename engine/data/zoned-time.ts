@@ -96,6 +96,17 @@ export class ZonedTime {
   }
 }
 
+/**
+ * `zone.toUtc(wall)` for a time-ordered file: in the autumn overlap it takes the second
+ * occurrence when the first would not be after `previous` (the instant of the row before), so
+ * local times written 02:00, 02:30, 02:00, 02:30 map to four increasing instants.
+ */
+export function toUtcAfter(zone: ZonedTime, wall: number, previous: number): ZonedResult & { readonly occurrence?: 'first' | 'second' } {
+  const r = zone.toUtc(wall);
+  if (r.kind !== 'ambiguous') return r;
+  return r.utc <= previous && r.later !== undefined ? { ...r, utc: r.later, occurrence: 'second' } : { ...r, occurrence: 'first' };
+}
+
 const UTC_NAMES = new Set(['UTC', 'Etc/UTC', 'GMT', 'Etc/GMT', 'Z']);
 
 /** A `ZonedTime`, or `undefined` for UTC (callers then skip the conversion entirely). */

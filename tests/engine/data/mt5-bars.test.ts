@@ -64,6 +64,20 @@ test('a server-time export converts to UTC with the timezone option', () => {
   assert.is(r.series.time[0], utc('2024-01-01T22:00:00'));
 });
 
+test('server time across the autumn overlap: the repeated hour maps to its second occurrence', () => {
+  // Europe/Athens falls back from 04:00 EEST to 03:00 EET on 2023-10-29 (01:00Z); 03:00 happens twice.
+  const overlap = [
+    rows[0],
+    mt5BarRow('2023.10.29', '02:00', 1, 1, 1, 1),
+    mt5BarRow('2023.10.29', '03:00', 1, 1, 1, 1),
+    mt5BarRow('2023.10.29', '03:00', 1, 1, 1, 1),
+    mt5BarRow('2023.10.29', '04:00', 1, 1, 1, 1),
+  ];
+  const s = importMt5Bars(encodeLines(overlap), { symbol: 'EURUSD', timezone: 'Europe/Athens' }).series;
+  assert.equal(Array.from(s.time.subarray(0, s.length)), [utc('2023-10-28T23:00:00'), utc('2023-10-29T00:00:00'), utc('2023-10-29T01:00:00'), utc('2023-10-29T02:00:00')]);
+  assert.is(s.timeframe, 'H1');
+});
+
 test('a non-numeric price is an error naming file, line and column', () => {
   const bad = [...rows.slice(0, 2), mt5BarRow('2024.01.02', '00:30', 1.101, 'abc', 1.1, 1.1025), rows[3]];
   const file = dir.write('bad_prices.csv', encodeLines(bad, 'utf16le-bom'));
