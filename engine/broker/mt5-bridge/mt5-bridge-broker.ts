@@ -55,6 +55,8 @@ export class Mt5BridgeBroker implements BrokerPort {
   private readonly problemSubject = new Subject<string>();
   private readonly pending = new PendingRequests();
   private readonly seenDeals = new Set<number>();
+  /** Tickets actually published on deals$ (a subset of seenDeals). */
+  private readonly emittedDeals = new Set<number>();
   private readonly ownClientIds = new Set<string>();
   private server!: BridgeServer;
   private lostAt: number | null = null;
@@ -222,7 +224,7 @@ export class Mt5BridgeBroker implements BrokerPort {
     const since = this.lostAt ?? this.options.firstSyncSince ?? Date.now() - 7 * 86_400_000;
     const at = Date.now();
     const [positions, deals] = await Promise.all([this.positionsGet(), this.historyDealsGet(since, at + 60_000)]);
-    const delivered = new Set(this.seenDeals);
+    const delivered = this.emittedDeals;
     for (const d of deals) this.seenDeals.add(d.ticket);
     const ownOrder = (p: Position) => this.ownClientIds.has(clientIdOf(p.comment) ?? '');
     const result = reconcile(known(), { positions, deals, since, at }, ownOrder);
@@ -271,6 +273,7 @@ export class Mt5BridgeBroker implements BrokerPort {
   private deliverDeal(deal: Deal): void {
     if (this.seenDeals.has(deal.ticket)) { this.duplicatesDropped += 1; return; }
     this.seenDeals.add(deal.ticket);
+    this.emittedDeals.add(deal.ticket);
     this.dealSubject.next(deal);
   }
 }
