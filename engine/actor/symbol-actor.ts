@@ -217,7 +217,8 @@ export class SymbolActor {
         reason: `weekly maximum of ${g.max} trades reached (${g.trades} this week): ${direction} signal refused until the week rolls over`,
         trades_this_week: g.trades, max_trades: g.max, aggression_multiplier: g.aggression, time: formatSeconds(time),
       }, time));
-      if (this.state === 'scanning' && !this.position) this.send('LIMIT_REACHED', `weekly maximum of ${g.max} trades reached`);
+      // In a trade this was a reversal: the close still happens, the new entry does not.
+      this.send('LIMIT_REACHED', `weekly maximum of ${g.max} trades reached`);
       return;
     }
     const close = this.o.series.close[this.ctx.index];
@@ -342,10 +343,7 @@ export class SymbolActor {
     this.guard(() => this.o.strategy.onTradeExit?.(this.ctx, {
       direction: position.direction, entryPrice: position.entryPrice, exitPrice: deal.price, pnl, reason, time: deal.time,
     }));
-    if (this.state === 'in-trade') {
-      if (this.o.governor.canEnter()) this.send('EXITED', reason);
-      else this.send('LIMIT_REACHED', `${reason}; weekly maximum of ${this.o.governor.max} trades reached`);
-    }
+    if (this.state === 'in-trade') this.send('EXITED', reason);
   }
 
   private emitRlDecision(signal: Signal, time: number): void {

@@ -11,6 +11,9 @@ export const SmaCrossoverConfigCodec = t.type({
 });
 export type SmaCrossoverConfig = t.TypeOf<typeof SmaCrossoverConfigCodec>;
 
+/** Differences of the averages below this (in price) count as equal. */
+const TIE = 1e-9;
+
 interface SmaState {
   sumFast: number;
   sumSlow: number;
@@ -47,7 +50,10 @@ export const smaCrossover = defineStrategy<SmaCrossoverConfig, SmaState>({
     if (s.seen > fast) s.sumFast -= close[i - fast];
     if (s.seen > slow) s.sumSlow -= close[i - slow];
     if (s.seen < slow) return;
-    const diff = s.sumFast / fast - s.sumSlow / slow;
+    // Equal averages are a tie, not a cross: running sums carry rounding noise (~1e-15) that
+    // would otherwise decide the sign of an exact tie at random.
+    const raw = s.sumFast / fast - s.sumSlow / slow;
+    const diff = Math.abs(raw) < TIE ? 0 : raw;
     const prev = s.prevDiff;
     s.prevDiff = diff;
     if (s.seen === slow) return;

@@ -1,0 +1,52 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decodeLogEvent, SPEC_EVENT_TYPES } from '../../../protocol/index.ts';
+
+const cli = (args: string[]) => execFileSync(process.execPath, ['--import', 'tsx', 'engine/cli/backtest.ts', ...args], { encoding: 'utf8' });
+
+test('the full USDCHF history (1996-2001) backtests from the CLI, and twice gives byte-identical JSON', () => {
+  const a = cli(['--symbol', 'USDCHF', '--timeframe', 'H1', '--json', '--no-record']);
+  const b = cli(['--symbol', 'USDCHF', '--timeframe', 'H1', '--json', '--no-record']);
+  assert.is(a, b);
+  const complete = JSON.parse(a);
+  assert.ok(complete.total_trades > 500);
+  assert.ok(Object.keys(complete.weekly_stats).length > 250, 'about 260 trading weeks');
+  for (const key of ['session_id', 'final_balance', 'total_return', 'total_trades', 'max_drawdown', 'weekly_stats']) assert.ok(key in complete, key);
+  for (const key of ['win_rate', 'profit_factor', 'expectancy', 'sharpe', 'sortino', 'max_drawdown_pct', 'recovery_factor', 'weeks_within_target']) {
+    assert.ok(key in complete.metrics, key);
+  }
+});
+
+test('the CLI prints a summary table and writes a recording of valid spec events', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tradeloom-cli-'));
+  try {
+    const out = cli(['--symbol', 'USDCHF', '--timeframe', 'H4', '--from', '1998-01-01', '--to', '1998-12-31', '--record', dir]);
+    assert.match(out, /Final balance/);
+    assert.match(out, /Weeks within target/);
+    const [file] = readdirSync(dir);
+    const events = readFileSync(join(dir, file), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    assert.ok(events.every((e) => decodeLogEvent(e).ok), 'every line decodes with the protocol codecs');
+    assert.is(events[0].event_type, 'BACKTEST_START');
+    assert.is(events.at(-1).event_type, 'BACKTEST_COMPLETE');
+    const types = new Set(events.map((e) => e.event_type));
+    for (const t of ['BACKTEST_START', 'TRADE_ENTRY', 'TRADE_EXIT', 'WEEKLY_SUMMARY', 'PERFORMANCE', 'BACKTEST_COMPLETE']) assert.ok(types.has(t), t);
+    assert.ok(SPEC_EVENT_TYPES.length === 9);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('bad CLI input names the problem and exits non-zero without a stack trace', () => {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'engine/cli/backtest.ts', '--symbol', 'USDCHF', '--timeframe', 'H7'], { encoding: 'utf8' });
+  assert.is(r.status, 2);
+  assert.match(r.stderr, /--timeframe "H7"/);
+  const r2 = spawnSync(process.execPath, ['--import', 'tsx', 'engine/cli/backtest.ts', '--symbol', 'USDCHF', '--strategy', 'nope'], { encoding: 'utf8' });
+  assert.is(r2.status, 2);
+  assert.match(r2.stderr, /unknown strategy "nope"/);
+});
+
+test.run();

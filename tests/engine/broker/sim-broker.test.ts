@@ -1,0 +1,83 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { SimBroker } from '../../../engine/broker/sim-broker.ts';
+import { resolveSymbolSpec } from '../../../engine/model/symbol-spec.ts';
+import { DEAL_ENTRY_OUT, DEAL_REASON_SL, DEAL_REASON_TP, ORDER_TYPE_BUY, ORDER_TYPE_SELL, TRADE_RETCODE, marketOrder, type Deal } from '../../../engine/model/mt5.ts';
+
+const USDCHF = resolveSymbolSpec('USDCHF');
+const T = Date.UTC(1999, 0, 4, 10);
+
+function brokerAt(mid: number, config: ConstructorParameters<typeof SimBroker>[1] = {}) {
+  const broker = new SimBroker([USDCHF], config);
+  const exits: Deal[] = [];
+  broker.deals$.subscribe((d) => d.entry === DEAL_ENTRY_OUT && exits.push(d));
+  broker.setMid('USDCHF', T, mid);
+  return { broker, exits };
+}
+
+test('a market buy fills at the ask: mid plus half the 2-pip spread', () => {
+  const { broker } = brokerAt(1.2);
+  const r = broker.orderSend(marketOrder({ symbol: 'USDCHF', volume: 0.1, type: ORDER_TYPE_BUY }));
+  assert.is(r.retcode, TRADE_RETCODE.DONE);
+  assert.is(r.price, 1.2001);
+  assert.is(r.bid, 1.1999);
+  assert.is(r.ask, 1.2001);
+});
+
+test('when one bar touches both stop-loss and take-profit, the stop is taken', () => {
+  const { broker, exits } = brokerAt(1.2);
+  broker.orderSend(marketOrder({ symbol: 'USDCHF', volume: 0.1, type: ORDER_TYPE_BUY, sl: 1.195, tp: 1.205 }));
+  broker.checkStops('USDCHF', T + 3_600_000, 1.2, 1.21, 1.19);
+  assert.is(exits.length, 1);
+  assert.is(exits[0].reason, DEAL_REASON_SL);
+  assert.is(exits[0].price, 1.195);
+});
+
+test('a short whose bar reaches only the take-profit exits at it, on the ask side', () => {
+  const { broker, exits } = brokerAt(1.2);
+  broker.orderSend(marketOrder({ symbol: 'USDCHF', volume: 0.1, type: ORDER_TYPE_SELL, sl: 1.205, tp: 1.195 }));
+  // The ask reaches 1.195 when the mid reaches 1.1949.
+  broker.checkStops('USDCHF', T + 3_600_000, 1.2, 1.2004, 1.1949);
+  assert.is(exits[0].reason, DEAL_REASON_TP);
+  assert.is(exits[0].price, 1.195);
+});
+
+test('a bar that opens beyond the stop fills at the open, not at the stop', () => {
+  const { broker, exits } = brokerAt(1.2);
+  broker.orderSend(marketOrder({ symbol: 'USDCHF', volume: 0.1, type: ORDER_TYPE_BUY, sl: 1.195 }));
+  broker.checkStops('USDCHF', T + 3_600_000, 1.19, 1.191, 1.188);
+  assert.is(exits[0].price, 1.1899);
+});
+
+test('profit of a USDCHF trade is converted from CHF to the USD account at the exit rate', () => {
+  const { broker, exits } = brokerAt(1.2);
+  broker.orderSend(marketOrder({ symbol: 'USDCHF', volume: 1, type: ORDER_TYPE_BUY, tp: 1.21 }));
+  broker.checkStops('USDCHF', T + 3_600_000, 1.2, 1.2102, 1.2);
+  // (1.2100 - 1.2001) * 100,000 CHF = 990 CHF = 990 / 1.21 USD
+  assert.ok(Math.abs(exits[0].profit - 990 / 1.21) < 1e-6);
+  assert.ok(Math.abs(broker.accountInfo().balance - (10_000 + 990 / 1.21)) < 1e-6);
+});
+
+test('rejections carry MT5 retcodes: invalid volume, invalid stops, no money, market closed', () => {
+  const { broker } = brokerAt(1.2, { balance: 100 });
+  const send = (fields: Partial<Parameters<typeof marketOrder>[0]>) =>
+    broker.orderSend(marketOrder({ symbol: 'USDCHF', volume: 0.1, type: ORDER_TYPE_BUY, ...fields })).retcode;
+  assert.is(send({ volume: 0.015 }), TRADE_RETCODE.INVALID_VOLUME);
+  assert.is(send({ volume: 0.001 }), TRADE_RETCODE.INVALID_VOLUME);
+  assert.is(send({ sl: 1.21 }), TRADE_RETCODE.INVALID_STOPS);
+  assert.is(send({ tp: 1.19 }), TRADE_RETCODE.INVALID_STOPS);
+  assert.is(send({ volume: 5 }), TRADE_RETCODE.NO_MONEY);
+  broker.setMarketHours(() => false);
+  assert.is(send({}), TRADE_RETCODE.MARKET_CLOSED);
+});
+
+test('commission is charged per lot on entry and on exit', () => {
+  const { broker } = brokerAt(1.2, { commissionPerLot: 3.5 });
+  const r = broker.orderSend(marketOrder({ symbol: 'USDCHF', volume: 2, type: ORDER_TYPE_BUY }));
+  assert.is(broker.accountInfo().balance, 10_000 - 7);
+  broker.orderSend(marketOrder({ symbol: 'USDCHF', volume: 2, type: ORDER_TYPE_SELL, position: r.order }));
+  const spreadCost = (0.0002 * 200_000) / 1.1999;
+  assert.ok(Math.abs(broker.accountInfo().balance - (10_000 - 14 - spreadCost)) < 1e-6);
+});
+
+test.run();

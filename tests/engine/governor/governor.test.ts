@@ -1,0 +1,98 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { runBacktest } from '../../../engine/backtest/backtest-runner.ts';
+import { Governor } from '../../../engine/governor/governor.ts';
+import { weekStartOf } from '../../../engine/time/trading-week.ts';
+import { makeBars, flipFlop, eventLog, MONDAY, HOUR } from '../../kit/engine-builders.ts';
+
+test('blocks the 11th entry of a week, emits skip_max_trades_reached and throttles the symbol', () => {
+  const log = eventLog();
+  // One week of H1 bars (Mon 00:00 to Fri 21:00 = 117 bars), gently rising.
+  runBacktest({ symbol: 'USDCHF', series: makeBars(100, (i) => 1.2 + i * 0.00001), strategy: flipFlop, onEvent: log.push });
+  const entries = log.of('TRADE_ENTRY');
+  assert.is(entries.length, 10);
+  assert.equal(entries.map((e) => e.data.trades_this_week), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  const skips = log.of('DECISION').filter((d) => d.data.decision === 'skip_max_trades_reached');
+  assert.is(skips.length, 1, 'one refusal, then the symbol stops asking');
+  assert.is(skips[0].data.trades_this_week, 10);
+  assert.is(skips[0].data.max_trades, 10);
+  const throttled = log.of('STATE_TRANSITION').filter((s) => s.data.to === 'throttled');
+  assert.is(throttled.length, 1);
+  assert.is(throttled[0].data.event, 'LIMIT_REACHED');
+});
+
+test('the week rollover releases a throttled symbol and the count starts again at 1', () => {
+  const log = eventLog();
+  // Two weeks: the second starts after the weekend gap.
+  runBacktest({ symbol: 'USDCHF', series: makeBars(150, (i) => 1.2 + i * 0.00001), strategy: flipFlop, onEvent: log.push });
+  const rolled = log.of('STATE_TRANSITION').filter((s) => s.data.event === 'WEEK_ROLLED');
+  assert.is(rolled.length, 1);
+  assert.is(rolled[0].data.from, 'throttled');
+  assert.is(rolled[0].data.to, 'scanning');
+  const entries = log.of('TRADE_ENTRY');
+  const firstOfWeek2 = entries.find((e) => Date.parse(`${e.data.time}Z`) >= weekStartOf(MONDAY) + 7 * 24 * HOUR);
+  assert.ok(firstOfWeek2, 'trades again in week 2');
+  assert.is(firstOfWeek2!.data.trades_this_week, 1);
+  const summaries = log.of('WEEKLY_SUMMARY');
+  assert.is(summaries[0].data.trades, 10);
+  assert.is(summaries[0].data.within_target, true);
+  assert.is(summaries[0].data.target_range, '3-10');
+});
+
+test('aggression steps by 1.3 at each daily pace check while under the minimum, caps, and resets next week', () => {
+  const g = new Governor({ minTradesPerWeek: 3, maxTradesPerWeek: 10 });
+  const weekStart = weekStartOf(MONDAY);
+  g.observe(weekStart + 22 * HOUR); // Sunday 22:00, session open
+  const steps: number[] = [];
+  for (let h = 23; h <= 7 * 24; h++) {
+    const stepped = g.checkPace(weekStart + h * HOUR);
+    if (stepped !== null) steps.push(Number(stepped.toFixed(4)));
+  }
+  assert.equal(steps, [1.3, 1.69, 2.197], 'three steps reach the default cap 1.3^3');
+  const roll = g.observe(weekStart + 7 * 24 * HOUR + HOUR);
+  assert.ok(roll);
+  assert.is(roll!.aggression, 2.197);
+  assert.is(g.aggression, 1, 'reset for the new week');
+});
+
+test('no aggression step while the week is on pace', () => {
+  const g = new Governor({ minTradesPerWeek: 3 });
+  const weekStart = weekStartOf(MONDAY);
+  g.observe(weekStart + 22 * HOUR);
+  g.reserve();
+  g.recordEntry(weekStart + 22 * HOUR);
+  g.reserve();
+  g.recordEntry(weekStart + 23 * HOUR);
+  // Monday 21:00: 1/5 of the session, expected pace 0.6 trades; 2 done.
+  assert.is(g.checkPace(weekStart + 45 * HOUR), null);
+  assert.is(g.aggression, 1);
+});
+
+test('an aggressive week sizes positions up and reports increase_aggression as a DECISION', () => {
+  const log = eventLog();
+  // A quiet week with a single late entry: the entry is sized with the raised multiplier.
+  const series = makeBars(100, (i) => 1.2 + i * 0.00001);
+  const strategy = { ...flipFlop, onBar: (ctx: Parameters<NonNullable<typeof flipFlop.onBar>>[0]) => (ctx.index === 90 ? flipFlop.onBar!(ctx) : undefined) };
+  runBacktest({ symbol: 'USDCHF', series, strategy, onEvent: log.push });
+  const raises = log.of('DECISION').filter((d) => d.data.decision === 'increase_aggression');
+  assert.ok(raises.length >= 1);
+  assert.match(raises[0].data.reason, /under the minimum pace/);
+  const entry = log.of('TRADE_ENTRY')[0];
+  assert.ok(entry.data.aggression_multiplier > 1);
+});
+
+test('the governor refuses inconsistent limits with a clear message', () => {
+  assert.throws(() => new Governor({ minTradesPerWeek: 5, maxTradesPerWeek: 3 }), /minTradesPerWeek \(5\) exceeds maxTradesPerWeek \(3\)/);
+});
+
+test('a restored count from the current week keeps the weekly maximum after a restart', () => {
+  const g = new Governor();
+  const now = weekStartOf(MONDAY) + 30 * HOUR;
+  g.restore({ weekStart: weekStartOf(MONDAY), trades: 10, lastTradeTime: now - HOUR }, now);
+  assert.is(g.canEnter(), false);
+  const fresh = new Governor();
+  fresh.restore({ weekStart: weekStartOf(MONDAY) - 7 * 24 * HOUR, trades: 10, lastTradeTime: now - 100 * HOUR }, now);
+  assert.is(fresh.canEnter(), true, 'a count from last week does not carry over');
+});
+
+test.run();
