@@ -28,7 +28,8 @@ function independentSma(bars: BarSeries, balance0: number, maxPerWeek: number): 
   let balance = balance0;
   let pos: { dir: 1 | -1; entry: number; lots: number; sl: number; tp: number } | null = null;
   let pendingClose = false;
-  let pending: { dir: 1 | -1; lots: number; sl: number; tp: number } | null = null;
+  type Pending = { dir: 1 | -1; lots: number; sl: number; tp: number };
+  let pending: Pending | null = null;
   let week = -1;
   let count = 0;
   let reserved = 0;
@@ -53,7 +54,7 @@ function independentSma(bars: BarSeries, balance0: number, maxPerWeek: number): 
     if (pendingClose && pos) exit(pos.dir === 1 ? o - hs : o + hs);
     pendingClose = false;
     if (pending && !pos) {
-      const p = pending;
+      const p: Pending = pending;
       pending = null;
       if (reserved > 0) reserved--;
       const exitSide = p.dir === 1 ? o - hs : o + hs;
