@@ -68,6 +68,8 @@ export class MetaApiBroker implements BrokerPort {
   private session: MetaApiSession | null = null;
   private generation = 0;
   private lostAt: number | null = null;
+  /** Latest time seen in quotes and deals: the trade server's clock, which is often hours off UTC. */
+  private serverTime = 0;
   private reopenTimer: NodeJS.Timeout | null = null;
   private closed = false;
   private readonly timeframe: Timeframe;
@@ -216,12 +218,14 @@ export class MetaApiBroker implements BrokerPort {
         if (!deal) return;
         if (this.seenDeals.has(deal.ticket)) { this.duplicatesDropped += 1; return; }
         this.seenDeals.add(deal.ticket);
+        this.serverTime = Math.max(this.serverTime, deal.time);
         // Replayed or missed while away: the reconciliation reports it instead.
         if (this.isConnected()) { this.emittedDeals.add(deal.ticket); this.dealSubject.next(deal); }
       },
       onSymbolPriceUpdated: (_i, price) => {
         if (!live()) return;
         this.prices.set(price.symbol, price);
+        this.serverTime = Math.max(this.serverTime, timeMs(price.time));
         this.tickSubject.next({ symbol: price.symbol, time: timeMs(price.time), bid: price.bid, ask: price.ask, last: 0, volume: 0 });
       },
       onCandlesUpdated: (_i, candles) => { if (live()) for (const c of candles) this.candle(c); },
@@ -249,7 +253,7 @@ export class MetaApiBroker implements BrokerPort {
 
   private down(reason: string): void {
     if (!this.isConnected() || this.closed) return;
-    this.lostAt = Date.now();
+    this.lostAt = this.serverTime || Date.now();
     this.problemSubject.next(`metaapi: ${reason}`);
     this.connected.next(false);
     this.reopenTimer = setTimeout(() => void this.reopen(), this.options.reopenAfterMs ?? 60_000);
@@ -274,7 +278,7 @@ export class MetaApiBroker implements BrokerPort {
     const since = this.lostAt ?? this.options.firstSyncSince ?? Date.now() - 7 * DAY_MS;
     const at = Date.now();
     const rpc = this.session.rpc;
-    const [raw, history] = await Promise.all([rpc.getPositions(), rpc.getDealsByTimeRange(new Date(since), new Date(at + 60_000))]);
+    const [raw, history] = await Promise.all([rpc.getPositions(), rpc.getDealsByTimeRange(new Date(since), new Date(Math.max(at, this.serverTime) + DAY_MS))]);
     const delivered = this.emittedDeals;
     const deals = history.deals.map(toDeal).filter((d): d is Deal => d !== null);
     for (const d of deals) this.seenDeals.add(d.ticket);
@@ -302,7 +306,8 @@ export class MetaApiBroker implements BrokerPort {
 
   private async findByClientId(clientId: string, sentAt: number): Promise<Deal | null> {
     try {
-      const { deals } = await this.rpc().getDealsByTimeRange(new Date(sentAt - DAY_MS), new Date(Date.now() + DAY_MS));
+      const from = Math.min(sentAt, this.serverTime || sentAt) - DAY_MS;
+      const { deals } = await this.rpc().getDealsByTimeRange(new Date(from), new Date(Math.max(Date.now(), this.serverTime) + DAY_MS));
       const raw = deals.find((d) => d.clientId === clientId);
       return raw ? toDeal(raw) : null;
     } catch {

@@ -60,6 +60,8 @@ export class Mt5BridgeBroker implements BrokerPort {
   private readonly ownClientIds = new Set<string>();
   private server!: BridgeServer;
   private lostAt: number | null = null;
+  /** Latest time seen in ticks and deals: the trade server's clock, which is often hours off UTC. */
+  private serverTime = 0;
   private session: BridgeSessionInfo | null = null;
 
   private constructor(private readonly options: Mt5BridgeBrokerOptions) {
@@ -188,7 +190,7 @@ export class Mt5BridgeBroker implements BrokerPort {
 
   private onClosed(reason: string): void {
     this.session = null;
-    this.lostAt = Date.now();
+    this.lostAt = this.serverTime || Date.now();
     this.problemSubject.next(`mt5-bridge: EA session closed: ${reason}`);
     for (const p of this.pending.all()) this.orphan(p);
     this.connected.next(false);
@@ -223,7 +225,7 @@ export class Mt5BridgeBroker implements BrokerPort {
     if (!known) return;
     const since = this.lostAt ?? this.options.firstSyncSince ?? Date.now() - 7 * 86_400_000;
     const at = Date.now();
-    const [positions, deals] = await Promise.all([this.positionsGet(), this.historyDealsGet(since, at + 60_000)]);
+    const [positions, deals] = await Promise.all([this.positionsGet(), this.historyDealsGet(since, Math.max(at, this.serverTime) + LOOKUP_MARGIN_MS)]);
     const delivered = this.emittedDeals;
     for (const d of deals) this.seenDeals.add(d.ticket);
     const ownOrder = (p: Position) => this.ownClientIds.has(clientIdOf(p.comment) ?? '');
@@ -236,6 +238,7 @@ export class Mt5BridgeBroker implements BrokerPort {
     switch (message.type) {
       case 'tick': {
         const { type: _type, symbol, ...tick } = message;
+        this.serverTime = Math.max(this.serverTime, tick.time);
         this.tickSubject.next({ symbol, ...tick });
         return;
       }
@@ -273,6 +276,7 @@ export class Mt5BridgeBroker implements BrokerPort {
   private deliverDeal(deal: Deal): void {
     if (this.seenDeals.has(deal.ticket)) { this.duplicatesDropped += 1; return; }
     this.seenDeals.add(deal.ticket);
+    this.serverTime = Math.max(this.serverTime, deal.time);
     this.emittedDeals.add(deal.ticket);
     this.dealSubject.next(deal);
   }

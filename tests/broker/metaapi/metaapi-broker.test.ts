@@ -1,0 +1,147 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { firstValueFrom, filter, timeout } from 'rxjs';
+import { MetaApiBroker, type MetaApiBar } from '../../../engine/broker/metaapi/metaapi-broker.ts';
+import { metaApiSdkOpener } from '../../../engine/broker/metaapi/metaapi-sdk-session.ts';
+import { toRestored } from '../../../engine/broker/reconcile.ts';
+import { ORDER_TYPE_BUY, ORDER_TYPE_SELL, TRADE_RETCODE, marketOrder, type Deal } from '../../../engine/model/mt5.ts';
+import type { RestoredPosition } from '../../../engine/live/restored-state.ts';
+import { FakeMetaApi } from '../../kit/fake-metaapi.ts';
+import { FakeTerminal } from '../../kit/fake-terminal.ts';
+
+const T0 = Date.UTC(2026, 0, 5, 10, 0, 0);
+const fast = { initial: 5, max: 20 };
+const up = (b: MetaApiBroker, v: boolean) => firstValueFrom(b.connection$.pipe(filter((c) => c === v), timeout(5_000)));
+
+async function rig(options: Partial<Parameters<typeof MetaApiBroker.connect>[1]> = {}) {
+  const fake = new FakeMetaApi(new FakeTerminal());
+  const problems: string[] = [];
+  const broker = await MetaApiBroker.connect(fake.opener, { symbols: ['EURUSD', 'USDJPY'], backoffMs: fast, ...options });
+  broker.problems$.subscribe((p) => problems.push(p));
+  fake.price('EURUSD', T0, 1.1, 1.10012);
+  fake.price('USDJPY', T0, 150, 150.012);
+  return { fake, broker, problems };
+}
+
+test('connect subscribes each symbol to quotes and candles of the timeframe', async () => {
+  const { fake, broker } = await rig({ timeframe: 'M5' });
+  assert.equal(fake.subscriptions.map((s) => s.symbol), ['EURUSD', 'USDJPY']);
+  assert.equal(fake.subscriptions[0]!.subscriptions, [{ type: 'quotes' }, { type: 'candles', timeframe: '5m' }]);
+  await broker.close();
+});
+
+test('opening the session retries with exponential backoff and succeeds on the third attempt', async () => {
+  const fake = new FakeMetaApi(new FakeTerminal());
+  fake.failOpens = 2;
+  const broker = await MetaApiBroker.connect(fake.opener, { symbols: ['EURUSD'], backoffMs: fast });
+  assert.is(fake.opens, 3);
+  assert.is(broker.isConnected(), true);
+  await broker.close();
+});
+
+test('opening gives up after startAttempts with an error naming the cause', async () => {
+  const fake = new FakeMetaApi(new FakeTerminal());
+  fake.failOpens = 10;
+  try {
+    await MetaApiBroker.connect(fake.opener, { symbols: ['EURUSD'], backoffMs: fast, startAttempts: 3 });
+    assert.unreachable('should have failed');
+  } catch (err) {
+    assert.match((err as Error).message, /could not open the session after 3 attempts: fake: region not reachable/);
+  }
+});
+
+test('quotes arrive on ticks$ and a candle is published on bars$ once the next one opens', async () => {
+  const { fake, broker } = await rig();
+  const tick = firstValueFrom(broker.ticks$.pipe(timeout(2_000)));
+  fake.price('EURUSD', T0 + 1_000, 1.1001, 1.10022);
+  assert.equal(await tick, { symbol: 'EURUSD', time: T0 + 1_000, bid: 1.1001, ask: 1.10022, last: 0, volume: 0 });
+  const bars: MetaApiBar[] = [];
+  broker.bars$.subscribe((b) => bars.push(b));
+  fake.candle('EURUSD', T0, [1.1, 1.1003, 1.0999, 1.1001]);
+  fake.candle('EURUSD', T0, [1.1, 1.1004, 1.0999, 1.1002]);
+  assert.equal(bars, [], 'the forming candle is not a closed bar');
+  fake.candle('EURUSD', T0 + 60_000, [1.1002, 1.1002, 1.1002, 1.1002]);
+  assert.equal(bars, [{ symbol: 'EURUSD', timeframe: 'M1', bar: { time: T0, open: 1.1, high: 1.1004, low: 1.0999, close: 1.1002, volume: 12 } }]);
+  await broker.close();
+});
+
+test('a trade that executed but timed out is confirmed from the deal history by its clientId, not resent', async () => {
+  const { fake, broker } = await rig();
+  fake.timeoutAfterNextExecution = true;
+  const r = await broker.orderSend(marketOrder({ symbol: 'EURUSD', volume: 0.1, type: ORDER_TYPE_BUY, comment: 'entry' }));
+  assert.is(r.retcode, TRADE_RETCODE.DONE, r.comment);
+  assert.match(r.comment, /confirmed from deal history/);
+  assert.is(fake.terminal.executions, 1);
+  assert.is((await broker.positionsGet()).length, 1);
+  await broker.close();
+});
+
+test('a TradeError from MetaApi comes back as a TradeResult carrying its numericCode and stringCode', async () => {
+  const { broker } = await rig();
+  const r = await broker.orderSend(marketOrder({ symbol: 'EURUSD', volume: 0.1, type: ORDER_TYPE_BUY, sl: 1.2 }));
+  assert.is(r.retcode, TRADE_RETCODE.INVALID_STOPS);
+  assert.match(r.comment, /TRADE_RETCODE_INVALID_STOPS/);
+  await broker.close();
+});
+
+test('a stream disconnect flips connection$ to false and orders are refused with 10031 until it resynchronises', async () => {
+  const { fake, broker } = await rig();
+  fake.disconnect();
+  await up(broker, false);
+  const r = await broker.orderSend(marketOrder({ symbol: 'EURUSD', volume: 0.1, type: ORDER_TYPE_BUY }));
+  assert.is(r.retcode, TRADE_RETCODE.CONNECTION);
+  fake.resynchronise();
+  await up(broker, true);
+  assert.is((await broker.orderSend(marketOrder({ symbol: 'EURUSD', volume: 0.1, type: ORDER_TYPE_BUY }))).retcode, TRADE_RETCODE.DONE);
+  await broker.close();
+});
+
+test('positions closed by a stop and opened by hand while disconnected are reconciled once; replayed deals are not re-emitted', async () => {
+  const journal: RestoredPosition[] = [];
+  const { fake, broker } = await rig({ knownPositions: () => journal });
+  await broker.orderSend(marketOrder({ symbol: 'EURUSD', volume: 0.1, type: ORDER_TYPE_BUY, sl: 1.095 }));
+  const [p] = await broker.positionsGet();
+  journal.push(toRestored(p!));
+  const live: Deal[] = [];
+  broker.deals$.subscribe((d) => live.push(d));
+
+  fake.disconnect();
+  await up(broker, false);
+  fake.terminal.hitStop(p!.ticket, 1.095, T0 + 60_000);
+  fake.terminal.openByHand('USDJPY', ORDER_TYPE_SELL, 0.3, T0 + 120_000);
+  const report = firstValueFrom(broker.reconciliation$.pipe(timeout(5_000)));
+  fake.resynchronise();
+  const r = await report;
+  assert.is(r.closed.length, 1);
+  assert.is(r.closed[0]!.reason, 'stop_loss');
+  assert.is(r.closed[0]!.known.positionId, p!.ticket);
+  assert.is(r.opened.length, 1);
+  assert.is(r.opened[0]!.restored.symbol, 'USDJPY');
+  assert.equal(live, []);
+  assert.ok(broker.duplicatesDropped >= 1, 'the replayed entry deal was dropped');
+  await broker.close();
+});
+
+test('when the SDK does not come back within reopenAfterMs the adapter reopens the session', async () => {
+  const { fake, broker } = await rig({ reopenAfterMs: 20 });
+  fake.failOpens = 1;
+  fake.disconnect();
+  await up(broker, false);
+  await up(broker, true);
+  assert.is(fake.opens, 3, 'start, one failed reopen, one good reopen');
+  assert.is((await broker.orderSend(marketOrder({ symbol: 'EURUSD', volume: 0.1, type: ORDER_TYPE_BUY }))).retcode, TRADE_RETCODE.DONE);
+  await broker.close();
+});
+
+test('the SDK opener refuses to build without a token and an account id', () => {
+  assert.throws(() => metaApiSdkOpener({ token: '', accountId: '' }), /"token" and "accountId" are both required/);
+});
+
+test('the metaapi.cloud-sdk package imports under Node ESM without network', async () => {
+  const specifier = 'metaapi.cloud-sdk/esm-node';
+  const sdk = (await import(specifier)) as { default: unknown; SynchronizationListener: unknown };
+  assert.type(sdk.default, 'function');
+  assert.type(sdk.SynchronizationListener, 'function');
+});
+
+test.run();
