@@ -36,12 +36,12 @@ export function resampleTicks(ticks: TickSeries, timeframe: Timeframe, options: 
   }
   const out = createBarSeries(options.symbol, timeframe, buckets);
   const side = options.price ?? 'bid';
-  const bid = ticks.bid;
-  const ask = ticks.ask;
+  const primary = side === 'ask' ? ticks.ask : ticks.bid;
+  const other = side === 'mid' ? ticks.ask : undefined;
   let k = -1;
   current = -Infinity;
   for (let i = 0; i < n; i++) {
-    const p = side === 'bid' ? bid[i] : side === 'ask' ? ask[i] : (bid[i] + ask[i]) / 2;
+    const p = other === undefined ? primary[i] : (primary[i] + other[i]) / 2;
     const b = Math.floor(time[i] / step) * step;
     if (b !== current) {
       current = b;
