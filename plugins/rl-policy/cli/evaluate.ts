@@ -47,6 +47,12 @@ export interface EvaluationRow {
   readonly weeksWithin: string;
 }
 
+/** Weeks with 3 to 10 trades, counted from the weekly stats (not the governor's own target, which buy-and-hold lowers). */
+function weeksWithinBand(r: BacktestResult): string {
+  const weeks = Object.values(r.complete.weekly_stats);
+  return `${weeks.filter((w) => w.trades >= 3 && w.trades <= 10).length}/${weeks.length}`;
+}
+
 function row(name: string, period: string, r: BacktestResult): EvaluationRow {
   const m = r.complete.metrics!;
   return {
@@ -55,7 +61,7 @@ function row(name: string, period: string, r: BacktestResult): EvaluationRow {
     maxDrawdownPct: Math.round((m.max_drawdown_pct ?? 0) * 10_000) / 100,
     sharpe: Math.round((m.sharpe ?? 0) * 100) / 100,
     trades: r.complete.total_trades,
-    weeksWithin: `${m.weeks_within_target ?? 0}/${m.weeks_total ?? 0}`,
+    weeksWithin: weeksWithinBand(r),
   };
 }
 
