@@ -104,11 +104,30 @@ export class SymbolActor {
 
   start(): void {
     if (this.state !== 'idle') return;
-    this.machine.start();
-    this.dealSubscription = this.o.broker.deals$.subscribe((deal) => this.onDeal(deal));
-    this.ctx.state = this.o.strategy.initialState?.(this.ctx) ?? {};
+    if (!this.dealSubscription) {
+      // First start: the machine and the deal feed are set up once.
+      this.machine.start();
+      this.dealSubscription = this.o.broker.deals$.subscribe((deal) => this.onDeal(deal));
+    }
+    this.initStrategyState();
     this.guard(() => this.o.strategy.onStart?.(this.ctx));
     this.send('START', `strategy ${this.o.strategy.id} started`);
+    if (this.position) this.send('FILLED', `restarted with open position #${this.position.ticket}`);
+  }
+
+  private strategyReady = false;
+
+  private initStrategyState(): void {
+    if (this.strategyReady) return;
+    this.strategyReady = true;
+    this.ctx.state = this.o.strategy.initialState?.(this.ctx) ?? {};
+  }
+
+  /** Stops trading (back to idle) but keeps the actor, its deal feed and strategy state. */
+  halt(): void {
+    if (this.pendingEntry !== null) this.o.governor.release();
+    this.pendingEntry = null;
+    this.send('STOP', 'stopped by user');
   }
 
   stop(): void {
@@ -162,6 +181,20 @@ export class SymbolActor {
       symbol: this.symbol, decision: kind, reason, trades_this_week: g.trades, max_trades: g.max,
       aggression_multiplier: g.aggression, time: formatSeconds(at),
     }, at));
+  }
+
+  /**
+   * Shows the strategy a bar of history without trading on it (warm-up before going live, so
+   * indicators are ready at the first live bar). Signals are ignored.
+   */
+  primeBar(i: number): void {
+    this.initStrategyState();
+    this.ctx.index = i;
+    try {
+      this.o.strategy.onBar?.(this.ctx);
+    } catch (err) {
+      this.fault(err, 'onBar (warm-up)');
+    }
   }
 
   /** The hot path: one closed bar at index `i` of the series. */
