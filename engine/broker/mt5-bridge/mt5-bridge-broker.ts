@@ -107,7 +107,7 @@ export class Mt5BridgeBroker implements BrokerPort {
     const clientId = newClientOrderId();
     this.ownClientIds.add(clientId);
     const { type: orderType, ...rest } = request;
-    const message = { ...rest, type: 'order' as const, order_type: orderType, id: '', client_id: clientId, comment: commentWithClientId(clientId, request.comment) };
+    const message = { type: 'order' as const, id: '', client_id: clientId, ...rest, order_type: orderType, comment: commentWithClientId(clientId, request.comment) };
     return new Promise<TradeResult>((resolve) => {
       const order: PendingOrder = { kind: 'order', id: this.pending.nextId(), clientId, message, sentAt: Date.now(), resolve, timer: null, orphaned: false };
       this.pending.add(order);

@@ -1,0 +1,690 @@
+//+------------------------------------------------------------------+
+//| TradeloomBridge.mq5                                              |
+//| Connects a MetaTrader 5 terminal to the tradeloom engine over a  |
+//| TCP socket (bridge protocol v1, see ../PROTOCOL.md).             |
+//|                                                                  |
+//| MQL5 sockets are client-only, so the engine listens and this EA  |
+//| connects to it. The address (127.0.0.1) must be allowed under    |
+//| Tools > Options > Expert Advisors ("Allow WebRequest for listed  |
+//| URL"), and algorithmic trading must be enabled.                  |
+//|                                                                  |
+//| NOTE: written without access to MetaEditor; it has not been      |
+//| compiled or run here. See engine/broker/README.md.               |
+//+------------------------------------------------------------------+
+#property copyright "tradeloom"
+#property version   "1.00"
+#property description "Socket bridge to the tradeloom engine: ticks, closed bars, account, positions, deals, orders."
+
+#include <Trade\Trade.mqh>
+
+input string          InpHost        = "127.0.0.1";   // Engine host (must be in the allowed list)
+input uint            InpPort        = 5555;          // Engine port
+input string          InpSecret      = "";            // Shared secret (same as the engine's)
+input string          InpSymbols     = "EURUSD";      // Symbols to stream, comma separated
+input ENUM_TIMEFRAMES InpTimeframe   = PERIOD_M1;     // Timeframe of the closed bars sent
+input uint            InpTimerMs     = 100;           // Poll period for socket, ticks and bars
+
+#define PROTOCOL_VERSION 1
+#define STATE_DOWN       0
+#define STATE_HELLO      1
+#define STATE_READY      2
+#define DEDUPE_SIZE      64
+
+CTrade   g_trade;
+int      g_socket        = INVALID_HANDLE;
+int      g_state         = STATE_DOWN;
+uchar    g_rx[];                         // bytes received, not yet split into lines
+string   g_symbols[];
+long     g_lastTickMsc[];
+datetime g_lastBarTime[];
+ulong    g_heartbeatMs   = 5000;
+ulong    g_lastSentMs    = 0;
+ulong    g_lastHeardMs   = 0;
+ulong    g_nextConnectMs = 0;
+ulong    g_backoffMs     = 1000;
+string   g_doneIds[DEDUPE_SIZE];         // client order ids already executed ...
+string   g_doneResults[DEDUPE_SIZE];     // ... and the result JSON sent for each
+int      g_doneNext      = 0;
+
+//+------------------------------------------------------------------+
+int OnInit()
+  {
+   if(StringLen(InpSecret) < 8)
+     {
+      Print("TradeloomBridge: InpSecret must be at least 8 characters (the engine's bridge secret)");
+      return(INIT_PARAMETERS_INCORRECT);
+     }
+   string parts[];
+   int n = StringSplit(InpSymbols, ',', parts);
+   ArrayResize(g_symbols, 0);
+   for(int i = 0; i < n; i++)
+     {
+      string s = parts[i];
+      StringTrimLeft(s);
+      StringTrimRight(s);
+      if(s == "")
+         continue;
+      if(!SymbolSelect(s, true))
+        {
+         PrintFormat("TradeloomBridge: symbol %s is not offered by this account", s);
+         continue;
+        }
+      int k = ArraySize(g_symbols);
+      ArrayResize(g_symbols, k + 1);
+      g_symbols[k] = s;
+     }
+   ArrayResize(g_lastTickMsc, ArraySize(g_symbols));
+   ArrayResize(g_lastBarTime, ArraySize(g_symbols));
+   ArrayInitialize(g_lastTickMsc, 0);
+   for(int i = 0; i < ArraySize(g_symbols); i++)
+      g_lastBarTime[i] = 0;
+   EventSetMillisecondTimer(InpTimerMs);
+   return(INIT_SUCCEEDED);
+  }
+
+//+------------------------------------------------------------------+
+void OnDeinit(const int reason)
+  {
+   EventKillTimer();
+   Disconnect("EA removed");
+  }
+
+//+------------------------------------------------------------------+
+void OnTimer()
+  {
+   ulong now = GetTickCount64();
+   if(g_state == STATE_DOWN)
+     {
+      if(now >= g_nextConnectMs)
+         Connect();
+      return;
+     }
+   if(!SocketIsConnected(g_socket))
+     {
+      Disconnect("socket closed by the engine");
+      return;
+     }
+   ReadLines();
+   if(g_state != STATE_READY)
+      return;
+   if(now - g_lastHeardMs > 3 * g_heartbeatMs)
+     {
+      Disconnect("engine silent for three heartbeat periods");
+      return;
+     }
+   if(now - g_lastSentMs >= g_heartbeatMs)
+      Send("{\"type\":\"heartbeat\",\"t\":" + IntegerToString((long)now) + "}");
+   StreamTicksAndBars();
+  }
+
+//+------------------------------------------------------------------+
+//| Deals (entries, closes, SL/TP hits, manual trades) as they happen |
+//+------------------------------------------------------------------+
+void OnTradeTransaction(const MqlTradeTransaction &trans, const MqlTradeRequest &request, const MqlTradeResult &result)
+  {
+   if(g_state != STATE_READY || trans.type != TRADE_TRANSACTION_DEAL_ADD)
+      return;
+   if(!HistoryDealSelect(trans.deal))
+      return;
+   long type = HistoryDealGetInteger(trans.deal, DEAL_TYPE);
+   if(type != DEAL_TYPE_BUY && type != DEAL_TYPE_SELL)
+      return;
+   Send("{\"type\":\"deal\",\"deal\":" + DealJson(trans.deal) + "}");
+  }
+
+//+------------------------------------------------------------------+
+//| Connection                                                        |
+//+------------------------------------------------------------------+
+void Connect()
+  {
+   g_socket = SocketCreate();
+   if(g_socket == INVALID_HANDLE)
+     {
+      PrintFormat("TradeloomBridge: SocketCreate failed, error %d", GetLastError());
+      ScheduleReconnect();
+      return;
+     }
+   if(!SocketConnect(g_socket, InpHost, InpPort, 2000))
+     {
+      int err = GetLastError();
+      if(err == 4014)
+         PrintFormat("TradeloomBridge: %s is not in the allowed list (Tools > Options > Expert Advisors)", InpHost);
+      else
+         PrintFormat("TradeloomBridge: cannot connect to %s:%d, error %d", InpHost, InpPort, err);
+      SocketClose(g_socket);
+      g_socket = INVALID_HANDLE;
+      ScheduleReconnect();
+      return;
+     }
+   ArrayResize(g_rx, 0);
+   g_state = STATE_HELLO;
+   g_lastHeardMs = GetTickCount64();
+   string hello = "{\"type\":\"hello\",\"v\":" + IntegerToString(PROTOCOL_VERSION)
+                  + ",\"ea\":\"TradeloomBridge 1.00\""
+                  + ",\"login\":" + IntegerToString(AccountInfoInteger(ACCOUNT_LOGIN))
+                  + ",\"server\":" + JsonQuote(AccountInfoString(ACCOUNT_SERVER))
+                  + ",\"build\":" + IntegerToString(TerminalInfoInteger(TERMINAL_BUILD)) + "}";
+   Send(hello);
+  }
+
+void ScheduleReconnect()
+  {
+   g_nextConnectMs = GetTickCount64() + g_backoffMs;
+   g_backoffMs = (g_backoffMs * 2 > 30000) ? 30000 : g_backoffMs * 2;
+  }
+
+void Disconnect(const string why)
+  {
+   if(g_socket != INVALID_HANDLE)
+     {
+      SocketClose(g_socket);
+      PrintFormat("TradeloomBridge: disconnected (%s)", why);
+     }
+   g_socket = INVALID_HANDLE;
+   g_state = STATE_DOWN;
+   ArrayResize(g_rx, 0);
+   ScheduleReconnect();
+  }
+
+bool Send(const string line)
+  {
+   if(g_socket == INVALID_HANDLE)
+      return(false);
+   uchar bytes[];
+   int len = StringToCharArray(line + "\n", bytes, 0, WHOLE_ARRAY, CP_UTF8) - 1; // drop the terminating zero
+   int sent = 0;
+   while(sent < len)
+     {
+      uchar chunk[];
+      ArrayCopy(chunk, bytes, 0, sent, len - sent);
+      int n = SocketSend(g_socket, chunk, len - sent);
+      if(n <= 0)
+        {
+         Disconnect("send failed, error " + IntegerToString(GetLastError()));
+         return(false);
+        }
+      sent += n;
+     }
+   g_lastSentMs = GetTickCount64();
+   return(true);
+  }
+
+//| Reads what is available and handles every complete line. A line   |
+//| may arrive in pieces; bytes are kept until its newline arrives.   |
+void ReadLines()
+  {
+   uint available = SocketIsReadable(g_socket);
+   if(available == 0)
+      return;
+   uchar buf[];
+   int n = SocketRead(g_socket, buf, available, 50);
+   if(n <= 0)
+      return;
+   g_lastHeardMs = GetTickCount64();
+   int old = ArraySize(g_rx);
+   ArrayResize(g_rx, old + n);
+   ArrayCopy(g_rx, buf, old, 0, n);
+   int start = 0;
+   for(int i = 0; i < ArraySize(g_rx); i++)
+     {
+      if(g_rx[i] != 10)
+         continue;
+      string line = CharArrayToString(g_rx, start, i - start, CP_UTF8);
+      start = i + 1;
+      if(StringLen(line) > 0)
+         Handle(line);
+      if(g_state == STATE_DOWN)
+         return;
+     }
+   uchar rest[];
+   ArrayCopy(rest, g_rx, 0, start, ArraySize(g_rx) - start);
+   ArrayResize(g_rx, 0);
+   ArrayCopy(g_rx, rest);
+  }
+
+//+------------------------------------------------------------------+
+//| Messages from the engine (flat JSON objects)                      |
+//+------------------------------------------------------------------+
+void Handle(const string json)
+  {
+   string type = JsonGetString(json, "type");
+   if(type == "challenge")
+     {
+      Send("{\"type\":\"auth\",\"digest\":\"" + Sha256Hex(JsonGetString(json, "nonce") + InpSecret) + "\"}");
+      return;
+     }
+   if(type == "welcome")
+     {
+      g_state = STATE_READY;
+      g_backoffMs = 1000;
+      g_heartbeatMs = (ulong)MathMax(JsonGetNumber(json, "heartbeat_ms"), 1000);
+      Print("TradeloomBridge: connected and authenticated");
+      return;
+     }
+   if(type == "reject")
+     {
+      PrintFormat("TradeloomBridge: refused by the engine: %s", JsonGetString(json, "reason"));
+      Disconnect("refused");
+      return;
+     }
+   if(g_state != STATE_READY || type == "heartbeat")
+      return;
+   string id = JsonGetString(json, "id");
+   if(type == "order")
+      HandleOrder(json, id);
+   else if(type == "symbol_get")
+      Send("{\"type\":\"symbol\",\"id\":" + JsonQuote(id) + ",\"name\":" + JsonQuote(JsonGetString(json, "symbol")) + ",\"symbol\":" + SymbolJson(JsonGetString(json, "symbol")) + "}");
+   else if(type == "account_get")
+      Send("{\"type\":\"account\",\"id\":" + JsonQuote(id) + ",\"account\":" + AccountJson() + "}");
+   else if(type == "positions_get")
+      Send("{\"type\":\"positions\",\"id\":" + JsonQuote(id) + ",\"positions\":" + PositionsJson(JsonGetString(json, "symbol"), "") + "}");
+   else if(type == "deals_get")
+      Send("{\"type\":\"deals\",\"id\":" + JsonQuote(id) + ",\"deals\":" + DealsJson((long)JsonGetNumber(json, "from"), (long)JsonGetNumber(json, "to"), "") + "}");
+   else if(type == "lookup")
+     {
+      string client = JsonGetString(json, "client_id");
+      long   from   = (long)JsonGetNumber(json, "from");
+      Send("{\"type\":\"found\",\"id\":" + JsonQuote(id) + ",\"client_id\":" + JsonQuote(client)
+           + ",\"deals\":" + DealsJson(from, (long)(TimeCurrent() + 86400) * 1000, client)
+           + ",\"positions\":" + PositionsJson("", client) + "}");
+     }
+   else
+      Send("{\"type\":\"error\",\"id\":" + JsonQuote(id) + ",\"message\":" + JsonQuote("unknown request type " + type) + "}");
+  }
+
+//| Executes an order once per client order id: a repeated id (the    |
+//| engine resending after a reconnect) gets the first result again.  |
+void HandleOrder(const string json, const string id)
+  {
+   string client = JsonGetString(json, "client_id");
+   for(int i = 0; i < DEDUPE_SIZE; i++)
+      if(g_doneIds[i] == client && client != "")
+        {
+         SendOrderResult(id, client, g_doneResults[i]);
+         return;
+        }
+   MqlTradeRequest req;
+   MqlTradeResult  res;
+   ZeroMemory(req);
+   ZeroMemory(res);
+   req.action       = (ENUM_TRADE_REQUEST_ACTIONS)(int)JsonGetNumber(json, "action");
+   req.symbol       = JsonGetString(json, "symbol");
+   req.volume       = JsonGetNumber(json, "volume");
+   req.type         = (ENUM_ORDER_TYPE)(int)JsonGetNumber(json, "order_type");
+   req.price        = JsonGetNumber(json, "price");
+   req.sl           = JsonGetNumber(json, "sl");
+   req.tp           = JsonGetNumber(json, "tp");
+   req.deviation    = (ulong)JsonGetNumber(json, "deviation");
+   req.magic        = (ulong)JsonGetNumber(json, "magic");
+   req.comment      = JsonGetString(json, "comment");
+   req.position     = (ulong)JsonGetNumber(json, "position");
+   req.type_filling = FillingFor(req.symbol, (ENUM_ORDER_TYPE_FILLING)(int)JsonGetNumber(json, "type_filling"));
+   req.type_time    = ORDER_TIME_GTC;
+   if(req.action == TRADE_ACTION_DEAL && req.price == 0)
+      req.price = (req.type == ORDER_TYPE_BUY) ? SymbolInfoDouble(req.symbol, SYMBOL_ASK) : SymbolInfoDouble(req.symbol, SYMBOL_BID);
+
+   g_trade.SetExpertMagicNumber(req.magic);
+   g_trade.SetDeviationInPoints(req.deviation);
+   g_trade.SetTypeFilling(req.type_filling);
+   g_trade.SetAsyncMode(false);
+   if(req.action == TRADE_ACTION_DEAL && req.position == 0)
+     {
+      g_trade.PositionOpen(req.symbol, req.type, req.volume, req.price, req.sl, req.tp, req.comment);
+      g_trade.Result(res);
+     }
+   else
+      g_trade.OrderSend(req, res); // closes keep the comment (and so the client order id) on their deal
+
+   string result = "{\"retcode\":" + IntegerToString(res.retcode)
+                   + ",\"deal\":" + IntegerToString((long)res.deal)
+                   + ",\"order\":" + IntegerToString((long)res.order)
+                   + ",\"volume\":" + Num(res.volume)
+                   + ",\"price\":" + Num(res.price)
+                   + ",\"bid\":" + Num(res.bid)
+                   + ",\"ask\":" + Num(res.ask)
+                   + ",\"comment\":" + JsonQuote(res.comment)
+                   + ",\"request_id\":" + IntegerToString(res.request_id)
+                   + ",\"retcode_external\":" + IntegerToString(res.retcode_external) + "}";
+   if(client != "")
+     {
+      g_doneIds[g_doneNext] = client;
+      g_doneResults[g_doneNext] = result;
+      g_doneNext = (g_doneNext + 1) % DEDUPE_SIZE;
+     }
+   SendOrderResult(id, client, result);
+  }
+
+void SendOrderResult(const string id, const string client, const string result)
+  {
+   Send("{\"type\":\"order_result\",\"id\":" + JsonQuote(id) + ",\"client_id\":" + JsonQuote(client) + ",\"result\":" + result + "}");
+  }
+
+//| The requested filling mode if the symbol allows it, else one it does. |
+ENUM_ORDER_TYPE_FILLING FillingFor(const string symbol, const ENUM_ORDER_TYPE_FILLING wanted)
+  {
+   long modes = SymbolInfoInteger(symbol, SYMBOL_FILLING_MODE);
+   if(wanted == ORDER_FILLING_FOK && (modes & SYMBOL_FILLING_FOK) != 0)
+      return(ORDER_FILLING_FOK);
+   if(wanted == ORDER_FILLING_IOC && (modes & SYMBOL_FILLING_IOC) != 0)
+      return(ORDER_FILLING_IOC);
+   if((modes & SYMBOL_FILLING_IOC) != 0)
+      return(ORDER_FILLING_IOC);
+   if((modes & SYMBOL_FILLING_FOK) != 0)
+      return(ORDER_FILLING_FOK);
+   return(ORDER_FILLING_RETURN);
+  }
+
+//+------------------------------------------------------------------+
+//| Streaming                                                         |
+//+------------------------------------------------------------------+
+void StreamTicksAndBars()
+  {
+   for(int i = 0; i < ArraySize(g_symbols); i++)
+     {
+      string s = g_symbols[i];
+      MqlTick tick;
+      if(SymbolInfoTick(s, tick) && tick.time_msc != g_lastTickMsc[i])
+        {
+         g_lastTickMsc[i] = tick.time_msc;
+         Send("{\"type\":\"tick\",\"symbol\":" + JsonQuote(s) + ",\"time\":" + IntegerToString(tick.time_msc)
+              + ",\"bid\":" + Num(tick.bid) + ",\"ask\":" + Num(tick.ask) + ",\"last\":" + Num(tick.last)
+              + ",\"volume\":" + Num(tick.volume_real) + "}");
+        }
+      datetime open0 = iTime(s, InpTimeframe, 0);
+      if(open0 == 0)
+         continue;
+      if(g_lastBarTime[i] != 0 && open0 != g_lastBarTime[i])
+        {
+         MqlRates rates[];
+         if(CopyRates(s, InpTimeframe, 1, 1, rates) == 1)
+            Send("{\"type\":\"bar\",\"symbol\":" + JsonQuote(s) + ",\"timeframe\":\"" + TimeframeName(InpTimeframe) + "\""
+                 + ",\"time\":" + IntegerToString((long)rates[0].time * 1000)
+                 + ",\"open\":" + Num(rates[0].open) + ",\"high\":" + Num(rates[0].high)
+                 + ",\"low\":" + Num(rates[0].low) + ",\"close\":" + Num(rates[0].close)
+                 + ",\"volume\":" + IntegerToString(rates[0].tick_volume) + "}");
+        }
+      g_lastBarTime[i] = open0;
+     }
+  }
+
+string TimeframeName(const ENUM_TIMEFRAMES tf)
+  {
+   switch(tf)
+     {
+      case PERIOD_M1:  return("M1");
+      case PERIOD_M5:  return("M5");
+      case PERIOD_M15: return("M15");
+      case PERIOD_M30: return("M30");
+      case PERIOD_H1:  return("H1");
+      case PERIOD_H4:  return("H4");
+      case PERIOD_D1:  return("D1");
+     }
+   return(EnumToString(tf));
+  }
+
+//+------------------------------------------------------------------+
+//| Snapshots in MT5's field names                                    |
+//+------------------------------------------------------------------+
+string AccountJson()
+  {
+   bool allowed = AccountInfoInteger(ACCOUNT_TRADE_ALLOWED) != 0 && TerminalInfoInteger(TERMINAL_TRADE_ALLOWED) != 0;
+   return("{\"login\":" + IntegerToString(AccountInfoInteger(ACCOUNT_LOGIN))
+          + ",\"currency\":" + JsonQuote(AccountInfoString(ACCOUNT_CURRENCY))
+          + ",\"balance\":" + Num(AccountInfoDouble(ACCOUNT_BALANCE))
+          + ",\"equity\":" + Num(AccountInfoDouble(ACCOUNT_EQUITY))
+          + ",\"margin\":" + Num(AccountInfoDouble(ACCOUNT_MARGIN))
+          + ",\"margin_free\":" + Num(AccountInfoDouble(ACCOUNT_MARGIN_FREE))
+          + ",\"leverage\":" + IntegerToString(AccountInfoInteger(ACCOUNT_LEVERAGE))
+          + ",\"server\":" + JsonQuote(AccountInfoString(ACCOUNT_SERVER))
+          + ",\"trade_allowed\":" + (allowed ? "true" : "false") + "}");
+  }
+
+string SymbolJson(const string s)
+  {
+   bool custom = false;
+   if(s == "" || !SymbolExist(s, custom))
+      return("null");
+   SymbolSelect(s, true);
+   return("{\"name\":" + JsonQuote(s)
+          + ",\"digits\":" + IntegerToString(SymbolInfoInteger(s, SYMBOL_DIGITS))
+          + ",\"point\":" + Num(SymbolInfoDouble(s, SYMBOL_POINT))
+          + ",\"trade_tick_size\":" + Num(SymbolInfoDouble(s, SYMBOL_TRADE_TICK_SIZE))
+          + ",\"trade_tick_value\":" + Num(SymbolInfoDouble(s, SYMBOL_TRADE_TICK_VALUE))
+          + ",\"trade_contract_size\":" + Num(SymbolInfoDouble(s, SYMBOL_TRADE_CONTRACT_SIZE))
+          + ",\"volume_min\":" + Num(SymbolInfoDouble(s, SYMBOL_VOLUME_MIN))
+          + ",\"volume_step\":" + Num(SymbolInfoDouble(s, SYMBOL_VOLUME_STEP))
+          + ",\"volume_max\":" + Num(SymbolInfoDouble(s, SYMBOL_VOLUME_MAX))
+          + ",\"trade_stops_level\":" + IntegerToString(SymbolInfoInteger(s, SYMBOL_TRADE_STOPS_LEVEL))
+          + ",\"filling_mode\":" + IntegerToString(SymbolInfoInteger(s, SYMBOL_FILLING_MODE))
+          + ",\"currency_base\":" + JsonQuote(SymbolInfoString(s, SYMBOL_CURRENCY_BASE))
+          + ",\"currency_profit\":" + JsonQuote(SymbolInfoString(s, SYMBOL_CURRENCY_PROFIT))
+          + ",\"bid\":" + Num(SymbolInfoDouble(s, SYMBOL_BID))
+          + ",\"ask\":" + Num(SymbolInfoDouble(s, SYMBOL_ASK))
+          + ",\"spread\":" + IntegerToString(SymbolInfoInteger(s, SYMBOL_SPREAD)) + "}");
+  }
+
+//| Open positions, optionally of one symbol or carrying one client id. |
+string PositionsJson(const string symbol, const string client)
+  {
+   string out = "[";
+   int count = 0;
+   for(int i = 0; i < PositionsTotal(); i++)
+     {
+      ulong ticket = PositionGetTicket(i);
+      if(ticket == 0)
+         continue;
+      string s = PositionGetString(POSITION_SYMBOL);
+      string comment = PositionGetString(POSITION_COMMENT);
+      if(symbol != "" && s != symbol)
+         continue;
+      if(client != "" && StringFind(comment, client) != 0)
+         continue;
+      if(count++ > 0)
+         out += ",";
+      out += "{\"ticket\":" + IntegerToString((long)ticket)
+             + ",\"time\":" + IntegerToString(PositionGetInteger(POSITION_TIME_MSC))
+             + ",\"type\":" + IntegerToString(PositionGetInteger(POSITION_TYPE))
+             + ",\"magic\":" + IntegerToString(PositionGetInteger(POSITION_MAGIC))
+             + ",\"identifier\":" + IntegerToString(PositionGetInteger(POSITION_IDENTIFIER))
+             + ",\"volume\":" + Num(PositionGetDouble(POSITION_VOLUME))
+             + ",\"price_open\":" + Num(PositionGetDouble(POSITION_PRICE_OPEN))
+             + ",\"sl\":" + Num(PositionGetDouble(POSITION_SL))
+             + ",\"tp\":" + Num(PositionGetDouble(POSITION_TP))
+             + ",\"price_current\":" + Num(PositionGetDouble(POSITION_PRICE_CURRENT))
+             + ",\"swap\":" + Num(PositionGetDouble(POSITION_SWAP))
+             + ",\"profit\":" + Num(PositionGetDouble(POSITION_PROFIT))
+             + ",\"symbol\":" + JsonQuote(s)
+             + ",\"comment\":" + JsonQuote(comment) + "}";
+     }
+   return(out + "]");
+  }
+
+//| Trade deals (buy/sell) with from <= time_msc <= to, optionally only |
+//| those carrying a client order id.                                  |
+string DealsJson(const long fromMs, const long toMs, const string client)
+  {
+   if(!HistorySelect((datetime)(fromMs / 1000), (datetime)(toMs / 1000 + 1)))
+      return("[]");
+   string out = "[";
+   int count = 0;
+   int total = HistoryDealsTotal();
+   for(int i = 0; i < total; i++)
+     {
+      ulong ticket = HistoryDealGetTicket(i);
+      if(ticket == 0)
+         continue;
+      long type = HistoryDealGetInteger(ticket, DEAL_TYPE);
+      long time = HistoryDealGetInteger(ticket, DEAL_TIME_MSC);
+      if(type != DEAL_TYPE_BUY && type != DEAL_TYPE_SELL)
+         continue;
+      if(time < fromMs || time > toMs)
+         continue;
+      if(client != "" && StringFind(HistoryDealGetString(ticket, DEAL_COMMENT), client) != 0)
+         continue;
+      if(count++ > 0)
+         out += ",";
+      out += DealJson(ticket);
+     }
+   return(out + "]");
+  }
+
+string DealJson(const ulong ticket)
+  {
+   return("{\"ticket\":" + IntegerToString((long)ticket)
+          + ",\"order\":" + IntegerToString(HistoryDealGetInteger(ticket, DEAL_ORDER))
+          + ",\"time\":" + IntegerToString(HistoryDealGetInteger(ticket, DEAL_TIME_MSC))
+          + ",\"type\":" + IntegerToString(HistoryDealGetInteger(ticket, DEAL_TYPE))
+          + ",\"entry\":" + IntegerToString(HistoryDealGetInteger(ticket, DEAL_ENTRY))
+          + ",\"magic\":" + IntegerToString(HistoryDealGetInteger(ticket, DEAL_MAGIC))
+          + ",\"position_id\":" + IntegerToString(HistoryDealGetInteger(ticket, DEAL_POSITION_ID))
+          + ",\"reason\":" + IntegerToString(HistoryDealGetInteger(ticket, DEAL_REASON))
+          + ",\"volume\":" + Num(HistoryDealGetDouble(ticket, DEAL_VOLUME))
+          + ",\"price\":" + Num(HistoryDealGetDouble(ticket, DEAL_PRICE))
+          + ",\"commission\":" + Num(HistoryDealGetDouble(ticket, DEAL_COMMISSION))
+          + ",\"swap\":" + Num(HistoryDealGetDouble(ticket, DEAL_SWAP))
+          + ",\"profit\":" + Num(HistoryDealGetDouble(ticket, DEAL_PROFIT))
+          + ",\"symbol\":" + JsonQuote(HistoryDealGetString(ticket, DEAL_SYMBOL))
+          + ",\"comment\":" + JsonQuote(HistoryDealGetString(ticket, DEAL_COMMENT)) + "}");
+  }
+
+//+------------------------------------------------------------------+
+//| JSON by hand: writing                                             |
+//+------------------------------------------------------------------+
+string Num(const double v)
+  {
+   if(!MathIsValidNumber(v))
+      return("0");
+   string s = DoubleToString(v, 8);
+   // trim trailing zeros so 1.10012000 travels as 1.10012
+   int n = StringLen(s);
+   while(n > 1 && StringGetCharacter(s, n - 1) == '0')
+      n--;
+   if(n > 0 && StringGetCharacter(s, n - 1) == '.')
+      n--;
+   return(StringSubstr(s, 0, n));
+  }
+
+string JsonQuote(const string s)
+  {
+   string out = "\"";
+   int n = StringLen(s);
+   for(int i = 0; i < n; i++)
+     {
+      ushort c = StringGetCharacter(s, i);
+      if(c == '"')
+         out += "\\\"";
+      else if(c == '\\')
+         out += "\\\\";
+      else if(c == '\n')
+         out += "\\n";
+      else if(c == '\r')
+         out += "\\r";
+      else if(c == '\t')
+         out += "\\t";
+      else if(c < 0x20)
+         out += StringFormat("\\u%04x", c);
+      else
+         out += ShortToString(c);
+     }
+   return(out + "\"");
+  }
+
+//+------------------------------------------------------------------+
+//| JSON by hand: reading flat objects (all engine messages are flat) |
+//+------------------------------------------------------------------+
+//| Index just after `"key":` (and spaces), or -1.                     |
+int JsonValueAt(const string json, const string key)
+  {
+   string pattern = "\"" + key + "\"";
+   int n = StringLen(json);
+   int p = StringFind(json, pattern, 0);
+   while(p >= 0)
+     {
+      // a key is never preceded by a backslash (that would be text inside a string value)
+      if(p == 0 || StringGetCharacter(json, p - 1) != '\\')
+        {
+         int q = p + StringLen(pattern);
+         while(q < n && StringGetCharacter(json, q) == ' ')
+            q++;
+         if(q < n && StringGetCharacter(json, q) == ':')
+           {
+            q++;
+            while(q < n && StringGetCharacter(json, q) == ' ')
+               q++;
+            return(q);
+           }
+        }
+      p = StringFind(json, pattern, p + 1);
+     }
+   return(-1);
+  }
+
+string JsonGetString(const string json, const string key)
+  {
+   int i = JsonValueAt(json, key);
+   int n = StringLen(json);
+   if(i < 0 || i >= n || StringGetCharacter(json, i) != '"')
+      return("");
+   string out = "";
+   for(i = i + 1; i < n; i++)
+     {
+      ushort c = StringGetCharacter(json, i);
+      if(c == '"')
+         break;
+      if(c != '\\' || i + 1 >= n)
+        {
+         out += ShortToString(c);
+         continue;
+        }
+      ushort e = StringGetCharacter(json, ++i);
+      if(e == 'n')
+         out += "\n";
+      else if(e == 't')
+         out += "\t";
+      else if(e == 'r')
+         out += "\r";
+      else if(e == 'u' && i + 4 < n)
+        {
+         out += ShortToString((ushort)StringToInteger("0x" + StringSubstr(json, i + 1, 4)));
+         i += 4;
+        }
+      else
+         out += ShortToString(e); // \" \\ \/
+     }
+   return(out);
+  }
+
+double JsonGetNumber(const string json, const string key)
+  {
+   int i = JsonValueAt(json, key);
+   if(i < 0)
+      return(0);
+   int n = StringLen(json);
+   int j = i;
+   while(j < n)
+     {
+      ushort c = StringGetCharacter(json, j);
+      if(c == ',' || c == '}' || c == ' ')
+         break;
+      j++;
+     }
+   return(StringToDouble(StringSubstr(json, i, j - i)));
+  }
+
+//+------------------------------------------------------------------+
+//| sha256(nonce + secret) in lowercase hex, for the auth answer       |
+//+------------------------------------------------------------------+
+string Sha256Hex(const string text)
+  {
+   uchar data[], key[], hash[];
+   int len = StringToCharArray(text, data, 0, WHOLE_ARRAY, CP_UTF8) - 1;
+   ArrayResize(data, len);
+   ArrayResize(key, 0); // hashes take no key
+   if(CryptEncode(CRYPT_HASH_SHA256, data, key, hash) != 32)
+      return("");
+   string out = "";
+   for(int i = 0; i < 32; i++)
+      out += StringFormat("%02x", hash[i]);
+   return(out);
+  }
+//+------------------------------------------------------------------+
