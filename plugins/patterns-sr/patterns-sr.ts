@@ -1,5 +1,6 @@
 import { defineStrategy, type BarSeries, type Signal, type StrategyContext } from '../../engine/plugin-api.ts';
-import { BEARISH_MASK, BULLISH_MASK, detectPatternMask, patternBit, patternNames } from '../lib/candlestick-patterns/index.ts';
+import { BEARISH_MASK, BULLISH_MASK, patternBit, patternNames } from '../lib/candlestick-patterns/index.ts';
+import { fusedPatternMask } from '../lib/candlestick-patterns/fused-detector.ts';
 import { SupportResistance } from '../lib/support-resistance/index.ts';
 import { DEFAULT_PATTERNS_SR_CONFIG, PatternsSrConfigCodec, type PatternsSrConfig } from './patterns-sr-config.ts';
 
@@ -59,7 +60,7 @@ export const patternsSr = defineStrategy<PatternsSrConfig, PatternsSrState>({
     }
     const atr = state.sr.atr.value;
     if (!(atr > 0)) return;
-    const mask = detectPatternMask(bars, i);
+    const mask = fusedPatternMask(bars, i);
     if ((mask & (state.bullish | state.bearish)) === 0) return;
     return entrySignal(ctx, mask, atr);
   },
@@ -71,32 +72,48 @@ function entrySignal(ctx: StrategyContext<PatternsSrConfig, PatternsSrState>, ma
   const bars = ctx.bars;
   const i = ctx.index;
   const close = bars.close[i];
-  // The pattern's extreme over its last two candles (a one-candle pattern's low is included).
-  const low = Math.min(bars.low[i], bars.low[i - 1]);
-  const high = Math.max(bars.high[i], bars.high[i - 1]);
-  const support = sr.nearestSupport(close, config.minTouches);
-  const resistance = sr.nearestResistance(close, config.minTouches);
-  const srLevels = { support: Number.isNaN(support) ? null : support, resistance: Number.isNaN(resistance) ? null : resistance };
-
-  if (mask & state.bullish && !Number.isNaN(support) && low - support <= config.proximityAtr * atr) {
-    const stopLoss = Math.min(support - config.stopBufferAtr * atr, close - config.minStopAtr * atr);
-    const risk = close - stopLoss;
-    const takeProfit = !Number.isNaN(resistance) && resistance - close >= config.minLevelReward * risk
-      ? Math.min(resistance, close + config.rewardMultiple * risk)
-      : close + config.rewardMultiple * risk;
-    const patterns = patternNames(mask & state.bullish);
-    return { direction: 'buy', stopLoss: roundTo(stopLoss, ctx.spec.digits), takeProfit: roundTo(takeProfit, ctx.spec.digits), patterns, srLevels, reason: `${patterns.join(', ')} at support ${support.toFixed(5)}` };
+  // Most pattern bars are nowhere near a level: test proximity before building anything.
+  if (mask & state.bullish) {
+    // The pattern's extreme over its last two candles (a one-candle pattern's own low is included).
+    const low = Math.min(bars.low[i], bars.low[i - 1]);
+    const support = sr.nearestSupport(close, config.minTouches);
+    if (support === support && low - support <= config.proximityAtr * atr) {
+      const resistance = sr.nearestResistance(close, config.minTouches);
+      const stopLoss = Math.min(support - config.stopBufferAtr * atr, close - config.minStopAtr * atr);
+      const risk = close - stopLoss;
+      const takeProfit = resistance === resistance && resistance - close >= config.minLevelReward * risk
+        ? Math.min(resistance, close + config.rewardMultiple * risk)
+        : close + config.rewardMultiple * risk;
+      const patterns = patternNames(mask & state.bullish);
+      return {
+        direction: 'buy', stopLoss: roundTo(stopLoss, ctx.spec.digits), takeProfit: roundTo(takeProfit, ctx.spec.digits),
+        patterns, srLevels: levels(support, resistance), reason: `${patterns.join(', ')} at support ${support.toFixed(ctx.spec.digits)}`,
+      };
+    }
   }
-  if (mask & state.bearish && !Number.isNaN(resistance) && resistance - high <= config.proximityAtr * atr) {
-    const stopLoss = Math.max(resistance + config.stopBufferAtr * atr, close + config.minStopAtr * atr);
-    const risk = stopLoss - close;
-    const takeProfit = !Number.isNaN(support) && close - support >= config.minLevelReward * risk
-      ? Math.max(support, close - config.rewardMultiple * risk)
-      : close - config.rewardMultiple * risk;
-    const patterns = patternNames(mask & state.bearish);
-    return { direction: 'sell', stopLoss: roundTo(stopLoss, ctx.spec.digits), takeProfit: roundTo(takeProfit, ctx.spec.digits), patterns, srLevels, reason: `${patterns.join(', ')} at resistance ${resistance.toFixed(5)}` };
+  if (mask & state.bearish) {
+    const high = Math.max(bars.high[i], bars.high[i - 1]);
+    const resistance = sr.nearestResistance(close, config.minTouches);
+    if (resistance === resistance && resistance - high <= config.proximityAtr * atr) {
+      const support = sr.nearestSupport(close, config.minTouches);
+      const stopLoss = Math.max(resistance + config.stopBufferAtr * atr, close + config.minStopAtr * atr);
+      const risk = stopLoss - close;
+      const takeProfit = support === support && close - support >= config.minLevelReward * risk
+        ? Math.max(support, close - config.rewardMultiple * risk)
+        : close - config.rewardMultiple * risk;
+      const patterns = patternNames(mask & state.bearish);
+      return {
+        direction: 'sell', stopLoss: roundTo(stopLoss, ctx.spec.digits), takeProfit: roundTo(takeProfit, ctx.spec.digits),
+        patterns, srLevels: levels(support, resistance), reason: `${patterns.join(', ')} at resistance ${resistance.toFixed(ctx.spec.digits)}`,
+      };
+    }
   }
   return undefined;
+}
+
+/** NaN (no level) becomes null, as TRADE_ENTRY `sr_levels` wants it. */
+function levels(support: number, resistance: number): { support: number | null; resistance: number | null } {
+  return { support: Number.isNaN(support) ? null : support, resistance: Number.isNaN(resistance) ? null : resistance };
 }
 
 /** Prices to the symbol's digits, as a terminal would show and accept them. */

@@ -1,5 +1,6 @@
 import type { BarSeries, StrategyContext } from '../../engine/plugin-api.ts';
-import { BEARISH_MASK, BULLISH_MASK, detectPatternMask } from '../lib/candlestick-patterns/index.ts';
+import { BEARISH_MASK, BULLISH_MASK } from '../lib/candlestick-patterns/index.ts';
+import { fusedPatternMask } from '../lib/candlestick-patterns/fused-detector.ts';
 import { SupportResistance } from '../lib/support-resistance/index.ts';
 
 /**
@@ -62,7 +63,7 @@ export class ObservationBuilder {
     if (!(atr > 0) || i < MOMENTUM_BARS) return false;
     const v = this.values;
     const close = bars.close[i];
-    const mask = detectPatternMask(bars, i);
+    const mask = fusedPatternMask(bars, i);
     const support = this.sr.nearestSupport(close, 2);
     const resistance = this.sr.nearestResistance(close, 2);
     v[0] = 1;
