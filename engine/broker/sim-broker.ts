@@ -18,10 +18,12 @@ export interface SimBrokerConfig {
   readonly commissionPerLot: number;
   /** Deals kept for `historyDealsGet`; older ones are dropped so long runs keep flat memory. */
   readonly historyLimit: number;
+  /** First order/deal/position ticket (paper trading starts from the clock so restarts never reuse one). */
+  readonly firstTicket: number;
 }
 
 export const DEFAULT_SIM_BROKER_CONFIG: SimBrokerConfig = {
-  balance: 10_000, currency: 'USD', leverage: 100, spreadPoints: {}, slippagePoints: 0, commissionPerLot: 0, historyLimit: 100_000,
+  balance: 10_000, currency: 'USD', leverage: 100, spreadPoints: {}, slippagePoints: 0, commissionPerLot: 0, historyLimit: 100_000, firstTicket: 1,
 };
 
 interface Quote { time: number; bid: number; ask: number }
@@ -54,12 +56,13 @@ export class SimBroker implements BrokerPort {
   private readonly open = new Map<number, Position>();
   private history: Deal[] = [];
   private balance: number;
-  private nextTicket = 1;
+  private nextTicket: number;
   private marketOpen: (symbol: string, time: number) => boolean = () => true;
 
   constructor(specs: readonly SymbolSpec[], config: Partial<SimBrokerConfig> = {}) {
     this.config = { ...DEFAULT_SIM_BROKER_CONFIG, ...config };
     this.balance = this.config.balance;
+    this.nextTicket = this.config.firstTicket;
     this.deals$ = this.dealSubject.asObservable();
     this.connection$ = new BehaviorSubject(true).asObservable();
     for (const spec of specs) this.addSymbol(spec);

@@ -75,7 +75,7 @@ export class PaperBot implements BotController {
     const specs = options.symbols.map((s) => resolveSymbolSpec(s.symbol, options.symbolSpecs));
     const restored = options.restored ?? null;
     const balance = restored?.balance ?? options.balance;
-    this.sim = new SimBroker(specs, { ...options.broker, balance });
+    this.sim = new SimBroker(specs, { firstTicket: Date.now(), ...options.broker, balance });
     this.engine = new TradingEngine({
       sessionId: this.sessionId, now: () => Date.now(), broker: this.sim, sim: this.sim, balance,
       currency: this.sim.config.currency, riskPercent: options.riskPercent, governor: options.governor,

@@ -1,0 +1,120 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createPaperBot, type PaperBotOptions } from '../../../engine/live/paper-bot.ts';
+import { Journal } from '../../../engine/journal/journal.ts';
+import { smaCrossover } from '../../../plugins/sma-crossover/index.ts';
+import { decodeLogEvent, type LogEvent } from '../../../protocol/index.ts';
+
+const options = (extra: Partial<PaperBotOptions> = {}): PaperBotOptions => ({
+  symbols: [{ symbol: 'USDCHF', timeframe: 'H1' }, { symbol: 'EURUSD', timeframe: 'H1' }],
+  strategies: new Map([['sma-crossover', smaCrossover]]),
+  strategy: 'sma-crossover',
+  speed: 1,
+  balance: 10_000,
+  riskPercent: 1,
+  autoStart: false,
+  ...extra,
+});
+
+test('the paper bot announces its real config, trades every symbol and emits valid spec events', async () => {
+  const bot = createPaperBot(options());
+  const events: LogEvent[] = [];
+  bot.events$.subscribe((e) => events.push(e));
+  assert.is(bot.start().ok, true);
+  bot.advance(400);
+  const init = events.find((e) => e.event_type === 'BOT_INITIALIZATION');
+  assert.ok(init);
+  if (init?.event_type === 'BOT_INITIALIZATION') {
+    assert.equal(init.data.config.symbols, ['USDCHF', 'EURUSD']);
+    assert.is(init.data.mt5_connected, false);
+    assert.is(init.data.rl_enabled, false);
+    assert.equal((init.data.config.trading_settings as { synthetic_symbols: string[] }).synthetic_symbols, ['EURUSD']);
+  }
+  const traded = new Set(events.filter((e) => e.event_type === 'TRADE_ENTRY').map((e) => (e.data as { symbol: string }).symbol));
+  assert.ok(traded.has('USDCHF') && traded.has('EURUSD'), `both symbols trade (${[...traded]})`);
+  for (const e of events) assert.ok(decodeLogEvent(e).ok, `${e.event_type} decodes`);
+  const status = bot.status();
+  assert.is(status.running, true);
+  assert.is(status.symbols?.length, 2);
+  await bot.shutdown();
+});
+
+test('manual commands answer with what was done and why not', async () => {
+  const bot = createPaperBot(options());
+  assert.equal(bot.stop(), { ok: false, reason: 'the bot is not running' });
+  bot.start();
+  assert.is(bot.start().ok, false);
+  assert.match(bot.pauseSymbol('GBPJPY').reason, /unknown symbol "GBPJPY"/);
+  assert.is(bot.pauseSymbol('USDCHF').ok, true);
+  assert.is(bot.status().symbols?.find((s) => s.symbol === 'USDCHF')?.state, 'paused');
+  assert.is(bot.pauseSymbol('USDCHF').ok, false);
+  assert.is(bot.resumeSymbol('USDCHF').ok, true);
+  assert.match(bot.runBacktest({ symbol: 'USDCHF', timeframe: 'H9' }).reason, /unknown timeframe/);
+  assert.match(bot.runBacktest({ symbol: 'USDCHF', timeframe: 'H1', strategy: 'nope' }).reason, /unknown strategy "nope"/);
+  assert.is(bot.stop().ok, true);
+  assert.is(bot.status().running, false);
+  await bot.shutdown();
+});
+
+test('a paused symbol takes no new entries while the others keep trading', async () => {
+  const bot = createPaperBot(options());
+  const entries: string[] = [];
+  bot.events$.subscribe((e) => e.event_type === 'TRADE_ENTRY' && entries.push(e.data.symbol));
+  bot.start();
+  bot.pauseSymbol('EURUSD');
+  bot.advance(400);
+  assert.ok(entries.includes('USDCHF'));
+  assert.not.ok(entries.includes('EURUSD'));
+  await bot.shutdown();
+});
+
+test('after a crash, the journal restores balance, the week count, open positions and the feed position', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tradeloom-paper-'));
+  try {
+    const journal = Journal.open(join(dir, 'journal.sqlite'));
+    let seq = 0;
+    const first = createPaperBot(options({ symbols: [{ symbol: 'USDCHF', timeframe: 'H1' }] }));
+    let lastBar = '';
+    const recording = first.events$.subscribe((e) => {
+      journal.record({ ...e, seq: ++seq } as never);
+      if (e.event_type === 'BAR') lastBar = e.data.time;
+    });
+    first.start();
+    // Run until a position is open mid-week with trades already counted.
+    for (let k = 0; k < 2000; k++) {
+      first.advance(1);
+      const s = first.status();
+      if (s.symbols?.[0].position && s.trades_this_week >= 2) break;
+    }
+    const before = first.status();
+    assert.ok(before.symbols?.[0].position, 'a position is open at the crash');
+    // No shutdown: the process "dies" here. A new bot starts from the journal alone.
+    recording.unsubscribe();
+    journal.close();
+    const reopened = Journal.open(join(dir, 'journal.sqlite'));
+    const restored = reopened.restore();
+    assert.ok(restored);
+    const second = createPaperBot(options({ symbols: [{ symbol: 'USDCHF', timeframe: 'H1' }], restored }));
+    const bars: string[] = [];
+    second.events$.subscribe((e) => e.event_type === 'BAR' && bars.push(e.data.time));
+    second.start();
+    const after = second.status();
+    assert.is(after.trades_this_week, before.trades_this_week);
+    assert.is(after.balance, before.balance);
+    assert.is(after.last_trade_time, before.last_trade_time);
+    assert.equal(after.symbols?.[0].position, before.symbols?.[0].position);
+    assert.is(after.symbols?.[0].state, 'in-trade');
+    second.advance(1);
+    assert.ok(bars[0] > lastBar, `the feed continues after ${lastBar} (got ${bars[0]})`);
+    await second.shutdown();
+    await first.shutdown();
+    reopened.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test.run();
