@@ -10,6 +10,11 @@ export interface LoadedPlugin {
   readonly strategy: Strategy;
   /** `builtin:<folder>`, the resolved folder path, or the npm package name. */
   readonly source: string;
+  /**
+   * True when the plugin's module exports `rlPolicyStatus` with `loaded: true` (an RL policy whose
+   * policy file loaded): BOT_INITIALIZATION `rl_enabled` for a bot running this strategy.
+   */
+  readonly rlEnabled: boolean;
 }
 
 export interface LoadPluginsOptions {
@@ -47,10 +52,10 @@ const ENTRY_FILES = ['index.ts', 'index.js', 'index.mjs'];
 export async function loadPlugins(specs: readonly string[], options: LoadPluginsOptions): Promise<Map<string, LoadedPlugin>> {
   const builtinDir = options.builtinDir ?? BUILTIN_DIR;
   const loaded = new Map<string, LoadedPlugin>();
-  const add = (strategy: Strategy, source: string) => {
+  const add = ({ strategy, rlEnabled }: ImportedStrategy, source: string) => {
     const existing = loaded.get(strategy.id);
     if (existing) throw new PluginError(`"${strategy.id}"`, `id already taken by ${existing.source} (loading ${source})`);
-    loaded.set(strategy.id, { strategy, source });
+    loaded.set(strategy.id, { strategy, source, rlEnabled });
   };
   for (const name of readdirSync(builtinDir).sort()) {
     const dir = join(builtinDir, name);
@@ -81,7 +86,12 @@ function entryFile(dir: string): string | undefined {
   return ENTRY_FILES.map((f) => join(dir, f)).find((f) => existsSync(f));
 }
 
-async function importPlugin(target: string, label: string): Promise<Strategy[]> {
+interface ImportedStrategy {
+  readonly strategy: Strategy;
+  readonly rlEnabled: boolean;
+}
+
+async function importPlugin(target: string, label: string): Promise<ImportedStrategy[]> {
   let url: string;
   if (target.startsWith('/')) {
     if (!existsSync(target)) throw new PluginError(label, 'folder not found');
@@ -100,7 +110,9 @@ async function importPlugin(target: string, label: string): Promise<Strategy[]> 
   }
   const strategies = Object.entries(mod).filter(([, v]) => isRecord(v) && v.kind === 'strategy');
   if (strategies.length === 0) throw new PluginError(label, 'exports no plugin (an object made by defineStrategy, kind "strategy")');
-  return strategies.map(([exportName, v]) => validateStrategy(v, `${label} (export ${exportName})`));
+  const status = mod.rlPolicyStatus;
+  const rlEnabled = isRecord(status) && status.loaded === true;
+  return strategies.map(([exportName, v]) => ({ strategy: validateStrategy(v, `${label} (export ${exportName})`), rlEnabled }));
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

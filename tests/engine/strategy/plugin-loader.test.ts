@@ -42,6 +42,12 @@ test('built-in plugins load from plugins/ without naming them, and lib/ is not a
   assert.not.ok([...plugins.values()].some((p) => p.source === 'builtin:lib'));
 });
 
+test('the rl-policy plugin reports rl_enabled when its policy file loaded; other plugins do not', async () => {
+  const plugins = await loadPlugins([], { baseDir: root });
+  assert.is(plugins.get('rl-policy')?.rlEnabled, true);
+  assert.is(plugins.get('patterns-sr')?.rlEnabled, false);
+});
+
 test('a plugin breaking the contract fails on load naming the plugin and every fault', async () => {
   const dir = pluginFolder('bad-hooks', `export const bad = { kind: 'strategy', id: 'bad-hooks', description: 'x', configCodec: ${codecJs}, defaultConfig: {}, onBar: 42, warmup: -1 };`);
   try {
