@@ -114,7 +114,7 @@ export async function openWorkbench(browser: Browser, url: string, viewport = { 
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (err) => errors.push(err.message));
-  (page as Page & { pageErrors?: string[] }).pageErrors = errors;
+  collected.set(page, errors);
   await page.goto(url);
   await page.waitForFunction('window.__tradeloom !== undefined');
   return page;
@@ -122,5 +122,48 @@ export async function openWorkbench(browser: Browser, url: string, viewport = { 
 
 /** Uncaught page errors collected since `openWorkbench`. */
 export function pageErrors(page: Page): string[] {
-  return (page as Page & { pageErrors?: string[] }).pageErrors ?? [];
+  return collected.get(page) ?? [];
+}
+
+const collected = new WeakMap<Page, string[]>();
+
+/**
+ * A bare static file server for `ui/dist`: the page with no monitor server behind it
+ * (no socket, no recordings), as when a user opens a recording file offline.
+ */
+export async function serveStatic(dir: string): Promise<{ url: string; close(): Promise<void> }> {
+  const { createServer } = await import('node:http');
+  const { readFile } = await import('node:fs/promises');
+  const { extname, normalize } = await import('node:path');
+  const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml' };
+  const server = createServer(async (req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const file = normalize(join(dir, path === '/' ? 'index.html' : path));
+    if (!file.startsWith(dir)) return void res.writeHead(404).end();
+    try {
+      const body = await readFile(file);
+      res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' }).end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${address.port}/`,
+    close: () => new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}
+
+/** Runs a command through the command palette, as a user would. */
+export async function runFromPalette(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('Control+Shift+P');
+  const input = page.locator('.quickpick input');
+  await input.waitFor();
+  await input.fill(title);
+  await page.locator('.quickpick li.selected').waitFor();
+  await page.keyboard.press('Enter');
 }

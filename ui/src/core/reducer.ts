@@ -1,6 +1,6 @@
 import type { LogEvent, ServerMessage } from '../../../protocol/index.ts';
 import {
-  COMMAND_RESULT_CAP, EQUITY_CAP, LOG_CAP, PROBLEM_CAP, appendCapped,
+  COMMAND_RESULT_CAP, EQUITY_CAP, LOG_CAP, PROBLEM_CAP, appendCapped, inBatch,
   type BotView, type LogEntry, type TradeStats, type WorkbenchInput, type WorkbenchState,
 } from './state.ts';
 import { reduceSymbol, symbolOf } from './reduce-symbol.ts';
@@ -21,9 +21,11 @@ export function reduce(state: WorkbenchState, input: WorkbenchInput): WorkbenchS
 
 /** Folds a batch in order; the same as `inputs.reduce(reduce, state)`. */
 export function reduceAll(state: WorkbenchState, inputs: readonly WorkbenchInput[]): WorkbenchState {
-  let next = state;
-  for (const input of inputs) next = reduce(next, input);
-  return next;
+  return inBatch(() => {
+    let next = state;
+    for (const input of inputs) next = reduce(next, input);
+    return next;
+  });
 }
 
 function reduceMessage(state: WorkbenchState, msg: ServerMessage): WorkbenchState {
@@ -88,13 +90,15 @@ function reduceEvent(state: WorkbenchState, event: LogEvent): WorkbenchState {
   // A resume overlap or a duplicate delivery must not count twice.
   if (event.seq !== undefined && event.seq <= state.lastSeq && state.lastSeq > 0) return state;
   const entry: LogEntry = { key: state.nextKey, event };
+  // Read before appending: inside a batch the append may reuse the same array.
+  const dropped = state.log.length >= LOG_CAP ? 1 : 0;
   let next: WorkbenchState = {
     ...state,
     eventsSeen: state.eventsSeen + 1,
     nextKey: state.nextKey + 1,
     lastSeq: event.seq ?? state.lastSeq,
+    logDropped: state.logDropped + dropped,
     log: appendCapped(state.log, entry, LOG_CAP),
-    logDropped: state.logDropped + (state.log.length >= LOG_CAP ? 1 : 0),
   };
   const symbol = symbolOf(event);
   if (symbol !== undefined && event.event_type !== 'ERROR' && event.event_type !== 'COMMAND' && event.event_type !== 'BACKTEST_START' && event.event_type !== 'PERFORMANCE') {
@@ -127,10 +131,11 @@ function reduceAccount(state: WorkbenchState, event: LogEvent): WorkbenchState {
     case 'TRADE_EXIT': {
       const d = event.data;
       const time = toUnixSeconds(d.timestamp);
+      const before = state.equity.length === 0 ? d.balance_after - d.pnl : state.equity[state.equity.length - 1].balance;
       return {
         ...state,
         bot: { ...state.bot, balance: d.balance_after },
-        stats: nextStats(state.stats, state.equity.length === 0 ? d.balance_after - d.pnl : state.equity[state.equity.length - 1].balance, d.pnl, d.balance_after),
+        stats: nextStats(state.stats, before, d.pnl, d.balance_after),
         equity: Number.isFinite(time) ? appendCapped(state.equity, { time, balance: d.balance_after }, EQUITY_CAP) : state.equity,
       };
     }

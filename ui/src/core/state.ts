@@ -193,9 +193,33 @@ export function emptySymbol(symbol: string): SymbolView {
   };
 }
 
-/** Appends to a bounded list, dropping the oldest entries beyond `cap`. Never mutates. */
+/**
+ * Lists created during the current batch (see `inBatch`). Only these may be appended to in
+ * place: no state handed out before the batch can see the change, so the fold stays pure.
+ */
+let owned: WeakSet<object> | null = null;
+
+/** Runs a batch fold in which bounded lists are copied once per batch instead of once per event. */
+export function inBatch<T>(fold: () => T): T {
+  const outer = owned;
+  owned = new WeakSet();
+  try {
+    return fold();
+  } finally {
+    owned = outer;
+  }
+}
+
+/** Appends to a bounded list, dropping the oldest entries beyond `cap`. Never mutates a list it did not create in this batch. */
 export function appendCapped<T>(list: readonly T[], item: T, cap: number): T[] {
+  if (owned?.has(list)) {
+    const mine = list as T[];
+    mine.push(item);
+    if (mine.length > cap) mine.splice(0, mine.length - cap);
+    return mine;
+  }
   const next = list.length >= cap ? list.slice(list.length - cap + 1) : list.slice();
   next.push(item);
+  owned?.add(next);
   return next;
 }

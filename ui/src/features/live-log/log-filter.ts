@@ -34,13 +34,17 @@ export function summarize(entry: LogEntry): string {
 }
 
 /** Pure filter over the log; search is case-insensitive over type, symbol and summary. */
-export function filterLog(entries: readonly LogEntry[], filter: LogFilter): LogEntry[] {
+export function filterLog(entries: readonly LogEntry[], filter: LogFilter): readonly LogEntry[] {
+  // Read the (possibly reactive) filter once, not once per entry.
   const q = filter.search.trim().toLowerCase();
+  const levels = { INFO: filter.levels.INFO, ERROR: filter.levels.ERROR, DEBUG: filter.levels.DEBUG };
+  const { eventType, symbol } = filter;
+  if (!q && eventType === ALL && symbol === ALL && levels.INFO && levels.ERROR && levels.DEBUG) return entries;
   return entries.filter((entry) => {
     const e = entry.event;
-    if (!filter.levels[e.level]) return false;
-    if (filter.eventType !== ALL && e.event_type !== filter.eventType) return false;
-    if (filter.symbol !== ALL && (e.data as { symbol?: string }).symbol !== filter.symbol) return false;
+    if (!levels[e.level]) return false;
+    if (eventType !== ALL && e.event_type !== eventType) return false;
+    if (symbol !== ALL && (e.data as { symbol?: string }).symbol !== symbol) return false;
     if (q && !`${e.event_type} ${summarize(entry)}`.toLowerCase().includes(q)) return false;
     return true;
   });
