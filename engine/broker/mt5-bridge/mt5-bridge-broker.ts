@@ -160,6 +160,7 @@ export class Mt5BridgeBroker implements BrokerPort {
   }
 
   private transmit(p: PendingOrder | PendingQuery): void {
+    if (p.timer) clearTimeout(p.timer);
     (p.message as { id: string }).id = p.id;
     if (!this.server.send(p.message)) return this.orphan(p);
     const timeoutMs = this.options.requestTimeoutMs ?? 15_000;
