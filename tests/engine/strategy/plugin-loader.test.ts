@@ -117,6 +117,25 @@ test('the throwing fixture plugin loads cleanly and throws only when run', async
   assert.throws(() => strategy.onBar!(ctx), /deliberate failure/);
 });
 
+test('the throwing fixture run through a backtest emits ERROR with its traceback and the run still completes', async () => {
+  const { runBacktest } = await import('../../../engine/backtest/backtest-runner.ts');
+  const { barSeriesFrom } = await import('../../../engine/plugin-api.ts');
+  const plugins = await loadPlugins([join(root, 'fixtures/plugins/throwing-plugin')], { baseDir: root, builtinDir: emptyBuiltins });
+  const strategy = plugins.get('throwing-plugin')!.strategy;
+  const t0 = Date.UTC(2000, 0, 3);
+  const series = barSeriesFrom('USDCHF', 'H1', Array.from({ length: 40 }, (_, k) => ({ time: t0 + k * 3_600_000, open: 1.5, high: 1.501, low: 1.499, close: 1.5, volume: 1 })));
+  const errors: { error: string; traceback: string }[] = [];
+  const types: string[] = [];
+  runBacktest({ symbol: 'USDCHF', series, strategy, onEvent: (e) => {
+    types.push(e.event_type);
+    if (e.event_type === 'ERROR') errors.push(e.data as { error: string; traceback: string });
+  } });
+  assert.is(errors.length, 1, 'one fault, then the symbol is parked');
+  assert.match(errors[0].error, /deliberate failure in onBar/);
+  assert.match(errors[0].traceback, /explode/);
+  assert.is(types[types.length - 1], 'BACKTEST_COMPLETE');
+});
+
 async function assertRejects(promise: Promise<unknown>, pattern: RegExp): Promise<void> {
   try {
     await promise;
