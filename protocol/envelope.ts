@@ -30,22 +30,27 @@ const DAY_MS = 86_400_000;
 let cachedDay = Number.NaN;
 let cachedDate = '';
 
-/** `YYYY-MM-DDTHH:MM:SS` plus the milliseconds, built without a Date per call (hot path). */
-function formatParts(epochMs: number): { base: string; ms: number } {
+/** `YYYY-MM-DDTHH:MM:SS` of an epoch, built without a Date per call (hot path). */
+function secondsText(epochMs: number): string {
   const day = Math.floor(epochMs / DAY_MS);
   if (day !== cachedDay) {
     cachedDay = day;
     cachedDate = new Date(day * DAY_MS).toISOString().slice(0, 11);
   }
-  let rest = epochMs - day * DAY_MS;
-  const h = (rest / 3_600_000) | 0;
-  rest -= h * 3_600_000;
-  const m = (rest / 60_000) | 0;
-  rest -= m * 60_000;
-  const s = (rest / 1000) | 0;
-  const ms = Math.round(rest - s * 1000);
-  return { base: `${cachedDate}${pad2(h)}:${pad2(m)}:${pad2(s)}`, ms };
+  const second = Math.floor((epochMs - day * DAY_MS) / 1000);
+  if (second === cachedSecond && day === cachedSecondDay) return cachedSecondText;
+  const h = (second / 3600) | 0;
+  const m = ((second - h * 3600) / 60) | 0;
+  const s = second - h * 3600 - m * 60;
+  cachedSecond = second;
+  cachedSecondDay = day;
+  cachedSecondText = `${cachedDate}${pad2(h)}:${pad2(m)}:${pad2(s)}`;
+  return cachedSecondText;
 }
+
+let cachedSecond = -1;
+let cachedSecondDay = Number.NaN;
+let cachedSecondText = '';
 
 function pad2(n: number): string {
   return n < 10 ? `0${n}` : `${n}`;
@@ -53,13 +58,13 @@ function pad2(n: number): string {
 
 /** Formats a millisecond epoch as the spec's timestamp: UTC, no offset, six fraction digits. */
 export function formatTimestamp(epochMs: number): string {
-  const { base, ms } = formatParts(epochMs);
-  return `${base}.${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}000`;
+  const ms = Math.round(epochMs - Math.floor(epochMs / 1000) * 1000);
+  return `${secondsText(epochMs)}.${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}000`;
 }
 
 /** Formats a millisecond epoch as the spec's second-resolution time (`2024-01-15T10:35:00`). */
 export function formatSeconds(epochMs: number): string {
-  return formatParts(epochMs).base;
+  return secondsText(epochMs);
 }
 
 /** Parses a spec timestamp (UTC, optional fraction, optional `Z`) back to epoch milliseconds. */

@@ -7,7 +7,7 @@ import type { SymbolSpec } from '../model/symbol-spec.ts';
 import { DEAL_ENTRY_IN, DEAL_ENTRY_OUT, ORDER_TYPE_BUY, ORDER_TYPE_SELL, TRADE_RETCODE, marketOrder, retcodeText,
   type Deal, type TradeResult } from '../model/mt5.ts';
 import { isPromise, type BrokerPort } from '../broker/broker-port.ts';
-import { EXIT_REASON_BY_DEAL_REASON, type SimBroker } from '../broker/sim-broker.ts';
+import { EXIT_REASON_BY_DEAL_REASON, type SimBroker, type SymbolBook } from '../broker/sim-broker.ts';
 import type { Governor } from '../governor/governor.ts';
 import { lotSize } from '../governor/position-sizing.ts';
 import type { Direction, PositionView, Signal, Strategy, StrategyContext } from '../strategy/strategy.ts';
@@ -68,6 +68,7 @@ export class SymbolActor {
   private readonly ctx: StrategyContext<unknown, Record<string, unknown>>;
   private readonly week: WeekView;
   private readonly barMs: number;
+  private readonly book: SymbolBook | null;
   private pendingEntry: PendingEntry | null = null;
   private pendingClose: string | null = null;
   private inFlight = false;
@@ -79,6 +80,7 @@ export class SymbolActor {
     this.symbol = o.spec.name;
     this.events$ = this.out.asObservable();
     this.barMs = TIMEFRAME_MS[o.series.timeframe];
+    this.book = o.sim ? o.sim.bookOf(this.symbol) : null;
     this.machine = createMachineHost(o.machine ?? 'actor', this.symbol);
     this.week = new WeekView(o.governor);
     const account = o.account;
@@ -202,16 +204,17 @@ export class SymbolActor {
     const s = this.o.series;
     const time = s.time[i];
     const sim = this.o.sim;
-    if (sim) {
-      sim.setMid(this.symbol, time, s.open[i]);
+    const book = this.book;
+    if (sim !== null && book !== null) {
+      sim.setMidIn(book, time, s.open[i]);
       this.lastTime = time;
       if (this.pendingClose !== null) this.executeClose(time);
       if (this.pendingEntry !== null) this.executeEntry(time);
-      if (this.position !== null) sim.checkStops(this.symbol, time, s.open[i], s.high[i], s.low[i]);
+      if (this.position !== null) sim.checkStopsIn(book, time, s.open[i], s.high[i], s.low[i]);
     }
     const closeTime = time + this.barMs;
     this.lastTime = closeTime;
-    if (sim) sim.setMid(this.symbol, closeTime, s.close[i]);
+    if (sim !== null && book !== null) sim.setMidIn(book, closeTime, s.close[i]);
     if (this.o.emitBars) this.emitBar(i);
     // The strategy sees every bar while the symbol runs (its indicators must not skip bars),
     // but only a scanning or in-trade symbol acts on what it says.

@@ -44,16 +44,26 @@ export const EXIT_REASON_BY_DEAL_REASON: Readonly<Record<number, string>> = {
  * take-profit lie inside one bar's range, the stop is taken (the conservative choice: OHLC
  * data cannot tell which came first).
  */
+/** One symbol's market in the simulator: spec, current quote and open positions. */
+export interface SymbolBook {
+  readonly spec: SymbolSpec;
+  readonly halfSpread: number;
+  /** Adverse slippage in price units. */
+  readonly slip: number;
+  readonly quote: Quote;
+  hasQuote: boolean;
+  readonly positions: Position[];
+}
+
 export class SimBroker implements BrokerPort {
   readonly name = 'sim';
   readonly config: SimBrokerConfig;
   readonly deals$: Observable<Deal>;
   readonly connection$: Observable<boolean>;
   private readonly dealSubject = new Subject<Deal>();
-  private readonly specs = new Map<string, SymbolSpec>();
-  private readonly quotes = new Map<string, Quote>();
-  private readonly halfSpread = new Map<string, number>();
-  private readonly open = new Map<number, Position>();
+  private readonly books = new Map<string, SymbolBook>();
+  private readonly bookList: SymbolBook[] = [];
+  private openCount = 0;
   private history: Deal[] = [];
   private balance: number;
   private nextTicket: number;
@@ -69,9 +79,20 @@ export class SimBroker implements BrokerPort {
   }
 
   addSymbol(spec: SymbolSpec): void {
-    this.specs.set(spec.name, spec);
     const points = this.config.spreadPoints[spec.name] ?? spec.spreadPoints;
-    this.halfSpread.set(spec.name, (points * spec.point) / 2);
+    const book: SymbolBook = {
+      spec, halfSpread: (points * spec.point) / 2, slip: this.config.slippagePoints * spec.point,
+      quote: { time: 0, bid: 0, ask: 0 }, hasQuote: false, positions: [],
+    };
+    this.books.set(spec.name, book);
+    this.bookList.push(book);
+  }
+
+  /** The symbol's book: a handle for the per-bar fast path (no lookup by name). */
+  bookOf(symbol: string): SymbolBook {
+    const book = this.books.get(symbol);
+    if (!book) throw new Error(`SimBroker: unknown symbol ${symbol}`);
+    return book;
   }
 
   /** Market-hours rule (for example the trading week); orders outside it get 10018. */
@@ -85,24 +106,29 @@ export class SimBroker implements BrokerPort {
 
   /** Sets the current quote from a mid price (the feed's price) and the configured spread. */
   setMid(symbol: string, time: number, mid: number): void {
-    const hs = this.halfSpread.get(symbol) ?? 0;
-    this.setQuote(symbol, time, mid - hs, mid + hs);
+    this.setMidIn(this.bookOf(symbol), time, mid);
+  }
+
+  setMidIn(book: SymbolBook, time: number, mid: number): void {
+    const q = book.quote;
+    q.time = time;
+    q.bid = mid - book.halfSpread;
+    q.ask = mid + book.halfSpread;
+    book.hasQuote = true;
   }
 
   setQuote(symbol: string, time: number, bid: number, ask: number): void {
-    const q = this.quotes.get(symbol);
-    if (q) {
-      q.time = time;
-      q.bid = bid;
-      q.ask = ask;
-    } else {
-      this.quotes.set(symbol, { time, bid, ask });
-    }
+    const book = this.bookOf(symbol);
+    const q = book.quote;
+    q.time = time;
+    q.bid = bid;
+    q.ask = ask;
+    book.hasQuote = true;
   }
 
   /** Half the spread in price units, for converting mid bars to bid/ask. */
   halfSpreadOf(symbol: string): number {
-    return this.halfSpread.get(symbol) ?? 0;
+    return this.books.get(symbol)?.halfSpread ?? 0;
   }
 
   /**
@@ -110,53 +136,60 @@ export class SimBroker implements BrokerPort {
    * whose stop or take-profit the bar reached. Exits are published on `deals$` synchronously.
    */
   checkStops(symbol: string, time: number, open: number, high: number, low: number): void {
-    if (this.open.size === 0) return;
-    const hs = this.halfSpread.get(symbol) ?? 0;
-    for (const position of this.open.values()) {
-      if (position.symbol !== symbol || (position.sl === 0 && position.tp === 0)) continue;
-      const slip = this.config.slippagePoints * this.specs.get(symbol)!.point;
+    this.checkStopsIn(this.bookOf(symbol), time, open, high, low);
+  }
+
+  checkStopsIn(book: SymbolBook, time: number, open: number, high: number, low: number): void {
+    const positions = book.positions;
+    if (positions.length === 0) return;
+    const hs = book.halfSpread;
+    const slip = book.slip;
+    for (let k = positions.length - 1; k >= 0; k--) {
+      const position = positions[k];
+      if (position.sl === 0 && position.tp === 0) continue;
       if (position.type === POSITION_TYPE_BUY) {
         const bidOpen = open - hs;
         if (position.sl > 0 && low - hs <= position.sl) {
-          this.closePosition(position, Math.min(position.sl, bidOpen) - slip, time, DEAL_REASON_SL);
+          this.closePosition(book, position, Math.min(position.sl, bidOpen) - slip, time, DEAL_REASON_SL);
         } else if (position.tp > 0 && high - hs >= position.tp) {
-          this.closePosition(position, Math.max(position.tp, bidOpen), time, DEAL_REASON_TP);
+          this.closePosition(book, position, Math.max(position.tp, bidOpen), time, DEAL_REASON_TP);
         }
       } else {
         const askOpen = open + hs;
         if (position.sl > 0 && high + hs >= position.sl) {
-          this.closePosition(position, Math.max(position.sl, askOpen) + slip, time, DEAL_REASON_SL);
+          this.closePosition(book, position, Math.max(position.sl, askOpen) + slip, time, DEAL_REASON_SL);
         } else if (position.tp > 0 && low + hs <= position.tp) {
-          this.closePosition(position, Math.min(position.tp, askOpen), time, DEAL_REASON_TP);
+          this.closePosition(book, position, Math.min(position.tp, askOpen), time, DEAL_REASON_TP);
         }
       }
     }
   }
 
   orderSend(request: TradeRequest): TradeResult {
-    const quote = this.quotes.get(request.symbol);
-    const spec = this.specs.get(request.symbol);
+    const book = this.books.get(request.symbol);
+    const quote = book?.hasQuote ? book.quote : undefined;
     const fail = (retcode: number, detail = '') =>
       this.result(retcode, 0, 0, request.volume, 0, quote, detail ? `${retcodeText(retcode)}: ${detail}` : retcodeText(retcode));
-    if (!spec) return fail(TRADE_RETCODE.INVALID, `unknown symbol ${request.symbol}`);
+    if (!book) return fail(TRADE_RETCODE.INVALID, `unknown symbol ${request.symbol}`);
+    const spec = book.spec;
     if (request.action !== TRADE_ACTION_DEAL) return fail(TRADE_RETCODE.INVALID, 'only market deals are simulated');
     if (!quote) return fail(TRADE_RETCODE.PRICE_OFF);
     if (!this.marketOpen(request.symbol, quote.time)) return fail(TRADE_RETCODE.MARKET_CLOSED);
     if (request.type !== ORDER_TYPE_BUY && request.type !== ORDER_TYPE_SELL) return fail(TRADE_RETCODE.INVALID, `order type ${request.type}`);
-    if (request.position) return this.closeByRequest(request, quote);
+    if (request.position) return this.closeByRequest(book, request, quote);
     if (!isValidVolume(spec, request.volume)) {
       return fail(TRADE_RETCODE.INVALID_VOLUME, `${request.volume} lots (min ${spec.volumeMin}, step ${spec.volumeStep}, max ${spec.volumeMax})`);
     }
     const buy = request.type === ORDER_TYPE_BUY;
-    const slip = this.config.slippagePoints * spec.point;
-    const price = normalizePrice(spec, buy ? quote.ask + slip : quote.bid - slip);
+    const price = normalizePrice(spec, buy ? quote.ask + book.slip : quote.bid - book.slip);
     const minDistance = spec.stopsLevel * spec.point;
     const exitSide = buy ? quote.bid : quote.ask;
     const badSl = request.sl !== 0 && (buy ? request.sl > exitSide - minDistance : request.sl < exitSide + minDistance);
     const badTp = request.tp !== 0 && (buy ? request.tp < exitSide + minDistance : request.tp > exitSide - minDistance);
     if (badSl || badTp) return fail(TRADE_RETCODE.INVALID_STOPS, `sl ${request.sl} tp ${request.tp} at ${buy ? 'bid' : 'ask'} ${exitSide}`);
     const margin = this.marginFor(spec, request.volume, price);
-    if (margin > this.freeMargin()) return fail(TRADE_RETCODE.NO_MONEY, `margin ${margin.toFixed(2)} > free ${this.freeMargin().toFixed(2)}`);
+    const free = this.freeMargin();
+    if (margin > free) return fail(TRADE_RETCODE.NO_MONEY, `margin ${margin.toFixed(2)} > free ${free.toFixed(2)}`);
 
     const ticket = this.nextTicket++;
     const position: Position = {
@@ -164,7 +197,8 @@ export class SimBroker implements BrokerPort {
       volume: request.volume, price_open: price, sl: request.sl, tp: request.tp, price_current: price, swap: 0, profit: 0,
       symbol: request.symbol, comment: request.comment,
     };
-    this.open.set(ticket, position);
+    book.positions.push(position);
+    this.openCount++;
     const commission = -this.config.commissionPerLot * request.volume;
     this.balance += commission;
     const deal = this.deal(position, DEAL_ENTRY_IN, request.type, price, quote.time, DEAL_REASON_EXPERT, 0, commission);
@@ -181,26 +215,27 @@ export class SimBroker implements BrokerPort {
   }
 
   symbolInfo(symbol: string): SymbolInfo | null {
-    const spec = this.specs.get(symbol);
-    if (!spec) return null;
-    const quote = this.quotes.get(symbol);
+    const book = this.books.get(symbol);
+    if (!book) return null;
+    const spec = book.spec;
+    const quote = book.hasQuote ? book.quote : undefined;
     return {
       name: spec.name, digits: spec.digits, point: spec.point, trade_tick_size: spec.tickSize,
       trade_tick_value: quote ? profitToAccount(spec, spec.tickValueProfit, quote.bid, this.config.currency) : spec.tickValueProfit,
       trade_contract_size: spec.contractSize, volume_min: spec.volumeMin, volume_step: spec.volumeStep,
       volume_max: spec.volumeMax, trade_stops_level: spec.stopsLevel, filling_mode: spec.fillingMode,
       currency_base: spec.baseCurrency, currency_profit: spec.profitCurrency,
-      bid: quote?.bid ?? 0, ask: quote?.ask ?? 0, spread: Math.round((this.halfSpread.get(symbol) ?? 0) * 2 / spec.point),
+      bid: quote?.bid ?? 0, ask: quote?.ask ?? 0, spread: Math.round((book.halfSpread * 2) / spec.point),
     };
   }
 
   positionsGet(symbol?: string): Position[] {
     const out: Position[] = [];
-    for (const p of this.open.values()) {
-      if (symbol && p.symbol !== symbol) continue;
-      out.push({ ...p, price_current: this.markPrice(p), profit: this.floating(p) });
+    for (const book of this.bookList) {
+      if (symbol && book.spec.name !== symbol) continue;
+      for (const p of book.positions) out.push({ ...p, price_current: this.markPrice(book, p), profit: this.floating(book, p) });
     }
-    return out;
+    return out.sort((a, b) => a.ticket - b.ticket);
   }
 
   historyDealsGet(fromMs: number, toMs: number): Deal[] {
@@ -209,9 +244,13 @@ export class SimBroker implements BrokerPort {
 
   /** Balance plus the floating profit of every open position at the current quotes. */
   equity(): number {
-    if (this.open.size === 0) return this.balance;
+    if (this.openCount === 0) return this.balance;
     let equity = this.balance;
-    for (const p of this.open.values()) equity += this.floating(p);
+    const books = this.bookList;
+    for (let b = 0; b < books.length; b++) {
+      const positions = books[b].positions;
+      for (let k = 0; k < positions.length; k++) equity += this.floating(books[b], positions[k]);
+    }
     return equity;
   }
 
@@ -219,7 +258,8 @@ export class SimBroker implements BrokerPort {
   restore(balance: number, positions: readonly Position[]): void {
     this.balance = balance;
     for (const p of positions) {
-      this.open.set(p.ticket, { ...p });
+      this.bookOf(p.symbol).positions.push({ ...p });
+      this.openCount++;
       this.nextTicket = Math.max(this.nextTicket, p.ticket + 1);
     }
   }
@@ -228,26 +268,25 @@ export class SimBroker implements BrokerPort {
     this.dealSubject.complete();
   }
 
-  private closeByRequest(request: TradeRequest, quote: Quote): TradeResult {
-    const position = this.open.get(request.position);
+  private closeByRequest(book: SymbolBook, request: TradeRequest, quote: Quote): TradeResult {
+    const position = book.positions.find((p) => p.ticket === request.position);
     if (!position) return this.result(TRADE_RETCODE.POSITION_CLOSED, 0, 0, request.volume, 0, quote, retcodeText(TRADE_RETCODE.POSITION_CLOSED));
     const closingType = position.type === POSITION_TYPE_BUY ? ORDER_TYPE_SELL : ORDER_TYPE_BUY;
     if (request.type !== closingType || Math.abs(request.volume - position.volume) > 1e-9) {
       return this.result(TRADE_RETCODE.INVALID, 0, 0, request.volume, 0, quote, 'Invalid request: close must be the opposite type and the full volume');
     }
-    const slip = this.config.slippagePoints * this.specs.get(position.symbol)!.point;
-    const price = position.type === POSITION_TYPE_BUY ? quote.bid - slip : quote.ask + slip;
-    const deal = this.closePosition(position, price, quote.time, DEAL_REASON_EXPERT, request.comment);
+    const price = position.type === POSITION_TYPE_BUY ? quote.bid - book.slip : quote.ask + book.slip;
+    const deal = this.closePosition(book, position, price, quote.time, DEAL_REASON_EXPERT, request.comment);
     return this.result(TRADE_RETCODE.DONE, deal.ticket, deal.order, position.volume, deal.price, quote, 'Request completed');
   }
 
-  private closePosition(position: Position, rawPrice: number, time: number, reason: number, comment = ''): Deal {
-    const spec = this.specs.get(position.symbol)!;
-    const price = normalizePrice(spec, rawPrice);
-    const profit = this.profitAt(position, price);
+  private closePosition(book: SymbolBook, position: Position, rawPrice: number, time: number, reason: number, comment = ''): Deal {
+    const price = normalizePrice(book.spec, rawPrice);
+    const profit = this.profitAt(book, position, price);
     const commission = -this.config.commissionPerLot * position.volume;
     this.balance += profit + commission;
-    this.open.delete(position.ticket);
+    book.positions.splice(book.positions.indexOf(position), 1);
+    this.openCount--;
     const type = position.type === POSITION_TYPE_BUY ? ORDER_TYPE_SELL : ORDER_TYPE_BUY;
     return this.deal(position, DEAL_ENTRY_OUT, type, price, time, reason, profit, commission, comment || EXIT_REASON_BY_DEAL_REASON[reason] || '');
   }
@@ -265,20 +304,19 @@ export class SimBroker implements BrokerPort {
     return deal;
   }
 
-  private profitAt(position: Position, price: number): number {
-    const spec = this.specs.get(position.symbol)!;
+  private profitAt(book: SymbolBook, position: Position, price: number): number {
+    const spec = book.spec;
     const diff = position.type === POSITION_TYPE_BUY ? price - position.price_open : position.price_open - price;
     return profitToAccount(spec, diff * position.volume * spec.contractSize, price, this.config.currency);
   }
 
-  private markPrice(position: Position): number {
-    const q = this.quotes.get(position.symbol);
-    if (!q) return position.price_open;
-    return position.type === POSITION_TYPE_BUY ? q.bid : q.ask;
+  private markPrice(book: SymbolBook, position: Position): number {
+    if (!book.hasQuote) return position.price_open;
+    return position.type === POSITION_TYPE_BUY ? book.quote.bid : book.quote.ask;
   }
 
-  private floating(position: Position): number {
-    return this.profitAt(position, this.markPrice(position));
+  private floating(book: SymbolBook, position: Position): number {
+    return this.profitAt(book, position, this.markPrice(book, position));
   }
 
   private marginFor(spec: SymbolSpec, volume: number, price: number): number {
@@ -289,7 +327,7 @@ export class SimBroker implements BrokerPort {
 
   private usedMargin(): number {
     let margin = 0;
-    for (const p of this.open.values()) margin += this.marginFor(this.specs.get(p.symbol)!, p.volume, p.price_open);
+    for (const book of this.bookList) for (const p of book.positions) margin += this.marginFor(book.spec, p.volume, p.price_open);
     return margin;
   }
 
