@@ -4,10 +4,9 @@ import {
   ORDER_TYPE_BUY, ORDER_TYPE_SELL, TRADE_ACTION_DEAL, TRADE_RETCODE, retcodeText,
   type AccountInfo, type Deal, type Position, type SymbolInfo, type TradeRequest, type TradeResult,
 } from '../../model/mt5.ts';
-import type { Bar, Timeframe } from '../../model/bar.ts';
-import type { Tick } from '../../model/tick.ts';
+import type { Timeframe } from '../../model/bar.ts';
 import type { RestoredPosition } from '../../live/restored-state.ts';
-import type { BrokerPort } from '../broker-port.ts';
+import type { LiveBar, LiveBrokerPort, LiveTick } from '../live-broker-port.ts';
 import { reconcile, type Reconciliation } from '../reconcile.ts';
 import type { MetaApiCandle, MetaApiEvents, MetaApiOpener, MetaApiSession, MetaApiSymbolPrice, MetaApiTradeOptions, MetaApiTradeResponse } from './metaapi-shapes.ts';
 import { metaApiTimeframe, retcodeOfError, successRetcode, ticketOf, timeMs, toAccountInfo, toDeal, toPosition, toSymbolInfo } from './metaapi-mapping.ts';
@@ -27,8 +26,8 @@ export interface MetaApiBrokerOptions {
   readonly startAttempts?: number;
 }
 
-export interface MetaApiTick extends Tick { readonly symbol: string }
-export interface MetaApiBar { readonly symbol: string; readonly timeframe: Timeframe; readonly bar: Bar }
+export type MetaApiTick = LiveTick;
+export type MetaApiBar = LiveBar;
 
 /** MetaApi keeps comment + clientId within 26 characters. */
 const COMMENT_AND_CLIENT_ID_MAX = 26;
@@ -41,7 +40,7 @@ const DAY_MS = 86_400_000;
  * back as a TradeResult with the terminal's retcode; when the outcome is unknown (timeout, lost
  * connection) the deal history is searched for the clientId before answering, and nothing is resent.
  */
-export class MetaApiBroker implements BrokerPort {
+export class MetaApiBroker implements LiveBrokerPort {
   readonly name = 'metaapi';
   readonly deals$: Observable<Deal>;
   readonly connection$: Observable<boolean>;

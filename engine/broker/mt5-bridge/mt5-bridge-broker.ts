@@ -1,9 +1,7 @@
 import { BehaviorSubject, Subject, type Observable } from 'rxjs';
 import { TRADE_RETCODE, retcodeText, type AccountInfo, type Deal, type Position, type SymbolInfo, type TradeRequest, type TradeResult } from '../../model/mt5.ts';
-import type { Tick } from '../../model/tick.ts';
-import type { Bar } from '../../model/bar.ts';
 import type { RestoredPosition } from '../../live/restored-state.ts';
-import type { BrokerPort } from '../broker-port.ts';
+import type { LiveBar, LiveBrokerPort, LiveTick } from '../live-broker-port.ts';
 import { reconcile, type Reconciliation } from '../reconcile.ts';
 import { BridgeServer, type BridgeServerOptions, type BridgeSessionInfo } from './bridge-server.ts';
 import type { EaMessage, EaMessageOf, EaMessageType, EngineMessage } from './bridge-protocol.ts';
@@ -21,8 +19,8 @@ export interface Mt5BridgeBrokerOptions extends BridgeServerOptions {
   readonly firstSyncSince?: number;
 }
 
-export interface BridgeTick extends Tick { readonly symbol: string }
-export interface BridgeBar { readonly symbol: string; readonly timeframe: string; readonly bar: Bar }
+export type BridgeTick = LiveTick;
+export type BridgeBar = LiveBar;
 
 /**
  * The broker port over the MT5 socket bridge: the engine listens, the TradeloomBridge EA inside
@@ -34,7 +32,7 @@ export interface BridgeBar { readonly symbol: string; readonly timeframe: string
  * then the terminal is searched for that id; only if nothing carries it is the order resent
  * (and the EA itself answers a repeated id from its own memory instead of trading again).
  */
-export class Mt5BridgeBroker implements BrokerPort {
+export class Mt5BridgeBroker implements LiveBrokerPort {
   readonly name = 'mt5-bridge';
   readonly deals$: Observable<Deal>;
   readonly connection$: Observable<boolean>;
