@@ -3,7 +3,7 @@ import type { Test } from 'uvu';
 import type { BrokerPort } from '../../engine/broker/broker-port.ts';
 import {
   DEAL_ENTRY_IN, DEAL_ENTRY_OUT, DEAL_TYPE_BUY, DEAL_TYPE_SELL, ORDER_TYPE_BUY, ORDER_TYPE_SELL, POSITION_TYPE_BUY,
-  POSITION_TYPE_SELL, TRADE_RETCODE, marketOrder, type Deal,
+  POSITION_TYPE_SELL, TRADE_ACTION_PENDING, TRADE_RETCODE, marketOrder, type Deal,
 } from '../../engine/model/mt5.ts';
 
 /** A broker set up for one contract test, with EURUSD and USDJPY tradable and 10 000 USD balance. */
@@ -135,6 +135,13 @@ export function brokerContract(test: Test, make: () => Promise<BrokerHarness>): 
     const result = await broker.orderSend(marketOrder({ symbol: 'EURUSD', volume: 0.1, type: ORDER_TYPE_SELL, position: 987_654_321 }));
     assert.is.not(result.retcode, TRADE_RETCODE.DONE);
     assert.is(result.deal, 0);
+  });
+
+  withHarness('contract: a pending-order action is refused with a TradeResult, not as an exception', async ({ broker }) => {
+    const result = await broker.orderSend(marketOrder({ symbol: 'EURUSD', volume: 0.1, type: ORDER_TYPE_BUY, action: TRADE_ACTION_PENDING, price: 1.09 }));
+    assert.is.not(result.retcode, TRADE_RETCODE.DONE);
+    assert.is(result.deal, 0);
+    assert.equal(await broker.positionsGet(), []);
   });
 
   withHarness('contract: positionsGet(symbol) returns only that symbol', async ({ broker }) => {

@@ -1,5 +1,5 @@
 import { BehaviorSubject, Subject, type Observable } from 'rxjs';
-import { TRADE_RETCODE, retcodeText, type AccountInfo, type Deal, type Position, type SymbolInfo, type TradeRequest, type TradeResult } from '../../model/mt5.ts';
+import { TRADE_RETCODE, type AccountInfo, type Deal, type Position, type SymbolInfo, type TradeRequest, type TradeResult } from '../../model/mt5.ts';
 import type { RestoredPosition } from '../../live/restored-state.ts';
 import type { LiveBar, LiveBrokerPort, LiveTick } from '../live-broker-port.ts';
 import { reconcile, type Reconciliation } from '../reconcile.ts';
@@ -7,6 +7,7 @@ import { BridgeServer, type BridgeServerOptions, type BridgeSessionInfo } from '
 import type { EaMessage, EaMessageOf, EaMessageType, EngineMessage } from './bridge-protocol.ts';
 import { clientIdOf, commentWithClientId, newClientOrderId } from './client-order-id.ts';
 import { PendingRequests, type PendingOrder, type PendingQuery } from './pending-requests.ts';
+import { LOOKUP_MARGIN_MS, failure, resultFromFound } from './order-results.ts';
 
 export interface Mt5BridgeBrokerOptions extends BridgeServerOptions {
   /** How long a connected EA may take to answer (default 15 s). */
@@ -279,29 +280,4 @@ export class Mt5BridgeBroker implements LiveBrokerPort {
     this.emittedDeals.add(deal.ticket);
     this.dealSubject.next(deal);
   }
-}
-
-/**
- * MT5 reports times on the trade server's clock, often hours off UTC, so the search for a
- * cut-off order starts a day before it was sent.
- */
-const LOOKUP_MARGIN_MS = 86_400_000;
-
-function failure(retcode: number, request: { volume: number } | null, detail: string): TradeResult {
-  return { retcode, deal: 0, order: 0, volume: request?.volume ?? 0, price: 0, bid: 0, ask: 0, comment: `${retcodeText(retcode)}: ${detail}`, request_id: 0, retcode_external: 0 };
-}
-
-/** The result of an order found on the terminal after a reconnect, or null if it never executed. */
-function resultFromFound(found: EaMessageOf<'found'>, request: { volume: number }): TradeResult | null {
-  const deal = found.deals[0];
-  if (deal) {
-    return { retcode: TRADE_RETCODE.DONE, deal: deal.ticket, order: deal.order, volume: deal.volume, price: deal.price, bid: 0, ask: 0,
-      comment: 'Request completed (confirmed after reconnect)', request_id: 0, retcode_external: 0 };
-  }
-  const position = found.positions[0];
-  if (position) {
-    return { retcode: TRADE_RETCODE.DONE, deal: 0, order: position.ticket, volume: position.volume ?? request.volume, price: position.price_open,
-      bid: 0, ask: 0, comment: 'Request completed (confirmed after reconnect)', request_id: 0, retcode_external: 0 };
-  }
-  return null;
 }
