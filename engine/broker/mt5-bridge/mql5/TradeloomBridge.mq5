@@ -197,7 +197,7 @@ bool Send(const string line)
      {
       uchar chunk[];
       ArrayCopy(chunk, bytes, 0, sent, len - sent);
-      int n = SocketSend(g_socket, chunk, len - sent);
+      int n = SocketSend(g_socket, chunk, (uint)(len - sent));
       if(n <= 0)
         {
          Disconnect("send failed, error " + IntegerToString(GetLastError()));
@@ -236,10 +236,19 @@ void ReadLines()
       if(g_state == STATE_DOWN)
          return;
      }
-   uchar rest[];
-   ArrayCopy(rest, g_rx, 0, start, ArraySize(g_rx) - start);
-   ArrayResize(g_rx, 0);
-   ArrayCopy(g_rx, rest);
+   int left = ArraySize(g_rx) - start;
+   if(left <= 0)
+     {
+      ArrayResize(g_rx, 0);
+      return;
+     }
+   if(start > 0)
+     {
+      uchar rest[];
+      ArrayCopy(rest, g_rx, 0, start, left);
+      ArrayResize(g_rx, 0);
+      ArrayCopy(g_rx, rest, 0, 0, left);
+     }
   }
 
 //+------------------------------------------------------------------+
@@ -645,13 +654,25 @@ string JsonGetString(const string json, const string key)
          out += "\r";
       else if(e == 'u' && i + 4 < n)
         {
-         out += ShortToString((ushort)StringToInteger("0x" + StringSubstr(json, i + 1, 4)));
+         out += ShortToString(HexToUshort(StringSubstr(json, i + 1, 4)));
          i += 4;
         }
       else
          out += ShortToString(e); // \" \\ \/
      }
    return(out);
+  }
+
+ushort HexToUshort(const string hex)
+  {
+   ushort v = 0;
+   for(int k = 0; k < StringLen(hex); k++)
+     {
+      ushort c = StringGetCharacter(hex, k);
+      int d = (c >= '0' && c <= '9') ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10 : (c >= 'A' && c <= 'F') ? c - 'A' + 10 : 0;
+      v = (ushort)(v * 16 + d);
+     }
+   return(v);
   }
 
 double JsonGetNumber(const string json, const string key)
