@@ -67,7 +67,7 @@ export class SymbolActor {
   private readonly machine: MachineHost;
   private readonly ctx: StrategyContext<unknown, Record<string, unknown>>;
   private readonly week: WeekView;
-  private readonly barMs: number;
+  readonly barMs: number;
   private readonly book: SymbolBook | null;
   private pendingEntry: PendingEntry | null = null;
   private pendingClose: string | null = null;
@@ -407,6 +407,9 @@ export class SymbolActor {
     if (!this.machine.send(type, cause)) return false;
     this.state = this.machine.state;
     this.transitions++;
+    // A self-transition (a signal accepted while scanning) changes nothing a viewer can see;
+    // its cause is already in the TRADE_ENTRY or DECISION that follows.
+    if (from === this.state) return true;
     this.emit(this.o.events.make('STATE_TRANSITION', 'INFO', {
       symbol: this.symbol, from, to: this.state, event: type, cause, time: formatSeconds(this.lastTime),
     }, this.lastTime));

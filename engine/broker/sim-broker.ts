@@ -88,6 +88,11 @@ export class SimBroker implements BrokerPort {
     this.bookList.push(book);
   }
 
+  /** Number of open positions across symbols. */
+  get openPositions(): number {
+    return this.openCount;
+  }
+
   /** The symbol's book: a handle for the per-bar fast path (no lookup by name). */
   bookOf(symbol: string): SymbolBook {
     const book = this.books.get(symbol);

@@ -34,6 +34,8 @@ export class Governor {
   lastTradeTime: number | null = null;
   private nextWeekStart = Number.NEGATIVE_INFINITY;
   private nextPaceCheck = Number.POSITIVE_INFINITY;
+  /** The earliest time at which `observe` or `checkPace` has anything to do (hot-path guard). */
+  nextEventTime = Number.NEGATIVE_INFINITY;
 
   constructor(config: Partial<GovernorConfig> = {}) {
     this.config = governorConfig(config);
@@ -66,6 +68,7 @@ export class Governor {
     if (time < this.nextPaceCheck) return null;
     const step = this.config.paceCheckHours * HOUR_MS;
     while (this.nextPaceCheck <= time) this.nextPaceCheck += step;
+    this.nextEventTime = Math.min(this.nextWeekStart, this.nextPaceCheck);
     const expected = this.min * sessionElapsed(time, this.weekStart, this.config.week);
     if (this.trades + this.reserved >= expected || this.aggression >= this.config.aggressionCap) return null;
     this.aggression = Math.min(this.aggression * this.config.aggressionStep, this.config.aggressionCap);
@@ -124,5 +127,6 @@ export class Governor {
     this.reserved = 0;
     this.aggression = 1;
     this.nextPaceCheck = weekStart + (this.config.week.openOffsetHours + this.config.paceCheckHours) * HOUR_MS;
+    this.nextEventTime = Math.min(this.nextWeekStart, this.nextPaceCheck);
   }
 }

@@ -5,7 +5,9 @@ import { Governor, type WeekRoll } from '../governor/governor.ts';
 import type { GovernorConfig } from '../governor/governor-config.ts';
 import type { BrokerPort } from '../broker/broker-port.ts';
 import type { SimBroker } from '../broker/sim-broker.ts';
-import { TIMEFRAME_MS, type BarSeries } from '../model/bar.ts';
+import type { BarSeries } from '../model/bar.ts';
+
+const DAY_MS = 86_400_000;
 import type { SymbolSpec } from '../model/symbol-spec.ts';
 import type { Strategy } from '../strategy/strategy.ts';
 import { SymbolActor } from '../actor/symbol-actor.ts';
@@ -92,22 +94,34 @@ export class TradingEngine {
   }
 
   /** One closed bar of one symbol: governor clock, pace check, then the actor's fast path. */
-  processBar(actor: SymbolActor, series: BarSeries, i: number): number {
+  processBar(actor: SymbolActor, series: BarSeries, i: number): void {
     const time = series.time[i];
-    const roll = this.governor.observe(time);
+    const g = this.governor;
+    if (time >= g.nextEventTime) this.onGovernorClock(actor, time);
+    const sim = this.options.sim;
+    const wasOpen = sim !== null && sim.openPositions > 0;
+    actor.processBar(i);
+    // Equity moves only with an open position; when flat one sample a day keeps the daily
+    // returns (Sharpe, Sortino) exact at a fraction of the cost.
+    const closeTime = time + actor.barMs;
+    if (wasOpen || (sim !== null && sim.openPositions > 0) || closeTime >= this.nextEquitySample) {
+      this.metrics.addEquity(closeTime, sim ? sim.equity() : this.account.balance);
+      this.nextEquitySample = (Math.floor(closeTime / DAY_MS) + 1) * DAY_MS;
+    }
+  }
+
+  private nextEquitySample = Number.NEGATIVE_INFINITY;
+
+  private onGovernorClock(actor: SymbolActor, time: number): void {
+    const g = this.governor;
+    const roll = g.observe(time);
     if (roll !== null) this.onWeekRoll(roll, time);
     else if (this.weekNumber === 0) this.weekNumber = 1;
-    const stepped = this.governor.checkPace(time);
+    const stepped = g.checkPace(time);
     if (stepped !== null) {
-      const g = this.governor;
       actor.decision('increase_aggression',
         `${g.trades} trades so far this week, under the minimum pace of ${g.min}/week (${g.expectedPace(time).toFixed(1)} expected by now): position size x${stepped.toFixed(3)}`, time);
     }
-    actor.processBar(i);
-    const sim = this.options.sim;
-    const equity = sim ? sim.equity() : this.account.balance;
-    this.metrics.addEquity(time + this.barMs(series), equity);
-    return equity;
   }
 
   /** Closes the week that is still open (end of a backtest). */
@@ -127,10 +141,6 @@ export class TradingEngine {
       balance: round2(this.account.balance), equity: round2(this.options.sim ? this.options.sim.equity() : this.account.balance),
       time: formatSeconds(time), ...(symbol ? { symbol } : {}),
     }, time);
-  }
-
-  private barMs(series: BarSeries): number {
-    return TIMEFRAME_MS[series.timeframe];
   }
 
   private onExit(pnl: number, symbol: string, time: number): void {

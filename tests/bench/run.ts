@@ -1,3 +1,4 @@
+export {};
 // `npm run bench`: every benchmark, one after another, each printing its own side-by-side
 // ratios. Benchmarks are not tests: nothing here passes or fails on speed.
 const benches = ['./engine.ts', './patterns.ts', './server-load.ts', './ui-flood.ts'];

@@ -25,12 +25,12 @@ test('a backtest gives identical events with a live XState actor and with the co
   assert.equal(run('actor'), compiled);
 });
 
-test('every state change is reported as STATE_TRANSITION with its event and cause', () => {
+test('every state change (not a self-transition) is reported as STATE_TRANSITION with its event and cause', () => {
   const events: LogEvent[] = [];
   runBacktest({ symbol: 'USDCHF', series: makeBars(30, (i) => 1.2 + i * 1e-5), strategy: flipFlop, onEvent: (e) => events.push(e) });
   const transitions = events.filter((e) => e.event_type === 'STATE_TRANSITION').map((e) => e.data as { from: string; to: string; event: string; cause: string });
   assert.equal(transitions.slice(0, 4).map((t) => `${t.from}>${t.to}:${t.event}`), [
-    'idle>scanning:START', 'scanning>scanning:SIGNAL', 'scanning>in-trade:FILLED', 'in-trade>scanning:EXITED',
+    'idle>scanning:START', 'scanning>in-trade:FILLED', 'in-trade>scanning:EXITED', 'scanning>in-trade:FILLED',
   ]);
   assert.ok(transitions.every((t) => t.cause.length > 0));
 });
