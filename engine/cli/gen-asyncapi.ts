@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { resolve as resolvePath } from 'node:path';
 import * as t from 'io-ts';
 import {
   CLIENT_MESSAGE_CODECS, EVENT_CODECS, SPEC_EVENT_TYPES, CommandResultCodec, ConnectionEstablishedCodec, PongCodec,
@@ -149,4 +150,4 @@ export function main(argv: readonly string[] = process.argv.slice(2)): number {
   return 0;
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) process.exitCode = main();
+if (process.argv[1] && fileURLToPath(import.meta.url) === resolvePath(process.argv[1])) process.exitCode = main();

@@ -29,6 +29,7 @@ export class ClientChannel {
   private readonly queue: OutboundFrame[] = [];
   private waiting = false;
   private closing = false;
+  private corked = false;
 
   constructor(
     readonly id: string,
@@ -58,6 +59,7 @@ export class ClientChannel {
   }
 
   private write(frame: OutboundFrame): void {
+    this.corkUntilNextTick();
     // Ask to be told when the socket drains only when this frame fills it: a callback per
     // frame would cost the fast path for nothing.
     if (this.ws.bufferedAmount + frame.data.length >= this.limits.highWaterBytes) {
@@ -66,6 +68,24 @@ export class ClientChannel {
     } else {
       this.ws.send(frame.data, TEXT);
     }
+  }
+
+  /**
+   * Events come in bursts (a bar closes on every symbol at once, a backtest streams). Corking
+   * the socket for the rest of the tick turns a burst into one write system call per client
+   * instead of one per event; it is released before any I/O, so it adds no latency.
+   * `_socket` is ws's own field: there is no public handle, and without it we just skip this.
+   */
+  private corkUntilNextTick(): void {
+    if (this.corked) return;
+    const socket = (this.ws as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
+    if (!socket) return;
+    socket.cork();
+    this.corked = true;
+    process.nextTick(() => {
+      this.corked = false;
+      socket.uncork();
+    });
   }
 
   private readonly onFlushed = (err?: Error): void => {
