@@ -247,6 +247,14 @@ export class SymbolActor {
       this.requestClose('Signal reversal');
     }
     const g = this.o.governor;
+    if (!this.o.broker.isConnected()) {
+      this.emit(this.o.events.make('DECISION', 'INFO', {
+        symbol: this.symbol, decision: 'skip_disconnected',
+        reason: `${direction} signal not taken: broker ${this.o.broker.name} is disconnected; new entries wait for the reconnection`,
+        trades_this_week: g.trades, max_trades: g.max, aggression_multiplier: g.aggression, time: formatSeconds(time),
+      }, time));
+      return;
+    }
     if (!g.reserve()) {
       this.emit(this.o.events.make('DECISION', 'INFO', {
         symbol: this.symbol, decision: 'skip_max_trades_reached',
