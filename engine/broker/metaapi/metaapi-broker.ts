@@ -1,15 +1,16 @@
 import { BehaviorSubject, Subject, type Observable } from 'rxjs';
 import { randomBytes } from 'node:crypto';
 import {
-  ORDER_TYPE_BUY, ORDER_TYPE_SELL, TRADE_ACTION_DEAL, TRADE_RETCODE, retcodeText,
+  TRADE_RETCODE,
   type AccountInfo, type Deal, type Position, type SymbolInfo, type TradeRequest, type TradeResult,
 } from '../../model/mt5.ts';
 import type { Timeframe } from '../../model/bar.ts';
 import type { RestoredPosition } from '../../live/restored-state.ts';
 import type { LiveBar, LiveBrokerPort, LiveTick } from '../live-broker-port.ts';
 import { reconcile, type Reconciliation } from '../reconcile.ts';
-import type { MetaApiCandle, MetaApiEvents, MetaApiOpener, MetaApiSession, MetaApiSymbolPrice, MetaApiTradeOptions, MetaApiTradeResponse } from './metaapi-shapes.ts';
-import { metaApiTimeframe, retcodeOfError, successRetcode, ticketOf, timeMs, toAccountInfo, toDeal, toPosition, toSymbolInfo } from './metaapi-mapping.ts';
+import type { MetaApiCandle, MetaApiEvents, MetaApiOpener, MetaApiSession, MetaApiSymbolPrice } from './metaapi-shapes.ts';
+import { failure, sendMetaApiOrder, type MetaApiOrderContext } from './metaapi-orders.ts';
+import { metaApiTimeframe, ticketOf, timeMs, toAccountInfo, toDeal, toPosition, toSymbolInfo } from './metaapi-mapping.ts';
 
 export interface MetaApiBrokerOptions {
   /** Symbols whose quotes and candles are streamed on ticks$/bars$. */
@@ -29,8 +30,6 @@ export interface MetaApiBrokerOptions {
 export type MetaApiTick = LiveTick;
 export type MetaApiBar = LiveBar;
 
-/** MetaApi keeps comment + clientId within 26 characters. */
-const COMMENT_AND_CLIENT_ID_MAX = 26;
 const DAY_MS = 86_400_000;
 
 /**
@@ -94,44 +93,11 @@ export class MetaApiBroker implements LiveBrokerPort {
     return this.connected.value;
   }
 
-  async orderSend(request: TradeRequest): Promise<TradeResult> {
+  orderSend(request: TradeRequest): Promise<TradeResult> {
+    if (!this.session || !this.isConnected()) return Promise.resolve(failure(this.orderContext(), TRADE_RETCODE.CONNECTION, request, 'MetaApi connection is down'));
     const clientId = `TL_${randomBytes(6).toString('hex').slice(0, 8)}`;
-    const sentAt = Date.now();
-    try {
-      if (!this.session || !this.isConnected()) return this.failure(TRADE_RETCODE.CONNECTION, request, 'MetaApi connection is down');
-      if (request.action !== TRADE_ACTION_DEAL) return this.failure(TRADE_RETCODE.INVALID, request, 'only market deals (TRADE_ACTION_DEAL) are supported on MetaApi');
-      if (request.type !== ORDER_TYPE_BUY && request.type !== ORDER_TYPE_SELL) return this.failure(TRADE_RETCODE.INVALID, request, `order type ${request.type}`);
-      this.ownClientIds.add(clientId);
-      const options: MetaApiTradeOptions = { clientId, comment: (request.comment ?? '').slice(0, COMMENT_AND_CLIENT_ID_MAX - clientId.length) || undefined };
-      if (request.magic) options.magic = request.magic;
-      if (request.deviation) options.slippage = request.deviation;
-      const rpc = this.session.rpc;
-      let response: MetaApiTradeResponse;
-      if (request.position) {
-        const position = (await rpc.getPositions()).find((p) => ticketOf(p.id) === request.position);
-        if (!position) return this.failure(TRADE_RETCODE.POSITION_CLOSED, request, `position ${request.position} is not open`);
-        const closing = position.type === 'POSITION_TYPE_BUY' ? ORDER_TYPE_SELL : ORDER_TYPE_BUY;
-        if (request.type !== closing) return this.failure(TRADE_RETCODE.INVALID, request, 'a close must be the opposite type of the position');
-        response = request.volume < position.volume - 1e-9
-          ? await rpc.closePositionPartially(String(position.id), request.volume, options)
-          : await rpc.closePosition(String(position.id), options);
-      } else {
-        const sl = request.sl || undefined;
-        const tp = request.tp || undefined;
-        response = request.type === ORDER_TYPE_BUY
-          ? await rpc.createMarketBuyOrder(request.symbol, request.volume, sl, tp, options)
-          : await rpc.createMarketSellOrder(request.symbol, request.volume, sl, tp, options);
-      }
-      return await this.filled(request, response);
-    } catch (err) {
-      const retcode = retcodeOfError(err);
-      const e = err as { stringCode?: string; name?: string; message?: string };
-      if (retcode === TRADE_RETCODE.TIMEOUT || retcode === TRADE_RETCODE.CONNECTION || retcode === TRADE_RETCODE.ERROR) {
-        const found = await this.findByClientId(clientId, sentAt);
-        if (found) return this.result(TRADE_RETCODE.DONE, found, request, 'Request completed (confirmed from deal history)');
-      }
-      return this.failure(retcode, request, `${e?.stringCode ?? e?.name ?? 'error'}: ${e?.message ?? String(err)}`);
-    }
+    this.ownClientIds.add(clientId);
+    return sendMetaApiOrder(this.orderContext(), request, clientId);
   }
 
   async accountInfo(): Promise<AccountInfo> {
@@ -287,40 +253,12 @@ export class MetaApiBroker implements LiveBrokerPort {
     this.reconciliationSubject.next({ ...result, closed, clean: result.opened.length === 0 && closed.length === 0 && result.changed.length === 0 });
   }
 
-  /** Completes a successful answer with the fill (price, deal ticket) from the position's deals. */
-  private async filled(request: TradeRequest, response: MetaApiTradeResponse): Promise<TradeResult> {
-    let deal: Deal | null = null;
-    if (response.positionId) {
-      const { deals } = await this.rpc().getDealsByPosition(response.positionId).catch(() => ({ deals: [] }));
-      const raw = deals.find((d) => d.orderId === response.orderId);
-      deal = raw ? toDeal(raw) : null;
-    }
-    const price = this.prices.get(request.symbol);
-    const fallback = request.type === ORDER_TYPE_BUY ? price?.ask ?? 0 : price?.bid ?? 0;
+  private orderContext(): MetaApiOrderContext {
+    const broker = this;
     return {
-      retcode: successRetcode(response.numericCode), deal: deal?.ticket ?? 0, order: ticketOf(response.orderId), volume: deal?.volume ?? request.volume,
-      price: deal?.price ?? fallback, bid: price?.bid ?? 0, ask: price?.ask ?? 0, comment: response.message || response.stringCode, request_id: 0, retcode_external: 0,
+      get rpc() { return broker.rpc(); },
+      price: (symbol) => this.prices.get(symbol),
+      get serverTime() { return broker.serverTime; },
     };
-  }
-
-  private async findByClientId(clientId: string, sentAt: number): Promise<Deal | null> {
-    try {
-      const from = Math.min(sentAt, this.serverTime || sentAt) - DAY_MS;
-      const { deals } = await this.rpc().getDealsByTimeRange(new Date(from), new Date(Math.max(Date.now(), this.serverTime) + DAY_MS));
-      const raw = deals.find((d) => d.clientId === clientId);
-      return raw ? toDeal(raw) : null;
-    } catch {
-      return null;
-    }
-  }
-
-  private result(retcode: number, deal: Deal, request: TradeRequest, comment: string): TradeResult {
-    const price = this.prices.get(request.symbol);
-    return { retcode, deal: deal.ticket, order: deal.order, volume: deal.volume, price: deal.price, bid: price?.bid ?? 0, ask: price?.ask ?? 0, comment, request_id: 0, retcode_external: 0 };
-  }
-
-  private failure(retcode: number, request: TradeRequest, detail: string): TradeResult {
-    const price = this.prices.get(request.symbol);
-    return { retcode, deal: 0, order: 0, volume: request.volume, price: 0, bid: price?.bid ?? 0, ask: price?.ask ?? 0, comment: `${retcodeText(retcode)}: ${detail}`, request_id: 0, retcode_external: 0 };
   }
 }

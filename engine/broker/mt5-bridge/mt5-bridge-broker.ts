@@ -61,7 +61,7 @@ export class Mt5BridgeBroker implements LiveBrokerPort {
   private lostAt: number | null = null;
   /** Latest time seen in ticks and deals: the trade server's clock, which is often hours off UTC. */
   private serverTime = 0;
-  private session: BridgeSessionInfo | null = null;
+  private currentSession: BridgeSessionInfo | null = null;
 
   private constructor(private readonly options: Mt5BridgeBrokerOptions) {
     this.deals$ = this.dealSubject.asObservable();
@@ -90,6 +90,11 @@ export class Mt5BridgeBroker implements LiveBrokerPort {
 
   isConnected(): boolean {
     return this.connected.value;
+  }
+
+  /** The connected EA (login, server), for status displays; null while none is. */
+  get eaSession(): BridgeSessionInfo | null {
+    return this.currentSession;
   }
 
   /** Resolves when an EA is connected (immediately if one is); rejects after `timeoutMs`. */
@@ -183,13 +188,13 @@ export class Mt5BridgeBroker implements LiveBrokerPort {
   }
 
   private onReady(session: BridgeSessionInfo): void {
-    this.session = session;
+    this.currentSession = session;
     this.connected.next(true);
     void this.recover().catch((err: Error) => this.problemSubject.next(`mt5-bridge: recovery after reconnect failed: ${err.message}`));
   }
 
   private onClosed(reason: string): void {
-    this.session = null;
+    this.currentSession = null;
     this.lostAt = this.serverTime || Date.now();
     this.problemSubject.next(`mt5-bridge: EA session closed: ${reason}`);
     for (const p of this.pending.all()) this.orphan(p);
