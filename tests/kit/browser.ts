@@ -7,6 +7,8 @@ import type { WorkbenchState } from '../../ui/src/core/state.ts';
 import type { ConnectionStatus } from '../../ui/src/core/connection.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
+/** The real server; the variable exists only to try a development build of it. */
+const ENTRY = process.env.TRADELOOM_E2E_SERVER ?? 'engine/cli/start.ts';
 
 /** Debian's Chromium, headless; nothing is ever downloaded. */
 export function launchBrowser(): Promise<Browser> {
@@ -40,7 +42,7 @@ export interface EngineServerOptions {
  */
 export async function startEngineServer(options: EngineServerOptions = {}): Promise<EngineServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'tradeloom-e2e-'));
-  const args = ['--import', 'tsx', 'engine/cli/start.ts', '--port', String(options.port ?? 0), '--data-dir', dataDir];
+  const args = ['--import', 'tsx', ENTRY, '--port', String(options.port ?? 0), '--data-dir', dataDir];
   if (options.speed !== undefined) args.push('--speed', String(options.speed));
   args.push(...(options.extraArgs ?? []));
   const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });

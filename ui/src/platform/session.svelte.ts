@@ -68,6 +68,11 @@ export class WorkbenchSession {
   enqueue(inputs: readonly WorkbenchInput[]): void {
     for (const input of inputs) {
       this.queue.push(input);
+      // The spec's bot_status has no per-symbol states, and a command changes them: ask for the
+      // full status after connecting and after every command that was done.
+      if (!('event_type' in input) && (input.type === 'connection_established' || (input.type === 'command_result' && input.ok))) {
+        queueMicrotask(() => this.link?.send({ type: 'request_status' }));
+      }
       if (!('event_type' in input) && 'request_id' in input && input.request_id !== undefined) {
         const waiter = this.pending.get(input.request_id);
         this.pending.delete(input.request_id);

@@ -1,0 +1,51 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { runFromPalette, waitFor } from '../kit/browser.ts';
+import { ProtocolClient, withEngine } from './engine-session.ts';
+
+test('Stop Bot from the palette asks first, then reaches the bot; Start Bot starts it again', async () => {
+  await withEngine({}, async ({ server, page }) => {
+    const reference = await ProtocolClient.connect(server.url);
+    try {
+      await waitFor('the bot running', async () => (await reference.status()).running === true, 60_000);
+      // Cancelling a dangerous command sends nothing.
+      await runFromPalette(page, 'Stop Bot');
+      await page.locator('[role="alertdialog"]').waitFor();
+      await page.getByRole('button', { name: 'Cancel' }).click();
+      assert.is((await reference.status()).running, true);
+      await runFromPalette(page, 'Stop Bot');
+      await page.locator('[data-confirm="ok"]').click();
+      await waitFor('the engine to report stopped', async () => (await reference.status()).running === false);
+      await page.locator('[data-status="bot"]', { hasText: 'Bot: stopped' }).waitFor({ timeout: 15_000 });
+      await runFromPalette(page, 'Start Bot');
+      await waitFor('the engine to report running', async () => (await reference.status()).running === true);
+      await page.locator('[data-status="bot"]', { hasText: 'Bot: running' }).waitFor({ timeout: 15_000 });
+    } finally {
+      reference.close();
+    }
+  });
+});
+
+test('Pause Symbol from the palette pauses that symbol in the engine and the explorer shows it', async () => {
+  await withEngine({}, async ({ server, page }) => {
+    const reference = await ProtocolClient.connect(server.url);
+    try {
+      const status = await waitFor('symbols scanning', async () => {
+        const s = await reference.status();
+        return (s.symbols ?? []).some((x: { state: string }) => x.state !== 'idle' && x.state !== 'paused') ? s : false;
+      }, 60_000);
+      const symbol = status.symbols.find((x: { state: string }) => x.state !== 'idle' && x.state !== 'paused').symbol as string;
+      await runFromPalette(page, 'Pause Symbol');
+      await page.locator(`.quickpick [data-item="${symbol}"]`).click();
+      await waitFor(`${symbol} paused in the engine`, async () => (await reference.status()).symbols.find((x: { symbol: string }) => x.symbol === symbol)?.state === 'paused');
+      await page.locator(`.symbols [data-symbol="${symbol}"] .state-chip[data-state="paused"]`).waitFor({ timeout: 15_000 });
+      await runFromPalette(page, 'Resume Symbol');
+      await page.locator(`.quickpick [data-item="${symbol}"]`).click();
+      await waitFor(`${symbol} resumed`, async () => (await reference.status()).symbols.find((x: { symbol: string }) => x.symbol === symbol)?.state !== 'paused');
+    } finally {
+      reference.close();
+    }
+  });
+});
+
+test.run();
