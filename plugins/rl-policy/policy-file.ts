@@ -19,7 +19,7 @@ export const PolicyFileCodec = t.type({
   actions: t.array(t.string),
   /** actions x features, row-major. */
   weights: t.array(t.number),
-  training: t.type({
+  training: t.intersection([t.type({
     algorithm: t.string,
     from: t.string,
     to: t.string,
@@ -33,7 +33,11 @@ export const PolicyFileCodec = t.type({
     finalReward: t.number,
     /** Mean population reward per generation. */
     history: t.array(t.number),
-  }),
+  }), t.partial({
+    bandPenalty: t.number,
+    /** `mirror`: each candidate was scored by the worse of the real and the price-reflected series (see the trainer). */
+    augmentation: t.string,
+  })]),
 });
 export type PolicyFile = t.TypeOf<typeof PolicyFileCodec>;
 

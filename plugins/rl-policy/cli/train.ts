@@ -1,5 +1,5 @@
 // npm run train -- --symbol USDCHF --from 1996-04-01 --to 1999-12-31 --seed 1 [--generations 40
-//   --population 16 --sigma 0.2 --learning-rate 0.1 --drawdown-penalty 0.5 --out file.json]
+//   --population 16 --sigma 0.2 --learning-rate 0.1 --drawdown-penalty 0.5 --band-penalty 0.5 --mirror on|off --out file.json]
 // Trains the rl-policy plugin's linear policy by evolution strategies over backtest episodes and
 // saves a versioned policy file. Same arguments, same file, byte for byte.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -10,7 +10,7 @@ import type { Timeframe } from '../../../engine/plugin-api.ts';
 import { DEFAULT_TRAIN_OPTIONS, trainPolicy } from '../training/evolution-strategies.ts';
 import { numberArg, parseArgs, progress } from './cli-args.ts';
 
-const OPTIONS = ['symbol', 'timeframe', 'from', 'to', 'seed', 'generations', 'population', 'sigma', 'learning-rate', 'drawdown-penalty', 'out'];
+const OPTIONS = ['symbol', 'timeframe', 'from', 'to', 'seed', 'generations', 'population', 'sigma', 'learning-rate', 'drawdown-penalty', 'band-penalty', 'mirror', 'out'];
 
 export function main(argv: readonly string[]): string {
   const args = parseArgs(argv, OPTIONS);
@@ -30,6 +30,8 @@ export function main(argv: readonly string[]): string {
     sigma: numberArg(args, 'sigma', DEFAULT_TRAIN_OPTIONS.sigma),
     learningRate: numberArg(args, 'learning-rate', DEFAULT_TRAIN_OPTIONS.learningRate),
     drawdownPenalty: numberArg(args, 'drawdown-penalty', DEFAULT_TRAIN_OPTIONS.drawdownPenalty),
+    bandPenalty: numberArg(args, 'band-penalty', DEFAULT_TRAIN_OPTIONS.bandPenalty),
+    mirror: mirrorArg(args.mirror),
     onGeneration: (g, mean, best) => progress('train', g, generations, `mean reward ${mean.toFixed(4)} best ${best.toFixed(4)}`),
   });
   const defaultOut = fileURLToPath(new URL(`../policies/${symbol.toLowerCase()}-${timeframe.toLowerCase()}.json`, import.meta.url));
@@ -38,6 +40,12 @@ export function main(argv: readonly string[]): string {
   writeFileSync(out, `${JSON.stringify(policy, null, 2)}\n`);
   process.stderr.write(`saved ${out} (final training reward ${policy.training.finalReward})\n`);
   return out;
+}
+
+function mirrorArg(value: string | undefined): boolean {
+  if (value === undefined || value === 'on') return true;
+  if (value === 'off') return false;
+  throw new Error(`--mirror must be "on" or "off", got "${value}"`);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

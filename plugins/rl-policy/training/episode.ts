@@ -11,7 +11,17 @@ export interface EpisodeResult {
   readonly reward: number;
   readonly returnFraction: number;
   readonly maxDrawdownFraction: number;
+  /** Share of the weeks whose trade count fell outside the 3-10 band. */
+  readonly weeksOutsideBand: number;
   readonly trades: number;
+}
+
+/** Penalties of the episode reward. */
+export interface RewardWeights {
+  /** Times the maximum drawdown fraction. */
+  readonly drawdownPenalty: number;
+  /** Times the share of weeks outside the weekly trade band (the governor's 3-10 target). */
+  readonly bandPenalty: number;
 }
 
 /** A policy file around bare weights (the trainer's candidates). */
@@ -28,15 +38,19 @@ export function policyFromWeights(weights: ArrayLike<number>, training: PolicyFi
  * the sum over bars of the change in equity (realised plus unrealised PnL, net of spread and
  * commission, as a fraction of the starting balance), which telescopes to the final return since
  * the runner closes what is open at the end, minus `drawdownPenalty` times the largest
- * peak-to-trough fall of equity (a fraction).
+ * peak-to-trough fall of equity (a fraction), minus `bandPenalty` times the share of weeks whose
+ * trade count fell outside 3-10 (the product's trade-frequency target: without it, never trading
+ * is the safest policy and the trainer finds it).
  */
-export function runEpisode(policy: PolicyFile, series: BarSeries, drawdownPenalty: number, balance = 10_000): EpisodeResult {
+export function runEpisode(policy: PolicyFile, series: BarSeries, weights: RewardWeights, balance = 10_000): EpisodeResult {
   const strategy = createRlPolicyStrategy(policy);
   const { complete } = runBacktest({ symbol: series.symbol, series, strategy, balance });
   const returnFraction = (complete.final_balance - balance) / balance;
   const maxDrawdownFraction = complete.metrics?.max_drawdown_pct ?? 0;
+  const weeks = Object.values(complete.weekly_stats);
+  const outside = weeks.length === 0 ? 0 : weeks.filter((w) => w.trades < 3 || w.trades > 10).length / weeks.length;
   return {
-    reward: returnFraction - drawdownPenalty * maxDrawdownFraction,
-    returnFraction, maxDrawdownFraction, trades: complete.total_trades,
+    reward: returnFraction - weights.drawdownPenalty * maxDrawdownFraction - weights.bandPenalty * outside,
+    returnFraction, maxDrawdownFraction, weeksOutsideBand: outside, trades: complete.total_trades,
   };
 }

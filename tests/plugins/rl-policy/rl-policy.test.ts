@@ -7,12 +7,12 @@ import { loadHistory } from '../../../engine/data/load-history.ts';
 import { runBacktest } from '../../../engine/backtest/backtest-runner.ts';
 import type { DecisionData } from '../../../protocol/index.ts';
 import { createRlPolicyStrategy, readPolicyFile, rlPolicyStatus, ACTIONS, type PolicyFile, type RlPolicyState } from '../../../plugins/rl-policy/index.ts';
-import { trainPolicy } from '../../../plugins/rl-policy/training/evolution-strategies.ts';
+import { mirrorSeries, trainPolicy } from '../../../plugins/rl-policy/training/evolution-strategies.ts';
 import { main as trainMain } from '../../../plugins/rl-policy/cli/train.ts';
 
 const temp = mkdtempSync(join(tmpdir(), 'tradeloom-rl-'));
 const { series } = loadHistory({ symbol: 'USDCHF', timeframe: 'H1', from: '1997-01-01', to: '1997-03-31' });
-const tiny = (seed: number) => trainPolicy({ series, from: '1997-01-01', to: '1997-03-31', seed, generations: 2, population: 4, sigma: 0.2, learningRate: 0.1, drawdownPenalty: 0.5 });
+const tiny = (seed: number) => trainPolicy({ series, from: '1997-01-01', to: '1997-03-31', seed, generations: 2, population: 4, sigma: 0.2, learningRate: 0.1, drawdownPenalty: 0.5, bandPenalty: 0.5 });
 
 /** Every decision (action index and four probabilities) of a backtest, plus its rl_action events. */
 function decisionsOf(policy: PolicyFile) {
@@ -29,6 +29,17 @@ test('the trainer is reproducible: one seed gives identical weights, another see
   assert.equal(a.weights, b.weights);
   assert.equal(a.training.history, b.training.history);
   assert.not.equal(a.weights, c.weights);
+});
+
+test('the mirrored training series reverses the drift and keeps every candle range', () => {
+  const m = mirrorSeries(series);
+  const last = series.length - 1;
+  assert.ok(Math.abs((m.close[last] - m.close[0]) + (series.close[last] - series.close[0])) < 1e-12, 'opposite drift');
+  for (let i = 0; i < series.length; i++) {
+    assert.ok(Math.abs((m.high[i] - m.low[i]) - (series.high[i] - series.low[i])) < 1e-12);
+    assert.ok(m.low[i] <= Math.min(m.open[i], m.close[i]) && m.high[i] >= Math.max(m.open[i], m.close[i]));
+  }
+  assert.is(tiny(3).training.augmentation, 'mirror');
 });
 
 test('a trained policy saved to a file reloads to identical decisions and action values', () => {
