@@ -97,7 +97,11 @@ export class MetaApiBroker implements LiveBrokerPort {
     if (!this.session || !this.isConnected()) return Promise.resolve(failure(this.orderContext(), TRADE_RETCODE.CONNECTION, request, 'MetaApi connection is down'));
     const clientId = `TL_${randomBytes(6).toString('hex').slice(0, 8)}`;
     this.ownClientIds.add(clientId);
-    return sendMetaApiOrder(this.orderContext(), request, clientId);
+    return sendMetaApiOrder(this.orderContext(), request, clientId).then((result) => {
+      // Not confirmed: should it have executed after all, the reconciliation must adopt it.
+      if (result.retcode !== TRADE_RETCODE.DONE && result.retcode !== TRADE_RETCODE.PLACED) this.ownClientIds.delete(clientId);
+      return result;
+    });
   }
 
   async accountInfo(): Promise<AccountInfo> {

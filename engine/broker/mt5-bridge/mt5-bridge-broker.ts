@@ -170,7 +170,10 @@ export class Mt5BridgeBroker implements LiveBrokerPort {
     const timeoutMs = this.options.requestTimeoutMs ?? 15_000;
     p.timer = setTimeout(() => {
       if (!this.pending.take(p.id)) return;
-      if (p.kind === 'order') p.resolve(failure(TRADE_RETCODE.TIMEOUT, p.message, `no result from the EA within ${timeoutMs} ms; order state unknown (a fill would arrive as a deal)`));
+      if (p.kind === 'order') {
+        this.ownClientIds.delete(p.clientId); // if it did execute, the next reconciliation adopts it
+        p.resolve(failure(TRADE_RETCODE.TIMEOUT, p.message, `no result from the EA within ${timeoutMs} ms; order state unknown (a fill would arrive as a deal)`));
+      }
       else p.reject(new Error(`mt5-bridge: no reply to "${p.message.type}" within ${timeoutMs} ms`));
     }, timeoutMs);
   }
@@ -182,7 +185,10 @@ export class Mt5BridgeBroker implements LiveBrokerPort {
     const windowMs = this.options.reconnectWindowMs ?? 60_000;
     p.timer = setTimeout(() => {
       if (!this.pending.take(p.id)) return;
-      if (p.kind === 'order') p.resolve(failure(TRADE_RETCODE.CONNECTION, p.message, `connection to the EA lost and not back within ${windowMs} ms; if the order executed, the next reconciliation reports it`));
+      if (p.kind === 'order') {
+        this.ownClientIds.delete(p.clientId); // no longer "ours in flight": the reconciliation adopts it if it executed
+        p.resolve(failure(TRADE_RETCODE.CONNECTION, p.message, `connection to the EA lost and not back within ${windowMs} ms; if the order executed, the next reconciliation reports it`));
+      }
       else p.reject(new Error(`mt5-bridge: no EA connected within ${windowMs} ms to answer "${p.message.type}"`));
     }, windowMs);
   }

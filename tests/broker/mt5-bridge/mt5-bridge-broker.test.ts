@@ -157,6 +157,23 @@ test('an order cut off while the EA stays away past the window fails with 10031 
   } finally { await rig.dispose(); }
 });
 
+test('an order executed just before the link died, with the EA away past the window: 10031 now, adopted by the reconciliation later', async () => {
+  const journal: RestoredPosition[] = [];
+  const rig = await bridgeRig({}, { reconnectWindowMs: 200, knownPositions: () => journal });
+  try {
+    rig.ea.tick('EURUSD', T0, 1.1, 1.10012);
+    rig.ea.dieAfterNextExecution = true;
+    const result = await rig.broker.orderSend(marketOrder({ symbol: 'EURUSD', volume: 0.1, type: ORDER_TYPE_BUY }));
+    assert.is(result.retcode, TRADE_RETCODE.CONNECTION);
+    const report = firstValueFrom(rig.broker.reconciliation$.pipe(filter((r) => !r.clean), timeout(5_000)));
+    await rig.ea.connect();
+    const r = await report;
+    assert.is(r.opened.length, 1);
+    assert.is(r.opened[0]!.restored.symbol, 'EURUSD');
+    assert.is(rig.terminal.executions, 1);
+  } finally { await rig.dispose(); }
+});
+
 test('a read asked while the EA is away is answered once it reconnects', async () => {
   const rig = await bridgeRig();
   try {
