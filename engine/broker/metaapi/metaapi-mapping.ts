@@ -64,7 +64,7 @@ export function fillingFlags(modes: readonly string[] | undefined): number {
 }
 
 export function toSymbolInfo(spec: MetaApiSymbolSpecification, price: MetaApiSymbolPrice | null): SymbolInfo {
-  const point = spec.point ?? 10 ** -spec.digits;
+  const point = spec.point ?? 1 / 10 ** spec.digits; // 10 ** -5 is 0.000009999999999999999
   const contract = spec.contractSize ?? 0;
   return {
     name: spec.symbol, digits: spec.digits, point, trade_tick_size: spec.tickSize,
