@@ -105,6 +105,12 @@ void OnTimer()
       return;
      }
    ReadLines();
+   now = GetTickCount64(); // ReadLines may have moved g_lastHeardMs past the earlier reading
+   if(g_state == STATE_HELLO && now - g_lastHeardMs > 10000)
+     {
+      Disconnect("no welcome from the engine within 10 s");
+      return;
+     }
    if(g_state != STATE_READY)
       return;
    if(now - g_lastHeardMs > 3 * g_heartbeatMs)
