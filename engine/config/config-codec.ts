@@ -47,11 +47,18 @@ export const ServerConfigCodec = t.partial({
 
 export const BotSymbolConfigCodec = t.intersection([
   t.type({ symbol: t.string }),
-  t.partial({ timeframe: t.string, synthetic: t.boolean, seed: NonNegativeInt }),
+  /** `timeframe` defaults to the bot's; `strategy` to the bot's strategy id. */
+  t.partial({ timeframe: t.string, strategy: t.string }),
 ]);
 
 export const BotConfigCodec = t.partial({
+  /** USDCHF replays the real history; other symbols are synthetic (and labelled so). */
   symbols: t.array(BotSymbolConfigCodec),
+  timeframe: t.string,
+  /** Default strategy plugin id. */
+  strategy: t.string,
+  /** Extra plugin folders or npm packages, relative to the config file. */
+  plugins: t.array(t.string),
   /** Bars per second of the replayed feed. */
   speed: PositiveNumber,
   balance: PositiveNumber,
@@ -59,9 +66,12 @@ export const BotConfigCodec = t.partial({
   riskPercent: PositiveNumber,
   minTradesPerWeek: NonNegativeInt,
   maxTradesPerWeek: PositiveInt,
+  /** Bars shown to the strategies before trading starts. */
+  warmupBars: NonNegativeInt,
+  /** Where a fresh bot starts in the history (ISO date, UTC). */
+  startAt: t.string,
   /** Start trading as soon as the server is up. */
   autoStart: t.boolean,
-  strategies: t.array(t.string),
 });
 
 export const AppConfigCodec = t.exact(t.partial({ server: t.exact(ServerConfigCodec), bot: t.exact(BotConfigCodec) }));

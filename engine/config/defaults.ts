@@ -42,7 +42,16 @@ export const DEFAULT_SERVER_SETTINGS: ServerSettings = {
   uiDir: 'ui/dist',
 };
 
+/**
+ * Several symbols so that per-symbol actors mean something: USDCHF from the real history, the
+ * others from the seeded generator calibrated to it. 20 M30 bars a second shows the first
+ * trades within a minute.
+ */
 export const DEFAULT_BOT_CONFIG: BotConfig = {
+  symbols: [{ symbol: 'USDCHF' }, { symbol: 'EURUSD' }, { symbol: 'XAUUSD' }],
+  timeframe: 'M30',
+  strategy: 'sma-crossover',
+  plugins: [],
   speed: 20,
   balance: 10_000,
   riskPercent: 1,
