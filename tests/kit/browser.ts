@@ -117,8 +117,9 @@ export async function openWorkbench(browser: Browser, url: string, viewport = { 
   const errors: string[] = [];
   page.on('pageerror', (err) => errors.push(err.message));
   collected.set(page, errors);
-  await page.goto(url);
-  await page.waitForFunction('window.__tradeloom !== undefined');
+  // Generous: the suite may share the machine with other heavy jobs.
+  await page.goto(url, { timeout: 90_000 });
+  await page.waitForFunction('window.__tradeloom !== undefined', undefined, { timeout: 90_000 });
   return page;
 }
 

@@ -1,4 +1,7 @@
 import type { LogEntry } from '../../core/state.ts';
+import { formatPrice as p } from '../../core/format.ts';
+
+const n = (v: unknown) => p(v as number);
 
 export interface LogFilter {
   readonly levels: Readonly<Record<'INFO' | 'ERROR' | 'DEBUG', boolean>>;
@@ -16,12 +19,12 @@ export function summarize(entry: LogEntry): string {
   const e = entry.event;
   const d = e.data as Record<string, unknown>;
   switch (e.event_type) {
-    case 'TRADE_ENTRY': return `${d.symbol} ${d.direction} ${d.lot_size} @ ${d.price} SL ${d.stop_loss} TP ${d.take_profit}`;
-    case 'TRADE_EXIT': return `${d.symbol} exit @ ${d.exit_price} (${d.exit_reason}) pnl ${d.pnl} balance ${d.balance_after}`;
+    case 'TRADE_ENTRY': return `${d.symbol} ${d.direction} ${d.lot_size} @ ${n(d.price)} SL ${n(d.stop_loss)} TP ${n(d.take_profit)}`;
+    case 'TRADE_EXIT': return `${d.symbol} exit @ ${n(d.exit_price)} (${d.exit_reason}) pnl ${n(d.pnl)} balance ${n(d.balance_after)}`;
     case 'DECISION': return `${d.symbol} ${d.decision}: ${d.reason}`;
     case 'ERROR': return `${d.symbol ? `${d.symbol}: ` : ''}${d.error}`;
     case 'STATE_TRANSITION': return `${d.symbol} ${d.from} → ${d.to} (${d.event}) ${d.cause}`;
-    case 'BAR': return `${d.symbol} ${d.timeframe} ${d.time} O ${d.open} H ${d.high} L ${d.low} C ${d.close}`;
+    case 'BAR': return `${d.symbol} ${d.timeframe} ${d.time} O ${n(d.open)} H ${n(d.high)} L ${n(d.low)} C ${n(d.close)}`;
     case 'PERFORMANCE': return `trades ${d.total_trades} win rate ${((d.win_rate as number) * 100).toFixed(1)}% profit ${d.total_profit}`;
     case 'COMMAND': return `${d.command} ${d.ok ? 'done' : 'refused'}: ${d.reason}`;
     case 'BOT_STATUS': return `running ${d.running} connected ${d.connected}${d.reason ? ` (${d.reason})` : ''}`;

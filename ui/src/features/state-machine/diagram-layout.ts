@@ -84,7 +84,7 @@ export function layoutMachine(states: readonly string[], transitions: readonly S
     const path = span > 1 ? underneath(a, b, nodesHeight + 12 + (lane++ % 5) * 11) : pathBetween(a, b, merged.has(`${e.to}->${e.from}`));
     edges.push({ ...e, ...path });
   }
-  const width = Math.max(...nodes.map((n) => n.x)) + NODE_W + 20;
+  const width = Math.max(...nodes.map((n) => n.x)) + NODE_W + 90;
   return { nodes, edges, width, height };
 }
 
@@ -113,7 +113,9 @@ function pathBetween(a: NodeBox, b: NodeBox, hasReverse: boolean): { d: string; 
   const uy = dy / len;
   const [sx, sy] = clip(ax, ay, ux, uy);
   const [ex, ey] = clip(bx, by, -ux, -uy);
-  const bend = hasReverse ? 26 : Math.abs(dx) < 1 ? 60 : 10;
+  // Edges inside one column bow outwards (to the right), away from the edges between columns.
+  const vertical = Math.abs(dx) < 1;
+  const bend = vertical ? -Math.sign(uy) * (len > ROW * 1.5 ? 140 : 56) : hasReverse ? 26 : 10;
   const mx = (sx + ex) / 2 - uy * bend;
   const my = (sy + ey) / 2 + ux * bend;
   return { d: `M ${sx} ${sy} Q ${mx} ${my} ${ex} ${ey}`, labelX: (sx + ex) / 4 + mx / 2, labelY: (sy + ey) / 4 + my / 2 };
