@@ -1,6 +1,7 @@
-// npm run evaluate [-- --policy file.json | --retrain --seed 1] [--json]
-// Walk-forward evaluation: the RL policy trained on 1996-1999 (the shipped file, or retrained
-// with --retrain) against patterns-sr, the SMA(10/30) reference and buy-and-hold, all through
+// npm run evaluate [-- --policy file.json --neutral-policy file.json | --retrain --seed 1] [--json]
+// Walk-forward evaluation: the two RL policies trained on 1996-1999 (the shipped files, or
+// retrained with --retrain: the plain objective and the direction-neutral one) against
+// patterns-sr, the SMA(10/30) reference and buy-and-hold, all through
 // the same BacktestRunner on the unseen test years 2000-2001 (the data ends 2001-03-30). The
 // training years are shown too, so in-sample and out-of-sample can be compared.
 import { resolve } from 'node:path';
@@ -12,7 +13,7 @@ import { defineStrategy, type Strategy } from '../../../engine/plugin-api.ts';
 import { patternsSr } from '../../patterns-sr/index.ts';
 import { smaCrossover } from '../../sma-crossover/index.ts';
 import { DEFAULT_POLICY_PATH, createRlPolicyStrategy, readPolicyFile, type PolicyFile } from '../index.ts';
-import { DEFAULT_TRAIN_OPTIONS, trainPolicy } from '../training/evolution-strategies.ts';
+import { DEFAULT_TRAIN_OPTIONS, NEUTRAL_TRAIN_OPTIONS, trainPolicy } from '../training/evolution-strategies.ts';
 import { numberArg, parseArgs, progress } from './cli-args.ts';
 
 export const TRAIN_RANGE = { from: '1996-04-01', to: '1999-12-31' } as const;
@@ -65,13 +66,18 @@ function row(name: string, period: string, r: BacktestResult): EvaluationRow {
   };
 }
 
-export function evaluate(policy: PolicyFile): EvaluationRow[] {
-  if (policy.training.to >= TEST_RANGE.from) {
-    throw new Error(`the policy was trained up to ${policy.training.to}, which overlaps the test years from ${TEST_RANGE.from}: retrain with --retrain`);
+/** The neutral policy shipped beside the default one. */
+export const NEUTRAL_POLICY_PATH = DEFAULT_POLICY_PATH.replace(/\.json$/, '-neutral.json');
+
+export function evaluate(policy: PolicyFile, neutral: PolicyFile): EvaluationRow[] {
+  for (const p of [policy, neutral]) {
+    if (p.training.to >= TEST_RANGE.from) {
+      throw new Error(`a policy was trained up to ${p.training.to}, which overlaps the test years from ${TEST_RANGE.from}: retrain with --retrain`);
+    }
   }
-  const rl = createRlPolicyStrategy(policy);
   const entries: [string, Strategy, object][] = [
-    ['rl-policy', rl, {}],
+    ['rl-policy (shipped: plain objective)', createRlPolicyStrategy(policy), {}],
+    ['rl-policy (direction-neutral objective)', createRlPolicyStrategy(neutral), {}],
     ['patterns-sr', patternsSr, {}],
     ['sma-crossover (reference)', smaCrossover, {}],
     ['buy-and-hold', buyAndHold, { riskPercent: 50, governor: { minTradesPerWeek: 0 } }],
@@ -96,19 +102,22 @@ export function evaluationTable(rows: readonly EvaluationRow[]): string {
 
 export function main(argv: readonly string[]): string {
   const flags: string[] = argv.filter((a) => a === '--retrain' || a === '--json');
-  const args = parseArgs(argv.filter((a) => !flags.includes(a)), ['policy', 'seed', 'generations']);
+  const args = parseArgs(argv.filter((a) => !flags.includes(a)), ['policy', 'neutral-policy', 'seed', 'generations']);
   let policy: PolicyFile;
+  let neutral: PolicyFile;
   if (flags.includes('--retrain')) {
     const generations = numberArg(args, 'generations', DEFAULT_TRAIN_OPTIONS.generations);
     const { series } = loadHistory({ symbol: 'USDCHF', timeframe: 'H1', ...TRAIN_RANGE });
-    policy = trainPolicy({
-      ...DEFAULT_TRAIN_OPTIONS, series, ...TRAIN_RANGE, seed: numberArg(args, 'seed', 1), generations,
-      onGeneration: (g, mean) => progress('train', g, generations, `mean reward ${mean.toFixed(4)}`),
-    });
+    const seed = numberArg(args, 'seed', 1);
+    [policy, neutral] = [DEFAULT_TRAIN_OPTIONS, NEUTRAL_TRAIN_OPTIONS].map((options, k) => trainPolicy({
+      ...options, series, ...TRAIN_RANGE, seed, generations,
+      onGeneration: (g, mean) => progress(k === 0 ? 'train (plain)' : 'train (neutral)', g, generations, `mean reward ${mean.toFixed(4)}`),
+    }));
   } else {
     policy = readPolicyFile(args.policy ? resolve(args.policy) : DEFAULT_POLICY_PATH);
+    neutral = readPolicyFile(args['neutral-policy'] ? resolve(args['neutral-policy']) : NEUTRAL_POLICY_PATH);
   }
-  const rows = evaluate(policy);
+  const rows = evaluate(policy, neutral);
   const text = flags.includes('--json') ? JSON.stringify(rows, null, 2) : evaluationTable(rows);
   process.stdout.write(`${text}\n`);
   return text;

@@ -1,5 +1,5 @@
 // npm run train -- --symbol USDCHF --from 1996-04-01 --to 1999-12-31 --seed 1 [--generations 40
-//   --population 16 --sigma 0.2 --learning-rate 0.1 --drawdown-penalty 0.5 --band-penalty 0.5 --mirror on|off --out file.json]
+//   --population 16 --sigma 0.2 --learning-rate 0.1 --drawdown-penalty 0.5 --band-penalty 0 --mirror off|on --out file.json]
 // Trains the rl-policy plugin's linear policy by evolution strategies over backtest episodes and
 // saves a versioned policy file. Same arguments, same file, byte for byte.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -43,8 +43,8 @@ export function main(argv: readonly string[]): string {
 }
 
 function mirrorArg(value: string | undefined): boolean {
-  if (value === undefined || value === 'on') return true;
-  if (value === 'off') return false;
+  if (value === 'on') return true;
+  if (value === undefined || value === 'off') return false;
   throw new Error(`--mirror must be "on" or "off", got "${value}"`);
 }
 

@@ -18,12 +18,15 @@ export interface TrainOptions {
   readonly drawdownPenalty: number;
   /** Reward penalty per unit share of weeks outside the 3-10 trade band. */
   readonly bandPenalty: number;
-  /** Score every candidate by the worse of the real and the price-reflected series (default true); see `mirrorSeries`. */
+  /** Score every candidate by the worse of the real and the price-reflected series (default false); see `mirrorSeries`. */
   readonly mirror?: boolean;
   readonly onGeneration?: (generation: number, meanReward: number, bestReward: number) => void;
 }
 
-export const DEFAULT_TRAIN_OPTIONS = { generations: 40, population: 16, sigma: 0.2, learningRate: 0.1, drawdownPenalty: 0.5, bandPenalty: 0.5 } as const;
+export const DEFAULT_TRAIN_OPTIONS = { generations: 40, population: 16, sigma: 0.2, learningRate: 0.1, drawdownPenalty: 0.5, bandPenalty: 0 } as const;
+
+/** The direction-neutral variant (`policies/usdchf-h1-neutral.json`): mirrored episodes, trade-band penalty. */
+export const NEUTRAL_TRAIN_OPTIONS = { ...DEFAULT_TRAIN_OPTIONS, bandPenalty: 0.5, mirror: true } as const;
 
 /**
  * Evolution strategies (Salimans et al. 2017) on the linear policy's weights: each generation
@@ -38,7 +41,7 @@ export function trainPolicy(options: TrainOptions): PolicyFile {
   const rng = new SeededRng(options.seed);
   const { series, sigma, learningRate, drawdownPenalty, bandPenalty } = options;
   const pairs = Math.max(1, Math.floor(options.population / 2));
-  const mirror = options.mirror ?? true;
+  const mirror = options.mirror ?? false;
   const episodes = mirror ? [series, mirrorSeries(series)] : [series];
   const training = (history: number[], finalReward: number): PolicyFile['training'] => ({
     algorithm: 'evolution-strategies', from: options.from, to: options.to, seed: options.seed,
