@@ -63,7 +63,7 @@ export async function loadPlugins(specs: readonly string[], options: LoadPlugins
     for (const s of await importPlugin(dir, `builtin:${name}`)) add(s, `builtin:${name}`);
   }
   for (const spec of specs) {
-    if (isPathSpec(spec)) {
+    if (isPathSpec(spec, options.baseDir)) {
       const dir = isAbsolute(spec) ? spec : resolve(options.baseDir, spec);
       for (const s of await importPlugin(dir, dir)) add(s, dir);
     } else if (!loaded.has(spec)) {
@@ -73,8 +73,11 @@ export async function loadPlugins(specs: readonly string[], options: LoadPlugins
   return loaded;
 }
 
-function isPathSpec(spec: string): boolean {
-  return spec.startsWith('.') || isAbsolute(spec);
+/** `./x`, `../x`, `/x`, or a bare `x/y` that names an existing folder under `baseDir`; else an npm package. */
+function isPathSpec(spec: string, baseDir: string): boolean {
+  if (spec.startsWith('.') || isAbsolute(spec)) return true;
+  const dir = resolve(baseDir, spec);
+  return !spec.startsWith('@') && existsSync(dir) && statSync(dir).isDirectory();
 }
 
 function entryFile(dir: string): string | undefined {

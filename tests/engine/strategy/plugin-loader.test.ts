@@ -36,6 +36,11 @@ test('a plugin folder named in a config file loads relative to the config, as a 
   assert.equal(validateStrategyConfig(loaded.strategy, { lookback: 10 }), { lookback: 10, rewardMultiple: 1.5 });
 });
 
+test('a bare relative folder path (no ./) that exists is loaded as a folder, not looked up on npm', async () => {
+  const plugins = await loadPlugins(['fixtures/plugins/example-breakout'], { baseDir: root, builtinDir: emptyBuiltins });
+  assert.is(plugins.get('example-breakout')?.source, join(root, 'fixtures/plugins/example-breakout'));
+});
+
 test('built-in plugins load from plugins/ without naming them, and lib/ is not a plugin', async () => {
   const plugins = await loadPlugins([], { baseDir: root });
   assert.ok(plugins.has('patterns-sr'), `built-ins: ${[...plugins.keys()]}`);
