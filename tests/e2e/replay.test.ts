@@ -103,4 +103,34 @@ test('a recording from the real server\'s list replays through the same views to
   }
 });
 
+test('a paper-session recording replays to its end with the balance and symbol states it recorded', async () => {
+  const recording = fixtureRecordings().find((p) => p.includes('_paper_'));
+  if (!recording) throw new Error(`no paper recording in ${fixturesDir}`);
+  const lines = readFileSync(recording, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  const exits = lines.filter((e) => e.event_type === 'TRADE_EXIT');
+  const lastState: Record<string, string> = {};
+  for (const e of lines) if (e.event_type === 'STATE_TRANSITION') lastState[e.data.symbol] = e.data.to;
+  const site = await serveStatic(join(root, 'ui/dist'));
+  try {
+    const page = await openWorkbench(browser, site.url);
+    const chooser = page.waitForEvent('filechooser');
+    await page.getByText('Open local JSONL file…').click();
+    await (await chooser).setFiles(recording);
+    await waitFor('the replay to reach its end', async () => (await page.getAttribute('[data-replay]', 'data-ended')) === 'true', 120_000);
+    const got = await pageState(page, (s) => ({
+      balance: s.bot.balance,
+      seen: s.eventsSeen,
+      states: Object.fromEntries(s.symbolOrder.map((x) => [x, s.symbols[x].state])),
+    }));
+    assert.is(got.seen, lines.filter((e) => e.event_type).length);
+    if (exits.length) assert.is(got.balance, exits[exits.length - 1].data.balance_after);
+    assert.equal(got.states, lastState);
+    for (const [symbol, state] of Object.entries(lastState)) {
+      assert.is(await page.locator(`.symbols [data-symbol="${symbol}"] .state-chip`).getAttribute('data-state'), state);
+    }
+  } finally {
+    await site.close();
+  }
+});
+
 test.run();

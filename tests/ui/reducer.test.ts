@@ -163,6 +163,14 @@ test('weekly trades are counted per Sunday-anchored trading week', () => {
   assert.is(new Date(Number(weeks[0][0]) * 1000).getUTCDay(), 0);
 });
 
+test('each symbol counts its own entries per trading week, restarting when a new week begins', () => {
+  const f = new EventFactory();
+  const state = fold([f.entry('A', 1, 1, '2024-01-15T10:00:00'), f.entry('B', 1, 2, '2024-01-15T11:00:00'), f.entry('A', 1, 3, '2024-01-16T10:00:00'), f.entry('B', 1, 1, '2024-01-22T10:00:00')]);
+  assert.is(state.symbols.A.week.entries, 2);
+  assert.is(state.symbols.B.week.entries, 1);
+  assert.ok(state.symbols.B.week.anchor > state.symbols.A.week.anchor);
+});
+
 test('drawdown is the largest fall from a balance peak', () => {
   const f = new EventFactory();
   const state = fold([f.exit('A', 1, 100, 10_100), f.exit('A', 1, -300, 9_800), f.exit('A', 1, 50, 9_850)]);

@@ -3,7 +3,7 @@ import {
   CANDLE_CAP, DECISION_CAP, MARKER_CAP, TRANSITION_CAP, appendCapped, emptySymbol,
   type Candle, type SymbolView,
 } from './state.ts';
-import { toUnixSeconds } from './time.ts';
+import { toUnixSeconds, weekAnchor } from './time.ts';
 
 /** The symbol an event is about, if any. */
 export function symbolOf(event: LogEvent): string | undefined {
@@ -32,8 +32,10 @@ export function reduceSymbol(view: SymbolView | undefined, event: LogEvent): Sym
     case 'TRADE_ENTRY': {
       const d = event.data;
       const time = toUnixSeconds(d.time ?? event.timestamp);
+      const anchor = Number.isFinite(time) ? weekAnchor(time) : prev.week.anchor;
       return {
         ...prev,
+        week: { anchor, entries: anchor === prev.week.anchor ? prev.week.entries + 1 : 1 },
         position: {
           direction: d.direction, lot_size: d.lot_size, entry_price: d.price, stop_loss: d.stop_loss,
           take_profit: d.take_profit, time, position_id: d.position_id,

@@ -79,6 +79,8 @@ export interface SymbolView {
   readonly synthetic?: boolean;
   readonly closedTrades: number;
   readonly pnl: number;
+  /** This symbol's own entries in its latest trading week (the governor counts the account). */
+  readonly week: { readonly anchor: number; readonly entries: number };
 }
 
 export interface EquityPoint {
@@ -189,7 +191,7 @@ export function initialState(): WorkbenchState {
 export function emptySymbol(symbol: string): SymbolView {
   return {
     symbol, state: 'idle', transitions: [], position: null, tradesThisWeek: 0, candles: [], markers: [],
-    decisions: [], sr: null, closedTrades: 0, pnl: 0,
+    decisions: [], sr: null, closedTrades: 0, pnl: 0, week: { anchor: 0, entries: 0 },
   };
 }
 
