@@ -16,7 +16,7 @@ async function shot(page: Page, name: string) {
   console.log(`saved ui/screenshots/${name}.png`);
 }
 
-export async function main(recording = process.argv[2]): Promise<void> {
+export async function main(recording: string | undefined = process.argv[2]): Promise<void> {
   const fixtures = join(root, 'fixtures/recordings');
   recording ??= existsSync(fixtures) ? readdirSync(fixtures).filter((n) => n.endsWith('.jsonl')).map((n) => join(fixtures, n))[0] : undefined;
   const browser = await launchBrowser();
