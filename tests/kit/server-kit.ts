@@ -133,3 +133,16 @@ export function upgradeStatus(url: string, options: WebSocket.ClientOptions = {}
     ws.on('error', () => undefined);
   });
 }
+
+/** The `data` fields the spec writes out for each of its nine event types. */
+export const SPEC_DATA_FIELDS: Record<string, string[]> = {
+  BOT_INITIALIZATION: ['config', 'rl_enabled', 'mt5_connected'],
+  TRADE_ENTRY: ['symbol', 'direction', 'price', 'lot_size', 'stop_loss', 'take_profit', 'patterns_detected', 'sr_levels', 'aggression_multiplier', 'trades_this_week', 'execution_result'],
+  TRADE_EXIT: ['symbol', 'exit_price', 'exit_reason', 'pnl', 'balance_after', 'timestamp'],
+  DECISION: ['symbol', 'decision', 'reason', 'trades_this_week', 'max_trades', 'aggression_multiplier'],
+  ERROR: ['error', 'traceback'],
+  PERFORMANCE: ['total_trades', 'win_rate', 'total_profit', 'max_drawdown', 'weekly_target'],
+  BACKTEST_START: ['session_id', 'symbol', 'data_points', 'starting_balance', 'trade_constraints'],
+  WEEKLY_SUMMARY: ['week', 'trades', 'target_range', 'balance', 'within_target'],
+  BACKTEST_COMPLETE: ['session_id', 'final_balance', 'total_return', 'total_trades', 'max_drawdown', 'weekly_stats'],
+};
