@@ -1,0 +1,304 @@
+import { Subject, type Observable } from 'rxjs';
+import type { BotStatus, LogEvent } from '../../protocol/index.ts';
+import { formatSeconds } from '../../protocol/envelope.ts';
+import { isTimeframe, type Timeframe } from '../model/bar.ts';
+import { BarWindow } from '../model/bar-window.ts';
+import { resolveSymbolSpec, type SymbolSpec } from '../model/symbol-spec.ts';
+import type { BrokerPort } from '../broker/broker-port.ts';
+import type { SimBroker, SimBrokerConfig } from '../broker/sim-broker.ts';
+import type { GovernorConfig } from '../governor/governor-config.ts';
+import type { Strategy } from '../strategy/strategy.ts';
+import { loadHistory } from '../data/load-history.ts';
+import { runBacktest } from '../backtest/backtest-runner.ts';
+import { TradingEngine } from '../runtime/trading-engine.ts';
+import type { SymbolActor } from '../actor/symbol-actor.ts';
+import { newUuid } from '../util/ids.ts';
+import type { BacktestRequest, BotController, CommandOutcome } from './bot-controller.ts';
+
+export interface BotSymbolConfig {
+  readonly symbol: string;
+  readonly timeframe: Timeframe;
+  /** Strategy id; default the bot's `strategy`. */
+  readonly strategy?: string;
+  readonly strategyConfig?: unknown;
+}
+
+/** What every bot shares, paper or live. */
+export interface TradingBotOptions {
+  readonly symbols: readonly BotSymbolConfig[];
+  /** Strategies by id (built-ins plus loaded plugins). */
+  readonly strategies: ReadonlyMap<string, Strategy>;
+  /** Default strategy id. */
+  readonly strategy: string;
+  readonly balance: number;
+  readonly riskPercent: number;
+  readonly governor?: Partial<GovernorConfig>;
+  /** Simulated costs, for paper trading and for backtests run from the bot. */
+  readonly broker?: Partial<SimBrokerConfig>;
+  readonly symbolSpecs?: Partial<Record<string, Partial<SymbolSpec>>>;
+  readonly rlEnabled?: boolean;
+  readonly sessionId?: string;
+}
+
+/**
+ * Where a bot's bars and fills come from: replayed history with the SimBroker (paper), or a
+ * real terminal's feed and broker (live). The bot itself does not know which.
+ */
+export interface BotMarket {
+  readonly mode: 'paper' | 'live';
+  readonly broker: BrokerPort;
+  readonly sim: SimBroker | null;
+  /** Speed or source details for BOT_INITIALIZATION's trading settings. */
+  readonly settings: Readonly<Record<string, unknown>>;
+  isSynthetic(symbol: string): boolean;
+  /** Called once the engine and the actors exist. */
+  bind(bot: TradingBot): void;
+  /** Starts or stops delivering bars. */
+  start(): void;
+  stop(): void;
+  close(): Promise<void> | void;
+}
+
+/**
+ * A running bot: one TradingEngine (governor, account, one actor per symbol), its manual
+ * commands and status, fed by a BotMarket. Backtests requested by clients run on the same
+ * engine code beside it and stream their events on the same bus.
+ */
+export class TradingBot implements BotController {
+  readonly sessionId: string;
+  readonly events$: Observable<LogEvent>;
+  readonly engine: TradingEngine;
+  protected readonly out = new Subject<LogEvent>();
+  protected running = false;
+  private readonly windows = new Map<string, BarWindow>();
+  private lastError: string | null = null;
+  private backtestBusy = false;
+  private lastBarTime = 0;
+
+  constructor(protected readonly options: TradingBotOptions, protected readonly market: BotMarket, balance: number) {
+    this.sessionId = options.sessionId ?? newUuid();
+    this.events$ = this.out.asObservable();
+    this.engine = new TradingEngine({
+      sessionId: this.sessionId, now: () => Date.now(), broker: market.broker, sim: market.sim, balance,
+      currency: 'USD', riskPercent: options.riskPercent, governor: options.governor,
+      emitBars: true, performanceEvery: 'exit', machine: 'actor',
+    });
+    this.engine.bus$.subscribe((event) => {
+      if (event.event_type === 'ERROR') this.lastError = event.data.error;
+      this.out.next(event);
+    });
+    for (const config of options.symbols) {
+      const spec = this.specOf(config.symbol);
+      const strategyId = config.strategy ?? options.strategy;
+      const strategy = options.strategies.get(strategyId);
+      if (!strategy) throw new Error(`symbol ${config.symbol}: unknown strategy "${strategyId}" (loaded: ${[...options.strategies.keys()].join(', ')})`);
+      if (!isTimeframe(config.timeframe)) throw new Error(`symbol ${config.symbol}: unknown timeframe "${config.timeframe}"`);
+      let actor: SymbolActor | null = null;
+      const window = new BarWindow(spec.name, config.timeframe, 4096, 1024, (delta) => actor?.shiftIndexes(delta));
+      this.windows.set(spec.name, window);
+      actor = this.engine.addSymbol({ spec, series: window.series, strategy, strategyConfig: config.strategyConfig ?? strategy.defaultConfig });
+    }
+    market.bind(this);
+  }
+
+  specOf(symbol: string): SymbolSpec {
+    return resolveSymbolSpec(symbol, this.options.symbolSpecs);
+  }
+
+  actor(symbol: string): SymbolActor | undefined {
+    return this.engine.actors.get(symbol);
+  }
+
+  /** One closed bar from the market: into the symbol's window, then through the engine. */
+  deliver(symbol: string, time: number, open: number, high: number, low: number, close: number, volume: number): void {
+    const actor = this.engine.actors.get(symbol);
+    const window = this.windows.get(symbol);
+    if (!actor || !window) return;
+    const i = window.push(time, open, high, low, close, volume);
+    this.lastBarTime = time;
+    this.engine.processBar(actor, window.series, i);
+  }
+
+  /** A bar of history shown to the strategy before trading (warm-up). */
+  prime(symbol: string, time: number, open: number, high: number, low: number, close: number, volume: number): void {
+    const window = this.windows.get(symbol);
+    if (window) this.engine.actors.get(symbol)?.primeBar(window.push(time, open, high, low, close, volume));
+  }
+
+  /** Emits an event on the bot's stream (market notices, reconciliation reports). */
+  publish(event: LogEvent): void {
+    this.out.next(event);
+  }
+
+  start(): CommandOutcome {
+    if (this.running) return { ok: false, reason: 'the bot is already running' };
+    this.running = true;
+    for (const actor of this.engine.actors.values()) actor.start();
+    this.emitInitialization();
+    this.market.start();
+    this.emitStatus('bot started');
+    return { ok: true, reason: `running ${this.engine.actors.size} symbols (${this.market.mode})` };
+  }
+
+  stop(): CommandOutcome {
+    if (!this.running) return { ok: false, reason: 'the bot is not running' };
+    this.market.stop();
+    this.running = false;
+    for (const actor of this.engine.actors.values()) actor.halt();
+    this.emitStatus('bot stopped by user; open positions are kept');
+    return { ok: true, reason: 'stopped; open positions are kept and resume being managed on start' };
+  }
+
+  pauseSymbol(symbol: string): CommandOutcome {
+    const actor = this.engine.actors.get(symbol);
+    if (!actor) return { ok: false, reason: `unknown symbol "${symbol}"; trading ${[...this.engine.actors.keys()].join(', ')}` };
+    if (actor.state === 'paused') return { ok: false, reason: `${symbol} is already paused` };
+    return actor.pause()
+      ? { ok: true, reason: `${symbol} paused: no new entries; an open position keeps its stops` }
+      : { ok: false, reason: `${symbol} cannot pause while ${actor.state}` };
+  }
+
+  resumeSymbol(symbol: string): CommandOutcome {
+    const actor = this.engine.actors.get(symbol);
+    if (!actor) return { ok: false, reason: `unknown symbol "${symbol}"` };
+    return actor.resume() ? { ok: true, reason: `${symbol} resumed` } : { ok: false, reason: `${symbol} is ${actor.state}, not paused or faulted` };
+  }
+
+  closePosition(symbol: string): CommandOutcome {
+    const actor = this.engine.actors.get(symbol);
+    if (!actor) return { ok: false, reason: `unknown symbol "${symbol}"` };
+    if (!actor.position) return { ok: false, reason: `${symbol} has no open position` };
+    if (!this.running) return { ok: false, reason: 'the bot is stopped: no price to close at; start it first' };
+    const ticket = actor.position.ticket;
+    return actor.requestClose('Closed by user')
+      ? { ok: true, reason: `${symbol} position #${ticket} closes at the next price` }
+      : { ok: false, reason: `${symbol} already has a close pending` };
+  }
+
+  runBacktest(request: BacktestRequest): CommandOutcome {
+    if (this.backtestBusy) return { ok: false, reason: 'a backtest is already running; wait for its BACKTEST_COMPLETE' };
+    if (!isTimeframe(request.timeframe)) return { ok: false, reason: `unknown timeframe "${request.timeframe}"` };
+    const strategyId = request.strategy ?? this.options.strategy;
+    const strategy = this.options.strategies.get(strategyId);
+    if (!strategy) return { ok: false, reason: `unknown strategy "${strategyId}"; loaded: ${[...this.options.strategies.keys()].join(', ')}` };
+    if (request.balance !== undefined && !(request.balance > 0)) return { ok: false, reason: `balance must be positive, got ${request.balance}` };
+    let history;
+    let spec;
+    try {
+      spec = this.specOf(request.symbol);
+      history = loadHistory({ symbol: request.symbol, timeframe: request.timeframe, from: request.from, to: request.to });
+    } catch (err) {
+      return { ok: false, reason: (err as Error).message };
+    }
+    if (history.series.length === 0) return { ok: false, reason: `no ${request.symbol} ${request.timeframe} bars in that range` };
+    const sessionId = newUuid();
+    this.backtestBusy = true;
+    // After the reply: the backtest's events then stream to every client.
+    setImmediate(() => {
+      try {
+        runBacktest({
+          symbol: request.symbol, series: history.series, spec, strategy, balance: request.balance ?? this.options.balance,
+          riskPercent: this.options.riskPercent, governor: this.options.governor, broker: this.options.broker, sessionId,
+          labels: { from: request.from, to: request.to }, onEvent: (event) => this.out.next(event),
+        });
+      } catch (err) {
+        this.out.next(this.engine.events.make('ERROR', 'ERROR', { error: `backtest failed: ${(err as Error).message}`, traceback: (err as Error).stack ?? '', source: 'backtest' }));
+      } finally {
+        this.backtestBusy = false;
+      }
+    });
+    return {
+      ok: true,
+      reason: `backtest of ${request.symbol} ${request.timeframe} (${history.series.length} bars${history.synthetic ? ', synthetic data' : ''}) started`,
+      data: { session_id: sessionId, data_points: history.series.length, synthetic: history.synthetic },
+    };
+  }
+
+  status(): BotStatus {
+    const g = this.engine.governor;
+    const broker = this.market.broker;
+    const connected = broker.isConnected();
+    const equity = this.market.sim ? this.market.sim.equity() : this.engine.account.balance;
+    return {
+      running: this.running,
+      connected,
+      error: this.lastError,
+      trades_this_week: g.trades,
+      last_trade_time: g.lastTradeTime === null ? null : formatSeconds(g.lastTradeTime),
+      session_id: this.sessionId,
+      broker: broker.name,
+      mt5_connected: this.market.mode === 'live' && connected,
+      mode: this.market.mode,
+      balance: round2(this.engine.account.balance),
+      equity: round2(equity),
+      min_trades: g.min,
+      max_trades: g.max,
+      symbols: [...this.engine.actors.values()].map((a) => ({
+        symbol: a.symbol,
+        state: a.state,
+        trades_this_week: g.trades,
+        timeframe: this.windows.get(a.symbol)!.series.timeframe,
+        synthetic: this.market.isSynthetic(a.symbol),
+        position: a.position
+          ? { direction: a.position.direction, lot_size: a.position.lotSize, entry_price: a.position.entryPrice, stop_loss: a.position.stopLoss, take_profit: a.position.takeProfit }
+          : null,
+      })),
+    };
+  }
+
+  /** Open time (epoch ms) of the last bar delivered. */
+  get currentMarketTime(): number {
+    return this.lastBarTime;
+  }
+
+  async shutdown(): Promise<void> {
+    this.market.stop();
+    if (this.running) {
+      this.running = false;
+      for (const actor of this.engine.actors.values()) actor.halt();
+      this.emitStatus('shutting down');
+    }
+    await this.market.close();
+    this.out.complete();
+  }
+
+  /** Reports a bot-level status change (running, broker connection) as a BOT_STATUS event. */
+  emitStatus(reason: string): void {
+    this.out.next(this.engine.events.make('BOT_STATUS', 'INFO', {
+      running: this.running, connected: this.market.broker.isConnected(), broker: this.market.broker.name, reason,
+    }));
+  }
+
+  private emitInitialization(): void {
+    const o = this.options;
+    const g = this.engine.governor.config;
+    const sim = this.market.sim;
+    this.out.next(this.engine.events.make('BOT_INITIALIZATION', 'INFO', {
+      config: {
+        symbols: o.symbols.map((s) => s.symbol),
+        risk_parameters: {
+          risk_percent: o.riskPercent, starting_balance: o.balance, balance: round2(this.engine.account.balance),
+          aggression_step: g.aggressionStep, aggression_cap: g.aggressionCap, account_currency: this.engine.account.currency,
+          ...(sim ? { leverage: sim.config.leverage } : {}),
+        },
+        trading_settings: {
+          mode: this.market.mode, strategy: o.strategy, ...this.market.settings,
+          timeframes: Object.fromEntries(o.symbols.map((s) => [s.symbol, s.timeframe])),
+          min_trades_per_week: g.minTradesPerWeek, max_trades_per_week: g.maxTradesPerWeek, trading_week: g.week,
+          ...(sim ? { spread_points: o.broker?.spreadPoints ?? {}, slippage_points: sim.config.slippagePoints, commission_per_lot: sim.config.commissionPerLot } : {}),
+          synthetic_symbols: o.symbols.map((s) => s.symbol).filter((s) => this.market.isSynthetic(s)),
+        },
+      },
+      rl_enabled: o.rlEnabled ?? false,
+      mt5_connected: this.market.mode === 'live' && this.market.broker.isConnected(),
+      broker: this.market.broker.name,
+      mode: this.market.mode,
+      strategies: [...new Set(o.symbols.map((s) => s.strategy ?? o.strategy))],
+    }));
+  }
+}
+
+export function round2(x: number): number {
+  return Math.round(x * 100) / 100;
+}
+
