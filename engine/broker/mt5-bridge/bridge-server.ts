@@ -9,7 +9,7 @@ export interface BridgeServerOptions {
   readonly secret: string;
   /** Defaults to 127.0.0.1: the EA runs on the same machine. */
   readonly host?: string;
-  /** 0 picks a free port (tests). */
+  /** Default 5555 (the EA's default `InpPort`); 0 picks a free port (tests). */
   readonly port?: number;
   /** Heartbeat period; the session is dropped after three periods of silence. */
   readonly heartbeatMs?: number;
@@ -67,7 +67,7 @@ export class BridgeServer {
     const server = createServer({ noDelay: true });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.listen(options.port ?? 5555, options.host ?? '127.0.0.1', () => {
         server.off('error', reject);
         resolve();
       });
