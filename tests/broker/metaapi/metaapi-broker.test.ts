@@ -84,6 +84,17 @@ test('a TradeError from MetaApi comes back as a TradeResult carrying its numeric
   await broker.close();
 });
 
+test('every TradeError numericCode comes back unchanged as the retcode, and nothing opens', async () => {
+  const { fake, broker } = await rig();
+  for (const retcode of [10004, 10006, 10013, 10016, 10018, 10019, 10021, 10024]) {
+    fake.terminal.rejectNext(retcode);
+    const r = await broker.orderSend(marketOrder({ symbol: 'EURUSD', volume: 0.1, type: ORDER_TYPE_BUY }));
+    assert.is(r.retcode, retcode);
+  }
+  assert.equal(await broker.positionsGet(), []);
+  await broker.close();
+});
+
 test('a stream disconnect flips connection$ to false and orders are refused with 10031 until it resynchronises', async () => {
   const { fake, broker } = await rig();
   fake.disconnect();

@@ -92,6 +92,19 @@ test('a disconnect mid-message flips connection$ to false, drops the half line, 
   } finally { await rig.dispose(); }
 });
 
+test('every refusal retcode the terminal gives comes back unchanged in the TradeResult, and nothing opens', async () => {
+  const rig = await bridgeRig();
+  try {
+    rig.ea.tick('EURUSD', T0, 1.1, 1.10012);
+    for (const retcode of [10004, 10006, 10013, 10016, 10018, 10019, 10021, 10024, 10031]) {
+      rig.terminal.rejectNext(retcode);
+      const r = await rig.broker.orderSend(marketOrder({ symbol: 'EURUSD', volume: 0.1, type: ORDER_TYPE_BUY }));
+      assert.is(r.retcode, retcode);
+    }
+    assert.equal(await rig.broker.positionsGet(), []);
+  } finally { await rig.dispose(); }
+});
+
 test('orderSend with no EA connected returns retcode 10031 at once instead of throwing', async () => {
   const broker = await Mt5BridgeBroker.listen({ secret: SECRET, port: 0 });
   try {
