@@ -7,8 +7,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as t from 'io-ts';
-import { runBacktest, type BacktestResult } from '../../../engine/backtest/backtest-runner.ts';
-import { loadHistory } from '../../../engine/data/load-history.ts';
+import { loadHistory, runBacktest, type BacktestResult } from '../../../engine/research-api.ts';
 import { defineStrategy, type Strategy } from '../../../engine/plugin-api.ts';
 import { patternsSr } from '../../patterns-sr/index.ts';
 import { smaCrossover } from '../../sma-crossover/index.ts';

@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadHistory } from '../../../engine/data/load-history.ts';
+import { loadHistory } from '../../../engine/research-api.ts';
 import type { Timeframe } from '../../../engine/plugin-api.ts';
 import { DEFAULT_TRAIN_OPTIONS, trainPolicy } from '../training/evolution-strategies.ts';
 import { numberArg, parseArgs, progress } from './cli-args.ts';

@@ -1,6 +1,6 @@
-// Training tool, not part of the plugin: it drives the engine's BacktestRunner, so it imports
-// engine runtimes (like engine/cli does). The plugin itself (../index.ts) never imports this.
-import { runBacktest } from '../../../engine/backtest/backtest-runner.ts';
+// Training tool, not part of the plugin: it drives the engine's BacktestRunner through the
+// research API (engine/research-api.ts). The plugin itself (../index.ts) never imports this.
+import { runBacktest } from '../../../engine/research-api.ts';
 import type { BarSeries } from '../../../engine/plugin-api.ts';
 import { ACTIONS } from '../linear-policy.ts';
 import { OBSERVATION_FEATURES } from '../observation.ts';
