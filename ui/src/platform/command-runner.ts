@@ -9,7 +9,8 @@ export function createCommandRunner(session: WorkbenchSession, layout: Layout, q
   const context: CommandContext = {
     session,
     layout,
-    state: () => session.view,
+    // Commands act on the running bot, so they read the live state even while a replay is shown.
+    state: () => session.live,
     send: (message) => {
       const sent = session.send(message);
       if (!sent) quick.notify(`Offline: "${message.type}" was not sent`, 'error');

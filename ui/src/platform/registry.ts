@@ -39,6 +39,7 @@ export interface EditorContribution {
 
 /** Services a command may use; built by the workbench, handed to every `run`. */
 export interface CommandContext {
+  /** The live state (not a replay's): what the bot commands act on. */
   readonly session: WorkbenchSession;
   readonly layout: Layout;
   readonly state: () => WorkbenchState;
