@@ -3,6 +3,7 @@ import { dirname, join, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig, type AppConfig } from '../config/index.ts';
 import { Journal } from '../journal/journal.ts';
+import { JournalLock } from '../journal/journal-lock.ts';
 import { createPaperBot } from '../live/paper-bot.ts';
 import type { BotController } from '../live/bot-controller.ts';
 import type { RestoredState } from '../live/restored-state.ts';
@@ -72,6 +73,13 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     return 2;
   }
   mkdirSync(settings.dataDir, { recursive: true });
+  let lock: JournalLock;
+  try {
+    lock = JournalLock.acquire(join(settings.dataDir, 'journal.lock'));
+  } catch (err) {
+    say((err as Error).message);
+    return 1;
+  }
   const journal = Journal.open(join(settings.dataDir, 'journal.sqlite'));
   const restored = journal.restore(config.bot.balance);
   if (restored) {
@@ -83,6 +91,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     bot = await createBot(config, restored);
   } catch (err) {
     journal.close();
+    lock.release();
     say(err instanceof ConfigError ? err.message : `cannot start the bot: ${(err as Error).message}`);
     return err instanceof ConfigError ? 2 : 1;
   }
@@ -96,6 +105,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     await bot.shutdown();
     recorder.close();
     journal.close();
+    lock.release();
     const e = err as NodeJS.ErrnoException;
     say(e.code === 'EADDRINUSE' ? `port ${settings.port} on ${settings.host} is in use; pass --port N (0 picks a free one)` : `cannot listen: ${e.message}`);
     return 1;
@@ -118,6 +128,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
       } finally {
         recorder.close();
         journal.close();
+        lock.release();
       }
       resolve(0);
     };

@@ -65,6 +65,9 @@ test('prints exactly "listening on http://127.0.0.1:PORT" with the real port; SI
   const url = await p.listening;
   assert.match(p.out(), /^listening on http:\/\/127\.0\.0\.1:\d+\n$/);
   assert.ok(Number(new URL(url).port) > 0);
+  const second = run(['--port', '0', '--data-dir', dir]);
+  assert.is(await second.exit, 1, 'a second server on the same data dir is refused');
+  assert.match(second.err(), /another tradeloom server uses this data dir/);
   const client = await TestClient.connect(`${url.replace('http', 'ws')}/ws`);
   await client.next((m) => m.event_type === 'BAR');
   const health = await (await fetch(`${url}/healthz`)).json();
@@ -74,6 +77,7 @@ test('prints exactly "listening on http://127.0.0.1:PORT" with the real port; SI
   assert.is(await p.exit, 0);
   assert.is(p.out().split('\n').filter(Boolean).length, 1, 'one stdout line');
   assert.not.ok(existsSync(join(dir, 'journal.sqlite-wal')), 'the WAL was checkpointed into the journal');
+  assert.not.ok(existsSync(join(dir, 'journal.lock')), 'the lock was released');
   const [recording] = listRecordings(join(dir, 'recordings'));
   const content = readRecording(join(dir, 'recordings'), recording.name)!;
   assert.is(content.errors.length, 0);
