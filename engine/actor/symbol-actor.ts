@@ -165,6 +165,23 @@ export class SymbolActor {
     if (this.state === 'scanning') this.send('FILLED', `adopted open position #${position.ticket}`);
   }
 
+  /**
+   * The broker closed this symbol's position while the engine could not see it (found by the
+   * reconciliation after a reconnection): report the exit once and return to scanning.
+   */
+  positionClosedElsewhere(exitPrice: number, time: number, pnl: number, reason: string, balanceAfter: number): void {
+    const position = this.position;
+    if (!position) return;
+    this.position = null;
+    this.ctx.position = null;
+    this.emit(this.o.events.make('TRADE_EXIT', 'INFO', {
+      symbol: this.symbol, exit_price: exitPrice, exit_reason: reason, pnl, balance_after: balanceAfter,
+      timestamp: formatSeconds(time), position_id: position.ticket, direction: position.direction,
+      entry_price: position.entryPrice, lot_size: position.lotSize,
+    }, time));
+    if (this.state === 'in-trade') this.send('EXITED', reason);
+  }
+
   /** The account-wide week rolled over: a throttled symbol may trade again. */
   weekRolled(): void {
     if (this.state === 'throttled') this.send('WEEK_ROLLED', 'new trading week: weekly count reset');

@@ -27,7 +27,7 @@ export interface SymbolSpec {
 }
 
 const fx = (name: string, base: string, profit: string, digits: number, spreadPoints: number, description: string): SymbolSpec => {
-  const point = 10 ** -digits;
+  const point = 1 / 10 ** digits;
   return {
     name, description, baseCurrency: base, profitCurrency: profit, digits, point,
     contractSize: 100_000, tickSize: point, tickValueProfit: 100_000 * point,
@@ -36,7 +36,7 @@ const fx = (name: string, base: string, profit: string, digits: number, spreadPo
 };
 
 const gold = (name: string, digits: number, spreadPoints: number): SymbolSpec => {
-  const point = 10 ** -digits;
+  const point = 1 / 10 ** digits;
   return {
     name, description: 'Gold vs US Dollar', baseCurrency: 'XAU', profitCurrency: 'USD', digits, point,
     contractSize: 100, tickSize: point, tickValueProfit: 100 * point,
