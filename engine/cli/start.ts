@@ -80,7 +80,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     say((err as Error).message);
     return 1;
   }
-  const journal = Journal.open(join(settings.dataDir, 'journal.sqlite'));
+  const journal = Journal.open(join(settings.dataDir, 'journal.sqlite'), { keepEvents: settings.replayBuffer });
   const restored = journal.restore(config.bot.balance);
   if (restored) {
     say(`continuing session ${restored.lastSessionId ?? '(none)'}: balance ${restored.balance}, ${restored.tradesThisWeek} trade(s) this week, ${restored.positions.length} open position(s)`);
@@ -100,7 +100,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   const recorder = new SessionRecorder(recordingsDir, 'paper');
   let server: MonitorServer;
   try {
-    server = await startMonitorServer({ settings, bot, sinks: [journal, recorder], startSeq: journal.lastSeq, recordingsDir, log: say });
+    server = await startMonitorServer({ settings, bot, sinks: [journal, recorder], startSeq: journal.lastSeq, preload: journal.recentEvents(settings.replayBuffer), recordingsDir, log: say });
   } catch (err) {
     await bot.shutdown();
     recorder.close();

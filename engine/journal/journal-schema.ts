@@ -1,7 +1,8 @@
 /**
  * The journal's tables. Orders and trades are kept apart: an order is what was sent (with the
  * broker's answer), a trade is the round trip from entry to exit. `positions` holds only what
- * is open now; `weekly_counters` the governor's count per trading week.
+ * is open now; `weekly_counters` the governor's count per trading week; `recent_events` the
+ * last events as broadcast, so that a client can `resume` across a server restart.
  */
 export const JOURNAL_SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -27,5 +28,6 @@ CREATE TABLE IF NOT EXISTS positions (
   entry_time INTEGER NOT NULL, PRIMARY KEY (session_id, position_id)
 );
 CREATE TABLE IF NOT EXISTS weekly_counters (week_start INTEGER PRIMARY KEY, trades INTEGER NOT NULL, last_trade_time INTEGER);
+CREATE TABLE IF NOT EXISTS recent_events (seq INTEGER PRIMARY KEY, sheddable INTEGER NOT NULL, json TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS feed_cursor (symbol TEXT PRIMARY KEY, bar_time INTEGER NOT NULL);
 `;

@@ -31,7 +31,7 @@ export class Journal {
   private readonly backtestSessions = new Set<string>();
   private seq: number;
 
-  private constructor(path: string) {
+  private constructor(path: string, private readonly keepEvents: number) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
@@ -53,6 +53,8 @@ export class Journal {
       closePosition: p('DELETE FROM positions WHERE session_id = ? AND position_id = ?'),
       setWeek: p(`INSERT INTO weekly_counters(week_start, trades, last_trade_time) VALUES (?, ?, ?)
         ON CONFLICT(week_start) DO UPDATE SET trades = excluded.trades, last_trade_time = excluded.last_trade_time`),
+      keepEvent: p('INSERT OR REPLACE INTO recent_events(seq, sheddable, json) VALUES (?, ?, ?)'),
+      trimEvents: p('DELETE FROM recent_events WHERE seq <= ?'),
       setCursor: p('INSERT INTO feed_cursor(symbol, bar_time) VALUES (?, ?) ON CONFLICT(symbol) DO UPDATE SET bar_time = excluded.bar_time'),
     };
     for (const row of p("SELECT session_id FROM sessions WHERE kind = 'backtest'").all() as { session_id: string }[]) {
@@ -62,8 +64,8 @@ export class Journal {
   }
 
   /** Opens (creating if needed) the journal file. */
-  static open(path: string): Journal {
-    return new Journal(path);
+  static open(path: string, options: { keepEvents?: number } = {}): Journal {
+    return new Journal(path, options.keepEvents ?? 10_000);
   }
 
   /** The highest sequence number ever recorded: the Broadcaster continues after it. */
@@ -71,19 +73,28 @@ export class Journal {
     return this.seq;
   }
 
-  /** Records one event; synchronous, atomic, and called before the event is broadcast. */
-  record(event: SequencedEvent): void {
-    this.apply(event);
-  }
-
-  private readonly apply = (event: SequencedEvent): void => {
+  /**
+   * Records one event; synchronous, atomic, and called before the event is broadcast. `json`
+   * is the event as sent to clients, kept for `resume` after a restart.
+   */
+  record(event: SequencedEvent, json?: string, sheddable = false): void {
     this.db.transaction(() => {
       this.seq = Math.max(this.seq, event.seq);
       this.stmts.setMeta.run('last_seq', String(this.seq));
       this.stmts.touchSession.run(event.seq, event.session_id);
+      if (json !== undefined && this.keepEvents > 0) {
+        this.stmts.keepEvent.run(event.seq, sheddable ? 1 : 0, json);
+        if (event.seq % 512 === 0) this.stmts.trimEvents.run(event.seq - this.keepEvents);
+      }
       this.applyEvent(event);
     })();
-  };
+  }
+
+  /** The last `limit` events as broadcast, oldest first (to refill the replay buffer). */
+  recentEvents(limit: number): { seq: number; json: string; sheddable: boolean }[] {
+    const rows = this.db.prepare('SELECT seq, sheddable, json FROM recent_events ORDER BY seq DESC LIMIT ?').all(limit) as { seq: number; sheddable: number; json: string }[];
+    return rows.reverse().map((r) => ({ seq: r.seq, json: r.json, sheddable: r.sheddable === 1 }));
+  }
 
   private applyEvent(event: SequencedEvent): void {
     const sid = event.session_id;

@@ -5,7 +5,8 @@ import { ReplayBuffer, type OutboundFrame, type ReplayEntry } from './replay-buf
 
 /** Something that must see every event before any client does (the Journal, the Recorder). */
 export interface EventSink {
-  record(event: SequencedEvent): void;
+  /** `json` is the serialised event exactly as clients get it; `sheddable` marks DEBUG. */
+  record(event: SequencedEvent, json: string, sheddable: boolean): void;
 }
 
 export interface BroadcasterOptions {
@@ -66,21 +67,31 @@ export class Broadcaster {
 
   publish(event: LogEvent): SequencedEvent {
     const stamped = { ...event, seq: ++this.seq } as SequencedEvent;
+    const json = JSON.stringify(stamped);
+    const sheddable = stamped.level === 'DEBUG' && !NEVER_SHED.has(stamped.event_type);
     for (const sink of this.options.sinks ?? []) {
       try {
-        sink.record(stamped);
+        sink.record(stamped, json, sheddable);
       } catch (error) {
         this.options.onSinkError?.(error, sink, stamped);
       }
     }
-    const frame: OutboundFrame = {
-      data: Buffer.from(JSON.stringify(stamped)),
-      sheddable: stamped.level === 'DEBUG' && !NEVER_SHED.has(stamped.event_type),
-    };
+    const frame: OutboundFrame = { data: Buffer.from(json), sheddable };
     this.replay.push({ seq: stamped.seq, frame });
     for (const client of this.clients) client.send(frame);
     this.options.onPublished?.(stamped, this.clients.size);
     return stamped;
+  }
+
+  /**
+   * Refills the replay buffer with events sent before a restart (from the journal), so a
+   * client that was connected to the previous process can resume without a gap.
+   */
+  preload(events: readonly { seq: number; json: string; sheddable: boolean }[]): void {
+    for (const e of events) {
+      if (e.seq > this.seq) continue;
+      this.replay.push({ seq: e.seq, frame: { data: Buffer.from(e.json), sheddable: e.sheddable } });
+    }
   }
 
   /** What a client that last saw `lastSeq` has missed, and whether some of it is gone. */

@@ -23,6 +23,8 @@ export interface MonitorServerOptions {
   readonly sinks?: readonly EventSink[];
   /** The last sequence number already used (continue after a restart). */
   readonly startSeq?: number;
+  /** Events sent before a restart, oldest first, to refill the replay buffer. */
+  readonly preload?: readonly { seq: number; json: string; sheddable: boolean }[];
   readonly recordingsDir: string;
   /** Where to report problems; never given the token. */
   readonly log?: (line: string) => void;
@@ -67,6 +69,7 @@ export async function startMonitorServer(options: MonitorServerOptions): Promise
       log(`sink failed on event ${event.seq} (${event.event_type}): ${(error as Error).message}`);
     },
   });
+  if (options.preload) broadcaster.preload(options.preload);
   const wss = new WebSocketServer({ noServer: true, maxPayload: settings.maxPayload, perMessageDeflate: false, clientTracking: true });
   const http: Server = createServer();
   let policy: AccessPolicy | null = null;

@@ -88,6 +88,27 @@ test('trades of a backtest session do not touch the paper account', () => {
   journal.close();
 });
 
+test('the journal keeps the last events as broadcast, bounded, for resume after a restart', () => {
+  const path = join(dir, 'j.sqlite');
+  const journal = Journal.open(path, { keepEvents: 1000 });
+  const bot = new FakeBot();
+  let seq = 0;
+  bot.events$.subscribe((event) => {
+    const stamped = { ...event, seq: ++seq } as SequencedEvent;
+    journal.record(stamped, JSON.stringify(stamped), stamped.level === 'DEBUG');
+  });
+  for (let i = 0; i < 3000; i++) bot.bar('USDCHF', Date.UTC(2024, 0, 15) + i * 1_800_000);
+  journal.close();
+  const reopened = Journal.open(path, { keepEvents: 1000 });
+  const recent = reopened.recentEvents(10_000);
+  assert.ok(recent.length >= 1000 && recent.length < 1000 + 512, `bounded (${recent.length})`);
+  assert.is(recent.at(-1)!.seq, 3000);
+  assert.is(JSON.parse(recent.at(-1)!.json).seq, 3000);
+  assert.is(recent.at(-1)!.sheddable, true);
+  assert.equal(reopened.recentEvents(3).map((e) => e.seq), [2998, 2999, 3000]);
+  reopened.close();
+});
+
 test('a kill -9 while recording loses nothing that record() had returned for, and the file stays consistent', async () => {
   const path = join(dir, 'j.sqlite');
   const child = spawn(process.execPath, ['--import', 'tsx', 'tests/journal/journal-writer.ts', path], { stdio: ['ignore', 'pipe', 'inherit'] });

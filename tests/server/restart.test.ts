@@ -99,6 +99,11 @@ test('after kill -9 mid-session and a restart, no closed trade is lost and balan
   const after = await TestClient.connect(second.wsUrl);
   const hello = await after.next((m) => m.type === 'connection_established');
   assert.ok(hello.last_seq >= lastSeq, `seq continues after ${lastSeq} (now ${hello.last_seq})`);
+  // A client of the killed process resumes from the journal's copy of the last events.
+  const resumed = await after.request({ type: 'resume', last_seq: lastSeq - 5 }, 'resume_result');
+  assert.equal([resumed.ok, resumed.gap], [true, false], 'no gap across the restart');
+  await after.next((m) => m.seq === lastSeq);
+  assert.equal(after.received.filter((m) => m.event_type && m.seq <= lastSeq).map((m) => m.seq), [lastSeq - 4, lastSeq - 3, lastSeq - 2, lastSeq - 1, lastSeq]);
   const status = await after.request({ type: 'request_status' }, 'status');
   assert.is(status.balance, recordedExits.at(-1)!.data.balance_after, 'balance is the last closed trade\'s balance_after');
   assert.is(status.trades_this_week, sameWeek ? lastEntry.data.trades_this_week : 0, 'weekly count intact');
