@@ -2,7 +2,8 @@ import { decodeClientMessage, formatTimestamp, type ClientMessage, type ClientMe
 import type { BotController, CommandOutcome } from '../live/bot-controller.ts';
 import type { Broadcaster } from './broadcaster.ts';
 import type { ClientChannel } from './client-channel.ts';
-import { listRecordings, readRecording } from './recordings.ts';
+import { listRecordings, readRecording, recordingPath } from './recordings.ts';
+import { statSync } from 'node:fs';
 import type { ServerMetrics } from './server-metrics.ts';
 
 export interface HandlerContext {
@@ -15,6 +16,8 @@ export interface HandlerContext {
 }
 
 type RequestId = string | number | undefined;
+// A whole recording travels as one message; past this size, HTTP streams it instead.
+const MAX_RECORDING_BYTES = 32 * 1024 * 1024;
 // Only these fields of a command go into the audit log: never echo arbitrary client input.
 const PARAM_KEYS = ['symbol', 'timeframe', 'from', 'to', 'strategy', 'balance', 'name'] as const;
 
@@ -81,6 +84,10 @@ function runCommand(ctx: HandlerContext, message: ClientMessage): CommandOutcome
     }
     case 'get_recording': {
       const name = m.name ?? '';
+      const size = recordingSize(ctx.recordingsDir, name);
+      if (size !== null && size > MAX_RECORDING_BYTES) {
+        return { ok: false, reason: `${name} is ${Math.round(size / 1e6)} MB, too large for one message; fetch GET /recordings/${name}` };
+      }
       const content = readRecording(ctx.recordingsDir, name);
       if (!content) return { ok: false, reason: `no recording named ${JSON.stringify(name.slice(0, 200))}` };
       return { ok: true, reason: `${content.events.length} event(s)${content.errors.length ? `, ${content.errors.length} bad line(s)` : ''}`, data: content };
@@ -125,4 +132,9 @@ function resume(ctx: HandlerContext, channel: ClientChannel, lastSeq: number, ri
     ...rid,
   });
   for (const entry of plan.entries) channel.send(entry.frame);
+}
+
+function recordingSize(dir: string, name: string): number | null {
+  const path = recordingPath(dir, name);
+  return path === null ? null : statSync(path).size;
 }
