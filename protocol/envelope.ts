@@ -30,6 +30,21 @@ const DAY_MS = 86_400_000;
 let cachedDay = Number.NaN;
 let cachedDate = '';
 
+/** `HH:MM:SS` for each second of a day, built on first use (hot path: one concatenation per call). */
+const TIME_OF_DAY: string[] = [];
+
+function timeOfDay(second: number): string {
+  let text = TIME_OF_DAY[second];
+  if (text === undefined) {
+    const h = (second / 3600) | 0;
+    const m = ((second - h * 3600) / 60) | 0;
+    const s = second - h * 3600 - m * 60;
+    text = `${pad2(h)}:${pad2(m)}:${pad2(s)}`;
+    TIME_OF_DAY[second] = text;
+  }
+  return text;
+}
+
 /** `YYYY-MM-DDTHH:MM:SS` of an epoch, built without a Date per call (hot path). */
 function secondsText(epochMs: number): string {
   const day = Math.floor(epochMs / DAY_MS);
@@ -37,20 +52,8 @@ function secondsText(epochMs: number): string {
     cachedDay = day;
     cachedDate = new Date(day * DAY_MS).toISOString().slice(0, 11);
   }
-  const second = Math.floor((epochMs - day * DAY_MS) / 1000);
-  if (second === cachedSecond && day === cachedSecondDay) return cachedSecondText;
-  const h = (second / 3600) | 0;
-  const m = ((second - h * 3600) / 60) | 0;
-  const s = second - h * 3600 - m * 60;
-  cachedSecond = second;
-  cachedSecondDay = day;
-  cachedSecondText = `${cachedDate}${pad2(h)}:${pad2(m)}:${pad2(s)}`;
-  return cachedSecondText;
+  return cachedDate + timeOfDay(Math.floor((epochMs - day * DAY_MS) / 1000));
 }
-
-let cachedSecond = -1;
-let cachedSecondDay = Number.NaN;
-let cachedSecondText = '';
 
 function pad2(n: number): string {
   return n < 10 ? `0${n}` : `${n}`;

@@ -31,8 +31,8 @@ export function lotSize(spec: SymbolSpec, input: SizingInput): number {
 /** Rounds a volume down to the symbol's step and clamps it into [min, max]. */
 export function roundVolume(spec: SymbolSpec, volume: number): number {
   const steps = Math.floor(volume / spec.volumeStep + 1e-9);
-  const decimals = Math.max(0, Math.ceil(-Math.log10(spec.volumeStep) - 1e-9));
-  const rounded = Number((steps * spec.volumeStep).toFixed(decimals));
+  // Snap to 8 decimals so 29 × 0.01 reads 0.29, not 0.29000000000000004.
+  const rounded = Math.round(steps * spec.volumeStep * 1e8) / 1e8;
   return Math.min(spec.volumeMax, Math.max(spec.volumeMin, rounded));
 }
 
