@@ -14,12 +14,16 @@ import { formatTimestamp, type LogEvent } from '../../protocol/index.ts';
 import { DEFAULT_SERVER_SETTINGS } from '../../engine/config/defaults.ts';
 import { startMonitorServer } from '../../engine/server/monitor-server.ts';
 import { FakeBot } from '../kit/fake-bot.ts';
+import { Journal } from '../../engine/journal/journal.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const CLIENTS = 100;
 const THROUGHPUT_EVENTS = Number(process.env.BENCH_EVENTS ?? 2_000);
 // Latency is measured on its own, with few clients: 10,000 events/s to 100 clients is a
 // million socket writes a second, beyond one Node thread on most machines.
-const LATENCY_CLIENTS = Number(process.env.BENCH_LATENCY_CLIENTS ?? 1);
+const LATENCY_CLIENTS = (process.env.BENCH_LATENCY_CLIENTS ?? '1,10').split(',').map(Number);
 const BATCH = 100;
 // The producer stays at most this many events ahead of the slowest client, for both servers:
 // an unpaced producer only measures how fast memory fills (and would trip our slow-consumer cut).
@@ -160,6 +164,20 @@ export async function main(): Promise<void> {
   const events$ = bot.events$ as Subject<LogEvent>;
   const publishOurs = (e: LogEvent) => events$.next(e);
 
+  // Ours with the journal in the pipeline, as `npm start` runs it (a SQLite commit per event).
+  const journalDir = mkdtempSync(join(tmpdir(), 'tradeloom-bench-'));
+  const journal = Journal.open(join(journalDir, 'journal.sqlite'));
+  const journaledBot = new FakeBot();
+  const journaled = await startMonitorServer({
+    settings: { ...DEFAULT_SERVER_SETTINGS, port: 0, uiDir: '/nonexistent' },
+    bot: journaledBot,
+    sinks: [journal],
+    recordingsDir: '/nonexistent',
+    log: () => undefined,
+  });
+  const journaledWorker = await startClients(`ws://127.0.0.1:${journaled.port}/ws`);
+  const publishJournaled = (e: LogEvent) => (journaledBot.events$ as Subject<LogEvent>).next(e);
+
   // Bare ws: stringify once, send to every client.
   const bare = new WebSocketServer({ port: 0, host: '127.0.0.1', perMessageDeflate: false });
   await once(bare, 'listening');
@@ -175,37 +193,48 @@ export async function main(): Promise<void> {
   await throughput(bareWorker, publishBare);
   const ours: number[] = [];
   const bareRates: number[] = [];
+  const journaledRates: number[] = [];
   for (let round = 0; round < 3; round++) {
     ours.push(await throughput(oursWorker, publishOurs));
     bareRates.push(await throughput(bareWorker, publishBare));
+    journaledRates.push(await throughput(journaledWorker, publishJournaled));
   }
   const best = (xs: number[]) => Math.max(...xs);
   const oursBest = best(ours);
   const bareBest = best(bareRates);
-  for (const w of [oursWorker, bareWorker]) {
+  for (const w of [oursWorker, bareWorker, journaledWorker]) {
     w.postMessage({ type: 'close' });
     await waitFor(w, 'closed');
     await w.terminate();
   }
-  const oursFew = await startClients(`ws://127.0.0.1:${server.port}/ws`, LATENCY_CLIENTS);
-  const lat = await latency(oursFew, publishOurs);
-  const bareFew = await startClients(`ws://127.0.0.1:${(bare.address() as AddressInfo).port}`, LATENCY_CLIENTS);
-  const latBare = await latency(bareFew, publishBare);
+  const latencies: string[] = [];
+  for (const clients of LATENCY_CLIENTS) {
+    const oursFew = await startClients(`ws://127.0.0.1:${server.port}/ws`, clients);
+    const lat = await latency(oursFew, publishOurs);
+    const bareFew = await startClients(`ws://127.0.0.1:${(bare.address() as AddressInfo).port}`, clients);
+    const latBare = await latency(bareFew, publishBare);
+    latencies.push(`  latency at ${RATE.toLocaleString('en-US')} events/s for ${LATENCY_SECONDS} s, ${clients} client(s): Broadcaster p50 ${lat.p50.toFixed(2)} ms, p99 ${lat.p99.toFixed(2)} ms; bare ws p50 ${latBare.p50.toFixed(2)} ms, p99 ${latBare.p99.toFixed(2)} ms (${lat.samples.toLocaleString('en-US')} samples)`);
+    for (const w of [oursFew, bareFew]) {
+      w.postMessage({ type: 'close' });
+      await waitFor(w, 'closed');
+      await w.terminate();
+    }
+  }
 
   const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
   console.log(`server-load: ${CLIENTS} clients on loopback, ${THROUGHPUT_EVENTS.toLocaleString('en-US')} events per round, best of 3`);
   console.log(`  Broadcaster   ${fmt(oursBest)} deliveries/s (${fmt(oursBest / CLIENTS)} events/s to each client)`);
   console.log(`  bare ws       ${fmt(bareBest)} deliveries/s (${fmt(bareBest / CLIENTS)} events/s to each client)`);
   console.log(`  ratio         ${(oursBest / bareBest).toFixed(2)} (target >= 0.80)`);
-  console.log(`  latency at ${RATE.toLocaleString('en-US')} events/s for ${LATENCY_SECONDS} s, ${LATENCY_CLIENTS} client(s): Broadcaster p50 ${lat.p50.toFixed(2)} ms, p99 ${lat.p99.toFixed(2)} ms; bare ws p50 ${latBare.p50.toFixed(2)} ms, p99 ${latBare.p99.toFixed(2)} ms (${lat.samples.toLocaleString('en-US')} samples)`);
+  const journaledBest = best(journaledRates);
+  console.log(`  + journal     ${fmt(journaledBest)} deliveries/s (${fmt(journaledBest / CLIENTS)} events/s journaled and sent to each client), ratio to bare ${(journaledBest / bareBest).toFixed(2)}`);
+  for (const line of latencies) console.log(line);
   console.log(`  dropped: ${server.metrics.shedTotal} shed, ${server.metrics.slowConsumersTotal} slow consumers`);
 
-  for (const w of [oursFew, bareFew]) {
-    w.postMessage({ type: 'close' });
-    await waitFor(w, 'closed');
-    await w.terminate();
-  }
   await server.close();
+  await journaled.close();
+  journal.close();
+  rmSync(journalDir, { recursive: true, force: true });
   await new Promise((r) => bare.close(r));
 }
 
