@@ -1,0 +1,35 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { runFromPalette, waitFor } from '../kit/browser.ts';
+import { ProtocolClient, withEngine } from './engine-session.ts';
+
+test('the Run Backtest form starts a backtest on the server and its report fills in live to the engine\'s final numbers', async () => {
+  await withEngine({}, async ({ server, page }) => {
+    const reference = await ProtocolClient.connect(server.url);
+    try {
+      await runFromPalette(page, 'Run Backtest');
+      const form = page.locator('form[data-editor-type="backtest-form"]');
+      await form.waitFor();
+      await waitFor('symbols in the form', async () => (await form.locator('select[name="symbol"] option').count()) > 0, 60_000);
+      await form.locator('select[name="symbol"]').selectOption('USDCHF');
+      await form.locator('select[name="timeframe"]').selectOption('H4');
+      await form.locator('input[name="from"]').fill('1999-01-01');
+      await form.locator('input[name="to"]').fill('1999-06-30');
+      await form.getByRole('button', { name: 'Run backtest' }).click();
+      await form.getByText('Server: accepted').waitFor({ timeout: 30_000 });
+      const complete = await waitFor('BACKTEST_COMPLETE on the wire', async () => reference.received.find((m) => m.event_type === 'BACKTEST_COMPLETE'), 120_000);
+      const sessionId = complete.data.session_id as string;
+      await page.locator(`[data-view="backtests"] [data-backtest="${sessionId}"]`).click();
+      const report = page.locator(`[data-backtest-report="${sessionId}"][data-complete="true"]`);
+      await report.waitFor({ timeout: 30_000 });
+      assert.is(await report.locator('[data-metric="total_trades"] .value').innerText(), String(complete.data.total_trades));
+      assert.is(await report.locator('[data-metric="final_balance"] .value').innerText(), Number(complete.data.final_balance).toFixed(2).replace(/\.00$/, Number.isInteger(complete.data.final_balance) ? '' : '.00'));
+      const weeks = reference.received.filter((m) => m.event_type === 'WEEKLY_SUMMARY' && m.session_id === sessionId).length;
+      assert.is(await report.locator('tr[data-week]').count(), weeks);
+    } finally {
+      reference.close();
+    }
+  });
+});
+
+test.run();
