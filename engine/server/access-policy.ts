@@ -51,6 +51,18 @@ export class AccessPolicy {
     return { ok: false, status: 403, reason: `origin ${origin.slice(0, 200)} is not allowed` };
   }
 
+  /**
+   * On loopback the Host must name this machine: a page whose domain an attacker re-points at
+   * 127.0.0.1 (DNS rebinding) is same-origin to the browser, and only the Host header gives it away.
+   */
+  checkHost(req: IncomingMessage): AccessDecision {
+    if (!this.loopback) return { ok: true };
+    const host = req.headers.host;
+    if (host === undefined) return { ok: true };
+    const name = host.replace(/:\d+$/, '');
+    return isLoopbackHost(name) ? { ok: true } : { ok: false, status: 403, reason: `unexpected Host ${JSON.stringify(host.slice(0, 200))}` };
+  }
+
   checkToken(req: IncomingMessage): AccessDecision {
     if (this.expectedDigest === null) return { ok: true };
     const given = tokenOf(req);
@@ -58,8 +70,10 @@ export class AccessPolicy {
     return { ok: false, status: 401, reason: given === null ? 'a bearer token is required' : 'invalid token' };
   }
 
-  /** Both rules; Origin first, so a foreign page learns nothing about the token. */
+  /** Every rule; Host and Origin first, so a foreign page learns nothing about the token. */
   check(req: IncomingMessage): AccessDecision {
+    const host = this.checkHost(req);
+    if (!host.ok) return host;
     const origin = this.checkOrigin(req);
     return origin.ok ? this.checkToken(req) : origin;
   }

@@ -38,6 +38,8 @@ export function handleHttp(ctx: HttpContext, req: IncomingMessage, res: ServerRe
   const url = new URL(req.url ?? '/', 'http://localhost');
   const path = url.pathname;
   if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { error: `method ${req.method} not allowed` });
+  const host = ctx.policy.checkHost(req);
+  if (!host.ok) return json(res, host.status, { error: host.reason });
   if (path === '/healthz') return json(res, 200, ctx.health());
   if (path === '/metrics' || path === '/recordings' || path.startsWith('/recordings/')) {
     const access = ctx.policy.checkToken(req);

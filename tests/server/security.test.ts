@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { networkInterfaces } from 'node:os';
+import { request } from 'node:http';
 import { startTestServer, TestClient, upgradeStatus } from '../kit/server-kit.ts';
 
 test('an upgrade from a foreign Origin is refused with 403; our own origin and no Origin are accepted', async () => {
@@ -14,6 +15,22 @@ test('an upgrade from a foreign Origin is refused with 403; our own origin and n
   const client = await TestClient.connect(t.wsUrl);
   assert.equal(await client.request({ type: 'ping' }, 'pong'), { type: 'pong' });
   await client.close();
+  await t.close();
+});
+
+test('on loopback a request whose Host is another name (DNS rebinding) is refused, HTTP and WebSocket alike', async () => {
+  const t = await startTestServer();
+  const status = (path: string, host: string) =>
+    new Promise<number>((resolve, reject) => {
+      request({ host: '127.0.0.1', port: t.server.port, path, headers: { host } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      }).on('error', reject).end();
+    });
+  assert.is(await status('/recordings', `evil.example:${t.server.port}`), 403);
+  assert.is(await status('/', 'evil.example'), 403);
+  assert.is(await status('/recordings', `localhost:${t.server.port}`), 200);
+  assert.is(await upgradeStatus(t.wsUrl, { headers: { host: `evil.example:${t.server.port}` } }), 403);
   await t.close();
 });
 
