@@ -23,7 +23,8 @@ test('the Run Backtest form starts a backtest on the server and its report fills
       const report = page.locator(`[data-backtest-report="${sessionId}"][data-complete="true"]`);
       await report.waitFor({ timeout: 30_000 });
       assert.is(await report.locator('[data-metric="total_trades"] .value').innerText(), String(complete.data.total_trades));
-      assert.is(await report.locator('[data-metric="final_balance"] .value').innerText(), Number(complete.data.final_balance).toFixed(2).replace(/\.00$/, Number.isInteger(complete.data.final_balance) ? '' : '.00'));
+      const final = complete.data.final_balance as number;
+      assert.is(await report.locator('[data-metric="final_balance"] .value').innerText(), Number.isInteger(final) ? String(final) : final.toFixed(2));
       const weeks = reference.received.filter((m) => m.event_type === 'WEEKLY_SUMMARY' && m.session_id === sessionId).length;
       assert.is(await report.locator('tr[data-week]').count(), weeks);
     } finally {

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { runFromPalette, waitFor } from '../kit/browser.ts';
+import { pageState, runFromPalette, waitFor } from '../kit/browser.ts';
 import { ProtocolClient, withEngine } from './engine-session.ts';
 
 test('Stop Bot from the palette asks first, then reaches the bot; Start Bot starts it again', async () => {
@@ -42,6 +42,33 @@ test('Pause Symbol from the palette pauses that symbol in the engine and the exp
       await runFromPalette(page, 'Resume Symbol');
       await page.locator(`.quickpick [data-item="${symbol}"]`).click();
       await waitFor(`${symbol} resumed`, async () => (await reference.status()).symbols.find((x: { symbol: string }) => x.symbol === symbol)?.state !== 'paused');
+    } finally {
+      reference.close();
+    }
+  });
+});
+
+test('Close Position asks for confirmation naming the position, then the engine closes it', async () => {
+  await withEngine({}, async ({ server, page }) => {
+    const reference = await ProtocolClient.connect(server.url);
+    try {
+      // A position the page knows about (from TRADE_ENTRY), as a user would see it in the explorer.
+      const symbol = await waitFor('an open position on the page', async () =>
+        pageState(page, (s) => s.symbolOrder.find((x) => s.symbols[x].position !== null)), 120_000);
+      await runFromPalette(page, 'Close Position');
+      await page.locator(`.quickpick [data-item="${symbol}"]`).click();
+      const dialog = page.locator('[role="alertdialog"]');
+      await dialog.waitFor();
+      assert.match(await dialog.innerText(), new RegExp(`Close ${symbol} \\((buy|sell) [0-9.]+ lots opened at`));
+      await page.locator('[data-confirm="ok"]').click();
+      const result = await waitFor('the COMMAND audit event', async () => reference.received.find((m) => m.event_type === 'COMMAND' && m.data.command === 'close_position'));
+      // Done, or refused because the strategy closed it first; either way the engine answered us.
+      if (result.data.ok) {
+        const exit = await waitFor('the TRADE_EXIT', async () => reference.received.find((m) => m.event_type === 'TRADE_EXIT' && m.data.symbol === symbol && m.seq > result.seq - 5));
+        assert.ok(exit);
+      } else {
+        assert.match(result.data.reason, /position/);
+      }
     } finally {
       reference.close();
     }
