@@ -13,7 +13,13 @@ export interface HandlerContext {
   readonly recordingsDir: string;
   /** Session id for COMMAND events when the bot reports none. */
   readonly serverSessionId: string;
+  /** Server log; gets codes and ids only, never client text (it could hold anything). */
+  readonly log?: (line: string) => void;
 }
+
+// Refused messages logged per connection; the rest only count in /metrics.
+const LOGGED_REFUSALS = 5;
+const refusals = new WeakMap<ClientChannel, number>();
 
 type RequestId = string | number | undefined;
 // A whole recording travels as one message; past this size, HTTP streams it instead.
@@ -33,6 +39,9 @@ export async function handleClientMessage(ctx: HandlerContext, channel: ClientCh
   const decoded = decodeClientMessage(raw);
   if (!decoded.ok) {
     ctx.metrics.refuse(decoded.code);
+    const n = (refusals.get(channel) ?? 0) + 1;
+    refusals.set(channel, n);
+    if (n <= LOGGED_REFUSALS) ctx.log?.(`connection ${channel.id}: refused a message (${decoded.code})${n === LOGGED_REFUSALS ? '; further refusals only counted' : ''}`);
     const request_id = requestIdOf(raw);
     channel.sendJson({ type: 'error', code: decoded.code, error: decoded.error, details: decoded.details, ...(request_id !== undefined ? { request_id } : {}) });
     return;

@@ -73,7 +73,7 @@ export async function startMonitorServer(options: MonitorServerOptions): Promise
   const wss = new WebSocketServer({ noServer: true, maxPayload: settings.maxPayload, perMessageDeflate: false, clientTracking: true });
   const http: Server = createServer();
   let policy: AccessPolicy | null = null;
-  const handlerContext = { bot, broadcaster, metrics, recordingsDir: options.recordingsDir, serverSessionId };
+  const handlerContext = { bot, broadcaster, metrics, recordingsDir: options.recordingsDir, serverSessionId, log };
   const alive = new WeakMap<WebSocket, boolean>();
 
   http.on('request', (req, res) => {
