@@ -22,9 +22,9 @@ export interface TestServer<TBot extends BotController = FakeBot> {
 /** A real monitor server on an ephemeral loopback port, over a FakeBot unless one is given. */
 export async function startTestServer<TBot extends BotController = FakeBot>(
   overrides: Partial<ServerSettings> = {},
-  options: { bot?: TBot; sinks?: EventSink[]; startSeq?: number } = {},
+  options: { bot?: TBot; sinks?: EventSink[]; startSeq?: number; log?: (line: string) => void; dataDir?: string } = {},
 ): Promise<TestServer<TBot>> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'tradeloom-server-'));
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'tradeloom-server-'));
   const bot = (options.bot ?? new FakeBot()) as TBot;
   const server = await startMonitorServer({
     settings: { ...DEFAULT_SERVER_SETTINGS, port: 0, dataDir, uiDir: join(dataDir, 'no-ui'), ...overrides },
@@ -32,7 +32,7 @@ export async function startTestServer<TBot extends BotController = FakeBot>(
     sinks: options.sinks,
     startSeq: options.startSeq,
     recordingsDir: join(dataDir, 'recordings'),
-    log: () => undefined,
+    log: options.log ?? (() => undefined),
   });
   const hostPort = `${server.host}:${server.port}`;
   return {

@@ -1,7 +1,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { networkInterfaces } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { request } from 'node:http';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SessionRecorder } from '../../engine/server/session-recorder.ts';
+import { listRecordings } from '../../engine/server/recordings.ts';
 import { startTestServer, TestClient, upgradeStatus } from '../kit/server-kit.ts';
 
 test('an upgrade from a foreign Origin is refused with 403; our own origin and no Origin are accepted', async () => {
@@ -54,12 +58,23 @@ test('with a token configured, upgrades need it as a bearer header or ?token=, a
   await t.close();
 });
 
-test('the token never appears in an event, a reply or the status', async () => {
-  const t = await startTestServer({ token: 'hunter2-token' });
+test('the token never appears in an event, a reply, the status, the log or the recording', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tradeloom-secret-'));
+  const recorder = new SessionRecorder(join(dataDir, 'recordings'), 'paper');
+  const log: string[] = [];
+  const t = await startTestServer({ token: 'hunter2-token' }, { dataDir, sinks: [recorder], log: (line) => log.push(line) });
   const client = await TestClient.connect(`${t.wsUrl}?token=hunter2-token`);
   t.bot.init();
   client.send({ type: 'pause_symbol', symbol: 'USDCHF', token: 'hunter2-token' });
   await client.next((m) => m.event_type === 'COMMAND');
+  client.send('{"type": "ping", "token": "hunter2-token"');
+  await client.next((m) => m.type === 'error');
+  assert.ok(log.length > 0, 'the refused message was logged');
+  recorder.close();
+  const recorded = listRecordings(join(dataDir, 'recordings')).map((r) => readFileSync(join(dataDir, 'recordings', r.name), 'utf8')).join('');
+  assert.match(recorded, /COMMAND/);
+  assert.not.match(recorded, /hunter2/);
+  assert.not.match(log.join('\n'), /hunter2/);
   await client.request({ type: 'request_status' }, 'status');
   const metrics = await (await fetch(`${t.httpUrl}/metrics`, { headers: { authorization: 'Bearer hunter2-token' } })).text();
   assert.not.match(JSON.stringify(client.received), /hunter2/);
