@@ -7,7 +7,8 @@ import { formatTimestamp, type DataOf, type EventOf, type EventType, type Level 
 export class EventFactory {
   constructor(
     readonly sessionId: string,
-    private readonly now: () => number,
+    /** The session clock (epoch ms). */
+    readonly now: () => number,
   ) {}
 
   make<TType extends EventType>(eventType: TType, level: Level, data: DataOf<TType>, at: number = this.now()): EventOf<TType> {

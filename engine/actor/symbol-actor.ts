@@ -113,6 +113,7 @@ export class SymbolActor {
     }
     this.initStrategyState();
     this.guard(() => this.o.strategy.onStart?.(this.ctx));
+    this.lastTime = this.o.events.now();
     this.send('START', `strategy ${this.o.strategy.id} started`);
     if (this.position) this.send('FILLED', `restarted with open position #${this.position.ticket}`);
   }

@@ -33,6 +33,8 @@ export interface BacktestOptions {
   readonly labels?: { readonly from?: string; readonly to?: string };
   /** `compiled` (default) or `actor`: both give identical events; see MachineHost. */
   readonly machine?: MachineHostKind;
+  /** Emit a DEBUG `BAR` event per bar, so a replay of the recording can draw candles. */
+  readonly emitBars?: boolean;
 }
 
 export interface ClosedTrade {
@@ -81,7 +83,7 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
   const engine = new TradingEngine({
     sessionId, now: () => now, broker: sim, sim, balance, currency: sim.config.currency,
     riskPercent: options.riskPercent ?? 1, governor: options.governor, performanceEvery: 'week',
-    machine: options.machine ?? 'compiled',
+    machine: options.machine ?? 'compiled', emitBars: options.emitBars ?? false,
   });
   const emit = (event: LogEvent) => options.onEvent?.(event);
   engine.bus$.subscribe(emit);
@@ -97,6 +99,10 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
     timeframe, strategy: strategy.id, ...(options.labels?.from ? { from: options.labels.from } : {}), ...(options.labels?.to ? { to: options.labels.to } : {}),
   }, first && first.length ? first.time[0] : 0));
 
+  // The machine starts at the first bar's time, not at the epoch.
+  const iterator = chunks ? chunks[Symbol.iterator]() : null;
+  let pending = iterator ? iterator.next() : null;
+  now = first ? (first.length ? first.time[0] : 0) : pending && !pending.done && pending.value.length ? pending.value.time[0] : 0;
   actor.start();
   const progressEvery = options.progressEvery ?? 100_000;
   let bars = 0;
@@ -111,7 +117,8 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
   if (first) {
     for (let i = 0; i < first.length; i++) step(first, i);
   } else {
-    for (const chunk of chunks!) {
+    for (; pending && !pending.done; pending = iterator!.next()) {
+      const chunk = pending.value;
       for (let j = 0; j < chunk.length; j++) {
         const i = window!.push(chunk.time[j], chunk.open[j], chunk.high[j], chunk.low[j], chunk.close[j], chunk.volume[j]);
         step(series, i);

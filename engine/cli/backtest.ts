@@ -21,6 +21,7 @@ const USAGE = `usage: npm run backtest -- --symbol USDCHF --timeframe H1 [option
   --spread POINTS    spread override             --commission N  per lot per side, USD
   --record DIR       write the session's JSONL recording there (default var/recordings)
   --no-record        do not write a recording
+  --bars             also record every bar (DEBUG BAR events) so a replay draws candles
   --json             print BACKTEST_COMPLETE's data as JSON (and nothing else on stdout)`;
 
 async function main(): Promise<number> {
@@ -33,7 +34,7 @@ async function main(): Promise<number> {
         balance: { type: 'string', default: '10000' }, risk: { type: 'string', default: '1' },
         'min-trades': { type: 'string' }, 'max-trades': { type: 'string' }, spread: { type: 'string' }, commission: { type: 'string' },
         record: { type: 'string', default: 'var/recordings' }, 'no-record': { type: 'boolean', default: false },
-        json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false }, bars: { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
       },
     }).values;
   } catch (err) {
@@ -89,6 +90,7 @@ async function main(): Promise<number> {
         ...(commission !== undefined ? { commissionPerLot: commission } : {}),
       },
       labels: { from: args.from, to: args.to },
+      emitBars: args.bars && !args['no-record'],
       progressEvery: Math.max(1000, Math.floor(series.length / 200)),
       onProgress: (done) => progress?.update(done),
       onEvent: (event) => {
