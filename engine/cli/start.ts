@@ -5,6 +5,11 @@ import { ConfigError, loadConfig, type AppConfig } from '../config/index.ts';
 import { Journal } from '../journal/journal.ts';
 import { JournalLock } from '../journal/journal-lock.ts';
 import { createPaperBot } from '../live/paper-bot.ts';
+import { createLiveBot } from '../live/live-bot.ts';
+import { Mt5BridgeBroker } from '../broker/mt5-bridge/mt5-bridge-broker.ts';
+import { MetaApiBroker } from '../broker/metaapi/metaapi-broker.ts';
+import { metaApiSdkOpener } from '../broker/metaapi/metaapi-sdk-session.ts';
+import { resolveSymbolSpec, type SymbolSpec } from '../model/symbol-spec.ts';
 import type { BotController } from '../live/bot-controller.ts';
 import type { RestoredState } from '../live/restored-state.ts';
 import { isTimeframe } from '../model/bar.ts';
@@ -21,37 +26,73 @@ import type { Strategy } from '../strategy/strategy.ts';
 
 const say = (line: string) => process.stderr.write(`tradeloom: ${line}\n`);
 
-async function createBot(config: AppConfig, restored: RestoredState | null): Promise<BotController> {
+async function createBot(config: AppConfig, restored: RestoredState | null, journal: Journal, env: NodeJS.ProcessEnv): Promise<BotController> {
   const bot = config.bot;
   const plugins = await loadPlugins(bot.plugins ?? [], { baseDir: config.source ? dirname(config.source) : process.cwd() });
   const strategies = new Map<string, Strategy>([...plugins].map(([id, p]) => [id, p.strategy]));
-  const strategy = bot.strategy ?? 'sma-crossover';
+  const strategy = bot.strategy ?? 'patterns-sr';
   const where = config.source ?? 'defaults';
   if (!strategies.has(strategy)) throw new ConfigError(where, 'bot.strategy', `unknown strategy "${strategy}"; loaded: ${[...strategies.keys()].join(', ')}`);
   const symbols = (bot.symbols ?? []).map((s, i) => {
-    const timeframe = s.timeframe ?? bot.timeframe ?? 'M30';
+    const timeframe = s.timeframe ?? bot.timeframe ?? 'H4';
     if (!isTimeframe(timeframe)) throw new ConfigError(where, `bot.symbols.${i}.timeframe`, `"${timeframe}" is not one of M1, M5, M15, M30, H1, H4, D1`);
     return { symbol: s.symbol, timeframe, ...(s.strategy ? { strategy: s.strategy } : {}) };
   });
   if (symbols.length === 0) throw new ConfigError(where, 'bot.symbols', 'at least one symbol is needed');
-  return createPaperBot({
+  const b = bot.broker ?? {};
+  const symbolSpecs = bot.symbolSpecs as Partial<Record<string, Partial<SymbolSpec>>> | undefined;
+  for (const s of symbols) {
+    try {
+      resolveSymbolSpec(s.symbol, symbolSpecs);
+    } catch (err) {
+      throw new ConfigError(where, `bot.symbolSpecs.${s.symbol}`, (err as Error).message);
+    }
+  }
+  const common = {
     symbols,
     strategies,
     strategy,
-    speed: bot.speed ?? 20,
     balance: bot.balance ?? 10_000,
     riskPercent: bot.riskPercent ?? 1,
     governor: {
       ...(bot.minTradesPerWeek !== undefined ? { minTradesPerWeek: bot.minTradesPerWeek } : {}),
       ...(bot.maxTradesPerWeek !== undefined ? { maxTradesPerWeek: bot.maxTradesPerWeek } : {}),
     },
+    broker: {
+      ...(b.slippagePoints !== undefined ? { slippagePoints: b.slippagePoints } : {}),
+      ...(b.commissionPerLot !== undefined ? { commissionPerLot: b.commissionPerLot } : {}),
+      ...(b.spreadPoints !== undefined ? { spreadPoints: b.spreadPoints } : {}),
+    },
+    symbolSpecs,
+    rlEnabled: plugins.get(strategy)?.rlEnabled ?? false,
+    sessionId: restored?.lastSessionId ?? undefined,
+  };
+  // The journal's open positions, for the live brokers' reconciliation on every (re)connection.
+  const knownPositions = () => journal.restore()?.positions ?? [];
+  if (b.kind === 'mt5-bridge') {
+    const secret = env.TRADELOOM_MT5_SECRET;
+    if (!secret) throw new ConfigError(where, 'bot.broker.kind', 'mt5-bridge needs the shared secret in TRADELOOM_MT5_SECRET (the same as the EA\'s InpSecret)');
+    const brokerPort = await Mt5BridgeBroker.listen({ secret, host: b.bridgeHost ?? '127.0.0.1', port: b.bridgePort ?? 5555, knownPositions });
+    say(`waiting for the TradeloomBridge EA on ${b.bridgeHost ?? '127.0.0.1'}:${brokerPort.port}`);
+    return createLiveBot({ ...common, brokerPort, restored });
+  }
+  if (b.kind === 'metaapi') {
+    const token = env.TRADELOOM_METAAPI_TOKEN;
+    const accountId = b.metaApiAccountId ?? env.TRADELOOM_METAAPI_ACCOUNT;
+    if (!token || !accountId) throw new ConfigError(where, 'bot.broker.kind', 'metaapi needs TRADELOOM_METAAPI_TOKEN and an account id (bot.broker.metaApiAccountId or TRADELOOM_METAAPI_ACCOUNT)');
+    const timeframes = new Set(symbols.map((s) => s.timeframe));
+    if (timeframes.size > 1) throw new ConfigError(where, 'bot.symbols', 'metaapi streams one candle timeframe: give every symbol the same timeframe');
+    const brokerPort = await MetaApiBroker.connect(metaApiSdkOpener({ token, accountId }), { symbols: symbols.map((s) => s.symbol), timeframe: symbols[0].timeframe, knownPositions });
+    return createLiveBot({ ...common, brokerPort, restored });
+  }
+  return createPaperBot({
+    ...common,
+    speed: bot.speed ?? 4,
     warmupBars: bot.warmupBars,
     startAt: bot.startAt,
     restored,
-    rlEnabled: plugins.get(strategy)?.rlEnabled ?? false,
     // The server subscribes first, so BOT_INITIALIZATION is journaled and broadcast.
     autoStart: false,
-    sessionId: restored?.lastSessionId ?? undefined,
   });
 }
 
@@ -88,7 +129,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
 
   let bot: BotController;
   try {
-    bot = await createBot(config, restored);
+    bot = await createBot(config, restored, journal, process.env);
   } catch (err) {
     journal.close();
     lock.release();
@@ -97,7 +138,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   }
 
   const recordingsDir = join(settings.dataDir, 'recordings');
-  const recorder = new SessionRecorder(recordingsDir, 'paper');
+  const recorder = new SessionRecorder(recordingsDir, bot.status().mode ?? 'paper');
   let server: MonitorServer;
   try {
     server = await startMonitorServer({ settings, bot, sinks: [journal, recorder], startSeq: journal.lastSeq, preload: journal.recentEvents(settings.replayBuffer), recordingsDir, log: say });

@@ -72,6 +72,21 @@ export const BotConfigCodec = t.partial({
   startAt: t.string,
   /** Start trading as soon as the server is up. */
   autoStart: t.boolean,
+  /** Which broker trades: the simulator (paper, default) or a real MT5 account. */
+  broker: t.exact(t.partial({
+    kind: t.keyof({ sim: null, 'mt5-bridge': null, metaapi: null }),
+    /** mt5-bridge: where the engine listens for the TradeloomBridge EA (loopback by default). */
+    bridgeHost: t.string,
+    bridgePort: Port,
+    /** metaapi: the MetaApi account id (the token comes from TRADELOOM_METAAPI_TOKEN). */
+    metaApiAccountId: t.string,
+    /** Simulator costs (paper trading and backtests). */
+    slippagePoints: t.number,
+    commissionPerLot: t.number,
+    spreadPoints: t.record(t.string, t.number),
+  })),
+  /** MT5 symbol spec overrides by symbol (contractSize, digits, point, tickSize, volumeMin, ...). */
+  symbolSpecs: t.record(t.string, t.record(t.string, t.union([t.number, t.string]))),
 });
 
 export const AppConfigCodec = t.exact(t.partial({ server: t.exact(ServerConfigCodec), bot: t.exact(BotConfigCodec) }));

@@ -44,18 +44,21 @@ export const DEFAULT_SERVER_SETTINGS: ServerSettings = {
 
 /**
  * Several symbols so that per-symbol actors mean something: USDCHF from the real history, the
- * others from the seeded generator calibrated to it. 20 M30 bars a second shows the first
- * trades within a minute.
+ * others from the seeded generator calibrated to it. H4 candles are built from eight real
+ * quotes each (M30 bars of a one-price-per-half-hour file would be flat dashes); 4 bars a
+ * second replays a trading week in about 8 s, so the first trades come within the first minute.
+ * `patterns-sr` is the default strategy.
  */
 export const DEFAULT_BOT_CONFIG: BotConfig = {
   symbols: [{ symbol: 'USDCHF' }, { symbol: 'EURUSD' }, { symbol: 'XAUUSD' }],
-  timeframe: 'M30',
-  strategy: 'sma-crossover',
+  timeframe: 'H4',
+  strategy: 'patterns-sr',
   plugins: [],
-  speed: 20,
+  speed: 4,
   balance: 10_000,
   riskPercent: 1,
   minTradesPerWeek: 3,
   maxTradesPerWeek: 10,
+  broker: { kind: 'sim' },
   autoStart: true,
 };

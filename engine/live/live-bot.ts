@@ -25,6 +25,7 @@ const EXIT_REASON = { stop_loss: 'Stop loss hit', take_profit: 'Take profit hit'
  */
 class LiveMarket implements BotMarket {
   readonly mode = 'live' as const;
+  readonly clock = 'wall' as const;
   readonly sim = null;
   readonly broker: LiveBrokerPort;
   readonly settings: Readonly<Record<string, unknown>>;

@@ -28,6 +28,7 @@ export interface PaperBotOptions extends TradingBotOptions {
  */
 class PaperMarket implements BotMarket {
   readonly mode = 'paper' as const;
+  readonly clock = 'market' as const;
   readonly sim: SimBroker;
   readonly broker: SimBroker;
   readonly settings: Readonly<Record<string, unknown>>;

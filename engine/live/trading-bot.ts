@@ -1,7 +1,7 @@
 import { Subject, type Observable } from 'rxjs';
 import type { BotStatus, LogEvent } from '../../protocol/index.ts';
 import { formatSeconds } from '../../protocol/envelope.ts';
-import { isTimeframe, type Timeframe } from '../model/bar.ts';
+import { isTimeframe, TIMEFRAME_MS, type Timeframe } from '../model/bar.ts';
 import { BarWindow } from '../model/bar-window.ts';
 import { resolveSymbolSpec, type SymbolSpec } from '../model/symbol-spec.ts';
 import type { BrokerPort } from '../broker/broker-port.ts';
@@ -46,6 +46,11 @@ export interface TradingBotOptions {
  */
 export interface BotMarket {
   readonly mode: 'paper' | 'live';
+  /**
+   * The session clock events are stamped with: `market` (paper: the replayed feed's time, so a
+   * 1996 replay logs 1996) or `wall` (live, where the two agree).
+   */
+  readonly clock: 'market' | 'wall';
   readonly broker: BrokerPort;
   readonly sim: SimBroker | null;
   /** Speed or source details for BOT_INITIALIZATION's trading settings. */
@@ -74,12 +79,14 @@ export class TradingBot implements BotController {
   private lastError: string | null = null;
   private backtestBusy = false;
   private lastBarTime = 0;
+  /** Close time of the last bar seen (delivered or primed): the market clock. */
+  private clockTime = 0;
 
   constructor(protected readonly options: TradingBotOptions, protected readonly market: BotMarket, balance: number) {
     this.sessionId = options.sessionId ?? newUuid();
     this.events$ = this.out.asObservable();
     this.engine = new TradingEngine({
-      sessionId: this.sessionId, now: () => Date.now(), broker: market.broker, sim: market.sim, balance,
+      sessionId: this.sessionId, now: market.clock === 'market' ? () => this.clockTime : () => Date.now(), broker: market.broker, sim: market.sim, balance,
       currency: 'USD', riskPercent: options.riskPercent, governor: options.governor,
       emitBars: true, performanceEvery: 'exit', machine: 'actor',
     });
@@ -116,13 +123,16 @@ export class TradingBot implements BotController {
     if (!actor || !window) return;
     const i = window.push(time, open, high, low, close, volume);
     this.lastBarTime = time;
+    this.clockTime = time + TIMEFRAME_MS[window.series.timeframe];
     this.engine.processBar(actor, window.series, i);
   }
 
   /** A bar of history shown to the strategy before trading (warm-up). */
   prime(symbol: string, time: number, open: number, high: number, low: number, close: number, volume: number): void {
     const window = this.windows.get(symbol);
-    if (window) this.engine.actors.get(symbol)?.primeBar(window.push(time, open, high, low, close, volume));
+    if (!window) return;
+    this.clockTime = Math.max(this.clockTime, time + TIMEFRAME_MS[window.series.timeframe]);
+    this.engine.actors.get(symbol)?.primeBar(window.push(time, open, high, low, close, volume));
   }
 
   /** Emits an event on the bot's stream (market notices, reconciliation reports). */
