@@ -1,4 +1,4 @@
-import { decodeClientMessage, formatTimestamp, type ClientMessage, type ClientMessageOf, type ClientMessageType, type LogEvent } from '../../protocol/index.ts';
+import { decodeClientMessage, formatTimestamp, type ClientMessage, type LogEvent } from '../../protocol/index.ts';
 import type { BotController, CommandOutcome } from '../live/bot-controller.ts';
 import type { Broadcaster } from './broadcaster.ts';
 import type { ClientChannel } from './client-channel.ts';
@@ -54,7 +54,7 @@ export async function handleClientMessage(ctx: HandlerContext, channel: ClientCh
     case 'request_status':
       return channel.sendJson({ type: 'status', ...ctx.bot.status(), last_seq: ctx.broadcaster.lastSeq, ...rid });
     case 'resume':
-      return resume(ctx, channel, (message as ClientMessageOf<'resume'>).last_seq, rid);
+      return resume(ctx, channel, message.last_seq, rid);
     default: {
       let outcome: CommandOutcome;
       try {
@@ -68,31 +68,26 @@ export async function handleClientMessage(ctx: HandlerContext, channel: ClientCh
   }
 }
 
-// `type` is typed as plain string by the codecs' helper, so narrow by hand.
-type Fields = Partial<ClientMessageOf<'run_backtest'> & ClientMessageOf<'get_recording'>>;
-
-function runCommand(ctx: HandlerContext, message: ClientMessage): CommandOutcome | Promise<CommandOutcome> {
-  const m = message as Fields & { type: ClientMessageType };
-  const symbol = m.symbol ?? '';
+function runCommand(ctx: HandlerContext, m: ClientMessage): CommandOutcome | Promise<CommandOutcome> {
   switch (m.type) {
     case 'start_bot':
       return ctx.bot.start();
     case 'stop_bot':
       return ctx.bot.stop();
     case 'pause_symbol':
-      return ctx.bot.pauseSymbol(symbol);
+      return ctx.bot.pauseSymbol(m.symbol);
     case 'resume_symbol':
-      return ctx.bot.resumeSymbol(symbol);
+      return ctx.bot.resumeSymbol(m.symbol);
     case 'close_position':
-      return ctx.bot.closePosition(symbol);
+      return ctx.bot.closePosition(m.symbol);
     case 'run_backtest':
-      return ctx.bot.runBacktest({ symbol, timeframe: m.timeframe ?? '', from: m.from, to: m.to, strategy: m.strategy, balance: m.balance });
+      return ctx.bot.runBacktest({ symbol: m.symbol, timeframe: m.timeframe, from: m.from, to: m.to, strategy: m.strategy, balance: m.balance });
     case 'list_recordings': {
       const recordings = listRecordings(ctx.recordingsDir);
       return { ok: true, reason: `${recordings.length} recording(s)`, data: { recordings } };
     }
     case 'get_recording': {
-      const name = m.name ?? '';
+      const name = m.name;
       const size = recordingSize(ctx.recordingsDir, name);
       if (size !== null && size > MAX_RECORDING_BYTES) {
         return { ok: false, reason: `${name} is ${Math.round(size / 1e6)} MB, too large for one message; fetch GET /recordings/${name}` };

@@ -4,8 +4,8 @@ import * as t from 'io-ts';
  * Client to server messages. `ping` and `request_status` are the spec's; the rest are the manual
  * controls. Every command may carry a `request_id` that the reply echoes.
  */
-const withRequestId = <P extends t.Props>(type: string, props: P = {} as P) =>
-  t.intersection([t.type({ type: t.literal(type), ...props }), t.partial({ request_id: t.union([t.string, t.number]) })]);
+const withRequestId = <TType extends string, P extends t.Props = {}>(type: TType, props: P = {} as P) =>
+  t.intersection([t.type({ type: t.literal(type) }), t.type(props), t.partial({ request_id: t.union([t.string, t.number]) })]);
 
 export const PingCodec = withRequestId('ping');
 export const RequestStatusCodec = withRequestId('request_status');
