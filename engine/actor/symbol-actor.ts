@@ -35,6 +35,8 @@ export interface SymbolActorOptions {
   readonly magic?: number;
   /** `actor` (a live XState actor) for paper and live; `compiled` for backtests. */
   readonly machine?: MachineHostKind;
+  /** Called with every event before `events$` emits it: the engine's direct path to its bus. */
+  readonly sink?: (event: LogEvent) => void;
 }
 
 interface OpenPosition extends PositionView {
@@ -463,7 +465,8 @@ export class SymbolActor {
   }
 
   private emit(event: LogEvent): void {
-    this.out.next(event);
+    this.o.sink?.(event);
+    if (this.out.observed) this.out.next(event);
   }
 }
 

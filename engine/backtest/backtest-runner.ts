@@ -83,10 +83,9 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
   const engine = new TradingEngine({
     sessionId, now: () => now, broker: sim, sim, balance, currency: sim.config.currency,
     riskPercent: options.riskPercent ?? 1, governor: options.governor, performanceEvery: 'week',
-    machine: options.machine ?? 'compiled', emitBars: options.emitBars ?? false,
+    machine: options.machine ?? 'compiled', emitBars: options.emitBars ?? false, onEvent: options.onEvent,
   });
   const emit = (event: LogEvent) => options.onEvent?.(event);
-  engine.bus$.subscribe(emit);
 
   const window = chunks ? new BarWindow(spec.name, timeframe, 16_384, 4_096, (d) => actor.shiftIndexes(d)) : null;
   const series = first ?? window!.series;

@@ -173,8 +173,7 @@ export class SimBroker implements BrokerPort {
   orderSend(request: TradeRequest): TradeResult {
     const book = this.books.get(request.symbol);
     const quote = book?.hasQuote ? book.quote : undefined;
-    const fail = (retcode: number, detail = '') =>
-      this.result(retcode, 0, 0, request.volume, 0, quote, detail ? `${retcodeText(retcode)}: ${detail}` : retcodeText(retcode));
+    const fail = (retcode: number, detail = '') => this.rejection(retcode, request, quote, detail);
     if (!book) return fail(TRADE_RETCODE.INVALID, `unknown symbol ${request.symbol}`);
     const spec = book.spec;
     if (request.action !== TRADE_ACTION_DEAL) return fail(TRADE_RETCODE.INVALID, 'only market deals are simulated');
@@ -338,6 +337,10 @@ export class SimBroker implements BrokerPort {
 
   private freeMargin(): number {
     return this.equity() - this.usedMargin();
+  }
+
+  private rejection(retcode: number, request: TradeRequest, quote: Quote | undefined, detail: string): TradeResult {
+    return this.result(retcode, 0, 0, request.volume, 0, quote, detail ? `${retcodeText(retcode)}: ${detail}` : retcodeText(retcode));
   }
 
   private result(retcode: number, deal: number, order: number, volume: number, price: number, quote: Quote | undefined, comment: string): TradeResult {

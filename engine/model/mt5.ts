@@ -191,17 +191,20 @@ export interface SymbolInfo {
 
 /** A request for a market order with sensible MT5 defaults. */
 export function marketOrder(fields: Pick<TradeRequest, 'symbol' | 'volume' | 'type'> & Partial<TradeRequest>): TradeRequest {
+  // Written out field by field (no spread): this runs for every order of a backtest.
   return {
-    action: TRADE_ACTION_DEAL,
-    price: 0,
-    sl: 0,
-    tp: 0,
-    deviation: 10,
-    magic: 0,
-    comment: '',
-    type_filling: ORDER_FILLING_IOC,
-    type_time: ORDER_TIME_GTC,
-    position: 0,
-    ...fields,
+    action: fields.action ?? TRADE_ACTION_DEAL,
+    symbol: fields.symbol,
+    volume: fields.volume,
+    type: fields.type,
+    price: fields.price ?? 0,
+    sl: fields.sl ?? 0,
+    tp: fields.tp ?? 0,
+    deviation: fields.deviation ?? 10,
+    magic: fields.magic ?? 0,
+    comment: fields.comment ?? '',
+    type_filling: fields.type_filling ?? ORDER_FILLING_IOC,
+    type_time: fields.type_time ?? ORDER_TIME_GTC,
+    position: fields.position ?? 0,
   };
 }

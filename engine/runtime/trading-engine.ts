@@ -29,6 +29,8 @@ export interface TradingEngineOptions {
   readonly emitBars?: boolean;
   /** Where symbol machines run: a live XState actor (default) or its compiled table (backtests). */
   readonly machine?: MachineHostKind;
+  /** Every event, in order, called directly (no Observable hop): the backtest hot path. */
+  readonly onEvent?: (event: LogEvent) => void;
   /** When to emit PERFORMANCE: after every exit (live) or once per week (backtests). */
   readonly performanceEvery?: 'exit' | 'week';
 }
@@ -56,7 +58,6 @@ export class TradingEngine {
   readonly bus$: Observable<LogEvent>;
   weekNumber = 0;
   readonly weeklyStats: Record<string, { trades: number; within_target: boolean }> = {};
-  private readonly engineEvents = new Subject<LogEvent>();
   private readonly sink = new Subject<LogEvent>();
 
   constructor(readonly options: TradingEngineOptions) {
@@ -65,7 +66,6 @@ export class TradingEngine {
     this.events = new EventFactory(options.sessionId, options.now);
     this.metrics = new MetricsAccumulator(options.balance);
     this.bus$ = this.sink.asObservable();
-    this.engineEvents.subscribe(this.sink);
   }
 
   addSymbol(setup: SymbolSetup): SymbolActor {
@@ -79,18 +79,19 @@ export class TradingEngine {
       riskPercent: this.options.riskPercent,
       emitBars: this.options.emitBars,
       machine: this.options.machine,
+      sink: (event) => {
+        if (event.event_type === 'TRADE_EXIT') this.onExit(event.data.pnl, setup.spec.name, this.options.now());
+        this.emit(event);
+      },
     });
     this.actors.set(actor.symbol, actor);
-    actor.events$.subscribe((event) => {
-      if (event.event_type === 'TRADE_EXIT') this.onExit(event.data.pnl, actor.symbol, this.options.now());
-      this.sink.next(event);
-    });
     return actor;
   }
 
-  /** Emits an engine-level event on the bus. */
+  /** Puts an event on the bus: the direct listener first, then `bus$` subscribers. */
   emit(event: LogEvent): void {
-    this.engineEvents.next(event);
+    this.options.onEvent?.(event);
+    if (this.sink.observed) this.sink.next(event);
   }
 
   /** One closed bar of one symbol: governor clock, pace check, then the actor's fast path. */
