@@ -10,6 +10,8 @@ export default defineConfig({
   root,
   base: './',
   plugins: [svelte()],
+  // The live worker is an ES module (`new Worker(url, { type: 'module' })`).
+  worker: { format: 'es' },
   build: { outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 1200 },
   server: {
     fs: { allow: [fileURLToPath(new URL('..', import.meta.url))] },

@@ -1,12 +1,15 @@
 import type { ClientMessage, ServerMessage } from '../../../protocol/index.ts';
-import { Connection, defaultSocketUrl, type ConnectionStatus } from '../core/connection.ts';
-import { reduceAll } from '../core/reducer.ts';
+import { defaultSocketUrl, type ConnectionStatus } from '../core/connection.ts';
+import { LiveCore } from '../core/live-core.ts';
+import type { FromLiveWorker, ToLiveWorker } from '../core/live-worker-protocol.ts';
+import { applyPatch } from '../core/state-diff.ts';
 import { initialState, type WorkbenchInput, type WorkbenchState } from '../core/state.ts';
 
 /**
  * The live session: the connection, the folded state, and which state the views show
- * (live, or a replayed recording). Inputs are queued and folded once per animation frame so a
- * flood of events costs one render per frame, not one per event.
+ * (live, or a replayed recording). The socket, decoding and the fold run in a Web Worker that
+ * posts a diff of the state at most once per animation frame, so a flood of events costs the
+ * page one small patch and one render per frame. Without workers the same core runs here.
  */
 export class WorkbenchSession {
   live = $state.raw<WorkbenchState>(initialState());
@@ -16,86 +19,56 @@ export class WorkbenchSession {
   /** What every view draws: the replay while one is open, else live. */
   view = $derived(this.replay ?? this.live);
 
-  private queue: WorkbenchInput[] = [];
+  private worker: Worker | null = null;
+  /** The in-page core, only where a worker could not be started. */
+  private core: LiveCore | null = null;
   private scheduled = false;
-  private link: Connection | null = null;
   private requestId = 0;
-  private pending = new Map<string | number, (reply: ServerMessage) => void>();
+  private pending = new Map<string | number, { resolve: (reply: ServerMessage) => void; reject: (err: Error) => void }>();
 
   connect(url = defaultSocketUrl(location)): void {
-    this.link = new Connection({
-      url,
-      lastSeq: () => {
-        this.flush();
-        return this.live.lastSeq;
-      },
-      oninputs: (inputs) => this.enqueue(inputs),
-      onstatus: (status) => (this.connection = status),
-      onbadmessage: (problem) => this.enqueue([{ type: 'error', code: 'client_decode', error: problem }]),
-    });
-    this.link.start();
+    if (!this.worker && !this.core && !this.startWorker()) this.startCore();
+    if (this.worker) this.post({ type: 'start', url });
+    else this.core?.start(url);
   }
 
   disconnect(): void {
-    this.link?.stop();
+    if (this.worker) this.post({ type: 'stop' });
+    this.core?.stop();
   }
 
   retryNow(): void {
-    this.link?.retryNow();
+    if (this.worker) this.post({ type: 'retry' });
+    this.core?.retryNow();
   }
 
   /** Sends with a fresh request id; false when offline. */
   send(message: ClientMessage): boolean {
-    return this.link?.send({ ...message, request_id: ++this.requestId } as ClientMessage) ?? false;
+    return this.deliver({ ...message, request_id: ++this.requestId } as ClientMessage);
   }
 
   /** Sends and waits for the reply that echoes the request id. */
   request(message: ClientMessage, timeoutMs = 10_000): Promise<ServerMessage> {
     const id = ++this.requestId;
     return new Promise((resolve, reject) => {
-      if (!this.link?.send({ ...message, request_id: id } as ClientMessage)) return reject(new Error('offline'));
       const timer = setTimeout(() => {
         this.pending.delete(id);
         reject(new Error(`no reply to ${message.type} within ${timeoutMs / 1000}s`));
       }, timeoutMs);
-      this.pending.set(id, (reply) => {
+      const settle = <T>(fn: (v: T) => void) => (v: T) => {
         clearTimeout(timer);
-        resolve(reply);
-      });
+        this.pending.delete(id);
+        fn(v);
+      };
+      this.pending.set(id, { resolve: settle(resolve), reject: settle(reject) });
+      if (!this.deliver({ ...message, request_id: id } as ClientMessage, id)) this.pending.get(id)?.reject(new Error('offline'));
     });
   }
 
+  /** Feeds inputs as if they came from the server (tests, benchmarks). */
   enqueue(inputs: readonly WorkbenchInput[]): void {
-    for (const input of inputs) {
-      this.queue.push(input);
-      // The spec's bot_status has no per-symbol states, and a command changes them: ask for the
-      // full status after connecting and after every command that was done.
-      if (!('event_type' in input) && (input.type === 'connection_established' || (input.type === 'command_result' && input.ok))) {
-        queueMicrotask(() => this.link?.send({ type: 'request_status' }));
-      }
-      if (!('event_type' in input) && 'request_id' in input && input.request_id !== undefined) {
-        const waiter = this.pending.get(input.request_id);
-        this.pending.delete(input.request_id);
-        waiter?.(input);
-      }
-    }
-    if (this.scheduled) return;
-    this.scheduled = true;
-    // rAF pauses in background tabs; the timeout keeps the state current there too.
-    const timer = setTimeout(() => this.flush(), 250);
-    requestAnimationFrame(() => {
-      clearTimeout(timer);
-      this.flush();
-    });
-  }
-
-  /** Folds everything queued so far into the live state. */
-  flush(): void {
-    this.scheduled = false;
-    if (this.queue.length === 0) return;
-    const batch = this.queue;
-    this.queue = [];
-    this.live = reduceAll(this.live, batch);
+    if (this.worker) this.post({ type: 'inputs', inputs: [...inputs] });
+    else (this.core ?? this.startCore()).enqueue(inputs);
   }
 
   showReplay(name: string, state: WorkbenchState): void {
@@ -106,5 +79,80 @@ export class WorkbenchSession {
   closeReplay(): void {
     this.replay = null;
     this.replayName = null;
+  }
+
+  private deliver(message: ClientMessage, id?: string | number): boolean {
+    if (this.core) return this.core.send(message);
+    // The worker's socket is open from the server's hello on; before that and while offline it is not.
+    if (!this.worker || (this.connection.phase !== 'open' && this.connection.phase !== 'resuming')) return false;
+    this.post({ type: 'send', message, id });
+    return true;
+  }
+
+  private post(message: ToLiveWorker): void {
+    this.worker?.postMessage(message);
+  }
+
+  private startWorker(): Worker | null {
+    if (typeof Worker === 'undefined') return null;
+    try {
+      this.worker = new Worker(new URL('../core/live-worker.ts', import.meta.url), { type: 'module', name: 'tradeloom-live' });
+    } catch {
+      return null;
+    }
+    this.worker.onmessage = (ev: MessageEvent<FromLiveWorker>) => this.receive(ev.data);
+    return this.worker;
+  }
+
+  private receive(msg: FromLiveWorker): void {
+    switch (msg.type) {
+      case 'state':
+        this.live = applyPatch(this.live, msg.patch);
+        this.afterFrame(() => this.post({ type: 'ack' }));
+        return;
+      case 'status':
+        this.connection = msg.status;
+        return;
+      case 'reply':
+        this.resolveReply(msg.reply);
+        return;
+      case 'unsent':
+        this.pending.get(msg.id)?.reject(new Error('offline'));
+        return;
+    }
+  }
+
+  private resolveReply(reply: ServerMessage): void {
+    const id = (reply as { request_id?: string | number }).request_id;
+    if (id !== undefined) this.pending.get(id)?.resolve(reply);
+  }
+
+  private startCore(): LiveCore {
+    this.core = new LiveCore({
+      onstatus: (status) => (this.connection = status),
+      onreply: (reply) => this.resolveReply(reply),
+      onpending: () => {
+        if (this.scheduled) return;
+        this.scheduled = true;
+        this.afterFrame(() => {
+          this.scheduled = false;
+          if (this.core) this.live = this.core.fold();
+        });
+      },
+    });
+    return this.core;
+  }
+
+  /** Runs `fn` at the next animation frame; rAF pauses in background tabs, so a timeout backs it up. */
+  private afterFrame(fn: () => void): void {
+    let done = false;
+    const once = () => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      fn();
+    };
+    const timer = setTimeout(once, 250);
+    requestAnimationFrame(once);
   }
 }
