@@ -43,6 +43,8 @@ export async function main(seconds = Number(process.argv[2] ?? 30), rate = Numbe
       await cdp.send('Profiler.enable');
       await cdp.send('Profiler.start');
     }
+    // UI_FLOOD_TRACE=1: the page thread's time by trace event (layout, paint, script, ...).
+    const trace = process.env.UI_FLOOD_TRACE === '1' ? startTrace(cdp as unknown as TraceSession) : undefined;
     await page.evaluate(`(() => {
       const times = []; let last = performance.now();
       const loop = (t) => { times.push(t - last); last = t; if (!window.__stopFrames) requestAnimationFrame(loop); };
@@ -86,6 +88,7 @@ export async function main(seconds = Number(process.argv[2] ?? 30), rate = Numbe
     });
     await page.evaluate('window.__stopFrames = true');
     if (profile) printProfile(((await cdp.send('Profiler.stop')) as { profile: CpuProfile }).profile);
+    if (trace) printTrace(await trace(), seconds);
     const frames = (await page.evaluate('window.__frameTimes')) as number[];
     await new Promise((r) => setTimeout(r, 500));
     await cdp.send('HeapProfiler.collectGarbage');
@@ -125,6 +128,46 @@ function printProfile(profile: CpuProfile): void {
   });
   const total = [...self.values()].reduce((a, b) => a + b, 0);
   for (const [key, ms] of [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`${((ms / total) * 100).toFixed(1).padStart(5)}%  ${ms.toFixed(0).padStart(6)} ms  ${key}`);
+}
+
+interface TraceEvent { name: string; ph: string; pid: number; tid: number; dur?: number; args?: { name?: string } }
+interface TraceSession {
+  send(method: string, params?: object): Promise<unknown>;
+  on(event: string, listener: (payload: { value?: TraceEvent[] }) => void): void;
+}
+
+/** Starts a timeline trace; the returned function stops it and resolves with its events. */
+function startTrace(cdp: TraceSession): () => Promise<TraceEvent[]> {
+  const events: TraceEvent[] = [];
+  cdp.on('Tracing.dataCollected', (p) => events.push(...(p.value ?? [])));
+  const started = cdp.send('Tracing.start', { categories: 'devtools.timeline,v8.execute,disabled-by-default-devtools.timeline', transferMode: 'ReportEvents' });
+  return async () => {
+    await started;
+    const done = new Promise<void>((resolve) => cdp.on('Tracing.tracingComplete', () => resolve()));
+    await cdp.send('Tracing.end');
+    await done;
+    return events;
+  };
+}
+
+/** Busy time of the page's main thread by event name, and how many of its tasks overran a frame. */
+function printTrace(events: TraceEvent[], seconds: number): void {
+  const mains = events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+  const count = (m: TraceEvent) => events.filter((e) => e.pid === m.pid && e.tid === m.tid && e.ph === 'X').length;
+  const main = mains.sort((a, b) => count(b) - count(a))[0];
+  if (!main) return void console.log('trace: no renderer main thread found');
+  const byName = new Map<string, { ms: number; n: number }>();
+  let long = 0;
+  for (const e of events) {
+    if (e.pid !== main.pid || e.tid !== main.tid || e.ph !== 'X' || e.dur === undefined) continue;
+    const s = byName.get(e.name) ?? { ms: 0, n: 0 };
+    s.ms += e.dur / 1000;
+    s.n++;
+    byName.set(e.name, s);
+    if (e.name === 'RunTask' && e.dur > 16_000) long++;
+  }
+  console.log(`trace: page main thread, ${long} tasks over 16 ms; total (inclusive) ms per second of flood by event:`);
+  for (const [name, s] of [...byName.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 22)) console.log(`${(s.ms / seconds).toFixed(1).padStart(7)} ms/s  ${String(s.n).padStart(7)}x  ${name}`);
 }
 
 function frameStats(times: number[]): FrameStats {

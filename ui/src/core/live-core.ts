@@ -66,9 +66,9 @@ export class LiveCore {
     if (inputs.length > 0) this.options.onpending();
   }
 
-  /** True while inputs wait to be folded. */
-  get pending(): boolean {
-    return this.queue.length > 0;
+  /** How many inputs wait to be folded. */
+  get queued(): number {
+    return this.queue.length;
   }
 
   /** Folds everything queued so far and returns the live state. */

@@ -6,7 +6,8 @@ import { initialState, type WorkbenchState } from './state.ts';
 /**
  * The live Web Worker: owns the socket, parses, decodes and folds every event off the page's
  * thread, and posts the page a diff of the state at most once per drawn frame (the page acks
- * each one from its next animation frame), so a flood costs the page one small patch a frame.
+ * each one from its next animation frame). Under a flood it posts only a few times a second:
+ * each update re-renders the log, the charts and the lists, and nobody reads 2,000 rows a second.
  */
 // The UI's types describe a window; a worker's global has the same postMessage and onmessage.
 const scope = self as unknown as {
@@ -15,10 +16,17 @@ const scope = self as unknown as {
 };
 const post = (message: FromLiveWorker) => scope.postMessage(message);
 
+/** Inputs per second above which updates are spaced out. */
+const FLOOD_RATE = 300;
+/** The spacing under a flood: about seven updates a second. */
+const FLOOD_GAP_MS = 150;
+
 /** The state the page holds: what the next diff is taken against. */
 let posted: WorkbenchState = initialState();
 let inFlight = false;
 let scheduled = false;
+let lastPost = 0;
+let gap = 0;
 
 const core = new LiveCore({
   onstatus: (status) => post({ type: 'status', status }),
@@ -30,14 +38,19 @@ function schedule(): void {
   if (inFlight || scheduled) return;
   scheduled = true;
   // A macrotask: the socket messages already waiting are all folded into this one update.
-  setTimeout(publish, 0);
+  setTimeout(publish, Math.max(0, lastPost + gap - performance.now()));
 }
 
 function publish(): void {
   scheduled = false;
+  const now = performance.now();
+  const inputs = core.queued;
   const next = core.fold();
   const patch = diffState(posted, next);
   if (!patch) return;
+  // The rate since the last update: a burst after a quiet spell (a resume) is not a flood.
+  gap = (inputs * 1000) / Math.max(1, now - lastPost) > FLOOD_RATE ? FLOOD_GAP_MS : 0;
+  lastPost = now;
   posted = next;
   inFlight = true;
   post({ type: 'state', patch });
@@ -63,7 +76,7 @@ scope.onmessage = (ev) => {
       return;
     case 'ack':
       inFlight = false;
-      if (core.pending) schedule();
+      if (core.queued > 0) schedule();
       return;
   }
 };
