@@ -13,6 +13,8 @@ const USAGE = `usage: npm run backtest -- --symbol USDCHF --timeframe H1 [option
   --timeframe TF     M30 | H1 | H4 | D1 (default H1)
   --from DATE        first day, UTC (e.g. 1997-01-01)
   --to DATE          last day, UTC (inclusive)
+  --file PATH        your own data: an MT5 bar or tick export, or a time,price file
+  --timezone ZONE    IANA zone of the file's times (default UTC), e.g. Europe/Zurich
   --strategy ID      strategy plugin id (default sma-crossover)
   --plugin PATH      load another plugin folder or npm package (repeatable)
   --balance N        starting balance in USD (default 10000)
@@ -30,6 +32,7 @@ async function main(): Promise<number> {
     args = parseArgs({
       options: {
         symbol: { type: 'string' }, timeframe: { type: 'string', default: 'H1' }, from: { type: 'string' }, to: { type: 'string' },
+        file: { type: 'string' }, timezone: { type: 'string' },
         strategy: { type: 'string', default: 'sma-crossover' }, plugin: { type: 'string', multiple: true, default: [] },
         balance: { type: 'string', default: '10000' }, risk: { type: 'string', default: '1' },
         'min-trades': { type: 'string' }, 'max-trades': { type: 'string' }, spread: { type: 'string' }, commission: { type: 'string' },
@@ -65,7 +68,10 @@ async function main(): Promise<number> {
     const plugin = plugins.get(args.strategy!);
     if (!plugin) return fail(`unknown strategy "${args.strategy}"; loaded: ${[...plugins.keys()].join(', ')}`);
     const strategy = plugin.strategy;
-    const { series, synthetic, source } = loadHistory({ symbol: args.symbol, timeframe, from: args.from, to: args.to });
+    const { series, synthetic, source } = loadHistory({
+      symbol: args.symbol, timeframe, from: args.from, to: args.to,
+      ...(args.file ? { file: resolve(args.file) } : {}), ...(args.timezone ? { timezone: args.timezone } : {}),
+    });
     if (series.length === 0) return fail(`no ${args.symbol} ${timeframe} bars between ${args.from ?? 'the start'} and ${args.to ?? 'the end'}`);
     const minTrades = number('min-trades', args['min-trades']);
     const maxTrades = number('max-trades', args['max-trades']);

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeLogEvent, SPEC_EVENT_TYPES } from '../../../protocol/index.ts';
@@ -47,6 +47,35 @@ test('bad CLI input names the problem and exits non-zero without a stack trace',
   const r2 = spawnSync(process.execPath, ['--import', 'tsx', 'engine/cli/backtest.ts', '--symbol', 'USDCHF', '--strategy', 'nope'], { encoding: 'utf8' });
   assert.is(r2.status, 2);
   assert.match(r2.stderr, /unknown strategy "nope"/);
+});
+
+test('a user\'s own MT5 export backtests with --file; a broken row is named by file, line and column', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tradeloom-cli-'));
+  try {
+    const lines = ['<DATE>\t<TIME>\t<OPEN>\t<HIGH>\t<LOW>\t<CLOSE>\t<TICKVOL>\t<VOL>\t<SPREAD>'];
+    let price = 1.1;
+    for (let i = 0; i < 600; i++) {
+      const t = new Date(Date.UTC(2024, 0, 1) + i * 3_600_000);
+      if (t.getUTCDay() === 0 || t.getUTCDay() === 6) continue;
+      const next = price + 0.002 * Math.sin(i / 9) + 0.0004 * Math.cos(i / 2);
+      const date = `${t.getUTCFullYear()}.${String(t.getUTCMonth() + 1).padStart(2, '0')}.${String(t.getUTCDate()).padStart(2, '0')}`;
+      const time = `${String(t.getUTCHours()).padStart(2, '0')}:00`;
+      lines.push([date, time, price.toFixed(5), (Math.max(price, next) + 0.0003).toFixed(5), (Math.min(price, next) - 0.0003).toFixed(5), next.toFixed(5), 100, 0, 12].join('\t'));
+      price = next;
+    }
+    // MT5 writes its exports as UTF-16LE with a byte-order mark.
+    const good = join(dir, 'EURUSD_H1.csv');
+    writeFileSync(good, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(lines.join('\r\n') + '\r\n', 'utf16le')]));
+    const complete = JSON.parse(cli(['--symbol', 'EURUSD', '--timeframe', 'H1', '--file', good, '--json', '--no-record']));
+    assert.ok(complete.total_trades > 0, 'trades on the user\'s data');
+    const bad = join(dir, 'broken.csv');
+    writeFileSync(bad, [lines[0], lines[1], lines[2].replace(/\t1\.\d+\t/, '\tabc\t')].join('\n'));
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'engine/cli/backtest.ts', '--symbol', 'EURUSD', '--file', bad, '--no-record'], { encoding: 'utf8' });
+    assert.is(r.status, 1);
+    assert.match(r.stderr, /broken\.csv:3: column "<OPEN>": "abc" is not a number/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test.run();
