@@ -23,10 +23,14 @@ export class WorkbenchSession {
   /** The in-page core, only where a worker could not be started. */
   private core: LiveCore | null = null;
   private scheduled = false;
+  /** The socket URL once connected, and whether the worker has spoken (so it surely loaded). */
+  private url: string | null = null;
+  private heard = false;
   private requestId = 0;
   private pending = new Map<string | number, { resolve: (reply: ServerMessage) => void; reject: (err: Error) => void }>();
 
   connect(url = defaultSocketUrl(location)): void {
+    this.url = url;
     if (!this.worker && !this.core && !this.startWorker()) this.startCore();
     if (this.worker) this.post({ type: 'start', url });
     else this.core?.start(url);
@@ -101,10 +105,19 @@ export class WorkbenchSession {
       return null;
     }
     this.worker.onmessage = (ev: MessageEvent<FromLiveWorker>) => this.receive(ev.data);
+    // A worker that cannot load (a strict content policy, an old browser): run the core here.
+    this.worker.onerror = (ev) => {
+      if (!this.worker || this.heard) return;
+      ev.preventDefault();
+      this.worker.terminate();
+      this.worker = null;
+      if (this.url !== null) this.startCore().start(this.url);
+    };
     return this.worker;
   }
 
   private receive(msg: FromLiveWorker): void {
+    this.heard = true;
     switch (msg.type) {
       case 'state':
         this.live = applyPatch(this.live, msg.patch);
