@@ -1,6 +1,9 @@
 // Benchmark, not a test: floods the workbench in headless Chromium with 2,000 events/s for
 // 30 s through the real monitor server and reports the p95 frame time (target < 16 ms) and the
 // JS heap growth (target flat). Run: `node --import tsx tests/bench/ui-flood.ts [seconds] [rate]`.
+// UI_FLOOD_VIEW=none|log|symbol picks what is open; UI_FLOOD_PROFILE=1 prints a per-function
+// profile, UI_FLOOD_TRACE=1 the page thread's time by trace event. Frames are timed by
+// requestAnimationFrame, so at 60 Hz one frame is 16.7 ms: that is the floor of every percentile.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatSeconds } from '../../protocol/index.ts';
@@ -19,7 +22,8 @@ interface FrameStats {
 }
 
 export async function main(seconds = Number(process.argv[2] ?? 30), rate = Number(process.argv[3] ?? 2000)): Promise<void> {
-  const uiDir = join(root, 'ui/dist');
+  // UI_FLOOD_DIST=<dir>: another build of the page (a copy of an older ui/dist) to compare against.
+  const uiDir = process.env.UI_FLOOD_DIST ?? join(root, 'ui/dist');
   if (!existsSync(join(uiDir, 'index.html'))) throw new Error('ui/dist is missing: run `npm run build` first');
   // A generous rate limit and send buffer: this measures the page, not the server's shedding.
   const server = await startTestServer({ uiDir } as never);
