@@ -15,6 +15,7 @@ import { createMachineHost, type MachineHost, type MachineHostKind } from './mac
 import type { EventFactory } from './event-factory.ts';
 import type { Account } from './account.ts';
 import { WeekView } from './week-view.ts';
+import { round2 } from '../util/rounding.ts';
 
 export interface SymbolActorOptions {
   readonly spec: SymbolSpec;
@@ -76,7 +77,6 @@ export class SymbolActor {
   private inFlight = false;
   private dealSubscription: Subscription | null = null;
   private lastTime = 0;
-  private transitions = 0;
 
   constructor(private readonly o: SymbolActorOptions) {
     this.symbol = o.spec.name;
@@ -99,11 +99,6 @@ export class SymbolActor {
       },
       state: {},
     } as StrategyContext<unknown, Record<string, unknown>>;
-  }
-
-  /** Transitions the machine has taken (for tests and the status view). */
-  get transitionCount(): number {
-    return this.transitions;
   }
 
   start(): void {
@@ -157,7 +152,7 @@ export class SymbolActor {
   requestClose(reason: string): boolean {
     if (!this.position || this.pendingClose) return false;
     this.pendingClose = reason;
-    if (!this.o.sim) this.executeClose(this.lastTime);
+    if (!this.o.sim) this.executeClose();
     return true;
   }
 
@@ -228,7 +223,7 @@ export class SymbolActor {
     if (sim !== null && book !== null) {
       sim.setMidIn(book, time, s.open[i]);
       this.lastTime = time;
-      if (this.pendingClose !== null) this.executeClose(time);
+      if (this.pendingClose !== null) this.executeClose();
       if (this.pendingEntry !== null) this.executeEntry(time);
       if (this.position !== null) sim.checkStopsIn(book, time, s.open[i], s.high[i], s.low[i]);
     }
@@ -358,7 +353,7 @@ export class SymbolActor {
     this.send('FILLED', `${entry.direction} ${result.volume} lots at ${result.price}`);
   }
 
-  private executeClose(time: number): void {
+  private executeClose(): void {
     const position = this.position;
     const reason = this.pendingClose;
     if (!position || reason === null) {
@@ -378,7 +373,6 @@ export class SymbolActor {
     };
     if (isPromise(result)) result.then(after, (err) => after(connectionFailure(err)));
     else after(result);
-    void time;
   }
 
   private onDeal(deal: Deal): void {
@@ -434,7 +428,6 @@ export class SymbolActor {
     const from = this.state;
     if (!this.machine.send(type, cause)) return false;
     this.state = this.machine.state;
-    this.transitions++;
     // A self-transition (a signal accepted while scanning) changes nothing a viewer can see;
     // its cause is already in the TRADE_ENTRY or DECISION that follows.
     if (from === this.state) return true;
@@ -475,6 +468,3 @@ function connectionFailure(err: unknown): TradeResult {
   return { retcode: TRADE_RETCODE.CONNECTION, deal: 0, order: 0, volume: 0, price: 0, bid: 0, ask: 0, comment: message, request_id: 0, retcode_external: 0 };
 }
 
-function round2(x: number): number {
-  return Math.round(x * 100) / 100;
-}

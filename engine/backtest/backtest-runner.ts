@@ -5,7 +5,8 @@ import { resolveSymbolSpec, type SymbolSpec } from '../model/symbol-spec.ts';
 import { SimBroker, type SimBrokerConfig } from '../broker/sim-broker.ts';
 import type { GovernorConfig } from '../governor/governor-config.ts';
 import type { Strategy } from '../strategy/strategy.ts';
-import { TradingEngine, round2, round4 } from '../runtime/trading-engine.ts';
+import { TradingEngine } from '../runtime/trading-engine.ts';
+import { round2, round4 } from '../util/rounding.ts';
 import { stableUuid } from '../util/ids.ts';
 import { toWireMetrics } from './metrics.ts';
 import type { MachineHostKind } from '../actor/machine-host.ts';
@@ -35,16 +36,6 @@ export interface BacktestOptions {
   readonly machine?: MachineHostKind;
   /** Emit a DEBUG `BAR` event per bar, so a replay of the recording can draw candles. */
   readonly emitBars?: boolean;
-}
-
-export interface ClosedTrade {
-  readonly pnl: number;
-  readonly exitTime: number;
-  readonly direction: string;
-  readonly entryPrice: number;
-  readonly exitPrice: number;
-  readonly lotSize: number;
-  readonly reason: string;
 }
 
 export interface BacktestResult {

@@ -131,11 +131,6 @@ export class SimBroker implements BrokerPort {
     book.hasQuote = true;
   }
 
-  /** Half the spread in price units, for converting mid bars to bid/ask. */
-  halfSpreadOf(symbol: string): number {
-    return this.books.get(symbol)?.halfSpread ?? 0;
-  }
-
   /**
    * Checks every open position of `symbol` against one bar of mid prices and closes those
    * whose stop or take-profit the bar reached. Exits are published on `deals$` synchronously.

@@ -69,8 +69,7 @@ export class Governor {
     const step = this.config.paceCheckHours * HOUR_MS;
     while (this.nextPaceCheck <= time) this.nextPaceCheck += step;
     this.nextEventTime = Math.min(this.nextWeekStart, this.nextPaceCheck);
-    const expected = this.min * sessionElapsed(time, this.weekStart, this.config.week);
-    if (this.trades + this.reserved >= expected || this.aggression >= this.config.aggressionCap) return null;
+    if (this.trades + this.reserved >= this.expectedPace(time) || this.aggression >= this.config.aggressionCap) return null;
     this.aggression = Math.min(this.aggression * this.config.aggressionStep, this.config.aggressionCap);
     return this.aggression;
   }

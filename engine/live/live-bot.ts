@@ -4,7 +4,8 @@ import { POSITION_TYPE_BUY, TRADE_RETCODE } from '../model/mt5.ts';
 import type { LiveBrokerPort } from '../broker/live-broker-port.ts';
 import type { Reconciliation } from '../broker/reconcile.ts';
 import type { RestoredState } from './restored-state.ts';
-import { TradingBot, round2, type BotMarket, type TradingBotOptions } from './trading-bot.ts';
+import { TradingBot, type BotMarket, type TradingBotOptions } from './trading-bot.ts';
+import { round2 } from '../util/rounding.ts';
 
 export interface LiveBotOptions extends TradingBotOptions {
   /** A connected (or connecting) real-account broker: the MT5 bridge or MetaApi. */

@@ -5,9 +5,7 @@ import { resolveSymbolSpec } from '../model/symbol-spec.ts';
 import { loadHistory, SHIPPED_HISTORY, type LoadedHistory } from '../data/load-history.ts';
 import type { RestoredState } from './restored-state.ts';
 import { ReplayFeed, type FeedSource } from './replay-feed.ts';
-import { TradingBot, type BotMarket, type BotSymbolConfig, type TradingBotOptions } from './trading-bot.ts';
-
-export type PaperSymbolConfig = BotSymbolConfig;
+import { TradingBot, type BotMarket, type TradingBotOptions } from './trading-bot.ts';
 
 export interface PaperBotOptions extends TradingBotOptions {
   /** Market bars replayed per wall-clock second. */

@@ -22,10 +22,6 @@ export class ReplayFeed {
     private readonly onExhausted: () => void,
   ) {}
 
-  get running(): boolean {
-    return this.timer !== null;
-  }
-
   /** Starts delivering one market step every `1000 / barsPerSecond` ms. */
   start(barsPerSecond: number): void {
     if (this.timer) return;

@@ -13,6 +13,7 @@ import { runBacktest } from '../backtest/backtest-runner.ts';
 import { TradingEngine } from '../runtime/trading-engine.ts';
 import type { SymbolActor } from '../actor/symbol-actor.ts';
 import { newUuid } from '../util/ids.ts';
+import { round2 } from '../util/rounding.ts';
 import type { BacktestRequest, BotController, CommandOutcome } from './bot-controller.ts';
 
 export interface BotSymbolConfig {
@@ -78,7 +79,6 @@ export class TradingBot implements BotController {
   private readonly windows = new Map<string, BarWindow>();
   private lastError: string | null = null;
   private backtestBusy = false;
-  private lastBarTime = 0;
   /** Close time of the last bar seen (delivered or primed): the market clock. */
   private clockTime = 0;
 
@@ -122,7 +122,6 @@ export class TradingBot implements BotController {
     const window = this.windows.get(symbol);
     if (!actor || !window) return;
     const i = window.push(time, open, high, low, close, volume);
-    this.lastBarTime = time;
     this.clockTime = time + TIMEFRAME_MS[window.series.timeframe];
     this.engine.processBar(actor, window.series, i);
   }
@@ -256,11 +255,6 @@ export class TradingBot implements BotController {
     };
   }
 
-  /** Open time (epoch ms) of the last bar delivered. */
-  get currentMarketTime(): number {
-    return this.lastBarTime;
-  }
-
   async shutdown(): Promise<void> {
     this.market.stop();
     if (this.running) {
@@ -308,7 +302,4 @@ export class TradingBot implements BotController {
   }
 }
 
-export function round2(x: number): number {
-  return Math.round(x * 100) / 100;
-}
 

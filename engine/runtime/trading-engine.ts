@@ -14,6 +14,7 @@ import { SymbolActor } from '../actor/symbol-actor.ts';
 import { EventFactory } from '../actor/event-factory.ts';
 import { createAccount, type Account } from '../actor/account.ts';
 import { MetricsAccumulator } from '../backtest/metrics.ts';
+import { round2, round4 } from '../util/rounding.ts';
 import type { MachineHostKind } from '../actor/machine-host.ts';
 
 export interface TradingEngineOptions {
@@ -165,10 +166,3 @@ export class TradingEngine {
   }
 }
 
-export function round2(x: number): number {
-  return Math.round(x * 100) / 100;
-}
-
-export function round4(x: number): number {
-  return Math.round(x * 10_000) / 10_000;
-}
