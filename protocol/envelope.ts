@@ -31,11 +31,11 @@ let cachedDay = Number.NaN;
 let cachedDate = '';
 
 /** `HH:MM:SS` for each second of a day, built on first use (hot path: one concatenation per call). */
-const TIME_OF_DAY: string[] = [];
+const TIME_OF_DAY: string[] = new Array<string>(86_400).fill('');
 
 function timeOfDay(second: number): string {
   let text = TIME_OF_DAY[second];
-  if (text === undefined) {
+  if (text === '') {
     const h = (second / 3600) | 0;
     const m = ((second - h * 3600) / 60) | 0;
     const s = second - h * 3600 - m * 60;
@@ -77,15 +77,27 @@ function pad2(n: number): string {
   return n < 10 ? `0${n}` : `${n}`;
 }
 
+// The last instant formatted by each function: a trade's events share one bar's time.
+let lastTimestampMs = Number.NaN;
+let lastTimestamp = '';
+let lastSecondsMs = Number.NaN;
+let lastSeconds = '';
+
 /** Formats a millisecond epoch as the spec's timestamp: UTC, no offset, six fraction digits. */
 export function formatTimestamp(epochMs: number): string {
+  if (epochMs === lastTimestampMs) return lastTimestamp;
   const ms = Math.round(epochMs - Math.floor(epochMs / 1000) * 1000);
-  return `${secondsText(epochMs)}.${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}000`;
+  lastTimestamp = `${secondsText(epochMs)}.${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}000`;
+  lastTimestampMs = epochMs;
+  return lastTimestamp;
 }
 
 /** Formats a millisecond epoch as the spec's second-resolution time (`2024-01-15T10:35:00`). */
 export function formatSeconds(epochMs: number): string {
-  return secondsText(epochMs);
+  if (epochMs === lastSecondsMs) return lastSeconds;
+  lastSeconds = secondsText(epochMs);
+  lastSecondsMs = epochMs;
+  return lastSeconds;
 }
 
 /** Parses a spec timestamp (UTC, optional fraction, optional `Z`) back to epoch milliseconds. */

@@ -60,13 +60,33 @@ class ActorHost implements MachineHost {
   }
 }
 
+const EVENT_INDEX = new Map<SymbolMachineEventType, number>(SYMBOL_MACHINE_EVENTS.map((type, k) => [type, k]));
+let flatTable: Int8Array | null = null;
+
+/** The compiled table flattened to (state index × event index) -> next state index, or -1. */
+function flatSymbolMachine(): Int8Array {
+  if (flatTable) return flatTable;
+  const table = compileSymbolMachine();
+  const flat = new Int8Array(SYMBOL_STATES.length * SYMBOL_MACHINE_EVENTS.length).fill(-1);
+  SYMBOL_STATES.forEach((state, s) => {
+    SYMBOL_MACHINE_EVENTS.forEach((type, e) => {
+      const next = table[state][type];
+      if (next !== undefined) flat[s * SYMBOL_MACHINE_EVENTS.length + e] = SYMBOL_STATES.indexOf(next);
+    });
+  });
+  flatTable = flat;
+  return flat;
+}
+
 class CompiledHost implements MachineHost {
   state: SymbolState = 'idle';
-  private readonly table = compileSymbolMachine();
+  private stateIndex = SYMBOL_STATES.indexOf('idle');
+  private readonly table = flatSymbolMachine();
   send(type: SymbolMachineEventType): boolean {
-    const next = this.table[this.state][type];
-    if (next === undefined) return false;
-    this.state = next;
+    const next = this.table[this.stateIndex * SYMBOL_MACHINE_EVENTS.length + EVENT_INDEX.get(type)!];
+    if (next < 0) return false;
+    this.stateIndex = next;
+    this.state = SYMBOL_STATES[next];
     return true;
   }
   start(): void {}

@@ -1,5 +1,5 @@
-import { Subject, type Observable, type Subscription } from 'rxjs';
-import type { LogEvent } from '../../protocol/index.ts';
+import { Subject, type Observable } from 'rxjs';
+import type { DataOf, LogEvent } from '../../protocol/index.ts';
 import { formatSeconds } from '../../protocol/envelope.ts';
 import type { SymbolMachineEventType, SymbolState } from '../../protocol/symbol-machine.ts';
 import { TIMEFRAME_MS, type BarSeries } from '../model/bar.ts';
@@ -75,7 +75,9 @@ export class SymbolActor {
   private pendingEntry: PendingEntry | null = null;
   private pendingClose: string | null = null;
   private inFlight = false;
-  private dealSubscription: Subscription | null = null;
+  private dealSubscription: (() => void) | null = null;
+  /** The comment stamped on entry orders (one string, not one per order). */
+  private readonly orderComment: string;
   private lastTime = 0;
 
   constructor(private readonly o: SymbolActorOptions) {
@@ -85,20 +87,8 @@ export class SymbolActor {
     this.book = o.sim ? o.sim.bookOf(this.symbol) : null;
     this.machine = createMachineHost(o.machine ?? 'actor', this.symbol);
     this.week = new WeekView(o.governor);
-    const account = o.account;
-    this.ctx = {
-      symbol: this.symbol,
-      spec: o.spec,
-      config: o.strategyConfig,
-      bars: o.series,
-      index: -1,
-      position: null,
-      week: this.week,
-      get balance() {
-        return account.balance;
-      },
-      state: {},
-    } as StrategyContext<unknown, Record<string, unknown>>;
+    this.orderComment = `tradeloom ${o.strategy.id}`;
+    this.ctx = new ActorContext(this.symbol, o.spec, o.strategyConfig, o.series, this.week, o.account);
   }
 
   start(): void {
@@ -106,7 +96,14 @@ export class SymbolActor {
     if (!this.dealSubscription) {
       // First start: the machine and the deal feed are set up once.
       this.machine.start();
-      this.dealSubscription = this.o.broker.deals$.subscribe((deal) => this.onDeal(deal));
+      // The simulator hands deals over directly; a real broker's arrive on its Observable.
+      const onDeal = (deal: Deal) => this.onDeal(deal);
+      if (this.o.sim) {
+        this.dealSubscription = this.o.sim.onDeal(onDeal);
+      } else {
+        const subscription = this.o.broker.deals$.subscribe(onDeal);
+        this.dealSubscription = () => subscription.unsubscribe();
+      }
     }
     this.initStrategyState();
     this.guard(() => this.o.strategy.onStart?.(this.ctx));
@@ -133,7 +130,7 @@ export class SymbolActor {
   stop(): void {
     this.guard(() => this.o.strategy.onStop?.(this.ctx));
     this.send('STOP', 'stopped');
-    this.dealSubscription?.unsubscribe();
+    this.dealSubscription?.();
     this.machine.stop();
     this.out.complete();
   }
@@ -302,7 +299,7 @@ export class SymbolActor {
     if (this.position || this.pendingClose !== null) return; // the reversal's close comes first
     const request = marketOrder({
       symbol: this.symbol, volume: entry.lots, type: entry.direction === 'buy' ? ORDER_TYPE_BUY : ORDER_TYPE_SELL,
-      sl: entry.stopLoss, tp: entry.takeProfit, magic: this.o.magic ?? 0, comment: `tradeloom ${this.o.strategy.id}`,
+      sl: entry.stopLoss, tp: entry.takeProfit, magic: this.o.magic ?? 0, comment: this.orderComment,
     });
     const result = this.o.broker.orderSend(request);
     if (isPromise(result)) {
@@ -338,9 +335,9 @@ export class SymbolActor {
       stopLoss: entry.stopLoss, takeProfit: entry.takeProfit, entryTime: time, entryIndex: this.ctx.index + 1,
     };
     this.ctx.position = this.position;
-    this.emit(this.o.events.make('TRADE_ENTRY', 'INFO', {
+    const data: DataOf<'TRADE_ENTRY'> = {
       symbol: this.symbol, direction: entry.direction, price: result.price, lot_size: result.volume,
-      stop_loss: entry.stopLoss, take_profit: entry.takeProfit, patterns_detected: [...(signal.patterns ?? [])],
+      stop_loss: entry.stopLoss, take_profit: entry.takeProfit, patterns_detected: signal.patterns ? [...signal.patterns] : [],
       sr_levels: { support: signal.srLevels?.support ?? null, resistance: signal.srLevels?.resistance ?? null },
       aggression_multiplier: entry.aggression, trades_this_week: trades,
       execution_result: {
@@ -348,8 +345,9 @@ export class SymbolActor {
         bid: result.bid, ask: result.ask, comment: result.comment,
       },
       position_id: result.order, strategy: this.o.strategy.id, time: formatSeconds(time),
-      ...(signal.reason ? { reason: signal.reason } : {}),
-    }, time));
+    };
+    if (signal.reason) data.reason = signal.reason;
+    this.emit(this.o.events.make('TRADE_ENTRY', 'INFO', data, time));
     this.send('FILLED', `${entry.direction} ${result.volume} lots at ${result.price}`);
   }
 
@@ -460,6 +458,27 @@ export class SymbolActor {
   private emit(event: LogEvent): void {
     this.o.sink?.(event);
     if (this.out.observed) this.out.next(event);
+  }
+}
+
+/**
+ * The context strategies read on every bar: a class, so every actor's context shares one
+ * hidden class with fast field access (an object literal with a getter ends up a dictionary).
+ */
+class ActorContext implements StrategyContext<unknown, Record<string, unknown>> {
+  index = -1;
+  position: PositionView | null = null;
+  state: Record<string, unknown> = {};
+  constructor(
+    readonly symbol: string,
+    readonly spec: SymbolSpec,
+    readonly config: unknown,
+    readonly bars: BarSeries,
+    readonly week: WeekView,
+    private readonly account: Account,
+  ) {}
+  get balance(): number {
+    return this.account.balance;
   }
 }
 

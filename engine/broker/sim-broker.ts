@@ -5,6 +5,7 @@ import { TRADE_RETCODE, TRADE_ACTION_DEAL, ORDER_TYPE_BUY, ORDER_TYPE_SELL, DEAL
 import { normalizePrice, profitToAccount, type SymbolSpec } from '../model/symbol-spec.ts';
 import { isValidVolume } from '../governor/position-sizing.ts';
 import type { BrokerPort } from './broker-port.ts';
+import { DealHistory } from './deal-history.ts';
 
 export interface SimBrokerConfig {
   readonly balance: number;
@@ -53,7 +54,12 @@ export interface SymbolBook {
   readonly quote: Quote;
   hasQuote: boolean;
   readonly positions: Position[];
+  /** How profit in the symbol's profit currency becomes account currency (see `toAccount`). */
+  readonly conversion: Conversion;
 }
+
+/** Profit already in account currency, divided by the price (base = account), or no rate. */
+type Conversion = 'same' | 'divide' | 'none';
 
 export class SimBroker implements BrokerPort {
   readonly name = 'sim';
@@ -61,10 +67,11 @@ export class SimBroker implements BrokerPort {
   readonly deals$: Observable<Deal>;
   readonly connection$: Observable<boolean>;
   private readonly dealSubject = new Subject<Deal>();
+  private dealListeners: ((deal: Deal) => void)[] = [];
   private readonly books = new Map<string, SymbolBook>();
   private readonly bookList: SymbolBook[] = [];
   private openCount = 0;
-  private history: Deal[] = [];
+  private readonly history: DealHistory;
   private balance: number;
   private nextTicket: number;
   private marketOpen: (symbol: string, time: number) => boolean = () => true;
@@ -73,6 +80,7 @@ export class SimBroker implements BrokerPort {
     this.config = { ...DEFAULT_SIM_BROKER_CONFIG, ...config };
     this.balance = this.config.balance;
     this.nextTicket = this.config.firstTicket;
+    this.history = new DealHistory(this.config.historyLimit);
     this.deals$ = this.dealSubject.asObservable();
     this.connection$ = new BehaviorSubject(true).asObservable();
     for (const spec of specs) this.addSymbol(spec);
@@ -83,6 +91,7 @@ export class SimBroker implements BrokerPort {
     const book: SymbolBook = {
       spec, halfSpread: (points * spec.point) / 2, slip: this.config.slippagePoints * spec.point,
       quote: { time: 0, bid: 0, ask: 0 }, hasQuote: false, positions: [],
+      conversion: spec.profitCurrency === this.config.currency ? 'same' : spec.baseCurrency === this.config.currency ? 'divide' : 'none',
     };
     this.books.set(spec.name, book);
     this.bookList.push(book);
@@ -165,19 +174,29 @@ export class SimBroker implements BrokerPort {
     }
   }
 
+  /**
+   * Deals, synchronously, without an Observable hop: the symbol actors' path in backtests.
+   * Returns the function that removes the listener. `deals$` carries the same deals.
+   */
+  onDeal(listener: (deal: Deal) => void): () => void {
+    this.dealListeners = [...this.dealListeners, listener];
+    return () => {
+      this.dealListeners = this.dealListeners.filter((l) => l !== listener);
+    };
+  }
+
   orderSend(request: TradeRequest): TradeResult {
     const book = this.books.get(request.symbol);
     const quote = book?.hasQuote ? book.quote : undefined;
-    const fail = (retcode: number, detail = '') => this.rejection(retcode, request, quote, detail);
-    if (!book) return fail(TRADE_RETCODE.INVALID, `unknown symbol ${request.symbol}`);
+    if (!book) return this.rejection(TRADE_RETCODE.INVALID, request, quote, `unknown symbol ${request.symbol}`);
     const spec = book.spec;
-    if (request.action !== TRADE_ACTION_DEAL) return fail(TRADE_RETCODE.INVALID, 'only market deals are simulated');
-    if (!quote) return fail(TRADE_RETCODE.PRICE_OFF);
-    if (!this.marketOpen(request.symbol, quote.time)) return fail(TRADE_RETCODE.MARKET_CLOSED);
-    if (request.type !== ORDER_TYPE_BUY && request.type !== ORDER_TYPE_SELL) return fail(TRADE_RETCODE.INVALID, `order type ${request.type}`);
+    if (request.action !== TRADE_ACTION_DEAL) return this.rejection(TRADE_RETCODE.INVALID, request, quote, 'only market deals are simulated');
+    if (!quote) return this.rejection(TRADE_RETCODE.PRICE_OFF, request, quote);
+    if (!this.marketOpen(request.symbol, quote.time)) return this.rejection(TRADE_RETCODE.MARKET_CLOSED, request, quote);
+    if (request.type !== ORDER_TYPE_BUY && request.type !== ORDER_TYPE_SELL) return this.rejection(TRADE_RETCODE.INVALID, request, quote, `order type ${request.type}`);
     if (request.position) return this.closeByRequest(book, request, quote);
     if (!isValidVolume(spec, request.volume)) {
-      return fail(TRADE_RETCODE.INVALID_VOLUME, `${request.volume} lots (min ${spec.volumeMin}, step ${spec.volumeStep}, max ${spec.volumeMax})`);
+      return this.rejection(TRADE_RETCODE.INVALID_VOLUME, request, quote, `${request.volume} lots (min ${spec.volumeMin}, step ${spec.volumeStep}, max ${spec.volumeMax})`);
     }
     const buy = request.type === ORDER_TYPE_BUY;
     const price = normalizePrice(spec, buy ? quote.ask + book.slip : quote.bid - book.slip);
@@ -185,10 +204,10 @@ export class SimBroker implements BrokerPort {
     const exitSide = buy ? quote.bid : quote.ask;
     const badSl = request.sl !== 0 && (buy ? request.sl > exitSide - minDistance : request.sl < exitSide + minDistance);
     const badTp = request.tp !== 0 && (buy ? request.tp < exitSide + minDistance : request.tp > exitSide - minDistance);
-    if (badSl || badTp) return fail(TRADE_RETCODE.INVALID_STOPS, `sl ${request.sl} tp ${request.tp} at ${buy ? 'bid' : 'ask'} ${exitSide}`);
-    const margin = this.marginFor(spec, request.volume, price);
+    if (badSl || badTp) return this.rejection(TRADE_RETCODE.INVALID_STOPS, request, quote, `sl ${request.sl} tp ${request.tp} at ${buy ? 'bid' : 'ask'} ${exitSide}`);
+    const margin = this.marginFor(book, request.volume, price);
     const free = this.freeMargin();
-    if (margin > free) return fail(TRADE_RETCODE.NO_MONEY, `margin ${margin.toFixed(2)} > free ${free.toFixed(2)}`);
+    if (margin > free) return this.rejection(TRADE_RETCODE.NO_MONEY, request, quote, `margin ${margin.toFixed(2)} > free ${free.toFixed(2)}`);
 
     const ticket = this.nextTicket++;
     const position: Position = {
@@ -238,7 +257,7 @@ export class SimBroker implements BrokerPort {
   }
 
   historyDealsGet(fromMs: number, toMs: number): Deal[] {
-    return this.history.filter((d) => d.time >= fromMs && d.time <= toMs).map((d) => ({ ...d }));
+    return this.history.between(fromMs, toMs);
   }
 
   /** Balance plus the floating profit of every open position at the current quotes. */
@@ -247,8 +266,9 @@ export class SimBroker implements BrokerPort {
     let equity = this.balance;
     const books = this.bookList;
     for (let b = 0; b < books.length; b++) {
-      const positions = books[b].positions;
-      for (let k = 0; k < positions.length; k++) equity += this.floating(books[b], positions[k]);
+      const book = books[b];
+      const positions = book.positions;
+      for (let k = 0; k < positions.length; k++) equity += this.floating(book, positions[k]);
     }
     return equity;
   }
@@ -268,7 +288,8 @@ export class SimBroker implements BrokerPort {
   }
 
   private closeByRequest(book: SymbolBook, request: TradeRequest, quote: Quote): TradeResult {
-    const position = book.positions.find((p) => p.ticket === request.position);
+    let position: Position | undefined;
+    for (const p of book.positions) if (p.ticket === request.position) position = p;
     if (!position) return this.result(TRADE_RETCODE.POSITION_CLOSED, 0, 0, request.volume, 0, quote, retcodeText(TRADE_RETCODE.POSITION_CLOSED));
     const closingType = position.type === POSITION_TYPE_BUY ? ORDER_TYPE_SELL : ORDER_TYPE_BUY;
     if (request.type !== closingType || Math.abs(request.volume - position.volume) > 1e-9) {
@@ -297,16 +318,24 @@ export class SimBroker implements BrokerPort {
       ticket, order: entry === DEAL_ENTRY_IN ? position.identifier : ticket, time, type, entry, magic: position.magic, position_id: position.identifier, reason,
       volume: position.volume, price, commission, swap: 0, profit, symbol: position.symbol, comment,
     };
-    this.history.push(deal);
-    if (this.history.length > this.config.historyLimit * 2) this.history = this.history.slice(-this.config.historyLimit);
-    this.dealSubject.next(deal);
+    this.history.add(deal);
+    const listeners = this.dealListeners;
+    for (let k = 0; k < listeners.length; k++) listeners[k](deal);
+    if (this.dealSubject.observed) this.dealSubject.next(deal);
     return deal;
   }
 
   private profitAt(book: SymbolBook, position: Position, price: number): number {
-    const spec = book.spec;
     const diff = position.type === POSITION_TYPE_BUY ? price - position.price_open : position.price_open - price;
-    return profitToAccount(spec, diff * position.volume * spec.contractSize, price, this.config.currency);
+    return this.toAccount(book, diff * position.volume * book.spec.contractSize, price);
+  }
+
+  /** An amount in the symbol's profit currency in account currency, at `price`. */
+  private toAccount(book: SymbolBook, amount: number, price: number): number {
+    const conversion = book.conversion;
+    if (conversion === 'same') return amount;
+    if (conversion === 'divide') return amount / price;
+    return profitToAccount(book.spec, amount, price, this.config.currency); // throws: no cross rate
   }
 
   private markPrice(book: SymbolBook, position: Position): number {
@@ -318,15 +347,16 @@ export class SimBroker implements BrokerPort {
     return this.profitAt(book, position, this.markPrice(book, position));
   }
 
-  private marginFor(spec: SymbolSpec, volume: number, price: number): number {
-    const notionalBase = volume * spec.contractSize;
-    const inAccount = spec.baseCurrency === this.config.currency ? notionalBase : profitToAccount(spec, notionalBase * price, price, this.config.currency);
+  private marginFor(book: SymbolBook, volume: number, price: number): number {
+    const notionalBase = volume * book.spec.contractSize;
+    const inAccount = book.conversion === 'divide' ? notionalBase : this.toAccount(book, notionalBase * price, price);
     return inAccount / this.config.leverage;
   }
 
   private usedMargin(): number {
+    if (this.openCount === 0) return 0;
     let margin = 0;
-    for (const book of this.bookList) for (const p of book.positions) margin += this.marginFor(book.spec, p.volume, p.price_open);
+    for (const book of this.bookList) for (const p of book.positions) margin += this.marginFor(book, p.volume, p.price_open);
     return margin;
   }
 
@@ -334,7 +364,7 @@ export class SimBroker implements BrokerPort {
     return this.equity() - this.usedMargin();
   }
 
-  private rejection(retcode: number, request: TradeRequest, quote: Quote | undefined, detail: string): TradeResult {
+  private rejection(retcode: number, request: TradeRequest, quote: Quote | undefined, detail = ''): TradeResult {
     return this.result(retcode, 0, 0, request.volume, 0, quote, detail ? `${retcodeText(retcode)}: ${detail}` : retcodeText(retcode));
   }
 

@@ -89,6 +89,8 @@ export function profitToAccount(spec: SymbolSpec, amount: number, price: number,
 
 /** Rounds a price to the symbol's digits (MT5 rejects unnormalised prices). */
 export function normalizePrice(spec: SymbolSpec, price: number): number {
-  const f = 10 ** spec.digits;
+  const f = POW10[spec.digits] ?? 10 ** spec.digits;
   return Math.round(price * f) / f;
 }
+
+const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10];
