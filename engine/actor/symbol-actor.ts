@@ -222,7 +222,7 @@ export class SymbolActor {
       this.lastTime = time;
       if (this.pendingClose !== null) this.executeClose();
       if (this.pendingEntry !== null) this.executeEntry(time);
-      if (this.position !== null) sim.checkStopsIn(book, time, s.open[i], s.high[i], s.low[i]);
+      if (this.position !== null) sim.checkStopsAt(book, s, i);
     }
     const closeTime = time + this.barMs;
     this.lastTime = closeTime;
@@ -338,7 +338,7 @@ export class SymbolActor {
     const data: DataOf<'TRADE_ENTRY'> = {
       symbol: this.symbol, direction: entry.direction, price: result.price, lot_size: result.volume,
       stop_loss: entry.stopLoss, take_profit: entry.takeProfit, patterns_detected: signal.patterns ? [...signal.patterns] : [],
-      sr_levels: { support: signal.srLevels?.support ?? null, resistance: signal.srLevels?.resistance ?? null },
+      sr_levels: signal.srLevels ? { support: signal.srLevels.support ?? null, resistance: signal.srLevels.resistance ?? null } : NO_LEVELS,
       aggression_multiplier: entry.aggression, trades_this_week: trades,
       execution_result: {
         retcode: result.retcode, deal: result.deal, order: result.order, volume: result.volume, price: result.price,
@@ -348,7 +348,8 @@ export class SymbolActor {
     };
     if (signal.reason) data.reason = signal.reason;
     this.emit(this.o.events.make('TRADE_ENTRY', 'INFO', data, time));
-    this.send('FILLED', `${entry.direction} ${result.volume} lots at ${result.price}`);
+    // Integers only: formatting the fill's price and volume here cost more than the event.
+    this.send('FILLED', `${entry.direction} position #${result.order} opened`);
   }
 
   private executeClose(): void {
@@ -378,13 +379,16 @@ export class SymbolActor {
     const account = this.o.account;
     if (deal.entry === DEAL_ENTRY_IN) {
       account.balance += deal.commission;
-      account.entryCommission.set(deal.position_id, deal.commission);
+      if (deal.commission !== 0) account.entryCommission.set(deal.position_id, deal.commission);
       return;
     }
     if (deal.entry !== DEAL_ENTRY_OUT) return;
     account.balance += deal.profit + deal.commission + deal.swap;
-    const entryCommission = account.entryCommission.get(deal.position_id) ?? 0;
-    account.entryCommission.delete(deal.position_id);
+    let entryCommission = 0;
+    if (account.entryCommission.size > 0) {
+      entryCommission = account.entryCommission.get(deal.position_id) ?? 0;
+      account.entryCommission.delete(deal.position_id);
+    }
     const position = this.position;
     if (!position || position.ticket !== deal.position_id) return;
     const reason = EXIT_REASON_BY_DEAL_REASON[deal.reason] ?? (deal.comment || 'Closed');
@@ -396,9 +400,11 @@ export class SymbolActor {
       timestamp: formatSeconds(deal.time), position_id: position.ticket, direction: position.direction,
       entry_price: position.entryPrice, lot_size: position.lotSize, commission: round2(deal.commission + entryCommission),
     }, deal.time));
-    this.guard(() => this.o.strategy.onTradeExit?.(this.ctx, {
-      direction: position.direction, entryPrice: position.entryPrice, exitPrice: deal.price, pnl, reason, time: deal.time,
-    }));
+    if (this.o.strategy.onTradeExit) {
+      this.guard(() => this.o.strategy.onTradeExit?.(this.ctx, {
+        direction: position.direction, entryPrice: position.entryPrice, exitPrice: deal.price, pnl, reason, time: deal.time,
+      }));
+    }
     if (this.state === 'in-trade') this.send('EXITED', reason);
   }
 
@@ -481,6 +487,9 @@ class ActorContext implements StrategyContext<unknown, Record<string, unknown>> 
     return this.account.balance;
   }
 }
+
+/** TRADE_ENTRY's `sr_levels` when the strategy reported none (events are read-only). */
+const NO_LEVELS = Object.freeze({ support: null, resistance: null });
 
 function connectionFailure(err: unknown): TradeResult {
   const message = err instanceof Error ? err.message : String(err);

@@ -69,10 +69,12 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
   const sessionId = options.sessionId ?? stableUuid('backtest', options.symbol, strategy.id, config, balance,
     options.riskPercent ?? 1, options.governor ?? {}, options.broker ?? {}, options.labels ?? {}, first ? [first.length, first.time[0], first.time[first.length - 1]] : options.totalBars ?? 0);
 
-  let now = 0;
+  // The simulated clock lives in an object: a number in a closure variable is boxed on every
+  // write, a number field is updated in place (this runs once per bar).
+  const clock = { now: 0.5, last: 0.5, bars: 0 };
   const sim = new SimBroker([spec], { ...options.broker, balance });
   const engine = new TradingEngine({
-    sessionId, now: () => now, broker: sim, sim, balance, currency: sim.config.currency,
+    sessionId, now: () => clock.now, broker: sim, sim, balance, currency: sim.config.currency,
     riskPercent: options.riskPercent ?? 1, governor: options.governor, performanceEvery: 'week',
     machine: options.machine ?? 'compiled', emitBars: options.emitBars ?? false, onEvent: options.onEvent,
   });
@@ -92,17 +94,16 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
   // The machine starts at the first bar's time, not at the epoch.
   const iterator = chunks ? chunks[Symbol.iterator]() : null;
   let pending = iterator ? iterator.next() : null;
-  now = first ? (first.length ? first.time[0] : 0) : pending && !pending.done && pending.value.length ? pending.value.time[0] : 0;
+  clock.now = first ? (first.length ? first.time[0] : 0) : pending && !pending.done && pending.value.length ? pending.value.time[0] : 0;
   actor.start();
   const progressEvery = options.progressEvery ?? 100_000;
-  let bars = 0;
   const barMs = TIMEFRAME_MS[timeframe];
-  let lastTime = 0;
+  clock.last = 0;
   const step = (s: BarSeries, i: number) => {
-    now = s.time[i] + barMs;
+    clock.now = s.time[i] + barMs;
     engine.processBar(actor, s, i);
-    lastTime = now;
-    if (++bars % progressEvery === 0) options.onProgress?.(bars);
+    clock.last = clock.now;
+    if (++clock.bars % progressEvery === 0) options.onProgress?.(clock.bars);
   };
   if (first) {
     for (let i = 0; i < first.length; i++) step(first, i);
@@ -123,12 +124,12 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
         deviation: 0, magic: 0, comment: 'End of backtest', type_filling: 1, type_time: 0, position: p.ticket });
     }
   }
-  engine.metrics.addEquity(lastTime, sim.equity());
-  engine.finishWeek(lastTime);
+  engine.metrics.addEquity(clock.last, sim.equity());
+  engine.finishWeek(clock.last);
   actor.stop();
 
   const m = engine.metrics.result();
-  const metrics = roundMetrics(toWireMetrics(m, bars));
+  const metrics = roundMetrics(toWireMetrics(m, clock.bars));
   const complete: BacktestCompleteData = {
     session_id: sessionId,
     final_balance: round2(engine.account.balance),
@@ -141,8 +142,8 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
     timeframe,
     strategy: strategy.id,
   };
-  emit(engine.events.make('BACKTEST_COMPLETE', 'INFO', complete, lastTime));
-  return { sessionId, complete, metrics, bars };
+  emit(engine.events.make('BACKTEST_COMPLETE', 'INFO', complete, clock.last));
+  return { sessionId, complete, metrics, bars: clock.bars };
 }
 
 function isSeries(value: BarSeries | Iterable<BarSeries>): value is BarSeries {

@@ -126,9 +126,7 @@ export class MetricsAccumulator {
 
   /** Samples must come in non-decreasing time order. */
   addEquity(time: number, equity: number): void {
-    if (time < this.lastTime) {
-      throw new Error(`MetricsAccumulator: equity sample at ${new Date(time).toISOString()} is earlier than the previous one`);
-    }
+    if (time < this.lastTime) outOfOrder(time);
     this.lastTime = time;
     if (equity > this.peak) this.peak = equity;
     const drawdown = this.peak - equity;
@@ -194,6 +192,10 @@ export class MetricsAccumulator {
       days,
     };
   }
+}
+
+function outOfOrder(time: number): never {
+  throw new Error(`MetricsAccumulator: equity sample at ${new Date(time).toISOString()} is earlier than the previous one`);
 }
 
 /**

@@ -5,6 +5,7 @@ import { TRADE_RETCODE, TRADE_ACTION_DEAL, ORDER_TYPE_BUY, ORDER_TYPE_SELL, DEAL
 import { normalizePrice, profitToAccount, type SymbolSpec } from '../model/symbol-spec.ts';
 import { isValidVolume } from '../governor/position-sizing.ts';
 import type { BrokerPort } from './broker-port.ts';
+import type { BarSeries } from '../model/bar.ts';
 import { DealHistory } from './deal-history.ts';
 
 export interface SimBrokerConfig {
@@ -56,6 +57,13 @@ export interface SymbolBook {
   readonly positions: Position[];
   /** How profit in the symbol's profit currency becomes account currency (see `toAccount`). */
   readonly conversion: Conversion;
+  /**
+   * A bar whose mid low is above `lowTrigger` and mid high below `highTrigger` reaches no
+   * stop or target of this book (bounds widened by a hair so rounding never skips a real
+   * hit); `checkStopsAt` skips such bars with two comparisons.
+   */
+  lowTrigger: number;
+  highTrigger: number;
 }
 
 /** Profit already in account currency, divided by the price (base = account), or no rate. */
@@ -92,6 +100,7 @@ export class SimBroker implements BrokerPort {
       spec, halfSpread: (points * spec.point) / 2, slip: this.config.slippagePoints * spec.point,
       quote: { time: 0, bid: 0, ask: 0 }, hasQuote: false, positions: [],
       conversion: spec.profitCurrency === this.config.currency ? 'same' : spec.baseCurrency === this.config.currency ? 'divide' : 'none',
+      lowTrigger: Number.NEGATIVE_INFINITY, highTrigger: Number.POSITIVE_INFINITY,
     };
     this.books.set(spec.name, book);
     this.bookList.push(book);
@@ -146,6 +155,34 @@ export class SimBroker implements BrokerPort {
    */
   checkStops(symbol: string, time: number, open: number, high: number, low: number): void {
     this.checkStopsIn(this.bookOf(symbol), time, open, high, low);
+  }
+
+  /**
+   * `checkStops` for bar `i` of `bars` on a book handle: the per-bar fast path (prices are
+   * read here, not passed, so nothing is boxed when the call is not inlined).
+   */
+  checkStopsAt(book: SymbolBook, bars: BarSeries, i: number): void {
+    if (bars.low[i] > book.lowTrigger && bars.high[i] < book.highTrigger) return;
+    this.checkStopsIn(book, bars.time[i], bars.open[i], bars.high[i], bars.low[i]);
+  }
+
+  /** Recomputes the book's trigger band after its positions changed. */
+  private updateTriggers(book: SymbolBook): void {
+    const hs = book.halfSpread;
+    let low = Number.NEGATIVE_INFINITY;
+    let high = Number.POSITIVE_INFINITY;
+    for (const p of book.positions) {
+      const buy = p.type === POSITION_TYPE_BUY;
+      // Long: stop when low - hs <= sl, target when high - hs >= tp. Short: stop when
+      // high + hs >= sl, target when low + hs <= tp.
+      const lowLevel = buy ? (p.sl > 0 ? p.sl + hs : Number.NEGATIVE_INFINITY) : p.tp > 0 ? p.tp - hs : Number.NEGATIVE_INFINITY;
+      const highLevel = buy ? (p.tp > 0 ? p.tp + hs : Number.POSITIVE_INFINITY) : p.sl > 0 ? p.sl - hs : Number.POSITIVE_INFINITY;
+      if (lowLevel > low) low = lowLevel;
+      if (highLevel < high) high = highLevel;
+    }
+    const slack = book.spec.point * 1e-3;
+    book.lowTrigger = low + slack;
+    book.highTrigger = high - slack;
   }
 
   checkStopsIn(book: SymbolBook, time: number, open: number, high: number, low: number): void {
@@ -216,6 +253,7 @@ export class SimBroker implements BrokerPort {
       symbol: request.symbol, comment: request.comment,
     };
     book.positions.push(position);
+    this.updateTriggers(book);
     this.openCount++;
     const commission = -this.config.commissionPerLot * request.volume;
     this.balance += commission;
@@ -277,7 +315,9 @@ export class SimBroker implements BrokerPort {
   restore(balance: number, positions: readonly Position[]): void {
     this.balance = balance;
     for (const p of positions) {
-      this.bookOf(p.symbol).positions.push({ ...p });
+      const book = this.bookOf(p.symbol);
+      book.positions.push({ ...p });
+      this.updateTriggers(book);
       this.openCount++;
       this.nextTicket = Math.max(this.nextTicket, p.ticket + 1);
     }
@@ -306,6 +346,7 @@ export class SimBroker implements BrokerPort {
     const commission = -this.config.commissionPerLot * position.volume;
     this.balance += profit + commission;
     book.positions.splice(book.positions.indexOf(position), 1);
+    this.updateTriggers(book);
     this.openCount--;
     const type = position.type === POSITION_TYPE_BUY ? ORDER_TYPE_SELL : ORDER_TYPE_BUY;
     return this.deal(position, DEAL_ENTRY_OUT, type, price, time, reason, profit, commission, comment || EXIT_REASON_BY_DEAL_REASON[reason] || '');

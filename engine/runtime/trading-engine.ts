@@ -105,14 +105,20 @@ export class TradingEngine {
     actor.processBar(i);
     // Equity moves only with an open position; when flat one sample a day keeps the daily
     // returns (Sharpe, Sortino) exact at a fraction of the cost.
-    const closeTime = time + actor.barMs;
-    if (wasOpen || (sim !== null && sim.openPositions > 0) || closeTime >= this.nextEquitySample) {
-      this.metrics.addEquity(closeTime, sim ? sim.equity() : this.account.balance);
-      this.nextEquitySample = (Math.floor(closeTime / DAY_MS) + 1) * DAY_MS;
-    }
+    this.sampleTime = time + actor.barMs;
+    if (wasOpen || (sim !== null && sim.openPositions > 0) || this.sampleTime >= this.nextEquitySample) this.sampleEquity();
   }
 
   private nextEquitySample = Number.NEGATIVE_INFINITY;
+  /** The close time of the bar being sampled: a field, so no number is boxed per call. */
+  private sampleTime = Number.NEGATIVE_INFINITY;
+
+  private sampleEquity(): void {
+    const sim = this.options.sim;
+    const time = this.sampleTime;
+    this.metrics.addEquity(time, sim ? sim.equity() : this.account.balance);
+    this.nextEquitySample = (Math.floor(time / DAY_MS) + 1) * DAY_MS;
+  }
 
   private onGovernorClock(actor: SymbolActor, time: number): void {
     const g = this.governor;

@@ -19,6 +19,9 @@ interface SmaState {
   sumSlow: number;
   seen: number;
   prevDiff: number;
+  /** The signals' reasons, built once (a string per signal is a cost the hot path need not pay). */
+  buyReason: string;
+  sellReason: string;
 }
 
 /**
@@ -37,7 +40,11 @@ export const smaCrossover = defineStrategy<SmaCrossoverConfig, SmaState>({
   configCodec: SmaCrossoverConfigCodec,
   defaultConfig: { fast: 10, slow: 30, stopLossPoints: 500, takeProfitPoints: 1000 },
   warmup: 30,
-  initialState: () => ({ sumFast: 0, sumSlow: 0, seen: 0, prevDiff: 0 }),
+  initialState: (ctx) => ({
+    sumFast: 0, sumSlow: 0, seen: 0, prevDiff: 0,
+    buyReason: `SMA(${ctx.config.fast}) crossed above SMA(${ctx.config.slow})`,
+    sellReason: `SMA(${ctx.config.fast}) crossed below SMA(${ctx.config.slow})`,
+  }),
   onBar(ctx) {
     const { fast, slow, stopLossPoints, takeProfitPoints } = ctx.config;
     const close = ctx.bars.close;
@@ -63,7 +70,7 @@ export const smaCrossover = defineStrategy<SmaCrossoverConfig, SmaState>({
         direction: 'buy',
         stopLoss: c - stopLossPoints * point,
         takeProfit: takeProfitPoints > 0 ? c + takeProfitPoints * point : 0,
-        reason: `SMA(${fast}) crossed above SMA(${slow})`,
+        reason: s.buyReason,
       };
     }
     if (prev >= 0 && diff < 0) {
@@ -71,7 +78,7 @@ export const smaCrossover = defineStrategy<SmaCrossoverConfig, SmaState>({
         direction: 'sell',
         stopLoss: c + stopLossPoints * point,
         takeProfit: takeProfitPoints > 0 ? c - takeProfitPoints * point : 0,
-        reason: `SMA(${fast}) crossed below SMA(${slow})`,
+        reason: s.sellReason,
       };
     }
   },
