@@ -71,7 +71,8 @@ export class SymbolActor {
   private readonly ctx: StrategyContext<unknown, Record<string, unknown>>;
   private readonly week: WeekView;
   readonly barMs: number;
-  private readonly book: SymbolBook | null;
+  /** This symbol's book in the simulator (null with a real broker). */
+  readonly book: SymbolBook | null;
   private pendingEntry: PendingEntry | null = null;
   private pendingClose: string | null = null;
   private inFlight = false;

@@ -36,6 +36,8 @@ export interface BacktestOptions {
   readonly machine?: MachineHostKind;
   /** Emit a DEBUG `BAR` event per bar, so a replay of the recording can draw candles. */
   readonly emitBars?: boolean;
+  /** Sample equity at every bar (the metrics are the same; for audits and tests). */
+  readonly equityEveryBar?: boolean;
 }
 
 export interface BacktestResult {
@@ -72,11 +74,14 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
   // The simulated clock lives in an object: a number in a closure variable is boxed on every
   // write, a number field is updated in place (this runs once per bar).
   const clock = { now: 0.5, last: 0.5, bars: 0 };
-  const sim = new SimBroker([spec], { ...options.broker, balance });
+  // Nothing reads the simulator's deal history in a backtest (trades go out as events), so it
+  // keeps only the last thousand deals unless asked for more.
+  const sim = new SimBroker([spec], { historyLimit: 1_024, ...options.broker, balance });
   const engine = new TradingEngine({
     sessionId, now: () => clock.now, broker: sim, sim, balance, currency: sim.config.currency,
     riskPercent: options.riskPercent ?? 1, governor: options.governor, performanceEvery: 'week',
     machine: options.machine ?? 'compiled', emitBars: options.emitBars ?? false, onEvent: options.onEvent,
+    equityEveryBar: options.equityEveryBar,
   });
   const emit = (event: LogEvent) => options.onEvent?.(event);
 
@@ -99,24 +104,30 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
   const progressEvery = options.progressEvery ?? 100_000;
   const barMs = TIMEFRAME_MS[timeframe];
   clock.last = 0;
-  const step = (s: BarSeries, i: number) => {
-    clock.now = s.time[i] + barMs;
-    engine.processBar(actor, s, i);
-    clock.last = clock.now;
-    if (++clock.bars % progressEvery === 0) options.onProgress?.(clock.bars);
+  // One loop for both inputs: a series runs as one range; chunks are block-copied into the
+  // window and each copied range runs the same way.
+  const runRange = (s: BarSeries, from: number, to: number) => {
+    for (let i = from; i < to; i++) {
+      clock.now = s.time[i] + barMs;
+      engine.processBar(actor, s, i);
+      clock.last = clock.now;
+      if (++clock.bars % progressEvery === 0) options.onProgress?.(clock.bars);
+    }
   };
   if (first) {
-    for (let i = 0; i < first.length; i++) step(first, i);
+    runRange(first, 0, first.length);
   } else {
     for (; pending && !pending.done; pending = iterator!.next()) {
       const chunk = pending.value;
-      for (let j = 0; j < chunk.length; j++) {
-        const i = window!.push(chunk.time[j], chunk.open[j], chunk.high[j], chunk.low[j], chunk.close[j], chunk.volume[j]);
-        step(series, i);
+      for (let j = 0; j < chunk.length; ) {
+        const n = window!.appendBlock(chunk, j, chunk.length - j);
+        runRange(series, series.length - n, series.length);
+        j += n;
       }
     }
   }
 
+  engine.flushEquity();
   // The Strategy Tester's rule: whatever is still open is closed at the last price.
   if (actor.position) {
     for (const p of sim.positionsGet(spec.name)) {

@@ -26,6 +26,11 @@ export class DealHistory {
   private comment: Int32Array;
   private readonly strings: string[] = [];
   private readonly stringIds = new Map<string, number>();
+  private readonly recent: (string | null)[] = [null, null, null, null];
+  private readonly recentIds = new Int32Array(4);
+  private recentNext = 0;
+  private lastSymbol = '';
+  private lastSymbolId = -1;
 
   constructor(readonly limit: number) {
     if (!(limit >= 1)) throw new Error(`DealHistory: limit must be at least 1, got ${limit}`);
@@ -65,7 +70,12 @@ export class DealHistory {
     this.kind[at * 3] = deal.type;
     this.kind[at * 3 + 1] = deal.entry;
     this.kind[at * 3 + 2] = deal.reason;
-    this.symbol[at] = this.intern(deal.symbol);
+    const symbol = deal.symbol;
+    if (symbol !== this.lastSymbol) {
+      this.lastSymbol = symbol;
+      this.lastSymbolId = this.intern(symbol);
+    }
+    this.symbol[at] = this.lastSymbolId;
     this.comment[at] = this.intern(deal.comment);
     this.count++;
   }
@@ -89,12 +99,20 @@ export class DealHistory {
 
   /** Comments repeat (the strategy's tag, exit reasons): each distinct text is kept once. */
   private intern(text: string): number {
+    // Deals cycle through a handful of texts, usually the very same string objects: a small
+    // ring of recent ones is checked before hashing.
+    const recent = this.recent;
+    for (let k = 0; k < recent.length; k++) if (recent[k] === text) return this.recentIds[k];
     let id = this.stringIds.get(text);
     if (id === undefined) {
       id = this.strings.length;
       this.strings.push(text);
       this.stringIds.set(text, id);
     }
+    const slot = this.recentNext;
+    recent[slot] = text;
+    this.recentIds[slot] = id;
+    this.recentNext = (slot + 1) & 3;
     return id;
   }
 

@@ -79,6 +79,7 @@ export class SimBroker implements BrokerPort {
   private readonly books = new Map<string, SymbolBook>();
   private readonly bookList: SymbolBook[] = [];
   private openCount = 0;
+  private deals = 0;
   private readonly history: DealHistory;
   private balance: number;
   private nextTicket: number;
@@ -109,6 +110,21 @@ export class SimBroker implements BrokerPort {
   /** Number of open positions across symbols. */
   get openPositions(): number {
     return this.openCount;
+  }
+
+  /** Deals executed so far: a change tells the engine the balance or the positions moved. */
+  get dealCount(): number {
+    return this.deals;
+  }
+
+  /**
+   * When exactly one position is open: +1 if it is long, -1 if short, as seen from `book`
+   * (0 when the position is in another book or there is not exactly one). Equity then rises
+   * with `direction × mid` and nothing else moves it until the next deal.
+   */
+  soleDirection(book: SymbolBook): number {
+    if (this.openCount !== 1 || book.positions.length !== 1) return 0;
+    return book.positions[0].type === POSITION_TYPE_BUY ? 1 : -1;
   }
 
   /** The symbol's book: a handle for the per-bar fast path (no lookup by name). */
@@ -355,6 +371,7 @@ export class SimBroker implements BrokerPort {
   private deal(position: Position, entry: number, type: number, price: number, time: number, reason: number,
     profit: number, commission: number, comment = position.comment): Deal {
     const ticket = this.nextTicket++;
+    this.deals++;
     const deal: Deal = {
       ticket, order: entry === DEAL_ENTRY_IN ? position.identifier : ticket, time, type, entry, magic: position.magic, position_id: position.identifier, reason,
       volume: position.volume, price, commission, swap: 0, profit, symbol: position.symbol, comment,

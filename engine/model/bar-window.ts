@@ -33,6 +33,27 @@ export class BarWindow {
     return i;
   }
 
+  /**
+   * Appends up to `count` bars of `from` starting at `start`, as many as fit before the window
+   * must compact (compacting first if it is full), by block copies. Returns how many were
+   * appended: they are the last ones of `series`.
+   */
+  appendBlock(from: BarSeries, start: number, count: number): number {
+    const s = this.series;
+    if (s.length === this.capacity) this.compact();
+    const n = Math.min(count, this.capacity - s.length);
+    const at = s.length;
+    const end = start + n;
+    s.time.set(from.time.subarray(start, end), at);
+    s.open.set(from.open.subarray(start, end), at);
+    s.high.set(from.high.subarray(start, end), at);
+    s.low.set(from.low.subarray(start, end), at);
+    s.close.set(from.close.subarray(start, end), at);
+    s.volume.set(from.volume.subarray(start, end), at);
+    s.length = at + n;
+    return n;
+  }
+
   private compact(): void {
     const s = this.series;
     const delta = s.length - this.keep;

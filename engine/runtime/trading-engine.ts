@@ -32,6 +32,8 @@ export interface TradingEngineOptions {
   readonly machine?: MachineHostKind;
   /** Every event, in order, called directly (no Observable hop): the backtest hot path. */
   readonly onEvent?: (event: LogEvent) => void;
+  /** Sample equity at every bar's close instead of only where it can move the metrics (audits, tests). */
+  readonly equityEveryBar?: boolean;
   /** When to emit PERFORMANCE: after every exit (live) or once per week (backtests). */
   readonly performanceEvery?: 'exit' | 'week';
 }
@@ -98,22 +100,87 @@ export class TradingEngine {
   /** One closed bar of one symbol: governor clock, pace check, then the actor's fast path. */
   processBar(actor: SymbolActor, series: BarSeries, i: number): void {
     const time = series.time[i];
+    const closeTime = time + actor.barMs;
+    // A new day: the skipped bar before it holds the day's closing equity (quotes are still
+    // at that bar's close here).
+    if (this.skipped && closeTime >= this.nextEquitySample) this.flushEquity();
     const g = this.governor;
     if (time >= g.nextEventTime) this.onGovernorClock(actor, time);
     const sim = this.options.sim;
-    const wasOpen = sim !== null && sim.openPositions > 0;
+    if (sim === null) {
+      actor.processBar(i);
+      this.sampleTime = closeTime;
+      if (closeTime >= this.nextEquitySample) this.sampleEquity();
+      return;
+    }
+    const deals = sim.dealCount;
+    const wasOpen = sim.openPositions > 0;
     actor.processBar(i);
-    // Equity moves only with an open position; when flat one sample a day keeps the daily
-    // returns (Sharpe, Sortino) exact at a fraction of the cost.
-    this.sampleTime = time + actor.barMs;
-    if (wasOpen || (sim !== null && sim.openPositions > 0) || this.sampleTime >= this.nextEquitySample) this.sampleEquity();
+    this.sampleTime = closeTime;
+    if (sim.dealCount !== deals || closeTime >= this.nextEquitySample || this.options.equityEveryBar) {
+      this.sampleEquity();
+      this.resetBand(actor, series.close[i]);
+    } else if (wasOpen) {
+      this.sampleInPosition(actor, series.close[i]);
+    }
   }
 
+  /**
+   * Equity sampling while one position is open. Its equity rises with direction × mid price
+   * and nothing else moves it until the next deal, so a bar whose close lies inside the
+   * range already sampled since the last peak can change neither the peak nor the largest
+   * drawdown: it is skipped. Only new highs (a possible peak) and new lows since the last
+   * high (a possible drawdown) are sampled, plus each day's last bar (daily returns). The
+   * metrics are exactly those of sampling every bar (a test compares the two).
+   */
+  private sampleInPosition(actor: SymbolActor, close: number): void {
+    const direction = this.bandDirection;
+    if (direction === 0 || direction !== this.options.sim!.soleDirection(actor.book!)) {
+      this.sampleEquity();
+      this.resetBand(actor, close);
+      return;
+    }
+    const x = direction * close;
+    if (x > this.bandHigh) {
+      this.bandHigh = x;
+      this.bandLow = x;
+    } else if (x < this.bandLow) {
+      this.bandLow = x;
+    } else {
+      this.skipped = true;
+      this.skippedTime = this.sampleTime;
+      return;
+    }
+    this.sampleEquity();
+  }
+
+  private resetBand(actor: SymbolActor, close: number): void {
+    const direction = actor.book ? this.options.sim!.soleDirection(actor.book) : 0;
+    this.bandDirection = direction;
+    this.bandHigh = direction * close;
+    this.bandLow = direction * close;
+  }
+
+  private bandDirection = 0;
+  private bandHigh = 0.5;
+  private bandLow = 0.5;
+  /** The last bar was in a position and not sampled (its time is `skippedTime`). */
+  private skipped = false;
+  private skippedTime = Number.NEGATIVE_INFINITY;
   private nextEquitySample = Number.NEGATIVE_INFINITY;
   /** The close time of the bar being sampled: a field, so no number is boxed per call. */
   private sampleTime = Number.NEGATIVE_INFINITY;
 
+  /** Samples the equity of a skipped last bar (a new day began, or the run ends). */
+  flushEquity(): void {
+    if (!this.skipped) return;
+    this.skipped = false;
+    const sim = this.options.sim;
+    this.metrics.addEquity(this.skippedTime, sim ? sim.equity() : this.account.balance);
+  }
+
   private sampleEquity(): void {
+    this.skipped = false;
     const sim = this.options.sim;
     const time = this.sampleTime;
     this.metrics.addEquity(time, sim ? sim.equity() : this.account.balance);
