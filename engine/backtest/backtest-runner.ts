@@ -67,7 +67,9 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
   const balance = options.balance ?? 10_000;
   const chunks = isSeries(options.series) ? null : options.series;
   const first = isSeries(options.series) ? options.series : null;
-  const timeframe = first?.timeframe ?? 'H1';
+  const iterator = chunks ? chunks[Symbol.iterator]() : null;
+  let pending = iterator ? iterator.next() : null;
+  const timeframe = first?.timeframe ?? (pending && !pending.done ? pending.value.timeframe : 'H1');
   const sessionId = options.sessionId ?? stableUuid('backtest', options.symbol, strategy.id, config, balance,
     options.riskPercent ?? 1, options.governor ?? {}, options.broker ?? {}, options.labels ?? {}, first ? [first.length, first.time[0], first.time[first.length - 1]] : options.totalBars ?? 0);
 
@@ -90,16 +92,15 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
   const actor = engine.addSymbol({ spec, series, strategy, strategyConfig: config });
   const g = engine.governor;
   const dataPoints = first ? first.length : options.totalBars ?? 0;
+  const startTime = first ? (first.length ? first.time[0] : 0) : pending && !pending.done && pending.value.length ? pending.value.time[0] : 0;
   emit(engine.events.make('BACKTEST_START', 'INFO', {
     session_id: sessionId, symbol: spec.name, data_points: dataPoints, starting_balance: balance,
     trade_constraints: { min_trades_per_week: g.min, max_trades_per_week: g.max },
     timeframe, strategy: strategy.id, ...(options.labels?.from ? { from: options.labels.from } : {}), ...(options.labels?.to ? { to: options.labels.to } : {}),
-  }, first && first.length ? first.time[0] : 0));
+  }, startTime));
 
   // The machine starts at the first bar's time, not at the epoch.
-  const iterator = chunks ? chunks[Symbol.iterator]() : null;
-  let pending = iterator ? iterator.next() : null;
-  clock.now = first ? (first.length ? first.time[0] : 0) : pending && !pending.done && pending.value.length ? pending.value.time[0] : 0;
+  clock.now = startTime;
   actor.start();
   const progressEvery = options.progressEvery ?? 100_000;
   const barMs = TIMEFRAME_MS[timeframe];

@@ -1,0 +1,45 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { loadHistory } from '../../../engine/data/load-history.ts';
+import { tileChunks } from '../../../engine/data/tile.ts';
+import { runBacktest } from '../../../engine/backtest/backtest-runner.ts';
+import { smaCrossover } from '../../../plugins/sma-crossover/index.ts';
+import { patternsSr } from '../../../plugins/patterns-sr/index.ts';
+import type { Strategy } from '../../../engine/strategy/strategy.ts';
+
+// The engine samples equity only where it can move the metrics (new highs, new lows since the
+// last high, each day's last bar). Sampling every bar must give the very same events.
+function events(strategy: Strategy, timeframe: 'H1' | 'H4', equityEveryBar: boolean, streamed = false): string[] {
+  const { series } = loadHistory({ symbol: 'USDCHF', timeframe });
+  const out: string[] = [];
+  runBacktest({
+    symbol: 'USDCHF', strategy: strategy as Strategy, equityEveryBar, totalBars: series.length,
+    series: streamed ? tileChunks(series, series.length, 5_000) : series,
+    onEvent: (e) => out.push(JSON.stringify(e)),
+  });
+  return out;
+}
+
+for (const timeframe of ['H1', 'H4'] as const) {
+  for (const strategy of [smaCrossover, patternsSr] as Strategy[]) {
+    test(`${strategy.id} on USDCHF ${timeframe} 1996-2001: sampling equity every bar gives identical events, drawdowns and ratios`, () => {
+      const every = events(strategy, timeframe, true);
+      const sparse = events(strategy, timeframe, false);
+      assert.ok(every.length > 1_000);
+      assert.equal(sparse, every);
+      const complete = JSON.parse(every[every.length - 1]).data;
+      assert.ok(complete.max_drawdown > 0 && complete.metrics.sharpe !== 0, 'the comparison covers real drawdowns and daily returns');
+    });
+  }
+}
+
+test('streamed in chunks, a history gives the same events as in one series (H1 and H4, the timeframe read from the chunks)', () => {
+  const withoutSession = (lines: string[]) => lines.map((line) => line.replace(/"session_id":"[^"]+"/g, '"session_id":""'));
+  for (const timeframe of ['H1', 'H4'] as const) {
+    const streamed = events(smaCrossover as Strategy, timeframe, false, true);
+    assert.equal(withoutSession(streamed), withoutSession(events(smaCrossover as Strategy, timeframe, false, false)));
+    assert.is(JSON.parse(streamed[0]).data.timeframe, timeframe);
+  }
+});
+
+test.run();
