@@ -121,7 +121,15 @@ export class TradingEngine {
       this.sampleEquity();
       this.resetBand(actor, series.close[i]);
     } else if (wasOpen) {
-      this.sampleInPosition(actor, series.close[i]);
+      // The common case inline: the close lies inside the band already sampled.
+      const direction = this.bandDirection;
+      const x = direction * series.close[i];
+      if (direction !== 0 && actor === this.bandActor && x <= this.bandHigh && x >= this.bandLow) {
+        this.skipped = true;
+        this.skippedTime = closeTime;
+      } else {
+        this.sampleInPosition(actor, series.close[i]);
+      }
     }
   }
 
@@ -135,7 +143,7 @@ export class TradingEngine {
    */
   private sampleInPosition(actor: SymbolActor, close: number): void {
     const direction = this.bandDirection;
-    if (direction === 0 || direction !== this.options.sim!.soleDirection(actor.book!)) {
+    if (direction === 0 || actor !== this.bandActor) {
       this.sampleEquity();
       this.resetBand(actor, close);
       return;
@@ -157,11 +165,13 @@ export class TradingEngine {
   private resetBand(actor: SymbolActor, close: number): void {
     const direction = actor.book ? this.options.sim!.soleDirection(actor.book) : 0;
     this.bandDirection = direction;
+    this.bandActor = actor;
     this.bandHigh = direction * close;
     this.bandLow = direction * close;
   }
 
   private bandDirection = 0;
+  private bandActor: SymbolActor | null = null;
   private bandHigh = 0.5;
   private bandLow = 0.5;
   /** The last bar was in a position and not sampled (its time is `skippedTime`). */
