@@ -87,7 +87,7 @@ let lastSeconds = '';
 export function formatTimestamp(epochMs: number): string {
   if (epochMs === lastTimestampMs) return lastTimestamp;
   const ms = Math.round(epochMs - Math.floor(epochMs / 1000) * 1000);
-  lastTimestamp = `${secondsText(epochMs)}.${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}000`;
+  lastTimestamp = ms === 0 ? `${formatSeconds(epochMs)}.000000` : `${secondsText(epochMs)}.${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}000`;
   lastTimestampMs = epochMs;
   return lastTimestamp;
 }

@@ -108,12 +108,19 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
   // One loop for both inputs: a series runs as one range; chunks are block-copied into the
   // window and each copied range runs the same way.
   const runRange = (s: BarSeries, from: number, to: number) => {
-    for (let i = from; i < to; i++) {
-      clock.now = s.time[i] + barMs;
-      engine.processBar(actor, s, i);
-      clock.last = clock.now;
-      if (++clock.bars % progressEvery === 0) options.onProgress?.(clock.bars);
+    const time = s.time;
+    for (let i = from; i < to; ) {
+      // Bars up to the next progress report, then the report.
+      const stop = Math.min(to, i + progressEvery - (clock.bars % progressEvery));
+      for (let j = i; j < stop; j++) {
+        clock.now = time[j] + barMs;
+        engine.processBar(actor, s, j);
+      }
+      clock.bars += stop - i;
+      i = stop;
+      if (clock.bars % progressEvery === 0) options.onProgress?.(clock.bars);
     }
+    clock.last = clock.now;
   };
   if (first) {
     runRange(first, 0, first.length);
