@@ -6,6 +6,13 @@ export interface Account {
   readonly entryCommission: Map<number, number>;
 }
 
+/** A class, not a literal: the balance changes on every deal, and a number field of an object
+ * literal is re-boxed on each write where a class field is updated in place. */
+class BookedAccount implements Account {
+  readonly entryCommission = new Map<number, number>();
+  constructor(readonly currency: string, public balance: number) {}
+}
+
 export function createAccount(currency: string, balance: number): Account {
-  return { currency, balance, entryCommission: new Map() };
+  return new BookedAccount(currency, balance);
 }

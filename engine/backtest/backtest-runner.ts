@@ -73,9 +73,9 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
   const sessionId = options.sessionId ?? stableUuid('backtest', options.symbol, strategy.id, config, balance,
     options.riskPercent ?? 1, options.governor ?? {}, options.broker ?? {}, options.labels ?? {}, first ? [first.length, first.time[0], first.time[first.length - 1]] : options.totalBars ?? 0);
 
-  // The simulated clock lives in an object: a number in a closure variable is boxed on every
-  // write, a number field is updated in place (this runs once per bar).
-  const clock = { now: 0.5, last: 0.5, bars: 0 };
+  // The simulated clock is written once per bar: numbers in closure variables or object
+  // literals are re-boxed on every write, fields of a class instance are updated in place.
+  const clock = new BacktestClock();
   // Nothing reads the simulator's deal history in a backtest (trades go out as events), so it
   // keeps only the last thousand deals unless asked for more.
   const sim = new SimBroker([spec], { historyLimit: 1_024, ...options.broker, balance });
@@ -163,6 +163,14 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
   };
   emit(engine.events.make('BACKTEST_COMPLETE', 'INFO', complete, clock.last));
   return { sessionId, complete, metrics, bars: clock.bars };
+}
+
+class BacktestClock {
+  /** Close time of the bar being processed (the session clock). */
+  now = 0.5;
+  /** Close time of the last bar processed. */
+  last = 0.5;
+  bars = 0;
 }
 
 function isSeries(value: BarSeries | Iterable<BarSeries>): value is BarSeries {

@@ -28,7 +28,12 @@ export const DEFAULT_SIM_BROKER_CONFIG: SimBrokerConfig = {
   balance: 10_000, currency: 'USD', leverage: 100, spreadPoints: {}, slippagePoints: 0, commissionPerLot: 0, historyLimit: 100_000, firstTicket: 1,
 };
 
-interface Quote { time: number; bid: number; ask: number }
+/** The current quote of a symbol: written twice a bar, so a class (fields updated in place). */
+class Quote {
+  time = 0.5;
+  bid = 0.5;
+  ask = 0.5;
+}
 
 /** Why a simulated position closed, as TRADE_EXIT words it. */
 export const EXIT_REASON_BY_DEAL_REASON: Readonly<Record<number, string>> = {
@@ -69,6 +74,25 @@ export interface SymbolBook {
 /** Profit already in account currency, divided by the price (base = account), or no rate. */
 type Conversion = 'same' | 'divide' | 'none';
 
+/** A deal with its number fields updated in place (the simulator's reused deal). */
+class SimDeal implements Deal {
+  ticket = 0;
+  order = 0;
+  time = 0.5;
+  type = 0;
+  entry = 0;
+  magic = 0;
+  position_id = 0;
+  reason = 0;
+  volume = 0.5;
+  price = 0.5;
+  commission = 0.5;
+  swap = 0.5;
+  profit = 0.5;
+  symbol = '';
+  comment = '';
+}
+
 export class SimBroker implements BrokerPort {
   readonly name = 'sim';
   readonly config: SimBrokerConfig;
@@ -76,6 +100,8 @@ export class SimBroker implements BrokerPort {
   readonly connection$: Observable<boolean>;
   private readonly dealSubject = new Subject<Deal>();
   private dealListeners: ((deal: Deal) => void)[] = [];
+  private readonly scratchDeal = new SimDeal();
+  private dealDepth = 0;
   private readonly books = new Map<string, SymbolBook>();
   private readonly bookList: SymbolBook[] = [];
   private openCount = 0;
@@ -99,7 +125,7 @@ export class SimBroker implements BrokerPort {
     const points = this.config.spreadPoints[spec.name] ?? spec.spreadPoints;
     const book: SymbolBook = {
       spec, halfSpread: (points * spec.point) / 2, slip: this.config.slippagePoints * spec.point,
-      quote: { time: 0, bid: 0, ask: 0 }, hasQuote: false, positions: [],
+      quote: new Quote(), hasQuote: false, positions: [],
       conversion: spec.profitCurrency === this.config.currency ? 'same' : spec.baseCurrency === this.config.currency ? 'divide' : 'none',
       lowTrigger: Number.NEGATIVE_INFINITY, highTrigger: Number.POSITIVE_INFINITY,
     };
@@ -229,7 +255,8 @@ export class SimBroker implements BrokerPort {
 
   /**
    * Deals, synchronously, without an Observable hop: the symbol actors' path in backtests.
-   * Returns the function that removes the listener. `deals$` carries the same deals.
+   * The deal object is reused: read it during the call, do not keep it (`deals$` hands out
+   * copies). Returns the function that removes the listener.
    */
   onDeal(listener: (deal: Deal) => void): () => void {
     this.dealListeners = [...this.dealListeners, listener];
@@ -372,14 +399,32 @@ export class SimBroker implements BrokerPort {
     profit: number, commission: number, comment = position.comment): Deal {
     const ticket = this.nextTicket++;
     this.deals++;
-    const deal: Deal = {
-      ticket, order: entry === DEAL_ENTRY_IN ? position.identifier : ticket, time, type, entry, magic: position.magic, position_id: position.identifier, reason,
-      volume: position.volume, price, commission, swap: 0, profit, symbol: position.symbol, comment,
-    };
+    // Direct listeners get one reused deal (a fresh one if a listener's work makes another deal).
+    const deal = this.dealDepth === 0 ? this.scratchDeal : new SimDeal();
+    deal.ticket = ticket;
+    deal.order = entry === DEAL_ENTRY_IN ? position.identifier : ticket;
+    deal.time = time;
+    deal.type = type;
+    deal.entry = entry;
+    deal.magic = position.magic;
+    deal.position_id = position.identifier;
+    deal.reason = reason;
+    deal.volume = position.volume;
+    deal.price = price;
+    deal.commission = commission;
+    deal.swap = 0;
+    deal.profit = profit;
+    deal.symbol = position.symbol;
+    deal.comment = comment;
     this.history.add(deal);
-    const listeners = this.dealListeners;
-    for (let k = 0; k < listeners.length; k++) listeners[k](deal);
-    if (this.dealSubject.observed) this.dealSubject.next(deal);
+    this.dealDepth++;
+    try {
+      const listeners = this.dealListeners;
+      for (let k = 0; k < listeners.length; k++) listeners[k](deal);
+      if (this.dealSubject.observed) this.dealSubject.next({ ...deal });
+    } finally {
+      this.dealDepth--;
+    }
     return deal;
   }
 
