@@ -29,6 +29,8 @@ export const envelopeOf = <TType extends string, TData extends t.Mixed>(eventTyp
 const DAY_MS = 86_400_000;
 let cachedDay = Number.NaN;
 let cachedDate = '';
+let otherDay = Number.NaN;
+let otherDate = '';
 
 /** `HH:MM:SS` for each second of a day, built on first use (hot path: one concatenation per call). */
 const TIME_OF_DAY: string[] = new Array<string>(86_400).fill('');
@@ -49,8 +51,12 @@ function timeOfDay(second: number): string {
 function secondsText(epochMs: number): string {
   const day = Math.floor(epochMs / DAY_MS);
   if (day !== cachedDay) {
+    // Two days are kept: a week's summary names its first day between events of the current one.
+    const date = day === otherDay ? otherDate : dateText(day);
+    otherDay = cachedDay;
+    otherDate = cachedDate;
     cachedDay = day;
-    cachedDate = dateText(day);
+    cachedDate = date;
   }
   return cachedDate + timeOfDay(Math.floor((epochMs - day * DAY_MS) / 1000));
 }

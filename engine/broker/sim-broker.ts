@@ -388,7 +388,10 @@ export class SimBroker implements BrokerPort {
     const profit = this.profitAt(book, position, price);
     const commission = -this.config.commissionPerLot * position.volume;
     this.balance += profit + commission;
-    book.positions.splice(book.positions.indexOf(position), 1);
+    // Shift down and pop: splice reallocates the list's storage each time it empties.
+    const list = book.positions;
+    for (let k = list.indexOf(position); k < list.length - 1; k++) list[k] = list[k + 1];
+    list.pop();
     this.updateTriggers(book);
     this.openCount--;
     const type = position.type === POSITION_TYPE_BUY ? ORDER_TYPE_SELL : ORDER_TYPE_BUY;
