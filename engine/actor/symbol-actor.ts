@@ -219,11 +219,19 @@ export class SymbolActor {
     const sim = this.o.sim;
     const book = this.book;
     if (sim !== null && book !== null) {
-      sim.setMidIn(book, time, s.open[i]);
-      this.lastTime = time;
-      if (this.pendingClose !== null) this.executeClose();
-      if (this.pendingEntry !== null) this.executeEntry(time);
-      if (this.position !== null) sim.checkStopsAt(book, s, i);
+      // The open's quote matters only if something executes inside this bar: pending orders,
+      // or a stop or target the bar may reach (the book's trigger band says which bars can).
+      if (this.pendingClose !== null || this.pendingEntry !== null) {
+        sim.setMidIn(book, time, s.open[i]);
+        this.lastTime = time;
+        if (this.pendingClose !== null) this.executeClose();
+        if (this.pendingEntry !== null) this.executeEntry(time);
+      }
+      if (this.position !== null && (s.low[i] <= book.lowTrigger || s.high[i] >= book.highTrigger)) {
+        sim.setMidIn(book, time, s.open[i]);
+        this.lastTime = time;
+        sim.checkStopsIn(book, time, s.open[i], s.high[i], s.low[i]);
+      }
     }
     const closeTime = time + this.barMs;
     this.lastTime = closeTime;
