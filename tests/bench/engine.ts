@@ -98,6 +98,7 @@ export async function main(): Promise<void> {
     const p = time(() => pipeline(chunks, target));
     const b = time(() => bareLoop(chunks));
     bestPipe = Math.min(bestPipe, p.seconds);
+    if (process.env.BENCH_VERBOSE) console.log(`  round ${r}: pipeline ${(p.seconds * 1000).toFixed(0)} ms, bare loop ${(b.seconds * 1000).toFixed(0)} ms`);
     bestBare = Math.min(bestBare, b.seconds);
     pipeResult = p.result;
     bareResult = b.result;
