@@ -333,7 +333,7 @@ export class SymbolActor {
         symbol: this.symbol, decision: 'order_rejected', reason, trades_this_week: g.trades, max_trades: g.max,
         aggression_multiplier: g.aggression, retcode: result.retcode, time: formatSeconds(time),
       }, time));
-      this.error(reason, `TradeResult ${JSON.stringify(result)}`);
+      this.error(reason, describeResult(result));
       this.send('REJECTED', reason);
       return;
     }
@@ -376,7 +376,7 @@ export class SymbolActor {
     const after = (r: TradeResult) => {
       this.pendingClose = null;
       if (r.retcode !== TRADE_RETCODE.DONE && this.position) {
-        this.error(`closing position #${position.ticket} failed: ${r.retcode} ${r.comment}`, `TradeResult ${JSON.stringify(r)}`);
+        this.error(`closing position #${position.ticket} failed: ${r.retcode} ${r.comment}`, describeResult(r));
       }
     };
     if (isPromise(result)) result.then(after, (err) => after(connectionFailure(err)));
@@ -499,6 +499,11 @@ class ActorContext implements StrategyContext<unknown, Record<string, unknown>> 
 
 /** TRADE_ENTRY's `sr_levels` when the strategy reported none (events are read-only). */
 const NO_LEVELS = Object.freeze({ support: null, resistance: null });
+
+/** `TradeResult {...}` as JSON, written out (JSON.stringify of the object cost more than the rest of a rejection). */
+function describeResult(r: TradeResult): string {
+  return `TradeResult {"retcode":${r.retcode},"deal":${r.deal},"order":${r.order},"volume":${r.volume},"price":${r.price},"bid":${r.bid},"ask":${r.ask},"comment":${JSON.stringify(r.comment)},"request_id":${r.request_id},"retcode_external":${r.retcode_external}}`;
+}
 
 function connectionFailure(err: unknown): TradeResult {
   const message = err instanceof Error ? err.message : String(err);

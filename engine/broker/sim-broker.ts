@@ -7,6 +7,7 @@ import { isValidVolume } from '../governor/position-sizing.ts';
 import type { BrokerPort } from './broker-port.ts';
 import type { BarSeries } from '../model/bar.ts';
 import { DealHistory } from './deal-history.ts';
+import { fixed } from '../util/rounding.ts';
 
 export interface SimBrokerConfig {
   readonly balance: number;
@@ -287,7 +288,7 @@ export class SimBroker implements BrokerPort {
     if (badSl || badTp) return this.rejection(TRADE_RETCODE.INVALID_STOPS, request, quote, `sl ${request.sl} tp ${request.tp} at ${buy ? 'bid' : 'ask'} ${exitSide}`);
     const margin = this.marginFor(book, request.volume, price);
     const free = this.freeMargin();
-    if (margin > free) return this.rejection(TRADE_RETCODE.NO_MONEY, request, quote, `margin ${margin.toFixed(2)} > free ${free.toFixed(2)}`);
+    if (margin > free) return this.rejection(TRADE_RETCODE.NO_MONEY, request, quote, `margin ${fixed(margin, 2)} > free ${fixed(free, 2)}`);
 
     const ticket = this.nextTicket++;
     const position: Position = {

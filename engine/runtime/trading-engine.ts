@@ -14,7 +14,7 @@ import { SymbolActor } from '../actor/symbol-actor.ts';
 import { EventFactory } from '../actor/event-factory.ts';
 import { createAccount, type Account } from '../actor/account.ts';
 import { MetricsAccumulator } from '../backtest/metrics.ts';
-import { round2, round4 } from '../util/rounding.ts';
+import { fixed, round2, round4 } from '../util/rounding.ts';
 import type { MachineHostKind } from '../actor/machine-host.ts';
 
 export interface TradingEngineOptions {
@@ -248,19 +248,3 @@ export class TradingEngine {
     for (const actor of this.actors.values()) actor.weekRolled();
   }
 }
-
-const SCALE = [1, 10, 100, 1_000];
-
-/**
- * `x` with `digits` decimals for messages, by integer arithmetic (`toFixed` goes through the
- * runtime and cost more than the event it is written into). Like `toFixed` except at binary
- * ties, which round half up (0.15 -> "0.2" where `toFixed` says "0.1").
- */
-export function fixed(x: number, digits: 1 | 2 | 3): string {
-  const scale = SCALE[digits];
-  const r = Math.round(x * scale);
-  if (!(x >= 0) || r >= 1e9) return x.toFixed(digits);
-  const frac = String(r % scale);
-  return `${Math.floor(r / scale)}.${'000'.slice(0, digits - frac.length)}${frac}`;
-}
-

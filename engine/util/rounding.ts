@@ -7,3 +7,22 @@ export function round2(x: number): number {
 export function round4(x: number): number {
   return Math.round(x * 10_000) / 10_000;
 }
+
+const SCALE = [1, 10, 100, 1e3, 1e4, 1e5, 1e6];
+const ZEROS = '000000';
+
+/**
+ * `x` with `digits` (0-6) decimals for messages, by integer arithmetic: `toFixed` goes through
+ * the runtime and cost more than the event it is written into. Like `toFixed` except at binary
+ * ties, which round half up (0.15 -> "0.2" where `toFixed` says "0.1").
+ */
+export function fixed(x: number, digits: number): string {
+  const scale = SCALE[digits];
+  const r = Math.round(Math.abs(x) * scale);
+  if (scale === undefined || !(r < 1e15)) return x.toFixed(digits);
+  const whole = Math.floor(r / scale);
+  const sign = x < 0 && r !== 0 ? '-' : '';
+  if (digits === 0) return `${sign}${whole}`;
+  const frac = String(r - whole * scale);
+  return `${sign}${whole}.${ZEROS.slice(0, digits - frac.length)}${frac}`;
+}

@@ -1,4 +1,4 @@
-import { defineStrategy, type BarSeries, type Signal, type StrategyContext } from '../../engine/plugin-api.ts';
+import { defineStrategy, fixed, type BarSeries, type Signal, type StrategyContext } from '../../engine/plugin-api.ts';
 import { BEARISH_MASK, BULLISH_MASK, patternBit, patternNames } from '../lib/candlestick-patterns/index.ts';
 import { fusedPatternMask } from '../lib/candlestick-patterns/fused-detector.ts';
 import { SupportResistance } from '../lib/support-resistance/index.ts';
@@ -87,7 +87,7 @@ function entrySignal(ctx: StrategyContext<PatternsSrConfig, PatternsSrState>, ma
       const patterns = patternNames(mask & state.bullish);
       return {
         direction: 'buy', stopLoss: roundTo(stopLoss, ctx.spec.digits), takeProfit: roundTo(takeProfit, ctx.spec.digits),
-        patterns, srLevels: levels(support, resistance), reason: `${patterns.join(', ')} at support ${support.toFixed(ctx.spec.digits)}`,
+        patterns, srLevels: levels(support, resistance), reason: `${patterns.join(', ')} at support ${fixed(support, ctx.spec.digits)}`,
       };
     }
   }
@@ -104,7 +104,7 @@ function entrySignal(ctx: StrategyContext<PatternsSrConfig, PatternsSrState>, ma
       const patterns = patternNames(mask & state.bearish);
       return {
         direction: 'sell', stopLoss: roundTo(stopLoss, ctx.spec.digits), takeProfit: roundTo(takeProfit, ctx.spec.digits),
-        patterns, srLevels: levels(support, resistance), reason: `${patterns.join(', ')} at resistance ${resistance.toFixed(ctx.spec.digits)}`,
+        patterns, srLevels: levels(support, resistance), reason: `${patterns.join(', ')} at resistance ${fixed(resistance, ctx.spec.digits)}`,
       };
     }
   }
@@ -118,6 +118,8 @@ function levels(support: number, resistance: number): { support: number | null; 
 
 /** Prices to the symbol's digits, as a terminal would show and accept them. */
 function roundTo(price: number, digits: number): number {
-  const f = 10 ** digits;
+  const f = POW10[digits] ?? 10 ** digits;
   return Math.round(price * f) / f;
 }
+
+const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8];
