@@ -346,7 +346,7 @@ export class SymbolActor {
     this.ctx.position = this.position;
     const data: DataOf<'TRADE_ENTRY'> = {
       symbol: this.symbol, direction: entry.direction, price: result.price, lot_size: result.volume,
-      stop_loss: entry.stopLoss, take_profit: entry.takeProfit, patterns_detected: signal.patterns ? [...signal.patterns] : [],
+      stop_loss: entry.stopLoss, take_profit: entry.takeProfit, patterns_detected: signal.patterns ? [...signal.patterns] : NO_PATTERNS,
       sr_levels: signal.srLevels ? { support: signal.srLevels.support ?? null, resistance: signal.srLevels.resistance ?? null } : NO_LEVELS,
       aggression_multiplier: entry.aggression, trades_this_week: trades,
       execution_result: {
@@ -357,8 +357,9 @@ export class SymbolActor {
     };
     if (signal.reason) data.reason = signal.reason;
     this.emit(this.o.events.make('TRADE_ENTRY', 'INFO', data, time));
-    // Integers only: formatting the fill's price and volume here cost more than the event.
-    this.send('FILLED', `${entry.direction} position #${result.order} opened`);
+    // A constant cause: the fill's numbers are in TRADE_ENTRY, and formatting them here cost
+    // more than the transition.
+    this.send('FILLED', entry.direction === 'buy' ? 'buy order filled' : 'sell order filled');
   }
 
   private executeClose(): void {
@@ -373,14 +374,18 @@ export class SymbolActor {
       position: position.ticket, magic: this.o.magic ?? 0, comment: reason,
     });
     const result = this.o.broker.orderSend(request);
-    const after = (r: TradeResult) => {
-      this.pendingClose = null;
-      if (r.retcode !== TRADE_RETCODE.DONE && this.position) {
-        this.error(`closing position #${position.ticket} failed: ${r.retcode} ${r.comment}`, describeResult(r));
-      }
-    };
-    if (isPromise(result)) result.then(after, (err) => after(connectionFailure(err)));
-    else after(result);
+    if (isPromise(result)) {
+      result.then((r) => this.afterClose(r, position.ticket), (err) => this.afterClose(connectionFailure(err), position.ticket));
+    } else {
+      this.afterClose(result, position.ticket);
+    }
+  }
+
+  private afterClose(r: TradeResult, ticket: number): void {
+    this.pendingClose = null;
+    if (r.retcode !== TRADE_RETCODE.DONE && this.position) {
+      this.error(`closing position #${ticket} failed: ${r.retcode} ${r.comment}`, describeResult(r));
+    }
   }
 
   private onDeal(deal: Deal): void {
@@ -499,6 +504,7 @@ class ActorContext implements StrategyContext<unknown, Record<string, unknown>> 
 
 /** TRADE_ENTRY's `sr_levels` when the strategy reported none (events are read-only). */
 const NO_LEVELS = Object.freeze({ support: null, resistance: null });
+const NO_PATTERNS: string[] = Object.freeze([]) as unknown as string[];
 
 /** `TradeResult {...}` as JSON, written out (JSON.stringify of the object cost more than the rest of a rejection). */
 function describeResult(r: TradeResult): string {
