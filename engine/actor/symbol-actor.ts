@@ -185,7 +185,14 @@ export class SymbolActor {
 
   /** Shifts stored bar indexes after the bar window compacted. */
   shiftIndexes(delta: number): void {
-    if (this.position) this.position = { ...this.position, entryIndex: this.position.entryIndex - delta };
+    const p = this.position;
+    // Written out like the fill's (not a spread): one shape for every position the strategy reads.
+    if (p) {
+      this.position = {
+        ticket: p.ticket, direction: p.direction, entryPrice: p.entryPrice, lotSize: p.lotSize,
+        stopLoss: p.stopLoss, takeProfit: p.takeProfit, entryTime: p.entryTime, entryIndex: p.entryIndex - delta,
+      };
+    }
     this.ctx.position = this.position;
   }
 
