@@ -77,6 +77,9 @@ export class SymbolActor {
   private pendingClose: string | null = null;
   private inFlight = false;
   private dealSubscription: (() => void) | null = null;
+  /** The strategy and the BAR switch, read once here rather than through options per bar. */
+  private readonly strategy: Strategy;
+  private readonly emitBars: boolean;
   /** The comment stamped on entry orders (one string, not one per order). */
   private readonly orderComment: string;
   private lastTime = 0;
@@ -89,6 +92,8 @@ export class SymbolActor {
     this.machine = createMachineHost(o.machine ?? 'actor', this.symbol);
     this.week = new WeekView(o.governor);
     this.orderComment = `tradeloom ${o.strategy.id}`;
+    this.strategy = o.strategy;
+    this.emitBars = o.emitBars ?? false;
     this.ctx = new ActorContext(this.symbol, o.spec, o.strategyConfig, o.series, this.week, o.account);
   }
 
@@ -243,7 +248,7 @@ export class SymbolActor {
     const closeTime = time + this.barMs;
     this.lastTime = closeTime;
     if (sim !== null && book !== null) sim.setMidIn(book, closeTime, s.close[i]);
-    if (this.o.emitBars) this.emitBar(i);
+    if (this.emitBars) this.emitBar(i);
     // The strategy sees every bar while the symbol runs (its indicators must not skip bars),
     // but only a scanning or in-trade symbol acts on what it says.
     const state = this.state;
@@ -253,7 +258,7 @@ export class SymbolActor {
     this.week.time = closeTime;
     let signal: Signal | null | undefined | void;
     try {
-      signal = this.o.strategy.onBar?.(ctx);
+      signal = this.strategy.onBar?.(ctx);
     } catch (err) {
       this.fault(err, 'onBar');
       return;
@@ -306,7 +311,8 @@ export class SymbolActor {
       aggression: g.aggression, accountCurrency: this.o.account.currency,
     });
     this.pendingEntry = { direction, lots, stopLoss, takeProfit: signal.takeProfit ?? 0, signal, aggression: g.aggression };
-    if (this.state === 'scanning') this.send('SIGNAL', `${direction} signal${signal.reason ? `: ${signal.reason}` : ''}`);
+    // A self-transition: nothing is emitted, so its cause need not be written out.
+    if (this.state === 'scanning') this.send('SIGNAL', 'signal');
     if (!this.o.sim) this.executeEntry(time);
   }
 
