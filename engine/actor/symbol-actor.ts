@@ -234,20 +234,20 @@ export class SymbolActor {
       // The open's quote matters only if something executes inside this bar: pending orders,
       // or a stop or target the bar may reach (the book's trigger band says which bars can).
       if (this.pendingClose !== null || this.pendingEntry !== null) {
-        sim.setMidIn(book, time, s.open[i]);
+        sim.quoteBar(book, s, i, false, this.barMs);
         this.lastTime = time;
         if (this.pendingClose !== null) this.executeClose();
         if (this.pendingEntry !== null) this.executeEntry(time);
       }
       if (this.position !== null && (s.low[i] <= book.lowTrigger || s.high[i] >= book.highTrigger)) {
-        sim.setMidIn(book, time, s.open[i]);
+        sim.quoteBar(book, s, i, false, this.barMs);
         this.lastTime = time;
-        sim.checkStopsIn(book, time, s.open[i], s.high[i], s.low[i]);
+        sim.checkStopsAt(book, s, i);
       }
     }
     const closeTime = time + this.barMs;
     this.lastTime = closeTime;
-    if (sim !== null && book !== null) sim.setMidIn(book, closeTime, s.close[i]);
+    if (sim !== null && book !== null) sim.quoteBar(book, s, i, true, this.barMs);
     if (this.emitBars) this.emitBar(i);
     // The strategy sees every bar while the symbol runs (its indicators must not skip bars),
     // but only a scanning or in-trade symbol acts on what it says.

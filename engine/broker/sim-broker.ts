@@ -175,6 +175,19 @@ export class SimBroker implements BrokerPort {
     this.setMidIn(this.bookOf(symbol), time, mid);
   }
 
+  /**
+   * The quote at bar `i`'s open (`atClose` false) or close, from the series itself: the
+   * per-bar path passes indexes, not prices, so nothing is boxed if the call is not inlined.
+   */
+  quoteBar(book: SymbolBook, bars: BarSeries, i: number, atClose: boolean, barMs: number): void {
+    const q = book.quote;
+    const mid = atClose ? bars.close[i] : bars.open[i];
+    q.time = atClose ? bars.time[i] + barMs : bars.time[i];
+    q.bid = mid - book.halfSpread;
+    q.ask = mid + book.halfSpread;
+    book.hasQuote = true;
+  }
+
   setMidIn(book: SymbolBook, time: number, mid: number): void {
     const q = book.quote;
     q.time = time;

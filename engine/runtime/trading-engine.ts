@@ -128,7 +128,7 @@ export class TradingEngine {
         this.skipped = true;
         this.skippedTime = closeTime;
       } else {
-        this.sampleInPosition(actor, series.close[i]);
+        this.sampleInPosition(actor, series, i);
       }
     }
   }
@@ -141,7 +141,8 @@ export class TradingEngine {
    * high (a possible drawdown) are sampled, plus each day's last bar (daily returns). The
    * metrics are exactly those of sampling every bar (a test compares the two).
    */
-  private sampleInPosition(actor: SymbolActor, close: number): void {
+  private sampleInPosition(actor: SymbolActor, series: BarSeries, i: number): void {
+    const close = series.close[i];
     const direction = this.bandDirection;
     if (direction === 0 || actor !== this.bandActor) {
       this.sampleEquity();
