@@ -15,8 +15,13 @@ test('a server killed and restarted is survived: the page reconnects and misses 
     const before = await pageState(page, (s) => s.lastSeq);
     await server.stop('SIGKILL');
     // Offline is shown plainly, with the countdown to the next attempt.
-    await page.locator('[data-status="connection"][data-phase="offline"]').waitFor({ timeout: 15_000 });
-    assert.match(await page.locator('[data-status="connection"]').innerText(), /Offline — reconnecting in \d+s/);
+    // Phase and text are read together in the page: the next attempt may start (phase
+    // "connecting") between a wait for "offline" and a separate read of the text.
+    const offlineText = await page.waitForFunction(() => {
+      const el = document.querySelector<HTMLElement>('[data-status="connection"]');
+      return el?.dataset.phase === 'offline' ? el.innerText : null;
+    }, null, { timeout: 15_000 });
+    assert.match(await offlineText.jsonValue() as string, /Offline — reconnecting in \d+s/);
     server = await startEngineServer({ dataDir, port: server.port });
     await waitFor('the page to reconnect', async () => (await pageConnection(page)).phase === 'open', 60_000);
     await waitFor('events after the restart', async () => (await pageState(page, (s) => s.lastSeq)) > before + 3, 60_000);
