@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { launchBrowser, openWorkbench, pageErrors, runFromPalette, serveStatic } from '../kit/browser.ts';
+import { launchBrowser, offlineStatusText, openWorkbench, pageErrors, runFromPalette, serveStatic } from '../kit/browser.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
 let browser: Browser;
@@ -47,9 +47,7 @@ test('with no server the status bar says plainly that it is offline and counts d
   const site = await serveStatic(join(root, 'ui/dist'));
   try {
     const page = await openWorkbench(browser, site.url);
-    const status = page.locator('[data-status="connection"][data-phase="offline"]');
-    await status.waitFor();
-    assert.match(await status.innerText(), /Offline — reconnecting in \d+s \(attempt \d+\)/);
+    assert.match(await offlineStatusText(page), /Offline — reconnecting in \d+s \(attempt \d+\)/);
   } finally {
     await site.close();
   }

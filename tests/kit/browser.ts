@@ -95,6 +95,18 @@ export function pageConnection(page: Page): Promise<ConnectionStatus> {
 }
 
 /** Polls `check` inside Node until it returns a truthy value or the time is up. */
+/**
+ * The status bar's connection text while it shows "offline", read together with the phase in the
+ * page: the next reconnect attempt (phase "connecting") may start between two separate reads.
+ */
+export async function offlineStatusText(page: Page, timeoutMs = 15_000): Promise<string> {
+  const handle = await page.waitForFunction(() => {
+    const el = document.querySelector<HTMLElement>('[data-status="connection"]');
+    return el?.dataset.phase === 'offline' ? el.innerText : null;
+  }, null, { timeout: timeoutMs });
+  return (await handle.jsonValue()) as string;
+}
+
 export async function waitFor<T>(what: string, check: () => Promise<T | undefined | null | false>, timeoutMs = 30_000): Promise<T> {
   const end = Date.now() + timeoutMs;
   let last: unknown;
