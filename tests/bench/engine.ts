@@ -3,7 +3,8 @@
 // (the engine streams them through its bar window), beside a bare loop computing the same SMA
 // crossover on the same chunks in the same run. The tiled bars are built once, before timing:
 // making test data is not part of the pipeline. Prints bars/s for both, their ratio, and heap
-// growth as a generated stream grows (flat = streaming).
+// growth as a generated stream grows (flat = streaming). BENCH_ROUNDS (10), BENCH_WARM (3 warm-up
+// runs) and BENCH_VERBOSE (print every round) tune it.
 import { loadHistory } from '../../engine/data/load-history.ts';
 import { tileChunks, tileSeries } from '../../engine/data/tile.ts';
 import { runBacktest } from '../../engine/backtest/backtest-runner.ts';
@@ -88,11 +89,12 @@ export async function main(): Promise<void> {
   const chunks = chunksOf(tileSeries(series, target));
   // Warm up on the full input until the JIT settles (its later tiers and re-optimisations land
   // during the first few runs), as benchmark harnesses do before they time anything.
-  for (let k = 0; k < 3; k++) {
+  const warmRuns = Number(process.env.BENCH_WARM ?? 3);
+  for (let k = 0; k < warmRuns; k++) {
     pipeline(chunks, target);
     bareLoop(chunks);
   }
-  const rounds = 7;
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 10);
   let bestPipe = Infinity, bestBare = Infinity, bestSilent = Infinity;
   let pipeResult = { bars: 0, events: 0, trades: 0 };
   let bareResult = { bars: 0, trades: 0 };
