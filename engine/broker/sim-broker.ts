@@ -172,7 +172,8 @@ export class SimBroker implements BrokerPort {
 
   /** Sets the current quote from a mid price (the feed's price) and the configured spread. */
   setMid(symbol: string, time: number, mid: number): void {
-    this.setMidIn(this.bookOf(symbol), time, mid);
+    const book = this.bookOf(symbol);
+    this.setQuote(symbol, time, mid - book.halfSpread, mid + book.halfSpread);
   }
 
   /**
@@ -183,14 +184,6 @@ export class SimBroker implements BrokerPort {
     const q = book.quote;
     const mid = atClose ? bars.close[i] : bars.open[i];
     q.time = atClose ? bars.time[i] + barMs : bars.time[i];
-    q.bid = mid - book.halfSpread;
-    q.ask = mid + book.halfSpread;
-    book.hasQuote = true;
-  }
-
-  setMidIn(book: SymbolBook, time: number, mid: number): void {
-    const q = book.quote;
-    q.time = time;
     q.bid = mid - book.halfSpread;
     q.ask = mid + book.halfSpread;
     book.hasQuote = true;
