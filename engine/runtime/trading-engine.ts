@@ -149,16 +149,13 @@ export class TradingEngine {
       this.resetBand(actor, close);
       return;
     }
+    // Called when the close left the band (processBar skips the bars inside it).
     const x = direction * close;
     if (x > this.bandHigh) {
       this.bandHigh = x;
       this.bandLow = x;
     } else if (x < this.bandLow) {
       this.bandLow = x;
-    } else {
-      this.skipped = true;
-      this.skippedTime = this.sampleTime;
-      return;
     }
     this.sampleEquity();
   }
