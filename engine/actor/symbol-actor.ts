@@ -112,9 +112,9 @@ export class SymbolActor {
       }
     }
     this.initStrategyState();
-    this.guard(() => this.o.strategy.onStart?.(this.ctx));
+    this.guard(() => this.strategy.onStart?.(this.ctx));
     this.lastTime = this.o.events.now();
-    this.send('START', `strategy ${this.o.strategy.id} started`);
+    this.send('START', `strategy ${this.strategy.id} started`);
     if (this.position) this.send('FILLED', `restarted with open position #${this.position.ticket}`);
   }
 
@@ -123,7 +123,7 @@ export class SymbolActor {
   private initStrategyState(): void {
     if (this.strategyReady) return;
     this.strategyReady = true;
-    this.ctx.state = this.o.strategy.initialState?.(this.ctx) ?? {};
+    this.ctx.state = this.strategy.initialState?.(this.ctx) ?? {};
   }
 
   /** Stops trading (back to idle) but keeps the actor, its deal feed and strategy state. */
@@ -134,7 +134,7 @@ export class SymbolActor {
   }
 
   stop(): void {
-    this.guard(() => this.o.strategy.onStop?.(this.ctx));
+    this.guard(() => this.strategy.onStop?.(this.ctx));
     this.send('STOP', 'stopped');
     this.dealSubscription?.();
     this.machine.stop();
@@ -191,13 +191,8 @@ export class SymbolActor {
   /** Shifts stored bar indexes after the bar window compacted. */
   shiftIndexes(delta: number): void {
     const p = this.position;
-    // Written out like the fill's (not a spread): one shape for every position the strategy reads.
-    if (p) {
-      this.position = {
-        ticket: p.ticket, direction: p.direction, entryPrice: p.entryPrice, lotSize: p.lotSize,
-        stopLoss: p.stopLoss, takeProfit: p.takeProfit, entryTime: p.entryTime, entryIndex: p.entryIndex - delta,
-      };
-    }
+    // Built like the fill's (not a spread): one shape for every position the strategy reads.
+    if (p) this.position = openPosition(p.ticket, p.direction, p.entryPrice, p.lotSize, p.stopLoss, p.takeProfit, p.entryTime, p.entryIndex - delta);
     this.ctx.position = this.position;
   }
 
@@ -218,7 +213,7 @@ export class SymbolActor {
     this.initStrategyState();
     this.ctx.index = i;
     try {
-      this.o.strategy.onBar?.(this.ctx);
+      this.strategy.onBar?.(this.ctx);
     } catch (err) {
       this.fault(err, 'onBar (warm-up)');
     }
@@ -231,19 +226,15 @@ export class SymbolActor {
     const sim = this.o.sim;
     const book = this.book;
     if (sim !== null && book !== null) {
-      // The open's quote matters only if something executes inside this bar: pending orders,
-      // or a stop or target the bar may reach (the book's trigger band says which bars can).
+      // The open's quote matters only if something executes inside this bar: pending orders
+      // here, a stop or target inside checkStopsAt (which skips bars that cannot reach one).
+      this.lastTime = time;
       if (this.pendingClose !== null || this.pendingEntry !== null) {
         sim.quoteBar(book, s, i, false, this.barMs);
-        this.lastTime = time;
         if (this.pendingClose !== null) this.executeClose();
         if (this.pendingEntry !== null) this.executeEntry(time);
       }
-      if (this.position !== null && (s.low[i] <= book.lowTrigger || s.high[i] >= book.highTrigger)) {
-        sim.quoteBar(book, s, i, false, this.barMs);
-        this.lastTime = time;
-        sim.checkStopsAt(book, s, i);
-      }
+      if (this.position !== null) sim.checkStopsAt(book, s, i, this.barMs);
     }
     const closeTime = time + this.barMs;
     this.lastTime = closeTime;
@@ -303,7 +294,7 @@ export class SymbolActor {
     const validStop = direction === 'buy' ? stopLoss < close : stopLoss > close;
     if (!Number.isFinite(stopLoss) || !validStop) {
       g.release();
-      this.error(`strategy ${this.o.strategy.id} gave a ${direction} signal without a valid stopLoss (${signal.stopLoss}) at close ${close}; the entry is skipped`, new Error('invalid signal').stack ?? '');
+      this.error(`strategy ${this.strategy.id} gave a ${direction} signal without a valid stopLoss (${signal.stopLoss}) at close ${close}; the entry is skipped`, new Error('invalid signal').stack ?? '');
       return;
     }
     const lots = lotSize(this.o.spec, {
@@ -352,10 +343,7 @@ export class SymbolActor {
     }
     const trades = g.recordEntry(time);
     const signal = entry.signal;
-    this.position = {
-      ticket: result.order, direction: entry.direction, entryPrice: result.price, lotSize: result.volume,
-      stopLoss: entry.stopLoss, takeProfit: entry.takeProfit, entryTime: time, entryIndex: this.ctx.index + 1,
-    };
+    this.position = openPosition(result.order, entry.direction, result.price, result.volume, entry.stopLoss, entry.takeProfit, time, this.ctx.index + 1);
     this.ctx.position = this.position;
     const data: DataOf<'TRADE_ENTRY'> = {
       symbol: this.symbol, direction: entry.direction, price: result.price, lot_size: result.volume,
@@ -366,7 +354,7 @@ export class SymbolActor {
         retcode: result.retcode, deal: result.deal, order: result.order, volume: result.volume, price: result.price,
         bid: result.bid, ask: result.ask, comment: result.comment,
       },
-      position_id: result.order, strategy: this.o.strategy.id, time: formatSeconds(time),
+      position_id: result.order, strategy: this.strategy.id, time: formatSeconds(time),
     };
     if (signal.reason) data.reason = signal.reason;
     this.emit(this.o.events.make('TRADE_ENTRY', 'INFO', data, time));
@@ -427,8 +415,8 @@ export class SymbolActor {
       timestamp: formatSeconds(deal.time), position_id: position.ticket, direction: position.direction,
       entry_price: position.entryPrice, lot_size: position.lotSize, commission: round2(deal.commission + entryCommission),
     }, deal.time));
-    if (this.o.strategy.onTradeExit) {
-      this.guard(() => this.o.strategy.onTradeExit?.(this.ctx, {
+    if (this.strategy.onTradeExit) {
+      this.guard(() => this.strategy.onTradeExit?.(this.ctx, {
         direction: position.direction, entryPrice: position.entryPrice, exitPrice: deal.price, pnl, reason, time: deal.time,
       }));
     }
@@ -480,12 +468,12 @@ export class SymbolActor {
   private fault(err: unknown, where: string): void {
     const e = err instanceof Error ? err : new Error(String(err));
     this.pendingEntry = null;
-    this.error(`strategy ${this.o.strategy.id} failed in ${where} on ${this.symbol}: ${e.message}`, e.stack ?? String(err));
-    this.send('FAULT', `plugin ${this.o.strategy.id} threw: ${e.message}`);
+    this.error(`strategy ${this.strategy.id} failed in ${where} on ${this.symbol}: ${e.message}`, e.stack ?? String(err));
+    this.send('FAULT', `plugin ${this.strategy.id} threw: ${e.message}`);
   }
 
   private error(message: string, traceback: string): void {
-    this.emit(this.o.events.make('ERROR', 'ERROR', { error: message, traceback, symbol: this.symbol, source: this.o.strategy.id }, this.lastTime));
+    this.emit(this.o.events.make('ERROR', 'ERROR', { error: message, traceback, symbol: this.symbol, source: this.strategy.id }, this.lastTime));
   }
 
   private emit(event: LogEvent): void {
@@ -513,6 +501,12 @@ class ActorContext implements StrategyContext<unknown, Record<string, unknown>> 
   get balance(): number {
     return this.account.balance;
   }
+}
+
+/** The actor's view of its open position, always built here so every one has the same shape. */
+function openPosition(ticket: number, direction: Direction, entryPrice: number, lotSize: number, stopLoss: number,
+  takeProfit: number, entryTime: number, entryIndex: number): OpenPosition {
+  return { ticket, direction, entryPrice, lotSize, stopLoss, takeProfit, entryTime, entryIndex };
 }
 
 /** TRADE_ENTRY's `sr_levels` when the strategy reported none (events are read-only). */

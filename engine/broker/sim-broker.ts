@@ -207,11 +207,14 @@ export class SimBroker implements BrokerPort {
   }
 
   /**
-   * `checkStops` for bar `i` of `bars` on a book handle: the per-bar fast path (prices are
-   * read here, not passed, so nothing is boxed when the call is not inlined).
+   * `checkStops` for bar `i` of `bars` on a book handle: the per-bar fast path. A bar inside
+   * the book's trigger band returns after two comparisons; otherwise the quote moves to the
+   * bar's open (the price anything inside the bar executes against) and the stops are checked.
+   * Prices are read here, not passed, so nothing is boxed when the call is not inlined.
    */
-  checkStopsAt(book: SymbolBook, bars: BarSeries, i: number): void {
+  checkStopsAt(book: SymbolBook, bars: BarSeries, i: number, barMs: number): void {
     if (bars.low[i] > book.lowTrigger && bars.high[i] < book.highTrigger) return;
+    this.quoteBar(book, bars, i, false, barMs);
     this.checkStopsIn(book, bars.time[i], bars.open[i], bars.high[i], bars.low[i]);
   }
 

@@ -47,9 +47,9 @@ test('the simulator answers historyDealsGet from the ring, and a stop hit is fou
   ]);
   const exits: Deal[] = [];
   sim.onDeal((d) => d.entry === DEAL_ENTRY_OUT && exits.push(d));
-  for (let i = 0; i < 3; i++) sim.checkStopsAt(book, bars, i);
+  for (let i = 0; i < 3; i++) sim.checkStopsAt(book, bars, i, HOUR);
   assert.is(exits.length, 0, 'the bid low (low - 1 pip) stays above the stop for three bars');
-  sim.checkStopsAt(book, bars, 3);
+  sim.checkStopsAt(book, bars, 3, HOUR);
   assert.is(exits.length, 1, 'bid low 1.1950 <= stop 1.1950');
   assert.is(exits[0].reason, DEAL_REASON_SL);
   assert.is(exits[0].price, 1.195);
