@@ -236,9 +236,23 @@ export class SymbolActor {
       }
       if (this.position !== null) sim.checkStopsAt(book, s, i, this.barMs);
     }
-    const closeTime = time + this.barMs;
+    this.closeBar(i, time + this.barMs);
+  }
+
+  /**
+   * Orders wait for the next bar's open. While none does, a bar with nothing to execute at
+   * its open (no stop within reach) needs only `closeBar`: the engine's fast path.
+   */
+  get ordersWaiting(): boolean {
+    return this.pendingClose !== null || this.pendingEntry !== null;
+  }
+
+  /** The bar's close: the quote, then the strategy (only while scanning or in a trade). */
+  closeBar(i: number, closeTime: number): void {
     this.lastTime = closeTime;
-    if (sim !== null && book !== null) sim.quoteBar(book, s, i, true, this.barMs);
+    const sim = this.o.sim;
+    const book = this.book;
+    if (sim !== null && book !== null) sim.quoteBar(book, this.o.series, i, true, this.barMs);
     if (this.emitBars) this.emitBar(i);
     // The strategy sees every bar while the symbol runs (its indicators must not skip bars),
     // but only a scanning or in-trade symbol acts on what it says.

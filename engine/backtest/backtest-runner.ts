@@ -1,5 +1,5 @@
 import type { BacktestCompleteData, BacktestMetrics, LogEvent } from '../../protocol/index.ts';
-import { TIMEFRAME_MS, type BarSeries } from '../model/bar.ts';
+import type { BarSeries } from '../model/bar.ts';
 import { BarWindow } from '../model/bar-window.ts';
 import { resolveSymbolSpec, type SymbolSpec } from '../model/symbol-spec.ts';
 import { SimBroker, type SimBrokerConfig } from '../broker/sim-broker.ts';
@@ -104,11 +104,10 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
   clock.now = startTime;
   actor.start();
   const progressEvery = options.progressEvery ?? 100_000;
-  const barMs = TIMEFRAME_MS[timeframe];
   clock.last = 0;
   // One loop for both inputs: a series runs as one range; chunks are block-copied into the
   // window and each copied range runs the same way.
-  const loop: RangeLoop = { engine, actor, clock, barMs, progressEvery, onProgress: options.onProgress };
+  const loop: RangeLoop = { engine, actor, clock, progressEvery, onProgress: options.onProgress };
   if (first) {
     runRange(loop, first, 0, first.length);
   } else {
@@ -156,7 +155,6 @@ interface RangeLoop {
   readonly engine: TradingEngine;
   readonly actor: SymbolActor;
   readonly clock: BacktestClock;
-  readonly barMs: number;
   readonly progressEvery: number;
   readonly onProgress: ((barsDone: number) => void) | undefined;
 }
@@ -167,15 +165,11 @@ interface RangeLoop {
  * from run to run.
  */
 function runRange(loop: RangeLoop, s: BarSeries, from: number, to: number): void {
-  const { engine, actor, clock, barMs, progressEvery } = loop;
-  const time = s.time;
+  const { engine, actor, clock, progressEvery } = loop;
   for (let i = from; i < to; ) {
     // Bars up to the next progress report, then the report.
     const stop = Math.min(to, i + progressEvery - (clock.bars % progressEvery));
-    for (let j = i; j < stop; j++) {
-      clock.now = time[j] + barMs;
-      engine.processBar(actor, s, j);
-    }
+    engine.processBars(actor, s, i, stop, clock);
     clock.bars += stop - i;
     i = stop;
     if (clock.bars % progressEvery === 0) loop.onProgress?.(clock.bars);

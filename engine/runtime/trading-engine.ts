@@ -134,6 +134,57 @@ export class TradingEngine {
   }
 
   /**
+   * Bars `from..to-1` of one symbol, in order: `processBar` for each, with the common bar
+   * taken inline. A bar is common when nothing happens at its open (no order waiting, no
+   * stop or target within its range), no governor clock or day boundary falls in it, and
+   * the account holds nothing or only this symbol's one position; such a bar needs only the
+   * actor's close and, in a position, the equity band check. `clock.now` is set to each
+   * bar's close time before the bar runs (the session clock of a backtest).
+   */
+  processBars(actor: SymbolActor, series: BarSeries, from: number, to: number, clock: { now: number }): void {
+    const sim = this.options.sim;
+    const book = actor.book;
+    const barMs = actor.barMs;
+    const time = series.time;
+    if (sim === null || book === null || this.options.equityEveryBar) {
+      for (let j = from; j < to; j++) {
+        clock.now = time[j] + barMs;
+        this.processBar(actor, series, j);
+      }
+      return;
+    }
+    const low = series.low;
+    const high = series.high;
+    const close = series.close;
+    const g = this.governor;
+    for (let j = from; j < to; j++) {
+      const t = time[j];
+      const closeTime = t + barMs;
+      clock.now = closeTime;
+      if (t >= g.nextEventTime || closeTime >= this.nextEquitySample || actor.ordersWaiting) {
+        this.processBar(actor, series, j);
+        continue;
+      }
+      const open = sim.openPositions;
+      if (open !== 0 && (open !== 1 || this.bandActor !== actor || this.bandDirection === 0
+        || low[j] <= book.lowTrigger || high[j] >= book.highTrigger)) {
+        this.processBar(actor, series, j);
+        continue;
+      }
+      actor.closeBar(j, closeTime);
+      this.sampleTime = closeTime;
+      if (open === 0) continue;
+      const x = this.bandDirection * close[j];
+      if (x <= this.bandHigh && x >= this.bandLow) {
+        this.skipped = true;
+        this.skippedTime = closeTime;
+      } else {
+        this.sampleInPosition(actor, series, j);
+      }
+    }
+  }
+
+  /**
    * Equity sampling while one position is open. Its equity rises with direction × mid price
    * and nothing else moves it until the next deal, so a bar whose close lies inside the
    * range already sampled since the last peak can change neither the peak nor the largest
