@@ -27,10 +27,6 @@ export const envelopeOf = <TType extends string, TData extends t.Mixed>(eventTyp
   ]);
 
 const DAY_MS = 86_400_000;
-let cachedDay = Number.NaN;
-let cachedDate = '';
-let otherDay = Number.NaN;
-let otherDate = '';
 
 /** `HH:MM:SS` for each second of a day, built on first use (hot path: one concatenation per call). */
 const TIME_OF_DAY: string[] = new Array<string>(86_400).fill('');
@@ -47,19 +43,32 @@ function timeOfDay(second: number): string {
   return text;
 }
 
+/**
+ * `YYYY-MM-DDT` of recent days, direct-mapped by day number: a session's events move forward
+ * day by day, and a week's summary names its first day between events of the current one.
+ */
+const DATE_SLOTS = 16;
+const cachedDays = new Float64Array(DATE_SLOTS).fill(Number.NaN);
+const cachedDates: string[] = new Array<string>(DATE_SLOTS).fill('');
+
 /** `YYYY-MM-DDTHH:MM:SS` of an epoch, built without a Date per call (hot path). */
 function secondsText(epochMs: number): string {
   const day = Math.floor(epochMs / DAY_MS);
-  if (day !== cachedDay) {
-    // Two days are kept: a week's summary names its first day between events of the current one.
-    const date = day === otherDay ? otherDate : dateText(day);
-    otherDay = cachedDay;
-    otherDate = cachedDate;
-    cachedDay = day;
-    cachedDate = date;
+  const slot = day & (DATE_SLOTS - 1);
+  let date = cachedDates[slot];
+  if (cachedDays[slot] !== day) {
+    date = dateText(day);
+    cachedDays[slot] = day;
+    cachedDates[slot] = date;
   }
-  return cachedDate + timeOfDay(Math.floor((epochMs - day * DAY_MS) / 1000));
+  return date + timeOfDay(Math.floor((epochMs - day * DAY_MS) / 1000));
 }
+
+/** `DDT` for each day of a month. */
+const DAY_OF_MONTH: readonly string[] = Array.from({ length: 32 }, (_, d) => `${pad2(d)}T`);
+/** The last `YYYY-MM-` built, keyed by year * 16 + month (days of one month share it). */
+let cachedMonthKey = Number.NaN;
+let cachedMonth = '';
 
 /**
  * `YYYY-MM-DDT` of a day number (days since 1970-01-01), by the civil-from-days algorithm
@@ -76,7 +85,12 @@ function dateText(days: number): string {
   const m = mp < 10 ? mp + 3 : mp - 9;
   const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
   if (y < 0 || y > 9999) return new Date(days * DAY_MS).toISOString().slice(0, 11);
-  return `${y < 1000 ? String(y).padStart(4, '0') : y}-${pad2(m)}-${pad2(d)}T`;
+  const monthKey = y * 16 + m;
+  if (monthKey !== cachedMonthKey) {
+    cachedMonthKey = monthKey;
+    cachedMonth = `${y < 1000 ? String(y).padStart(4, '0') : y}-${pad2(m)}-`;
+  }
+  return cachedMonth + DAY_OF_MONTH[d];
 }
 
 function pad2(n: number): string {
