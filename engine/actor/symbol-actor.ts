@@ -324,8 +324,15 @@ export class SymbolActor {
   private executeEntry(time: number): void {
     const entry = this.pendingEntry!;
     if (this.position || this.pendingClose !== null) return; // the reversal's close comes first
+    const type = entry.direction === 'buy' ? ORDER_TYPE_BUY : ORDER_TYPE_SELL;
+    const sim = this.o.sim;
+    if (sim !== null && this.book !== null) {
+      // The simulator's direct path: the same checks and fill, no MT5 request object.
+      this.onEntryResult(sim.marketEntry(this.book, type, entry.lots, entry.stopLoss, entry.takeProfit, this.o.magic ?? 0, this.orderComment), entry, time);
+      return;
+    }
     const request = marketOrder({
-      symbol: this.symbol, volume: entry.lots, type: entry.direction === 'buy' ? ORDER_TYPE_BUY : ORDER_TYPE_SELL,
+      symbol: this.symbol, volume: entry.lots, type,
       sl: entry.stopLoss, tp: entry.takeProfit, magic: this.o.magic ?? 0, comment: this.orderComment,
     });
     const result = this.o.broker.orderSend(request);
@@ -384,8 +391,14 @@ export class SymbolActor {
       this.pendingClose = null;
       return;
     }
+    const type = position.direction === 'buy' ? ORDER_TYPE_SELL : ORDER_TYPE_BUY;
+    const sim = this.o.sim;
+    if (sim !== null && this.book !== null) {
+      this.afterClose(sim.marketClose(this.book, position.ticket, type, position.lotSize, reason), position.ticket);
+      return;
+    }
     const request = marketOrder({
-      symbol: this.symbol, volume: position.lotSize, type: position.direction === 'buy' ? ORDER_TYPE_SELL : ORDER_TYPE_BUY,
+      symbol: this.symbol, volume: position.lotSize, type,
       position: position.ticket, magic: this.o.magic ?? 0, comment: reason,
     });
     const result = this.o.broker.orderSend(request);

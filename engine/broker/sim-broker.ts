@@ -278,40 +278,75 @@ export class SimBroker implements BrokerPort {
   orderSend(request: TradeRequest): TradeResult {
     const book = this.books.get(request.symbol);
     const quote = book?.hasQuote ? book.quote : undefined;
-    if (!book) return this.rejection(TRADE_RETCODE.INVALID, request, quote, `unknown symbol ${request.symbol}`);
-    const spec = book.spec;
-    if (request.action !== TRADE_ACTION_DEAL) return this.rejection(TRADE_RETCODE.INVALID, request, quote, 'only market deals are simulated');
-    if (!quote) return this.rejection(TRADE_RETCODE.PRICE_OFF, request, quote);
-    if (!this.marketOpen(request.symbol, quote.time)) return this.rejection(TRADE_RETCODE.MARKET_CLOSED, request, quote);
-    if (request.type !== ORDER_TYPE_BUY && request.type !== ORDER_TYPE_SELL) return this.rejection(TRADE_RETCODE.INVALID, request, quote, `order type ${request.type}`);
-    if (request.position) return this.closeByRequest(book, request, quote);
-    if (!isValidVolume(spec, request.volume)) {
-      return this.rejection(TRADE_RETCODE.INVALID_VOLUME, request, quote, `${request.volume} lots (min ${spec.volumeMin}, step ${spec.volumeStep}, max ${spec.volumeMax})`);
+    const volume = request.volume;
+    if (!book) return this.rejection(TRADE_RETCODE.INVALID, volume, quote, `unknown symbol ${request.symbol}`);
+    if (request.action !== TRADE_ACTION_DEAL) return this.rejection(TRADE_RETCODE.INVALID, volume, quote, 'only market deals are simulated');
+    if (request.type !== ORDER_TYPE_BUY && request.type !== ORDER_TYPE_SELL) {
+      if (!quote) return this.rejection(TRADE_RETCODE.PRICE_OFF, volume, quote);
+      if (!this.marketOpen(request.symbol, quote.time)) return this.rejection(TRADE_RETCODE.MARKET_CLOSED, volume, quote);
+      return this.rejection(TRADE_RETCODE.INVALID, volume, quote, `order type ${request.type}`);
     }
-    const buy = request.type === ORDER_TYPE_BUY;
+    if (request.position) return this.marketClose(book, request.position, request.type, volume, request.comment);
+    return this.marketEntry(book, request.type, volume, request.sl, request.tp, request.magic, request.comment);
+  }
+
+  /**
+   * A market entry (`type` buy or sell) in `book`: `orderSend`'s checks, fill and deal, taken
+   * directly by a symbol actor on the simulated path (no MT5 request object per order).
+   */
+  marketEntry(book: SymbolBook, type: number, volume: number, sl: number, tp: number, magic: number, comment: string): TradeResult {
+    const quote = book.hasQuote ? book.quote : undefined;
+    if (!quote) return this.rejection(TRADE_RETCODE.PRICE_OFF, volume, quote);
+    const spec = book.spec;
+    if (!this.marketOpen(spec.name, quote.time)) return this.rejection(TRADE_RETCODE.MARKET_CLOSED, volume, quote);
+    if (!isValidVolume(spec, volume)) {
+      return this.rejection(TRADE_RETCODE.INVALID_VOLUME, volume, quote, `${volume} lots (min ${spec.volumeMin}, step ${spec.volumeStep}, max ${spec.volumeMax})`);
+    }
+    const buy = type === ORDER_TYPE_BUY;
     const price = normalizePrice(spec, buy ? quote.ask + book.slip : quote.bid - book.slip);
     const minDistance = spec.stopsLevel * spec.point;
     const exitSide = buy ? quote.bid : quote.ask;
-    const badSl = request.sl !== 0 && (buy ? request.sl > exitSide - minDistance : request.sl < exitSide + minDistance);
-    const badTp = request.tp !== 0 && (buy ? request.tp < exitSide + minDistance : request.tp > exitSide - minDistance);
-    if (badSl || badTp) return this.rejection(TRADE_RETCODE.INVALID_STOPS, request, quote, `sl ${request.sl} tp ${request.tp} at ${buy ? 'bid' : 'ask'} ${exitSide}`);
-    const margin = this.marginFor(book, request.volume, price);
+    const badSl = sl !== 0 && (buy ? sl > exitSide - minDistance : sl < exitSide + minDistance);
+    const badTp = tp !== 0 && (buy ? tp < exitSide + minDistance : tp > exitSide - minDistance);
+    if (badSl || badTp) return this.rejection(TRADE_RETCODE.INVALID_STOPS, volume, quote, `sl ${sl} tp ${tp} at ${buy ? 'bid' : 'ask'} ${exitSide}`);
+    const margin = this.marginFor(book, volume, price);
     const free = this.freeMargin();
-    if (margin > free) return this.rejection(TRADE_RETCODE.NO_MONEY, request, quote, `margin ${fixed(margin, 2)} > free ${fixed(free, 2)}`);
+    if (margin > free) return this.rejection(TRADE_RETCODE.NO_MONEY, volume, quote, `margin ${fixed(margin, 2)} > free ${fixed(free, 2)}`);
 
     const ticket = this.nextTicket++;
     const position: Position = {
-      ticket, time: quote.time, type: buy ? POSITION_TYPE_BUY : POSITION_TYPE_SELL, magic: request.magic, identifier: ticket,
-      volume: request.volume, price_open: price, sl: request.sl, tp: request.tp, price_current: price, swap: 0, profit: 0,
-      symbol: request.symbol, comment: request.comment,
+      ticket, time: quote.time, type: buy ? POSITION_TYPE_BUY : POSITION_TYPE_SELL, magic, identifier: ticket,
+      volume, price_open: price, sl, tp, price_current: price, swap: 0, profit: 0,
+      symbol: spec.name, comment,
     };
     book.positions.push(position);
     this.updateTriggers(book);
     this.openCount++;
-    const commission = -this.config.commissionPerLot * request.volume;
+    const commission = -this.config.commissionPerLot * volume;
     this.balance += commission;
-    const deal = this.deal(position, DEAL_ENTRY_IN, request.type, price, quote.time, DEAL_REASON_EXPERT, 0, commission);
-    return this.result(TRADE_RETCODE.DONE, deal.ticket, deal.order, request.volume, price, quote, 'Request completed');
+    const deal = this.deal(position, DEAL_ENTRY_IN, type, price, quote.time, DEAL_REASON_EXPERT, 0, commission);
+    return this.result(TRADE_RETCODE.DONE, deal.ticket, deal.order, volume, price, quote, 'Request completed');
+  }
+
+  /**
+   * Closes position `ticket` of `book` in full at the market (`type` must be the opposite of
+   * the position's): `orderSend`'s checks and deal, taken directly by a symbol actor on the
+   * simulated path.
+   */
+  marketClose(book: SymbolBook, ticket: number, type: number, volume: number, comment: string): TradeResult {
+    const quote = book.hasQuote ? book.quote : undefined;
+    if (!quote) return this.rejection(TRADE_RETCODE.PRICE_OFF, volume, quote);
+    if (!this.marketOpen(book.spec.name, quote.time)) return this.rejection(TRADE_RETCODE.MARKET_CLOSED, volume, quote);
+    let position: Position | undefined;
+    for (const p of book.positions) if (p.ticket === ticket) position = p;
+    if (!position) return this.result(TRADE_RETCODE.POSITION_CLOSED, 0, 0, volume, 0, quote, retcodeText(TRADE_RETCODE.POSITION_CLOSED));
+    const closingType = position.type === POSITION_TYPE_BUY ? ORDER_TYPE_SELL : ORDER_TYPE_BUY;
+    if (type !== closingType || Math.abs(volume - position.volume) > 1e-9) {
+      return this.result(TRADE_RETCODE.INVALID, 0, 0, volume, 0, quote, 'Invalid request: close must be the opposite type and the full volume');
+    }
+    const price = position.type === POSITION_TYPE_BUY ? quote.bid - book.slip : quote.ask + book.slip;
+    const deal = this.closePosition(book, position, price, quote.time, DEAL_REASON_EXPERT, comment);
+    return this.result(TRADE_RETCODE.DONE, deal.ticket, deal.order, position.volume, deal.price, quote, 'Request completed');
   }
 
   accountInfo(): AccountInfo {
@@ -378,19 +413,6 @@ export class SimBroker implements BrokerPort {
 
   close(): void {
     this.dealSubject.complete();
-  }
-
-  private closeByRequest(book: SymbolBook, request: TradeRequest, quote: Quote): TradeResult {
-    let position: Position | undefined;
-    for (const p of book.positions) if (p.ticket === request.position) position = p;
-    if (!position) return this.result(TRADE_RETCODE.POSITION_CLOSED, 0, 0, request.volume, 0, quote, retcodeText(TRADE_RETCODE.POSITION_CLOSED));
-    const closingType = position.type === POSITION_TYPE_BUY ? ORDER_TYPE_SELL : ORDER_TYPE_BUY;
-    if (request.type !== closingType || Math.abs(request.volume - position.volume) > 1e-9) {
-      return this.result(TRADE_RETCODE.INVALID, 0, 0, request.volume, 0, quote, 'Invalid request: close must be the opposite type and the full volume');
-    }
-    const price = position.type === POSITION_TYPE_BUY ? quote.bid - book.slip : quote.ask + book.slip;
-    const deal = this.closePosition(book, position, price, quote.time, DEAL_REASON_EXPERT, request.comment);
-    return this.result(TRADE_RETCODE.DONE, deal.ticket, deal.order, position.volume, deal.price, quote, 'Request completed');
   }
 
   private closePosition(book: SymbolBook, position: Position, rawPrice: number, time: number, reason: number, comment = ''): Deal {
@@ -480,8 +502,8 @@ export class SimBroker implements BrokerPort {
     return this.equity() - this.usedMargin();
   }
 
-  private rejection(retcode: number, request: TradeRequest, quote: Quote | undefined, detail = ''): TradeResult {
-    return this.result(retcode, 0, 0, request.volume, 0, quote, detail ? `${retcodeText(retcode)}: ${detail}` : retcodeText(retcode));
+  private rejection(retcode: number, volume: number, quote: Quote | undefined, detail = ''): TradeResult {
+    return this.result(retcode, 0, 0, volume, 0, quote, detail ? `${retcodeText(retcode)}: ${detail}` : retcodeText(retcode));
   }
 
   private result(retcode: number, deal: number, order: number, volume: number, price: number, quote: Quote | undefined, comment: string): TradeResult {
