@@ -113,7 +113,14 @@ export class SimBroker implements BrokerPort {
   private marketOpen: (symbol: string, time: number) => boolean = () => true;
 
   constructor(specs: readonly SymbolSpec[], config: Partial<SimBrokerConfig> = {}) {
-    this.config = { ...DEFAULT_SIM_BROKER_CONFIG, ...config };
+    // One literal, not a spread: the config keeps one hidden class from run to run.
+    const d = DEFAULT_SIM_BROKER_CONFIG;
+    this.config = {
+      balance: config.balance ?? d.balance, currency: config.currency ?? d.currency, leverage: config.leverage ?? d.leverage,
+      spreadPoints: config.spreadPoints ?? d.spreadPoints, slippagePoints: config.slippagePoints ?? d.slippagePoints,
+      commissionPerLot: config.commissionPerLot ?? d.commissionPerLot, historyLimit: config.historyLimit ?? d.historyLimit,
+      firstTicket: config.firstTicket ?? d.firstTicket,
+    };
     this.balance = this.config.balance;
     this.nextTicket = this.config.firstTicket;
     this.history = new DealHistory(this.config.historyLimit);

@@ -24,7 +24,20 @@ export const DEFAULT_GOVERNOR_CONFIG: GovernorConfig = {
 
 /** Merges a partial config over the defaults and refuses inconsistent limits. */
 export function governorConfig(partial: Partial<GovernorConfig> = {}): GovernorConfig {
-  const config = { ...DEFAULT_GOVERNOR_CONFIG, ...partial, week: { ...FOREX_WEEK, ...(partial.week ?? {}) } };
+  // One literal, not a spread: the config keeps one hidden class from run to run (hot code reads it).
+  const d = DEFAULT_GOVERNOR_CONFIG;
+  const week: Partial<TradingWeekConfig> = partial.week ?? {};
+  const config: GovernorConfig = {
+    minTradesPerWeek: partial.minTradesPerWeek ?? d.minTradesPerWeek,
+    maxTradesPerWeek: partial.maxTradesPerWeek ?? d.maxTradesPerWeek,
+    aggressionStep: partial.aggressionStep ?? d.aggressionStep,
+    aggressionCap: partial.aggressionCap ?? d.aggressionCap,
+    paceCheckHours: partial.paceCheckHours ?? d.paceCheckHours,
+    week: {
+      anchorDay: week.anchorDay ?? FOREX_WEEK.anchorDay, anchorHour: week.anchorHour ?? FOREX_WEEK.anchorHour,
+      openOffsetHours: week.openOffsetHours ?? FOREX_WEEK.openOffsetHours, sessionHours: week.sessionHours ?? FOREX_WEEK.sessionHours,
+    },
+  };
   const { minTradesPerWeek: min, maxTradesPerWeek: max } = config;
   if (!(Number.isInteger(min) && min >= 0)) throw new Error(`governor: minTradesPerWeek must be a whole number >= 0, got ${min}`);
   if (!(Number.isInteger(max) && max >= 1)) throw new Error(`governor: maxTradesPerWeek must be a whole number >= 1, got ${max}`);

@@ -67,13 +67,27 @@ export function resolveSymbolSpec(name: string, overrides: Partial<Record<string
   if (!base && !override) {
     throw new Error(`unknown symbol "${name}": no built-in spec (known: ${Object.keys(BUILTIN_SYMBOL_SPECS).join(', ')}); add one under "symbols.${name}" in the config`);
   }
-  const merged = { ...(base ?? {}), ...(override ?? {}), name } as SymbolSpec;
+  const merged = symbolSpec({ ...(base ?? {}), ...(override ?? {}), name } as SymbolSpec);
   for (const key of ['digits', 'point', 'contractSize', 'tickSize', 'tickValueProfit', 'volumeMin', 'volumeStep', 'volumeMax'] as const) {
     if (typeof merged[key] !== 'number' || !Number.isFinite(merged[key]) || merged[key] < 0) {
       throw new Error(`symbol spec "${name}": field "${key}" must be a non-negative number, got ${JSON.stringify(merged[key])}`);
     }
   }
   return merged;
+}
+
+/**
+ * A spec with its fields in one fixed order, built by one literal: every spec then shares one
+ * hidden class. (A spread's result can change hidden class from one call to the next, and the
+ * per-bar code that reads specs was deoptimised each time it did.)
+ */
+function symbolSpec(s: SymbolSpec): SymbolSpec {
+  return {
+    name: s.name, description: s.description, baseCurrency: s.baseCurrency, profitCurrency: s.profitCurrency,
+    digits: s.digits, point: s.point, contractSize: s.contractSize, tickSize: s.tickSize, tickValueProfit: s.tickValueProfit,
+    volumeMin: s.volumeMin, volumeStep: s.volumeStep, volumeMax: s.volumeMax, stopsLevel: s.stopsLevel,
+    spreadPoints: s.spreadPoints, fillingMode: s.fillingMode,
+  };
 }
 
 /**

@@ -72,8 +72,12 @@ export class TradingEngine {
   }
 
   addSymbol(setup: SymbolSetup): SymbolActor {
+    // Written out (no spread of `setup`): the options keep one hidden class from run to run.
     const actor = new SymbolActor({
-      ...setup,
+      spec: setup.spec,
+      series: setup.series,
+      strategy: setup.strategy,
+      strategyConfig: setup.strategyConfig,
       governor: this.governor,
       broker: this.options.broker,
       sim: this.options.sim,
