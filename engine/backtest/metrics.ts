@@ -141,6 +141,17 @@ export class MetricsAccumulator {
     this.dayClose = equity;
   }
 
+  /** The highest equity sampled so far. */
+  get equityPeak(): number {
+    return this.peak;
+  }
+
+  /** The equity below which a sample would set a new largest drawdown (absolute or as a fraction). */
+  get drawdownFloor(): number {
+    const peak = this.peak;
+    return peak > 0 ? Math.max(peak - this.maxDrawdown, peak - this.maxDrawdownFraction * peak) : peak - this.maxDrawdown;
+  }
+
   addWeek(week: WeekCount): void {
     this.weeks++;
     if (week.withinTarget) this.weeksWithin++;

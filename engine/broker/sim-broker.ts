@@ -161,6 +161,36 @@ export class SimBroker implements BrokerPort {
     return book.positions[0].type === POSITION_TYPE_BUY ? 1 : -1;
   }
 
+  /**
+   * The mid price at which the account's equity would be `equity`, with only the sole open
+   * position (in `book`) moving it: equity rises with direction × mid (see `soleDirection`),
+   * so the engine compares closes with this price instead of valuing the account each bar.
+   * NaN when there is no sole position in `book` or its profit converts through another rate;
+   * ±Infinity when no price gives that equity (on the side where it would lie).
+   */
+  midAtEquity(book: SymbolBook, equity: number): number {
+    if (this.openCount !== 1 || book.positions.length !== 1) return Number.NaN;
+    const p = book.positions[0];
+    const direction = p.type === POSITION_TYPE_BUY ? 1 : -1;
+    const k = direction * p.volume * book.spec.contractSize;
+    const profit = equity - this.balance;
+    // The exit side's price: profit = k × (mark - open), in account currency as is ('same')
+    // or divided by the mark ('divide').
+    let mark: number;
+    if (book.conversion === 'same') {
+      mark = p.price_open + profit / k;
+      // Below any positive price (a long's loss or a short's gain larger than the position).
+      if (!(mark > 0)) return Number.NEGATIVE_INFINITY;
+    } else if (book.conversion === 'divide') {
+      mark = (k * p.price_open) / (k - profit);
+      // Beyond any price: profit in the base currency is bounded by the position's size.
+      if (!(mark > 0) || !Number.isFinite(mark)) return Number.POSITIVE_INFINITY;
+    } else {
+      return Number.NaN;
+    }
+    return direction === 1 ? mark + book.halfSpread : mark - book.halfSpread;
+  }
+
   /** The symbol's book: a handle for the per-bar fast path (no lookup by name). */
   bookOf(symbol: string): SymbolBook {
     const book = this.books.get(symbol);

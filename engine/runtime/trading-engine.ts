@@ -190,37 +190,43 @@ export class TradingEngine {
 
   /**
    * Equity sampling while one position is open. Its equity rises with direction × mid price
-   * and nothing else moves it until the next deal, so a bar whose close lies inside the
-   * range already sampled since the last peak can change neither the peak nor the largest
-   * drawdown: it is skipped. Only new highs (a possible peak) and new lows since the last
-   * high (a possible drawdown) are sampled, plus each day's last bar (daily returns). The
+   * and nothing else moves it until the next deal, so a bar can change the metrics only if
+   * its close sets a new equity peak or a new largest drawdown: the band holds the closes
+   * between those two prices (solved by the simulator from the metrics' peak and drawdown
+   * floor) and bars inside it are skipped, except each day's last bar (daily returns). The
    * metrics are exactly those of sampling every bar (a test compares the two).
    */
   private sampleInPosition(actor: SymbolActor, series: BarSeries, i: number): void {
-    const close = series.close[i];
-    const direction = this.bandDirection;
-    if (direction === 0 || actor !== this.bandActor) {
-      this.sampleEquity();
-      this.resetBand(actor, close);
-      return;
-    }
-    // Called when the close left the band (processBar skips the bars inside it).
-    const x = direction * close;
-    if (x > this.bandHigh) {
-      this.bandHigh = x;
-      this.bandLow = x;
-    } else if (x < this.bandLow) {
-      this.bandLow = x;
-    }
     this.sampleEquity();
+    this.resetBand(actor, series.close[i]);
   }
 
+  /** Sets the band after a sample (see `sampleInPosition`); empty unless one position is open. */
   private resetBand(actor: SymbolActor, close: number): void {
-    const direction = actor.book ? this.options.sim!.soleDirection(actor.book) : 0;
+    const sim = this.options.sim!;
+    const book = actor.book;
+    const direction = book ? sim.soleDirection(book) : 0;
     this.bandDirection = direction;
     this.bandActor = actor;
-    this.bandHigh = direction * close;
-    this.bandLow = direction * close;
+    if (direction === 0 || book === null) {
+      this.bandHigh = Number.NEGATIVE_INFINITY;
+      this.bandLow = Number.POSITIVE_INFINITY;
+      return;
+    }
+    const high = direction * sim.midAtEquity(book, this.metrics.equityPeak);
+    const low = direction * sim.midAtEquity(book, this.metrics.drawdownFloor);
+    if (Number.isNaN(high) || Number.isNaN(low)) {
+      // Not solvable here: every bar is sampled.
+      this.bandDirection = 0;
+      this.bandHigh = Number.NEGATIVE_INFINITY;
+      this.bandLow = Number.POSITIVE_INFINITY;
+      return;
+    }
+    // Narrowed by far more than the rounding of the two prices, so a close the rounding puts
+    // on the wrong side is sampled (an extra sample changes nothing).
+    const slack = Math.abs(close) * 1e-9;
+    this.bandHigh = high - slack;
+    this.bandLow = low + slack;
   }
 
   private bandDirection = 0;

@@ -6,14 +6,16 @@ import { runBacktest } from '../../../engine/backtest/backtest-runner.ts';
 import { smaCrossover } from '../../../plugins/sma-crossover/index.ts';
 import { patternsSr } from '../../../plugins/patterns-sr/index.ts';
 import type { Strategy } from '../../../engine/strategy/strategy.ts';
+import { resolveSymbolSpec } from '../../../engine/model/symbol-spec.ts';
 
-// The engine samples equity only where it can move the metrics (new highs, new lows since the
-// last high, each day's last bar). Sampling every bar must give the very same events.
-function events(strategy: Strategy, timeframe: 'H1' | 'H4', equityEveryBar: boolean, streamed = false): string[] {
+// The engine samples equity only where it can move the metrics (a new equity peak, a new
+// largest drawdown, each day's last bar, each deal). Sampling every bar must give the very
+// same events.
+function events(strategy: Strategy, timeframe: 'H1' | 'H4', equityEveryBar: boolean, streamed = false, symbol = 'USDCHF'): string[] {
   const { series } = loadHistory({ symbol: 'USDCHF', timeframe });
   const out: string[] = [];
   runBacktest({
-    symbol: 'USDCHF', strategy: strategy as Strategy, equityEveryBar, totalBars: series.length,
+    symbol, spec: resolveSymbolSpec(symbol), strategy: strategy as Strategy, equityEveryBar, totalBars: series.length,
     series: streamed ? tileChunks(series, series.length, 5_000) : series,
     onEvent: (e) => out.push(JSON.stringify(e)),
   });
@@ -32,6 +34,12 @@ for (const timeframe of ['H1', 'H4'] as const) {
     });
   }
 }
+
+test('a USD-profit symbol (profit as is, not divided by the price): sampling every bar gives identical events (USDCHF prices as EURUSD, H1)', () => {
+  const every = events(smaCrossover as Strategy, 'H1', true, false, 'EURUSD');
+  assert.equal(events(smaCrossover as Strategy, 'H1', false, false, 'EURUSD'), every);
+  assert.ok(JSON.parse(every[every.length - 1]).data.max_drawdown > 0);
+});
 
 test('streamed in chunks, a history gives the same events as in one series (H1 and H4, the timeframe read from the chunks)', () => {
   const withoutSession = (lines: string[]) => lines.map((line) => line.replace(/"session_id":"[^"]+"/g, '"session_id":""'));

@@ -80,4 +80,32 @@ test('commission is charged per lot on entry and on exit', () => {
   assert.ok(Math.abs(broker.accountInfo().balance - (10_000 - 14 - spreadCost)) < 1e-6);
 });
 
+test('midAtEquity inverts the equity of a sole position: long and short, CHF profit (divided) and USD profit (as is)', () => {
+  for (const symbol of ['USDCHF', 'EURUSD']) {
+    for (const type of [ORDER_TYPE_BUY, ORDER_TYPE_SELL]) {
+      const broker = new SimBroker([resolveSymbolSpec(symbol)]);
+      broker.setMid(symbol, T, 1.2);
+      broker.orderSend(marketOrder({ symbol, volume: 0.5, type }));
+      const book = broker.bookOf(symbol);
+      for (const mid of [1.1, 1.19, 1.2, 1.23, 1.5]) {
+        broker.setMid(symbol, T, mid);
+        const solved = broker.midAtEquity(book, broker.equity());
+        assert.ok(Math.abs(solved - mid) < 1e-12, `${symbol} ${type === ORDER_TYPE_BUY ? 'long' : 'short'} at ${mid}: solved ${solved}`);
+      }
+      // A gain or loss no price can give lies beyond every price, on its own side: a
+      // USD-profit position gains or loses at most its value as the price goes to 0; a
+      // CHF-profit one, valued in USD, at most its size as the price grows without bound.
+      const direction = type === ORDER_TYPE_BUY ? 1 : -1;
+      const gain = direction * broker.midAtEquity(book, 1e12);
+      const loss = direction * broker.midAtEquity(book, -1e12);
+      const divided = symbol === 'USDCHF';
+      if (divided === (direction === 1)) assert.is(gain, Number.POSITIVE_INFINITY, `${symbol} ${direction} unreachable gain`);
+      else assert.ok(Number.isFinite(gain), `${symbol} ${direction} reachable gain`);
+      if (divided === (direction === -1)) assert.is(loss, Number.NEGATIVE_INFINITY, `${symbol} ${direction} unreachable loss`);
+      else assert.ok(Number.isFinite(loss), `${symbol} ${direction} reachable loss`);
+    }
+  }
+  assert.ok(Number.isNaN(new SimBroker([USDCHF]).midAtEquity(new SimBroker([USDCHF]).bookOf('USDCHF'), 10_000)), 'no position: NaN');
+});
+
 test.run();
