@@ -211,15 +211,26 @@ export class TradingEngine {
     if (direction === 0 || book === null) {
       this.bandHigh = Number.NEGATIVE_INFINITY;
       this.bandLow = Number.POSITIVE_INFINITY;
+      this.bandDeals = -1;
       return;
     }
-    const high = direction * sim.midAtEquity(book, this.metrics.equityPeak);
-    const low = direction * sim.midAtEquity(book, this.metrics.drawdownFloor);
+    const peak = this.metrics.equityPeak;
+    const floor = this.metrics.drawdownFloor;
+    // Unchanged since the last solve (a day's sample inside the band): the band stands. An
+    // empty band is never reused (bandDeals -1), so another symbol's reset cannot leak here.
+    if (sim.dealCount === this.bandDeals && peak === this.bandPeak && floor === this.bandFloor && direction === this.bandSolvedDirection) return;
+    this.bandDeals = sim.dealCount;
+    this.bandPeak = peak;
+    this.bandFloor = floor;
+    this.bandSolvedDirection = direction;
+    const high = direction * sim.midAtEquity(book, peak);
+    const low = direction * sim.midAtEquity(book, floor);
     if (Number.isNaN(high) || Number.isNaN(low)) {
       // Not solvable here: every bar is sampled.
       this.bandDirection = 0;
       this.bandHigh = Number.NEGATIVE_INFINITY;
       this.bandLow = Number.POSITIVE_INFINITY;
+      this.bandDeals = -1;
       return;
     }
     // Narrowed by far more than the rounding of the two prices, so a close the rounding puts
@@ -229,6 +240,11 @@ export class TradingEngine {
     this.bandLow = low + slack;
   }
 
+  /** What the band was last solved for: deals so far, equity peak and drawdown floor, direction. */
+  private bandDeals = -1;
+  private bandPeak = 0.5;
+  private bandFloor = 0.5;
+  private bandSolvedDirection = 0;
   private bandDirection = 0;
   private bandActor: SymbolActor | null = null;
   private bandHigh = 0.5;
@@ -315,7 +331,7 @@ export class TradingEngine {
   private onWeekRoll(roll: WeekRoll, time: number, continues = true): void {
     const week = Math.max(1, this.weekNumber);
     const g = this.governor;
-    this.weeklyStats[String(week)] = { trades: roll.trades, within_target: roll.withinTarget };
+    this.weeklyStats[week] = { trades: roll.trades, within_target: roll.withinTarget };
     this.metrics.addWeek({ trades: roll.trades, withinTarget: roll.withinTarget });
     this.emit(this.events.make('WEEKLY_SUMMARY', 'INFO', {
       week, trades: roll.trades, target_range: `${g.min}-${g.max}`, balance: round2(this.account.balance),
