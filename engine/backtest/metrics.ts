@@ -141,6 +141,26 @@ export class MetricsAccumulator {
     this.dayClose = equity;
   }
 
+  /** Trades closed so far. */
+  get tradeCount(): number {
+    return this.trades;
+  }
+
+  /** Winning trades / trades so far (0 before the first). */
+  get winRate(): number {
+    return this.trades > 0 ? this.wins / this.trades : 0;
+  }
+
+  /** Net profit of the trades closed so far. */
+  get netProfitSoFar(): number {
+    return this.netProfit;
+  }
+
+  /** The largest drawdown so far as a fraction of its peak. */
+  get drawdownFraction(): number {
+    return this.maxDrawdownFraction;
+  }
+
   /** The highest equity sampled so far. */
   get equityPeak(): number {
     return this.peak;

@@ -1,5 +1,5 @@
 import { Subject, type Observable } from 'rxjs';
-import type { LogEvent } from '../../protocol/index.ts';
+import type { DataOf, LogEvent } from '../../protocol/index.ts';
 import { formatSeconds } from '../../protocol/envelope.ts';
 import { Governor, type WeekRoll } from '../governor/governor.ts';
 import type { GovernorConfig } from '../governor/governor-config.ts';
@@ -65,6 +65,7 @@ export class TradingEngine {
 
   constructor(readonly options: TradingEngineOptions) {
     this.governor = new Governor(options.governor);
+    this.targetRange = `${this.governor.min}-${this.governor.max}`;
     this.account = createAccount(options.currency ?? 'USD', options.balance);
     this.events = new EventFactory(options.sessionId, options.now);
     this.metrics = new MetricsAccumulator(options.balance);
@@ -303,6 +304,8 @@ export class TradingEngine {
   }
 
   private readonly paceReasons = new Map<number, string>();
+  /** WEEKLY_SUMMARY's `target_range` (the limits are fixed for the session). */
+  private readonly targetRange: string;
 
   /** Closes the week that is still open (end of a backtest). */
   finishWeek(time: number): void {
@@ -312,16 +315,21 @@ export class TradingEngine {
   }
 
   performance(time: number, symbol?: string): LogEvent {
-    const m = this.metrics.result();
+    // Read field by field: PERFORMANCE runs every week of a backtest and needs five numbers,
+    // not the full metrics (ratios, square roots and a 19-field object).
+    const m = this.metrics;
     const g = this.governor;
-    return this.events.make('PERFORMANCE', 'INFO', {
-      total_trades: m.totalTrades, win_rate: round4(m.winRate), total_profit: round2(m.netProfit),
-      max_drawdown: round4(m.maxDrawdownFraction),
+    const data: DataOf<'PERFORMANCE'> = {
+      total_trades: m.tradeCount, win_rate: round4(m.winRate), total_profit: round2(m.netProfitSoFar),
+      max_drawdown: round4(m.drawdownFraction),
       weekly_target: { min_trades: g.min, max_trades: g.max, current_trades: g.trades },
       balance: round2(this.account.balance), equity: round2(this.options.sim ? this.options.sim.equity() : this.account.balance),
-      time: formatSeconds(time), ...(symbol ? { symbol } : {}),
-    }, time);
+      time: formatSeconds(time),
+    };
+    if (symbol) data.symbol = symbol;
+    return this.events.make('PERFORMANCE', 'INFO', data, time);
   }
+
 
   private onExit(pnl: number, symbol: string, time: number): void {
     this.metrics.addTrade({ pnl, exitTime: time });
@@ -334,7 +342,7 @@ export class TradingEngine {
     this.weeklyStats[week] = { trades: roll.trades, within_target: roll.withinTarget };
     this.metrics.addWeek({ trades: roll.trades, withinTarget: roll.withinTarget });
     this.emit(this.events.make('WEEKLY_SUMMARY', 'INFO', {
-      week, trades: roll.trades, target_range: `${g.min}-${g.max}`, balance: round2(this.account.balance),
+      week, trades: roll.trades, target_range: this.targetRange, balance: round2(this.account.balance),
       within_target: roll.withinTarget, week_start: formatSeconds(roll.weekStart), aggression_multiplier: round4(roll.aggression),
     }, time));
     if (this.options.performanceEvery !== 'exit') this.emit(this.performance(time));
