@@ -3,7 +3,7 @@
 // (the engine streams them through its bar window), beside a bare loop computing the same SMA
 // crossover on the same chunks in the same run. The tiled bars are built once, before timing:
 // making test data is not part of the pipeline. Prints bars/s for both, their ratio, and heap
-// growth as a generated stream grows (flat = streaming). BENCH_ROUNDS (10), BENCH_WARM (3 warm-up
+// growth as a generated stream grows (flat = streaming). BENCH_ROUNDS (15), BENCH_WARM (5 warm-up
 // runs) and BENCH_VERBOSE (print every round) tune it.
 import { loadHistory } from '../../engine/data/load-history.ts';
 import { tileChunks, tileSeries } from '../../engine/data/tile.ts';
@@ -89,12 +89,15 @@ export async function main(): Promise<void> {
   const chunks = chunksOf(tileSeries(series, target));
   // Warm up on the full input until the JIT settles (its later tiers and re-optimisations land
   // during the first few runs), as benchmark harnesses do before they time anything.
-  const warmRuns = Number(process.env.BENCH_WARM ?? 3);
+  const warmRuns = Number(process.env.BENCH_WARM ?? 5);
+  // Short calls first, so both loops are compiled on entry rather than only through on-stack
+  // replacement inside one long call (which left the bare loop 1.5x slower in some runs).
+  for (let k = 0; k < 50; k++) bareLoop(chunks.slice(0, 1));
   for (let k = 0; k < warmRuns; k++) {
     pipeline(chunks, target);
     bareLoop(chunks);
   }
-  const rounds = Number(process.env.BENCH_ROUNDS ?? 10);
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 15);
   let bestPipe = Infinity, bestBare = Infinity, bestSilent = Infinity;
   let pipeResult = { bars: 0, events: 0, trades: 0 };
   let bareResult = { bars: 0, trades: 0 };
