@@ -141,9 +141,9 @@ export class TradingEngine {
   /**
    * Bars `from..to-1` of one symbol, in order: `processBar` for each, with the common bar
    * taken inline. A bar is common when nothing happens at its open (no order waiting, no
-   * stop or target within its range), no governor clock or day boundary falls in it, and
-   * the account holds nothing or only this symbol's one position; such a bar needs only the
-   * actor's close and, in a position, the equity band check. `clock.now` is set to each
+   * stop or target within its range) and the account holds nothing or only this symbol's
+   * one position; such a bar needs only the governor's clock, the actor's close and the
+   * equity samples (the day's, or the band check in a position). `clock.now` is set to each
    * bar's close time before the bar runs (the session clock of a backtest).
    */
   processBars(actor: SymbolActor, series: BarSeries, from: number, to: number, clock: { now: number }): void {
@@ -166,7 +166,7 @@ export class TradingEngine {
       const t = time[j];
       const closeTime = t + barMs;
       clock.now = closeTime;
-      if (t >= g.nextEventTime || closeTime >= this.nextEquitySample || actor.ordersWaiting) {
+      if (actor.ordersWaiting) {
         this.processBar(actor, series, j);
         continue;
       }
@@ -176,8 +176,18 @@ export class TradingEngine {
         this.processBar(actor, series, j);
         continue;
       }
+      // processBar's steps, in its order: a skipped day close, the governor's clock, the
+      // bar's close, then the day's sample.
+      const newDay = closeTime >= this.nextEquitySample;
+      if (newDay && this.skipped) this.flushEquity();
+      if (t >= g.nextEventTime) this.onGovernorClock(actor, t);
       actor.closeBar(j, closeTime);
       this.sampleTime = closeTime;
+      if (newDay) {
+        this.sampleEquity();
+        this.resetBand(actor, close[j]);
+        continue;
+      }
       if (open === 0) continue;
       const x = this.bandDirection * close[j];
       if (x <= this.bandHigh && x >= this.bandLow) {
