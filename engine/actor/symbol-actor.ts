@@ -25,7 +25,7 @@ export interface SymbolActorOptions {
   readonly strategyConfig: unknown;
   readonly governor: Governor;
   readonly broker: BrokerPort;
-  /** Set when the broker is simulated: the actor then drives its quotes and stop checks. */
+  /** Set when the broker is the simulator (this same object): the actor then drives its quotes and stop checks and sends it orders directly. */
   readonly sim: SimBroker | null;
   readonly account: Account;
   readonly events: EventFactory;

@@ -340,7 +340,6 @@ export class TradingEngine {
     return this.events.make('PERFORMANCE', 'INFO', data, time);
   }
 
-
   private onExit(pnl: number, symbol: string, time: number): void {
     this.metrics.addTrade({ pnl, exitTime: time });
     if (this.options.performanceEvery === 'exit') this.emit(this.performance(this.options.now(), symbol));
