@@ -319,9 +319,7 @@ export class SimBroker implements BrokerPort {
     if (!book) return this.rejection(TRADE_RETCODE.INVALID, volume, quote, `unknown symbol ${request.symbol}`);
     if (request.action !== TRADE_ACTION_DEAL) return this.rejection(TRADE_RETCODE.INVALID, volume, quote, 'only market deals are simulated');
     if (request.type !== ORDER_TYPE_BUY && request.type !== ORDER_TYPE_SELL) {
-      if (!quote) return this.rejection(TRADE_RETCODE.PRICE_OFF, volume, quote);
-      if (!this.marketOpen(request.symbol, quote.time)) return this.rejection(TRADE_RETCODE.MARKET_CLOSED, volume, quote);
-      return this.rejection(TRADE_RETCODE.INVALID, volume, quote, `order type ${request.type}`);
+      return this.marketRejection(book, volume) ?? this.rejection(TRADE_RETCODE.INVALID, volume, quote, `order type ${request.type}`);
     }
     if (request.position) return this.marketClose(book, request.position, request.type, volume, request.comment);
     return this.marketEntry(book, request.type, volume, request.sl, request.tp, request.magic, request.comment);
@@ -332,10 +330,10 @@ export class SimBroker implements BrokerPort {
    * directly by a symbol actor on the simulated path (no MT5 request object per order).
    */
   marketEntry(book: SymbolBook, type: number, volume: number, sl: number, tp: number, magic: number, comment: string): TradeResult {
-    const quote = book.hasQuote ? book.quote : undefined;
-    if (!quote) return this.rejection(TRADE_RETCODE.PRICE_OFF, volume, quote);
+    const rejected = this.marketRejection(book, volume);
+    if (rejected !== null) return rejected;
+    const quote = book.quote;
     const spec = book.spec;
-    if (!this.marketOpen(spec.name, quote.time)) return this.rejection(TRADE_RETCODE.MARKET_CLOSED, volume, quote);
     if (!isValidVolume(spec, volume)) {
       return this.rejection(TRADE_RETCODE.INVALID_VOLUME, volume, quote, `${volume} lots (min ${spec.volumeMin}, step ${spec.volumeStep}, max ${spec.volumeMax})`);
     }
@@ -371,9 +369,9 @@ export class SimBroker implements BrokerPort {
    * simulated path.
    */
   marketClose(book: SymbolBook, ticket: number, type: number, volume: number, comment: string): TradeResult {
-    const quote = book.hasQuote ? book.quote : undefined;
-    if (!quote) return this.rejection(TRADE_RETCODE.PRICE_OFF, volume, quote);
-    if (!this.marketOpen(book.spec.name, quote.time)) return this.rejection(TRADE_RETCODE.MARKET_CLOSED, volume, quote);
+    const rejected = this.marketRejection(book, volume);
+    if (rejected !== null) return rejected;
+    const quote = book.quote;
     let position: Position | undefined;
     for (const p of book.positions) if (p.ticket === ticket) position = p;
     if (!position) return this.result(TRADE_RETCODE.POSITION_CLOSED, 0, 0, volume, 0, quote, retcodeText(TRADE_RETCODE.POSITION_CLOSED));
@@ -537,6 +535,13 @@ export class SimBroker implements BrokerPort {
 
   private freeMargin(): number {
     return this.equity() - this.usedMargin();
+  }
+
+  /** What every market order is checked for first: a quote, and the market open at its time. */
+  private marketRejection(book: SymbolBook, volume: number): TradeResult | null {
+    if (!book.hasQuote) return this.rejection(TRADE_RETCODE.PRICE_OFF, volume, undefined);
+    if (!this.marketOpen(book.spec.name, book.quote.time)) return this.rejection(TRADE_RETCODE.MARKET_CLOSED, volume, book.quote);
+    return null;
   }
 
   private rejection(retcode: number, volume: number, quote: Quote | undefined, detail = ''): TradeResult {
