@@ -67,6 +67,12 @@ function secondsText(epochMs: number): string {
 /** `DDT` for each day of a month. */
 const DAY_OF_MONTH: readonly string[] = Array.from({ length: 32 }, (_, d) => `${pad2(d)}T`);
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Days in `month` (1-12) of `year`, Gregorian leap years. */
+export function daysInMonth(year: number, month: number): number {
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1];
+}
 /** The month of the last date built: its first and last day numbers and its `YYYY-MM-`. */
 let monthFirstDay = Number.NaN;
 let monthLastDay = Number.NaN;
@@ -89,9 +95,8 @@ function dateText(days: number): string {
   const m = mp < 10 ? mp + 3 : mp - 9;
   const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
   if (y < 0 || y > 9999) return new Date(days * DAY_MS).toISOString().slice(0, 11);
-  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
   monthFirstDay = days - d + 1;
-  monthLastDay = monthFirstDay + (m === 2 && leap ? 29 : DAYS_IN_MONTH[m - 1]) - 1;
+  monthLastDay = monthFirstDay + daysInMonth(y, m) - 1;
   monthPrefix = `${y < 1000 ? String(y).padStart(4, '0') : y}-${pad2(m)}-`;
   return monthPrefix + DAY_OF_MONTH[d];
 }

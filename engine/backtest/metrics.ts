@@ -205,7 +205,7 @@ export class MetricsAccumulator {
       totalTrades: this.trades,
       wins: this.wins,
       losses: this.losses,
-      winRate: this.trades > 0 ? this.wins / this.trades : 0,
+      winRate: this.winRate,
       grossProfit: this.grossProfit,
       grossLoss: this.grossLoss,
       profitFactor: this.grossLoss > 0 ? this.grossProfit / this.grossLoss : null,

@@ -2,14 +2,9 @@
 // epoch-style milliseconds ("as if UTC"; a time zone, when there is one, is applied later) or
 // undefined when the cell is malformed, so importers can name the cell in their error.
 
+import { daysInMonth } from '../../protocol/envelope.ts';
+
 const DAY_MS = 86_400_000;
-
-const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-function daysInMonth(year: number, month: number): number {
-  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-  return month === 2 && leap ? 29 : MONTH_DAYS[month - 1];
-}
 
 function wallDate(year: number, month: number, day: number): number | undefined {
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
