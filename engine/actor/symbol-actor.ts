@@ -38,6 +38,8 @@ export interface SymbolActorOptions {
   readonly machine?: MachineHostKind;
   /** Called with every event before `events$` emits it: the engine's direct path to its bus. */
   readonly sink?: (event: LogEvent) => void;
+  /** Why new entries are refused right now (the journal cannot write), or null. */
+  readonly entryBlocked?: () => string | null;
 }
 
 interface OpenPosition extends PositionView {
@@ -285,6 +287,7 @@ export class SymbolActor {
       this.requestClose('Signal reversal');
     }
     const g = this.o.governor;
+    if (this.refuseBlockedEntry(direction, time)) return;
     if (!this.o.broker.isConnected()) {
       this.emit(this.o.events.make('DECISION', 'INFO', {
         symbol: this.symbol, decision: 'skip_disconnected',
@@ -321,9 +324,27 @@ export class SymbolActor {
     if (!this.o.sim) this.executeEntry(time);
   }
 
+  /** Emits DECISION `skip_journal_failing` and returns true while new entries are blocked. */
+  private refuseBlockedEntry(direction: string, time: number): boolean {
+    const blocked = this.o.entryBlocked?.() ?? null;
+    if (blocked === null) return false;
+    const g = this.o.governor;
+    this.emit(this.o.events.make('DECISION', 'INFO', {
+      symbol: this.symbol, decision: 'skip_journal_failing', reason: `${direction} signal not taken: ${blocked}`,
+      trades_this_week: g.trades, max_trades: g.max, aggression_multiplier: g.aggression, time: formatSeconds(time),
+    }, time));
+    return true;
+  }
+
   private executeEntry(time: number): void {
     const entry = this.pendingEntry!;
     if (this.position || this.pendingClose !== null) return; // the reversal's close comes first
+    // Decided while the journal could write, due now that it cannot: not sent.
+    if (this.o.entryBlocked?.() && this.refuseBlockedEntry(entry.direction, time)) {
+      this.o.governor.release();
+      this.pendingEntry = null;
+      return;
+    }
     const type = entry.direction === 'buy' ? ORDER_TYPE_BUY : ORDER_TYPE_SELL;
     const sim = this.o.sim;
     if (sim !== null && this.book !== null) {

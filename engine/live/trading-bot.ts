@@ -15,6 +15,7 @@ import type { SymbolActor } from '../actor/symbol-actor.ts';
 import { newUuid } from '../util/ids.ts';
 import { round2 } from '../util/rounding.ts';
 import type { BacktestRequest, BotController, CommandOutcome } from './bot-controller.ts';
+import type { JournalHealth } from '../journal/journal-health.ts';
 
 export interface BotSymbolConfig {
   readonly symbol: string;
@@ -39,6 +40,12 @@ export interface TradingBotOptions {
   readonly symbolSpecs?: Partial<Record<string, Partial<SymbolSpec>>>;
   readonly rlEnabled?: boolean;
   readonly sessionId?: string;
+  /**
+   * The journal's health, shared with the server's Broadcaster: while it cannot write, no new
+   * position is opened (DECISION `skip_journal_failing`), backtests are refused, the status
+   * carries the reason in `error`, and the paper replay waits once the held events fill their budget.
+   */
+  readonly journalHealth?: JournalHealth;
 }
 
 /**
@@ -89,6 +96,7 @@ export class TradingBot implements BotController {
       sessionId: this.sessionId, now: market.clock === 'market' ? () => this.clockTime : () => Date.now(), broker: market.broker, sim: market.sim, balance,
       currency: 'USD', riskPercent: options.riskPercent, governor: options.governor,
       emitBars: true, performanceEvery: 'exit', machine: 'actor',
+      entryBlocked: () => options.journalHealth?.describe() ?? null,
     });
     this.engine.bus$.subscribe((event) => {
       if (event.event_type === 'ERROR') this.lastError = event.data.error;
@@ -186,6 +194,8 @@ export class TradingBot implements BotController {
 
   runBacktest(request: BacktestRequest): CommandOutcome {
     if (this.backtestBusy) return { ok: false, reason: 'a backtest is already running; wait for its BACKTEST_COMPLETE' };
+    const journal = this.options.journalHealth?.describe() ?? null;
+    if (journal !== null) return { ok: false, reason: `${journal}; backtests wait until it can` };
     if (!isTimeframe(request.timeframe)) return { ok: false, reason: `unknown timeframe "${request.timeframe}"` };
     const strategyId = request.strategy ?? this.options.strategy;
     const strategy = this.options.strategies.get(strategyId);
@@ -231,7 +241,7 @@ export class TradingBot implements BotController {
     return {
       running: this.running,
       connected,
-      error: this.lastError,
+      error: this.options.journalHealth?.describe() ?? this.lastError,
       trades_this_week: g.trades,
       last_trade_time: g.lastTradeTime === null ? null : formatSeconds(g.lastTradeTime),
       session_id: this.sessionId,

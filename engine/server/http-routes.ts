@@ -40,7 +40,11 @@ export function handleHttp(ctx: HttpContext, req: IncomingMessage, res: ServerRe
   if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { error: `method ${req.method} not allowed` });
   const host = ctx.policy.checkHost(req);
   if (!host.ok) return json(res, host.status, { error: host.reason });
-  if (path === '/healthz') return json(res, 200, ctx.health());
+  if (path === '/healthz') {
+    // 503 while the journal cannot write: monitors must see that trading is held.
+    const health = ctx.health();
+    return json(res, health.status === 'ok' ? 200 : 503, health);
+  }
   if (path === '/metrics' || path === '/recordings' || path.startsWith('/recordings/')) {
     const access = ctx.policy.checkToken(req);
     if (!access.ok) return json(res, access.status, { error: access.reason });

@@ -1,4 +1,4 @@
-import { decodeClientMessage, formatTimestamp, type ClientMessage, type LogEvent } from '../../protocol/index.ts';
+import { decodeClientMessage, formatTimestamp, type BotStatus, type ClientMessage, type LogEvent } from '../../protocol/index.ts';
 import type { BotController, CommandOutcome } from '../live/bot-controller.ts';
 import type { Broadcaster } from './broadcaster.ts';
 import type { ClientChannel } from './client-channel.ts';
@@ -52,7 +52,7 @@ export async function handleClientMessage(ctx: HandlerContext, channel: ClientCh
     case 'ping':
       return channel.sendJson({ type: 'pong', ...rid });
     case 'request_status':
-      return channel.sendJson({ type: 'status', ...ctx.bot.status(), last_seq: ctx.broadcaster.lastSeq, ...rid });
+      return channel.sendJson({ type: 'status', ...statusWithJournal(ctx.bot, ctx.broadcaster), last_seq: ctx.broadcaster.lastSeq, ...rid });
     case 'resume':
       return resume(ctx, channel, message.last_seq, rid);
     default: {
@@ -66,6 +66,13 @@ export async function handleClientMessage(ctx: HandlerContext, channel: ClientCh
       channel.sendJson({ type: 'command_result', command: message.type, ok: outcome.ok, reason: outcome.reason, ...rid, ...(outcome.data !== undefined ? { data: outcome.data } : {}) });
     }
   }
+}
+
+/** The bot's status, with the journal's failure as its `error` while the journal cannot write. */
+export function statusWithJournal(bot: BotController, broadcaster: Broadcaster): BotStatus {
+  const status = bot.status();
+  const journal = broadcaster.health.describe();
+  return journal === null ? status : { ...status, error: journal };
 }
 
 function runCommand(ctx: HandlerContext, m: ClientMessage): CommandOutcome | Promise<CommandOutcome> {
