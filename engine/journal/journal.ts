@@ -123,11 +123,26 @@ export class Journal {
    * is the event as sent to clients, kept for `resume` after a restart.
    */
   record(event: SequencedEvent, json?: string, sheddable = false): void {
+    this.recordMany([{ event, json, sheddable }]);
+  }
+
+  /**
+   * Records several events in one transaction: all or none. The Broadcaster writes the events
+   * held during a journal failure this way (one commit instead of one per event, which on a
+   * nearly full disk is the difference between fitting and not).
+   */
+  recordMany(items: readonly { event: SequencedEvent; json?: string; sheddable?: boolean }[]): void {
     if (this.blockedReason !== null) throw new Error(this.blockedReason);
     if (this.stale) throw new Error('the journal failed to write and has not been reopened yet');
-    const seq = Math.max(this.seq, event.seq);
+    let seq = this.seq;
     try {
-      this.write(event, seq, json, sheddable);
+      this.db.transaction(() => {
+        for (const { event, json, sheddable } of items) {
+          seq = Math.max(seq, event.seq);
+          this.write(event, json, sheddable === true);
+        }
+        this.stmts.setMeta.run('last_seq', String(seq));
+      })();
     } catch (err) {
       this.stale = true;
       throw err;
@@ -136,16 +151,13 @@ export class Journal {
     this.seq = seq;
   }
 
-  private write(event: SequencedEvent, seq: number, json: string | undefined, sheddable: boolean): void {
-    this.db.transaction(() => {
-      this.stmts.setMeta.run('last_seq', String(seq));
-      this.stmts.touchSession.run(event.seq, event.session_id);
-      if (json !== undefined && this.keepEvents > 0) {
-        this.stmts.keepEvent.run(event.seq, sheddable ? 1 : 0, json);
-        if (event.seq % 512 === 0) this.stmts.trimEvents.run(event.seq - this.keepEvents);
-      }
-      this.applyEvent(event);
-    })();
+  private write(event: SequencedEvent, json: string | undefined, sheddable: boolean): void {
+    this.stmts.touchSession.run(event.seq, event.session_id);
+    if (json !== undefined && this.keepEvents > 0) {
+      this.stmts.keepEvent.run(event.seq, sheddable ? 1 : 0, json);
+      if (event.seq % 512 === 0) this.stmts.trimEvents.run(event.seq - this.keepEvents);
+    }
+    this.applyEvent(event);
   }
 
   /**

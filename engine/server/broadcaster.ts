@@ -15,6 +15,8 @@ export interface EventSink {
 export interface JournalSink extends EventSink {
   /** Throws unless a write can commit now (reopening the file if needed). */
   probe(): void;
+  /** Records several events in one transaction, all or none. */
+  recordMany(items: readonly { event: SequencedEvent; json: string; sheddable: boolean }[]): void;
   /** The high-water mark as committed (after a reopen, as read from the file). */
   readonly lastSeq: number;
 }
@@ -215,12 +217,23 @@ export class Broadcaster {
     }
     let written = 0;
     while (this.held.length > 0) {
-      if (this.write(this.held.peek()!) === null) {
+      // In batches, one transaction each: a commit per event would need far more room.
+      const batch = this.held.peekMany(512).map((event, k) => {
+        const stamped = { ...event, seq: this.seq + 1 + k } as SequencedEvent;
+        return { event: stamped, json: JSON.stringify(stamped), sheddable: stamped.level === 'DEBUG' && !NEVER_SHED.has(stamped.event_type) };
+      });
+      try {
+        journal.recordMany(batch);
+      } catch (error) {
+        this.fail(error);
         this.syncHealth();
         return;
       }
-      this.held.shift();
-      written++;
+      for (const item of batch) {
+        this.held.shift();
+        this.fanOut(item.event, item.json, item.sheddable);
+      }
+      written += batch.length;
     }
     const h = this.health;
     const recovery: JournalRecovery = { written, dropped: this.held.dropped, downMs: Date.now() - (h.since ?? Date.now()), problem: h.problem ?? '' };

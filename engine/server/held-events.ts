@@ -41,6 +41,11 @@ export class HeldEvents {
     return this.items[this.head]?.event;
   }
 
+  /** The first `n` held events, oldest first (not removed). */
+  peekMany(n: number): LogEvent[] {
+    return this.items.slice(this.head, this.head + n).map((item) => item.event);
+  }
+
   shift(): void {
     const item = this.items[this.head];
     if (!item) return;
