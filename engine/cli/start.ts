@@ -16,6 +16,7 @@ import { resolveSymbolSpec, type SymbolSpec } from '../model/symbol-spec.ts';
 import type { BotController } from '../live/bot-controller.ts';
 import type { RestoredState } from '../live/restored-state.ts';
 import { isTimeframe } from '../model/bar.ts';
+import { formatSeconds } from '../../protocol/envelope.ts';
 import { isLoopbackHost } from '../server/access-policy.ts';
 import { startMonitorServer, type MonitorServer } from '../server/monitor-server.ts';
 import { SessionRecorder } from '../server/session-recorder.ts';
@@ -72,6 +73,10 @@ async function createBot(config: AppConfig, restored: RestoredState | null, jour
     rlEnabled: plugins.get(strategy)?.rlEnabled ?? false,
     sessionId: restored?.lastSessionId ?? undefined,
     journalHealth,
+    ticketHistory: (ticket: number) => {
+      const t = journal.ticket(ticket);
+      return t && { symbol: t.symbol, exitReason: t.exitReason, exitPrice: t.exitPrice, exitTime: t.exitTime === null ? null : formatSeconds(t.exitTime), pnl: t.pnl };
+    },
   };
   // The journal's open positions, for the live brokers' reconciliation on every (re)connection.
   const knownPositions = () => journal.restore()?.positions ?? [];

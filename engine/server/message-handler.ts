@@ -25,7 +25,7 @@ type RequestId = string | number | undefined;
 // A whole recording travels as one message; past this size, HTTP streams it instead.
 const MAX_RECORDING_BYTES = 32 * 1024 * 1024;
 // Only these fields of a command go into the audit log: never echo arbitrary client input.
-const PARAM_KEYS = ['symbol', 'timeframe', 'from', 'to', 'strategy', 'balance', 'name'] as const;
+const PARAM_KEYS = ['symbol', 'ticket', 'timeframe', 'from', 'to', 'strategy', 'balance', 'name'] as const;
 
 function requestIdOf(raw: string): RequestId {
   // Best effort, so that even an invalid message's error can be matched to its request.
@@ -86,7 +86,7 @@ function runCommand(ctx: HandlerContext, m: ClientMessage): CommandOutcome | Pro
     case 'resume_symbol':
       return ctx.bot.resumeSymbol(m.symbol);
     case 'close_position':
-      return ctx.bot.closePosition(m.symbol);
+      return ctx.bot.closePosition(m.symbol, m.ticket);
     case 'run_backtest':
       return ctx.bot.runBacktest({ symbol: m.symbol, timeframe: m.timeframe, from: m.from, to: m.to, strategy: m.strategy, balance: m.balance });
     case 'list_recordings': {

@@ -13,7 +13,11 @@ export const StartBotCodec = withRequestId('start_bot');
 export const StopBotCodec = withRequestId('stop_bot');
 export const PauseSymbolCodec = withRequestId('pause_symbol', { symbol: t.string });
 export const ResumeSymbolCodec = withRequestId('resume_symbol', { symbol: t.string });
-export const ClosePositionCodec = withRequestId('close_position', { symbol: t.string });
+/**
+ * `ticket` (optional, for compatibility) binds the command to the position the user saw: if it
+ * is no longer open the server refuses and says what happened to it. The UI always sends it.
+ */
+export const ClosePositionCodec = t.intersection([withRequestId('close_position', { symbol: t.string }), t.partial({ ticket: t.number })]);
 export const RunBacktestCodec = t.intersection([
   withRequestId('run_backtest', { symbol: t.string, timeframe: t.string }),
   t.partial({ from: t.string, to: t.string, strategy: t.string, balance: t.number }),

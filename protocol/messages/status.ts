@@ -24,7 +24,11 @@ export const BotStatusCodec = t.intersection([
       t.intersection([
         t.type({ symbol: t.string, state: t.string, trades_this_week: t.number }),
         t.partial({
-          position: nullable(t.type({ direction: t.string, lot_size: t.number, entry_price: t.number, stop_loss: t.number, take_profit: t.number })),
+          position: nullable(t.intersection([
+            t.type({ direction: t.string, lot_size: t.number, entry_price: t.number, stop_loss: t.number, take_profit: t.number }),
+            // The position's ticket: what `close_position` names to close exactly this one.
+            t.partial({ ticket: t.number }),
+          ])),
           synthetic: t.boolean,
           timeframe: t.string,
         }),

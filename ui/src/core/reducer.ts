@@ -46,7 +46,7 @@ function reduceMessage(state: WorkbenchState, msg: ServerMessage): WorkbenchStat
       for (const s of status.symbols ?? []) {
         const prev = next.symbols[s.symbol];
         const base = prev ?? reduceSymbol(undefined, { data: { symbol: s.symbol } } as LogEvent);
-        const position = s.position === undefined ? base.position : s.position && { ...s.position };
+        const position = s.position === undefined ? base.position : s.position && { ...s.position, position_id: s.position.ticket ?? base.position?.position_id };
         next = putSymbol(next, s.symbol, {
           ...base, state: s.state, tradesThisWeek: s.trades_this_week, position,
           timeframe: s.timeframe ?? base.timeframe, synthetic: s.synthetic ?? base.synthetic,

@@ -67,6 +67,7 @@ registry.registerCommand({
     if (!symbol) return;
     const position = ctx.state().symbols[symbol]?.position;
     const what = position ? `${position.direction} ${position.lot_size} lots opened at ${position.entry_price}` : 'the open position';
-    if (await ctx.confirm(`Close ${symbol} (${what}) at market now?`)) ctx.send({ type: 'close_position', symbol });
+    // The ticket binds the command to the position shown: if it closed meanwhile, the server refuses.
+    if (await ctx.confirm(`Close ${symbol} (${what}) at market now?`)) ctx.send({ type: 'close_position', symbol, ...(position?.position_id !== undefined ? { ticket: position.position_id } : {}) });
   },
 });
