@@ -17,10 +17,12 @@ export interface ServerProcess {
 
 const live = new Set<ChildProcess>();
 
-export function startServerProcess(args: readonly string[], env: NodeJS.ProcessEnv = {}): ServerProcess {
+/** Spawns the server; `uid` runs it as that user (and group), for read-only files under root. */
+export function startServerProcess(args: readonly string[], env: NodeJS.ProcessEnv = {}, uid?: number): ServerProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', 'engine/cli/start.ts', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, TRADELOOM_TOKEN: '', ...env },
+    ...(uid !== undefined ? { uid, gid: uid } : {}),
   });
   live.add(child);
   let stdout = '';
@@ -92,7 +94,7 @@ export function readJournal(dataDir: string): JournalFacts {
 }
 
 /** Every sequenced event of every recording in the data dir, ordered by seq. */
-export function recordedEvents(dataDir: string): { seq: number; event_type: string; data: any; session_id: string }[] {
+export function recordedEvents(dataDir: string): { seq: number; event_type: string; data: any; session_id: string; timestamp: string }[] {
   const dir = join(dataDir, 'recordings');
   if (!existsSync(dir)) return [];
   const out: any[] = [];
