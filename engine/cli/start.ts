@@ -195,18 +195,9 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     say(e.code === 'EADDRINUSE' ? `port ${settings.port} on ${settings.host} is in use; pass --port N (0 picks a free one)` : `cannot listen: ${e.message}`);
     return 1;
   }
-  process.stdout.write(`listening on ${server.url}\n`);
-  if (config.bot.autoStart !== false) {
-    const started = bot.start();
-    if (!started.ok) say(`bot did not start: ${started.reason}`);
-  }
-  // Another process taking the data dir's lock must stop this one's writes at once.
-  const lockCheck = setInterval(() => {
-    journal.blockedReason = lock.check();
-  }, 1000);
-  lockCheck.unref();
-
-  return new Promise<number>((resolve) => {
+  // Signal handlers before the `listening` line: a script may send SIGTERM as soon as it reads it.
+  let lockCheck: NodeJS.Timeout | undefined;
+  const done = new Promise<number>((resolve) => {
     let stopping = false;
     const shutdown = async (signal: string) => {
       if (stopping) return;
@@ -237,6 +228,18 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     process.once('SIGINT', () => void shutdown('SIGINT'));
     process.once('SIGTERM', () => void shutdown('SIGTERM'));
   });
+  process.stdout.write(`listening on ${server.url}\n`);
+  if (config.bot.autoStart !== false) {
+    const started = bot.start();
+    if (!started.ok) say(`bot did not start: ${started.reason}`);
+  }
+  // Another process taking the data dir's lock must stop this one's writes at once.
+  lockCheck = setInterval(() => {
+    journal.blockedReason = lock.check();
+  }, 1000);
+  lockCheck.unref();
+
+  return done;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === resolvePath(process.argv[1])) {
