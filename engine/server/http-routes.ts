@@ -1,4 +1,4 @@
-import { createReadStream, type ReadStream } from 'node:fs';
+import type { ReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
@@ -140,7 +140,7 @@ async function openFile(file: string): Promise<{ size: number; stream: ReadStrea
   }
   try {
     const stat = await handle.stat();
-    if (stat.isFile()) return { size: stat.size, stream: createReadStream('', { fd: handle.fd, autoClose: true }) };
+    if (stat.isFile()) return { size: stat.size, stream: handle.createReadStream({ autoClose: true }) };
   } catch {
     /* closed below */
   }

@@ -1,4 +1,4 @@
-import { closeSync, constants, createReadStream, fstatSync, lstatSync, openSync, readdirSync, readFileSync, type ReadStream } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readFileSync, type ReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -90,7 +90,7 @@ export async function openRecording(dir: string, name: string): Promise<OpenReco
       await handle.close();
       return null;
     }
-    return { size: stat.size, stream: createReadStream('', { fd: handle.fd, autoClose: true }) };
+    return { size: stat.size, stream: handle.createReadStream({ autoClose: true }) };
   } catch {
     await handle.close().catch(() => undefined);
     return null;
