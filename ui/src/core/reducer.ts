@@ -1,6 +1,6 @@
 import type { LogEvent, ServerMessage } from '../../../protocol/index.ts';
 import {
-  COMMAND_RESULT_CAP, DAY_CAP, EQUITY_CAP, LOG_CAP, PROBLEM_CAP, TRADE_CAP, appendCapped, emptySymbol, inBatch,
+  COMMAND_RESULT_CAP, DAY_CAP, EQUITY_CAP, LOG_CAP, PROBLEM_CAP, TRADE_CAP, appendCapped, emptySymbol, inBatch, initialState,
   type BotView, type LogEntry, type TradeStats, type WorkbenchInput, type WorkbenchState,
 } from './state.ts';
 import { reduceSymbol, symbolOf } from './reduce-symbol.ts';
@@ -58,6 +58,11 @@ function reduceMessage(state: WorkbenchState, msg: ServerMessage): WorkbenchStat
       }
       return next;
     }
+    case 'resume_result':
+      // The server's numbering is not the one we folded (it restarted afresh or was rolled
+      // back): what we hold may never have happened there. Start over from what it replays.
+      if (!msg.reset) return state;
+      return { ...initialState(), connectionId: state.connectionId, sessionId: state.sessionId, bot: state.bot, limits: state.limits, config: state.config };
     case 'command_result':
       return {
         ...state,
