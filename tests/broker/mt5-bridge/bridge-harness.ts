@@ -4,7 +4,7 @@ import { FakeEa, type FakeEaOptions } from '../../kit/fake-ea.ts';
 import { FakeTerminal } from '../../kit/fake-terminal.ts';
 import type { BrokerHarness } from '../broker-contract.ts';
 
-export const SECRET = 'test-secret-4f9a';
+export const SECRET = 'test-secret-4f9a-0123456789abcdef';
 
 export interface BridgeRig extends BrokerHarness {
   readonly broker: Mt5BridgeBroker;
