@@ -69,7 +69,8 @@ export class FakeEa {
     this.socket = socket;
     this.tail = '';
     this.writes = Promise.resolve();
-    socket.on('data', (chunk) => this.receive(chunk.toString('utf8')));
+    // Lines still arriving on a socket this EA has replaced (say, the engine's reject) are not for the new session.
+    socket.on('data', (chunk) => { if (this.socket === socket) this.receive(chunk.toString('utf8')); });
     socket.on('error', () => {});
     const ready = new Promise<void>((resolve, reject) => { this.readyResolve = resolve; this.readyReject = reject; });
     const rejectThis = this.readyReject;

@@ -126,7 +126,9 @@ export class Mt5BridgeBroker implements LiveBrokerPort {
     const { type: orderType, ...rest } = rules ? normaliseRequest(request, rules) : request;
     const message = { type: 'order' as const, id: '', client_id: clientId, ...rest, order_type: orderType, comment: commentWithClientId(clientId, request.comment) };
     return new Promise<TradeResult>((resolve) => {
-      const order: PendingOrder = { kind: 'order', id: this.pending.nextId(), clientId, message, sentAt: Date.now(), resolve, timer: null, orphaned: false, settled: false };
+      // The lookup window starts from the earlier of both clocks (the trade server's is often hours off).
+      const sentAt = Math.min(Date.now(), this.serverTime || Date.now());
+      const order: PendingOrder = { kind: 'order', id: this.pending.nextId(), clientId, message, sentAt, resolve, timer: null, orphaned: false, settled: false };
       this.pending.add(order);
       this.transmit(order);
     });

@@ -17,7 +17,7 @@ export interface BridgeRig extends BrokerHarness {
 
 /** A bridge broker on an ephemeral loopback port with a fake EA connected and authenticated. */
 export async function bridgeRig(ea: Partial<FakeEaOptions> = {}, broker: Partial<Mt5BridgeBrokerOptions> = {}): Promise<BridgeRig> {
-  const terminal = new FakeTerminal();
+  const terminal = ea.terminal ?? new FakeTerminal();
   const b = await Mt5BridgeBroker.listen({ secret: SECRET, port: 0, heartbeatMs: 250, requestTimeoutMs: 3_000, reconnectWindowMs: 3_000, ...broker });
   const problems: string[] = [];
   b.problems$.subscribe((p) => problems.push(p));
