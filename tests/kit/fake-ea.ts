@@ -273,7 +273,8 @@ export class FakeEa {
       if (mode === 'coalesced') { this.batch += line; if (!this.batchTimer) this.batchTimer = setTimeout(() => this.flushBatch(socket), 5); return; }
       const bytes = Buffer.from(line, 'utf8');
       for (let i = 0; i < bytes.length;) {
-        const n = 1 + ((i * 7) % 5);
+        // 1-5 byte pieces, then (past the first 256 bytes of a long reply) 1-4 KiB ones: still cut anywhere, in a bounded time.
+        const n = i < 256 ? 1 + ((i * 7) % 5) : 1_024 + ((i * 7) % 3_072);
         socket.write(bytes.subarray(i, i + n));
         i += n;
         await new Promise((r) => setImmediate(r));
