@@ -49,6 +49,8 @@ export interface BroadcasterOptions {
   /** The event journaled once the held events are written (null: none). */
   readonly recoveryEvent?: (recovery: JournalRecovery) => LogEvent | null;
   /** Written after the journal (the Recorder): a failure is reported, the event still goes out. */
+  /** Bytes the replay buffer may hold (default: no byte bound beyond the count). */
+  readonly replayBytes?: number;
   readonly sinks?: readonly EventSink[];
   /** Told of every event after it went out (metrics). */
   readonly onPublished?: (event: SequencedEvent, clients: number) => void;
@@ -63,6 +65,8 @@ export interface ResumePlan {
   readonly entries: readonly ReplayEntry[];
   /** True when events after `lastSeq` are no longer held. */
   readonly gap: boolean;
+  /** True when `lastSeq` is beyond this server's last seq: the client's numbering is not ours. */
+  readonly ahead: boolean;
   readonly firstAvailableSeq: number | null;
 }
 
@@ -87,13 +91,18 @@ export class Broadcaster {
 
   constructor(private readonly options: BroadcasterOptions) {
     this.seq = options.startSeq;
-    this.replay = new ReplayBuffer(options.replayCapacity);
+    this.replay = new ReplayBuffer(options.replayCapacity, options.replayBytes);
     this.health = options.health ?? new JournalHealth();
     this.held = new HeldEvents(options.holdBytes ?? 16 * 1024 * 1024);
   }
 
   get lastSeq(): number {
     return this.seq;
+  }
+
+  /** Bytes held for `resume`. */
+  get replayBytes(): number {
+    return this.replay.bytes;
   }
 
   get clientCount(): number {
@@ -271,8 +280,9 @@ export class Broadcaster {
   planResume(lastSeq: number): ResumePlan {
     const firstAvailableSeq = this.replay.firstSeq();
     const entries = this.replay.since(lastSeq);
+    if (lastSeq > this.seq) return { entries: [], gap: true, ahead: true, firstAvailableSeq };
     const firstWanted = lastSeq + 1;
     const gap = firstWanted <= this.seq && (firstAvailableSeq === null || firstAvailableSeq > firstWanted);
-    return { entries, gap, firstAvailableSeq };
+    return { entries, gap, ahead: false, firstAvailableSeq };
   }
 }
