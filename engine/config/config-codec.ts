@@ -94,6 +94,9 @@ export const BotConfigCodec = t.partial({
     /** mt5-bridge: where the engine listens for the TradeloomBridge EA (loopback by default). */
     bridgeHost: t.string,
     bridgePort: Port,
+    /** mt5-bridge over TLS (required for a non-loopback bridgeHost): PEM certificate and key files. */
+    bridgeTlsCert: t.string,
+    bridgeTlsKey: t.string,
     /** metaapi: the MetaApi account id (the token comes from TRADELOOM_METAAPI_TOKEN). */
     metaApiAccountId: t.string,
     /** Simulator costs (paper trading and backtests). */
