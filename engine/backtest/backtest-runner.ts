@@ -99,7 +99,7 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
   emit(engine.events.make('BACKTEST_START', 'INFO', {
     session_id: sessionId, symbol: spec.name, data_points: dataPoints, starting_balance: balance,
     trade_constraints: { min_trades_per_week: g.min, max_trades_per_week: g.max },
-    timeframe, strategy: strategy.id, ...(options.labels?.from ? { from: options.labels.from } : {}), ...(options.labels?.to ? { to: options.labels.to } : {}),
+    timeframe, strategy: strategy.id, digits: spec.digits, ...(options.labels?.from ? { from: options.labels.from } : {}), ...(options.labels?.to ? { to: options.labels.to } : {}),
   }, startTime));
 
   // The machine starts at the first bar's time, not at the epoch.

@@ -9,7 +9,11 @@ export const BacktestStartDataCodec = t.intersection([
     starting_balance: t.number,
     trade_constraints: t.type({ min_trades_per_week: t.number, max_trades_per_week: t.number }),
   }),
-  t.partial({ timeframe: t.string, strategy: t.string, from: t.string, to: t.string }),
+  t.partial({
+    timeframe: t.string, strategy: t.string, from: t.string, to: t.string,
+    /** Decimal places of the symbol's prices (its MT5 spec), so a client shows 1.2142, not 1.21. */
+    digits: t.number,
+  }),
 ]);
 export type BacktestStartData = t.TypeOf<typeof BacktestStartDataCodec>;
 export const BacktestStartCodec = envelopeOf('BACKTEST_START', BacktestStartDataCodec);
