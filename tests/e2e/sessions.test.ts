@@ -15,12 +15,13 @@ test('a backtest run from the UI leaves the live symbol\'s numbers and markers a
       await runFromPalette(page, 'Run Backtest');
       const form = page.locator('form[data-editor-type="backtest-form"]');
       await form.waitFor();
-      await waitFor('symbols in the form', async () => (await form.locator('select[name="symbol"] option').count()) > 0, 60_000);
+      await form.locator('select[name="strategy"]').waitFor({ timeout: 60_000 });
       await form.locator('select[name="symbol"]').selectOption('USDCHF');
       await form.locator('select[name="timeframe"]').selectOption('H4');
       await form.locator('input[name="from"]').fill('1999-01-01');
       await form.locator('input[name="to"]').fill('1999-12-31');
       await form.getByRole('button', { name: 'Run backtest' }).click();
+      await form.getByText('Server: accepted').waitFor({ timeout: 30_000 });
       const complete = await waitFor('BACKTEST_COMPLETE on the wire', async () => reference.received.find((m) => m.event_type === 'BACKTEST_COMPLETE'), 120_000);
       assert.ok((complete.data.total_trades as number) > 0, 'the backtest traded');
       const backtestId = complete.data.session_id as string;
