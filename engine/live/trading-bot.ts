@@ -184,6 +184,23 @@ export class TradingBot implements BotController {
       : { ok: false, reason: `${symbol} already has a close pending` };
   }
 
+  /**
+   * What a client's Run Backtest form offers: the bot's symbols (all have history, shipped or
+   * synthetic), every timeframe, the loaded strategies with their descriptions, and a default
+   * that trades on the shipped data (the first real symbol on H4: the shipped M30 candles of
+   * quiet years give some strategies no signal at all).
+   */
+  backtestOptions(): CommandOutcome {
+    const symbols = this.options.symbols.map((s) => ({ symbol: s.symbol, synthetic: this.market.isSynthetic(s.symbol), digits: this.specOf(s.symbol).digits }));
+    const strategies = [...this.options.strategies.values()].map((s) => ({ id: s.id, description: s.description }));
+    const real = symbols.find((s) => !s.synthetic) ?? symbols[0];
+    return {
+      ok: true,
+      reason: `${symbols.length} symbol(s), ${strategies.length} strategies`,
+      data: { symbols, timeframes: Object.keys(TIMEFRAME_MS), strategies, default: { symbol: real?.symbol, timeframe: 'H4', strategy: this.options.strategy } },
+    };
+  }
+
   runBacktest(request: BacktestRequest): CommandOutcome {
     if (this.backtestBusy) return { ok: false, reason: 'a backtest is already running; wait for its BACKTEST_COMPLETE' };
     if (!isTimeframe(request.timeframe)) return { ok: false, reason: `unknown timeframe "${request.timeframe}"` };
@@ -197,7 +214,8 @@ export class TradingBot implements BotController {
       spec = this.specOf(request.symbol);
       history = loadHistory({ symbol: request.symbol, timeframe: request.timeframe, from: request.from, to: request.to });
     } catch (err) {
-      return { ok: false, reason: (err as Error).message };
+      // The loader names itself for developers ("loadHistory: ..."); the user needs only what was wrong.
+      return { ok: false, reason: (err as Error).message.replace(/^loadHistory: /, '') };
     }
     if (history.series.length === 0) return { ok: false, reason: `no ${request.symbol} ${request.timeframe} bars in that range` };
     const sessionId = newUuid();
@@ -248,11 +266,21 @@ export class TradingBot implements BotController {
         trades_this_week: g.trades,
         timeframe: this.windows.get(a.symbol)!.series.timeframe,
         synthetic: this.market.isSynthetic(a.symbol),
+        digits: this.specOf(a.symbol).digits,
         position: a.position
-          ? { direction: a.position.direction, lot_size: a.position.lotSize, entry_price: a.position.entryPrice, stop_loss: a.position.stopLoss, take_profit: a.position.takeProfit }
+          ? {
+            direction: a.position.direction, lot_size: a.position.lotSize, entry_price: a.position.entryPrice, stop_loss: a.position.stopLoss, take_profit: a.position.takeProfit,
+            ticket: a.position.ticket, time: formatSeconds(a.position.entryTime), ...this.floatingProfit(a.symbol, a.position.ticket),
+          }
           : null,
       })),
     };
+  }
+
+  /** The simulator's floating profit of one position (a live broker's comes with its own positions call). */
+  private floatingProfit(symbol: string, ticket: number): { profit?: number } {
+    const p = this.market.sim?.positionsGet(symbol).find((x) => x.ticket === ticket);
+    return p ? { profit: round2(p.profit) } : {};
   }
 
   async shutdown(): Promise<void> {
@@ -298,6 +326,7 @@ export class TradingBot implements BotController {
       broker: this.market.broker.name,
       mode: this.market.mode,
       strategies: [...new Set(o.symbols.map((s) => s.strategy ?? o.strategy))],
+      digits: Object.fromEntries(o.symbols.map((s) => [s.symbol, this.specOf(s.symbol).digits])),
     }));
   }
 }
