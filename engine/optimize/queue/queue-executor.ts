@@ -32,6 +32,7 @@ export class QueueExecutor implements TrialExecutor {
 
   private constructor(
     private readonly redis: Redis,
+    private readonly eventsConnection: Redis,
     private readonly queue: Queue,
     private readonly events: QueueEvents,
     private readonly run_: string,
@@ -47,9 +48,11 @@ export class QueueExecutor implements TrialExecutor {
     const { baseDir: _, ...portable } = o.spec;
     await redis.set(runSpecKey(o.run), JSON.stringify({ ...portable, data: o.dataHash }));
     const queue = new Queue(TRIAL_QUEUE, { connection: redis });
-    const events = new QueueEvents(TRIAL_QUEUE, { connection: redis.duplicate() });
+    const eventsConnection = redis.duplicate();
+    const events = new QueueEvents(TRIAL_QUEUE, { connection: eventsConnection });
+    events.on('error', () => {});
     await events.waitUntilReady();
-    return new QueueExecutor(redis, queue, events, o.run, o.dataHash, url);
+    return new QueueExecutor(redis, eventsConnection, queue, events, o.run, o.dataHash, url);
   }
 
   async run(jobs: readonly TrialJob[], range: BarRange | undefined, onResult: (job: TrialJob, outcome: TrialOutcome) => void, signal?: AbortSignal): Promise<void> {
@@ -63,8 +66,12 @@ export class QueueExecutor implements TrialExecutor {
     // Listen before looking at stored results, so nothing finishing in between is missed.
     let failure: Error | null = null;
     let wake = () => {};
+    // Jobs reported complete since the last look: only their trials are read then.
+    const completed: string[] = [];
     const onCompleted = ({ jobId }: { jobId: string }) => {
-      if (ours.has(jobId)) wake();
+      if (!ours.has(jobId)) return;
+      completed.push(jobId);
+      wake();
     };
     const onFailed = async ({ jobId, failedReason }: { jobId: string; failedReason: string }) => {
       if (!ours.has(jobId)) return;
@@ -74,7 +81,7 @@ export class QueueExecutor implements TrialExecutor {
         wake();
       }
     };
-    const ours = new Set<string>();
+    const ours = new Map<string, string[]>();
     this.events.on('completed', onCompleted);
     this.events.on('failed', onFailed);
     try {
@@ -85,7 +92,7 @@ export class QueueExecutor implements TrialExecutor {
       for (let k = 0; k < rest.length; k += per) {
         const trials = rest.slice(k, k + per);
         const jobId = `${this.run_.slice(0, 16)}-${createHash('sha256').update(trials.map((t) => t.id).join()).digest('hex').slice(0, 24)}`;
-        ours.add(jobId);
+        ours.set(jobId, trials.map((t) => t.id));
         const data: TrialJobData = { run: this.run_, data: this.dataHash, range: range ?? null, trials };
         bulk.push({ name: 'trials', data, opts: { jobId, attempts: ATTEMPTS, backoff: { type: 'fixed', delay: 500 }, removeOnComplete: 1_000, removeOnFail: false } });
       }
@@ -96,15 +103,22 @@ export class QueueExecutor implements TrialExecutor {
         if (failure) throw failure;
         // Completion events wake the loop at once; the timeout is a fallback that also picks up
         // results stored by jobs that completed before this coordinator started listening.
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, 1_000);
-          wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-          signal?.addEventListener('abort', wake, { once: true });
-        });
-        await this.collect([...pending.keys()], take);
+        let timedOut = false;
+        if (completed.length === 0) {
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(() => {
+              timedOut = true;
+              resolve();
+            }, 1_000);
+            wake = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+            signal?.addEventListener('abort', wake, { once: true });
+          });
+        }
+        const ids = timedOut ? [...pending.keys()] : completed.splice(0).flatMap((jobId) => ours.get(jobId) ?? []);
+        await this.collect(ids, take);
       }
       if (failure) throw failure;
     } finally {
@@ -123,8 +137,10 @@ export class QueueExecutor implements TrialExecutor {
   }
 
   async close(): Promise<void> {
+    // BullMQ leaves connections it was given open: close them, or the process would not exit.
     await this.events.close();
     await this.queue.close();
+    this.eventsConnection.disconnect();
     this.redis.disconnect();
   }
 }
