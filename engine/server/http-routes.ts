@@ -140,7 +140,8 @@ async function openFile(file: string): Promise<{ size: number; stream: ReadStrea
   }
   try {
     const stat = await handle.stat();
-    if (stat.isFile()) return { size: stat.size, stream: createReadStream('', { fd: handle.fd, autoClose: true }) };
+    // The stream owns the FileHandle (not just its number): see openRecording in recordings.ts.
+    if (stat.isFile()) return { size: stat.size, stream: createReadStream('', { fd: handle, autoClose: true }) };
   } catch {
     /* closed below */
   }

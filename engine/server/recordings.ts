@@ -90,7 +90,10 @@ export async function openRecording(dir: string, name: string): Promise<OpenReco
       await handle.close();
       return null;
     }
-    return { size: stat.size, stream: createReadStream('', { fd: handle.fd, autoClose: true }) };
+    // The stream owns the FileHandle itself: given only its number, the stream closed the fd and
+    // the orphaned handle closed the same number again on garbage collection, by then another
+    // file's (the live recorder's: EBADF on every write, then the process died).
+    return { size: stat.size, stream: createReadStream('', { fd: handle, autoClose: true }) };
   } catch {
     await handle.close().catch(() => undefined);
     return null;
