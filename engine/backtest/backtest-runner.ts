@@ -39,6 +39,8 @@ export interface BacktestOptions {
   readonly emitBars?: boolean;
   /** Sample equity at every bar (the metrics are the same; for audits and tests). */
   readonly equityEveryBar?: boolean;
+  /** What a check of the data against the spec found (`checkSeriesAgainstSpec`), carried into BACKTEST_COMPLETE. */
+  readonly warnings?: readonly string[];
 }
 
 export interface BacktestResult {
@@ -135,6 +137,8 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
 
   const m = engine.metrics.result();
   const metrics = roundMetrics(toWireMetrics(m, clock.bars));
+  const risk = engine.realizedRisk;
+  const orders = engine.orders;
   const complete: BacktestCompleteData = {
     session_id: sessionId,
     final_balance: round2(engine.account.balance),
@@ -146,6 +150,15 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
     symbol: spec.name,
     timeframe,
     strategy: strategy.id,
+    realized_risk: {
+      losing_trades: risk.count, median_pct: round4(risk.quantilePct(0.5)), p90_pct: round4(risk.quantilePct(0.9)), max_pct: round4(risk.max * 100),
+    },
+    orders: {
+      sent: orders.sent, refused: orders.refused, refused_by_reason: orders.refusedByReason(),
+      ...(orders.firstRefusal ? { first_refusal: orders.firstRefusal } : {}),
+    },
+    swap_total: engine.swapTotal,
+    ...(options.warnings?.length ? { warnings: [...options.warnings] } : {}),
   };
   emit(engine.events.make('BACKTEST_COMPLETE', 'INFO', complete, clock.last));
   return { sessionId, complete, metrics, bars: clock.bars };

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig, type AppConfig } from '../config/index.ts';
@@ -7,6 +7,7 @@ import { JournalLock } from '../journal/journal-lock.ts';
 import { createPaperBot } from '../live/paper-bot.ts';
 import { createLiveBot } from '../live/live-bot.ts';
 import { Mt5BridgeBroker } from '../broker/mt5-bridge/mt5-bridge-broker.ts';
+import { MIN_SECRET_LENGTH, checkBridgeOptions } from '../broker/mt5-bridge/bridge-server.ts';
 import { MetaApiBroker } from '../broker/metaapi/metaapi-broker.ts';
 import { metaApiSdkOpener } from '../broker/metaapi/metaapi-sdk-session.ts';
 import { resolveSymbolSpec, type SymbolSpec } from '../model/symbol-spec.ts';
@@ -16,7 +17,7 @@ import { isTimeframe } from '../model/bar.ts';
 import { isLoopbackHost } from '../server/access-policy.ts';
 import { startMonitorServer, type MonitorServer } from '../server/monitor-server.ts';
 import { SessionRecorder } from '../server/session-recorder.ts';
-import { loadPlugins } from '../strategy/plugin-loader.ts';
+import { loadPlugins, PluginError } from '../strategy/plugin-loader.ts';
 import type { Strategy } from '../strategy/strategy.ts';
 
 // `npm start`: the paper bot behind the monitoring server. stdout carries exactly one line,
@@ -28,14 +29,22 @@ const say = (line: string) => process.stderr.write(`tradeloom: ${line}\n`);
 
 async function createBot(config: AppConfig, restored: RestoredState | null, journal: Journal, env: NodeJS.ProcessEnv): Promise<BotController> {
   const bot = config.bot;
-  const plugins = await loadPlugins(bot.plugins ?? [], { baseDir: config.source ? dirname(config.source) : process.cwd() });
+  const where = config.source ?? 'defaults';
+  let plugins: Awaited<ReturnType<typeof loadPlugins>>;
+  try {
+    plugins = await loadPlugins(bot.plugins ?? [], { baseDir: config.source ? dirname(config.source) : process.cwd() });
+  } catch (err) {
+    // A plugin named in the config is the config's problem: name the file, exit 2.
+    if (err instanceof PluginError) throw new ConfigError(where, 'bot.plugins', err.message);
+    throw err;
+  }
   const strategies = new Map<string, Strategy>([...plugins].map(([id, p]) => [id, p.strategy]));
   const strategy = bot.strategy ?? 'patterns-sr';
-  const where = config.source ?? 'defaults';
   if (!strategies.has(strategy)) throw new ConfigError(where, 'bot.strategy', `unknown strategy "${strategy}"; loaded: ${[...strategies.keys()].join(', ')}`);
   const symbols = (bot.symbols ?? []).map((s, i) => {
     const timeframe = s.timeframe ?? bot.timeframe ?? 'H4';
     if (!isTimeframe(timeframe)) throw new ConfigError(where, `bot.symbols.${i}.timeframe`, `"${timeframe}" is not one of M1, M5, M15, M30, H1, H4, D1`);
+    if (s.strategy !== undefined && !strategies.has(s.strategy)) throw new ConfigError(where, `bot.symbols.${i}.strategy`, `unknown strategy "${s.strategy}"; loaded: ${[...strategies.keys()].join(', ')}`);
     return { symbol: s.symbol, timeframe, ...(s.strategy ? { strategy: s.strategy } : {}) };
   });
   if (symbols.length === 0) throw new ConfigError(where, 'bot.symbols', 'at least one symbol is needed');
@@ -72,7 +81,18 @@ async function createBot(config: AppConfig, restored: RestoredState | null, jour
   if (b.kind === 'mt5-bridge') {
     const secret = env.TRADELOOM_MT5_SECRET;
     if (!secret) throw new ConfigError(where, 'bot.broker.kind', 'mt5-bridge needs the shared secret in TRADELOOM_MT5_SECRET (the same as the EA\'s InpSecret)');
-    const brokerPort = await Mt5BridgeBroker.listen({ secret, host: b.bridgeHost ?? '127.0.0.1', port: b.bridgePort ?? 5555, knownPositions });
+    if (secret.length < MIN_SECRET_LENGTH) throw new ConfigError(where, 'bot.broker.kind', `TRADELOOM_MT5_SECRET has ${secret.length} characters; mt5-bridge needs at least ${MIN_SECRET_LENGTH} (e.g. openssl rand -hex 24), the same in the EA's InpSecret`);
+    if (!b.bridgeTlsCert !== !b.bridgeTlsKey) throw new ConfigError(where, b.bridgeTlsCert ? 'bot.broker.bridgeTlsKey' : 'bot.broker.bridgeTlsCert', 'TLS for the bridge needs both bridgeTlsCert and bridgeTlsKey (PEM files)');
+    let tls: { cert: Buffer; key: Buffer } | undefined;
+    if (b.bridgeTlsCert && b.bridgeTlsKey) {
+      const read = (path: string, field: string) => {
+        try { return readFileSync(path); } catch (err) { throw new ConfigError(where, `bot.broker.${field}`, `cannot read ${path}: ${(err as Error).message}`); }
+      };
+      tls = { cert: read(b.bridgeTlsCert, 'bridgeTlsCert'), key: read(b.bridgeTlsKey, 'bridgeTlsKey') };
+    }
+    const bridgeOptions = { secret, host: b.bridgeHost ?? '127.0.0.1', port: b.bridgePort ?? 5555, ...(tls ? { tls } : {}), knownPositions };
+    try { checkBridgeOptions(bridgeOptions); } catch (err) { throw new ConfigError(where, 'bot.broker.bridgeHost', (err as Error).message); }
+    const brokerPort = await Mt5BridgeBroker.listen(bridgeOptions);
     say(`waiting for the TradeloomBridge EA on ${b.bridgeHost ?? '127.0.0.1'}:${brokerPort.port}`);
     return createLiveBot({ ...common, brokerPort, restored });
   }
@@ -113,7 +133,14 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     say(`refusing to listen on ${settings.host}: a non-loopback address needs a bearer token (set TRADELOOM_TOKEN or server.token in the config file)`);
     return 2;
   }
-  mkdirSync(settings.dataDir, { recursive: true });
+  try {
+    mkdirSync(settings.dataDir, { recursive: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    const why = code === 'ENOTDIR' || code === 'EEXIST' ? 'a part of that path is a regular file, not a folder' : code === 'EACCES' || code === 'EROFS' ? 'no permission to create it there' : code;
+    say(`cannot use ${settings.dataDir} as the data folder: ${why} (${code}); choose another with --data-dir DIR or server.dataDir${config.source ? ` in ${config.source}` : ''}`);
+    return 2;
+  }
   let lock: JournalLock;
   try {
     lock = JournalLock.acquire(join(settings.dataDir, 'journal.lock'));

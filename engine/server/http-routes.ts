@@ -1,4 +1,4 @@
-import { createReadStream, type ReadStream } from 'node:fs';
+import type { ReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
@@ -140,8 +140,7 @@ async function openFile(file: string): Promise<{ size: number; stream: ReadStrea
   }
   try {
     const stat = await handle.stat();
-    // The stream owns the FileHandle (not just its number): see openRecording in recordings.ts.
-    if (stat.isFile()) return { size: stat.size, stream: createReadStream('', { fd: handle, autoClose: true }) };
+    if (stat.isFile()) return { size: stat.size, stream: handle.createReadStream({ autoClose: true }) };
   } catch {
     /* closed below */
   }

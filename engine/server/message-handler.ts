@@ -32,6 +32,13 @@ const PARAM_KEYS = ['symbol', 'timeframe', 'from', 'to', 'strategy', 'balance', 
 
 function requestIdOf(raw: string): RequestId {
   // Best effort, so that even an invalid message's error can be matched to its request.
+  try {
+    const id = (JSON.parse(raw) as { request_id?: unknown } | null)?.request_id;
+    if ((typeof id === 'string' && id.length <= 64) || (typeof id === 'number' && Number.isFinite(id))) return id;
+    if (id !== undefined) return undefined;
+  } catch {
+    /* not JSON: look for it in the text */
+  }
   const m = /"request_id"\s*:\s*("(?:[^"\\]{0,64})"|-?\d{1,15})/.exec(raw.slice(0, 4096));
   if (!m) return undefined;
   return m[1].startsWith('"') ? m[1].slice(1, -1) : Number(m[1]);

@@ -1,4 +1,4 @@
-import { closeSync, constants, createReadStream, fstatSync, lstatSync, openSync, readdirSync, readFileSync, type ReadStream } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readFileSync, type ReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -90,10 +90,7 @@ export async function openRecording(dir: string, name: string): Promise<OpenReco
       await handle.close();
       return null;
     }
-    // The stream owns the FileHandle itself: given only its number, the stream closed the fd and
-    // the orphaned handle closed the same number again on garbage collection, by then another
-    // file's (the live recorder's: EBADF on every write, then the process died).
-    return { size: stat.size, stream: createReadStream('', { fd: handle, autoClose: true }) };
+    return { size: stat.size, stream: handle.createReadStream({ autoClose: true }) };
   } catch {
     await handle.close().catch(() => undefined);
     return null;

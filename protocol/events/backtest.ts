@@ -50,6 +50,17 @@ export const BacktestMetricsCodec = t.partial({
 });
 export type BacktestMetrics = t.TypeOf<typeof BacktestMetricsCodec>;
 
+/** Losing trades' loss as a percent of the balance each was sized from: what "1 % risk" really cost. */
+export const RealizedRiskCodec = t.type({ losing_trades: t.number, median_pct: t.number, p90_pct: t.number, max_pct: t.number });
+export type RealizedRisk = t.TypeOf<typeof RealizedRiskCodec>;
+
+/** Entry orders sent and refused; `refused_by_reason` keys are "retcode text" (`"10016 Invalid stops in the request"`). */
+export const OrderStatsCodec = t.intersection([
+  t.type({ sent: t.number, refused: t.number, refused_by_reason: t.record(t.string, t.number) }),
+  t.partial({ first_refusal: t.string }),
+]);
+export type OrderStats = t.TypeOf<typeof OrderStatsCodec>;
+
 /** BACKTEST_COMPLETE `data`; `max_drawdown` is absolute, in account currency. */
 export const BacktestCompleteDataCodec = t.intersection([
   t.type({
@@ -60,7 +71,14 @@ export const BacktestCompleteDataCodec = t.intersection([
     max_drawdown: t.number,
     weekly_stats: t.record(t.string, t.type({ trades: t.number, within_target: t.boolean })),
   }),
-  t.partial({ metrics: BacktestMetricsCodec, symbol: t.string, timeframe: t.string, strategy: t.string }),
+  t.partial({
+    metrics: BacktestMetricsCodec, symbol: t.string, timeframe: t.string, strategy: t.string,
+    realized_risk: RealizedRiskCodec, orders: OrderStatsCodec,
+    /** Swap charged over the run (negative = paid), account currency. */
+    swap_total: t.number,
+    /** What the data check found before the run (prices that do not fit the symbol spec). */
+    warnings: t.array(t.string),
+  }),
 ]);
 export type BacktestCompleteData = t.TypeOf<typeof BacktestCompleteDataCodec>;
 export const BacktestCompleteCodec = envelopeOf('BACKTEST_COMPLETE', BacktestCompleteDataCodec);
