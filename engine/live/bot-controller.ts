@@ -31,6 +31,8 @@ export interface BotController {
   resumeSymbol(symbol: string): CommandOutcome;
   /** With `ticket`, closes only that position and refuses (saying what happened to it) if it is not open. */
   closePosition(symbol: string, ticket?: number): CommandOutcome | Promise<CommandOutcome>;
+  /** What `runBacktest` accepts here (symbols with data, timeframes, strategies) and a default that trades. */
+  backtestOptions?(): CommandOutcome;
   /** Starts a backtest whose events stream on `events$`; resolves when it is accepted. */
   runBacktest(request: BacktestRequest): CommandOutcome | Promise<CommandOutcome>;
   /** Stops feeds and timers; flushes what must be flushed. */
