@@ -88,6 +88,8 @@ export class Broadcaster {
   private readonly held: HeldEvents;
   private retryTimer: NodeJS.Timeout | null = null;
   private readonly backtestSessions = new Set<string>();
+  /** The failure's ERROR event, held right after the event whose write failed. */
+  private failureNotice: LogEvent | null = null;
 
   constructor(private readonly options: BroadcasterOptions) {
     this.seq = options.startSeq;
@@ -128,7 +130,13 @@ export class Broadcaster {
       return null;
     }
     const stamped = this.write(event);
-    if (stamped === null) this.hold(event);
+    if (stamped === null) {
+      // The failed event first: if its write did commit after all, it is the one with the next seq.
+      this.hold(event);
+      if (this.failureNotice !== null) this.held.push(this.failureNotice, false);
+      this.failureNotice = null;
+      this.syncHealth();
+    }
     return stamped;
   }
 
@@ -197,12 +205,10 @@ export class Broadcaster {
     h.problem = problem;
     h.since = Date.now();
     h.failuresTotal++;
-    // First in line, so the journal and the recording say when and why it stopped.
-    const notice = this.options.failureEvent?.(problem);
-    if (notice) {
-      this.held.push(notice, false);
-      this.notify(notice);
-    }
+    // Held too (after the failed event), so the journal and the recording say when and why it stopped.
+    const notice = this.options.failureEvent?.(problem) ?? null;
+    if (notice) this.notify(notice);
+    this.failureNotice = notice;
     this.retryTimer = setInterval(() => this.retry(), this.options.retryMs ?? 1000);
     this.retryTimer.unref();
     this.syncHealth();
