@@ -7,6 +7,10 @@ import { loadPlugins, validateStrategyConfig } from '../strategy/plugin-loader.t
 import { Recorder } from '../recorder/recorder.ts';
 import { formatSummary } from './summary-table.ts';
 import { ProgressBar } from './progress-bar.ts';
+import { specOverrides, type SpecOverrides } from './spec-options.ts';
+import { resolveSymbolSpec, type SymbolSpec } from '../model/symbol-spec.ts';
+import { checkSeriesAgainstSpec } from '../backtest/data-check.ts';
+import { quietOnClosedOutput } from './closed-output.ts';
 
 const USAGE = `usage: npm run backtest -- --symbol USDCHF --timeframe H1 [options]
   --symbol S         symbol (USDCHF is real history; others are synthetic and labelled so)
@@ -21,6 +25,10 @@ const USAGE = `usage: npm run backtest -- --symbol USDCHF --timeframe H1 [option
   --risk N           risk per trade, percent of balance (default 1)
   --min-trades N     weekly minimum (default 3)   --max-trades N  weekly maximum (default 10)
   --spread POINTS    spread override             --commission N  per lot per side, USD
+  --leverage N       account leverage (default 100; margin, stop-out at 50 % margin level)
+  --spec-file PATH   symbol specs as JSON, the config's symbolSpecs shape: {"AAPL": {"digits": 2, ...}}
+  --spec FIELD=V     one field of --symbol's spec (repeatable): digits, contractSize, baseCurrency,
+                     profitCurrency, tickSize, tickValueProfit, volumeMin/Step/Max, swapMode, swapLong, ...
   --record DIR       write the session's JSONL recording there (default var/recordings)
   --no-record        do not write a recording
   --bars             also record every bar (DEBUG BAR events) so a replay draws candles
@@ -36,6 +44,7 @@ async function main(): Promise<number> {
         strategy: { type: 'string', default: 'sma-crossover' }, plugin: { type: 'string', multiple: true, default: [] },
         balance: { type: 'string', default: '10000' }, risk: { type: 'string', default: '1' },
         'min-trades': { type: 'string' }, 'max-trades': { type: 'string' }, spread: { type: 'string' }, commission: { type: 'string' },
+        leverage: { type: 'string' }, 'spec-file': { type: 'string' }, spec: { type: 'string', multiple: true, default: [] },
         record: { type: 'string', default: 'var/recordings' }, 'no-record': { type: 'boolean', default: false },
         json: { type: 'boolean', default: false }, bars: { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
       },
@@ -62,6 +71,17 @@ async function main(): Promise<number> {
     return value;
   };
 
+  let spec: SymbolSpec;
+  let leverage: number | undefined;
+  try {
+    const overrides: SpecOverrides = specOverrides(args.symbol, args['spec-file'] ? resolve(args['spec-file']) : undefined, args.spec!);
+    spec = resolveSymbolSpec(args.symbol, overrides);
+    leverage = number('leverage', args.leverage);
+    if (leverage !== undefined && !(leverage > 0)) throw new Error(`--leverage "${args.leverage}" must be greater than 0`);
+  } catch (err) {
+    return fail((err as Error).message);
+  }
+
   try {
     const balance = number('balance', args.balance)!;
     const plugins = await loadPlugins(args.plugin!, { baseDir: process.cwd() });
@@ -73,6 +93,12 @@ async function main(): Promise<number> {
       ...(args.file ? { file: resolve(args.file) } : {}), ...(args.timezone ? { timezone: args.timezone } : {}),
     });
     if (series.length === 0) return fail(`no ${args.symbol} ${timeframe} bars between ${args.from ?? 'the start'} and ${args.to ?? 'the end'}`);
+    const check = checkSeriesAgainstSpec(series, spec, args.file ?? source);
+    for (const warning of check.warnings) console.error(`backtest: warning: ${warning}`);
+    if (check.errors.length > 0) {
+      console.error(`backtest: the data does not fit ${spec.name}'s spec; nothing was run:\n  ${check.errors.join('\n  ')}`);
+      return 1;
+    }
     const minTrades = number('min-trades', args['min-trades']);
     const maxTrades = number('max-trades', args['max-trades']);
     const spread = number('spread', args.spread);
@@ -82,7 +108,9 @@ async function main(): Promise<number> {
     const recording: { current: Recorder | null } = { current: null };
     const result = runBacktest({
       symbol: args.symbol,
+      spec,
       series,
+      warnings: check.warnings,
       strategy,
       strategyConfig: validateStrategyConfig(strategy, strategy.defaultConfig),
       balance,
@@ -94,6 +122,7 @@ async function main(): Promise<number> {
       broker: {
         ...(spread !== undefined ? { spreadPoints: { [args.symbol]: spread } } : {}),
         ...(commission !== undefined ? { commissionPerLot: commission } : {}),
+        ...(leverage !== undefined ? { leverage } : {}),
       },
       labels: { from: args.from, to: args.to },
       emitBars: args.bars && !args['no-record'],
@@ -123,4 +152,5 @@ async function main(): Promise<number> {
   }
 }
 
+quietOnClosedOutput();
 process.exitCode = await main();

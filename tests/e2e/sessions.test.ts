@@ -38,6 +38,7 @@ test('a backtest run from the UI leaves the live symbol\'s numbers and markers a
       assert.ok(after.markers.every((t) => t < BACKTEST_FROM), 'no backtest marker on the live chart');
       assert.ok(after.log.every((s) => s === before.session), 'no backtest event in the live log');
       // The header reads the live numbers.
+      await page.locator('[data-symbol="USDCHF"] button.row').click();
       const header = await page.locator('[data-symbol-editor="USDCHF"] header').innerText();
       assert.match(header, new RegExp(`${after.closed} closed`));
 
