@@ -197,6 +197,8 @@ export class SymbolActor {
     if (!position) return;
     this.position = null;
     this.ctx.position = null;
+    this.lastExitRisk = pnl < 0 ? -pnl / this.entryBalance : 0;
+    this.entryBalance = Number.NaN;
     this.emit(this.o.events.make('TRADE_EXIT', 'INFO', {
       symbol: this.symbol, exit_price: exitPrice, exit_reason: reason, pnl, balance_after: balanceAfter,
       timestamp: formatSeconds(time), position_id: position.ticket, direction: position.direction,

@@ -132,8 +132,6 @@ export class TradingEngine {
     const g = this.governor;
     if (time >= g.nextEventTime) this.onGovernorClock(actor, time);
     const sim = this.options.sim;
-    // Rollover swaps are charged at the first bar at or after 00:00 UTC, before anything executes in it.
-    if (sim !== null && time >= sim.nextRollover) sim.rollover(time);
     if (sim === null) {
       actor.processBar(i);
       this.sampleTime = closeTime;
@@ -143,6 +141,8 @@ export class TradingEngine {
     // Several positions: each one's stop-out price depends on the others' prices, which move.
     if (sim.openPositions > 1) sim.refreshRisk();
     const revision = sim.revision;
+    // Rollover swaps are charged at the first bar at or after 00:00 UTC, before anything executes in it.
+    if (time >= sim.nextRollover) sim.rollover(time);
     const wasOpen = sim.openPositions > 0;
     actor.processBar(i);
     this.sampleTime = closeTime;
