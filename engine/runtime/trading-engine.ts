@@ -37,6 +37,8 @@ export interface TradingEngineOptions {
   readonly equityEveryBar?: boolean;
   /** When to emit PERFORMANCE: after every exit (live) or once per week (backtests). */
   readonly performanceEvery?: 'exit' | 'week';
+  /** Why new entries are refused right now (paper and live: the journal cannot write), or null. */
+  readonly entryBlocked?: () => string | null;
 }
 
 export interface SymbolSetup {
@@ -94,6 +96,7 @@ export class TradingEngine {
       riskPercent: this.options.riskPercent,
       emitBars: this.options.emitBars,
       machine: this.options.machine,
+      entryBlocked: this.options.entryBlocked,
       sink: (event) => {
         const type = event.event_type;
         if (type === 'TRADE_EXIT') {
