@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as t from 'io-ts';
 import { either as E } from 'fp-ts';
-import { AppConfigCodec, BotConfigCodec, ServerConfigCodec, RateLimitConfigCodec, SendQueueConfigCodec, type AppConfigInput } from './config-codec.ts';
+import { AppConfigCodec, BOT_SYMBOL_KEYS, BotConfigCodec, ServerConfigCodec, RateLimitConfigCodec, SendQueueConfigCodec, type AppConfigInput } from './config-codec.ts';
 import { ConfigError } from './config-error.ts';
 import { DEFAULT_BOT_CONFIG, DEFAULT_SERVER_SETTINGS, type AppConfig } from './defaults.ts';
 
@@ -39,11 +39,16 @@ export function parseFlags(argv: readonly string[]): StartFlags {
 }
 
 function pathOf(context: t.Context): string {
-  // Skip the numeric keys io-ts adds for intersection/union members; keep real array indexes.
-  return context
-    .filter((entry, i) => i > 0 && entry.key !== '' && !(/^\d+$/.test(entry.key) && !(context[i - 1].type instanceof t.ArrayType)))
-    .map((entry) => entry.key)
-    .join('.');
+  // Skip the numeric keys io-ts adds for intersection/union members; keep real array indexes,
+  // written as `symbols[1]`.
+  let path = '';
+  context.forEach((entry, i) => {
+    if (i === 0 || entry.key === '') return;
+    const index = /^\d+$/.test(entry.key);
+    if (index && !(context[i - 1].type instanceof t.ArrayType)) return;
+    path += index ? `[${entry.key}]` : path ? `.${entry.key}` : entry.key;
+  });
+  return path;
 }
 
 const KNOWN_KEYS: Record<string, t.Props> = {
@@ -52,11 +57,16 @@ const KNOWN_KEYS: Record<string, t.Props> = {
   bot: BotConfigCodec.props,
   'server.rateLimit': RateLimitConfigCodec.props,
   'server.sendQueue': SendQueueConfigCodec.props,
+  'bot.symbols[]': Object.fromEntries(BOT_SYMBOL_KEYS.map((k) => [k, t.unknown])),
 };
 
 /** A misspelt key would otherwise be silently ignored; refuse it, naming it. */
 function checkUnknownKeys(value: unknown, path: string, file: string): void {
-  const known = KNOWN_KEYS[path];
+  if (path === 'bot.symbols' && Array.isArray(value)) {
+    value.forEach((entry, i) => checkUnknownKeys(entry, `bot.symbols[${i}]`, file));
+    return;
+  }
+  const known = KNOWN_KEYS[/^bot\.symbols\[\d+\]$/.test(path) ? 'bot.symbols[]' : path];
   if (!known || typeof value !== 'object' || value === null || Array.isArray(value)) return;
   for (const key of Object.keys(value)) {
     const field = path ? `${path}.${key}` : key;

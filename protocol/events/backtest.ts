@@ -1,5 +1,6 @@
 import * as t from 'io-ts';
 import { envelopeOf } from '../envelope.ts';
+import { BacktestReportCodec } from './backtest-report.ts';
 
 export const BacktestStartDataCodec = t.intersection([
   t.type({
@@ -9,7 +10,15 @@ export const BacktestStartDataCodec = t.intersection([
     starting_balance: t.number,
     trade_constraints: t.type({ min_trades_per_week: t.number, max_trades_per_week: t.number }),
   }),
-  t.partial({ timeframe: t.string, strategy: t.string, from: t.string, to: t.string }),
+  t.partial({
+    timeframe: t.string, strategy: t.string, from: t.string, to: t.string,
+    /** A portfolio run: every symbol (then `symbol` lists them joined by commas), with its timeframe, strategy and parameters. */
+    symbols: t.array(t.string),
+    timeframes: t.record(t.string, t.string),
+    strategies: t.record(t.string, t.string),
+    params: t.record(t.string, t.unknown),
+    synthetic_symbols: t.array(t.string),
+  }),
 ]);
 export type BacktestStartData = t.TypeOf<typeof BacktestStartDataCodec>;
 export const BacktestStartCodec = envelopeOf('BACKTEST_START', BacktestStartDataCodec);
@@ -56,7 +65,15 @@ export const BacktestCompleteDataCodec = t.intersection([
     max_drawdown: t.number,
     weekly_stats: t.record(t.string, t.type({ trades: t.number, within_target: t.boolean })),
   }),
-  t.partial({ metrics: BacktestMetricsCodec, symbol: t.string, timeframe: t.string, strategy: t.string }),
+  t.partial({
+    metrics: BacktestMetricsCodec, symbol: t.string, timeframe: t.string, strategy: t.string,
+    /** The Strategy Tester-grade report: statistics, curves, distributions, per symbol. */
+    report: BacktestReportCodec,
+    symbols: t.array(t.string),
+    params: t.record(t.string, t.unknown),
+    from: t.string,
+    to: t.string,
+  }),
 ]);
 export type BacktestCompleteData = t.TypeOf<typeof BacktestCompleteDataCodec>;
 export const BacktestCompleteCodec = envelopeOf('BACKTEST_COMPLETE', BacktestCompleteDataCodec);

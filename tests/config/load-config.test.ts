@@ -58,7 +58,7 @@ test('a wrong value names the file and the field', () => {
   assert.match(err.message, /server\.port/);
   assert.match(err.message, /"eighty"/);
   const nested = failure(['--config', file(JSON.stringify({ bot: { symbols: [{ symbol: 'USDCHF' }, { symbol: 7 }] } }))]);
-  assert.match(nested.message, /bot\.symbols\.1\.symbol/);
+  assert.match(nested.message, /bot\.symbols\[1\]\.symbol/);
 });
 
 test('an unknown (misspelt) setting is refused, naming it', () => {
