@@ -131,6 +131,7 @@ export function runPortfolio(options: PortfolioOptions): PortfolioResult {
     strategy: strategyIds,
     symbols: names,
     params,
+    synthetic_symbols: symbols.filter((s) => s.synthetic).map((s) => s.spec.name),
     ...(labels.from ? { from: labels.from } : {}), ...(labels.to ? { to: labels.to } : {}),
     report: buildReport(balance, ledger.trades, ledger.equity, ledger.daily, params),
   };

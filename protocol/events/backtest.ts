@@ -71,6 +71,8 @@ export const BacktestCompleteDataCodec = t.intersection([
     report: BacktestReportCodec,
     symbols: t.array(t.string),
     params: t.record(t.string, t.unknown),
+    /** Symbols whose bars were generated (no real data): every view labels them. */
+    synthetic_symbols: t.array(t.string),
     from: t.string,
     to: t.string,
   }),
