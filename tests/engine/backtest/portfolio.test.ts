@@ -97,7 +97,7 @@ test('the portfolio backtest and the paper bot on the same config and bars make 
   assert.is(paper.start().ok, true);
   paper.advance(1_000_000);
   const init = events.find((e) => e.event_type === 'BOT_INITIALIZATION')!;
-  assert.equal((init.data.config as { strategy_params: Record<string, unknown> }).strategy_params.XAUUSD, { fast: 2, slow: 5, stopLossPoints: 500, takeProfitPoints: 1000 });
+  assert.equal((init.data.config as unknown as { strategy_params: Record<string, unknown> }).strategy_params.XAUUSD, { fast: 2, slow: 5, stopLossPoints: 500, takeProfitPoints: 1000 });
   const paperEntries = entries(events);
   assert.ok(paperEntries.length > 50, `the paper bot traded (${paperEntries.length})`);
   assert.equal(paperEntries, entries(backtest));
