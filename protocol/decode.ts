@@ -14,6 +14,30 @@ export function decodeWith<C extends t.Mixed>(codec: C, input: unknown, what: st
   return { ok: false, code: 'invalid_shape', error: `invalid ${what}`, details: PathReporter.report(result).slice(0, 10) };
 }
 
+/** Longest string a client message may carry anywhere (symbols, names, dates, request ids). */
+export const MAX_CLIENT_STRING = 256;
+
+/**
+ * Every string in a client message is bounded and every number finite (`1e309` parses as
+ * Infinity): whatever a field means, it cannot carry kilobytes into replies, events or the
+ * journal. Returns the path and problem of the first offender.
+ */
+function unboundedField(value: unknown, path: string, depth = 0): string | null {
+  if (typeof value === 'string') return value.length > MAX_CLIENT_STRING ? `${path || 'value'}: a string of ${value.length} characters; at most ${MAX_CLIENT_STRING}` : null;
+  if (typeof value === 'number') return Number.isFinite(value) ? null : `${path || 'value'}: ${value} is not a finite number`;
+  if (typeof value !== 'object' || value === null) return null;
+  if (depth > 8) return `${path}: nested too deep`;
+  for (const [key, v] of Object.entries(value)) {
+    if (key.length > MAX_CLIENT_STRING) return `a key of ${key.length} characters in ${path || 'the message'}; at most ${MAX_CLIENT_STRING}`;
+    const problem = unboundedField(v, path ? `${path}.${key}` : key, depth + 1);
+    if (problem) return problem;
+  }
+  return null;
+}
+
+// PathReporter quotes the offending value; a reply must not echo kilobytes of it back.
+const MAX_DETAIL = 400;
+
 /** Parses and validates one client message from the socket. Never throws. */
 export function decodeClientMessage(raw: string): Decoded<ClientMessage> {
   let json: unknown;
@@ -29,16 +53,20 @@ export function decodeClientMessage(raw: string): Decoded<ClientMessage> {
   if (typeof type !== 'string') {
     return { ok: false, code: 'invalid_shape', error: 'missing "type" field (a string)', details: [] };
   }
-  const codec = (CLIENT_MESSAGE_CODECS as Record<string, t.Mixed>)[type];
+  const codec = Object.hasOwn(CLIENT_MESSAGE_CODECS, type) ? (CLIENT_MESSAGE_CODECS as Record<string, t.Mixed>)[type] : undefined;
   if (!codec) {
     return {
       ok: false,
       code: 'unknown_type',
-      error: `unknown message type "${type.slice(0, 64)}"; known: ${Object.keys(CLIENT_MESSAGE_CODECS).join(', ')}`,
+      error: `unknown message type ${JSON.stringify(type.slice(0, 64))}; known: ${Object.keys(CLIENT_MESSAGE_CODECS).join(', ')}`,
       details: [],
     };
   }
-  return decodeWith(codec, json, `"${type as ClientMessageType}" message`) as Decoded<ClientMessage>;
+  const unbounded = unboundedField(json, '');
+  if (unbounded) return { ok: false, code: 'invalid_shape', error: `invalid "${type}" message: ${unbounded}`, details: [unbounded] };
+  const decoded = decodeWith(codec, json, `"${type as ClientMessageType}" message`) as Decoded<ClientMessage>;
+  if (!decoded.ok) decoded.details = decoded.details.map((d) => (d.length > MAX_DETAIL ? `${d.slice(0, MAX_DETAIL)}...` : d));
+  return decoded;
 }
 
 /** Validates one log event (from a recording file or the socket). */

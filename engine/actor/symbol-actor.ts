@@ -3,8 +3,8 @@ import type { DataOf, LogEvent } from '../../protocol/index.ts';
 import { formatSeconds } from '../../protocol/envelope.ts';
 import type { SymbolMachineEventType, SymbolState } from '../../protocol/symbol-machine.ts';
 import { TIMEFRAME_MS, type BarSeries } from '../model/bar.ts';
-import type { SymbolSpec } from '../model/symbol-spec.ts';
-import { DEAL_ENTRY_IN, DEAL_ENTRY_OUT, ORDER_TYPE_BUY, ORDER_TYPE_SELL, TRADE_RETCODE, marketOrder, retcodeText,
+import { normalizePrice, type SymbolSpec } from '../model/symbol-spec.ts';
+import { DEAL_ENTRY_IN, DEAL_ENTRY_OUT, DEAL_REASON_SO, ORDER_TYPE_BUY, ORDER_TYPE_SELL, TRADE_RETCODE, marketOrder, retcodeText,
   type Deal, type TradeResult } from '../model/mt5.ts';
 import { isPromise, type BrokerPort } from '../broker/broker-port.ts';
 import { EXIT_REASON_BY_DEAL_REASON, type SimBroker, type SymbolBook } from '../broker/sim-broker.ts';
@@ -15,7 +15,7 @@ import { createMachineHost, type MachineHost, type MachineHostKind } from './mac
 import type { EventFactory } from './event-factory.ts';
 import type { Account } from './account.ts';
 import { WeekView } from './week-view.ts';
-import { round2 } from '../util/rounding.ts';
+import { round2, round4, roundMoney } from '../util/rounding.ts';
 
 export interface SymbolActorOptions {
   readonly spec: SymbolSpec;
@@ -44,13 +44,23 @@ interface OpenPosition extends PositionView {
   readonly ticket: number;
 }
 
+/**
+ * An accepted signal waiting for its execution. Nothing about the order's size or the weekly
+ * count is decided yet: the governor and the sizing judge it when it executes (see `executeEntry`).
+ */
 interface PendingEntry {
   readonly direction: Direction;
-  readonly lots: number;
+  /** Normalised to the symbol's digits (MT5 refuses unnormalised prices). */
   readonly stopLoss: number;
   readonly takeProfit: number;
   readonly signal: Signal;
-  readonly aggression: number;
+}
+
+/** What an entry was sized with, kept for the execution's TRADE_ENTRY and the exit's realised risk. */
+class Sizing {
+  lots = 0;
+  aggression = 1;
+  balance = 0.5;
 }
 
 /**
@@ -83,6 +93,17 @@ export class SymbolActor {
   /** The comment stamped on entry orders (one string, not one per order). */
   private readonly orderComment: string;
   private lastTime = 0;
+  /** The latest quote a live feed gave (`quote`); 0 until one arrives. */
+  private liveBid = 0;
+  private liveAsk = 0;
+  private readonly sizing = new Sizing();
+  /** The balance the open position was sized from (NaN for an adopted position). */
+  private entryBalance = Number.NaN;
+  /**
+   * Realised risk of the trade that just closed: its loss as a fraction of the balance it was
+   * sized from (0 for a win, NaN when unknown). Read by the engine when TRADE_EXIT goes out.
+   */
+  lastExitRisk = Number.NaN;
 
   constructor(private readonly o: SymbolActorOptions) {
     this.symbol = o.spec.name;
@@ -128,7 +149,6 @@ export class SymbolActor {
 
   /** Stops trading (back to idle) but keeps the actor, its deal feed and strategy state. */
   halt(): void {
-    if (this.pendingEntry !== null) this.o.governor.release();
     this.pendingEntry = null;
     this.send('STOP', 'stopped by user');
   }
@@ -183,9 +203,19 @@ export class SymbolActor {
     if (this.state === 'in-trade') this.send('EXITED', reason);
   }
 
-  /** The account-wide week rolled over: a throttled symbol may trade again. */
-  weekRolled(): void {
+  /**
+   * The account-wide week rolled over at `time` (the first bar of the new week): a throttled
+   * symbol may trade again. Stamped with that time, never the previous week's last bar.
+   */
+  weekRolled(time: number): void {
+    if (time > this.lastTime) this.lastTime = time;
     if (this.state === 'throttled') this.send('WEEK_ROLLED', 'new trading week: weekly count reset');
+  }
+
+  /** The latest bid and ask of a live feed: live entries are sized from it (the price the order is sent at). */
+  quote(bid: number, ask: number): void {
+    this.liveBid = bid;
+    this.liveAsk = ask;
   }
 
   /** Shifts stored bar indexes after the bar window compacted. */
@@ -201,7 +231,7 @@ export class SymbolActor {
     const g = this.o.governor;
     this.emit(this.o.events.make('DECISION', 'INFO', {
       symbol: this.symbol, decision: kind, reason, trades_this_week: g.trades, max_trades: g.max,
-      aggression_multiplier: g.aggression, time: formatSeconds(at),
+      aggression_multiplier: round4(g.aggression), time: formatSeconds(at),
     }, at));
   }
 
@@ -289,50 +319,72 @@ export class SymbolActor {
       this.emit(this.o.events.make('DECISION', 'INFO', {
         symbol: this.symbol, decision: 'skip_disconnected',
         reason: `${direction} signal not taken: broker ${this.o.broker.name} is disconnected; new entries wait for the reconnection`,
-        trades_this_week: g.trades, max_trades: g.max, aggression_multiplier: g.aggression, time: formatSeconds(time),
+        trades_this_week: g.trades, max_trades: g.max, aggression_multiplier: round4(g.aggression), time: formatSeconds(time),
       }, time));
-      return;
-    }
-    if (!g.reserve()) {
-      this.emit(this.o.events.make('DECISION', 'INFO', {
-        symbol: this.symbol, decision: 'skip_max_trades_reached',
-        reason: `weekly maximum of ${g.max} trades reached (${g.trades} this week): ${direction} signal refused until the week rolls over`,
-        trades_this_week: g.trades, max_trades: g.max, aggression_multiplier: g.aggression, time: formatSeconds(time),
-      }, time));
-      // In a trade this was a reversal: the close still happens, the new entry does not.
-      this.send('LIMIT_REACHED', `weekly maximum of ${g.max} trades reached`);
       return;
     }
     const close = this.o.series.close[this.ctx.index];
     const stopLoss = signal.stopLoss ?? NaN;
-    const validStop = direction === 'buy' ? stopLoss < close : stopLoss > close;
+    const validStop = stopLoss > 0 && (direction === 'buy' ? stopLoss < close : stopLoss > close);
     if (!Number.isFinite(stopLoss) || !validStop) {
-      g.release();
       this.error(`strategy ${this.strategy.id} gave a ${direction} signal without a valid stopLoss (${signal.stopLoss}) at close ${close}; the entry is skipped`, new Error('invalid signal').stack ?? '');
       return;
     }
-    const lots = lotSize(this.o.spec, {
-      balance: this.o.account.balance, riskPercent: this.o.riskPercent, entryPrice: close, stopLoss,
-      aggression: g.aggression, accountCurrency: this.o.account.currency,
-    });
-    this.pendingEntry = { direction, lots, stopLoss, takeProfit: signal.takeProfit ?? 0, signal, aggression: g.aggression };
+    const spec = this.o.spec;
+    const tp = signal.takeProfit ?? 0;
+    this.pendingEntry = { direction, stopLoss: normalizePrice(spec, stopLoss), takeProfit: tp === 0 ? 0 : normalizePrice(spec, tp), signal };
     // A self-transition: nothing is emitted, so its cause need not be written out.
     if (this.state === 'scanning') this.send('SIGNAL', 'signal');
     if (!this.o.sim) this.executeEntry(time);
   }
 
+  /**
+   * Executes the pending entry at `time`: the open of the bar after the signal in the simulator
+   * (after the governor's clock for that bar has run and after a reversal's close has been
+   * booked), at once on a live broker. The governor judges it here, in the week it executes:
+   * a slot of that week is reserved (or the entry is refused at the weekly maximum), and it is
+   * sized with that week's multiplier, the balance after every deal booked so far, and the stop
+   * distance from the price the order is sent at (the simulator's quote now; live, the latest
+   * tick, else the last close).
+   */
   private executeEntry(time: number): void {
     const entry = this.pendingEntry!;
     if (this.position || this.pendingClose !== null) return; // the reversal's close comes first
-    const type = entry.direction === 'buy' ? ORDER_TYPE_BUY : ORDER_TYPE_SELL;
+    const g = this.o.governor;
+    if (!g.reserve()) {
+      this.pendingEntry = null;
+      this.emit(this.o.events.make('DECISION', 'INFO', {
+        symbol: this.symbol, decision: 'skip_max_trades_reached',
+        reason: `weekly maximum of ${g.max} trades reached (${g.trades} this week): ${entry.direction} signal refused until the week rolls over`,
+        trades_this_week: g.trades, max_trades: g.max, aggression_multiplier: round4(g.aggression), time: formatSeconds(time),
+      }, time));
+      this.send('LIMIT_REACHED', `weekly maximum of ${g.max} trades reached`);
+      return;
+    }
+    const buy = entry.direction === 'buy';
+    const type = buy ? ORDER_TYPE_BUY : ORDER_TYPE_SELL;
     const sim = this.o.sim;
-    if (sim !== null && this.book !== null) {
+    const book = this.book;
+    let price: number;
+    if (sim !== null && book !== null) price = buy ? book.quote.ask + book.slip : book.quote.bid - book.slip;
+    else if (this.liveAsk > 0) price = buy ? this.liveAsk : this.liveBid;
+    else price = this.o.series.close[this.ctx.index];
+    const spec = this.o.spec;
+    price = normalizePrice(spec, price);
+    const sizing = this.sizing;
+    sizing.balance = this.o.account.balance;
+    sizing.aggression = g.aggression;
+    sizing.lots = lotSize(spec, {
+      balance: sizing.balance, riskPercent: this.o.riskPercent, entryPrice: price, stopLoss: entry.stopLoss,
+      aggression: sizing.aggression, accountCurrency: this.o.account.currency,
+    });
+    if (sim !== null && book !== null) {
       // The simulator's direct path: the same checks and fill, no MT5 request object.
-      this.onEntryResult(sim.marketEntry(this.book, type, entry.lots, entry.stopLoss, entry.takeProfit, this.o.magic ?? 0, this.orderComment), entry, time);
+      this.onEntryResult(sim.marketEntry(book, type, sizing.lots, entry.stopLoss, entry.takeProfit, this.o.magic ?? 0, this.orderComment), entry, time);
       return;
     }
     const request = marketOrder({
-      symbol: this.symbol, volume: entry.lots, type,
+      symbol: this.symbol, volume: sizing.lots, type,
       sl: entry.stopLoss, tp: entry.takeProfit, magic: this.o.magic ?? 0, comment: this.orderComment,
     });
     const result = this.o.broker.orderSend(request);
@@ -356,7 +408,7 @@ export class SymbolActor {
       const reason = `order rejected by ${this.o.broker.name}: ${result.retcode} ${result.comment || retcodeText(result.retcode)}`;
       this.emit(this.o.events.make('DECISION', 'INFO', {
         symbol: this.symbol, decision: 'order_rejected', reason, trades_this_week: g.trades, max_trades: g.max,
-        aggression_multiplier: g.aggression, retcode: result.retcode, time: formatSeconds(time),
+        aggression_multiplier: round4(g.aggression), retcode: result.retcode, time: formatSeconds(time),
       }, time));
       this.error(reason, describeResult(result));
       this.send('REJECTED', reason);
@@ -364,13 +416,14 @@ export class SymbolActor {
     }
     const trades = g.recordEntry(time);
     const signal = entry.signal;
+    this.entryBalance = this.sizing.balance;
     this.position = openPosition(result.order, entry.direction, result.price, result.volume, entry.stopLoss, entry.takeProfit, time, this.ctx.index + 1);
     this.ctx.position = this.position;
     const data: DataOf<'TRADE_ENTRY'> = {
       symbol: this.symbol, direction: entry.direction, price: result.price, lot_size: result.volume,
       stop_loss: entry.stopLoss, take_profit: entry.takeProfit, patterns_detected: signal.patterns ? [...signal.patterns] : NO_PATTERNS,
       sr_levels: signal.srLevels ? { support: signal.srLevels.support ?? null, resistance: signal.srLevels.resistance ?? null } : NO_LEVELS,
-      aggression_multiplier: entry.aggression, trades_this_week: trades,
+      aggression_multiplier: round4(this.sizing.aggression), trades_this_week: trades,
       execution_result: {
         retcode: result.retcode, deal: result.deal, order: result.order, volume: result.volume, price: result.price,
         bid: result.bid, ask: result.ask, comment: result.comment,
@@ -416,16 +469,21 @@ export class SymbolActor {
     }
   }
 
+  /**
+   * Books a deal of this symbol on the account (MT5's way: the deal's profit, commission and
+   * swap, already in cents, added to the balance) and reports an exit: TRADE_EXIT's `pnl` is the
+   * round trip's net amount (profit + swap + both commissions) with its parts alongside.
+   */
   private onDeal(deal: Deal): void {
     if (deal.symbol !== this.symbol) return;
     const account = this.o.account;
     if (deal.entry === DEAL_ENTRY_IN) {
-      account.balance += deal.commission;
+      account.balance = roundMoney(account.balance + deal.commission);
       if (deal.commission !== 0) account.entryCommission.set(deal.position_id, deal.commission);
       return;
     }
     if (deal.entry !== DEAL_ENTRY_OUT) return;
-    account.balance += deal.profit + deal.commission + deal.swap;
+    account.balance = roundMoney(account.balance + deal.profit + deal.commission + deal.swap);
     let entryCommission = 0;
     if (account.entryCommission.size > 0) {
       entryCommission = account.entryCommission.get(deal.position_id) ?? 0;
@@ -433,14 +491,19 @@ export class SymbolActor {
     }
     const position = this.position;
     if (!position || position.ticket !== deal.position_id) return;
-    const reason = EXIT_REASON_BY_DEAL_REASON[deal.reason] ?? (deal.comment || 'Closed');
+    const stoppedOut = deal.reason === DEAL_REASON_SO;
+    const reason = stoppedOut ? 'Stop out' : EXIT_REASON_BY_DEAL_REASON[deal.reason] ?? (deal.comment || 'Closed');
     const pnl = round2(deal.profit + deal.commission + deal.swap + entryCommission);
     this.position = null;
     this.ctx.position = null;
+    this.lastExitRisk = pnl < 0 ? -pnl / this.entryBalance : 0;
+    this.entryBalance = Number.NaN;
+    if (stoppedOut) this.error(`${this.symbol} position #${position.ticket} closed by the broker: ${deal.comment}`, '');
     this.emit(this.o.events.make('TRADE_EXIT', 'INFO', {
       symbol: this.symbol, exit_price: deal.price, exit_reason: reason, pnl, balance_after: round2(account.balance),
       timestamp: formatSeconds(deal.time), position_id: position.ticket, direction: position.direction,
       entry_price: position.entryPrice, lot_size: position.lotSize, commission: round2(deal.commission + entryCommission),
+      profit: deal.profit, swap: deal.swap,
     }, deal.time));
     if (this.strategy.onTradeExit) {
       this.guard(() => this.strategy.onTradeExit?.(this.ctx, {
@@ -455,7 +518,7 @@ export class SymbolActor {
     const d = signal.decision!;
     this.emit(this.o.events.make('DECISION', 'DEBUG', {
       symbol: this.symbol, decision: 'rl_action', reason: signal.reason ?? `policy chose ${d.action}`,
-      trades_this_week: g.trades, max_trades: g.max, aggression_multiplier: g.aggression,
+      trades_this_week: g.trades, max_trades: g.max, aggression_multiplier: round4(g.aggression),
       action: d.action, action_values: { ...d.values }, time: formatSeconds(time),
     }, time));
   }

@@ -6,7 +6,7 @@ import { SimBroker, type SimBrokerConfig } from '../broker/sim-broker.ts';
 import type { GovernorConfig } from '../governor/governor-config.ts';
 import type { Strategy } from '../strategy/strategy.ts';
 import { TradingEngine } from '../runtime/trading-engine.ts';
-import { round2 } from '../util/rounding.ts';
+import { round2, round4 } from '../util/rounding.ts';
 import { stableUuid } from '../util/ids.ts';
 import { roundMetrics, toWireMetrics } from './metrics.ts';
 import { TradeLedger } from '../report/trade-ledger.ts';
@@ -41,6 +41,8 @@ export interface BacktestOptions {
   readonly emitBars?: boolean;
   /** Sample equity at every bar (the metrics are the same; for audits and tests). */
   readonly equityEveryBar?: boolean;
+  /** What a check of the data against the spec found (`checkSeriesAgainstSpec`), carried into BACKTEST_COMPLETE. */
+  readonly warnings?: readonly string[];
 }
 
 export interface BacktestResult {
@@ -102,7 +104,7 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
   emit(engine.events.make('BACKTEST_START', 'INFO', {
     session_id: sessionId, symbol: spec.name, data_points: dataPoints, starting_balance: balance,
     trade_constraints: { min_trades_per_week: g.min, max_trades_per_week: g.max },
-    timeframe, strategy: strategy.id, params: { [spec.name]: config }, ...(options.labels?.from ? { from: options.labels.from } : {}), ...(options.labels?.to ? { to: options.labels.to } : {}),
+    timeframe, strategy: strategy.id, digits: spec.digits, params: { [spec.name]: config }, ...(options.labels?.from ? { from: options.labels.from } : {}), ...(options.labels?.to ? { to: options.labels.to } : {}),
   }, startTime));
 
   // The machine starts at the first bar's time, not at the epoch.
@@ -140,6 +142,8 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
 
   const m = engine.metrics.result();
   const metrics = roundMetrics(toWireMetrics(m, clock.bars));
+  const risk = engine.realizedRisk;
+  const orders = engine.orders;
   const complete: BacktestCompleteData = {
     session_id: sessionId,
     final_balance: round2(engine.account.balance),
@@ -153,6 +157,15 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
     strategy: strategy.id,
     params: { [spec.name]: config },
     report: buildReport(balance, ledger.trades, ledger.equity, ledger.daily, { [spec.name]: config }),
+    realized_risk: {
+      losing_trades: risk.count, median_pct: round4(risk.quantilePct(0.5)), p90_pct: round4(risk.quantilePct(0.9)), max_pct: round4(risk.max * 100),
+    },
+    orders: {
+      sent: orders.sent, refused: orders.refused, refused_by_reason: orders.refusedByReason(),
+      ...(orders.firstRefusal ? { first_refusal: orders.firstRefusal } : {}),
+    },
+    swap_total: engine.swapTotal,
+    ...(options.warnings?.length ? { warnings: [...options.warnings] } : {}),
   };
   emit(engine.events.make('BACKTEST_COMPLETE', 'INFO', complete, clock.last));
   return { sessionId, complete, metrics, bars: clock.bars };

@@ -10,7 +10,7 @@ import type { MergeSource } from '../runtime/bar-merge.ts';
 import type { MachineHostKind } from '../actor/machine-host.ts';
 import { TradeLedger } from '../report/trade-ledger.ts';
 import { buildReport } from '../report/build-report.ts';
-import { round2 } from '../util/rounding.ts';
+import { round2, round4 } from '../util/rounding.ts';
 import { stableUuid } from '../util/ids.ts';
 import { roundMetrics, toWireMetrics } from './metrics.ts';
 
@@ -118,6 +118,8 @@ export function runPortfolio(options: PortfolioOptions): PortfolioResult {
 
   const m = engine.metrics.result();
   const metrics = roundMetrics(toWireMetrics(m, clock.bars));
+  const risk = engine.realizedRisk;
+  const orders = engine.orders;
   const complete: BacktestCompleteData = {
     session_id: sessionId,
     final_balance: round2(engine.account.balance),
@@ -134,6 +136,14 @@ export function runPortfolio(options: PortfolioOptions): PortfolioResult {
     synthetic_symbols: symbols.filter((s) => s.synthetic).map((s) => s.spec.name),
     ...(labels.from ? { from: labels.from } : {}), ...(labels.to ? { to: labels.to } : {}),
     report: buildReport(balance, ledger.trades, ledger.equity, ledger.daily, params),
+    realized_risk: {
+      losing_trades: risk.count, median_pct: round4(risk.quantilePct(0.5)), p90_pct: round4(risk.quantilePct(0.9)), max_pct: round4(risk.max * 100),
+    },
+    orders: {
+      sent: orders.sent, refused: orders.refused, refused_by_reason: orders.refusedByReason(),
+      ...(orders.firstRefusal ? { first_refusal: orders.firstRefusal } : {}),
+    },
+    swap_total: engine.swapTotal,
   };
   emit(engine.events.make('BACKTEST_COMPLETE', 'INFO', complete, last));
   return { sessionId, complete, metrics, bars: clock.bars };

@@ -1,13 +1,15 @@
 import { BehaviorSubject, Subject, type Observable } from 'rxjs';
 import { TRADE_RETCODE, TRADE_ACTION_DEAL, ORDER_TYPE_BUY, ORDER_TYPE_SELL, DEAL_ENTRY_IN, DEAL_ENTRY_OUT,
-  DEAL_REASON_EXPERT, DEAL_REASON_SL, DEAL_REASON_TP, POSITION_TYPE_BUY, POSITION_TYPE_SELL, retcodeText,
+  DEAL_REASON_EXPERT, DEAL_REASON_SL, DEAL_REASON_SO, DEAL_REASON_TP, POSITION_TYPE_BUY, POSITION_TYPE_SELL, retcodeText,
   type AccountInfo, type Deal, type Position, type SymbolInfo, type TradeRequest, type TradeResult } from '../model/mt5.ts';
-import { normalizePrice, profitToAccount, type SymbolSpec } from '../model/symbol-spec.ts';
+import { normalizePrice, profitToAccount, SWAP_MODE, type SymbolSpec } from '../model/symbol-spec.ts';
 import { isValidVolume } from '../governor/position-sizing.ts';
 import type { BrokerPort } from './broker-port.ts';
 import type { BarSeries } from '../model/bar.ts';
 import { DealHistory } from './deal-history.ts';
-import { fixed } from '../util/rounding.ts';
+import { fixed, roundMoney } from '../util/rounding.ts';
+
+const DAY_MS = 86_400_000;
 
 export interface SimBrokerConfig {
   readonly balance: number;
@@ -23,11 +25,28 @@ export interface SimBrokerConfig {
   readonly historyLimit: number;
   /** First order/deal/position ticket (paper trading starts from the clock so restarts never reuse one). */
   readonly firstTicket: number;
+  /** Decimals of the deposit currency: each deal's profit, commission and swap is booked rounded to them. */
+  readonly currencyDigits: number;
+  /** Margin level (equity / margin, %) at or below which the account is in margin call (MT5 `ACCOUNT_MARGIN_SO_CALL`). */
+  readonly marginCallLevel: number;
+  /** Margin level (%) at or below which positions are closed, largest loss first (MT5 `ACCOUNT_MARGIN_SO_SO`). */
+  readonly stopOutLevel: number;
 }
 
 export const DEFAULT_SIM_BROKER_CONFIG: SimBrokerConfig = {
   balance: 10_000, currency: 'USD', leverage: 100, spreadPoints: {}, slippagePoints: 0, commissionPerLot: 0, historyLimit: 100_000, firstTicket: 1,
+  currencyDigits: 2, marginCallLevel: 100, stopOutLevel: 50,
 };
+
+/** A simulated position: MT5's fields plus the price at which it would be stopped out. */
+interface SimPosition extends Position {
+  /**
+   * The exit-side price (bid for a long, ask for a short) at which the account's margin level
+   * would fall to the stop-out level with every other position at its current price; NaN when
+   * no price does. Recomputed after every deal and rollover (`refreshRisk`).
+   */
+  stopOut: number;
+}
 
 /** The current quote of a symbol: written twice a bar, so a class (fields updated in place). */
 class Quote {
@@ -40,6 +59,7 @@ class Quote {
 export const EXIT_REASON_BY_DEAL_REASON: Readonly<Record<number, string>> = {
   [DEAL_REASON_SL]: 'Stop loss hit',
   [DEAL_REASON_TP]: 'Take profit hit',
+  [DEAL_REASON_SO]: 'Stop out',
 };
 
 /**
@@ -60,7 +80,7 @@ export interface SymbolBook {
   readonly slip: number;
   readonly quote: Quote;
   hasQuote: boolean;
-  readonly positions: Position[];
+  readonly positions: SimPosition[];
   /** How profit in the symbol's profit currency becomes account currency (see `toAccount`). */
   readonly conversion: Conversion;
   /**
@@ -111,6 +131,14 @@ export class SimBroker implements BrokerPort {
   private balance: number;
   private nextTicket: number;
   private marketOpen: (symbol: string, time: number) => boolean = () => true;
+  private readonly moneyDigits: number;
+  /**
+   * The next rollover (00:00 UTC) at which open positions are charged swap; +Infinity while
+   * nothing is open. The engine calls `rollover` at the first bar at or after it.
+   */
+  nextRollover = Number.POSITIVE_INFINITY;
+  /** Deals and rollovers so far: a change tells the engine the balance, the equity or the positions moved. */
+  revision = 0;
 
   constructor(specs: readonly SymbolSpec[], config: Partial<SimBrokerConfig> = {}) {
     // One literal, not a spread: the config keeps one hidden class from run to run.
@@ -119,8 +147,10 @@ export class SimBroker implements BrokerPort {
       balance: config.balance ?? d.balance, currency: config.currency ?? d.currency, leverage: config.leverage ?? d.leverage,
       spreadPoints: config.spreadPoints ?? d.spreadPoints, slippagePoints: config.slippagePoints ?? d.slippagePoints,
       commissionPerLot: config.commissionPerLot ?? d.commissionPerLot, historyLimit: config.historyLimit ?? d.historyLimit,
-      firstTicket: config.firstTicket ?? d.firstTicket,
+      firstTicket: config.firstTicket ?? d.firstTicket, currencyDigits: config.currencyDigits ?? d.currencyDigits,
+      marginCallLevel: config.marginCallLevel ?? d.marginCallLevel, stopOutLevel: config.stopOutLevel ?? d.stopOutLevel,
     };
+    this.moneyDigits = this.config.currencyDigits;
     this.balance = this.config.balance;
     this.nextTicket = this.config.firstTicket;
     this.history = new DealHistory(this.config.historyLimit);
@@ -173,7 +203,7 @@ export class SimBroker implements BrokerPort {
     const p = book.positions[0];
     const direction = p.type === POSITION_TYPE_BUY ? 1 : -1;
     const k = direction * p.volume * book.spec.contractSize;
-    const profit = equity - this.balance;
+    const profit = equity - this.balance - p.swap;
     // The exit side's price: profit = k × (mark - open), in account currency as is ('same')
     // or divided by the mark ('divide').
     let mark: number;
@@ -264,8 +294,12 @@ export class SimBroker implements BrokerPort {
       const buy = p.type === POSITION_TYPE_BUY;
       // Long: stop when low - hs <= sl, target when high - hs >= tp. Short: stop when
       // high + hs >= sl, target when low + hs <= tp.
-      const lowLevel = buy ? (p.sl > 0 ? p.sl + hs : Number.NEGATIVE_INFINITY) : p.tp > 0 ? p.tp - hs : Number.NEGATIVE_INFINITY;
-      const highLevel = buy ? (p.tp > 0 ? p.tp + hs : Number.POSITIVE_INFINITY) : p.sl > 0 ? p.sl - hs : Number.POSITIVE_INFINITY;
+      // The stop-out price is a second stop (the nearer of the two counts).
+      const so = p.stopOut;
+      const longStop = so > p.sl ? so : p.sl > 0 ? p.sl : Number.NEGATIVE_INFINITY;
+      const shortStop = so === so && (p.sl === 0 || so < p.sl) ? so : p.sl > 0 ? p.sl : Number.POSITIVE_INFINITY;
+      const lowLevel = buy ? longStop + hs : p.tp > 0 ? p.tp - hs : Number.NEGATIVE_INFINITY;
+      const highLevel = buy ? (p.tp > 0 ? p.tp + hs : Number.POSITIVE_INFINITY) : shortStop - hs;
       if (lowLevel > low) low = lowLevel;
       if (highLevel < high) high = highLevel;
     }
@@ -274,30 +308,168 @@ export class SimBroker implements BrokerPort {
     book.highTrigger = high - slack;
   }
 
+  /**
+   * The stop rule above, with the stop-out level as a second stop: whichever of the stop-loss
+   * and the stop-out price the bar reaches first (the nearer one) closes the position; a stop-out
+   * closes the account's largest loss first (`stopOut`).
+   */
   checkStopsIn(book: SymbolBook, time: number, open: number, high: number, low: number): void {
     const positions = book.positions;
     if (positions.length === 0) return;
     const hs = book.halfSpread;
     const slip = book.slip;
     for (let k = positions.length - 1; k >= 0; k--) {
+      if (k >= positions.length) continue; // a stop-out closed more than one
       const position = positions[k];
-      if (position.sl === 0 && position.tp === 0) continue;
+      const so = position.stopOut;
       if (position.type === POSITION_TYPE_BUY) {
         const bidOpen = open - hs;
-        if (position.sl > 0 && low - hs <= position.sl) {
-          this.closePosition(book, position, Math.min(position.sl, bidOpen) - slip, time, DEAL_REASON_SL);
+        const soFirst = so > position.sl; // false when NaN (no stop-out price)
+        const stop = soFirst ? so : position.sl;
+        if ((soFirst || stop > 0) && low - hs <= stop) {
+          const price = Math.min(stop, bidOpen) - slip;
+          if (soFirst) this.stopOut(book, position, price, time);
+          else this.closePosition(book, position, price, time, DEAL_REASON_SL);
         } else if (position.tp > 0 && high - hs >= position.tp) {
           this.closePosition(book, position, Math.max(position.tp, bidOpen), time, DEAL_REASON_TP);
         }
       } else {
         const askOpen = open + hs;
-        if (position.sl > 0 && high + hs >= position.sl) {
-          this.closePosition(book, position, Math.max(position.sl, askOpen) + slip, time, DEAL_REASON_SL);
+        const soFirst = so === so && (position.sl === 0 || so < position.sl);
+        const stop = soFirst ? so : position.sl;
+        if ((soFirst || stop > 0) && high + hs >= stop) {
+          const price = Math.max(stop, askOpen) + slip;
+          if (soFirst) this.stopOut(book, position, price, time);
+          else this.closePosition(book, position, price, time, DEAL_REASON_SL);
         } else if (position.tp > 0 && low + hs <= position.tp) {
           this.closePosition(book, position, Math.min(position.tp, askOpen), time, DEAL_REASON_TP);
         }
       }
     }
+  }
+
+  /**
+   * The account reached the stop-out level: `trigger` (in `book`) is at `price`, its exit side
+   * where the level was reached. As MT5 does, the position with the largest loss is closed
+   * first (`trigger` at `price`, every other position at its current price), then the level is
+   * checked again, until it is above the stop-out level or nothing is open.
+   */
+  private stopOut(book: SymbolBook, trigger: SimPosition, price: number, time: number): void {
+    const level = this.config.stopOutLevel;
+    // The level was reached at `price` (that is how the trigger was found): the first close is
+    // certain; later ones only while the level is still at or below stop-out.
+    for (let first = true; ; first = false) {
+      const margin = this.usedMargin();
+      if (margin === 0) return;
+      let equity = this.balance;
+      let worst: SimPosition | null = null;
+      let worstBook: SymbolBook | null = null;
+      let worstLoss = Number.POSITIVE_INFINITY;
+      for (const b of this.bookList) {
+        for (const p of b.positions) {
+          const profit = (p === trigger ? this.profitAt(b, p, price) : this.floating(b, p)) + p.swap;
+          equity += profit;
+          if (profit < worstLoss) {
+            worstLoss = profit;
+            worst = p;
+            worstBook = b;
+          }
+        }
+      }
+      const marginLevel = (equity / margin) * 100;
+      if (worst === null || worstBook === null || (!first && marginLevel > level)) return;
+      const exit = worst === trigger ? price : this.markPrice(worstBook, worst);
+      const comment = `Stop out: margin level ${fixed(marginLevel, 2)}% <= stop-out level ${fixed(level, 2)}% (equity ${fixed(equity, 2)}, margin ${fixed(margin, 2)}, margin call at ${fixed(this.config.marginCallLevel, 2)}%); largest loss closed first`;
+      this.closePosition(worstBook, worst, exit, time, DEAL_REASON_SO, comment);
+    }
+  }
+
+  /**
+   * Charges the overnight swap of every open position for each rollover (00:00 UTC) up to
+   * `time`, as MT5's tester does: one night at the end of Monday to Friday, three at the end of
+   * the symbol's `swapRollover3Days` (Wednesday by default: it carries the weekend), none at the
+   * end of Saturday and Sunday. The swap accrues on the position (equity moves now) and is booked
+   * to the balance in the closing deal's `swap`, each night's charge rounded to cents.
+   */
+  rollover(time: number): void {
+    while (this.nextRollover <= time) {
+      // The weekday of the day that ends at this rollover (1970-01-01 was a Thursday).
+      const weekday = (Math.floor(this.nextRollover / DAY_MS) - 1 + 4) % 7;
+      if (weekday >= 1 && weekday <= 5) {
+        for (const book of this.bookList) {
+          const spec = book.spec;
+          if (spec.swapMode === SWAP_MODE.DISABLED || book.positions.length === 0) continue;
+          const nights = weekday === spec.swapRollover3Days ? 3 : 1;
+          for (const p of book.positions) p.swap = roundMoney(p.swap + roundMoney(nights * this.swapPerNight(book, p), this.moneyDigits), this.moneyDigits);
+        }
+      }
+      this.nextRollover += DAY_MS;
+    }
+    if (this.openCount === 0) this.nextRollover = Number.POSITIVE_INFINITY;
+    this.revision++;
+    this.refreshRisk();
+  }
+
+  /** One night's swap of `position`, in account currency (before rounding), from the spec's mode and rates. */
+  private swapPerNight(book: SymbolBook, position: Position): number {
+    const spec = book.spec;
+    const buy = position.type === POSITION_TYPE_BUY;
+    const rate = buy ? spec.swapLong : spec.swapShort;
+    if (rate === 0) return 0;
+    const mark = this.markPrice(book, position);
+    const lots = position.volume;
+    switch (spec.swapMode) {
+      case SWAP_MODE.POINTS:
+        return this.toAccount(book, rate * spec.point * spec.contractSize * lots, mark);
+      case SWAP_MODE.CURRENCY_SYMBOL:
+      case SWAP_MODE.CURRENCY_MARGIN:
+        // In the base currency: the account's already, or worth `mark` profit-currency units each.
+        return spec.baseCurrency === this.config.currency ? rate * lots : this.toAccount(book, rate * lots * mark, mark);
+      case SWAP_MODE.CURRENCY_DEPOSIT:
+        return rate * lots;
+      case SWAP_MODE.INTEREST_CURRENT:
+        return this.toAccount(book, (mark * spec.contractSize * lots * rate) / 100 / 360, mark);
+      case SWAP_MODE.INTEREST_OPEN:
+        return this.toAccount(book, (position.price_open * spec.contractSize * lots * rate) / 100 / 360, mark);
+      default:
+        return 0;
+    }
+  }
+
+  /**
+   * Recomputes every position's stop-out price and every book's trigger band: after a deal or a
+   * rollover, and per bar while several positions are open (each one's stop-out price then
+   * depends on the others' prices).
+   */
+  refreshRisk(): void {
+    const books = this.bookList;
+    if (this.openCount === 0) {
+      for (let b = 0; b < books.length; b++) if (books[b].positions.length === 0 && books[b].lowTrigger !== Number.NEGATIVE_INFINITY) this.updateTriggers(books[b]);
+      return;
+    }
+    const margin = this.usedMargin();
+    let equity = this.balance;
+    for (const book of books) for (const p of book.positions) equity += this.floating(book, p) + p.swap;
+    const target = (this.config.stopOutLevel / 100) * margin;
+    for (const book of books) {
+      for (const p of book.positions) {
+        // The position's profit at which equity would be the stop-out level's share of the margin.
+        p.stopOut = this.exitPriceAtProfit(book, p, target - (equity - this.floating(book, p)));
+      }
+      this.updateTriggers(book);
+    }
+  }
+
+  /** The exit-side price at which `position`'s profit would be `profit` (NaN when none is). */
+  private exitPriceAtProfit(book: SymbolBook, position: Position, profit: number): number {
+    if (!(this.config.stopOutLevel > 0)) return Number.NaN;
+    const buy = position.type === POSITION_TYPE_BUY;
+    const k = (buy ? 1 : -1) * position.volume * book.spec.contractSize;
+    let price: number;
+    if (book.conversion === 'same') price = position.price_open + profit / k;
+    else if (book.conversion === 'divide') price = (k * position.price_open) / (k - profit);
+    else return Number.NaN;
+    return price > 0 && Number.isFinite(price) ? price : Number.NaN;
   }
 
   /**
@@ -314,12 +486,11 @@ export class SimBroker implements BrokerPort {
 
   orderSend(request: TradeRequest): TradeResult {
     const book = this.books.get(request.symbol);
-    const quote = book?.hasQuote ? book.quote : undefined;
     const volume = request.volume;
-    if (!book) return this.rejection(TRADE_RETCODE.INVALID, volume, quote, `unknown symbol ${request.symbol}`);
-    if (request.action !== TRADE_ACTION_DEAL) return this.rejection(TRADE_RETCODE.INVALID, volume, quote, 'only market deals are simulated');
+    if (!book) return this.rejection(TRADE_RETCODE.INVALID, volume, undefined, `unknown symbol ${request.symbol}`);
+    if (request.action !== TRADE_ACTION_DEAL) return this.rejection(TRADE_RETCODE.INVALID, volume, book, 'only market deals are simulated');
     if (request.type !== ORDER_TYPE_BUY && request.type !== ORDER_TYPE_SELL) {
-      return this.marketRejection(book, volume) ?? this.rejection(TRADE_RETCODE.INVALID, volume, quote, `order type ${request.type}`);
+      return this.marketRejection(book, volume) ?? this.rejection(TRADE_RETCODE.INVALID, volume, book, `order type ${request.type}`);
     }
     if (request.position) return this.marketClose(book, request.position, request.type, volume, request.comment);
     return this.marketEntry(book, request.type, volume, request.sl, request.tp, request.magic, request.comment);
@@ -335,32 +506,30 @@ export class SimBroker implements BrokerPort {
     const quote = book.quote;
     const spec = book.spec;
     if (!isValidVolume(spec, volume)) {
-      return this.rejection(TRADE_RETCODE.INVALID_VOLUME, volume, quote, `${volume} lots (min ${spec.volumeMin}, step ${spec.volumeStep}, max ${spec.volumeMax})`);
+      return this.rejection(TRADE_RETCODE.INVALID_VOLUME, volume, book, `${volume} lots (min ${spec.volumeMin}, step ${spec.volumeStep}, max ${spec.volumeMax})`);
     }
     const buy = type === ORDER_TYPE_BUY;
     const price = normalizePrice(spec, buy ? quote.ask + book.slip : quote.bid - book.slip);
-    const minDistance = spec.stopsLevel * spec.point;
-    const exitSide = buy ? quote.bid : quote.ask;
-    const badSl = sl !== 0 && (buy ? sl > exitSide - minDistance : sl < exitSide + minDistance);
-    const badTp = tp !== 0 && (buy ? tp < exitSide + minDistance : tp > exitSide - minDistance);
-    if (badSl || badTp) return this.rejection(TRADE_RETCODE.INVALID_STOPS, volume, quote, `sl ${sl} tp ${tp} at ${buy ? 'bid' : 'ask'} ${exitSide}`);
+    const invalid = invalidStops(book, buy, sl, tp);
+    if (invalid !== null) return this.rejection(TRADE_RETCODE.INVALID_STOPS, volume, book, invalid);
     const margin = this.marginFor(book, volume, price);
     const free = this.freeMargin();
-    if (margin > free) return this.rejection(TRADE_RETCODE.NO_MONEY, volume, quote, `margin ${fixed(margin, 2)} > free ${fixed(free, 2)}`);
+    if (margin > free) return this.rejection(TRADE_RETCODE.NO_MONEY, volume, book, `margin ${fixed(margin, 2)} > free ${fixed(free, 2)}`);
 
     const ticket = this.nextTicket++;
-    const position: Position = {
+    const position: SimPosition = {
       ticket, time: quote.time, type: buy ? POSITION_TYPE_BUY : POSITION_TYPE_SELL, magic, identifier: ticket,
       volume, price_open: price, sl, tp, price_current: price, swap: 0, profit: 0,
-      symbol: spec.name, comment,
+      symbol: spec.name, comment, stopOut: Number.NaN,
     };
     book.positions.push(position);
-    this.updateTriggers(book);
     this.openCount++;
-    const commission = -this.config.commissionPerLot * volume;
-    this.balance += commission;
-    const deal = this.deal(position, DEAL_ENTRY_IN, type, price, quote.time, DEAL_REASON_EXPERT, 0, commission);
-    return this.result(TRADE_RETCODE.DONE, deal.ticket, deal.order, volume, price, quote, 'Request completed');
+    if (this.nextRollover === Number.POSITIVE_INFINITY) this.nextRollover = (Math.floor(quote.time / DAY_MS) + 1) * DAY_MS;
+    const commission = roundMoney(-this.config.commissionPerLot * volume, this.moneyDigits);
+    this.balance = roundMoney(this.balance + commission, this.moneyDigits);
+    this.refreshRisk();
+    const deal = this.deal(position, DEAL_ENTRY_IN, type, price, quote.time, DEAL_REASON_EXPERT, 0, commission, 0);
+    return this.result(TRADE_RETCODE.DONE, deal.ticket, deal.order, volume, price, book, 'Request completed');
   }
 
   /**
@@ -372,23 +541,26 @@ export class SimBroker implements BrokerPort {
     const rejected = this.marketRejection(book, volume);
     if (rejected !== null) return rejected;
     const quote = book.quote;
-    let position: Position | undefined;
+    let position: SimPosition | undefined;
     for (const p of book.positions) if (p.ticket === ticket) position = p;
-    if (!position) return this.result(TRADE_RETCODE.POSITION_CLOSED, 0, 0, volume, 0, quote, retcodeText(TRADE_RETCODE.POSITION_CLOSED));
+    if (!position) return this.result(TRADE_RETCODE.POSITION_CLOSED, 0, 0, volume, 0, book, retcodeText(TRADE_RETCODE.POSITION_CLOSED));
     const closingType = position.type === POSITION_TYPE_BUY ? ORDER_TYPE_SELL : ORDER_TYPE_BUY;
     if (type !== closingType || Math.abs(volume - position.volume) > 1e-9) {
-      return this.result(TRADE_RETCODE.INVALID, 0, 0, volume, 0, quote, 'Invalid request: close must be the opposite type and the full volume');
+      return this.result(TRADE_RETCODE.INVALID, 0, 0, volume, 0, book, 'Invalid request: close must be the opposite type and the full volume');
     }
     const price = position.type === POSITION_TYPE_BUY ? quote.bid - book.slip : quote.ask + book.slip;
     const deal = this.closePosition(book, position, price, quote.time, DEAL_REASON_EXPERT, comment);
-    return this.result(TRADE_RETCODE.DONE, deal.ticket, deal.order, position.volume, deal.price, quote, 'Request completed');
+    return this.result(TRADE_RETCODE.DONE, deal.ticket, deal.order, position.volume, deal.price, book, 'Request completed');
   }
 
   accountInfo(): AccountInfo {
     const equity = this.equity();
     const margin = this.usedMargin();
+    const money = (x: number) => roundMoney(x, this.moneyDigits);
     return {
-      login: 0, currency: this.config.currency, balance: this.balance, equity, margin, margin_free: equity - margin,
+      login: 0, currency: this.config.currency, balance: this.balance, equity: money(equity), margin: money(margin), margin_free: money(equity - margin),
+      margin_level: margin > 0 ? Math.round((equity / margin) * 10_000) / 100 : 0,
+      margin_so_call: this.config.marginCallLevel, margin_so_so: this.config.stopOutLevel,
       leverage: this.config.leverage, server: 'tradeloom-sim', trade_allowed: true,
     };
   }
@@ -404,7 +576,7 @@ export class SimBroker implements BrokerPort {
       trade_contract_size: spec.contractSize, volume_min: spec.volumeMin, volume_step: spec.volumeStep,
       volume_max: spec.volumeMax, trade_stops_level: spec.stopsLevel, filling_mode: spec.fillingMode,
       currency_base: spec.baseCurrency, currency_profit: spec.profitCurrency,
-      bid: quote?.bid ?? 0, ask: quote?.ask ?? 0, spread: Math.round((book.halfSpread * 2) / spec.point),
+      bid: quote ? normalizePrice(spec, quote.bid) : 0, ask: quote ? normalizePrice(spec, quote.ask) : 0, spread: Math.round((book.halfSpread * 2) / spec.point),
     };
   }
 
@@ -412,7 +584,14 @@ export class SimBroker implements BrokerPort {
     const out: Position[] = [];
     for (const book of this.bookList) {
       if (symbol && book.spec.name !== symbol) continue;
-      for (const p of book.positions) out.push({ ...p, price_current: this.markPrice(book, p), profit: this.floating(book, p) });
+      for (const p of book.positions) {
+        // MT5's fields only (not the simulator's stop-out price), profit in cents.
+        out.push({
+          ticket: p.ticket, time: p.time, type: p.type, magic: p.magic, identifier: p.identifier, volume: p.volume,
+          price_open: p.price_open, sl: p.sl, tp: p.tp, price_current: normalizePrice(book.spec, this.markPrice(book, p)),
+          swap: p.swap, profit: roundMoney(this.floating(book, p), this.moneyDigits), symbol: p.symbol, comment: p.comment,
+        });
+      }
     }
     return out.sort((a, b) => a.ticket - b.ticket);
   }
@@ -429,7 +608,7 @@ export class SimBroker implements BrokerPort {
     for (let b = 0; b < books.length; b++) {
       const book = books[b];
       const positions = book.positions;
-      for (let k = 0; k < positions.length; k++) equity += this.floating(book, positions[k]);
+      for (let k = 0; k < positions.length; k++) equity += this.floating(book, positions[k]) + positions[k].swap;
     }
     return equity;
   }
@@ -439,36 +618,46 @@ export class SimBroker implements BrokerPort {
     this.balance = balance;
     for (const p of positions) {
       const book = this.bookOf(p.symbol);
-      book.positions.push({ ...p });
-      this.updateTriggers(book);
+      book.positions.push({ ...p, stopOut: Number.NaN });
       this.openCount++;
       this.nextTicket = Math.max(this.nextTicket, p.ticket + 1);
+      if (this.nextRollover === Number.POSITIVE_INFINITY) this.nextRollover = (Math.floor(p.time / DAY_MS) + 1) * DAY_MS;
     }
+    this.refreshRisk();
   }
 
   close(): void {
     this.dealSubject.complete();
   }
 
-  private closePosition(book: SymbolBook, position: Position, rawPrice: number, time: number, reason: number, comment = ''): Deal {
+  /**
+   * Books the closing deal as MT5 does: profit, commission and the swap accrued on the position,
+   * each rounded to the deposit currency's cents, and the balance moves by exactly their sum.
+   */
+  private closePosition(book: SymbolBook, position: SimPosition, rawPrice: number, time: number, reason: number, comment = ''): Deal {
     const price = normalizePrice(book.spec, rawPrice);
-    const profit = this.profitAt(book, position, price);
-    const commission = -this.config.commissionPerLot * position.volume;
-    this.balance += profit + commission;
+    const digits = this.moneyDigits;
+    const profit = roundMoney(this.profitAt(book, position, price), digits);
+    const commission = roundMoney(-this.config.commissionPerLot * position.volume, digits);
+    const swap = roundMoney(position.swap, digits);
+    this.balance = roundMoney(this.balance + profit + commission + swap, digits);
     // Shift down and pop: splice reallocates the list's storage each time it empties.
     const list = book.positions;
     for (let k = list.indexOf(position); k < list.length - 1; k++) list[k] = list[k + 1];
     list.pop();
-    this.updateTriggers(book);
     this.openCount--;
+    if (this.openCount === 0) this.nextRollover = Number.POSITIVE_INFINITY;
+    this.updateTriggers(book);
+    this.refreshRisk();
     const type = position.type === POSITION_TYPE_BUY ? ORDER_TYPE_SELL : ORDER_TYPE_BUY;
-    return this.deal(position, DEAL_ENTRY_OUT, type, price, time, reason, profit, commission, comment || EXIT_REASON_BY_DEAL_REASON[reason] || '');
+    return this.deal(position, DEAL_ENTRY_OUT, type, price, time, reason, profit, commission, swap, comment || EXIT_REASON_BY_DEAL_REASON[reason] || '');
   }
 
   private deal(position: Position, entry: number, type: number, price: number, time: number, reason: number,
-    profit: number, commission: number, comment = position.comment): Deal {
+    profit: number, commission: number, swap: number, comment = position.comment): Deal {
     const ticket = this.nextTicket++;
     this.deals++;
+    this.revision++;
     // Direct listeners get one reused deal (a fresh one if a listener's work makes another deal).
     const deal = this.dealDepth === 0 ? this.scratchDeal : new SimDeal();
     deal.ticket = ticket;
@@ -482,7 +671,7 @@ export class SimBroker implements BrokerPort {
     deal.volume = position.volume;
     deal.price = price;
     deal.commission = commission;
-    deal.swap = 0;
+    deal.swap = swap;
     deal.profit = profit;
     deal.symbol = position.symbol;
     deal.comment = comment;
@@ -540,15 +729,41 @@ export class SimBroker implements BrokerPort {
   /** What every market order is checked for first: a quote, and the market open at its time. */
   private marketRejection(book: SymbolBook, volume: number): TradeResult | null {
     if (!book.hasQuote) return this.rejection(TRADE_RETCODE.PRICE_OFF, volume, undefined);
-    if (!this.marketOpen(book.spec.name, book.quote.time)) return this.rejection(TRADE_RETCODE.MARKET_CLOSED, volume, book.quote);
+    if (!this.marketOpen(book.spec.name, book.quote.time)) return this.rejection(TRADE_RETCODE.MARKET_CLOSED, volume, book);
     return null;
   }
 
-  private rejection(retcode: number, volume: number, quote: Quote | undefined, detail = ''): TradeResult {
-    return this.result(retcode, 0, 0, volume, 0, quote, detail ? `${retcodeText(retcode)}: ${detail}` : retcodeText(retcode));
+  private rejection(retcode: number, volume: number, book: SymbolBook | undefined, detail = ''): TradeResult {
+    return this.result(retcode, 0, 0, volume, 0, book, detail ? `${retcodeText(retcode)}: ${detail}` : retcodeText(retcode));
   }
 
-  private result(retcode: number, deal: number, order: number, volume: number, price: number, quote: Quote | undefined, comment: string): TradeResult {
-    return { retcode, deal, order, volume, price, bid: quote?.bid ?? 0, ask: quote?.ask ?? 0, comment, request_id: 0, retcode_external: 0 };
+  /** A result with the book's quote normalised to the symbol's digits (as a server reports it). */
+  private result(retcode: number, deal: number, order: number, volume: number, price: number, book: SymbolBook | undefined, comment: string): TradeResult {
+    const quoted = book !== undefined && book.hasQuote;
+    const bid = quoted ? normalizePrice(book.spec, book.quote.bid) : 0;
+    const ask = quoted ? normalizePrice(book.spec, book.quote.ask) : 0;
+    return { retcode, deal, order, volume, price, bid, ask, comment, request_id: 0, retcode_external: 0 };
   }
+}
+
+/**
+ * Why MT5 would refuse these stops for a market order at the book's quote (retcode 10016), or
+ * null: a stop-loss or take-profit must be positive and lie on its side of the price the
+ * position would close at (bid for a buy, ask for a sell), at least `stopsLevel` points away.
+ */
+function invalidStops(book: SymbolBook, buy: boolean, sl: number, tp: number): string | null {
+  const spec = book.spec;
+  if (sl < 0 || tp < 0) return `${sl < 0 ? `stop-loss ${sl}` : `take-profit ${tp}`} is negative (0 means none)`;
+  if (!(Number.isFinite(sl) && Number.isFinite(tp))) return `stop-loss ${sl} / take-profit ${tp} is not a price`;
+  const minDistance = spec.stopsLevel * spec.point;
+  const side = buy ? 'bid' : 'ask';
+  const exitSide = normalizePrice(spec, buy ? book.quote.bid : book.quote.ask);
+  const gap = spec.stopsLevel > 0 ? ` - ${spec.stopsLevel} points` : '';
+  if (sl !== 0 && (buy ? sl > exitSide - minDistance : sl < exitSide + minDistance)) {
+    return `${buy ? 'buy' : 'sell'} stop-loss ${sl} is not ${buy ? 'below' : 'above'} the ${side} ${exitSide}${gap} it would close at`;
+  }
+  if (tp !== 0 && (buy ? tp < exitSide + minDistance : tp > exitSide - minDistance)) {
+    return `${buy ? 'buy' : 'sell'} take-profit ${tp} is not ${buy ? 'above' : 'below'} the ${side} ${exitSide}${gap} it would close at`;
+  }
+  return null;
 }

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig, loadSymbolHistory, resolveBot, type AppConfig } from '../config/index.ts';
@@ -7,6 +7,7 @@ import { JournalLock } from '../journal/journal-lock.ts';
 import { createPaperBot } from '../live/paper-bot.ts';
 import { createLiveBot } from '../live/live-bot.ts';
 import { Mt5BridgeBroker } from '../broker/mt5-bridge/mt5-bridge-broker.ts';
+import { MIN_SECRET_LENGTH, checkBridgeOptions } from '../broker/mt5-bridge/bridge-server.ts';
 import { MetaApiBroker } from '../broker/metaapi/metaapi-broker.ts';
 import { metaApiSdkOpener } from '../broker/metaapi/metaapi-sdk-session.ts';
 import type { BotController } from '../live/bot-controller.ts';
@@ -52,7 +53,18 @@ async function createBot(config: AppConfig, restored: RestoredState | null, jour
   if (b.kind === 'mt5-bridge') {
     const secret = env.TRADELOOM_MT5_SECRET;
     if (!secret) throw new ConfigError(where, 'bot.broker.kind', 'mt5-bridge needs the shared secret in TRADELOOM_MT5_SECRET (the same as the EA\'s InpSecret)');
-    const brokerPort = await Mt5BridgeBroker.listen({ secret, host: b.bridgeHost ?? '127.0.0.1', port: b.bridgePort ?? 5555, knownPositions });
+    if (secret.length < MIN_SECRET_LENGTH) throw new ConfigError(where, 'bot.broker.kind', `TRADELOOM_MT5_SECRET has ${secret.length} characters; mt5-bridge needs at least ${MIN_SECRET_LENGTH} (e.g. openssl rand -hex 24), the same in the EA's InpSecret`);
+    if (!b.bridgeTlsCert !== !b.bridgeTlsKey) throw new ConfigError(where, b.bridgeTlsCert ? 'bot.broker.bridgeTlsKey' : 'bot.broker.bridgeTlsCert', 'TLS for the bridge needs both bridgeTlsCert and bridgeTlsKey (PEM files)');
+    let tls: { cert: Buffer; key: Buffer } | undefined;
+    if (b.bridgeTlsCert && b.bridgeTlsKey) {
+      const read = (path: string, field: string) => {
+        try { return readFileSync(path); } catch (err) { throw new ConfigError(where, `bot.broker.${field}`, `cannot read ${path}: ${(err as Error).message}`); }
+      };
+      tls = { cert: read(b.bridgeTlsCert, 'bridgeTlsCert'), key: read(b.bridgeTlsKey, 'bridgeTlsKey') };
+    }
+    const bridgeOptions = { secret, host: b.bridgeHost ?? '127.0.0.1', port: b.bridgePort ?? 5555, ...(tls ? { tls } : {}), knownPositions };
+    try { checkBridgeOptions(bridgeOptions); } catch (err) { throw new ConfigError(where, 'bot.broker.bridgeHost', (err as Error).message); }
+    const brokerPort = await Mt5BridgeBroker.listen(bridgeOptions);
     say(`waiting for the TradeloomBridge EA on ${b.bridgeHost ?? '127.0.0.1'}:${brokerPort.port}`);
     return createLiveBot({ ...common, brokerPort, restored });
   }

@@ -22,8 +22,19 @@ export const RateLimitConfigCodec = t.partial({
 export const SendQueueConfigCodec = t.partial({
   /** Messages queued per client beyond the socket buffer before shedding DEBUG. */
   maxMessages: PositiveInt,
+  /** Bytes queued per client beyond the socket buffer before shedding DEBUG / disconnecting. */
+  maxBytes: PositiveInt,
   /** Bytes the socket may hold (ws.bufferedAmount) before messages are queued instead. */
   highWaterBytes: PositiveInt,
+});
+
+export const TimeoutsConfigCodec = t.partial({
+  /** Time for a request's headers to arrive (slowloris). */
+  headersMs: PositiveInt,
+  /** Time for a whole request to arrive. */
+  requestMs: PositiveInt,
+  /** An HTTP socket that carries nothing this long is closed. */
+  idleMs: PositiveInt,
 });
 
 export const ServerConfigCodec = t.partial({
@@ -39,8 +50,13 @@ export const ServerConfigCodec = t.partial({
   heartbeatMs: PositiveInt,
   /** Events kept for `resume`. */
   replayBuffer: PositiveInt,
+  /** Bytes of events kept for `resume`. */
+  replayBufferBytes: PositiveInt,
   rateLimit: RateLimitConfigCodec,
   sendQueue: SendQueueConfigCodec,
+  timeouts: TimeoutsConfigCodec,
+  /** Open sockets per remote address. */
+  maxConnectionsPerAddress: PositiveInt,
   /** Folder of the built UI served at `/`. */
   uiDir: t.string,
 });
@@ -88,6 +104,9 @@ export const BotConfigCodec = t.partial({
     /** mt5-bridge: where the engine listens for the TradeloomBridge EA (loopback by default). */
     bridgeHost: t.string,
     bridgePort: Port,
+    /** mt5-bridge over TLS (required for a non-loopback bridgeHost): PEM certificate and key files. */
+    bridgeTlsCert: t.string,
+    bridgeTlsKey: t.string,
     /** metaapi: the MetaApi account id (the token comes from TRADELOOM_METAAPI_TOKEN). */
     metaApiAccountId: t.string,
     /** Simulator costs (paper trading and backtests). */

@@ -11,8 +11,13 @@ export interface ServerSettings {
   readonly maxPayload: number;
   readonly heartbeatMs: number;
   readonly replayBuffer: number;
+  /** Bytes of serialised events the replay buffer may hold; the oldest go first past it. */
+  readonly replayBufferBytes: number;
   readonly rateLimit: { readonly capacity: number; readonly refillPerSecond: number; readonly floodRejects: number; readonly floodWindowMs: number };
-  readonly sendQueue: { readonly maxMessages: number; readonly highWaterBytes: number };
+  readonly sendQueue: { readonly maxMessages: number; readonly maxBytes: number; readonly highWaterBytes: number };
+  readonly timeouts: { readonly headersMs: number; readonly requestMs: number; readonly idleMs: number };
+  /** Open sockets one remote address may hold; past it its oldest idle socket is closed. */
+  readonly maxConnectionsPerAddress: number;
   readonly uiDir: string;
 }
 
@@ -34,11 +39,19 @@ export const DEFAULT_SERVER_SETTINGS: ServerSettings = {
   maxPayload: 64 * 1024,
   heartbeatMs: 30_000,
   replayBuffer: 10_000,
+  // About 30x what 10,000 ordinary events take (300-500 bytes each).
+  replayBufferBytes: 64 * 1024 * 1024,
   // A UI sends a few messages per second at most; a burst of 40 covers a reconnect storm.
   rateLimit: { capacity: 40, refillPerSecond: 20, floodRejects: 200, floodWindowMs: 10_000 },
   // Queued frames are shared Buffers (serialised once), so a long queue costs pointers, not
   // copies; it is sized to ride out a backtest's burst without shedding INFO events.
-  sendQueue: { maxMessages: 8192, highWaterBytes: 4 * 1024 * 1024 },
+  // maxBytes caps what one client that stopped reading can make the server hold.
+  sendQueue: { maxMessages: 8192, maxBytes: 32 * 1024 * 1024, highWaterBytes: 4 * 1024 * 1024 },
+  // A request's headers must arrive within 10 s (slowloris), the request within 30 s; a socket
+  // that carries nothing for 30 s is closed (WebSockets have the heartbeat instead).
+  timeouts: { headersMs: 10_000, requestMs: 30_000, idleMs: 30_000 },
+  // A browser opens about six; the rest of the file-descriptor budget stays for everyone else.
+  maxConnectionsPerAddress: 128,
   uiDir: 'ui/dist',
 };
 

@@ -14,16 +14,18 @@ export interface SizingInput {
  * Lot size from risk: the money at risk (balance × risk % × aggression) divided by the loss
  * one lot takes between entry and stop, rounded DOWN to the volume step and clamped to
  * [volumeMin, volumeMax]. Returns 0 when the stop distance is zero or the inputs are unusable.
+ * `entryPrice` is the price the order is sent at (ask for a buy, bid for a sell); the loss is
+ * converted to the account currency at the stop's price, the rate at which it would be booked.
  *
  * @example
- * // USDCHF at 1.2000, stop 50 pips below, 10,000 USD, 1 % risk:
- * // loss per lot = 0.0050 × 100,000 CHF / 1.2000 = 416.67 USD -> 100 / 416.67 = 0.24 lots
+ * // USDCHF bought at 1.2000, stop 50 pips below (1.1950), 10,000 USD, 1 % risk:
+ * // loss per lot = 0.0050 × 100,000 CHF / 1.1950 = 418.41 USD -> 100 / 418.41 = 0.23 lots
  */
 export function lotSize(spec: SymbolSpec, input: SizingInput): number {
   const distance = Math.abs(input.entryPrice - input.stopLoss);
   if (!(distance > 0) || !(input.balance > 0)) return 0;
   const lossPerLotProfitCcy = (distance / spec.tickSize) * spec.tickValueProfit;
-  const lossPerLot = profitToAccount(spec, lossPerLotProfitCcy, input.entryPrice, input.accountCurrency);
+  const lossPerLot = profitToAccount(spec, lossPerLotProfitCcy, input.stopLoss, input.accountCurrency);
   const risk = input.balance * (input.riskPercent / 100) * input.aggression;
   return roundVolume(spec, risk / lossPerLot);
 }

@@ -252,11 +252,21 @@ export class TradingBot implements BotController {
         trades_this_week: g.trades,
         timeframe: this.windows.get(a.symbol)!.series.timeframe,
         synthetic: this.market.isSynthetic(a.symbol),
+        digits: this.specOf(a.symbol).digits,
         position: a.position
-          ? { direction: a.position.direction, lot_size: a.position.lotSize, entry_price: a.position.entryPrice, stop_loss: a.position.stopLoss, take_profit: a.position.takeProfit }
+          ? {
+            direction: a.position.direction, lot_size: a.position.lotSize, entry_price: a.position.entryPrice, stop_loss: a.position.stopLoss, take_profit: a.position.takeProfit,
+            ticket: a.position.ticket, time: formatSeconds(a.position.entryTime), ...this.floatingProfit(a.symbol, a.position.ticket),
+          }
           : null,
       })),
     };
+  }
+
+  /** The simulator's floating profit of one position (a live broker's comes with its own positions call). */
+  private floatingProfit(symbol: string, ticket: number): { profit?: number } {
+    const p = this.market.sim?.positionsGet(symbol).find((x) => x.ticket === ticket);
+    return p ? { profit: round2(p.profit) } : {};
   }
 
   async shutdown(): Promise<void> {
@@ -306,6 +316,7 @@ export class TradingBot implements BotController {
       broker: this.market.broker.name,
       mode: this.market.mode,
       strategies: [...new Set(o.symbols.map((s) => s.strategy ?? o.strategy))],
+      digits: Object.fromEntries(o.symbols.map((s) => [s.symbol, this.specOf(s.symbol).digits])),
     }));
   }
 }

@@ -164,6 +164,12 @@ export interface AccountInfo {
   equity: number;
   margin: number;
   margin_free: number;
+  /** equity / margin × 100 (0 without positions). */
+  margin_level?: number;
+  /** Margin level (%) at which the account is in margin call (MT5 `ACCOUNT_MARGIN_SO_CALL`). */
+  margin_so_call?: number;
+  /** Margin level (%) at which positions are closed, largest loss first (MT5 `ACCOUNT_MARGIN_SO_SO`). */
+  margin_so_so?: number;
   leverage: number;
   server: string;
   trade_allowed: boolean;

@@ -24,14 +24,37 @@ export interface SymbolSpec {
   readonly spreadPoints: number;
   /** Allowed filling modes, MT5 `filling_mode` flags (1 = FOK, 2 = IOC). */
   readonly fillingMode: number;
+  /**
+   * How the overnight swap is charged, MT5 `SYMBOL_SWAP_MODE` (see `SWAP_MODE`): 0 disabled,
+   * 1 points, 2 base currency, 3 margin currency, 4 deposit currency, 5 annual interest on the
+   * current price, 6 annual interest on the open price.
+   */
+  readonly swapMode: number;
+  /** Swap of one lot held long over a rollover, in `swapMode`'s unit (MT5 `SYMBOL_SWAP_LONG`). */
+  readonly swapLong: number;
+  /** Swap of one lot held short (MT5 `SYMBOL_SWAP_SHORT`). */
+  readonly swapShort: number;
+  /** Weekday (0 Sunday .. 6 Saturday) whose rollover charges three days (MT5 `SYMBOL_SWAP_ROLLOVER3DAYS`). */
+  readonly swapRollover3Days: number;
 }
 
-const fx = (name: string, base: string, profit: string, digits: number, spreadPoints: number, description: string): SymbolSpec => {
+/** MT5 `ENUM_SYMBOL_SWAP_MODE` values the simulator charges. */
+export const SWAP_MODE = {
+  DISABLED: 0, POINTS: 1, CURRENCY_SYMBOL: 2, CURRENCY_MARGIN: 3, CURRENCY_DEPOSIT: 4, INTEREST_CURRENT: 5, INTEREST_OPEN: 6,
+} as const;
+
+/**
+ * Swaps are examples in points per lot per night (long, short), of the size MT5 brokers quote;
+ * a real account's values differ by broker and by day: set yours in config (`symbolSpecs`).
+ */
+const fx = (name: string, base: string, profit: string, digits: number, spreadPoints: number, description: string,
+  swapLong: number, swapShort: number): SymbolSpec => {
   const point = 1 / 10 ** digits;
   return {
     name, description, baseCurrency: base, profitCurrency: profit, digits, point,
     contractSize: 100_000, tickSize: point, tickValueProfit: 100_000 * point,
     volumeMin: 0.01, volumeStep: 0.01, volumeMax: 100, stopsLevel: 0, spreadPoints, fillingMode: 3,
+    swapMode: SWAP_MODE.POINTS, swapLong, swapShort, swapRollover3Days: 3,
   };
 };
 
@@ -41,6 +64,7 @@ const gold = (name: string, digits: number, spreadPoints: number): SymbolSpec =>
     name, description: 'Gold vs US Dollar', baseCurrency: 'XAU', profitCurrency: 'USD', digits, point,
     contractSize: 100, tickSize: point, tickValueProfit: 100 * point,
     volumeMin: 0.01, volumeStep: 0.01, volumeMax: 200, stopsLevel: 0, spreadPoints, fillingMode: 3,
+    swapMode: SWAP_MODE.POINTS, swapLong: -55 * 10 ** (digits - 2), swapShort: 25 * 10 ** (digits - 2), swapRollover3Days: 3,
   };
 };
 
@@ -49,13 +73,13 @@ const gold = (name: string, digits: number, spreadPoints: number): SymbolSpec =>
  * contract, different symbol name). Override any field through config (`symbols.<NAME>`).
  */
 export const BUILTIN_SYMBOL_SPECS: Readonly<Record<string, SymbolSpec>> = {
-  USDCHF: fx('USDCHF', 'USD', 'CHF', 5, 20, 'US Dollar vs Swiss Franc'),
-  USDCHFm: fx('USDCHFm', 'USD', 'CHF', 5, 20, 'US Dollar vs Swiss Franc'),
-  EURUSD: fx('EURUSD', 'EUR', 'USD', 5, 12, 'Euro vs US Dollar'),
-  EURUSDm: fx('EURUSDm', 'EUR', 'USD', 5, 12, 'Euro vs US Dollar'),
-  GBPUSD: fx('GBPUSD', 'GBP', 'USD', 5, 15, 'Great Britain Pound vs US Dollar'),
-  GBPUSDm: fx('GBPUSDm', 'GBP', 'USD', 5, 15, 'Great Britain Pound vs US Dollar'),
-  USDJPY: fx('USDJPY', 'USD', 'JPY', 3, 12, 'US Dollar vs Japanese Yen'),
+  USDCHF: fx('USDCHF', 'USD', 'CHF', 5, 20, 'US Dollar vs Swiss Franc', 2.5, -7.5),
+  USDCHFm: fx('USDCHFm', 'USD', 'CHF', 5, 20, 'US Dollar vs Swiss Franc', 2.5, -7.5),
+  EURUSD: fx('EURUSD', 'EUR', 'USD', 5, 12, 'Euro vs US Dollar', -7, 2),
+  EURUSDm: fx('EURUSDm', 'EUR', 'USD', 5, 12, 'Euro vs US Dollar', -7, 2),
+  GBPUSD: fx('GBPUSD', 'GBP', 'USD', 5, 15, 'Great Britain Pound vs US Dollar', -4, -1.5),
+  GBPUSDm: fx('GBPUSDm', 'GBP', 'USD', 5, 15, 'Great Britain Pound vs US Dollar', -4, -1.5),
+  USDJPY: fx('USDJPY', 'USD', 'JPY', 3, 12, 'US Dollar vs Japanese Yen', 12, -25),
   XAUUSD: gold('XAUUSD', 2, 30),
   XAUUSDm: gold('XAUUSDm', 3, 300),
 };
@@ -67,28 +91,60 @@ export function resolveSymbolSpec(name: string, overrides: Partial<Record<string
   if (!base && !override) {
     throw new Error(`unknown symbol "${name}": no built-in spec (known: ${Object.keys(BUILTIN_SYMBOL_SPECS).join(', ')}); add one under "symbols.${name}" in the config`);
   }
-  const merged = symbolSpec({ ...(base ?? {}), ...(override ?? {}), name } as SymbolSpec);
-  for (const key of ['digits', 'point', 'contractSize', 'tickSize', 'tickValueProfit', 'volumeMin', 'volumeStep', 'volumeMax'] as const) {
-    if (typeof merged[key] !== 'number' || !Number.isFinite(merged[key]) || merged[key] < 0) {
-      throw new Error(`symbol spec "${name}": field "${key}" must be a non-negative number, got ${JSON.stringify(merged[key])}`);
-    }
-  }
-  return merged;
+  return symbolSpec({ ...(base ?? NEW_SYMBOL_DEFAULTS), ...(override ?? {}), name } as SymbolSpec, `symbol spec "${name}"`);
 }
+
+/**
+ * What a symbol declared from scratch (a stock, an index, a crypto CFD) takes for the fields it
+ * leaves out. Digits, contract size and currencies have no sensible default and must be given;
+ * point, tick size and tick value follow from them when left out.
+ */
+const NEW_SYMBOL_DEFAULTS: Partial<SymbolSpec> = {
+  description: '', volumeMin: 0.01, volumeStep: 0.01, volumeMax: 100, stopsLevel: 0, spreadPoints: 0, fillingMode: 3,
+  swapMode: SWAP_MODE.DISABLED, swapLong: 0, swapShort: 0, swapRollover3Days: 3,
+};
 
 /**
  * A spec with its fields in one fixed order, built by one literal: every spec then shares one
  * hidden class. (A spread's result can change hidden class from one call to the next, and the
  * per-bar code that reads specs was deoptimised each time it did.)
  */
-function symbolSpec(s: SymbolSpec): SymbolSpec {
-  return {
-    name: s.name, description: s.description, baseCurrency: s.baseCurrency, profitCurrency: s.profitCurrency,
-    digits: s.digits, point: s.point, contractSize: s.contractSize, tickSize: s.tickSize, tickValueProfit: s.tickValueProfit,
+export function symbolSpec(s: SymbolSpec, where = `symbol spec "${s.name}"`): SymbolSpec {
+  const wanted = (key: string) => new Error(`${where}: field "${key}" is required for a symbol without a built-in spec`);
+  if (typeof s.digits !== 'number') throw wanted('digits');
+  if (typeof s.contractSize !== 'number') throw wanted('contractSize');
+  if (typeof s.baseCurrency !== 'string' || !s.baseCurrency) throw wanted('baseCurrency');
+  if (typeof s.profitCurrency !== 'string' || !s.profitCurrency) throw wanted('profitCurrency');
+  const point = s.point ?? 1 / 10 ** s.digits;
+  const tickSize = s.tickSize ?? point;
+  const spec: SymbolSpec = {
+    name: s.name, description: s.description ?? '', baseCurrency: s.baseCurrency, profitCurrency: s.profitCurrency,
+    digits: s.digits, point, contractSize: s.contractSize, tickSize, tickValueProfit: s.tickValueProfit ?? tickSize * s.contractSize,
     volumeMin: s.volumeMin, volumeStep: s.volumeStep, volumeMax: s.volumeMax, stopsLevel: s.stopsLevel,
     spreadPoints: s.spreadPoints, fillingMode: s.fillingMode,
+    swapMode: s.swapMode, swapLong: s.swapLong, swapShort: s.swapShort, swapRollover3Days: s.swapRollover3Days,
   };
+  for (const key of NUMBER_FIELDS) {
+    const v = spec[key];
+    if (typeof v !== 'number' || !Number.isFinite(v) || (v < 0 && key !== 'swapLong' && key !== 'swapShort')) {
+      throw new Error(`${where}: field "${key}" must be a ${key.startsWith('swapL') || key.startsWith('swapS') ? 'finite' : 'non-negative'} number, got ${JSON.stringify(v)}`);
+    }
+  }
+  for (const key of ['point', 'contractSize', 'tickSize', 'tickValueProfit', 'volumeMin', 'volumeStep', 'volumeMax'] as const) {
+    if (!(spec[key] > 0)) throw new Error(`${where}: field "${key}" must be greater than 0, got ${spec[key]}`);
+  }
+  if (!Number.isInteger(spec.digits) || spec.digits > 10) throw new Error(`${where}: field "digits" must be a whole number 0..10, got ${spec.digits}`);
+  if (!Object.values(SWAP_MODE).includes(spec.swapMode as never)) {
+    throw new Error(`${where}: field "swapMode" must be one of ${Object.entries(SWAP_MODE).map(([k, v]) => `${v} (${k})`).join(', ')}, got ${spec.swapMode}`);
+  }
+  if (!Number.isInteger(spec.swapRollover3Days) || spec.swapRollover3Days > 6) {
+    throw new Error(`${where}: field "swapRollover3Days" must be a weekday 0 (Sunday) .. 6 (Saturday), got ${spec.swapRollover3Days}`);
+  }
+  return spec;
 }
+
+const NUMBER_FIELDS = ['digits', 'point', 'contractSize', 'tickSize', 'tickValueProfit', 'volumeMin', 'volumeStep', 'volumeMax',
+  'stopsLevel', 'spreadPoints', 'fillingMode', 'swapMode', 'swapLong', 'swapShort', 'swapRollover3Days'] as const;
 
 /**
  * Converts an amount in the symbol's profit currency to the account currency at `price`

@@ -14,6 +14,7 @@ import { SymbolActor } from '../actor/symbol-actor.ts';
 import { EventFactory } from '../actor/event-factory.ts';
 import { createAccount, type Account } from '../actor/account.ts';
 import { MetricsAccumulator } from '../backtest/metrics.ts';
+import { OrderStats, RealizedRisk } from '../backtest/order-stats.ts';
 import { fixed, round2, round4 } from '../util/rounding.ts';
 import type { MachineHostKind } from '../actor/machine-host.ts';
 
@@ -63,6 +64,12 @@ export class TradingEngine {
   readonly bus$: Observable<LogEvent>;
   weekNumber = 0;
   readonly weeklyStats: Record<string, { trades: number; within_target: boolean }> = {};
+  /** Losing trades' loss / the balance each was sized from (BACKTEST_COMPLETE's `realized_risk`). */
+  readonly realizedRisk = new RealizedRisk();
+  /** Entry orders sent and refused, by retcode (BACKTEST_COMPLETE's `orders`). */
+  readonly orders = new OrderStats();
+  /** Swap booked over the session, account currency. */
+  swapTotal = 0;
   private readonly sink = new Subject<LogEvent>();
 
   constructor(readonly options: TradingEngineOptions) {
@@ -76,7 +83,7 @@ export class TradingEngine {
 
   addSymbol(setup: SymbolSetup): SymbolActor {
     // Written out (no spread of `setup`): the options keep one hidden class from run to run.
-    const actor = new SymbolActor({
+    const actor: SymbolActor = new SymbolActor({
       spec: setup.spec,
       series: setup.series,
       strategy: setup.strategy,
@@ -90,7 +97,17 @@ export class TradingEngine {
       emitBars: this.options.emitBars,
       machine: this.options.machine,
       sink: (event) => {
-        if (event.event_type === 'TRADE_EXIT') this.onExit(event.data.pnl, setup.spec.name, this.options.now());
+        const type = event.event_type;
+        if (type === 'TRADE_EXIT') {
+          this.realizedRisk.add(actor.lastExitRisk);
+          const swap = event.data.swap;
+          if (swap !== undefined && swap !== 0) this.swapTotal = round2(this.swapTotal + swap);
+          this.onExit(event.data.pnl, setup.spec.name, this.options.now());
+        } else if (type === 'TRADE_ENTRY') {
+          this.orders.filled();
+        } else if (type === 'DECISION' && event.data.decision === 'order_rejected') {
+          this.orders.refusedWith(event.data.retcode ?? 0, event.data.reason);
+        }
         this.emit(event);
       },
     });
@@ -114,17 +131,21 @@ export class TradingEngine {
     const g = this.governor;
     if (time >= g.nextEventTime) this.onGovernorClock(actor, time);
     const sim = this.options.sim;
+    // Rollover swaps are charged at the first bar at or after 00:00 UTC, before anything executes in it.
+    if (sim !== null && time >= sim.nextRollover) sim.rollover(time);
     if (sim === null) {
       actor.processBar(i);
       this.sampleTime = closeTime;
       if (closeTime >= this.nextEquitySample) this.sampleEquity();
       return;
     }
-    const deals = sim.dealCount;
+    // Several positions: each one's stop-out price depends on the others' prices, which move.
+    if (sim.openPositions > 1) sim.refreshRisk();
+    const revision = sim.revision;
     const wasOpen = sim.openPositions > 0;
     actor.processBar(i);
     this.sampleTime = closeTime;
-    if (sim.dealCount !== deals || closeTime >= this.nextEquitySample || this.options.equityEveryBar) {
+    if (sim.revision !== revision || closeTime >= this.nextEquitySample || this.options.equityEveryBar) {
       this.sampleEquity();
       this.resetBand(actor, series.close[i]);
     } else if (wasOpen) {
@@ -168,7 +189,7 @@ export class TradingEngine {
       const t = time[j];
       const closeTime = t + barMs;
       clock.now = closeTime;
-      if (actor.ordersWaiting) {
+      if (actor.ordersWaiting || t >= sim.nextRollover) {
         this.processBar(actor, series, j);
         continue;
       }
@@ -231,8 +252,8 @@ export class TradingEngine {
     const floor = this.metrics.drawdownFloor;
     // Unchanged since the last solve (a day's sample inside the band): the band stands. An
     // empty band is never reused (bandDeals -1), so another symbol's reset cannot leak here.
-    if (sim.dealCount === this.bandDeals && peak === this.bandPeak && floor === this.bandFloor && direction === this.bandSolvedDirection) return;
-    this.bandDeals = sim.dealCount;
+    if (sim.revision === this.bandDeals && peak === this.bandPeak && floor === this.bandFloor && direction === this.bandSolvedDirection) return;
+    this.bandDeals = sim.revision;
     this.bandPeak = peak;
     this.bandFloor = floor;
     this.bandSolvedDirection = direction;
@@ -365,6 +386,6 @@ export class TradingEngine {
     if (this.options.performanceEvery !== 'exit') this.emit(this.performance(time));
     if (!continues) return;
     this.weekNumber = week + 1;
-    for (const actor of this.actors.values()) actor.weekRolled();
+    for (const actor of this.actors.values()) actor.weekRolled(time);
   }
 }

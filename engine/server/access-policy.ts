@@ -21,7 +21,8 @@ export type AccessDecision = { readonly ok: true } | { readonly ok: false; reado
  * Who may open the WebSocket (and read recordings and metrics). A browser always sends
  * `Origin`: it must be the server's own or allow-listed, so a page on another site cannot
  * drive a local bot. A client without `Origin` is not a browser. When a token is configured
- * (always, off loopback) it must come as `Authorization: Bearer <token>` or `?token=`.
+ * (always, off loopback) it must come as `Authorization: Bearer <token>`, as a WebSocket
+ * subprotocol `tradeloom.bearer.<base64url of the token>` (browsers), or `?token=`.
  */
 export class AccessPolicy {
   private readonly loopback: boolean;
@@ -79,11 +80,26 @@ export class AccessPolicy {
   }
 }
 
+/** Prefix of the WebSocket subprotocol that carries a token: `tradeloom.bearer.<base64url>`. */
+export const TOKEN_PROTOCOL_PREFIX = 'tradeloom.bearer.';
+
 function tokenOf(req: IncomingMessage): string | null {
   const auth = req.headers.authorization;
   if (auth?.startsWith('Bearer ')) return auth.slice(7).trim();
-  const query = new URL(req.url ?? '/', 'http://x').searchParams.get('token');
-  return query;
+  // A browser's WebSocket cannot set headers; the subprotocol list is the one header it can
+  // set, and unlike a URL query it does not end up in access logs.
+  const protocols = req.headers['sec-websocket-protocol'];
+  if (typeof protocols === 'string') {
+    for (const entry of protocols.split(',')) {
+      const p = entry.trim();
+      if (p.startsWith(TOKEN_PROTOCOL_PREFIX)) return Buffer.from(p.slice(TOKEN_PROTOCOL_PREFIX.length), 'base64url').toString('utf8');
+    }
+  }
+  try {
+    return new URL(req.url ?? '/', 'http://x').searchParams.get('token');
+  } catch {
+    return null;
+  }
 }
 
 // Comparing digests keeps the comparison constant-time whatever the lengths.

@@ -13,6 +13,8 @@ export interface BroadcasterOptions {
   /** The last sequence number already used (the journal's high-water mark after a restart). */
   readonly startSeq: number;
   readonly replayCapacity: number;
+  /** Bytes the replay buffer may hold (default: no byte bound beyond the count). */
+  readonly replayBytes?: number;
   readonly sinks?: readonly EventSink[];
   /** Told of every event after it went out (metrics). */
   readonly onPublished?: (event: SequencedEvent, clients: number) => void;
@@ -27,6 +29,8 @@ export interface ResumePlan {
   readonly entries: readonly ReplayEntry[];
   /** True when events after `lastSeq` are no longer held. */
   readonly gap: boolean;
+  /** True when `lastSeq` is beyond this server's last seq: the client's numbering is not ours. */
+  readonly ahead: boolean;
   readonly firstAvailableSeq: number | null;
 }
 
@@ -46,11 +50,16 @@ export class Broadcaster {
 
   constructor(private readonly options: BroadcasterOptions) {
     this.seq = options.startSeq;
-    this.replay = new ReplayBuffer(options.replayCapacity);
+    this.replay = new ReplayBuffer(options.replayCapacity, options.replayBytes);
   }
 
   get lastSeq(): number {
     return this.seq;
+  }
+
+  /** Bytes held for `resume`. */
+  get replayBytes(): number {
+    return this.replay.bytes;
   }
 
   get clientCount(): number {
@@ -98,8 +107,9 @@ export class Broadcaster {
   planResume(lastSeq: number): ResumePlan {
     const firstAvailableSeq = this.replay.firstSeq();
     const entries = this.replay.since(lastSeq);
+    if (lastSeq > this.seq) return { entries: [], gap: true, ahead: true, firstAvailableSeq };
     const firstWanted = lastSeq + 1;
     const gap = firstWanted <= this.seq && (firstAvailableSeq === null || firstAvailableSeq > firstWanted);
-    return { entries, gap, firstAvailableSeq };
+    return { entries, gap, ahead: false, firstAvailableSeq };
   }
 }

@@ -5,6 +5,8 @@ import type { OutboundFrame } from './replay-buffer.ts';
 export interface ChannelLimits {
   /** Frames queued beyond the socket buffer before DEBUG is shed / the client is dropped. */
   readonly maxMessages: number;
+  /** Bytes queued beyond the socket buffer before DEBUG is shed / the client is dropped. */
+  readonly maxBytes: number;
   /** Bytes `ws.bufferedAmount` may reach before frames wait in the queue. */
   readonly highWaterBytes: number;
 }
@@ -20,13 +22,14 @@ const CLOSE_GRACE_MS = 5_000;
 
 /**
  * One client's outbound path. Frames go straight to the socket while it drains; when the
- * socket holds `highWaterBytes` they wait in a bounded queue. A full queue sheds its oldest
+ * socket holds `highWaterBytes` they wait in a queue bounded by count and by bytes. A full queue sheds its oldest
  * DEBUG frame; with nothing left to shed (TRADE_ENTRY, TRADE_EXIT, ERROR are never shed) the
  * client is told it is too slow and disconnected with 4000, so nothing is dropped silently:
  * it can reconnect and `resume` from the last sequence number it saw.
  */
 export class ClientChannel {
   private readonly queue: OutboundFrame[] = [];
+  private queuedBytes = 0;
   private waiting = false;
   private closing = false;
   private corked = false;
@@ -40,6 +43,11 @@ export class ClientChannel {
 
   get pending(): number {
     return this.queue.length;
+  }
+
+  /** Bytes waiting in the queue (not yet handed to the socket). */
+  get pendingBytes(): number {
+    return this.queuedBytes;
   }
 
   get isClosing(): boolean {
@@ -91,25 +99,31 @@ export class ClientChannel {
   private readonly onFlushed = (err?: Error): void => {
     this.waiting = false;
     if (err) return;
-    while (!this.waiting && this.queue.length > 0 && !this.closing && this.ws.readyState === 1) this.write(this.queue.shift()!);
+    while (!this.waiting && this.queue.length > 0 && !this.closing && this.ws.readyState === 1) {
+      const frame = this.queue.shift()!;
+      this.queuedBytes -= frame.data.length;
+      this.write(frame);
+    }
   };
 
   private enqueue(frame: OutboundFrame): void {
     this.queue.push(frame);
-    if (this.queue.length <= this.limits.maxMessages) return;
-    const index = this.queue.findIndex((f) => f.sheddable);
-    if (index >= 0) {
+    this.queuedBytes += frame.data.length;
+    // Bounded by count and by bytes: a few huge frames must not hold memory a count would allow.
+    while (this.queue.length > this.limits.maxMessages || this.queuedBytes > this.limits.maxBytes) {
+      const index = this.queue.findIndex((f) => f.sheddable);
+      if (index < 0) return this.dropAsSlow();
+      this.queuedBytes -= this.queue[index].data.length;
       this.queue.splice(index, 1);
       this.observer.onShed(1);
-      return;
     }
-    this.dropAsSlow();
   }
 
   private dropAsSlow(): void {
     const pending = this.queue.length;
     this.closing = true;
     this.queue.length = 0;
+    this.queuedBytes = 0;
     this.observer.onSlowConsumer(this, pending);
     const notice = {
       type: 'error',

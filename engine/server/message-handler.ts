@@ -2,8 +2,7 @@ import { decodeClientMessage, formatTimestamp, type ClientMessage, type LogEvent
 import type { BotController, CommandOutcome } from '../live/bot-controller.ts';
 import type { Broadcaster } from './broadcaster.ts';
 import type { ClientChannel } from './client-channel.ts';
-import { listRecordings, readRecording, recordingPath } from './recordings.ts';
-import { statSync } from 'node:fs';
+import { listRecordings, loadRecording } from './recordings.ts';
 import type { ServerMetrics } from './server-metrics.ts';
 
 export interface HandlerContext {
@@ -22,13 +21,24 @@ const LOGGED_REFUSALS = 5;
 const refusals = new WeakMap<ClientChannel, number>();
 
 type RequestId = string | number | undefined;
-// A whole recording travels as one message; past this size, HTTP streams it instead.
-const MAX_RECORDING_BYTES = 32 * 1024 * 1024;
+// A whole recording travels as one message; past this size, HTTP streams it instead. Below the
+// per-client send budget (sendQueue.maxBytes) so the reply itself cannot get a reader dropped.
+export const MAX_RECORDING_BYTES = 16 * 1024 * 1024;
+// Recordings being read at once, server-wide: each holds its lines in memory until sent.
+const MAX_RECORDING_LOADS = 2;
+let recordingLoads = 0;
 // Only these fields of a command go into the audit log: never echo arbitrary client input.
 const PARAM_KEYS = ['symbol', 'timeframe', 'from', 'to', 'strategy', 'balance', 'name'] as const;
 
 function requestIdOf(raw: string): RequestId {
   // Best effort, so that even an invalid message's error can be matched to its request.
+  try {
+    const id = (JSON.parse(raw) as { request_id?: unknown } | null)?.request_id;
+    if ((typeof id === 'string' && id.length <= 64) || (typeof id === 'number' && Number.isFinite(id))) return id;
+    if (id !== undefined) return undefined;
+  } catch {
+    /* not JSON: look for it in the text */
+  }
   const m = /"request_id"\s*:\s*("(?:[^"\\]{0,64})"|-?\d{1,15})/.exec(raw.slice(0, 4096));
   if (!m) return undefined;
   return m[1].startsWith('"') ? m[1].slice(1, -1) : Number(m[1]);
@@ -55,6 +65,8 @@ export async function handleClientMessage(ctx: HandlerContext, channel: ClientCh
       return channel.sendJson({ type: 'status', ...ctx.bot.status(), last_seq: ctx.broadcaster.lastSeq, ...rid });
     case 'resume':
       return resume(ctx, channel, message.last_seq, rid);
+    case 'get_recording':
+      return getRecording(ctx, channel, message.name, rid);
     default: {
       let outcome: CommandOutcome;
       try {
@@ -68,7 +80,17 @@ export async function handleClientMessage(ctx: HandlerContext, channel: ClientCh
   }
 }
 
+/** Symbols the bot trades, when it says (a symbol command naming another is refused here). */
+function configuredSymbols(ctx: HandlerContext): string[] | null {
+  const symbols = ctx.bot.status().symbols;
+  return symbols ? symbols.map((s) => s.symbol) : null;
+}
+
 function runCommand(ctx: HandlerContext, m: ClientMessage): CommandOutcome | Promise<CommandOutcome> {
+  if (m.type === 'pause_symbol' || m.type === 'resume_symbol' || m.type === 'close_position') {
+    const known = configuredSymbols(ctx);
+    if (known && !known.includes(m.symbol)) return { ok: false, reason: `unknown symbol ${JSON.stringify(m.symbol.slice(0, 32))}; trading ${known.join(', ')}` };
+  }
   switch (m.type) {
     case 'start_bot':
       return ctx.bot.start();
@@ -86,16 +108,6 @@ function runCommand(ctx: HandlerContext, m: ClientMessage): CommandOutcome | Pro
       const recordings = listRecordings(ctx.recordingsDir);
       return { ok: true, reason: `${recordings.length} recording(s)`, data: { recordings } };
     }
-    case 'get_recording': {
-      const name = m.name;
-      const size = recordingSize(ctx.recordingsDir, name);
-      if (size !== null && size > MAX_RECORDING_BYTES) {
-        return { ok: false, reason: `${name} is ${Math.round(size / 1e6)} MB, too large for one message; fetch GET /recordings/${name}` };
-      }
-      const content = readRecording(ctx.recordingsDir, name);
-      if (!content) return { ok: false, reason: `no recording named ${JSON.stringify(name.slice(0, 200))}` };
-      return { ok: true, reason: `${content.events.length} event(s)${content.errors.length ? `, ${content.errors.length} bad line(s)` : ''}`, data: content };
-    }
     default:
       return { ok: false, reason: `${m.type} is not a command` };
   }
@@ -108,6 +120,8 @@ function audit(ctx: HandlerContext, connectionId: string, message: ClientMessage
     const value = (message as Record<string, unknown>)[key];
     if (value !== undefined) params[key] = value;
   }
+  // Strings are bounded by the decoder; a symbol is also cut to a symbol's length here.
+  if (typeof params.symbol === 'string') params.symbol = params.symbol.slice(0, 32);
   const symbol = typeof params.symbol === 'string' ? { symbol: params.symbol } : {};
   const event: LogEvent = {
     timestamp: formatTimestamp(Date.now()),
@@ -122,6 +136,22 @@ function audit(ctx: HandlerContext, connectionId: string, message: ClientMessage
 function resume(ctx: HandlerContext, channel: ClientChannel, lastSeq: number, rid: { request_id?: string | number }): void {
   const plan = ctx.broadcaster.planResume(lastSeq);
   const first = plan.firstAvailableSeq;
+  if (plan.ahead) {
+    // Answering "ok, 0 replayed" here would make a client drop every new event until our seq
+    // passed its own; it must hear that its numbering is not ours.
+    return channel.sendJson({
+      type: 'resume_result',
+      ok: false,
+      from_seq: lastSeq + 1,
+      replayed: 0,
+      gap: true,
+      reset: true,
+      last_seq: ctx.broadcaster.lastSeq,
+      reason: `seq ${lastSeq} is beyond this server's last seq ${ctx.broadcaster.lastSeq} (it numbers afresh or was rolled back): forget the events folded so far and resume from 0`,
+      ...(first !== null ? { first_available_seq: first } : {}),
+      ...rid,
+    });
+  }
   const reason = plan.gap
     ? `events ${lastSeq + 1}..${first === null ? ctx.broadcaster.lastSeq : first - 1} are no longer held; replaying the ${plan.entries.length} still held`
     : `replaying ${plan.entries.length} event(s)`;
@@ -138,7 +168,32 @@ function resume(ctx: HandlerContext, channel: ClientChannel, lastSeq: number, ri
   for (const entry of plan.entries) channel.send(entry.frame);
 }
 
-function recordingSize(dir: string, name: string): number | null {
-  const path = recordingPath(dir, name);
-  return path === null ? null : statSync(path).size;
+/**
+ * `get_recording`: the file is read line by line without blocking the event loop, and its
+ * valid lines go into the reply as stored (no decode-and-serialise of megabytes in one tick).
+ */
+async function getRecording(ctx: HandlerContext, channel: ClientChannel, name: string, rid: { request_id?: string | number }): Promise<void> {
+  const message = { type: 'get_recording', name, ...rid } as ClientMessage;
+  const reply = (outcome: CommandOutcome) => {
+    audit(ctx, channel.id, message, outcome);
+    channel.sendJson({ type: 'command_result', command: 'get_recording', ok: outcome.ok, reason: outcome.reason, ...rid });
+  };
+  if (recordingLoads >= MAX_RECORDING_LOADS) return reply({ ok: false, reason: 'other recordings are being read; try again shortly' });
+  recordingLoads++;
+  let loaded;
+  try {
+    loaded = await loadRecording(ctx.recordingsDir, name, MAX_RECORDING_BYTES);
+  } finally {
+    recordingLoads--;
+  }
+  if (loaded === null) return reply({ ok: false, reason: `no recording named ${JSON.stringify(name.slice(0, 200))}` });
+  if ('tooLarge' in loaded) {
+    return reply({ ok: false, reason: `${name} is ${Math.round(loaded.tooLarge / 1e6)} MB, too large for one message (at most ${MAX_RECORDING_BYTES / 1024 / 1024} MiB); fetch GET /recordings/${name}` });
+  }
+  const reason = `${loaded.lines.length} event(s)${loaded.errors.length ? `, ${loaded.errors.length} bad line(s)` : ''}`;
+  audit(ctx, channel.id, message, { ok: true, reason });
+  // The same bytes JSON.stringify would give, built around the stored event lines.
+  const head = JSON.stringify({ type: 'command_result', command: 'get_recording', ok: true, reason, ...rid }).slice(0, -1);
+  const body = `${head},"data":{"name":${JSON.stringify(name)},"events":[${loaded.lines.join(',')}],"errors":${JSON.stringify(loaded.errors)}}}`;
+  channel.send({ data: Buffer.from(body), sheddable: false });
 }

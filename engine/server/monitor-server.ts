@@ -11,7 +11,8 @@ import { AccessPolicy, isLoopbackHost } from './access-policy.ts';
 import { Broadcaster, type EventSink } from './broadcaster.ts';
 import { ClientChannel } from './client-channel.ts';
 import { CLOSE_CODES } from './close-codes.ts';
-import { handleHttp } from './http-routes.ts';
+import { ConnectionGuard } from './connection-guard.ts';
+import { handleHttp, requestPath } from './http-routes.ts';
 import { handleClientMessage } from './message-handler.ts';
 import { ServerMetrics } from './server-metrics.ts';
 import { FloodDetector, TokenBucket } from './token-bucket.ts';
@@ -62,6 +63,7 @@ export async function startMonitorServer(options: MonitorServerOptions): Promise
   const broadcaster = new Broadcaster({
     startSeq: options.startSeq ?? 0,
     replayCapacity: settings.replayBuffer,
+    replayBytes: settings.replayBufferBytes,
     sinks: options.sinks,
     onPublished: (event: SequencedEvent) => metrics.onEvent(event),
     onSinkError: (error, _sink, event) => {
@@ -70,13 +72,38 @@ export async function startMonitorServer(options: MonitorServerOptions): Promise
     },
   });
   if (options.preload) broadcaster.preload(options.preload);
-  const wss = new WebSocketServer({ noServer: true, maxPayload: settings.maxPayload, perMessageDeflate: false, clientTracking: true });
-  const http: Server = createServer();
+  const wss = new WebSocketServer({
+    noServer: true, maxPayload: settings.maxPayload, perMessageDeflate: false, clientTracking: true,
+    // A browser sends its token as a subprotocol (see AccessPolicy); we answer with the plain
+    // one so the token is never echoed back.
+    handleProtocols: (protocols) => (protocols.has(WS_PROTOCOL) ? WS_PROTOCOL : false),
+  });
+  wss.on('error', (err) => log(`WebSocket server error: ${err.message}`));
+  const { headersMs, requestMs, idleMs } = settings.timeouts;
+  const http: Server = createServer({
+    headersTimeout: headersMs,
+    requestTimeout: Math.max(requestMs, headersMs),
+    // How often Node checks those two; its default (30 s) would let a slowloris sit 3x too long.
+    connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(headersMs / 4))),
+  });
+  // An HTTP socket that carries nothing for idleMs is closed (ws resets this on upgrade).
+  http.setTimeout(idleMs);
+  const guard = new ConnectionGuard({ maxPerAddress: settings.maxConnectionsPerAddress, onRefused: (reason) => metrics.refuse(reason) });
+  guard.attach(http);
+  // After listening, an accept failure (EMFILE under a low fd limit) must be survived, not thrown.
+  const onServerError = (err: NodeJS.ErrnoException) => log(`listener error: ${err.code ?? err.message}`);
+  http.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+    metrics.refuse('bad_http');
+    if (err.code === 'ECONNRESET' || !socket.writable) return socket.destroy();
+    const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  });
   let policy: AccessPolicy | null = null;
   const handlerContext = { bot, broadcaster, metrics, recordingsDir: options.recordingsDir, serverSessionId, log };
   const alive = new WeakMap<WebSocket, boolean>();
 
   http.on('request', (req, res) => {
+    res.once('close', guard.begin(req.socket));
     handleHttp(
       {
         uiDir: settings.uiDir,
@@ -84,6 +111,7 @@ export async function startMonitorServer(options: MonitorServerOptions): Promise
         policy: policy!,
         metrics,
         health: () => ({ status: 'ok', running: bot.status().running, connections: metrics.connections, last_seq: broadcaster.lastSeq }),
+        log,
       },
       req,
       res,
@@ -92,14 +120,25 @@ export async function startMonitorServer(options: MonitorServerOptions): Promise
 
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (path !== '/ws') return refuseUpgrade(socket, 404, 'no WebSocket endpoint here; use /ws');
-    const access = policy!.check(req);
-    if (!access.ok) {
-      metrics.refuse(access.status === 403 ? 'origin_refused' : 'token_refused');
-      return refuseUpgrade(socket, access.status, access.reason);
+    try {
+      let path: string;
+      try {
+        path = requestPath(req.url);
+      } catch {
+        return refuseUpgrade(socket, 400, 'bad request target');
+      }
+      if (path !== '/ws') return refuseUpgrade(socket, 404, 'no WebSocket endpoint here; use /ws');
+      const access = policy!.check(req);
+      if (!access.ok) {
+        metrics.refuse(access.status === 403 ? 'origin_refused' : 'token_refused');
+        return refuseUpgrade(socket, access.status, access.reason);
+      }
+      guard.markUpgraded(req.socket);
+      wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws));
+    } catch (err) {
+      log(`upgrade failed: ${(err as Error).message}`);
+      socket.destroy();
     }
-    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws));
   });
 
   function onConnection(ws: WebSocket): void {
@@ -137,7 +176,7 @@ export async function startMonitorServer(options: MonitorServerOptions): Promise
         return;
       }
       const text = Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data).toString('utf8');
-      void handleClientMessage(handlerContext, channel, text);
+      handleClientMessage(handlerContext, channel, text).catch((err: unknown) => log(`connection ${id}: message handler failed: ${(err as Error).message}`));
     });
     channel.sendJson({
       type: 'connection_established',
@@ -165,6 +204,7 @@ export async function startMonitorServer(options: MonitorServerOptions): Promise
     http.once('error', reject);
     http.listen(settings.port, settings.host, () => {
       http.off('error', reject);
+      http.on('error', onServerError);
       resolve();
     });
   });
@@ -203,8 +243,12 @@ export async function startMonitorServer(options: MonitorServerOptions): Promise
   };
 }
 
+/** The WebSocket subprotocol a browser names (beside its token) to be answered with. */
+export const WS_PROTOCOL = 'tradeloom';
+
 function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
-  const text = status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : 'Not Found';
+  if (!socket.writable) return void socket.destroy();
+  const text = status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : status === 400 ? 'Bad Request' : 'Not Found';
   const body = JSON.stringify({ error: reason });
   socket.end(`HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }

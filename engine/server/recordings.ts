@@ -1,5 +1,7 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readFileSync, type ReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { decodeLogEvent, type LogEvent } from '../../protocol/index.ts';
 
 /** `<YYYYMMDD-HHMMSS>_<kind>_<session_id>.jsonl`, one LogEvent JSON per line. */
@@ -27,15 +29,29 @@ export function isRecordingName(name: string): boolean {
   return RECORDING_NAME.test(name);
 }
 
-/** The recordings in `dir`, newest first. */
+/**
+ * The recordings in `dir`, newest first. Only regular files count: a symlink (it could point
+ * anywhere), a directory or an entry that vanishes while we look is skipped, never thrown.
+ */
 export function listRecordings(dir: string): RecordingInfo[] {
-  if (!existsSync(dir)) return [];
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
   const out: RecordingInfo[] = [];
-  for (const name of readdirSync(dir)) {
-    const m = RECORDING_NAME.exec(name);
+  for (const entry of entries) {
+    const m = entry.isFile() ? RECORDING_NAME.exec(entry.name) : null;
     if (!m) continue;
-    const stat = statSync(join(dir, name));
-    const [, d, t, kind, sessionId] = m;
+    let stat;
+    try {
+      stat = lstatSync(join(dir, entry.name));
+    } catch {
+      continue;
+    }
+    if (!stat.isFile()) continue;
+    const [name, d, t, kind, sessionId] = m;
     out.push({
       name,
       kind,
@@ -48,33 +64,115 @@ export function listRecordings(dir: string): RecordingInfo[] {
   return out.sort((a, b) => (a.name < b.name ? 1 : a.name > b.name ? -1 : 0));
 }
 
-/** Absolute path of a recording, or null if the name is not one or the file is missing. */
-export function recordingPath(dir: string, name: string): string | null {
-  if (!isRecordingName(name)) return null;
-  const path = join(dir, name);
-  return existsSync(path) ? path : null;
+/** An open recording: its size and a stream of its bytes (the caller reads or destroys it). */
+export interface OpenRecording {
+  readonly size: number;
+  readonly stream: ReadStream;
 }
 
-/** Reads and validates a recording; a torn last line (crash mid-write) is reported, not fatal. */
+/**
+ * Opens a recording for reading without following symlinks (`O_NOFOLLOW`) and only if it is
+ * a regular file; null for a bad name, a missing file, a symlink, a directory or any other
+ * file-system refusal. Opening first and checking the open descriptor leaves no window in
+ * which the name could be swapped for a link.
+ */
+export async function openRecording(dir: string, name: string): Promise<OpenRecording | null> {
+  if (!isRecordingName(name)) return null;
+  let handle;
+  try {
+    handle = await open(join(dir, name), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch {
+    return null;
+  }
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile()) {
+      await handle.close();
+      return null;
+    }
+    return { size: stat.size, stream: handle.createReadStream({ autoClose: true }) };
+  } catch {
+    await handle.close().catch(() => undefined);
+    return null;
+  }
+}
+
+/** Reads and validates a recording (tools and tests; the server uses `loadRecording`). */
 export function readRecording(dir: string, name: string): RecordingContent | null {
-  const path = recordingPath(dir, name);
-  if (!path) return null;
+  if (!isRecordingName(name)) return null;
+  let fd: number;
+  try {
+    fd = openSync(join(dir, name), constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch {
+    return null;
+  }
+  let text: string;
+  try {
+    if (!fstatSync(fd).isFile()) return null;
+    text = readFileSync(fd, 'utf8');
+  } catch {
+    return null;
+  } finally {
+    closeSync(fd);
+  }
   const events: LogEvent[] = [];
   const errors: { line: number; error: string }[] = [];
-  readFileSync(path, 'utf8')
-    .split('\n')
-    .forEach((text, i) => {
-      if (text.trim() === '') return;
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch (err) {
-        errors.push({ line: i + 1, error: `malformed JSON: ${(err as Error).message}` });
-        return;
-      }
-      const decoded = decodeLogEvent(json);
-      if (decoded.ok) events.push(decoded.value);
-      else errors.push({ line: i + 1, error: [decoded.error, ...decoded.details].join('; ') });
-    });
+  text.split('\n').forEach((line, i) => {
+    const checked = checkLine(line, i + 1);
+    if (checked === null) return;
+    if ('error' in checked) errors.push(checked);
+    else events.push(checked.event);
+  });
   return { name, events, errors };
+}
+
+/** A recording checked line by line, valid lines kept as stored (for passing on unparsed). */
+export interface LoadedRecording {
+  readonly name: string;
+  readonly lines: string[];
+  readonly errors: { line: number; error: string }[];
+}
+
+/**
+ * The server's read of a recording: streamed line by line, yielding to the event loop between
+ * chunks, so a 30 MB file does not stall every other client. Valid events are kept as their
+ * stored JSON text, so the reply need not serialise them again. Null when it cannot be opened;
+ * only the size when it is over `maxBytes`.
+ */
+export async function loadRecording(dir: string, name: string, maxBytes = Number.POSITIVE_INFINITY): Promise<LoadedRecording | { readonly tooLarge: number } | null> {
+  const opened = await openRecording(dir, name);
+  if (!opened) return null;
+  if (opened.size > maxBytes) {
+    opened.stream.destroy();
+    return { tooLarge: opened.size };
+  }
+  const lines: string[] = [];
+  const errors: { line: number; error: string }[] = [];
+  const reader = createInterface({ input: opened.stream, crlfDelay: Number.POSITIVE_INFINITY });
+  let n = 0;
+  try {
+    for await (const text of reader) {
+      const checked = checkLine(text, ++n);
+      if (checked === null) continue;
+      if ('error' in checked) errors.push(checked);
+      else lines.push(text);
+    }
+  } catch {
+    opened.stream.destroy();
+    return null;
+  }
+  return { name, lines, errors };
+}
+
+/** One line: null when blank, its event, or what is wrong with it. A torn last line is reported. */
+function checkLine(text: string, line: number): { event: LogEvent } | { line: number; error: string } | null {
+  if (text.trim() === '') return null;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    return { line, error: `malformed JSON: ${(err as Error).message}` };
+  }
+  const decoded = decodeLogEvent(json);
+  return decoded.ok ? { event: decoded.value } : { line, error: [decoded.error, ...decoded.details].join('; ') };
 }

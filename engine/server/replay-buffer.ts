@@ -12,23 +12,44 @@ export interface OutboundFrame {
 }
 
 /**
- * The last `capacity` events, by sequence number, for clients that reconnect and `resume`.
- * A fixed ring: memory is bounded whatever the event rate.
+ * The last `capacity` events, by sequence number, for clients that reconnect and `resume`,
+ * and at most `maxBytes` of them: a fixed ring whose oldest entries also leave once the bytes
+ * held pass the budget, so memory is bounded whatever the event rate and size.
  */
 export class ReplayBuffer {
   private readonly ring: (ReplayEntry | undefined)[];
   private start = 0;
   private size = 0;
+  private heldBytes = 0;
 
-  constructor(readonly capacity: number) {
+  constructor(readonly capacity: number, readonly maxBytes = Number.POSITIVE_INFINITY) {
     this.ring = new Array(capacity);
   }
 
+  /** Bytes of serialised events held. */
+  get bytes(): number {
+    return this.heldBytes;
+  }
+
+  get length(): number {
+    return this.size;
+  }
+
   push(entry: ReplayEntry): void {
-    const index = (this.start + this.size) % this.capacity;
-    this.ring[index] = entry;
-    if (this.size < this.capacity) this.size++;
-    else this.start = (this.start + 1) % this.capacity;
+    if (this.size === this.capacity) this.dropOldest();
+    this.ring[(this.start + this.size) % this.capacity] = entry;
+    this.size++;
+    this.heldBytes += entry.frame.data.length;
+    // The newest entry always stays, even alone over the budget: resume must see the latest seq.
+    while (this.heldBytes > this.maxBytes && this.size > 1) this.dropOldest();
+  }
+
+  private dropOldest(): void {
+    const oldest = this.ring[this.start]!;
+    this.ring[this.start] = undefined;
+    this.heldBytes -= oldest.frame.data.length;
+    this.start = (this.start + 1) % this.capacity;
+    this.size--;
   }
 
   /** Sequence number of the oldest event still held, or null when empty. */

@@ -33,7 +33,7 @@ export class PluginError extends Error {
 }
 
 const BUILTIN_DIR = new URL('../../plugins/', import.meta.url).pathname;
-const HOOKS = ['initialState', 'onStart', 'onBar', 'onTradeExit', 'onStop', 'onSave', 'onLoad'] as const;
+const HOOKS = ['initialState', 'onStart', 'onBar', 'onTradeExit', 'onStop', 'onSave', 'onLoad', 'constraint'] as const;
 const ENTRY_FILES = ['index.ts', 'index.js', 'index.mjs'];
 
 /**
@@ -142,6 +142,10 @@ export function validateStrategy(value: unknown, label: string): Strategy {
   }
   for (const hook of HOOKS) {
     if (value[hook] !== undefined && typeof value[hook] !== 'function') problems.push(`${hook} must be a function, got ${typeof value[hook]}`);
+  }
+  if (value.objectives !== undefined) {
+    const objectives = value.objectives;
+    if (!isRecord(objectives) || Object.values(objectives).some((f) => typeof f !== 'function')) problems.push('objectives must be an object of functions');
   }
   if (codecOk) {
     const decoded = (codec as t.Type<unknown>).decode(value.defaultConfig);

@@ -93,6 +93,35 @@ export interface Strategy<TConfig = any, TState = any> {
   onStop?(ctx: StrategyContext<TConfig, TState>): void;
   onSave?(ctx: StrategyContext<TConfig, TState>): unknown;
   onLoad?(ctx: StrategyContext<TConfig, TState>, saved: unknown): void;
+  /**
+   * For the optimiser: false for a config the strategy cannot meaningfully run (a fast average
+   * slower than the slow one); such combinations are skipped, not run.
+   */
+  constraint?(config: TConfig): boolean;
+  /** For the optimiser: objectives of the strategy's own, by name (`--objective NAME`); higher is better. */
+  readonly objectives?: Readonly<Record<string, (metrics: TrialMetrics) => number>>;
+}
+
+/**
+ * What one optimiser trial reports, and what an objective scores. Money in account currency;
+ * `maxDrawdownPct` a fraction of the peak (0..1); ratios null where undefined (no loss, no drawdown).
+ */
+export interface TrialMetrics {
+  readonly netProfit: number;
+  readonly grossProfit: number;
+  readonly grossLoss: number;
+  readonly profitFactor: number | null;
+  readonly expectedPayoff: number;
+  readonly sharpe: number;
+  readonly sortino: number;
+  readonly recoveryFactor: number | null;
+  readonly maxDrawdown: number;
+  readonly maxDrawdownPct: number;
+  readonly trades: number;
+  readonly winRate: number;
+  readonly weeksWithinTarget: number;
+  readonly weeksTotal: number;
+  readonly finalBalance: number;
 }
 
 type StrategyDefinition<TConfig, TState> = Omit<Strategy<TConfig, TState>, 'kind'>;

@@ -43,6 +43,8 @@ export const smaCrossover = defineStrategy<SmaCrossoverConfig, SmaState>({
   configCodec: SmaCrossoverConfigCodec,
   defaultConfig: { fast: 10, slow: 30, stopLossPoints: 500, takeProfitPoints: 1000 },
   warmup: 30,
+  // A "fast" average at least as slow as the "slow" one is the same pair mirrored or no pair.
+  constraint: (config) => config.fast >= 1 && config.fast < config.slow,
   initialState: (ctx) => ({
     sumFast: 0, sumSlow: 0, seen: 0, prevDiff: 0,
     buyReason: `SMA(${ctx.config.fast}) crossed above SMA(${ctx.config.slow})`,

@@ -18,6 +18,8 @@ export const BacktestStartDataCodec = t.intersection([
     strategies: t.record(t.string, t.string),
     params: t.record(t.string, t.unknown),
     synthetic_symbols: t.array(t.string),
+    /** Decimal places of the symbol's prices (its MT5 spec), so a client shows 1.2142, not 1.21. */
+    digits: t.number,
   }),
 ]);
 export type BacktestStartData = t.TypeOf<typeof BacktestStartDataCodec>;
@@ -55,6 +57,17 @@ export const BacktestMetricsCodec = t.partial({
 });
 export type BacktestMetrics = t.TypeOf<typeof BacktestMetricsCodec>;
 
+/** Losing trades' loss as a percent of the balance each was sized from: what "1 % risk" really cost. */
+export const RealizedRiskCodec = t.type({ losing_trades: t.number, median_pct: t.number, p90_pct: t.number, max_pct: t.number });
+export type RealizedRisk = t.TypeOf<typeof RealizedRiskCodec>;
+
+/** Entry orders sent and refused; `refused_by_reason` keys are "retcode text" (`"10016 Invalid stops in the request"`). */
+export const OrderStatsCodec = t.intersection([
+  t.type({ sent: t.number, refused: t.number, refused_by_reason: t.record(t.string, t.number) }),
+  t.partial({ first_refusal: t.string }),
+]);
+export type OrderStats = t.TypeOf<typeof OrderStatsCodec>;
+
 /** BACKTEST_COMPLETE `data`; `max_drawdown` is absolute, in account currency. */
 export const BacktestCompleteDataCodec = t.intersection([
   t.type({
@@ -75,6 +88,11 @@ export const BacktestCompleteDataCodec = t.intersection([
     synthetic_symbols: t.array(t.string),
     from: t.string,
     to: t.string,
+    realized_risk: RealizedRiskCodec, orders: OrderStatsCodec,
+    /** Swap charged over the run (negative = paid), account currency. */
+    swap_total: t.number,
+    /** What the data check found before the run (prices that do not fit the symbol spec). */
+    warnings: t.array(t.string),
   }),
 ]);
 export type BacktestCompleteData = t.TypeOf<typeof BacktestCompleteDataCodec>;

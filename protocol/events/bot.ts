@@ -20,6 +20,8 @@ export const BotInitializationDataCodec = t.intersection([
     broker: t.string,
     mode: t.string,
     strategies: t.array(t.string),
+    /** Decimal places of each symbol's prices (its MT5 spec), keyed by symbol. */
+    digits: t.record(t.string, t.number),
   }),
 ]);
 export type BotInitializationData = t.TypeOf<typeof BotInitializationDataCodec>;

@@ -51,7 +51,11 @@ export const TradeExitDataCodec = t.intersection([
     balance_after: t.number,
     timestamp: t.string,
   }),
-  t.partial({ position_id: t.number, direction: DirectionCodec, entry_price: t.number, lot_size: t.number, commission: t.number }),
+  t.partial({
+    position_id: t.number, direction: DirectionCodec, entry_price: t.number, lot_size: t.number,
+    /** The parts of `pnl` (all in account currency, each booked in cents): `pnl` = profit + swap + commission (both sides). */
+    commission: t.number, profit: t.number, swap: t.number,
+  }),
 ]);
 export type TradeExitData = t.TypeOf<typeof TradeExitDataCodec>;
 export const TradeExitCodec = envelopeOf('TRADE_EXIT', TradeExitDataCodec);

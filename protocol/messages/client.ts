@@ -7,21 +7,28 @@ import * as t from 'io-ts';
 const withRequestId = <TType extends string, P extends t.Props = {}>(type: TType, props: P = {} as P) =>
   t.intersection([t.type({ type: t.literal(type) }), t.type(props), t.partial({ request_id: t.union([t.string, t.number]) })]);
 
+/** An MT5 symbol name as a client may send it: letters, digits and `._#+-`, at most 32. */
+export const SymbolNameCodec = t.refinement(t.string, (s) => /^[A-Za-z0-9._#+-]{1,32}$/.test(s), 'symbol name: 1-32 of A-Z a-z 0-9 . _ # + -');
+/** A starting balance a backtest can book in cents: positive and at most 10^12. */
+export const BalanceCodec = t.refinement(t.number, (n) => Number.isFinite(n) && n > 0 && n <= 1e12, 'Balance (0 < balance <= 1e12)');
+/** A sequence number: a non-negative safe integer. */
+export const SeqCodec = t.refinement(t.number, (n) => Number.isSafeInteger(n) && n >= 0, 'Seq (non-negative integer)');
+
 export const PingCodec = withRequestId('ping');
 export const RequestStatusCodec = withRequestId('request_status');
 export const StartBotCodec = withRequestId('start_bot');
 export const StopBotCodec = withRequestId('stop_bot');
-export const PauseSymbolCodec = withRequestId('pause_symbol', { symbol: t.string });
-export const ResumeSymbolCodec = withRequestId('resume_symbol', { symbol: t.string });
+export const PauseSymbolCodec = withRequestId('pause_symbol', { symbol: SymbolNameCodec });
+export const ResumeSymbolCodec = withRequestId('resume_symbol', { symbol: SymbolNameCodec });
 export const ClosePositionCodec = withRequestId('close_position', { symbol: t.string });
 export const RunBacktestCodec = t.intersection([
-  withRequestId('run_backtest', { symbol: t.string, timeframe: t.string }),
-  t.partial({ from: t.string, to: t.string, strategy: t.string, balance: t.number }),
+  withRequestId('run_backtest', { symbol: SymbolNameCodec, timeframe: t.string }),
+  t.partial({ from: t.string, to: t.string, strategy: t.string, balance: BalanceCodec }),
 ]);
 export const ListRecordingsCodec = withRequestId('list_recordings');
 export const GetRecordingCodec = withRequestId('get_recording', { name: t.string });
 /** Ask for every event after `last_seq` (the last one this client saw). */
-export const ResumeCodec = withRequestId('resume', { last_seq: t.number });
+export const ResumeCodec = withRequestId('resume', { last_seq: SeqCodec });
 
 export const CLIENT_MESSAGE_CODECS = {
   ping: PingCodec,

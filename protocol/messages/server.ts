@@ -27,10 +27,13 @@ export type CommandResult = t.TypeOf<typeof CommandResultCodec>;
 /**
  * Reply to `resume`: `replayed` events follow this message; `gap` is true when some of the
  * requested events are no longer in the buffer (then `first_available_seq` says where it starts).
+ * `reset` is true when `last_seq` is beyond the server's own `last_seq` (a server that numbers
+ * afresh or was rolled back): nothing is replayed, and the client must forget what it folded
+ * and resume from 0.
  */
 export const ResumeResultCodec = t.intersection([
   t.type({ type: t.literal('resume_result'), ok: t.boolean, from_seq: t.number, replayed: t.number, gap: t.boolean }),
-  t.partial({ first_available_seq: t.number, request_id: t.union([t.string, t.number]), reason: t.string }),
+  t.partial({ first_available_seq: t.number, request_id: t.union([t.string, t.number]), reason: t.string, reset: t.boolean, last_seq: t.number }),
 ]);
 export type ResumeResult = t.TypeOf<typeof ResumeResultCodec>;
 

@@ -24,9 +24,15 @@ export const BotStatusCodec = t.intersection([
       t.intersection([
         t.type({ symbol: t.string, state: t.string, trades_this_week: t.number }),
         t.partial({
-          position: nullable(t.type({ direction: t.string, lot_size: t.number, entry_price: t.number, stop_loss: t.number, take_profit: t.number })),
+          position: nullable(t.intersection([
+            t.type({ direction: t.string, lot_size: t.number, entry_price: t.number, stop_loss: t.number, take_profit: t.number }),
+            /** The broker's ticket, the entry time, and the floating profit in account currency at the last quote. */
+            t.partial({ ticket: t.number, time: t.string, profit: t.number }),
+          ])),
           synthetic: t.boolean,
           timeframe: t.string,
+          /** Decimal places of the symbol's prices (its MT5 spec). */
+          digits: t.number,
         }),
       ]),
     ),

@@ -13,6 +13,12 @@ export interface BrokerHarness {
   setQuote(symbol: string, time: number, bid: number, ask: number): void | Promise<void>;
   /** Makes the venue refuse the next order with `retcode` (absent where the venue cannot be scripted). */
   rejectNext?(retcode: number): void;
+  /** Puts `count` old deals (closed round trips) before `beforeMs` straight into the venue's history; absent: the test trades them. */
+  seedHistory?(count: number, beforeMs: number): void;
+  /** The venue fills the next order only after the adapter's request timeout (absent where fills are synchronous). */
+  lateNextFill?(): void;
+  /** The venue restarts (the EA or the SDK session loses its memory; the account keeps its state); resolves when connected again. */
+  restart?(): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -172,6 +178,56 @@ export function brokerContract(test: Test, make: () => Promise<BrokerHarness>): 
     const result = await h.broker.orderSend(marketOrder({ symbol: 'EURUSD', volume: 0.1, type: ORDER_TYPE_BUY }));
     assert.is(result.retcode, TRADE_RETCODE.NO_MONEY);
     assert.equal(await h.broker.positionsGet(), []);
+  });
+
+  withHarness('contract: historyDealsGet returns every deal of a long history (2,400 deals: several pages on every venue)', async (h) => {
+    const { broker } = h;
+    if (h.seedHistory) h.seedHistory(2_400, T0);
+    else {
+      for (let i = 0; i < 1_200; i++) {
+        await h.setQuote('EURUSD', T0 - (1_200 - i) * MINUTE, 1.1, 1.10012);
+        const open = await broker.orderSend(marketOrder({ symbol: 'EURUSD', volume: 0.01, type: ORDER_TYPE_BUY }));
+        await broker.orderSend(marketOrder({ symbol: 'EURUSD', volume: 0.01, type: ORDER_TYPE_SELL, position: open.order }));
+      }
+      await h.setQuote('EURUSD', T0, 1.1, 1.10012);
+    }
+    const all = await broker.historyDealsGet(T0 - 2_401 * MINUTE, T0);
+    assert.is(all.length, 2_400);
+    assert.is(new Set(all.map((d) => d.ticket)).size, 2_400);
+  });
+
+  withHarness('contract: an order whose fill comes after the request timeout is answered DONE, once, never with a retryable failure', async (h) => {
+    if (!h.lateNextFill) {
+      console.log(`  (${h.broker.name}: fills are synchronous, no late fill possible)`);
+      return;
+    }
+    h.lateNextFill();
+    const result = await h.broker.orderSend(marketOrder({ symbol: 'EURUSD', volume: 0.1, type: ORDER_TYPE_BUY }));
+    assert.is(result.retcode, TRADE_RETCODE.DONE, result.comment);
+    assert.is((await h.broker.positionsGet()).length, 1);
+  });
+
+  withHarness('contract: after the venue restarts, positions and history are intact and a close fills once with one exit deal', async (h) => {
+    if (!h.restart) {
+      console.log(`  (${h.broker.name}: nothing to restart)`);
+      return;
+    }
+    const { broker } = h;
+    const rec = dealRecorder(broker);
+    const open = await broker.orderSend(marketOrder({ symbol: 'EURUSD', volume: 0.1, type: ORDER_TYPE_BUY }));
+    assert.is(open.retcode, TRADE_RETCODE.DONE, open.comment);
+    await h.restart();
+    assert.is(broker.isConnected(), true);
+    const [p] = await broker.positionsGet();
+    assert.ok(p && close(p.volume, 0.1));
+    await h.setQuote('EURUSD', T0 + MINUTE, 1.102, 1.10212);
+    const shut = await broker.orderSend(marketOrder({ symbol: 'EURUSD', volume: 0.1, type: ORDER_TYPE_SELL, position: p!.ticket }));
+    assert.is(shut.retcode, TRADE_RETCODE.DONE, shut.comment);
+    assert.equal(await broker.positionsGet(), []);
+    await rec.until((d) => d.entry === DEAL_ENTRY_OUT, 'the exit');
+    assert.is((await broker.historyDealsGet(T0 - MINUTE, T0 + 2 * MINUTE)).length, 2);
+    assert.is(rec.deals.filter((d) => d.entry === DEAL_ENTRY_OUT).length, 1);
+    rec.stop();
   });
 
   withHarness('contract: deals$ publishes each deal exactly once', async ({ broker }) => {

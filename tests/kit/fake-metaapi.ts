@@ -33,14 +33,28 @@ function sdkError(name: string, message: string, numericCode?: number): Error {
 export class FakeMetaApi {
   opens = 0;
   failOpens = 0;
+  /** Sessions closed by the adapter (a failed attach must close its session). */
+  closes = 0;
+  /** The next N subscriptions throw (MetaApi refusing or timing out a subscribe while reopening). */
+  failSubscribes = 0;
+  /** Market closed: a subscription resolves only on the symbol's first quote, as the SDK's does (up to its 30 s default). */
+  marketClosed = false;
+  /** The most subscriptions in flight at once (parallel subscribing). */
+  maxConcurrentSubscribes = 0;
   /** The next trade executes on the terminal but the call fails with the SDK's TimeoutError. */
   timeoutAfterNextExecution = false;
+  /** The next trade's call fails at once with TimeoutError; the terminal fills it this many ms later (a late fill). */
+  lateFillNextMs = 0;
   streaming = true;
+  /** The replicas (instances) connected: the SDK streams each one's events under its instance index. */
+  readonly instances = new Set(['vint-hill:0:ps-mpa-1']);
   private listeners: MetaApiEvents[] = [];
+  private inFlightSubscribes = 0;
+  private readonly quoteWaiters = new Map<string, (() => void)[]>();
   readonly subscriptions: { symbol: string; subscriptions: { type: string; timeframe?: string }[] }[] = [];
 
   constructor(readonly terminal: FakeTerminal, private readonly options: { isoTimes?: boolean } = {}) {
-    terminal.onDeal((deal) => { if (this.streaming) this.emit((l) => l.onDealAdded('0', this.deal(deal))); });
+    terminal.onDeal((deal) => { if (this.streaming) this.emit((l) => l.onDealAdded('vint-hill:0:ps-mpa-1', this.deal(deal))); });
   }
 
   readonly opener: MetaApiOpener = async () => {
@@ -50,15 +64,49 @@ export class FakeMetaApi {
     this.streaming = true;
     const session: MetaApiSession = {
       rpc: this.rpc,
-      subscribe: async (symbol, subscriptions) => { this.subscriptions.push({ symbol, subscriptions }); },
+      subscribe: (symbol, subscriptions) => this.subscribe(symbol, subscriptions),
       listen: (events) => { this.listeners.push(events); },
-      close: async () => { this.listeners = []; },
+      connected: () => this.instances.size > 0,
+      close: async () => { this.closes += 1; this.listeners = []; },
     };
     return session;
   };
 
+  private async subscribe(symbol: string, subscriptions: { type: string; timeframe?: string }[]): Promise<void> {
+    this.inFlightSubscribes += 1;
+    this.maxConcurrentSubscribes = Math.max(this.maxConcurrentSubscribes, this.inFlightSubscribes);
+    try {
+      await new Promise((r) => setImmediate(r));
+      if (this.failSubscribes > 0) { this.failSubscribes -= 1; throw sdkError('TimeoutError', `fake: subscribing ${symbol} timed out`); }
+      this.subscriptions.push({ symbol, subscriptions });
+      if (this.marketClosed && !this.terminal.quotes.has(symbol)) {
+        await new Promise<void>((resolve) => { const list = this.quoteWaiters.get(symbol) ?? []; list.push(resolve); this.quoteWaiters.set(symbol, list); });
+      }
+    } finally {
+      this.inFlightSubscribes -= 1;
+    }
+  }
+
+  /** Two replicas (another region's instance): events then come under either instance index. */
+  addReplica(instance = 'new-york:0:ps-mpa-1'): void {
+    this.instances.add(instance);
+    this.emit((l) => l.onConnected(instance, 2));
+  }
+
+  /**
+   * One replica's stream closes, as the SDK reports it: onStreamClosed for that instance, preceded
+   * by onDisconnected only if it was the last one connected.
+   */
+  closeStream(instance: string): void {
+    this.instances.delete(instance);
+    if (this.instances.size === 0) { this.streaming = false; this.emit((l) => l.onDisconnected(instance)); }
+    this.emit((l) => l.onStreamClosed(instance));
+  }
+
   price(symbol: string, time: number, bid: number, ask: number): void {
     this.terminal.setQuote(symbol, time, bid, ask);
+    for (const resolve of this.quoteWaiters.get(symbol) ?? []) resolve();
+    this.quoteWaiters.delete(symbol);
     this.emit((l) => l.onSymbolPriceUpdated('0', { symbol, bid, ask, profitTickValue: 1, lossTickValue: 1, time: this.time(time), ...{ brokerTime: new Date(time).toISOString().replace('T', ' ').slice(0, 23) } }));
   }
 
@@ -70,13 +118,16 @@ export class FakeMetaApi {
   /** The stream drops (the SDK reports it per instance). Deals keep happening on the terminal. */
   disconnect(): void {
     this.streaming = false;
-    this.emit((l) => l.onDisconnected('0'));
+    for (const instance of [...this.instances]) this.instances.delete(instance);
+    this.emit((l) => l.onDisconnected('vint-hill:0:ps-mpa-1'));
+    this.emit((l) => l.onStreamClosed('vint-hill:0:ps-mpa-1'));
   }
 
   /** The SDK reconnects and resynchronises: history deals are replayed, then deals are synchronised. */
   resynchronise(): void {
     this.streaming = true;
-    this.emit((l) => l.onConnected('0', 1));
+    this.instances.add('vint-hill:0:ps-mpa-1');
+    this.emit((l) => l.onConnected('vint-hill:0:ps-mpa-1', 1));
     for (const d of this.terminal.deals) this.emit((l) => l.onDealAdded('0', this.deal(d)));
     this.emit((l) => l.onDealsSynchronized('0', 'sync-1'));
   }
@@ -114,6 +165,12 @@ export class FakeMetaApi {
 
   private trade(request: Omit<TradeRequest, 'comment'>, options: MetaApiTradeOptions | undefined): MetaApiTradeResponse {
     const comment = [options?.clientId, options?.comment].filter(Boolean).join(' ');
+    if (this.lateFillNextMs) {
+      const ms = this.lateFillNextMs;
+      this.lateFillNextMs = 0;
+      setTimeout(() => this.terminal.execute({ ...request, comment }), ms);
+      throw sdkError('TimeoutError', 'fake: request timed out (the server fills it later)');
+    }
     const result = this.terminal.execute({ ...request, comment });
     if (result.retcode !== TRADE_RETCODE.DONE) throw sdkError('TradeError', retcodeText(result.retcode), result.retcode);
     if (this.timeoutAfterNextExecution) { this.timeoutAfterNextExecution = false; throw sdkError('TimeoutError', 'fake: request timed out'); }
@@ -132,7 +189,11 @@ export class FakeMetaApi {
         freeMargin: a.margin_free, leverage: a.leverage, tradeAllowed: a.trade_allowed, login: a.login, name: 'Demo', ...{ marginLevel: 0, type: 'ACCOUNT_TRADE_MODE_DEMO', credit: 0, currencyDigits: 2 } };
     },
     getPositions: async () => this.terminal.positionsList().map((p) => this.position(p)),
-    getDealsByTimeRange: async (start, end) => ({ deals: this.terminal.dealsBetween(start.getTime(), end.getTime()).map((d) => this.deal(d)), synchronizing: false } as { deals: MetaApiDeal[] }),
+    // MetaApi pages history: at most `limit` deals (default and cap 1,000) from `offset`.
+    getDealsByTimeRange: async (start, end, offset = 0, limit = 1_000) => {
+      const page = this.terminal.dealsBetween(start.getTime(), end.getTime()).slice(offset, offset + Math.min(limit, 1_000));
+      return { deals: page.map((d) => this.deal(d)), synchronizing: false } as { deals: MetaApiDeal[] };
+    },
     getDealsByPosition: async (positionId) => ({ deals: this.terminal.deals.filter((d) => String(d.position_id) === positionId).map((d) => this.deal(d)) }),
     getSymbolSpecification: async (symbol) => {
       const s = this.terminal.symbolInfo(symbol);

@@ -1,9 +1,26 @@
 import {
+  ORDER_FILLING_FOK, ORDER_FILLING_IOC, ORDER_FILLING_RETURN,
   DEAL_ENTRY_IN, DEAL_ENTRY_OUT, DEAL_REASON_CLIENT, DEAL_REASON_EXPERT, DEAL_REASON_SL, ORDER_TYPE_BUY, ORDER_TYPE_SELL,
   POSITION_TYPE_BUY, POSITION_TYPE_SELL, TRADE_ACTION_DEAL, TRADE_RETCODE, retcodeText,
   type AccountInfo, type Deal, type Position, type SymbolInfo, type TradeRequest, type TradeResult,
 } from '../../engine/model/mt5.ts';
 import { BUILTIN_SYMBOL_SPECS, type SymbolSpec } from '../../engine/model/symbol-spec.ts';
+import type { Bar } from '../../engine/model/bar.ts';
+
+/** MT5's SYMBOL_TRADE_EXEMODE values. */
+export const EXEMODE = { request: 0, instant: 1, market: 2, exchange: 3 } as const;
+export type ExecutionMode = keyof typeof EXEMODE;
+
+export interface FakeTerminalOptions {
+  readonly balance?: number;
+  readonly symbols?: readonly string[];
+  /** Per symbol: instant/request execution accept Fill-or-Kill only (default market execution). */
+  readonly execution?: Readonly<Record<string, ExecutionMode>>;
+  /** Per symbol: SYMBOL_FILLING_MODE bits (1 FOK, 2 IOC; default from the symbol spec). */
+  readonly fillingModes?: Readonly<Record<string, number>>;
+  /** The broker rewrites order comments (some do): the client order id is lost from deals and positions. */
+  readonly rewriteComment?: (comment: string) => string;
+}
 
 /**
  * A scripted MetaTrader 5 account for the fakes that play the terminal's side (fake EA, fake
@@ -21,10 +38,41 @@ export class FakeTerminal {
   balance: number;
   /** Orders that really executed (to prove that nothing executed twice). */
   executions = 0;
+  /** The terminal's global variables (what an EA persists; they survive an EA or terminal restart). */
+  readonly globalVariables = new Map<string, number>();
+  /** Closed bars by `symbol|timeframe`, oldest first (what CopyRates answers). */
+  readonly bars = new Map<string, Bar[]>();
 
-  constructor(options: { balance?: number; symbols?: readonly string[] } = {}) {
+  constructor(private readonly options: FakeTerminalOptions = {}) {
     this.balance = options.balance ?? 10_000;
     for (const name of options.symbols ?? ['EURUSD', 'USDJPY', 'XAUUSD']) this.specs.set(name, BUILTIN_SYMBOL_SPECS[name]!);
+  }
+
+  exeMode(symbol: string): number {
+    return EXEMODE[this.options.execution?.[symbol] ?? 'market'];
+  }
+
+  fillingMode(symbol: string): number {
+    return this.options.fillingModes?.[symbol] ?? this.specs.get(symbol)?.fillingMode ?? 3;
+  }
+
+  /** A bar of `timeframe` closed on the terminal. */
+  closeBar(symbol: string, timeframe: string, bar: Bar): void {
+    const key = `${symbol}|${timeframe}`;
+    const list = this.bars.get(key) ?? [];
+    list.push(bar);
+    this.bars.set(key, list);
+  }
+
+  /** `count` old closed round trips (entry and exit deals), one a minute before `beforeMs`: a long account history. */
+  seedHistory(count: number, beforeMs: number, symbol = 'EURUSD'): void {
+    for (let i = 0; i < count; i += 2) {
+      const time = beforeMs - (count - i) * 60_000;
+      const position = this.nextTicket++;
+      const base = { magic: 0, position_id: position, volume: 0.01, commission: 0, swap: 0, symbol, comment: 'history seed' };
+      this.deals.push({ ...base, ticket: this.nextTicket++, order: position, time, type: ORDER_TYPE_BUY, entry: DEAL_ENTRY_IN, reason: DEAL_REASON_CLIENT, price: 1.1, profit: 0 });
+      if (i + 1 < count) this.deals.push({ ...base, ticket: this.nextTicket++, order: this.nextTicket++, time: time + 30_000, type: ORDER_TYPE_SELL, entry: DEAL_ENTRY_OUT, reason: DEAL_REASON_CLIENT, price: 1.1001, profit: 0.1 });
+    }
   }
 
   onDeal(listener: (deal: Deal) => void): void {
@@ -49,8 +97,15 @@ export class FakeTerminal {
     if (!spec) return fail(TRADE_RETCODE.INVALID);
     if (request.action !== TRADE_ACTION_DEAL || (request.type !== ORDER_TYPE_BUY && request.type !== ORDER_TYPE_SELL)) return fail(TRADE_RETCODE.INVALID);
     if (!quote) return fail(TRADE_RETCODE.PRICE_OFF);
+    // A trade server checks the request as sent: a volume off the step by float noise
+    // (0.30000000000000004) or a price with more digits than the symbol's is refused.
     const steps = request.volume / spec.volumeStep;
-    if (!(request.volume >= spec.volumeMin && request.volume <= spec.volumeMax) || Math.abs(steps - Math.round(steps)) > 1e-7) return fail(TRADE_RETCODE.INVALID_VOLUME);
+    const onStep = Number((Math.round(steps) * spec.volumeStep).toFixed(8)) === request.volume;
+    if (!(request.volume >= spec.volumeMin && request.volume <= spec.volumeMax) || !onStep) return fail(TRADE_RETCODE.INVALID_VOLUME);
+    const normalised = (price: number) => !price || Number(price.toFixed(spec.digits)) === price;
+    if (!normalised(request.price)) return fail(TRADE_RETCODE.INVALID_PRICE);
+    if (!normalised(request.sl) || !normalised(request.tp)) return fail(TRADE_RETCODE.INVALID_STOPS);
+    if (!this.fillingAllowed(request.symbol, request.type_filling)) return fail(TRADE_RETCODE.INVALID_FILL);
     const buy = request.type === ORDER_TYPE_BUY;
     const price = buy ? quote.ask : quote.bid;
     if (request.position) {
@@ -70,6 +125,16 @@ export class FakeTerminal {
     const position = this.open(request.symbol, request.type, request.volume, price, quote.time, request.sl, request.tp, request.magic, request.comment, DEAL_REASON_EXPERT);
     const deal = this.deals[this.deals.length - 1]!;
     return this.result(TRADE_RETCODE.DONE, deal.ticket, position.ticket, request.volume, price, request.symbol);
+  }
+
+  /** SYMBOL_TRADE_EXEMODE and SYMBOL_FILLING_MODE as a trade server applies them to a market deal. */
+  private fillingAllowed(symbol: string, filling: number): boolean {
+    const exe = this.exeMode(symbol);
+    if (exe === EXEMODE.request || exe === EXEMODE.instant) return filling === ORDER_FILLING_FOK;
+    const modes = this.fillingMode(symbol);
+    if (filling === ORDER_FILLING_FOK) return (modes & 1) !== 0;
+    if (filling === ORDER_FILLING_IOC) return (modes & 2) !== 0;
+    return filling === ORDER_FILLING_RETURN && exe === EXEMODE.exchange;
   }
 
   /** A position opened by hand in the terminal (no client order id). */
@@ -98,14 +163,14 @@ export class FakeTerminal {
     return { login: 5_001_234, currency: 'USD', balance: this.balance, equity: this.balance + floating, margin: 0, margin_free: this.balance + floating, leverage: 100, server: 'Fake-Demo', trade_allowed: true };
   }
 
-  symbolInfo(name: string): SymbolInfo | null {
+  symbolInfo(name: string): (SymbolInfo & { trade_exemode: number }) | null {
     const spec = this.specs.get(name);
     if (!spec) return null;
     const q = this.quotes.get(name);
     return {
       name, digits: spec.digits, point: spec.point, trade_tick_size: spec.tickSize, trade_tick_value: spec.tickValueProfit,
       trade_contract_size: spec.contractSize, volume_min: spec.volumeMin, volume_step: spec.volumeStep, volume_max: spec.volumeMax,
-      trade_stops_level: spec.stopsLevel, filling_mode: spec.fillingMode, currency_base: spec.baseCurrency, currency_profit: spec.profitCurrency,
+      trade_stops_level: spec.stopsLevel, filling_mode: this.fillingMode(name), trade_exemode: this.exeMode(name), currency_base: spec.baseCurrency, currency_profit: spec.profitCurrency,
       bid: q?.bid ?? 0, ask: q?.ask ?? 0, spread: q ? Math.round((q.ask - q.bid) / spec.point) : 0,
     };
   }
@@ -118,7 +183,8 @@ export class FakeTerminal {
     return this.deals.filter((d) => d.time >= fromMs && d.time <= toMs);
   }
 
-  private open(symbol: string, type: number, volume: number, price: number, time: number, sl: number, tp: number, magic: number, comment: string, reason: number): Position {
+  private open(symbol: string, type: number, volume: number, price: number, time: number, sl: number, tp: number, magic: number, sentComment: string, reason: number): Position {
+    const comment = this.options.rewriteComment && reason === DEAL_REASON_EXPERT ? this.options.rewriteComment(sentComment) : sentComment;
     const ticket = this.nextTicket++;
     const position: Position = {
       ticket, time, type: type === ORDER_TYPE_BUY ? POSITION_TYPE_BUY : POSITION_TYPE_SELL, magic, identifier: ticket, volume,
@@ -129,7 +195,8 @@ export class FakeTerminal {
     return position;
   }
 
-  private closePart(position: Position, volume: number, price: number, time: number, reason: number, comment: string): Deal {
+  private closePart(position: Position, volume: number, price: number, time: number, reason: number, sentComment: string): Deal {
+    const comment = this.options.rewriteComment && reason === DEAL_REASON_EXPERT ? this.options.rewriteComment(sentComment) : sentComment;
     const profit = this.profitOf(position, price) * (volume / position.volume);
     this.balance += profit;
     if (volume >= position.volume - 1e-9) this.positions.delete(position.ticket);

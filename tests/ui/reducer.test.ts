@@ -147,6 +147,64 @@ test('a backtest streaming beside the live bot leaves the live balance alone', (
   assert.is(state.backtests['bt-2'].balance, 20_000);
 });
 
+test('a backtest streaming beside the live bot leaves the live symbols, markers and log untouched and fills its own report', () => {
+  const f = new EventFactory('live');
+  let state = reduce(initialState(), { type: 'connection_established', connection_id: 'c', session_id: 'live', bot_status: { running: true, connected: true, error: null, trades_this_week: 0, last_trade_time: null } });
+  state = reduceAll(state, [f.init(['EURUSDm']), f.entry('EURUSDm', 1.1, 1), f.exit('EURUSDm', 1.2, 10, 10_010)]);
+  const live = state.symbols.EURUSDm;
+  const logLength = state.log.length;
+  const bt = (e: ReturnType<EventFactory['entry']>) => ({ ...e, session_id: 'bt-3' }) as typeof e;
+  state = reduceAll(state, [f.backtestStart('bt-3'), bt(f.entry('EURUSDm', 0.9, 1)), f.exit('EURUSDm', 0.8, -50, 9_950, 'bt-3'), f.backtestComplete('bt-3', 9_950, 1)]);
+  assert.is(state.symbols.EURUSDm, live);
+  assert.is(state.symbols.EURUSDm.closedTrades, 1);
+  assert.is(state.symbols.EURUSDm.markers.length, 2);
+  assert.is(state.log.length, logLength);
+  assert.is(state.trades.length, 1);
+  assert.is(state.backtests['bt-3'].trades, 1);
+  assert.is(state.backtests['bt-3'].complete!.final_balance, 9_950);
+});
+
+test('a backtest recording replayed on its own (no bot session) draws its symbol', () => {
+  const f = new EventFactory('bt-4');
+  const state = fold([f.backtestStart('bt-4'), f.entry('EURUSDm', 1.1, 1), f.exit('EURUSDm', 1.2, 10, 10_010)]);
+  assert.is(state.symbols.EURUSDm.closedTrades, 1);
+});
+
+test('BOT_INITIALIZATION marks its synthetic symbols and carries each symbol\'s digits', () => {
+  const f = new EventFactory();
+  const init = f.init(['USDCHF', 'EURUSD']);
+  const data = init.data as { config: { trading_settings: Record<string, unknown> }; digits?: Record<string, number> };
+  data.config.trading_settings.synthetic_symbols = ['EURUSD'];
+  data.digits = { USDCHF: 4, EURUSD: 5 };
+  const state = fold([init]);
+  assert.equal(state.symbolOrder, ['USDCHF', 'EURUSD']);
+  assert.is(state.symbols.EURUSD.synthetic, true);
+  assert.is(state.symbols.USDCHF.synthetic, false);
+  assert.is(state.symbols.EURUSD.digits, 5);
+});
+
+test('without the spec, a symbol\'s digits are the most decimals its bars have shown', () => {
+  const f = new EventFactory();
+  const state = fold([f.bar('A', '2024-01-15T10:00:00', 1.2), f.bar('A', '2024-01-15T10:30:00', 1.2142)]);
+  assert.is(state.symbols.A.seenDigits, 4);
+});
+
+test('closed trades list entry and exit with profit and reason, and profit adds up per day', () => {
+  const f = new EventFactory();
+  const state = fold([f.entry('A', 1.1, 1, '2024-01-15T10:00:00'), f.exit('A', 1.2, 30, 10_030), f.entry('B', 2, 2), f.exit('B', 1.9, -10, 10_020)]);
+  assert.is(state.trades.length, 2);
+  const [a, b] = state.trades;
+  assert.is(a.symbol, 'A');
+  assert.is(a.entryPrice, 1.1);
+  assert.is(a.lots, 0.1);
+  assert.is(a.reason, 'Take profit hit');
+  assert.ok(a.entryTime !== null && a.exitTime >= a.entryTime);
+  assert.is(b.pnl, -10);
+  const days = Object.values(state.daily);
+  assert.is(days.length, 1);
+  assert.equal(days[0], { pnl: 20, trades: 2, wins: 1 });
+});
+
 test('PERFORMANCE sets the weekly band and the performance figures', () => {
   const f = new EventFactory();
   const state = fold([f.performance(7, 0.6, 11_000)]);

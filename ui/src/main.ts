@@ -8,6 +8,7 @@ import { createCommandRunner } from './platform/command-runner.ts';
 // Features register their views and commands; the workbench only reads the registry.
 import './features/symbols/symbols.contribution.ts';
 import './features/dashboards/dashboards.contribution.ts';
+import './features/trades/trades.contribution.ts';
 import './features/backtests/backtests.contribution.ts';
 import './features/replay/replay.contribution.ts';
 import './features/live-log/live-log.contribution.ts';

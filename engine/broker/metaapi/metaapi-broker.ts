@@ -11,6 +11,7 @@ import { reconcile, type Reconciliation } from '../reconcile.ts';
 import type { MetaApiCandle, MetaApiEvents, MetaApiOpener, MetaApiSession, MetaApiSymbolPrice } from './metaapi-shapes.ts';
 import { failure, sendMetaApiOrder, type MetaApiOrderContext } from './metaapi-orders.ts';
 import { metaApiTimeframe, ticketOf, timeMs, toAccountInfo, toDeal, toPosition, toSymbolInfo } from './metaapi-mapping.ts';
+import { allDealsByTimeRange } from './metaapi-history.ts';
 
 export interface MetaApiBrokerOptions {
   /** Symbols whose quotes and candles are streamed on ticks$/bars$. */
@@ -25,6 +26,14 @@ export interface MetaApiBrokerOptions {
   readonly reopenAfterMs?: number;
   /** Attempts at start before `connect` gives up (default 5). */
   readonly startAttempts?: number;
+  /**
+   * How long attaching waits for each symbol's first quote (the SDK's subscribe waits for one);
+   * symbols are subscribed in parallel, and with the market closed the session comes up after
+   * this bound instead of 30 s per symbol (default 5 s).
+   */
+  readonly firstQuoteWaitMs?: number;
+  /** How long a trade with an unknown outcome is watched for a late fill before answering 10031 (default 60 s). */
+  readonly lateFillWindowMs?: number;
 }
 
 export type MetaApiTick = LiveTick;
@@ -63,6 +72,8 @@ export class MetaApiBroker implements LiveBrokerPort {
   /** Tickets actually published on deals$ (a subset of seenDeals). */
   private readonly emittedDeals = new Set<number>();
   private readonly ownClientIds = new Set<string>();
+  /** Trades answered without a confirmed outcome, by clientId (value: when sent): a fill seen later is adopted. */
+  private readonly lateWatch = new Map<string, number>();
   private session: MetaApiSession | null = null;
   private generation = 0;
   private lostAt: number | null = null;
@@ -85,7 +96,7 @@ export class MetaApiBroker implements LiveBrokerPort {
   /** Opens the session (retrying with backoff), subscribes to quotes and candles. */
   static async connect(open: MetaApiOpener, options: MetaApiBrokerOptions): Promise<MetaApiBroker> {
     const broker = new MetaApiBroker(open, options);
-    await broker.attach(await broker.openWithBackoff(options.startAttempts ?? 5));
+    await broker.openAndAttach(options.startAttempts ?? 5);
     return broker;
   }
 
@@ -126,7 +137,7 @@ export class MetaApiBroker implements LiveBrokerPort {
   }
 
   async historyDealsGet(fromMs: number, toMs: number): Promise<Deal[]> {
-    const { deals } = await this.rpc().getDealsByTimeRange(new Date(fromMs), new Date(toMs));
+    const deals = await allDealsByTimeRange(this.rpc(), new Date(fromMs), new Date(toMs));
     return deals.map(toDeal).filter((d): d is Deal => d !== null && d.time >= fromMs && d.time <= toMs);
   }
 
@@ -145,14 +156,24 @@ export class MetaApiBroker implements LiveBrokerPort {
     return this.session.rpc;
   }
 
-  private async openWithBackoff(maxAttempts: number): Promise<MetaApiSession> {
+  /**
+   * Opens a session and attaches to it (listener, subscriptions), retrying the whole of it with
+   * backoff: a subscription that throws fails the attempt like a failed open, and the session of a
+   * failed attempt is closed before the next one. `maxAttempts` Infinity: until `close()`.
+   */
+  private async openAndAttach(maxAttempts: number): Promise<void> {
     let delay = this.options.backoffMs?.initial ?? 1_000;
     for (let attempt = 1; ; attempt++) {
+      let session: MetaApiSession | null = null;
       try {
-        const session = await this.open();
+        session = await this.open();
         this.sessionsOpened += 1;
-        return session;
+        await this.attach(session);
+        return;
       } catch (err) {
+        if (session && this.session === session) this.session = null;
+        this.generation += 1; // events of the failed session are ignored from now on
+        await session?.close().catch(() => undefined);
         const message = (err as Error).message ?? String(err);
         this.problemSubject.next(`metaapi: opening the session failed (attempt ${attempt}): ${message}`);
         if (attempt >= maxAttempts || this.closed) throw new Error(`metaapi: could not open the session after ${attempt} attempts: ${message}`);
@@ -168,18 +189,45 @@ export class MetaApiBroker implements LiveBrokerPort {
     const generation = ++this.generation;
     session.listen(this.events(generation));
     const timeframe = metaApiTimeframe(this.timeframe);
-    for (const symbol of this.options.symbols) {
-      await session.subscribe(symbol, [{ type: 'quotes' }, { type: 'candles', timeframe }]);
-    }
+    const waitMs = this.options.firstQuoteWaitMs ?? 5_000;
+    await Promise.all(this.options.symbols.map((symbol) => this.subscribeBounded(session, symbol, [{ type: 'quotes' }, { type: 'candles', timeframe }], waitMs, generation)));
+    if (generation !== this.generation) throw new Error('session replaced while subscribing');
     this.up();
+  }
+
+  /**
+   * One subscription; the SDK resolves it on the symbol's first quote. A refusal fails the attach;
+   * no quote within `waitMs` (market closed) is noted and the attach goes on, the quotes come when they come.
+   */
+  private subscribeBounded(session: MetaApiSession, symbol: string, subscriptions: { type: string; timeframe?: string }[], waitMs: number, generation: number): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        if (generation === this.generation) this.problemSubject.next(`metaapi: no first quote for ${symbol} within ${waitMs} ms (market closed?); carrying on`);
+        resolve();
+      }, waitMs);
+      session.subscribe(symbol, subscriptions).then(
+        () => { clearTimeout(timer); resolve(); },
+        (err: Error) => {
+          clearTimeout(timer);
+          if (generation === this.generation) this.problemSubject.next(`metaapi: subscribing ${symbol} failed: ${err?.message ?? err}`);
+          reject(new Error(`subscribing ${symbol} failed: ${err?.message ?? err}`));
+        },
+      );
+    });
   }
 
   private events(generation: number): MetaApiEvents {
     const live = () => generation === this.generation;
     return {
       onConnected: () => {},
+      // The SDK calls onDisconnected only when the last replica goes; onStreamClosed comes for each
+      // replica's stream and means "down" only if no replica is left connected (terminalState.connected).
       onDisconnected: () => { if (live()) this.down('MetaApi reports the terminal disconnected'); },
-      onStreamClosed: () => { if (live()) this.down('MetaApi stream closed'); },
+      onStreamClosed: (instance) => {
+        if (!live()) return;
+        const session = this.session;
+        if (session?.connected && !session.connected()) this.down(`MetaApi stream ${instance} closed and no replica is connected`);
+      },
       onDealsSynchronized: () => { if (live() && !this.isConnected()) this.up(); },
       onDealAdded: (_i, raw) => {
         if (!live()) return;
@@ -190,6 +238,7 @@ export class MetaApiBroker implements LiveBrokerPort {
         this.serverTime = Math.max(this.serverTime, deal.time);
         // Replayed or missed while away: the reconciliation reports it instead.
         if (this.isConnected()) { this.emittedDeals.add(deal.ticket); this.dealSubject.next(deal); }
+        if (raw.clientId && this.lateWatch.has(raw.clientId)) this.adoptLate(raw.clientId, deal.ticket);
       },
       onSymbolPriceUpdated: (_i, price) => {
         if (!live()) return;
@@ -235,21 +284,30 @@ export class MetaApiBroker implements LiveBrokerPort {
     await this.session?.close().catch(() => undefined);
     this.session = null;
     try {
-      await this.attach(await this.openWithBackoff(Number.POSITIVE_INFINITY));
+      await this.openAndAttach(Number.POSITIVE_INFINITY);
     } catch (err) {
-      this.problemSubject.next(`metaapi: reopening stopped: ${(err as Error).message}`);
+      if (!this.closed) this.problemSubject.next(`metaapi: reopening stopped: ${(err as Error).message}`);
     }
   }
 
-  private async reconcileNow(): Promise<void> {
+  /** A fill of a trade answered without one: reported, and adopted through a reconciliation. */
+  private adoptLate(clientId: string, ticket: number): void {
+    const sentAt = this.lateWatch.get(clientId);
+    if (sentAt === undefined) return;
+    this.lateWatch.delete(clientId);
+    this.problemSubject.next(`metaapi: late fill of clientId ${clientId} (deal ${ticket}): adopted, not repeated`);
+    void this.reconcileNow(sentAt - DAY_MS).catch((err: Error) => this.problemSubject.next(`metaapi: reconciliation after a late fill failed: ${err.message}`));
+  }
+
+  private async reconcileNow(from?: number): Promise<void> {
     const known = this.options.knownPositions;
     if (!known || !this.session) return;
-    const since = this.lostAt ?? this.options.firstSyncSince ?? Date.now() - 7 * DAY_MS;
+    const since = from ?? this.lostAt ?? this.options.firstSyncSince ?? Date.now() - 7 * DAY_MS;
     const at = Date.now();
     const rpc = this.session.rpc;
-    const [raw, history] = await Promise.all([rpc.getPositions(), rpc.getDealsByTimeRange(new Date(since), new Date(Math.max(at, this.serverTime) + DAY_MS))]);
+    const [raw, history] = await Promise.all([rpc.getPositions(), allDealsByTimeRange(rpc, new Date(since), new Date(Math.max(at, this.serverTime) + DAY_MS))]);
     const delivered = this.emittedDeals;
-    const deals = history.deals.map(toDeal).filter((d): d is Deal => d !== null);
+    const deals = history.map(toDeal).filter((d): d is Deal => d !== null);
     for (const d of deals) this.seenDeals.add(d.ticket);
     const own = new Set(raw.filter((p) => p.clientId && this.ownClientIds.has(p.clientId)).map((p) => ticketOf(p.id)));
     const result = reconcile(known(), { positions: raw.map(toPosition), deals, since, at }, (p) => own.has(p.ticket));
@@ -263,6 +321,8 @@ export class MetaApiBroker implements LiveBrokerPort {
       get rpc() { return broker.rpc(); },
       price: (symbol) => this.prices.get(symbol),
       get serverTime() { return broker.serverTime; },
+      lateFillWindowMs: this.options.lateFillWindowMs,
+      watchLate: (clientId, sentAt) => { this.lateWatch.set(clientId, sentAt); },
     };
   }
 }

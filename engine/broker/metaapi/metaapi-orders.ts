@@ -1,6 +1,7 @@
 import { ORDER_TYPE_BUY, ORDER_TYPE_SELL, TRADE_ACTION_DEAL, TRADE_RETCODE, retcodeText, type Deal, type TradeRequest, type TradeResult } from '../../model/mt5.ts';
 import type { MetaApiRpc, MetaApiSymbolPrice, MetaApiTradeOptions, MetaApiTradeResponse } from './metaapi-shapes.ts';
 import { retcodeOfError, successRetcode, ticketOf, toDeal } from './metaapi-mapping.ts';
+import { allDealsByTimeRange } from './metaapi-history.ts';
 
 /** MetaApi keeps comment + clientId within 26 characters. */
 const COMMENT_AND_CLIENT_ID_MAX = 26;
@@ -11,12 +12,18 @@ export interface MetaApiOrderContext {
   price(symbol: string): MetaApiSymbolPrice | undefined;
   /** Latest trade-server time seen (quotes, deals); 0 if none yet. */
   readonly serverTime: number;
+  /** How long a trade whose outcome is unknown (timeout, lost connection) is watched for a late fill (default 60 s). */
+  readonly lateFillWindowMs?: number;
+  /** Called when that window passes without a fill: a fill seen later is adopted (reconciliation), not repeated. */
+  watchLate?(clientId: string, sentAt: number): void;
 }
 
 /**
  * Sends one MT5 trade request through MetaApi and answers in MT5's shape. Never throws: a
- * `TradeError` becomes its `numericCode`; a timeout or lost connection is settled by searching
- * the deal history for the request's `clientId` (found: DONE; not found: the error's retcode).
+ * `TradeError` becomes its `numericCode`. A timeout or lost connection leaves the outcome unknown:
+ * the deal history is searched for the request's `clientId` until `lateFillWindowMs` has passed
+ * (the server may still be filling it). Found: DONE. Not found: 10031 saying "do not resend",
+ * never a retryable 10012, and a fill arriving later is adopted by the broker's reconciliation.
  */
 export async function sendMetaApiOrder(ctx: MetaApiOrderContext, request: TradeRequest, clientId: string): Promise<TradeResult> {
   const sentAt = Date.now();
@@ -47,11 +54,21 @@ export async function sendMetaApiOrder(ctx: MetaApiOrderContext, request: TradeR
     const retcode = retcodeOfError(err);
     const e = err as { stringCode?: string; name?: string; message?: string };
     if (retcode === TRADE_RETCODE.TIMEOUT || retcode === TRADE_RETCODE.CONNECTION || retcode === TRADE_RETCODE.ERROR) {
-      const found = await findByClientId(ctx, clientId, sentAt);
-      if (found) {
-        const price = ctx.price(request.symbol);
-        return { retcode: TRADE_RETCODE.DONE, deal: found.ticket, order: found.order, volume: found.volume, price: found.price, bid: price?.bid ?? 0,
-          ask: price?.ask ?? 0, comment: 'Request completed (confirmed from deal history)', request_id: 0, retcode_external: 0 };
+      const windowMs = ctx.lateFillWindowMs ?? 60_000;
+      const deadline = Date.now() + windowMs;
+      for (let wait = 50; ; wait = Math.min(wait * 2, 2_000)) {
+        const found = await findByClientId(ctx, clientId, sentAt);
+        if (found) {
+          const price = ctx.price(request.symbol);
+          return { retcode: TRADE_RETCODE.DONE, deal: found.ticket, order: found.order, volume: found.volume, price: found.price, bid: price?.bid ?? 0,
+            ask: price?.ask ?? 0, comment: 'Request completed (confirmed from deal history)', request_id: 0, retcode_external: 0 };
+        }
+        if (retcode === TRADE_RETCODE.ERROR || Date.now() >= deadline) break;
+        await new Promise((r) => setTimeout(r, Math.min(wait, Math.max(0, deadline - Date.now()))));
+      }
+      if (retcode !== TRADE_RETCODE.ERROR) {
+        ctx.watchLate?.(clientId, sentAt);
+        return failure(ctx, TRADE_RETCODE.CONNECTION, request, `${e?.stringCode ?? e?.name ?? 'error'}: ${e?.message ?? String(err)}; no fill within ${windowMs} ms, outcome unknown, do not resend: a fill arriving later is adopted and reported on reconciliation$`);
       }
     }
     return failure(ctx, retcode, request, `${e?.stringCode ?? e?.name ?? 'error'}: ${e?.message ?? String(err)}`);
@@ -82,7 +99,7 @@ async function filled(ctx: MetaApiOrderContext, request: TradeRequest, response:
 async function findByClientId(ctx: MetaApiOrderContext, clientId: string, sentAt: number): Promise<Deal | null> {
   try {
     const from = Math.min(sentAt, ctx.serverTime || sentAt) - DAY_MS;
-    const { deals } = await ctx.rpc.getDealsByTimeRange(new Date(from), new Date(Math.max(Date.now(), ctx.serverTime) + DAY_MS));
+    const deals = await allDealsByTimeRange(ctx.rpc, new Date(from), new Date(Math.max(Date.now(), ctx.serverTime) + DAY_MS));
     const raw = deals.find((d) => d.clientId === clientId);
     return raw ? toDeal(raw) : null;
   } catch {

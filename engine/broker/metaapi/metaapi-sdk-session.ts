@@ -7,6 +7,8 @@ export interface MetaApiSdkConfig {
   readonly accountId: string;
   readonly region?: string;
   readonly syncTimeoutSeconds?: number;
+  /** How long the SDK's subscribe waits for a symbol's first quote (default 5 s; the SDK's own default is 30 s). */
+  readonly firstQuoteTimeoutSeconds?: number;
 }
 
 // The SDK's own types pull in old @types/node; the adapter is written against metaapi-shapes.ts.
@@ -28,8 +30,9 @@ interface SdkAccount {
 interface SdkStreaming {
   connect(): Promise<void>;
   waitSynchronized(opts?: { timeoutInSeconds?: number }): Promise<void>;
-  subscribeToMarketData(symbol: string, subscriptions: { type: string; timeframe?: string }[]): Promise<unknown>;
+  subscribeToMarketData(symbol: string, subscriptions: { type: string; timeframe?: string }[], timeoutInSeconds?: number, waitForQuote?: boolean): Promise<unknown>;
   addSynchronizationListener(listener: object): void;
+  readonly terminalState: { readonly connected: boolean };
   close(): Promise<void>;
 }
 
@@ -59,7 +62,8 @@ export function metaApiSdkOpener(config: MetaApiSdkConfig): MetaApiOpener {
       await rpc.waitSynchronized(timeout);
       return {
         rpc,
-        subscribe: (symbol, subscriptions) => stream.subscribeToMarketData(symbol, subscriptions),
+        subscribe: (symbol, subscriptions) => stream.subscribeToMarketData(symbol, subscriptions, config.firstQuoteTimeoutSeconds ?? 5),
+        connected: () => stream.terminalState.connected,
         // The SDK calls every listener method; its base class supplies the ones we do not handle.
         listen: (events: MetaApiEvents) => stream.addSynchronizationListener(Object.assign(new sdk.SynchronizationListener(), events)),
         close: async () => {

@@ -50,7 +50,8 @@ export interface MetaApiTradeOptions {
 export interface MetaApiRpc {
   getAccountInformation(): Promise<MetaApiAccountInformation>;
   getPositions(): Promise<MetaApiPosition[]>;
-  getDealsByTimeRange(startTime: Date, endTime: Date): Promise<{ deals: MetaApiDeal[] }>;
+  /** At most `limit` (default and maximum 1,000) deals from position `offset`. */
+  getDealsByTimeRange(startTime: Date, endTime: Date, offset?: number, limit?: number): Promise<{ deals: MetaApiDeal[] }>;
   getDealsByPosition(positionId: string): Promise<{ deals: MetaApiDeal[] }>;
   getSymbolSpecification(symbol: string): Promise<MetaApiSymbolSpecification>;
   getSymbolPrice(symbol: string, keepSubscription: boolean): Promise<MetaApiSymbolPrice>;
@@ -77,6 +78,11 @@ export interface MetaApiSession {
   /** `subscribeToMarketData(symbol, [{ type: 'quotes' }, { type: 'candles', timeframe: '1m' }])`. */
   subscribe(symbol: string, subscriptions: { type: string; timeframe?: string }[]): Promise<unknown>;
   listen(events: MetaApiEvents): void;
+  /**
+   * The SDK's `terminalState.connected`: true while any replica is connected to the terminal.
+   * `onStreamClosed` fires per replica, `onDisconnected` only when the last one goes.
+   */
+  connected?(): boolean;
   close(): Promise<void>;
 }
 

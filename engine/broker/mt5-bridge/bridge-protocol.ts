@@ -29,15 +29,16 @@ export const AccountInfoCodec = t.type({
   login: num, currency: str, balance: num, equity: num, margin: num, margin_free: num, leverage: num,
   server: str, trade_allowed: t.boolean,
 });
-export const SymbolInfoCodec = t.type({
+export const SymbolInfoCodec = t.intersection([t.type({
   name: str, digits: num, point: num, trade_tick_size: num, trade_tick_value: num, trade_contract_size: num,
   volume_min: num, volume_step: num, volume_max: num, trade_stops_level: num, filling_mode: num,
   currency_base: str, currency_profit: str, bid: num, ask: num, spread: num,
-});
+}), t.partial({ trade_exemode: num })]);
+export const BarCodec = t.type({ time: num, open: num, high: num, low: num, close: num, volume: num });
 
 /** Every message the EA may send, by `type`. */
 export const EA_MESSAGE_CODECS = {
-  hello: t.intersection([t.type({ type: t.literal('hello'), v: num, ea: str }), t.partial({ login: num, server: str, build: num, symbols: t.array(str) })]),
+  hello: t.intersection([t.type({ type: t.literal('hello'), v: num, ea: str }), t.partial({ login: num, server: str, build: num, symbols: t.array(str), timeframe: str })]),
   auth: t.type({ type: t.literal('auth'), digest: str }),
   heartbeat: t.type({ type: t.literal('heartbeat'), t: num }),
   tick: t.type({ type: t.literal('tick'), symbol: str, time: num, bid: num, ask: num, last: num, volume: num }),
@@ -45,10 +46,11 @@ export const EA_MESSAGE_CODECS = {
   symbol: t.intersection([t.type({ type: t.literal('symbol'), name: str, symbol: t.union([SymbolInfoCodec, t.null]) }), optionalId]),
   account: t.intersection([t.type({ type: t.literal('account'), account: AccountInfoCodec }), optionalId]),
   positions: t.intersection([t.type({ type: t.literal('positions'), positions: t.array(PositionCodec) }), optionalId]),
-  deals: t.intersection([t.type({ type: t.literal('deals'), deals: t.array(DealCodec) }), optionalId]),
+  deals: t.intersection([t.type({ type: t.literal('deals'), deals: t.array(DealCodec) }), t.partial({ id: str, total: num })]),
+  bars: t.type({ type: t.literal('bars'), id: str, symbol: str, timeframe: str, bars: t.array(BarCodec) }),
   deal: t.type({ type: t.literal('deal'), deal: DealCodec }),
   order_result: t.type({ type: t.literal('order_result'), id: str, client_id: str, result: TradeResultCodec }),
-  found: t.type({ type: t.literal('found'), id: str, client_id: str, deals: t.array(DealCodec), positions: t.array(PositionCodec) }),
+  found: t.intersection([t.type({ type: t.literal('found'), id: str, client_id: str, deals: t.array(DealCodec), positions: t.array(PositionCodec) }), t.partial({ by: str })]),
   error: t.intersection([t.type({ type: t.literal('error'), message: str }), optionalId]),
 } as const;
 
@@ -67,8 +69,14 @@ export type EngineMessage =
   | { type: 'symbol_get'; id: string; symbol: string }
   | { type: 'account_get'; id: string }
   | { type: 'positions_get'; id: string; symbol: string }
-  | { type: 'deals_get'; id: string; from: number; to: number }
-  | { type: 'lookup'; id: string; client_id: string; from: number };
+  | { type: 'deals_get'; id: string; from: number; to: number; offset: number; limit: number }
+  | { type: 'history'; id: string; symbol: string; timeframe: string; from: number; to: number; limit: number }
+  | ({ type: 'lookup'; id: string; client_id: string; from: number } & LookupFallback);
+
+/** What identifies an order when the broker rewrote its comment: the EA matches on these too. */
+export interface LookupFallback {
+  symbol: string; magic: number; volume: number; order_type: number; position: number;
+}
 
 export interface FlatTradeRequest {
   action: number; symbol: string; volume: number; order_type: number; price: number; sl: number; tp: number;

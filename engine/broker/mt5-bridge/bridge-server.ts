@@ -1,6 +1,8 @@
 import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import { randomUUID } from 'node:crypto';
-import { LineDecoder } from './line-decoder.ts';
+import { isLoopbackHost } from '../../server/access-policy.ts';
+import { LineDecoder, LineTooLongError } from './line-decoder.ts';
 import { BRIDGE_PROTOCOL_VERSION, decodeEaLine, encodeLine, type EaMessage, type EngineMessage } from './bridge-protocol.ts';
 import { digestMatches, newNonce } from './bridge-auth.ts';
 
@@ -15,6 +17,26 @@ export interface BridgeServerOptions {
   readonly heartbeatMs?: number;
   readonly authTimeoutMs?: number;
   readonly maxLineBytes?: number;
+  /**
+   * TLS for a link that leaves the machine (PEM certificate chain and private key). Required when
+   * `host` is not a loopback address: over plaintext one captured nonce and digest allow an offline
+   * guess of the secret. The EA then connects with `InpTls=true`.
+   */
+  readonly tls?: { readonly cert: string | Buffer; readonly key: string | Buffer };
+}
+
+/** 32 characters: a random secret of that length is out of reach of an offline guess. */
+export const MIN_SECRET_LENGTH = 32;
+
+/** Checks the options a user types; throws an error naming the option. */
+export function checkBridgeOptions(options: BridgeServerOptions): void {
+  if (typeof options.secret !== 'string' || options.secret.length < MIN_SECRET_LENGTH) {
+    throw new Error(`mt5-bridge: option "secret" must be a string of at least ${MIN_SECRET_LENGTH} characters (the same value as the EA input InpSecret); got ${typeof options.secret === 'string' ? `${options.secret.length} characters` : typeof options.secret}`);
+  }
+  const host = options.host ?? '127.0.0.1';
+  if (!isLoopbackHost(host) && !options.tls) {
+    throw new Error(`mt5-bridge: option "host" is ${host}, not a loopback address: give option "tls" (cert and key) so the link is encrypted, or keep host 127.0.0.1 and reach it through an SSH or WireGuard tunnel (engine/broker/README.md)`);
+  }
 }
 
 export interface BridgeSessionInfo {
@@ -27,7 +49,8 @@ export interface BridgeSessionInfo {
 export interface BridgeServerHandlers {
   onReady(session: BridgeSessionInfo): void;
   onMessage(message: EaMessage, session: BridgeSessionInfo): void;
-  onClosed(session: BridgeSessionInfo, reason: string): void;
+  /** `oversized`: the EA sent a line over the size limit (whatever was asked last must not be asked again as is). */
+  onClosed(session: BridgeSessionInfo, reason: string, cause: { oversized: boolean }): void;
   /** Bad input and refused peers, for the log; never contains the secret. */
   onProblem(text: string): void;
 }
@@ -41,11 +64,14 @@ interface Peer {
   info: BridgeSessionInfo | null;
   lastSeen: number;
   authTimer: NodeJS.Timeout | null;
+  oversized: boolean;
 }
 
 /**
- * The TCP server the EA connects to. One authenticated session at a time: a newly
- * authenticated EA (say, after the terminal restarted) replaces the previous one.
+ * The TCP (or TLS) server the EA connects to. One authenticated session at a time: while it is
+ * alive a second EA (another chart, another terminal with the same secret) is refused with a reason
+ * naming the first, instead of the two evicting each other forever. A newcomer replaces the
+ * session only when that one has gone silent (a terminal that restarted without closing its socket).
  */
 export class BridgeServer {
   private readonly peers = new Set<Peer>();
@@ -57,14 +83,19 @@ export class BridgeServer {
     this.heartbeatMs = options.heartbeatMs ?? 5_000;
     this.heartbeatTimer = setInterval(() => this.beat(), this.heartbeatMs);
     this.heartbeatTimer.unref();
-    server.on('connection', (socket) => this.accept(socket));
+    if (options.tls) {
+      server.on('secureConnection', (socket: Socket) => this.accept(socket));
+      server.on('tlsClientError', (err: Error) => handlers.onProblem(`mt5-bridge: TLS handshake failed: ${err.message}`));
+    } else {
+      server.on('connection', (socket) => this.accept(socket));
+    }
   }
 
   static async listen(options: BridgeServerOptions, handlers: BridgeServerHandlers): Promise<BridgeServer> {
-    if (typeof options.secret !== 'string' || options.secret.length < 8) {
-      throw new Error('mt5-bridge: option "secret" must be a string of at least 8 characters (the same value as the EA input InpSecret)');
-    }
-    const server = createServer({ noDelay: true });
+    checkBridgeOptions(options);
+    const server = options.tls
+      ? createTlsServer({ cert: options.tls.cert, key: options.tls.key, minVersion: 'TLSv1.2' })
+      : createServer({ noDelay: true });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(options.port ?? 5555, options.host ?? '127.0.0.1', () => {
@@ -106,11 +137,12 @@ export class BridgeServer {
   private accept(socket: Socket): void {
     const peer: Peer = {
       socket, decoder: new LineDecoder(this.options.maxLineBytes), remote: `${socket.remoteAddress}:${socket.remotePort}`,
-      stage: 'hello', nonce: '', info: null, lastSeen: Date.now(), authTimer: null,
+      stage: 'hello', nonce: '', info: null, lastSeen: Date.now(), authTimer: null, oversized: false,
     };
     this.peers.add(peer);
     peer.authTimer = setTimeout(() => this.refuse(peer, 'no hello/auth in time'), this.options.authTimeoutMs ?? 10_000);
     socket.setKeepAlive(true, 10_000);
+    socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.receive(peer, chunk));
     socket.on('error', (err) => this.handlers.onProblem(`mt5-bridge: socket ${peer.remote}: ${err.message}`));
     socket.on('close', () => this.end(peer, peer.decoder.pendingText() ? 'connection lost mid-message' : 'connection closed'));
@@ -122,6 +154,7 @@ export class BridgeServer {
     try {
       lines = peer.decoder.push(chunk);
     } catch (err) {
+      if (err instanceof LineTooLongError) peer.oversized = true;
       this.refuse(peer, (err as Error).message);
       return;
     }
@@ -149,9 +182,16 @@ export class BridgeServer {
     if (peer.stage === 'auth') {
       if (message.type !== 'auth') return this.refuse(peer, `expected "auth", got "${message.type}"`);
       if (!digestMatches(peer.nonce, this.options.secret, message.digest)) return this.refuse(peer, 'authentication failed (wrong secret)');
-      if (peer.authTimer) clearTimeout(peer.authTimer);
       const previous = this.active;
-      if (previous && previous !== peer) this.end(previous, 'replaced by a new EA session');
+      if (previous && previous !== peer && previous.stage === 'ready') {
+        const silentMs = Date.now() - previous.lastSeen;
+        if (silentMs <= 2 * this.heartbeatMs) {
+          const who = `login ${previous.info!.login}${previous.info!.server ? ` on ${previous.info!.server}` : ''} from ${previous.remote}`;
+          return this.refuse(peer, `another EA is already connected with this secret (${who}, session ${previous.info!.id}): one EA per engine; remove TradeloomBridge from the other chart or terminal`);
+        }
+        this.end(previous, `replaced by a new EA session (the previous one was silent for ${silentMs} ms)`);
+      }
+      if (peer.authTimer) clearTimeout(peer.authTimer);
       peer.stage = 'ready';
       this.active = peer;
       peer.socket.write(encodeLine({ type: 'welcome', v: BRIDGE_PROTOCOL_VERSION, session: peer.info!.id, heartbeat_ms: this.heartbeatMs }));
@@ -175,7 +215,7 @@ export class BridgeServer {
     this.peers.delete(peer);
     peer.socket.destroy();
     if (this.active === peer) this.active = null;
-    if (wasReady) this.handlers.onClosed(peer.info!, reason);
+    if (wasReady) this.handlers.onClosed(peer.info!, reason, { oversized: peer.oversized });
   }
 
   private beat(): void {

@@ -6,6 +6,11 @@ export interface ReceivedLine {
   readonly lineNumber: number;
 }
 
+/** A peer sent a line over the size limit: the session cannot be trusted to resynchronise. */
+export class LineTooLongError extends Error {
+  override readonly name = 'LineTooLongError';
+}
+
 /**
  * Splits a TCP byte stream into newline-delimited lines. TCP delivers bytes, not messages: one
  * `data` event may hold half a line, several lines, or end inside a multi-byte UTF-8 character,
@@ -28,13 +33,19 @@ export class LineDecoder {
       let line = buffered.slice(0, newline);
       if (line.endsWith('\r')) line = line.slice(0, -1);
       this.lineNumber += 1;
+      // A complete line is held to the same cap as an unfinished one: the cap is a promise about
+      // message size, not about how the bytes happened to arrive.
+      if (line.length > this.maxLineBytes / 4 && Buffer.byteLength(line) > this.maxLineBytes) {
+        this.tail = '';
+        throw new LineTooLongError(`line ${this.lineNumber} has ${Buffer.byteLength(line)} bytes, over the ${this.maxLineBytes}-byte limit`);
+      }
       if (line.trim() !== '') lines.push({ text: line, lineNumber: this.lineNumber });
       buffered = buffered.slice(newline + 1);
       newline = buffered.indexOf('\n');
     }
     if (Buffer.byteLength(buffered) > this.maxLineBytes) {
       this.tail = '';
-      throw new Error(`line ${this.lineNumber + 1} exceeds ${this.maxLineBytes} bytes without a newline`);
+      throw new LineTooLongError(`line ${this.lineNumber + 1} exceeds ${this.maxLineBytes} bytes without a newline`);
     }
     this.tail = buffered;
     return lines;

@@ -3,11 +3,14 @@ import { TRADE_RETCODE, type AccountInfo, type Deal, type Position, type SymbolI
 import type { RestoredPosition } from '../../live/restored-state.ts';
 import type { LiveBar, LiveBrokerPort, LiveTick } from '../live-broker-port.ts';
 import { reconcile, type Reconciliation } from '../reconcile.ts';
+import type { Bar } from '../../model/bar.ts';
 import { BridgeServer, type BridgeServerOptions, type BridgeSessionInfo } from './bridge-server.ts';
 import type { EaMessage, EaMessageOf, EaMessageType, EngineMessage } from './bridge-protocol.ts';
 import { clientIdOf, commentWithClientId, newClientOrderId } from './client-order-id.ts';
 import { PendingRequests, type PendingOrder, type PendingQuery } from './pending-requests.ts';
 import { LOOKUP_MARGIN_MS, failure, resultFromFound } from './order-results.ts';
+import { normaliseRequest, type BridgeSymbolRules } from './order-normalise.ts';
+import { BarGaps } from './bar-gaps.ts';
 
 export interface Mt5BridgeBrokerOptions extends BridgeServerOptions {
   /** How long a connected EA may take to answer (default 15 s). */
@@ -18,6 +21,8 @@ export interface Mt5BridgeBrokerOptions extends BridgeServerOptions {
   readonly knownPositions?: () => readonly RestoredPosition[];
   /** Start of the window reconciled on the first connection (default: 7 days back). */
   readonly firstSyncSince?: number;
+  /** Deals per `deals_get` reply and bars per `history` reply (default 500: replies stay far below the line limit). */
+  readonly historyPageSize?: number;
 }
 
 export type BridgeTick = LiveTick;
@@ -57,6 +62,12 @@ export class Mt5BridgeBroker implements LiveBrokerPort {
   /** Tickets actually published on deals$ (a subset of seenDeals). */
   private readonly emittedDeals = new Set<number>();
   private readonly ownClientIds = new Set<string>();
+  /** Deal tickets that are some order's confirmed fill: a fallback lookup must not hand them to another order. */
+  private readonly claimedDeals = new Set<number>();
+  /** Orders answered without a confirmed outcome, by client id (value: when sent): a fill arriving later is adopted. */
+  private readonly lateWatch = new Map<string, number>();
+  private readonly symbolRules = new Map<string, BridgeSymbolRules>();
+  private readonly barGaps: BarGaps;
   private server!: BridgeServer;
   private lostAt: number | null = null;
   /** Latest time seen in ticks and deals: the trade server's clock, which is often hours off UTC. */
@@ -70,6 +81,7 @@ export class Mt5BridgeBroker implements LiveBrokerPort {
     this.bars$ = this.barSubject.asObservable();
     this.reconciliation$ = this.reconciliationSubject.asObservable();
     this.problems$ = this.problemSubject.asObservable();
+    this.barGaps = new BarGaps((bar) => this.barSubject.next(bar));
   }
 
   /** Starts listening; the broker is connected once an EA has authenticated. */
@@ -78,7 +90,7 @@ export class Mt5BridgeBroker implements LiveBrokerPort {
     broker.server = await BridgeServer.listen(options, {
       onReady: (session) => broker.onReady(session),
       onMessage: (message) => broker.onMessage(message),
-      onClosed: (_session, reason) => broker.onClosed(reason),
+      onClosed: (_session, reason, cause) => broker.onClosed(reason, cause.oversized),
       onProblem: (text) => broker.problemSubject.next(text),
     });
     return broker;
@@ -106,14 +118,17 @@ export class Mt5BridgeBroker implements LiveBrokerPort {
     });
   }
 
-  orderSend(request: TradeRequest): Promise<TradeResult> {
-    if (!this.isConnected()) return Promise.resolve(failure(TRADE_RETCODE.CONNECTION, request, 'MT5 bridge: no EA connected'));
+  async orderSend(request: TradeRequest): Promise<TradeResult> {
+    if (!this.isConnected()) return failure(TRADE_RETCODE.CONNECTION, request, 'MT5 bridge: no EA connected');
     const clientId = newClientOrderId();
     this.ownClientIds.add(clientId);
-    const { type: orderType, ...rest } = request;
+    const rules = await this.rulesOf(request.symbol);
+    const { type: orderType, ...rest } = rules ? normaliseRequest(request, rules) : request;
     const message = { type: 'order' as const, id: '', client_id: clientId, ...rest, order_type: orderType, comment: commentWithClientId(clientId, request.comment) };
     return new Promise<TradeResult>((resolve) => {
-      const order: PendingOrder = { kind: 'order', id: this.pending.nextId(), clientId, message, sentAt: Date.now(), resolve, timer: null, orphaned: false };
+      // The lookup window starts from the earlier of both clocks (the trade server's is often hours off).
+      const sentAt = Math.min(Date.now(), this.serverTime || Date.now());
+      const order: PendingOrder = { kind: 'order', id: this.pending.nextId(), clientId, message, sentAt, resolve, timer: null, orphaned: false, settled: false };
       this.pending.add(order);
       this.transmit(order);
     });
@@ -124,21 +139,47 @@ export class Mt5BridgeBroker implements LiveBrokerPort {
   }
 
   async symbolInfo(symbol: string): Promise<SymbolInfo | null> {
-    return (await this.query({ type: 'symbol_get', id: '', symbol }, 'symbol')).symbol;
+    const info = (await this.query({ type: 'symbol_get', id: '', symbol }, 'symbol')).symbol;
+    if (info) this.symbolRules.set(symbol, info);
+    return info;
   }
 
   async positionsGet(symbol?: string): Promise<Position[]> {
     return (await this.query({ type: 'positions_get', id: '', symbol: symbol ?? '' }, 'positions')).positions;
   }
 
+  /**
+   * Deals in `[fromMs, toMs]`, fetched a page at a time (`offset`/`limit`) so that no reply comes
+   * near the line limit however long the history. An EA without paging answers everything at once
+   * (no `total`), which is taken as the whole answer.
+   */
   async historyDealsGet(fromMs: number, toMs: number): Promise<Deal[]> {
-    return (await this.query({ type: 'deals_get', id: '', from: fromMs, to: toMs }, 'deals')).deals;
+    const limit = this.pageSize();
+    const deals: Deal[] = [];
+    for (let offset = 0; ;) {
+      const page = await this.query({ type: 'deals_get', id: '', from: fromMs, to: toMs, offset, limit }, 'deals');
+      deals.push(...page.deals);
+      offset += page.deals.length;
+      if (page.total === undefined || page.deals.length === 0 || offset >= page.total) return deals;
+    }
+  }
+
+  /** Closed bars of `symbol`/`timeframe` opened at or after `fromMs` (`toMs` 0: up to the last closed one), a page at a time. */
+  async historyBars(symbol: string, timeframe: string, fromMs: number, toMs = 0): Promise<Bar[]> {
+    const limit = this.pageSize();
+    const bars: Bar[] = [];
+    for (let from = fromMs; ;) {
+      const page = await this.query({ type: 'history', id: '', symbol, timeframe, from, to: toMs, limit }, 'bars');
+      bars.push(...page.bars);
+      if (page.bars.length < limit) return bars;
+      from = page.bars[page.bars.length - 1]!.time + 1;
+    }
   }
 
   async close(): Promise<void> {
     for (const p of this.pending.all()) {
       this.pending.take(p.id);
-      if (p.kind === 'order') p.resolve(failure(TRADE_RETCODE.CONNECTION, null, 'MT5 bridge closed'));
+      if (p.kind === 'order') this.settle(p, failure(TRADE_RETCODE.CONNECTION, null, 'MT5 bridge closed'));
       else p.reject(new Error('mt5-bridge: broker closed'));
     }
     await this.server.close();
@@ -151,11 +192,27 @@ export class Mt5BridgeBroker implements LiveBrokerPort {
     this.server.dropSession(reason);
   }
 
+  private pageSize(): number {
+    return Math.max(1, this.options.historyPageSize ?? 500);
+  }
+
+  /** The symbol's trading rules (digits, tick, step, filling), asked once per session; null if the EA cannot say. */
+  private async rulesOf(symbol: string): Promise<BridgeSymbolRules | null> {
+    const known = this.symbolRules.get(symbol);
+    if (known) return known;
+    try {
+      return await this.symbolInfo(symbol);
+    } catch (err) {
+      this.problemSubject.next(`mt5-bridge: no symbol rules for ${symbol} (${(err as Error).message}); the order goes out as given, the EA normalises it`);
+      return null;
+    }
+  }
+
   private query<K extends EaMessageType>(message: EngineMessage, expect: K): Promise<EaMessageOf<K>> {
     return new Promise((resolve, reject) => {
       const query: PendingQuery = {
         kind: 'query', id: this.pending.nextId(), message, expect,
-        resolve: (reply) => resolve(reply as EaMessageOf<K>), reject, timer: null,
+        resolve: (reply) => resolve(reply as EaMessageOf<K>), reject, timer: null, sent: false,
       };
       this.pending.add(query);
       if (this.isConnected()) this.transmit(query);
@@ -167,64 +224,118 @@ export class Mt5BridgeBroker implements LiveBrokerPort {
     if (p.timer) clearTimeout(p.timer);
     (p.message as { id: string }).id = p.id;
     if (!this.server.send(p.message)) return this.orphan(p);
+    if (p.kind === 'query') p.sent = true;
     const timeoutMs = this.options.requestTimeoutMs ?? 15_000;
     p.timer = setTimeout(() => {
+      if (p.kind === 'order') return this.probe(p);
       if (!this.pending.take(p.id)) return;
-      if (p.kind === 'order') {
-        this.ownClientIds.delete(p.clientId); // if it did execute, the next reconciliation adopts it
-        p.resolve(failure(TRADE_RETCODE.TIMEOUT, p.message, `no result from the EA within ${timeoutMs} ms; order state unknown (a fill would arrive as a deal)`));
-      }
-      else p.reject(new Error(`mt5-bridge: no reply to "${p.message.type}" within ${timeoutMs} ms`));
+      p.reject(new Error(`mt5-bridge: no reply to "${p.message.type}" within ${timeoutMs} ms`));
     }, timeoutMs);
+  }
+
+  /**
+   * An order without a result after `requestTimeoutMs`: the trade server may still be filling it
+   * (MT5's OrderSend blocks the EA meanwhile). The EA handles lines one at a time, so a `lookup`
+   * sent now is answered only after that order is done: a late result settles the order first;
+   * an empty answer proves the EA never executed it. Nothing is resent. If neither comes within a
+   * second period the outcome is unknown: 10031, and a fill seen later is adopted.
+   */
+  private probe(p: PendingOrder): void {
+    const timeoutMs = this.options.requestTimeoutMs ?? 15_000;
+    p.timer = setTimeout(() => this.giveUp(p, `no result and no answer to a status lookup within ${2 * timeoutMs} ms`), timeoutMs);
+    this.lookup(p).then((found) => {
+      if (p.settled || p.orphaned) return;
+      this.pending.take(p.id);
+      const result = resultFromFound(found, p.message, this.claimedDeals);
+      if (result) {
+        for (const deal of found.deals) if (deal.ticket === result.deal) this.deliverDeal(deal);
+        this.settle(p, result);
+      } else {
+        this.settle(p, failure(TRADE_RETCODE.REJECT, p.message, 'no result from the EA, and its lookup shows the order was never executed (not resent)'));
+      }
+    }, () => undefined); // lost mid-lookup: onClosed parked the order, recover() looks it up
+  }
+
+  private giveUp(p: PendingOrder, why: string): void {
+    if (p.settled || !this.pending.take(p.id)) return;
+    this.ownClientIds.delete(p.clientId); // if it executed, the reconciliation adopts it
+    this.lateWatch.set(p.clientId, p.sentAt);
+    this.settle(p, failure(TRADE_RETCODE.CONNECTION, p.message, `${why}; outcome unknown, do not resend: a fill arriving later is adopted and reported on reconciliation$`));
+  }
+
+  private settle(p: PendingOrder, result: TradeResult): void {
+    if (p.settled) return;
+    p.settled = true;
+    if (p.timer) clearTimeout(p.timer);
+    if (result.deal) this.claimedDeals.add(result.deal);
+    p.resolve(result);
+  }
+
+  private lookup(p: PendingOrder): Promise<EaMessageOf<'found'>> {
+    const m = p.message;
+    return this.query({
+      type: 'lookup', id: '', client_id: p.clientId, from: p.sentAt - LOOKUP_MARGIN_MS,
+      symbol: m.symbol, magic: m.magic, volume: m.volume, order_type: m.order_type, position: m.position,
+    }, 'found');
   }
 
   /** Parks a request whose connection is gone until the EA returns or the window closes. */
   private orphan(p: PendingOrder | PendingQuery): void {
     if (p.timer) clearTimeout(p.timer);
     if (p.kind === 'order') p.orphaned = true;
+    else p.sent = false;
     const windowMs = this.options.reconnectWindowMs ?? 60_000;
     p.timer = setTimeout(() => {
+      if (p.kind === 'order') return this.giveUp(p, `connection to the EA lost and not back within ${windowMs} ms`);
       if (!this.pending.take(p.id)) return;
-      if (p.kind === 'order') {
-        this.ownClientIds.delete(p.clientId); // no longer "ours in flight": the reconciliation adopts it if it executed
-        p.resolve(failure(TRADE_RETCODE.CONNECTION, p.message, `connection to the EA lost and not back within ${windowMs} ms; if the order executed, the next reconciliation reports it`));
-      }
-      else p.reject(new Error(`mt5-bridge: no EA connected within ${windowMs} ms to answer "${p.message.type}"`));
+      p.reject(new Error(`mt5-bridge: no EA connected within ${windowMs} ms to answer "${p.message.type}"`));
     }, windowMs);
   }
 
   private onReady(session: BridgeSessionInfo): void {
     this.currentSession = session;
+    this.symbolRules.clear();
+    const wasLost = this.lostAt !== null;
     this.connected.next(true);
-    void this.recover().catch((err: Error) => this.problemSubject.next(`mt5-bridge: recovery after reconnect failed: ${err.message}`));
+    void this.recover(wasLost).catch((err: Error) => this.problemSubject.next(`mt5-bridge: recovery after reconnect failed: ${err.message}`));
   }
 
-  private onClosed(reason: string): void {
+  /**
+   * `oversized`: the EA's last line broke the size limit. Reads already sent on that session are
+   * the suspects: asking them again as is would kill every following session the same way (the
+   * old loop: 1, 3, 6 history requests and never a reconciliation), so they fail now instead.
+   */
+  private onClosed(reason: string, oversized: boolean): void {
     this.currentSession = null;
     this.lostAt = this.serverTime || Date.now();
     this.problemSubject.next(`mt5-bridge: EA session closed: ${reason}`);
-    for (const p of this.pending.all()) this.orphan(p);
+    for (const p of this.pending.all()) {
+      if (oversized && p.kind === 'query' && p.sent) {
+        this.pending.take(p.id);
+        p.reject(new Error(`mt5-bridge: the EA's reply to "${p.message.type}" broke the line size limit and ended the session; not asked again (${reason})`));
+      } else this.orphan(p);
+    }
     this.connected.next(false);
   }
 
-  /** After (re)connecting: settle cut-off orders without duplicating them, resend reads, reconcile. */
-  private async recover(): Promise<void> {
-    const orphans = this.pending.all().filter((p) => p.timer && (p.kind === 'query' || p.orphaned));
+  /** After (re)connecting: settle cut-off orders without duplicating them, resend reads, backfill bars, reconcile. */
+  private async recover(wasLost: boolean): Promise<void> {
+    const orphans = this.pending.all().filter((p) => p.timer && (p.kind === 'query' ? !p.sent : p.orphaned));
     for (const p of orphans) {
       if (p.kind === 'query') { this.pending.rekey(p); this.transmit(p); continue; }
       let found: EaMessageOf<'found'>;
       try {
-        found = await this.query({ type: 'lookup', id: '', client_id: p.clientId, from: p.sentAt - LOOKUP_MARGIN_MS }, 'found');
+        found = await this.lookup(p);
       } catch (err) {
         // Lost again mid-lookup: the order stays parked (onClosed re-armed its window timer).
         this.problemSubject.next(`mt5-bridge: lookup of client order ${p.clientId} failed: ${(err as Error).message}`);
         continue;
       }
-      if (!this.pending.take(p.id)) continue;
-      const result = resultFromFound(found, p.message);
+      if (p.settled || !this.pending.take(p.id)) continue;
+      const result = resultFromFound(found, p.message, this.claimedDeals);
       if (result) {
-        for (const deal of found.deals) this.deliverDeal(deal);
-        p.resolve(result);
+        for (const deal of found.deals) if (deal.ticket === result.deal) this.deliverDeal(deal);
+        this.settle(p, result);
       } else {
         p.orphaned = false;
         this.pending.add(p);
@@ -232,9 +343,13 @@ export class Mt5BridgeBroker implements LiveBrokerPort {
         this.transmit(p);
       }
     }
+    if (wasLost) await this.barGaps.fill((symbol, timeframe, from) => this.historyBars(symbol, timeframe, from), (text) => this.problemSubject.next(text));
+    await this.reconcileNow(this.lostAt ?? this.options.firstSyncSince ?? Date.now() - 7 * 86_400_000);
+  }
+
+  private async reconcileNow(since: number): Promise<void> {
     const known = this.options.knownPositions;
     if (!known) return;
-    const since = this.lostAt ?? this.options.firstSyncSince ?? Date.now() - 7 * 86_400_000;
     const at = Date.now();
     const [positions, deals] = await Promise.all([this.positionsGet(), this.historyDealsGet(since, Math.max(at, this.serverTime) + LOOKUP_MARGIN_MS)]);
     const delivered = this.emittedDeals;
@@ -243,6 +358,15 @@ export class Mt5BridgeBroker implements LiveBrokerPort {
     const result = reconcile(known(), { positions, deals, since, at }, ownOrder);
     const closed = result.closed.filter((c) => !(c.exitDeals.length > 0 && c.exitDeals.every((d) => delivered.has(d.ticket))));
     this.reconciliationSubject.next({ ...result, closed, clean: result.opened.length === 0 && closed.length === 0 && result.changed.length === 0 });
+  }
+
+  /** A fill of an order that had already been answered without one: reported, and adopted through a reconciliation. */
+  private adoptLate(clientId: string, detail: string): void {
+    const sentAt = this.lateWatch.get(clientId);
+    if (sentAt === undefined) return;
+    this.lateWatch.delete(clientId);
+    this.problemSubject.next(`mt5-bridge: late fill of client order ${clientId} (${detail}): adopted, not repeated`);
+    void this.reconcileNow(sentAt - LOOKUP_MARGIN_MS).catch((err: Error) => this.problemSubject.next(`mt5-bridge: reconciliation after a late fill failed: ${err.message}`));
   }
 
   private onMessage(message: EaMessage): void {
@@ -255,21 +379,29 @@ export class Mt5BridgeBroker implements LiveBrokerPort {
       }
       case 'bar': {
         const { symbol, timeframe, time, open, high, low, close, volume } = message;
-        this.barSubject.next({ symbol, timeframe, bar: { time, open, high, low, close, volume } });
+        this.barGaps.live({ symbol, timeframe, bar: { time, open, high, low, close, volume } });
         return;
       }
-      case 'deal':
-        return this.deliverDeal(message.deal);
+      case 'deal': {
+        this.deliverDeal(message.deal);
+        const id = clientIdOf(message.deal.comment);
+        if (id && this.lateWatch.has(id)) this.adoptLate(id, `deal ${message.deal.ticket}`);
+        return;
+      }
       case 'order_result': {
         const p = this.pending.take(message.id);
-        if (!p || p.kind !== 'order') { this.duplicatesDropped += 1; return; }
-        return p.resolve(message.result);
+        if (!p || p.kind !== 'order') {
+          this.duplicatesDropped += 1;
+          if (message.result.retcode === TRADE_RETCODE.DONE && this.lateWatch.has(message.client_id)) this.adoptLate(message.client_id, `result with deal ${message.result.deal}`);
+          return;
+        }
+        return this.settle(p, message.result);
       }
       case 'error':
         if (message.id) {
           const p = this.pending.take(message.id);
           if (p?.kind === 'query') return p.reject(new Error(`mt5-bridge: EA error for "${p.message.type}": ${message.message}`));
-          if (p?.kind === 'order') return p.resolve(failure(TRADE_RETCODE.ERROR, p.message, `EA error: ${message.message}`));
+          if (p?.kind === 'order') return this.settle(p, failure(TRADE_RETCODE.ERROR, p.message, `EA error: ${message.message}`));
         }
         this.problemSubject.next(`mt5-bridge: EA reports: ${message.message}`);
         return;

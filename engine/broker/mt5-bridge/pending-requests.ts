@@ -10,6 +10,8 @@ export interface PendingQuery {
   readonly resolve: (reply: EaMessage) => void;
   readonly reject: (error: Error) => void;
   timer: NodeJS.Timeout | null;
+  /** True once written to a live session (cleared when that session dies before the reply). */
+  sent: boolean;
 }
 
 /** An order sent to the EA whose result has not come back. */
@@ -23,6 +25,8 @@ export interface PendingOrder {
   timer: NodeJS.Timeout | null;
   /** True while the connection that carried it is gone: its outcome is unknown. */
   orphaned: boolean;
+  /** True once resolved: a reply, a lookup or a deadline settles it, whichever comes first, once. */
+  settled: boolean;
 }
 
 export type Pending = PendingQuery | PendingOrder;
@@ -56,6 +60,10 @@ export class PendingRequests {
       if (pending.timer) clearTimeout(pending.timer);
     }
     return pending;
+  }
+
+  has(pending: Pending): boolean {
+    return this.byId.get(pending.id) === pending;
   }
 
   all(): Pending[] {

@@ -1,4 +1,5 @@
 import { suite } from 'uvu';
+import { filter, firstValueFrom, skip, timeout } from 'rxjs';
 import { MetaApiBroker } from '../../../engine/broker/metaapi/metaapi-broker.ts';
 import { FakeMetaApi } from '../../kit/fake-metaapi.ts';
 import { FakeTerminal } from '../../kit/fake-terminal.ts';
@@ -14,6 +15,14 @@ for (const isoTimes of [false, true]) {
       broker,
       setQuote: (symbol, time, bid, ask) => fake.price(symbol, time, bid, ask),
       rejectNext: (retcode) => fake.terminal.rejectNext(retcode),
+      seedHistory: (count, beforeMs) => fake.terminal.seedHistory(count, beforeMs),
+      lateNextFill: () => { fake.lateFillNextMs = 300; },
+      restart: async () => {
+        const back = firstValueFrom(broker.connection$.pipe(filter((up) => up), skip(1), timeout(5_000)));
+        fake.disconnect();
+        fake.resynchronise();
+        await back;
+      },
       dispose: () => broker.close(),
     };
   });

@@ -11,7 +11,7 @@ const doc = readFileSync(new URL('../../../engine/broker/mt5-bridge/PROTOCOL.md'
 
 test('PROTOCOL.md documents every message type the engine accepts from the EA and every one it sends', () => {
   for (const type of Object.keys(EA_MESSAGE_CODECS)) assert.ok(doc.includes(`"type":"${type}"`), `EA message "${type}" missing from PROTOCOL.md`);
-  for (const type of ['challenge', 'welcome', 'reject', 'order', 'symbol_get', 'account_get', 'positions_get', 'deals_get', 'lookup']) {
+  for (const type of ['challenge', 'welcome', 'reject', 'order', 'symbol_get', 'account_get', 'positions_get', 'deals_get', 'lookup', 'history']) {
     assert.ok(doc.includes(`"type":"${type}"`), `engine message "${type}" missing from PROTOCOL.md`);
   }
 });

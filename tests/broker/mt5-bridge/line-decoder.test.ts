@@ -31,4 +31,11 @@ test('a line longer than the limit is an error naming the line, not unbounded me
   assert.throws(() => d.push(Buffer.from('x'.repeat(40))), /line 2 exceeds 16 bytes/);
 });
 
+test('a complete line over the limit, newline included in the same chunk, is refused too (issue 16 item 1)', () => {
+  const d = new LineDecoder(1 << 20);
+  const big = `{"type":"deals","deals":"${'x'.repeat(1_100_000)}"}\n`;
+  assert.throws(() => d.push(Buffer.from(big)), /line 1 has 1100\d+ bytes, over the 1048576-byte limit/);
+  assert.equal(d.push(Buffer.from('{"type":"heartbeat","t":1}\n')).map((l) => l.text), ['{"type":"heartbeat","t":1}']);
+});
+
 test.run();

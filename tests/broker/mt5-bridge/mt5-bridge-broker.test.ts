@@ -38,12 +38,12 @@ test('an EA with the wrong secret is refused, the broker stays disconnected and 
   const broker = await Mt5BridgeBroker.listen({ secret: SECRET, port: 0 });
   const problems: string[] = [];
   broker.problems$.subscribe((p) => problems.push(p));
-  const ea = new FakeEa({ port: broker.port, secret: 'wrong-secret-000', terminal: new FakeTerminal() });
+  const ea = new FakeEa({ port: broker.port, secret: 'wrong-secret-000-0123456789abcdef', terminal: new FakeTerminal() });
   try {
     await rejectsWith(() => ea.connect(), /authentication failed/);
     assert.is(broker.isConnected(), false);
     assert.ok(problems.some((p) => p.includes('authentication failed')));
-    assert.ok(!problems.join('\n').includes(SECRET) && !problems.join('\n').includes('wrong-secret-000'));
+    assert.ok(!problems.join('\n').includes(SECRET) && !problems.join('\n').includes('wrong-secret-000-0123456789abcdef'));
   } finally { ea.disconnect(); await broker.close(); }
 });
 
@@ -56,7 +56,7 @@ test('an EA speaking another protocol version is refused with a reason naming bo
 });
 
 test('a short secret is refused at start with an error naming the option', async () => {
-  await rejectsWith(() => Mt5BridgeBroker.listen({ secret: 'short', port: 0 }), /option "secret" must be a string of at least 8 characters/);
+  await rejectsWith(() => Mt5BridgeBroker.listen({ secret: 'short', port: 0 }), /option "secret" must be a string of at least 32 characters/);
 });
 
 test('a malformed line is reported with its line number and the session carries on', async () => {

@@ -49,13 +49,13 @@ test('a bar that opens beyond the stop fills at the open, not at the stop', () =
   assert.is(exits[0].price, 1.1899);
 });
 
-test('profit of a USDCHF trade is converted from CHF to the USD account at the exit rate', () => {
+test('profit of a USDCHF trade is converted from CHF to the USD account at the exit rate, booked in cents', () => {
   const { broker, exits } = brokerAt(1.2);
   broker.orderSend(marketOrder({ symbol: 'USDCHF', volume: 1, type: ORDER_TYPE_BUY, tp: 1.21 }));
   broker.checkStops('USDCHF', T + 3_600_000, 1.2, 1.2102, 1.2);
-  // (1.2100 - 1.2001) * 100,000 CHF = 990 CHF = 990 / 1.21 USD
-  assert.ok(Math.abs(exits[0].profit - 990 / 1.21) < 1e-6);
-  assert.ok(Math.abs(broker.accountInfo().balance - (10_000 + 990 / 1.21)) < 1e-6);
+  // (1.2100 - 1.2001) * 100,000 CHF = 990 CHF = 990 / 1.21 USD = 818.1818... -> 818.18 booked
+  assert.is(exits[0].profit, 818.18);
+  assert.is(broker.accountInfo().balance, 10_818.18);
 });
 
 test('rejections carry MT5 retcodes: invalid volume, invalid stops, no money, market closed', () => {
@@ -76,8 +76,8 @@ test('commission is charged per lot on entry and on exit', () => {
   const r = broker.orderSend(marketOrder({ symbol: 'USDCHF', volume: 2, type: ORDER_TYPE_BUY }));
   assert.is(broker.accountInfo().balance, 10_000 - 7);
   broker.orderSend(marketOrder({ symbol: 'USDCHF', volume: 2, type: ORDER_TYPE_SELL, position: r.order }));
-  const spreadCost = (0.0002 * 200_000) / 1.1999;
-  assert.ok(Math.abs(broker.accountInfo().balance - (10_000 - 14 - spreadCost)) < 1e-6);
+  // The spread: 0.0002 × 200,000 CHF = 40 CHF / 1.1999 = 33.336... USD, booked as -33.34.
+  assert.is(broker.accountInfo().balance, 9_952.66);
 });
 
 test('midAtEquity inverts the equity of a sole position: long and short, CHF profit (divided) and USD profit (as is)', () => {

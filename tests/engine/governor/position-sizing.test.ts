@@ -3,10 +3,11 @@ import * as assert from 'uvu/assert';
 import { lotSize, roundVolume } from '../../../engine/governor/position-sizing.ts';
 import { resolveSymbolSpec } from '../../../engine/model/symbol-spec.ts';
 
-test('USDCHF: 1 % of 10,000 USD with a 50-pip stop at 1.2000 is 0.24 lots (computed by hand)', () => {
-  // Loss per lot = 0.0050 × 100,000 CHF = 500 CHF = 500 / 1.2 = 416.67 USD; 100 / 416.67 = 0.24.
+test('USDCHF: 1 % of 10,000 USD with a 50-pip stop below 1.2000 is 0.23 lots (computed by hand)', () => {
+  // Loss per lot = 0.0050 × 100,000 CHF = 500 CHF, booked at the stop's rate: 500 / 1.195 =
+  // 418.41 USD; 100 / 418.41 = 0.239 -> 0.23 (0.24 lots would lose 100.42 USD at the stop).
   const lots = lotSize(resolveSymbolSpec('USDCHF'), { balance: 10_000, riskPercent: 1, entryPrice: 1.2, stopLoss: 1.195, aggression: 1, accountCurrency: 'USD' });
-  assert.is(lots, 0.24);
+  assert.is(lots, 0.23);
 });
 
 test('XAUUSD: 2 % of 10,000 USD with a 12.50 USD stop is 0.16 lots (computed by hand)', () => {
@@ -18,7 +19,7 @@ test('XAUUSD: 2 % of 10,000 USD with a 12.50 USD stop is 0.16 lots (computed by 
 });
 
 test('aggression multiplies the risk, and the result rounds down to the volume step', () => {
-  // 1.3 × 0.24 lots worth of risk = 0.312 -> 0.31
+  // 130 / 418.41 = 0.3107 -> 0.31
   const lots = lotSize(resolveSymbolSpec('USDCHF'), { balance: 10_000, riskPercent: 1, entryPrice: 1.2, stopLoss: 1.195, aggression: 1.3, accountCurrency: 'USD' });
   assert.is(lots, 0.31);
 });

@@ -167,6 +167,16 @@ export class Connection {
       this.resumeTimer = setTimeout(() => this.flushHeld(), this.options.resumeTimeoutMs ?? 5000);
       return;
     }
+    if (msg.type === 'resume_result' && this.held && msg.reset) {
+      // Our last seq is beyond the server's: the reducer forgets what it folded (on this very
+      // input) and we ask again from 0; live events held meanwhile stay held for the new replay.
+      this.options.oninputs([msg]);
+      this.resumeFrom = 0;
+      if (this.resumeTimer) clearTimeout(this.resumeTimer);
+      this.send({ type: 'resume', last_seq: 0 });
+      this.resumeTimer = setTimeout(() => this.flushHeld(), this.options.resumeTimeoutMs ?? 5000);
+      return;
+    }
     if (msg.type === 'resume_result' && this.held) {
       this.awaitingReplayed = msg.ok ? msg.replayed : 0;
       if (this.awaitingReplayed === 0) this.flushHeld();

@@ -43,7 +43,10 @@ export function reduceSymbol(view: SymbolView | undefined, event: LogEvent): Sym
         tradesThisWeek: d.trades_this_week,
         sr: d.sr_levels,
         markers: Number.isFinite(time)
-          ? appendCapped(prev.markers, { time, kind: 'entry', price: d.price, direction: d.direction, text: `${d.direction} ${d.lot_size}` }, MARKER_CAP)
+          ? appendCapped(prev.markers, {
+            time, kind: 'entry', price: d.price, direction: d.direction, text: `${d.direction} ${d.lot_size}`,
+            lots: d.lot_size, stopLoss: d.stop_loss, takeProfit: d.take_profit, reason: d.reason ?? (d.patterns_detected.join(', ') || undefined),
+          }, MARKER_CAP)
           : prev.markers,
       };
     }
@@ -56,7 +59,10 @@ export function reduceSymbol(view: SymbolView | undefined, event: LogEvent): Sym
         closedTrades: prev.closedTrades + 1,
         pnl: prev.pnl + d.pnl,
         markers: Number.isFinite(time)
-          ? appendCapped(prev.markers, { time, kind: 'exit', price: d.exit_price, direction: d.direction ?? prev.position?.direction, text: `${d.pnl >= 0 ? '+' : ''}${d.pnl.toFixed(2)}` }, MARKER_CAP)
+          ? appendCapped(prev.markers, {
+            time, kind: 'exit', price: d.exit_price, direction: d.direction ?? prev.position?.direction, text: `${d.pnl >= 0 ? '+' : ''}${d.pnl.toFixed(2)}`,
+            lots: d.lot_size ?? prev.position?.lot_size, pnl: d.pnl, reason: d.exit_reason,
+          }, MARKER_CAP)
           : prev.markers,
       };
     }
@@ -90,8 +96,19 @@ function reduceBar(prev: SymbolView, d: DataOf<'BAR'>): SymbolView {
   return {
     ...prev,
     candles,
+    // Without the spec's digits, the most decimals its prices have shown (0.8906 has four).
+    seenDigits: prev.digits === undefined ? Math.max(prev.seenDigits ?? 0, decimalsOf(d.open), decimalsOf(d.close)) : prev.seenDigits,
     timeframe: d.timeframe,
     synthetic: d.synthetic ?? prev.synthetic,
     sr: d.sr_levels ?? prev.sr,
   };
+}
+
+/** Decimal places of a price as sent (binary noise ignored), at most 6. */
+export function decimalsOf(value: number): number {
+  for (let d = 0; d < 6; d++) {
+    const scaled = value * 10 ** d;
+    if (Math.abs(scaled - Math.round(scaled)) < 1e-6 * Math.max(1, Math.abs(scaled))) return d;
+  }
+  return 6;
 }

@@ -1,6 +1,6 @@
 import type { LogEvent, ServerMessage } from '../../../protocol/index.ts';
 import {
-  COMMAND_RESULT_CAP, EQUITY_CAP, LOG_CAP, PROBLEM_CAP, appendCapped, inBatch,
+  COMMAND_RESULT_CAP, DAY_CAP, EQUITY_CAP, LOG_CAP, PROBLEM_CAP, TRADE_CAP, appendCapped, emptySymbol, inBatch, initialState,
   type BotView, type LogEntry, type TradeStats, type WorkbenchInput, type WorkbenchState,
 } from './state.ts';
 import { reduceSymbol, symbolOf } from './reduce-symbol.ts';
@@ -46,14 +46,23 @@ function reduceMessage(state: WorkbenchState, msg: ServerMessage): WorkbenchStat
       for (const s of status.symbols ?? []) {
         const prev = next.symbols[s.symbol];
         const base = prev ?? reduceSymbol(undefined, { data: { symbol: s.symbol } } as LogEvent);
-        const position = s.position === undefined ? base.position : s.position && { ...s.position };
+        const p = s.position;
+        const position = p === undefined ? base.position : p && {
+          direction: p.direction, lot_size: p.lot_size, entry_price: p.entry_price, stop_loss: p.stop_loss, take_profit: p.take_profit,
+          time: p.time !== undefined ? toUnixSeconds(p.time) : base.position?.time, position_id: p.ticket ?? base.position?.position_id, profit: p.profit,
+        };
         next = putSymbol(next, s.symbol, {
           ...base, state: s.state, tradesThisWeek: s.trades_this_week, position,
-          timeframe: s.timeframe ?? base.timeframe, synthetic: s.synthetic ?? base.synthetic,
+          timeframe: s.timeframe ?? base.timeframe, synthetic: s.synthetic ?? base.synthetic, digits: s.digits ?? base.digits,
         });
       }
       return next;
     }
+    case 'resume_result':
+      // The server's numbering is not the one we folded (it restarted afresh or was rolled
+      // back): what we hold may never have happened there. Start over from what it replays.
+      if (!msg.reset) return state;
+      return { ...initialState(), connectionId: state.connectionId, sessionId: state.sessionId, bot: state.bot, limits: state.limits, config: state.config };
     case 'command_result':
       return {
         ...state,
@@ -89,6 +98,15 @@ function putSymbol(state: WorkbenchState, symbol: string, view: WorkbenchState['
 function reduceEvent(state: WorkbenchState, event: LogEvent): WorkbenchState {
   // A resume overlap or a duplicate delivery must not count twice.
   if (event.seq !== undefined && event.seq <= state.lastSeq && state.lastSeq > 0) return state;
+  // Sessions are kept apart: once the viewed session is known (the server's hello, or a
+  // recording's BOT_INITIALIZATION), another session's events (a backtest run beside the bot)
+  // belong to that run's report only, never to the symbols, the account or the log.
+  if (state.sessionId !== null && event.session_id !== state.sessionId) {
+    const bt = reduceBacktests(state, event);
+    return {
+      ...state, ...bt, eventsSeen: state.eventsSeen + 1, lastSeq: event.seq ?? state.lastSeq,
+    };
+  }
   const entry: LogEntry = { key: state.nextKey, event };
   // Read before appending: inside a batch the append may reuse the same array.
   const dropped = state.log.length >= LOG_CAP ? 1 : 0;
@@ -102,21 +120,59 @@ function reduceEvent(state: WorkbenchState, event: LogEvent): WorkbenchState {
   };
   const symbol = symbolOf(event);
   if (symbol !== undefined && event.event_type !== 'ERROR' && event.event_type !== 'COMMAND' && event.event_type !== 'BACKTEST_START' && event.event_type !== 'PERFORMANCE') {
+    if (event.event_type === 'TRADE_EXIT') next = reduceClosedTrade(next, event, next.symbols[symbol]?.position ?? null);
     next = putSymbol(next, symbol, reduceSymbol(next.symbols[symbol], event));
+  }
+  if (event.event_type === 'BACKTEST_START' && event.data.digits !== undefined) {
+    // A backtest recording replayed on its own: its symbol's prices at the spec's precision.
+    const view = next.symbols[event.data.symbol] ?? emptySymbol(event.data.symbol);
+    next = putSymbol(next, event.data.symbol, { ...view, digits: event.data.digits });
   }
   const bt = reduceBacktests(next, event);
   if (bt !== next) next = { ...next, ...bt };
-  // A backtest run beside the live bot streams its own trades: they belong to its report only.
-  const foreign = next.sessionId !== null && event.session_id !== next.sessionId && event.session_id in next.backtests;
-  const accountEvent = event.event_type === 'TRADE_ENTRY' || event.event_type === 'TRADE_EXIT' || event.event_type === 'PERFORMANCE';
-  return foreign && accountEvent ? next : reduceAccount(next, event);
+  return reduceAccount(next, event);
+}
+
+const DAY = 86_400;
+
+/** The closed-trades list and the profit per UTC day. */
+function reduceClosedTrade(state: WorkbenchState, event: Extract<LogEvent, { event_type: 'TRADE_EXIT' }>, open: WorkbenchState['symbols'][string]['position']): WorkbenchState {
+  const d = event.data;
+  const exitTime = toUnixSeconds(d.timestamp);
+  if (!Number.isFinite(exitTime)) return state;
+  const trade = {
+    key: state.nextKey - 1, symbol: d.symbol, direction: d.direction ?? open?.direction ?? '?',
+    lots: d.lot_size ?? open?.lot_size ?? null, entryPrice: d.entry_price ?? open?.entry_price ?? null, exitPrice: d.exit_price,
+    entryTime: open?.time !== undefined && Number.isFinite(open.time) ? open.time : null, exitTime, pnl: d.pnl, reason: d.exit_reason,
+    positionId: d.position_id ?? open?.position_id,
+  };
+  const day = Math.floor(exitTime / DAY) * DAY;
+  const before = state.daily[day] ?? { pnl: 0, trades: 0, wins: 0 };
+  let daily: Record<number, WorkbenchState['daily'][number]> = { ...state.daily, [day]: { pnl: before.pnl + d.pnl, trades: before.trades + 1, wins: before.wins + (d.pnl > 0 ? 1 : 0) } };
+  if (before.trades === 0) {
+    const days = Object.keys(daily);
+    if (days.length > DAY_CAP) {
+      const keep = days.map(Number).sort((a, b) => a - b).slice(-DAY_CAP);
+      daily = Object.fromEntries(keep.map((k) => [k, daily[k]]));
+    }
+  }
+  return { ...state, trades: appendCapped(state.trades, trade, TRADE_CAP), daily };
 }
 
 /** Bot, account and problem bookkeeping per event type. */
 function reduceAccount(state: WorkbenchState, event: LogEvent): WorkbenchState {
   switch (event.event_type) {
-    case 'BOT_INITIALIZATION':
-      return { ...state, config: event.data, sessionId: state.sessionId ?? event.session_id, bot: { ...state.bot, connected: event.data.mt5_connected, broker: event.data.broker ?? state.bot.broker, mode: event.data.mode ?? state.bot.mode } };
+    case 'BOT_INITIALIZATION': {
+      let next: WorkbenchState = { ...state, config: event.data, sessionId: state.sessionId ?? event.session_id, bot: { ...state.bot, connected: event.data.mt5_connected, broker: event.data.broker ?? state.bot.broker, mode: event.data.mode ?? state.bot.mode } };
+      // The symbols it trades, in the config's order, each with its spec's digits and whether its data is synthetic.
+      const synthetic = syntheticOf(event.data.config.trading_settings);
+      for (const symbol of event.data.config.symbols) {
+        const view = next.symbols[symbol] ?? emptySymbol(symbol);
+        const digits = event.data.digits?.[symbol] ?? view.digits;
+        next = putSymbol(next, symbol, { ...view, digits, synthetic: synthetic ? synthetic.includes(symbol) : view.synthetic });
+      }
+      return next;
+    }
     case 'BOT_STATUS':
       return { ...state, bot: { ...state.bot, running: event.data.running, connected: event.data.connected, broker: event.data.broker ?? state.bot.broker } };
     case 'TRADE_ENTRY': {
@@ -175,4 +231,9 @@ function nextStats(s: TradeStats, before: number, pnl: number, after: number): T
     maxDrawdown: Math.max(s.maxDrawdown, drawdown),
     maxDrawdownPct: Math.max(s.maxDrawdownPct, peak > 0 ? drawdown / peak : 0),
   };
+}
+
+function syntheticOf(settings: Readonly<Record<string, unknown>>): readonly string[] | undefined {
+  const list = settings.synthetic_symbols;
+  return Array.isArray(list) ? list.filter((s): s is string => typeof s === 'string') : undefined;
 }

@@ -13,6 +13,9 @@ export const TRANSITION_CAP = 50;
 export const PROBLEM_CAP = 200;
 export const EQUITY_CAP = 5000;
 export const COMMAND_RESULT_CAP = 50;
+export const TRADE_CAP = 500;
+/** Days of profit kept for the per-day table (a year of trading days and then some). */
+export const DAY_CAP = 400;
 
 /** Everything the reducer folds: log events and the server's non-event messages. */
 export type WorkbenchInput = LogEvent | ServerMessage;
@@ -41,6 +44,31 @@ export interface OpenPosition {
   /** Unix seconds of the entry, when known. */
   readonly time?: number;
   readonly position_id?: number;
+  /** Floating profit in account currency at the last status (the simulator reports it). */
+  readonly profit?: number;
+}
+
+/** A finished trade, as the closed-trades table lists it. */
+export interface ClosedTrade {
+  readonly key: number;
+  readonly symbol: string;
+  readonly direction: string;
+  readonly lots: number | null;
+  readonly entryPrice: number | null;
+  readonly exitPrice: number;
+  /** Unix seconds; null when the entry was not seen (it happened before this page's history). */
+  readonly entryTime: number | null;
+  readonly exitTime: number;
+  readonly pnl: number;
+  readonly reason: string;
+  readonly positionId?: number;
+}
+
+/** Profit and trade count of one UTC day (keyed by its 00:00 in unix seconds). */
+export interface DayProfit {
+  readonly pnl: number;
+  readonly trades: number;
+  readonly wins: number;
 }
 
 /** Unix seconds, as lightweight-charts wants them. */
@@ -58,6 +86,12 @@ export interface TradeMarker {
   readonly price: number;
   readonly direction?: string;
   readonly text: string;
+  /** What the chart's tooltip tells about the trade. */
+  readonly lots?: number;
+  readonly stopLoss?: number;
+  readonly takeProfit?: number;
+  readonly pnl?: number;
+  readonly reason?: string;
 }
 
 export interface SymbolDecision extends DecisionData {
@@ -77,6 +111,9 @@ export interface SymbolView {
   readonly sr: { readonly support: number | null; readonly resistance: number | null } | null;
   readonly timeframe?: string;
   readonly synthetic?: boolean;
+  /** Decimal places of its prices: from the symbol's spec when the server sends it, else as seen in its bars. */
+  readonly digits?: number;
+  readonly seenDigits?: number;
   readonly closedTrades: number;
   readonly pnl: number;
   /** This symbol's own entries in its latest trading week (the governor counts the account). */
@@ -161,6 +198,9 @@ export interface WorkbenchState {
   readonly backtests: Readonly<Record<string, BacktestReport>>;
   readonly backtestOrder: readonly string[];
   readonly commandResults: readonly CommandOutcome[];
+  /** The viewed session's closed trades (newest last) and its profit per UTC day. */
+  readonly trades: readonly ClosedTrade[];
+  readonly daily: Readonly<Record<number, DayProfit>>;
 }
 
 export function initialState(): WorkbenchState {
@@ -185,6 +225,8 @@ export function initialState(): WorkbenchState {
     backtests: {},
     backtestOrder: [],
     commandResults: [],
+    trades: [],
+    daily: {},
   };
 }
 

@@ -110,7 +110,8 @@ export function keyOf(e: KeyboardEvent): string {
   if (e.ctrlKey || e.metaKey) parts.push('Ctrl');
   if (e.altKey) parts.push('Alt');
   if (e.shiftKey) parts.push('Shift');
-  const key = e.key.length === 1 ? e.key.toUpperCase() : e.key;
+  // The space bar reports " ": bindings spell it "Space" (Ctrl+Alt+Space).
+  const key = e.key === ' ' ? 'Space' : e.key.length === 1 ? e.key.toUpperCase() : e.key;
   if (!['Control', 'Shift', 'Alt', 'Meta'].includes(e.key)) parts.push(key);
   return parts.join('+');
 }

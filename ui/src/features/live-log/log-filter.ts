@@ -1,7 +1,7 @@
 import type { LogEntry } from '../../core/state.ts';
-import { formatPrice as p } from '../../core/format.ts';
+import { formatMoney, formatPrice } from '../../core/format.ts';
 
-const n = (v: unknown) => p(v as number);
+const money = (v: unknown) => formatMoney(v as number);
 
 export interface LogFilter {
   readonly levels: Readonly<Record<'INFO' | 'ERROR' | 'DEBUG', boolean>>;
@@ -14,13 +14,18 @@ export const ALL = '*';
 
 export const DEFAULT_FILTER: LogFilter = { levels: { INFO: true, ERROR: true, DEBUG: true }, eventType: ALL, symbol: ALL, search: '' };
 
-/** One line of text per entry: what the search matches and the row shows. */
-export function summarize(entry: LogEntry): string {
+/** Decimal places of a symbol's prices, when known. */
+export type DigitsOf = (symbol: string) => number | undefined;
+
+/** One line of text per entry: what the search matches and the row shows; prices with the symbol's digits. */
+export function summarize(entry: LogEntry, digitsOf: DigitsOf = () => undefined): string {
   const e = entry.event;
   const d = e.data as Record<string, unknown>;
+  const digits = typeof d.symbol === 'string' ? digitsOf(d.symbol) : undefined;
+  const n = (v: unknown) => formatPrice(v as number, digits);
   switch (e.event_type) {
     case 'TRADE_ENTRY': return `${d.symbol} ${d.direction} ${d.lot_size} @ ${n(d.price)} SL ${n(d.stop_loss)} TP ${n(d.take_profit)}`;
-    case 'TRADE_EXIT': return `${d.symbol} exit @ ${n(d.exit_price)} (${d.exit_reason}) pnl ${n(d.pnl)} balance ${n(d.balance_after)}`;
+    case 'TRADE_EXIT': return `${d.symbol} exit @ ${n(d.exit_price)} (${d.exit_reason}) pnl ${money(d.pnl)} balance ${money(d.balance_after)}`;
     case 'DECISION': return `${d.symbol} ${d.decision}: ${d.reason}`;
     case 'ERROR': return `${d.symbol ? `${d.symbol}: ` : ''}${d.error}`;
     case 'STATE_TRANSITION': return `${d.symbol} ${d.from} → ${d.to} (${d.event}) ${d.cause}`;
@@ -37,7 +42,7 @@ export function summarize(entry: LogEntry): string {
 }
 
 /** Pure filter over the log; search is case-insensitive over type, symbol and summary. */
-export function filterLog(entries: readonly LogEntry[], filter: LogFilter): readonly LogEntry[] {
+export function filterLog(entries: readonly LogEntry[], filter: LogFilter, digitsOf?: DigitsOf): readonly LogEntry[] {
   // Read the (possibly reactive) filter once, not once per entry.
   const q = filter.search.trim().toLowerCase();
   const levels = { INFO: filter.levels.INFO, ERROR: filter.levels.ERROR, DEBUG: filter.levels.DEBUG };
@@ -48,7 +53,7 @@ export function filterLog(entries: readonly LogEntry[], filter: LogFilter): read
     if (!levels[e.level]) return false;
     if (eventType !== ALL && e.event_type !== eventType) return false;
     if (symbol !== ALL && (e.data as { symbol?: string }).symbol !== symbol) return false;
-    if (q && !`${e.event_type} ${summarize(entry)}`.toLowerCase().includes(q)) return false;
+    if (q && !`${e.event_type} ${summarize(entry, digitsOf)}`.toLowerCase().includes(q)) return false;
     return true;
   });
 }

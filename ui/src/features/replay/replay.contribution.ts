@@ -32,7 +32,7 @@ registry.registerCommand({
 
 registry.registerCommand({
   id: 'replay.togglePlay',
-  title: 'Replay: Play / Pause',
+  title: 'Play / Pause',
   category: 'Replay',
   keybinding: ['Ctrl+Alt+Space'],
   run: (ctx) => {
@@ -42,11 +42,11 @@ registry.registerCommand({
   },
 });
 
-registry.registerCommand({ id: 'replay.step', title: 'Replay: Step One Event', category: 'Replay', keybinding: ['Ctrl+Alt+ArrowRight'], run: (ctx) => replayPlayer(ctx.session).step() });
+registry.registerCommand({ id: 'replay.step', title: 'Step One Event', category: 'Replay', keybinding: ['Ctrl+Alt+ArrowRight'], run: (ctx) => replayPlayer(ctx.session).step() });
 
 registry.registerCommand({
   id: 'replay.close',
-  title: 'Replay: Back to Live',
+  title: 'Back to Live',
   category: 'Replay',
   run: (ctx) => {
     replayPlayer(ctx.session).pause();

@@ -1,6 +1,7 @@
 import { registry, type CommandContext } from '../../platform/registry.ts';
 import SymbolsExplorer from './SymbolsExplorer.svelte';
 import SymbolEditor from './SymbolEditor.svelte';
+import { closePosition } from './close-position.ts';
 
 export const EXPLORER_ICON = 'M4 4h7l2 2h7v13H4z';
 
@@ -64,9 +65,6 @@ registry.registerCommand({
   dangerous: true,
   run: async (ctx) => {
     const symbol = await pickSymbol(ctx, 'Position to close at market', (_s, open) => open);
-    if (!symbol) return;
-    const position = ctx.state().symbols[symbol]?.position;
-    const what = position ? `${position.direction} ${position.lot_size} lots opened at ${position.entry_price}` : 'the open position';
-    if (await ctx.confirm(`Close ${symbol} (${what}) at market now?`)) ctx.send({ type: 'close_position', symbol });
+    if (symbol) await closePosition(ctx, symbol);
   },
 });

@@ -1,0 +1,145 @@
+import type { Strategy } from '../strategy/strategy.ts';
+import { validateStrategyConfig } from '../strategy/plugin-loader.ts';
+
+/** A parameter value a search can try: numbers from ranges, or list items (numbers, strings, booleans). */
+export type ParamValue = number | string | boolean;
+/** One combination: parameter name -> value; merged over the strategy's base config for a trial. */
+export type ParamSet = Readonly<Record<string, ParamValue>>;
+
+/** A bad `--param` or a value the plugin's codec refuses: the CLI prints it and exits 2. */
+export class ParamError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ParamError';
+  }
+}
+
+export interface ParamAxis {
+  readonly name: string;
+  readonly values: readonly ParamValue[];
+}
+
+/** Ranges larger than this are refused: a typo such as `0:1e9:1` should not try to allocate. */
+const MAX_AXIS = 1_000_000;
+
+/**
+ * Parses one `--param` spec: `name=from:to:step` (inclusive numeric range) or `name=a,b,c`
+ * (a list; numbers stay numbers, `true`/`false` become booleans, anything else a string).
+ *
+ * @example
+ * parseParam('fast=5:50:5').values.length; // 10
+ * parseParam('mode=fast,slow').values;     // ['fast', 'slow']
+ */
+export function parseParam(spec: string): ParamAxis {
+  const eq = spec.indexOf('=');
+  if (eq <= 0) throw new ParamError(`--param "${spec}": expected name=from:to:step or name=a,b,c`);
+  const name = spec.slice(0, eq).trim();
+  const body = spec.slice(eq + 1).trim();
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new ParamError(`--param "${spec}": "${name}" is not a parameter name`);
+  if (body === '') throw new ParamError(`--param "${spec}": no values after "="`);
+  if (body.includes(':')) return { name, values: parseRange(spec, body) };
+  const values = body.split(',').map((raw) => raw.trim());
+  if (values.some((v) => v === '')) throw new ParamError(`--param "${spec}": empty item in the list`);
+  const parsed = values.map(listValue);
+  if (new Set(parsed.map(String)).size !== parsed.length) throw new ParamError(`--param "${spec}": the list repeats a value`);
+  return { name, values: parsed };
+}
+
+function listValue(raw: string): ParamValue {
+  if (raw === 'true') return true;
+  if (raw === 'false') return false;
+  const n = Number(raw);
+  return Number.isFinite(n) ? n : raw;
+}
+
+function parseRange(spec: string, body: string): number[] {
+  const parts = body.split(':');
+  if (parts.length !== 3) throw new ParamError(`--param "${spec}": a range is from:to:step (three numbers)`);
+  const [from, to, step] = parts.map(Number);
+  if (![from, to, step].every(Number.isFinite)) throw new ParamError(`--param "${spec}": from, to and step must be numbers`);
+  if (!(step > 0)) throw new ParamError(`--param "${spec}": step must be positive, got ${parts[2]}`);
+  if (to < from) throw new ParamError(`--param "${spec}": the range ends (${to}) before it starts (${from})`);
+  // A small tolerance so 0.1:0.5:0.1 includes 0.5 despite binary fractions.
+  const count = Math.floor((to - from) / step + 1e-9) + 1;
+  if (count > MAX_AXIS) throw new ParamError(`--param "${spec}": ${count} values is more than ${MAX_AXIS.toLocaleString('en-US')}`);
+  const decimals = Math.max(decimalsOf(parts[0]), decimalsOf(parts[2]));
+  return Array.from({ length: count }, (_, k) => Number((from + k * step).toFixed(decimals)));
+}
+
+function decimalsOf(text: string): number {
+  const dot = text.indexOf('.');
+  return dot < 0 ? 0 : Math.min(12, text.length - dot - 1);
+}
+
+/**
+ * The grid of every combination of the axes, addressed by an index (mixed radix, the last
+ * axis fastest) so searches, trial ids and workers pass numbers, not objects.
+ */
+export class ParamSpace {
+  readonly size: number;
+  private readonly radix: number[];
+
+  constructor(readonly axes: readonly ParamAxis[]) {
+    if (axes.length === 0) throw new ParamError('no --param given: name at least one parameter to search');
+    const names = new Set<string>();
+    for (const a of axes) {
+      if (names.has(a.name)) throw new ParamError(`--param ${a.name} is given twice`);
+      names.add(a.name);
+    }
+    this.radix = axes.map((a) => a.values.length);
+    this.size = this.radix.reduce((p, n) => p * n, 1);
+    if (!Number.isSafeInteger(this.size)) throw new ParamError(`the grid has more than 2^53 combinations`);
+  }
+
+  get names(): string[] {
+    return this.axes.map((a) => a.name);
+  }
+
+  /** Index of each axis's value for grid index `index`. */
+  digits(index: number): number[] {
+    const out = new Array<number>(this.radix.length);
+    for (let k = this.radix.length - 1; k >= 0; k--) {
+      out[k] = index % this.radix[k];
+      index = Math.floor(index / this.radix[k]);
+    }
+    return out;
+  }
+
+  indexOf(digits: readonly number[]): number {
+    let index = 0;
+    for (let k = 0; k < this.radix.length; k++) index = index * this.radix[k] + digits[k];
+    return index;
+  }
+
+  radixOf(axis: number): number {
+    return this.radix[axis];
+  }
+
+  at(index: number): ParamSet {
+    const d = this.digits(index);
+    const out: Record<string, ParamValue> = {};
+    this.axes.forEach((a, k) => (out[a.name] = a.values[d[k]]));
+    return out;
+  }
+}
+
+/**
+ * Checks the axes against the strategy: every name must be a field of its config, and every
+ * value must pass the plugin's own codec. Errors name the parameter, the value and the reason.
+ */
+export function validateAxes(strategy: Strategy, axes: readonly ParamAxis[]): void {
+  const defaults = strategy.defaultConfig as Record<string, unknown> | null;
+  const known = defaults && typeof defaults === 'object' ? Object.keys(defaults) : [];
+  for (const axis of axes) {
+    if (!known.includes(axis.name)) {
+      throw new ParamError(`--param ${axis.name}: "${strategy.id}" has no parameter "${axis.name}"; its parameters: ${known.join(', ') || '(none)'}`);
+    }
+    for (const value of axis.values) {
+      try {
+        validateStrategyConfig(strategy, { [axis.name]: value });
+      } catch (err) {
+        throw new ParamError(`--param ${axis.name}=${value}: ${(err as Error).message}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,72 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { parseParam, ParamSpace, validateAxes, ParamError } from '../../../engine/optimize/param-space.ts';
+import { allOf, parseConstraint } from '../../../engine/optimize/constraints.ts';
+import { resolveObjective } from '../../../engine/optimize/objectives.ts';
+import { smaCrossover } from '../../../plugins/sma-crossover/index.ts';
+
+const throwsParam = (f: () => unknown, pattern: RegExp) => {
+  try {
+    f();
+  } catch (err) {
+    assert.instance(err, ParamError);
+    assert.match((err as Error).message, pattern);
+    return;
+  }
+  assert.unreachable('expected a ParamError');
+};
+
+test('a range from:to:step includes both ends, and a list keeps its order', () => {
+  assert.equal(parseParam('fast=5:50:5').values, [5, 10, 15, 20, 25, 30, 35, 40, 45, 50]);
+  assert.equal(parseParam('x=0.1:0.5:0.1').values, [0.1, 0.2, 0.3, 0.4, 0.5]);
+  assert.equal(parseParam('fast=5,10,20').values, [5, 10, 20]);
+  assert.equal(parseParam('mode=a,true,3').values, ['a', true, 3]);
+});
+
+test('bad ranges are refused with the spec and the reason', () => {
+  throwsParam(() => parseParam('fast=50:5:1'), /ends \(5\) before it starts \(50\)/);
+  throwsParam(() => parseParam('fast=5:50:0'), /step must be positive/);
+  throwsParam(() => parseParam('fast=5:50'), /from:to:step/);
+  throwsParam(() => parseParam('fast=a:b:1'), /must be numbers/);
+  throwsParam(() => parseParam('fast'), /name=from:to:step/);
+  throwsParam(() => parseParam('fast=1,,2'), /empty item/);
+  throwsParam(() => parseParam('fast=0:1e9:1'), /more than 1,000,000/);
+});
+
+test('an unknown parameter names the plugin\'s parameters; a value its codec refuses names the field', () => {
+  throwsParam(() => validateAxes(smaCrossover, [parseParam('fats=5:10:1')]), /"sma-crossover" has no parameter "fats"; its parameters: fast, slow, stopLossPoints, takeProfitPoints/);
+  throwsParam(() => validateAxes(smaCrossover, [parseParam('fast=5,ten')]), /fast=ten: .*fast: expected number, got "ten"/);
+  validateAxes(smaCrossover, [parseParam('fast=5:10:1'), parseParam('slow=20,40')]);
+});
+
+test('the grid addresses every combination once, the last parameter fastest', () => {
+  const space = new ParamSpace([parseParam('a=1:3:1'), parseParam('b=10,20')]);
+  assert.is(space.size, 6);
+  assert.equal(Array.from({ length: 6 }, (_, i) => space.at(i)), [
+    { a: 1, b: 10 }, { a: 1, b: 20 }, { a: 2, b: 10 }, { a: 2, b: 20 }, { a: 3, b: 10 }, { a: 3, b: 20 },
+  ]);
+  for (let i = 0; i < 6; i++) assert.is(space.indexOf(space.digits(i)), i);
+  throwsParam(() => new ParamSpace([parseParam('a=1,2'), parseParam('a=3,4')]), /given twice/);
+});
+
+test('constraints skip combinations: "fast<slow", factors, and the plugin\'s own constraint', () => {
+  const c = parseConstraint('fast<slow', ['fast', 'slow']);
+  assert.ok(c({ fast: 5, slow: 20 }));
+  assert.not.ok(c({ fast: 20, slow: 20 }));
+  assert.ok(parseConstraint('2*fast<=slow', ['fast', 'slow'])({ fast: 10, slow: 20 }));
+  assert.not.ok(parseConstraint('fast>=12', ['fast'])({ fast: 11 }));
+  throwsParam(() => parseConstraint('fast<slwo', ['fast', 'slow']), /unknown parameter "slwo"/);
+  throwsParam(() => parseConstraint('fast slow', ['fast', 'slow']), /one of/);
+  const valid = allOf([(p) => smaCrossover.constraint!(p as never)], smaCrossover.defaultConfig);
+  assert.ok(valid({ fast: 5 }));
+  assert.not.ok(valid({ fast: 40 }), 'slow stays 30 from the base config');
+});
+
+test('objectives: drawdown is minimised, an unknown objective lists the choices', () => {
+  assert.is(resolveObjective('drawdown', smaCrossover).direction, 'min');
+  throwsParam(() => resolveObjective('profit', smaCrossover), /not one of net-profit, profit-factor, sharpe, recovery-factor, expected-payoff, drawdown, weeks-in-band/);
+  const custom = resolveObjective('calmar-ish', { ...smaCrossover, objectives: { 'calmar-ish': (m) => m.netProfit / (m.maxDrawdown || 1) } });
+  assert.is(custom.value({ netProfit: 100, maxDrawdown: 50 } as never), 2);
+});
+
+test.run();

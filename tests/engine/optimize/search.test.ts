@@ -1,0 +1,67 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { parseParam, ParamSpace } from '../../../engine/optimize/param-space.ts';
+import { createSearch, type Search } from '../../../engine/optimize/search.ts';
+
+function drain(search: Search, score: (i: number) => number): number[] {
+  const order: number[] = [];
+  for (let batch = search.next(); batch; batch = search.next()) {
+    for (const i of batch) {
+      order.push(i);
+      search.tell(i, score(i));
+    }
+  }
+  return order;
+}
+
+const space = new ParamSpace([parseParam('x=0:39:1'), parseParam('y=0:39:1'), parseParam('z=0:9:1')]);
+// A smooth landscape with one peak at x=27, y=11, z=6 and a lesser one elsewhere.
+const landscape = (i: number) => {
+  const { x, y, z } = space.at(i) as { x: number; y: number; z: number };
+  return 100 - ((x - 27) ** 2 + (y - 11) ** 2 + 3 * (z - 6) ** 2) / 10 + 20 * Math.exp(-((x - 5) ** 2 + (y - 33) ** 2) / 8);
+};
+const peak = space.indexOf([27, 11, 6]);
+
+test('the grid runs every valid combination once and skips the invalid ones', () => {
+  const valid = (i: number) => (space.at(i).x as number) < (space.at(i).y as number);
+  const order = drain(createSearch(space, valid, { method: 'grid' }), () => 0);
+  const expected = Array.from({ length: space.size }, (_, i) => i).filter(valid);
+  assert.equal(order, expected);
+});
+
+test('random search draws distinct valid combinations, the same ones for the same seed', () => {
+  const valid = (i: number) => i % 3 !== 0;
+  const a = drain(createSearch(space, valid, { method: 'random', trials: 500, seed: 42 }), () => 0);
+  const b = drain(createSearch(space, valid, { method: 'random', trials: 500, seed: 42 }), () => 0);
+  const c = drain(createSearch(space, valid, { method: 'random', trials: 500, seed: 43 }), () => 0);
+  assert.is(a.length, 500);
+  assert.is(new Set(a).size, 500);
+  assert.ok(a.every(valid));
+  assert.equal(a, b);
+  assert.not.equal(a, c);
+});
+
+test('the genetic search is reproducible for a seed, never reruns a combination, and finds the grid optimum', () => {
+  const run = (seed: number) => drain(createSearch(space, () => true, { method: 'genetic', trials: 1_500, seed, genetic: { population: 40, stall: 15 } }), landscape);
+  const a = run(7);
+  assert.equal(a, run(7), 'same seed, same trials in the same order');
+  assert.is(new Set(a).size, a.length, 'no combination run twice');
+  assert.ok(a.length <= 1_500 && a.length < space.size / 4, `a fraction of the ${space.size} grid (ran ${a.length})`);
+  const gridBest = Array.from({ length: space.size }, (_, i) => i).reduce((b, i) => (landscape(i) > landscape(b) ? i : b), 0);
+  assert.is(gridBest, peak);
+  for (const seed of [1, 2, 3, 7]) {
+    const found = run(seed).reduce((b, i) => (landscape(i) > landscape(b) ? i : b));
+    assert.is(found, peak, `seed ${seed} finds the optimum`);
+  }
+});
+
+test('the genetic search respects constraints and stops when the grid is exhausted', () => {
+  const small = new ParamSpace([parseParam('a=1:6:1'), parseParam('b=1:6:1')]);
+  const valid = (i: number) => (small.at(i).a as number) < (small.at(i).b as number);
+  const order = drain(createSearch(small, valid, { method: 'genetic', trials: 1_000, seed: 3, genetic: { population: 8, stall: 1_000 } }), (i) => i);
+  assert.ok(order.every(valid));
+  assert.is(new Set(order).size, order.length);
+  assert.is(order.length, 15, 'all 15 valid combinations, then it stops');
+});
+
+test.run();
