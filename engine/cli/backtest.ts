@@ -13,6 +13,10 @@ import { Recorder } from '../recorder/recorder.ts';
 import { renderHtmlReport } from '../report/html-report.ts';
 import { formatSummary } from './summary-table.ts';
 import { ProgressBar } from './progress-bar.ts';
+import { specOverrides } from './spec-options.ts';
+import { resolveSymbolSpec } from '../model/symbol-spec.ts';
+import { checkSeriesAgainstSpec } from '../backtest/data-check.ts';
+import { quietOnClosedOutput } from './closed-output.ts';
 
 const USAGE = `usage: npm run backtest -- --symbol USDCHF --timeframe H1 [options]
        npm run backtest -- --config my-bot.json [--from DATE] [--to DATE] [options]
@@ -30,6 +34,10 @@ const USAGE = `usage: npm run backtest -- --symbol USDCHF --timeframe H1 [option
   --risk N           risk per trade, percent of balance (default 1)
   --min-trades N     weekly minimum (default 3)   --max-trades N  weekly maximum (default 10)
   --spread POINTS    spread override             --commission N  per lot per side, USD
+  --leverage N       account leverage (default 100; margin, stop-out at 50 % margin level)
+  --spec-file PATH   symbol specs as JSON, the config's symbolSpecs shape: {"AAPL": {"digits": 2, ...}}
+  --spec FIELD=V     one field of --symbol's spec (repeatable): digits, contractSize, baseCurrency,
+                     profitCurrency, tickSize, tickValueProfit, volumeMin/Step/Max, swapMode, swapLong, ...
   --record DIR       write the session's JSONL recording there (default var/recordings)
   --no-record        do not write a recording
   --bars             also record every bar (DEBUG BAR events) so a replay draws candles
@@ -47,6 +55,7 @@ function parse(argv: string[]) {
       strategy: { type: 'string' }, plugin: { type: 'string', multiple: true, default: [] },
       balance: { type: 'string' }, risk: { type: 'string' },
       'min-trades': { type: 'string' }, 'max-trades': { type: 'string' }, spread: { type: 'string' }, commission: { type: 'string' },
+      leverage: { type: 'string' }, 'spec-file': { type: 'string' }, spec: { type: 'string', multiple: true, default: [] },
       record: { type: 'string', default: 'var/recordings' }, 'no-record': { type: 'boolean', default: false }, report: { type: 'string' },
       json: { type: 'boolean', default: false }, bars: { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
     },
@@ -67,6 +76,8 @@ interface Plan {
   readonly balance: number;
   readonly sources: Record<string, string>;
   readonly synthetic: string[];
+  /** Data that fits the spec with remarks (printed before the run). */
+  readonly warnings: string[];
   run(onEvent: (e: LogEvent) => void, onProgress: (done: number) => void, progressEvery: number, emitBars: boolean): { complete: BacktestCompleteData; bars: number };
 }
 
@@ -88,6 +99,9 @@ async function configPlan(args: Args): Promise<Plan> {
   }
   const spread = number('spread', args.spread);
   const commission = number('commission', args.commission);
+  if (args.leverage !== undefined || args.spec!.length || args['spec-file']) {
+    throw new ConfigError('command line', args.leverage !== undefined ? '--leverage' : '--spec', 'with --config, set leverage and symbol specs in the config file (bot.broker, bot.symbolSpecs)');
+  }
   bot.broker = {
     ...bot.broker,
     ...(spread !== undefined ? { spreadPoints: Object.fromEntries((bot.symbols ?? []).map((s) => [s.symbol, spread])) } : {}),
@@ -97,6 +111,12 @@ async function configPlan(args: Args): Promise<Plan> {
   const strategies = new Map([...plugins].map(([id, p]) => [id, p.strategy]));
   const resolved = resolveBot(bot, { where: file, baseDir: dirname(file), strategies }, parseOverrides(args.set!));
   const histories = loadBotHistories(resolved, { from: args.from, to: args.to });
+  const warnings: string[] = [];
+  for (const s of resolved.symbols) {
+    const check = checkSeriesAgainstSpec(histories.get(s.symbol)!.series, s.spec, s.file ?? histories.get(s.symbol)!.source);
+    if (check.errors.length > 0) throw new ConfigError(file, s.file ? `${s.field}.file` : `bot.symbolSpecs.${s.symbol}`, `the data does not fit ${s.symbol}'s spec: ${check.errors.join('; ')}`);
+    warnings.push(...check.warnings);
+  }
   const all = [...histories.values()];
   return {
     bars: all.reduce((n, h) => n + h.series.length, 0),
@@ -104,6 +124,7 @@ async function configPlan(args: Args): Promise<Plan> {
     balance: resolved.balance,
     sources: Object.fromEntries([...histories].map(([s, h]) => [s, h.source])),
     synthetic: [...histories].filter(([, h]) => h.synthetic).map(([s]) => s),
+    warnings,
     run: (onEvent, onProgress, progressEvery, emitBars) => runPortfolioBacktest(resolved, { histories, from: args.from, to: args.to, onEvent, onProgress, progressEvery, emitBars }),
   };
 }
@@ -133,6 +154,16 @@ async function symbolPlan(args: Args): Promise<Plan> {
   }
   const { series, synthetic, source } = history;
   if (series.length === 0) throw new ConfigError('command line', '--from/--to', `no ${symbol} ${timeframe} bars between ${args.from ?? 'the start'} and ${args.to ?? 'the end'}`);
+  let spec;
+  try {
+    spec = resolveSymbolSpec(symbol, specOverrides(symbol, args['spec-file'] ? resolve(args['spec-file']) : undefined, args.spec!));
+  } catch (err) {
+    throw new ConfigError('command line', '--spec', (err as Error).message);
+  }
+  const leverage = number('leverage', args.leverage);
+  if (leverage !== undefined && !(leverage > 0)) throw new ConfigError('command line', '--leverage', `"${args.leverage}" must be greater than 0`);
+  const check = checkSeriesAgainstSpec(series, spec, args.file ?? source);
+  if (check.errors.length > 0) throw new DataMismatch(`the data does not fit ${spec.name}'s spec; nothing was run:\n  ${check.errors.join('\n  ')}`);
   const balance = number('balance', args.balance) ?? 10_000;
   const minTrades = number('min-trades', args['min-trades']);
   const maxTrades = number('max-trades', args['max-trades']);
@@ -141,10 +172,14 @@ async function symbolPlan(args: Args): Promise<Plan> {
   const riskPercent = number('risk', args.risk) ?? 1;
   return {
     bars: series.length, label: `${symbol} ${timeframe}`, balance, sources: { [symbol]: source }, synthetic: synthetic ? [symbol] : [],
+    warnings: check.warnings,
     run: (onEvent, onProgress, progressEvery, emitBars) => runBacktest({
-      symbol, series, strategy, strategyConfig, balance, riskPercent,
+      symbol, spec, series, strategy, strategyConfig, balance, riskPercent, warnings: check.warnings,
       governor: { ...(minTrades !== undefined ? { minTradesPerWeek: minTrades } : {}), ...(maxTrades !== undefined ? { maxTradesPerWeek: maxTrades } : {}) },
-      broker: { ...(spread !== undefined ? { spreadPoints: { [symbol]: spread } } : {}), ...(commission !== undefined ? { commissionPerLot: commission } : {}) },
+      broker: {
+        ...(spread !== undefined ? { spreadPoints: { [symbol]: spread } } : {}), ...(commission !== undefined ? { commissionPerLot: commission } : {}),
+        ...(leverage !== undefined ? { leverage } : {}),
+      },
       labels: { from: args.from, to: args.to }, emitBars, progressEvery, onProgress, onEvent,
     }),
   };
@@ -175,8 +210,13 @@ async function main(argv: string[]): Promise<number> {
       console.error(`backtest: ${err.message}`);
       return 2;
     }
+    if (err instanceof DataMismatch) {
+      console.error(`backtest: ${err.message}`);
+      return 1;
+    }
     throw err;
   }
+  for (const warning of plan.warnings) console.error(`backtest: warning: ${warning}`);
   const progress = !args.json && process.stderr.isTTY ? new ProgressBar(plan.bars, plan.label) : null;
   const recording: { current: Recorder | null } = { current: null };
   const result = plan.run((event) => {
@@ -200,6 +240,10 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
+/** Prices that do not fit the symbol's spec (digits, tick size): the run is refused, exit 1. */
+class DataMismatch extends Error {}
+
+quietOnClosedOutput();
 process.exitCode = await main(process.argv.slice(2)).catch((err: Error) => {
   console.error(`backtest: ${err.message}`);
   return 1;

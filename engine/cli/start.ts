@@ -15,7 +15,7 @@ import type { RestoredState } from '../live/restored-state.ts';
 import { isLoopbackHost } from '../server/access-policy.ts';
 import { startMonitorServer, type MonitorServer } from '../server/monitor-server.ts';
 import { SessionRecorder } from '../server/session-recorder.ts';
-import { loadPlugins } from '../strategy/plugin-loader.ts';
+import { loadPlugins, PluginError } from '../strategy/plugin-loader.ts';
 import type { Strategy } from '../strategy/strategy.ts';
 
 // `npm start`: the paper bot behind the monitoring server. stdout carries exactly one line,
@@ -27,10 +27,17 @@ const say = (line: string) => process.stderr.write(`tradeloom: ${line}\n`);
 
 async function createBot(config: AppConfig, restored: RestoredState | null, journal: Journal, env: NodeJS.ProcessEnv): Promise<BotController> {
   const bot = config.bot;
-  const plugins = await loadPlugins(bot.plugins ?? [], { baseDir: config.source ? dirname(config.source) : process.cwd() });
+  const where = config.source ?? 'defaults';
+  let plugins: Awaited<ReturnType<typeof loadPlugins>>;
+  try {
+    plugins = await loadPlugins(bot.plugins ?? [], { baseDir: config.source ? dirname(config.source) : process.cwd() });
+  } catch (err) {
+    // A plugin named in the config is the config's problem: name the file, exit 2.
+    if (err instanceof PluginError) throw new ConfigError(where, 'bot.plugins', err.message);
+    throw err;
+  }
   const strategies = new Map<string, Strategy>([...plugins].map(([id, p]) => [id, p.strategy]));
-  const resolved = resolveBot(bot, { where: config.source ?? 'defaults', baseDir: config.source ? dirname(config.source) : process.cwd(), strategies });
-  const where = resolved.where;
+  const resolved = resolveBot(bot, { where, baseDir: config.source ? dirname(config.source) : process.cwd(), strategies });
   const symbols = resolved.symbols.map((s) => ({
     symbol: s.symbol, timeframe: s.timeframe, strategy: s.strategy.id, strategyConfig: s.params,
     ...(s.file ? { file: s.file } : {}), ...(s.timezone ? { timezone: s.timezone } : {}),
@@ -108,7 +115,14 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     say(`refusing to listen on ${settings.host}: a non-loopback address needs a bearer token (set TRADELOOM_TOKEN or server.token in the config file)`);
     return 2;
   }
-  mkdirSync(settings.dataDir, { recursive: true });
+  try {
+    mkdirSync(settings.dataDir, { recursive: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    const why = code === 'ENOTDIR' || code === 'EEXIST' ? 'a part of that path is a regular file, not a folder' : code === 'EACCES' || code === 'EROFS' ? 'no permission to create it there' : code;
+    say(`cannot use ${settings.dataDir} as the data folder: ${why} (${code}); choose another with --data-dir DIR or server.dataDir${config.source ? ` in ${config.source}` : ''}`);
+    return 2;
+  }
   let lock: JournalLock;
   try {
     lock = JournalLock.acquire(join(settings.dataDir, 'journal.lock'));

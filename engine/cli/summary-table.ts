@@ -32,6 +32,22 @@ export function formatSummary(c: BacktestCompleteData, ctx: SummaryContext): str
     ['Recovery factor', ratio(m.recovery_factor)],
     ['Weeks within target', `${m.weeks_within_target ?? 0} of ${m.weeks_total ?? 0}`],
   ];
+  const risk = c.realized_risk;
+  if (risk && risk.losing_trades > 0) {
+    rows.push(['Loss per losing trade', `median ${risk.median_pct.toFixed(2)} %, p90 ${risk.p90_pct.toFixed(2)} %, max ${risk.max_pct.toFixed(2)} % of balance`]);
+  }
+  if (c.swap_total !== undefined && c.swap_total !== 0) rows.push(['Swap', money(c.swap_total)]);
+  const orders = c.orders;
+  if (orders && orders.refused > 0) {
+    const why = Object.entries(orders.refused_by_reason).map(([reason, n]) => `${reason}: ${n}`).join(', ');
+    rows.push(['Orders refused', `${orders.refused} of ${orders.sent} (${why})`]);
+  }
+  const notes: string[] = [];
+  if (orders && orders.sent > 0 && orders.refused === orders.sent) {
+    const reasons = Object.keys(orders.refused_by_reason).map((r) => r.replace(/^(\d+) (.*)$/, (_, code: string, text: string) => `${code} ${text.toLowerCase()}`));
+    notes.push(`all ${orders.sent} orders were refused: ${reasons.join(', ')}${orders.first_refusal ? `\n  first: ${orders.first_refusal}` : ''}`);
+  }
+  for (const warning of c.warnings ?? []) notes.push(`warning: ${warning}`);
   const r = c.report;
   const tester: [string, string][] = r ? testerStatRows(r.stats).map((row) => [row.label, row.value]) : [];
   const symbols = r ? Object.entries(r.per_symbol) : [];
@@ -41,5 +57,5 @@ export function formatSummary(c: BacktestCompleteData, ctx: SummaryContext): str
   const width = Math.max(...[...rows, ...tester, ...perSymbol].map(([k]) => k.length));
   const line = '-'.repeat(width + 30);
   const block = (list: [string, string][]) => list.map(([k, v]) => `${k.padEnd(width)}  ${v}`);
-  return [line, ...block(rows), ...(tester.length ? [line, ...block(tester)] : []), ...(perSymbol.length ? [line, ...block(perSymbol)] : []), line].join('\n');
+  return [line, ...block(rows), ...(tester.length ? [line, ...block(tester)] : []), ...(perSymbol.length ? [line, ...block(perSymbol)] : []), line, ...notes].join('\n');
 }

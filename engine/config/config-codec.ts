@@ -8,6 +8,20 @@ const PositiveInt = t.refinement(t.number, (n) => Number.isInteger(n) && n > 0, 
 const NonNegativeInt = t.refinement(t.number, (n) => Number.isInteger(n) && n >= 0, 'non-negative integer');
 const Port = t.refinement(t.number, (n) => Number.isInteger(n) && n >= 0 && n <= 65535, 'port (0..65535)');
 const PositiveNumber = t.refinement(t.number, (n) => Number.isFinite(n) && n > 0, 'positive number');
+/** The replay timer fires every 1000/speed ms; past 2^31-1 ms Node's timers overflow to 1 ms. */
+export const MIN_SPEED = 0.001;
+export const MAX_SPEED = 1_000_000;
+export const isSpeed = (n: number) => Number.isFinite(n) && n >= MIN_SPEED && n <= MAX_SPEED;
+const Speed = t.refinement(t.number, isSpeed, `bars per second (${MIN_SPEED}..${MAX_SPEED})`);
+const Percent = t.refinement(t.number, (n) => Number.isFinite(n) && n > 0 && n <= 100, 'percent (0 < x <= 100)');
+/** A calendar date `YYYY-MM-DD` (UTC) that exists. */
+export const isCalendarDate = (s: string) => {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+  const time = Date.parse(`${s}T00:00:00Z`);
+  return Number.isFinite(time) && new Date(time).toISOString().slice(0, 10) === s;
+};
+const CalendarDate = t.refinement(t.string, isCalendarDate, 'date YYYY-MM-DD');
+const NonEmptyString = t.refinement(t.string, (s) => s.trim() !== '', 'non-empty string');
 
 export const RateLimitConfigCodec = t.partial({
   /** Burst size: messages a client may send at once. */
@@ -62,7 +76,7 @@ export const ServerConfigCodec = t.partial({
 });
 
 export const BotSymbolConfigCodec = t.intersection([
-  t.type({ symbol: t.string }),
+  t.type({ symbol: NonEmptyString }),
   /**
    * `timeframe` defaults to the bot's; `strategy` to the bot's strategy id; `params` are that
    * strategy's parameters (checked by its codec; a symbol running the bot's strategy starts
@@ -75,6 +89,14 @@ export const BotSymbolConfigCodec = t.intersection([
 /** The keys a `bot.symbols[]` entry may have (a misspelt one is refused). */
 export const BOT_SYMBOL_KEYS = ['symbol', 'timeframe', 'strategy', 'params', 'file', 'timezone'] as const;
 
+/** The fields of an MT5 symbol spec a config may override (see engine/model/symbol-spec.ts). */
+export const SymbolSpecOverrideCodec = t.exact(t.partial({
+  name: t.string, description: t.string, baseCurrency: t.string, profitCurrency: t.string,
+  digits: t.number, point: t.number, contractSize: t.number, tickSize: t.number, tickValueProfit: t.number,
+  volumeMin: t.number, volumeStep: t.number, volumeMax: t.number, stopsLevel: t.number, spreadPoints: t.number,
+  fillingMode: t.number, swapMode: t.number, swapLong: t.number, swapShort: t.number, swapRollover3Days: t.number,
+}));
+
 export const BotConfigCodec = t.partial({
   /** USDCHF replays the real history; other symbols are synthetic (and labelled so). */
   symbols: t.array(BotSymbolConfigCodec),
@@ -86,16 +108,16 @@ export const BotConfigCodec = t.partial({
   /** Extra plugin folders or npm packages, relative to the config file. */
   plugins: t.array(t.string),
   /** Bars per second of the replayed feed. */
-  speed: PositiveNumber,
+  speed: Speed,
   balance: PositiveNumber,
   /** Risk per trade, percent of balance. */
-  riskPercent: PositiveNumber,
+  riskPercent: Percent,
   minTradesPerWeek: NonNegativeInt,
   maxTradesPerWeek: PositiveInt,
   /** Bars shown to the strategies before trading starts. */
   warmupBars: NonNegativeInt,
   /** Where a fresh bot starts in the history (ISO date, UTC). */
-  startAt: t.string,
+  startAt: CalendarDate,
   /** Start trading as soon as the server is up. */
   autoStart: t.boolean,
   /** Which broker trades: the simulator (paper, default) or a real MT5 account. */
@@ -115,7 +137,7 @@ export const BotConfigCodec = t.partial({
     spreadPoints: t.record(t.string, t.number),
   })),
   /** MT5 symbol spec overrides by symbol (contractSize, digits, point, tickSize, volumeMin, ...). */
-  symbolSpecs: t.record(t.string, t.record(t.string, t.union([t.number, t.string]))),
+  symbolSpecs: t.record(t.string, SymbolSpecOverrideCodec),
 });
 
 export const AppConfigCodec = t.exact(t.partial({ server: t.exact(ServerConfigCodec), bot: t.exact(BotConfigCodec) }));

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as t from 'io-ts';
 import { either as E } from 'fp-ts';
-import { AppConfigCodec, BOT_SYMBOL_KEYS, BotConfigCodec, ServerConfigCodec, RateLimitConfigCodec, SendQueueConfigCodec, type AppConfigInput } from './config-codec.ts';
+import { AppConfigCodec, isSpeed, MAX_SPEED, MIN_SPEED, type AppConfigInput } from './config-codec.ts';
 import { ConfigError } from './config-error.ts';
 import { DEFAULT_BOT_CONFIG, DEFAULT_SERVER_SETTINGS, type AppConfig } from './defaults.ts';
 
@@ -30,8 +30,11 @@ export function parseFlags(argv: readonly string[]): StartFlags {
     if (value === undefined) throw new ConfigError('command line', name, 'needs a value');
     if (key === 'port' || key === 'speed') {
       const n = Number(value);
-      const ok = key === 'port' ? Number.isInteger(n) && n >= 0 && n <= 65535 : Number.isFinite(n) && n > 0;
-      if (!ok) throw new ConfigError('command line', name, `expected ${key === 'port' ? 'a port 0..65535' : 'a positive number'}, got ${JSON.stringify(value)}`);
+      const ok = key === 'port' ? Number.isInteger(n) && n >= 0 && n <= 65535 : isSpeed(n);
+      if (!ok) {
+        const expected = key === 'port' ? 'a port 0..65535' : `a positive number of bars per second, ${MIN_SPEED}..${MAX_SPEED} (the replay timer cannot wait longer than 24.8 days a bar)`;
+        throw new ConfigError('command line', name, `expected ${expected}, got ${JSON.stringify(value)}`);
+      }
       flags[key] = n;
     } else flags[key] = value;
   }
@@ -51,27 +54,39 @@ function pathOf(context: t.Context): string {
   return path;
 }
 
-const KNOWN_KEYS: Record<string, t.Props> = {
-  '': { server: ServerConfigCodec, bot: BotConfigCodec },
-  server: ServerConfigCodec.props,
-  bot: BotConfigCodec.props,
-  'server.rateLimit': RateLimitConfigCodec.props,
-  'server.sendQueue': SendQueueConfigCodec.props,
-  'bot.symbols[]': Object.fromEntries(BOT_SYMBOL_KEYS.map((k) => [k, t.unknown])),
-};
+/** The props an object codec declares (through exact, partial, intersection), or null if not an object codec. */
+function propsOf(codec: t.Mixed): t.Props | null {
+  if (codec instanceof t.ExactType || codec instanceof t.RefinementType || codec instanceof t.ReadonlyType) return propsOf(codec.type);
+  if (codec instanceof t.InterfaceType || codec instanceof t.PartialType) return codec.props as t.Props;
+  if (codec instanceof t.IntersectionType) {
+    const merged: t.Props = {};
+    for (const member of codec.types as t.Mixed[]) Object.assign(merged, propsOf(member) ?? {});
+    return merged;
+  }
+  return null;
+}
 
-/** A misspelt key would otherwise be silently ignored; refuse it, naming it. */
-function checkUnknownKeys(value: unknown, path: string, file: string): void {
-  if (path === 'bot.symbols' && Array.isArray(value)) {
-    value.forEach((entry, i) => checkUnknownKeys(entry, `bot.symbols[${i}]`, file));
+/**
+ * A misspelt key would otherwise be silently ignored: refuse it, naming its full path, at any
+ * depth the codec describes (objects, arrays of objects, records of objects).
+ */
+function checkUnknownKeys(codec: t.Mixed, value: unknown, path: string, file: string): void {
+  if (typeof value !== 'object' || value === null) return;
+  const inner = codec instanceof t.ExactType || codec instanceof t.RefinementType || codec instanceof t.ReadonlyType ? codec.type : codec;
+  if (inner instanceof t.ArrayType) {
+    if (Array.isArray(value)) value.forEach((item, i) => checkUnknownKeys(inner.type, item, `${path}[${i}]`, file));
     return;
   }
-  const known = KNOWN_KEYS[/^bot\.symbols\[\d+\]$/.test(path) ? 'bot.symbols[]' : path];
-  if (!known || typeof value !== 'object' || value === null || Array.isArray(value)) return;
-  for (const key of Object.keys(value)) {
+  if (inner instanceof t.DictionaryType) {
+    for (const [key, v] of Object.entries(value)) checkUnknownKeys(inner.codomain, v, path ? `${path}.${key}` : key, file);
+    return;
+  }
+  const known = propsOf(inner);
+  if (!known || Array.isArray(value)) return;
+  for (const [key, v] of Object.entries(value)) {
     const field = path ? `${path}.${key}` : key;
-    if (!(key in known)) throw new ConfigError(file, field, `unknown setting; known here: ${Object.keys(known).join(', ')}`);
-    checkUnknownKeys((value as Record<string, unknown>)[key], field, file);
+    if (!Object.hasOwn(known, key)) throw new ConfigError(file, field, `unknown setting; known here: ${Object.keys(known).join(', ')}`);
+    checkUnknownKeys(known[key], v, field, file);
   }
 }
 
@@ -91,7 +106,7 @@ export function readConfigFile(path: string): AppConfigInput {
     throw new ConfigError(file, '', `not valid JSON: ${(err as Error).message}`);
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new ConfigError(file, '', 'expected a JSON object');
-  checkUnknownKeys(json, '', file);
+  checkUnknownKeys(AppConfigCodec, json, '', file);
   const decoded = AppConfigCodec.decode(json);
   if (E.isLeft(decoded)) {
     const first = decoded.left[0];
@@ -111,6 +126,16 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   const file = flags.config ? readConfigFile(flags.config) : {};
   const s = file.server ?? {};
   const d = DEFAULT_SERVER_SETTINGS;
+  const where = flags.config ? resolve(flags.config) : 'defaults';
+  const bot = { ...DEFAULT_BOT_CONFIG, ...file.bot, ...(flags.speed !== undefined ? { speed: flags.speed } : {}) };
+  // Rules across fields, checked on the merged result: a file's min against the default max too.
+  if (bot.minTradesPerWeek !== undefined && bot.maxTradesPerWeek !== undefined && bot.minTradesPerWeek > bot.maxTradesPerWeek) {
+    const field = file.bot?.minTradesPerWeek !== undefined ? 'bot.minTradesPerWeek' : 'bot.maxTradesPerWeek';
+    throw new ConfigError(where, field, `minTradesPerWeek (${bot.minTradesPerWeek}) must not exceed maxTradesPerWeek (${bot.maxTradesPerWeek})`);
+  }
+  const symbols = (bot.symbols ?? []).map((s) => s.symbol);
+  const twice = symbols.find((s, i) => symbols.indexOf(s) !== i);
+  if (twice !== undefined) throw new ConfigError(where, 'bot.symbols', `${twice} is listed twice`);
   const token = env.TRADELOOM_TOKEN !== undefined && env.TRADELOOM_TOKEN !== '' ? env.TRADELOOM_TOKEN : (s.token ?? null);
   return {
     source: flags.config ? resolve(flags.config) : null,
@@ -130,6 +155,6 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
       maxConnectionsPerAddress: s.maxConnectionsPerAddress ?? d.maxConnectionsPerAddress,
       uiDir: resolve(s.uiDir ?? d.uiDir),
     },
-    bot: { ...DEFAULT_BOT_CONFIG, ...file.bot, ...(flags.speed !== undefined ? { speed: flags.speed } : {}) },
+    bot,
   };
 }

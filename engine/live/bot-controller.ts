@@ -30,6 +30,8 @@ export interface BotController {
   pauseSymbol(symbol: string): CommandOutcome;
   resumeSymbol(symbol: string): CommandOutcome;
   closePosition(symbol: string): CommandOutcome | Promise<CommandOutcome>;
+  /** What `runBacktest` accepts here (symbols with data, timeframes, strategies) and a default that trades. */
+  backtestOptions?(): CommandOutcome;
   /** Starts a backtest whose events stream on `events$`; resolves when it is accepted. */
   runBacktest(request: BacktestRequest): CommandOutcome | Promise<CommandOutcome>;
   /** Stops feeds and timers; flushes what must be flushed. */

@@ -50,6 +50,8 @@ class LiveMarket implements BotMarket {
       this.broker.bars$.subscribe(({ symbol, timeframe, bar }) => {
         if (this.delivering && timeframes.get(symbol) === timeframe) bot.deliver(symbol, bar.time, bar.open, bar.high, bar.low, bar.close, bar.volume);
       }),
+      // The latest tick of each symbol: a live entry is sized from the price it is sent at.
+      this.broker.ticks$.subscribe((tick) => bot.actor(tick.symbol)?.quote(tick.bid, tick.ask)),
       this.broker.connection$.subscribe((connected) => {
         bot.emitStatus(connected ? `${this.broker.name} connected` : `${this.broker.name} connection lost: new entries paused until it returns`);
       }),

@@ -91,6 +91,9 @@ export function resolveSymbolSpec(name: string, overrides: Partial<Record<string
   if (!base && !override) {
     throw new Error(`unknown symbol "${name}": no built-in spec (known: ${Object.keys(BUILTIN_SYMBOL_SPECS).join(', ')}); add one under "symbols.${name}" in the config`);
   }
+  for (const key of Object.keys(override ?? {})) {
+    if (!SPEC_FIELDS.has(key)) throw new Error(`symbol spec "${name}": unknown field "${key}" (known: ${[...SPEC_FIELDS].join(', ')})`);
+  }
   return symbolSpec({ ...(base ?? NEW_SYMBOL_DEFAULTS), ...(override ?? {}), name } as SymbolSpec, `symbol spec "${name}"`);
 }
 
@@ -142,6 +145,10 @@ export function symbolSpec(s: SymbolSpec, where = `symbol spec "${s.name}"`): Sy
   }
   return spec;
 }
+
+const SPEC_FIELDS = new Set(['name', 'description', 'baseCurrency', 'profitCurrency', 'digits', 'point', 'contractSize', 'tickSize',
+  'tickValueProfit', 'volumeMin', 'volumeStep', 'volumeMax', 'stopsLevel', 'spreadPoints', 'fillingMode', 'swapMode', 'swapLong',
+  'swapShort', 'swapRollover3Days']);
 
 const NUMBER_FIELDS = ['digits', 'point', 'contractSize', 'tickSize', 'tickValueProfit', 'volumeMin', 'volumeStep', 'volumeMax',
   'stopsLevel', 'spreadPoints', 'fillingMode', 'swapMode', 'swapLong', 'swapShort', 'swapRollover3Days'] as const;

@@ -8,7 +8,7 @@ type Op = (typeof OPS)[number];
 
 /**
  * Parses `--constraint "fast<slow"`: two operands (parameter names or numbers, each optionally
- * times a number, e.g. `2*fast<=slow`) and one of < <= > >= == !=. Names are checked against
+ * times a number, e.g. `2*fast<=slow` or `fast*2<=slow`) and one of < <= > >= == !=. Names are checked against
  * the parameters the run knows (`known`).
  *
  * @example
@@ -25,9 +25,9 @@ export function parseConstraint(text: string, known: readonly string[]): Constra
 }
 
 function operand(text: string, raw: string, known: readonly string[]): (p: Readonly<Record<string, unknown>>) => number {
-  const m = /^(?:(-?\d+(?:\.\d+)?)\s*\*\s*)?([A-Za-z_][A-Za-z0-9_]*)$/.exec(raw);
+  const m = /^(?:(-?\d+(?:\.\d+)?)\s*\*\s*)?([A-Za-z_][A-Za-z0-9_]*)(?:\s*\*\s*(-?\d+(?:\.\d+)?))?$/.exec(raw);
   if (m) {
-    const factor = m[1] === undefined ? 1 : Number(m[1]);
+    const factor = Number(m[1] ?? 1) * Number(m[3] ?? 1);
     const name = m[2];
     if (!known.includes(name)) throw new ParamError(`--constraint "${text}": unknown parameter "${name}" (known: ${known.join(', ')})`);
     return (p) => factor * Number(p[name]);

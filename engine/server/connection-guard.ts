@@ -4,6 +4,8 @@ import type { Socket } from 'node:net';
 export interface ConnectionGuardOptions {
   /** Open sockets one remote address may hold. */
   readonly maxPerAddress: number;
+  /** A socket with no request being answered for this long is closed (not WebSockets). */
+  readonly idleMs: number;
   /** Told of every socket closed or refused here, by reason (metrics). */
   readonly onRefused?: (reason: 'connection_cap') => void;
 }
@@ -13,21 +15,35 @@ export interface ConnectionGuardOptions {
  * `maxPerAddress` sockets; a new socket past that closes the address's oldest *idle* one (no
  * request being answered, not a WebSocket) instead of being refused, so a few hundred idle or
  * slowloris sockets cannot lock out `/healthz` or a new client from the same machine, and
- * only when every socket of the address is busy is the newcomer refused.
+ * only when every socket of the address is busy is the newcomer refused. A socket idle for
+ * `idleMs` is closed too.
  *
  * @example
- * const guard = new ConnectionGuard({ maxPerAddress: 128 });
+ * const guard = new ConnectionGuard({ maxPerAddress: 128, idleMs: 30_000 });
  * guard.attach(httpServer);
  */
 export class ConnectionGuard {
   private readonly byAddress = new Map<string, Set<Socket>>();
   private readonly busy = new WeakMap<Socket, number>();
   private readonly upgraded = new WeakSet<Socket>();
+  /** When each socket last started or finished a request (or connected). */
+  private readonly lastActive = new WeakMap<Socket, number>();
+  private sweeper: ReturnType<typeof setInterval> | null = null;
 
   constructor(private readonly options: ConnectionGuardOptions) {}
 
   attach(server: Server): void {
     server.on('connection', (socket: Socket) => this.admit(socket));
+    // Node's own header and request timeouts start with a request's first byte; a socket that
+    // never sends one is found by this sweep.
+    this.sweeper = setInterval(() => this.sweep(), Math.max(50, Math.min(1000, Math.floor(this.options.idleMs / 2))));
+    this.sweeper.unref();
+    server.once('close', () => this.stop());
+  }
+
+  stop(): void {
+    if (this.sweeper) clearInterval(this.sweeper);
+    this.sweeper = null;
   }
 
   /** Sockets held per address right now (tests, metrics). */
@@ -38,11 +54,13 @@ export class ConnectionGuard {
   /** A request is being answered on `socket` until the returned function is called. */
   begin(socket: Socket): () => void {
     this.busy.set(socket, (this.busy.get(socket) ?? 0) + 1);
+    this.lastActive.set(socket, Date.now());
     let ended = false;
     return () => {
       if (ended) return;
       ended = true;
       this.busy.set(socket, (this.busy.get(socket) ?? 1) - 1);
+      this.lastActive.set(socket, Date.now());
     };
   }
 
@@ -70,15 +88,29 @@ export class ConnectionGuard {
       }
     }
     sockets.add(socket);
+    this.lastActive.set(socket, Date.now());
     socket.once('close', () => {
       sockets.delete(socket);
       if (sockets.size === 0 && this.byAddress.get(address) === sockets) this.byAddress.delete(address);
     });
   }
 
+  private sweep(): void {
+    const cutoff = Date.now() - this.options.idleMs;
+    for (const sockets of this.byAddress.values()) {
+      for (const socket of sockets) {
+        if (this.isIdle(socket) && (this.lastActive.get(socket) ?? 0) <= cutoff) socket.destroy();
+      }
+    }
+  }
+
+  private isIdle(socket: Socket): boolean {
+    return !this.upgraded.has(socket) && !(this.busy.get(socket) ?? 0);
+  }
+
   private oldestIdle(sockets: Set<Socket>): Socket | undefined {
     // A Set iterates in insertion order: the first idle one is the oldest.
-    for (const socket of sockets) if (!this.upgraded.has(socket) && !(this.busy.get(socket) ?? 0)) return socket;
+    for (const socket of sockets) if (this.isIdle(socket)) return socket;
     return undefined;
   }
 }

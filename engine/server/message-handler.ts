@@ -65,6 +65,11 @@ export async function handleClientMessage(ctx: HandlerContext, channel: ClientCh
       return channel.sendJson({ type: 'status', ...ctx.bot.status(), last_seq: ctx.broadcaster.lastSeq, ...rid });
     case 'resume':
       return resume(ctx, channel, message.last_seq, rid);
+    case 'backtest_options': {
+      // A question, not a command: answered, not audited.
+      const outcome = ctx.bot.backtestOptions?.() ?? { ok: false, reason: 'this server runs no backtests' };
+      return channel.sendJson({ type: 'command_result', command: 'backtest_options', ok: outcome.ok, reason: outcome.reason, ...rid, ...(outcome.data !== undefined ? { data: outcome.data } : {}) });
+    }
     case 'get_recording':
       return getRecording(ctx, channel, message.name, rid);
     default: {

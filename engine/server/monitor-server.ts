@@ -86,9 +86,8 @@ export async function startMonitorServer(options: MonitorServerOptions): Promise
     // How often Node checks those two; its default (30 s) would let a slowloris sit 3x too long.
     connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(headersMs / 4))),
   });
-  // An HTTP socket that carries nothing for idleMs is closed (ws resets this on upgrade).
-  http.setTimeout(idleMs);
-  const guard = new ConnectionGuard({ maxPerAddress: settings.maxConnectionsPerAddress, onRefused: (reason) => metrics.refuse(reason) });
+  // An HTTP socket that carries nothing for idleMs is closed (ws resets the timer on upgrade).
+  const guard = new ConnectionGuard({ maxPerAddress: settings.maxConnectionsPerAddress, idleMs, onRefused: (reason) => metrics.refuse(reason) });
   guard.attach(http);
   // After listening, an accept failure (EMFILE under a low fd limit) must be survived, not thrown.
   const onServerError = (err: NodeJS.ErrnoException) => log(`listener error: ${err.code ?? err.message}`);

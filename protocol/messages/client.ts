@@ -26,6 +26,8 @@ export const RunBacktestCodec = t.intersection([
   t.partial({ from: t.string, to: t.string, strategy: t.string, balance: BalanceCodec }),
 ]);
 export const ListRecordingsCodec = withRequestId('list_recordings');
+/** What a backtest can be run on here: symbols, timeframes, strategies (answered by a `command_result`). */
+export const BacktestOptionsCodec = withRequestId('backtest_options');
 export const GetRecordingCodec = withRequestId('get_recording', { name: t.string });
 /** Ask for every event after `last_seq` (the last one this client saw). */
 export const ResumeCodec = withRequestId('resume', { last_seq: SeqCodec });
@@ -40,6 +42,7 @@ export const CLIENT_MESSAGE_CODECS = {
   close_position: ClosePositionCodec,
   run_backtest: RunBacktestCodec,
   list_recordings: ListRecordingsCodec,
+  backtest_options: BacktestOptionsCodec,
   get_recording: GetRecordingCodec,
   resume: ResumeCodec,
 } as const;

@@ -1,7 +1,7 @@
 // Benchmark, not a test: floods the workbench in headless Chromium with 2,000 events/s for
 // 30 s through the real monitor server and reports the p95 frame time (target < 16 ms) and the
 // JS heap growth (target flat). Run: `node --import tsx tests/bench/ui-flood.ts [seconds] [rate]`.
-// UI_FLOOD_VIEW=none|log|symbol picks what is open; UI_FLOOD_PROFILE=1 prints a per-function
+// UI_FLOOD_VIEW=none|log|symbol|trades picks what is open (trades: the Trades tables, Ctrl+Alt+L); UI_FLOOD_PROFILE=1 prints a per-function
 // profile, UI_FLOOD_TRACE=1 the page thread's time by trace event. Frames are timed by
 // requestAnimationFrame, so at 60 Hz one frame is 16.7 ms: that is the floor of every percentile.
 import { existsSync } from 'node:fs';
@@ -37,6 +37,10 @@ export async function main(seconds = Number(process.argv[2] ?? 30), rate = Numbe
     const view = process.env.UI_FLOOD_VIEW ?? 'symbol';
     if (view === 'symbol') await page.click('[data-symbol="USDCHF"] .row').catch(() => undefined);
     if (view === 'none') await page.evaluate(`document.querySelector('[aria-label="Hide panel"]')?.click()`);
+    if (view === 'trades') {
+      await page.keyboard.press('Control+Alt+L');
+      await page.locator('[data-editor-type="dashboard:trades"]').waitFor();
+    }
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Performance.enable');
     await cdp.send('HeapProfiler.collectGarbage');

@@ -66,6 +66,43 @@ test('an unknown (misspelt) setting is refused, naming it', () => {
   assert.match(err.message, /server\.prot: unknown setting/);
 });
 
+test('unknown keys are refused at any depth, naming the full key path and the file (issue 11)', () => {
+  const cases: [object, RegExp][] = [
+    [{ bot: { broker: { kind: 'sim', slipagePoints: 2 } } }, /bot\.broker\.slipagePoints: unknown setting/],
+    [{ bot: { symbols: [{ symbol: 'USDCHF' }, { symbol: 'EURUSD', timeframe: 'H1', stratgy: 'x' }] } }, /bot\.symbols\.1\.stratgy: unknown setting/],
+    [{ bot: { symbolSpecs: { USDCHF: { digits: 5, contractsize: 1000 } } } }, /bot\.symbolSpecs\.USDCHF\.contractsize: unknown setting/],
+    [{ server: { timeouts: { headerMs: 5 } } }, /server\.timeouts\.headerMs: unknown setting/],
+    [{ server: { sendQueue: { maxByte: 5 } } }, /server\.sendQueue\.maxByte: unknown setting/],
+    [{ extra: true }, /extra: unknown setting/],
+  ];
+  for (const [config, message] of cases) {
+    const path = file(JSON.stringify(config));
+    const err = failure(['--config', path]);
+    assert.match(err.message, message);
+    assert.ok(err.message.startsWith(`${path}: `), err.message);
+  }
+});
+
+test('dates, ranges and the min <= max rule are checked, naming the file and the field (issue 11)', () => {
+  const garbage = failure(['--config', file(JSON.stringify({ bot: { startAt: 'garbage' } }))]);
+  assert.match(garbage.message, /bot\.startAt: expected date YYYY-MM-DD, got "garbage"/);
+  assert.match(failure(['--config', file(JSON.stringify({ bot: { startAt: '2001-02-30' } }))]).message, /bot\.startAt/);
+  assert.is(loadConfig(['--config', file(JSON.stringify({ bot: { startAt: '1998-03-02' } }))], {}).bot.startAt, '1998-03-02');
+  const path = file(JSON.stringify({ bot: { minTradesPerWeek: 12, maxTradesPerWeek: 5 } }));
+  const minMax = failure(['--config', path]);
+  assert.match(minMax.message, path);
+  assert.match(minMax.message, /bot\.minTradesPerWeek: minTradesPerWeek \(12\) must not exceed maxTradesPerWeek \(5\)/);
+  assert.match(failure(['--config', file(JSON.stringify({ bot: { minTradesPerWeek: 11 } }))]).message, /must not exceed maxTradesPerWeek \(10\)/, 'against the default max');
+  assert.match(failure(['--config', file(JSON.stringify({ bot: { riskPercent: 150 } }))]).message, /bot\.riskPercent: expected percent/);
+  assert.match(failure(['--config', file(JSON.stringify({ bot: { speed: 1e-7 } }))]).message, /bot\.speed: expected bars per second/);
+  assert.match(failure(['--config', file(JSON.stringify({ bot: { symbols: [{ symbol: 'USDCHF' }, { symbol: 'USDCHF' }] } }))]).message, /bot\.symbols: USDCHF is listed twice/);
+});
+
+test('--speed 1e-7 (a timer interval past 2^31 ms) is refused with the range', () => {
+  assert.match(failure(['--speed', '1e-7']).message, /--speed: expected a positive number of bars per second, 0\.001\.\.1000000/);
+  assert.is(loadConfig(['--speed', '0.001'], {}).bot.speed, 0.001);
+});
+
 test('invalid JSON, a missing file, an unknown flag and a bad flag value are ConfigErrors', () => {
   assert.match(failure(['--config', file('{"server": ')]).message, /not valid JSON/);
   assert.match(failure(['--config', join(dir, 'missing.json')]).message, /cannot read: ENOENT/);

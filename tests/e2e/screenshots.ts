@@ -1,4 +1,5 @@
-// Saves screenshots of the main views to ui/screenshots/ (not a test; run by hand):
+// Saves screenshots of the main views to ui/screenshots/ at 1920x1080 (NAME.png) and 1366x768
+// (NAME-1366.png); not a test, run by hand:
 //   node --import tsx tests/e2e/screenshots.ts [recording.jsonl]
 // Live views come from the real server; the backtest report from a replayed fixture recording.
 import { existsSync, readdirSync } from 'node:fs';
@@ -10,19 +11,23 @@ const root = new URL('../..', import.meta.url).pathname;
 const out = join(root, 'ui/screenshots');
 const settle = (ms = 800) => new Promise((r) => setTimeout(r, ms));
 
+let suffix = '';
 async function shot(page: Page, name: string) {
   await settle();
-  await page.screenshot({ path: join(out, `${name}.png`) });
-  console.log(`saved ui/screenshots/${name}.png`);
+  await page.screenshot({ path: join(out, `${name}${suffix}.png`) });
+  console.log(`saved ui/screenshots/${name}${suffix}.png`);
 }
 
-export async function main(recording: string | undefined = process.argv[2]): Promise<void> {
+export const SIZES = [{ width: 1920, height: 1080, suffix: '' }, { width: 1366, height: 768, suffix: '-1366' }] as const;
+
+export async function main(recording: string | undefined = process.argv[2], size: (typeof SIZES)[number] = SIZES[0]): Promise<void> {
+  suffix = size.suffix;
   const fixtures = join(root, 'fixtures/recordings');
   recording ??= existsSync(fixtures) ? readdirSync(fixtures).filter((n) => n.endsWith('.jsonl')).map((n) => join(fixtures, n))[0] : undefined;
   const browser = await launchBrowser();
   const server = await startEngineServer({ speed: Number(process.env.SCREENSHOT_SPEED ?? 20) });
   try {
-    const page = await openWorkbench(browser, server.url);
+    const page = await openWorkbench(browser, server.url, { width: size.width, height: size.height });
     await waitFor('connected', async () => (await pageConnection(page)).phase === 'open');
     await waitFor('a trade', async () => (await pageState(page, (s) => s.stats.wins + s.stats.losses)) >= 2, 180_000);
     const symbol = await pageState(page, (s) => {
@@ -35,6 +40,8 @@ export async function main(recording: string | undefined = process.argv[2]): Pro
     await shot(page, 'performance-dashboard');
     await runFromPalette(page, 'Open Weekly Trades Dashboard');
     await shot(page, 'weekly-trades-dashboard');
+    await runFromPalette(page, 'Open Trades');
+    await shot(page, 'trades');
     await runFromPalette(page, 'Show State Machines');
     await shot(page, 'state-machines');
     await page.keyboard.press('Control+Shift+P');
@@ -69,7 +76,9 @@ export async function main(recording: string | undefined = process.argv[2]): Pro
 }
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) {
-  main().catch((err) => {
+  (async () => {
+    for (const size of SIZES) await main(process.argv[2], size);
+  })().catch((err) => {
     console.error(err);
     process.exitCode = 1;
   });

@@ -34,6 +34,8 @@ export interface EngineServerOptions {
   readonly dataDir?: string;
   readonly speed?: number;
   readonly extraArgs?: readonly string[];
+  /** Extra environment for the server process (e.g. TRADELOOM_TOKEN). */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -45,7 +47,7 @@ export async function startEngineServer(options: EngineServerOptions = {}): Prom
   const args = ['--import', 'tsx', ENTRY, '--port', String(options.port ?? 0), '--data-dir', dataDir];
   if (options.speed !== undefined) args.push('--speed', String(options.speed));
   args.push(...(options.extraArgs ?? []));
-  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not report listening within 60 s:\n${out}`)), 60_000);

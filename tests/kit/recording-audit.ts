@@ -15,10 +15,20 @@ export interface RecordingAudit {
   /** Entries whose aggression_multiplier is not the one their own week had reached by then. */
   readonly wrongWeekMultipliers: number;
   /** Stop-loss exits: realised loss / budget (balance before the entry × risk % × multiplier). */
-  readonly stopLossRatios: { count: number; median: number; p90: number; max: number };
+  readonly stopLossRatios: Quantiles;
+  /** The same for the exits filled at the stop price itself (no gap past it): what sizing controls. */
+  readonly atStopRatios: Quantiles;
   /** Numbers with more than `maxDecimals` fractional digits anywhere in the log (float noise). */
   readonly noisyNumbers: number;
   readonly firstNoisy: string | null;
+}
+
+interface Quantiles { count: number; median: number; p90: number; max: number }
+
+function quantiles(values: number[]): Quantiles {
+  values.sort((a, b) => a - b);
+  const at = (q: number) => (values.length ? values[Math.min(values.length - 1, Math.ceil(q * values.length) - 1)] : 0);
+  return { count: values.length, median: at(0.5), p90: at(0.9), max: values.length ? values[values.length - 1] : 0 };
 }
 
 const WEEK_MS = 7 * 86_400_000;
@@ -49,7 +59,9 @@ export function auditRecording(lines: readonly string[], riskPercent = 1, maxDec
   // The multiplier the week has reached, by week number (from increase_aggression decisions).
   const multiplier = new Map<number, number>();
   const entryBudget = new Map<number, number>();
+  const entryStop = new Map<number, number>();
   const ratios: number[] = [];
+  const atStop: number[] = [];
   for (const line of lines) {
     if (!line.trim()) continue;
     for (const m of line.matchAll(new RegExp(noisy.source, 'g'))) {
@@ -78,6 +90,7 @@ export function auditRecording(lines: readonly string[], riskPercent = 1, maxDec
         const got = d.aggression_multiplier as number;
         if (Math.abs(got - expected) > 1e-3) wrongWeek++;
         entryBudget.set(d.position_id as number, balance * (riskPercent / 100) * got);
+        entryStop.set(d.position_id as number, d.stop_loss as number);
         break;
       }
       case 'TRADE_EXIT': {
@@ -87,7 +100,10 @@ export function auditRecording(lines: readonly string[], riskPercent = 1, maxDec
         if (cents(balance) + cents(pnl) !== cents(d.balance_after as number)) balanceBreaks++;
         balance = d.balance_after as number;
         const budget = entryBudget.get(d.position_id as number);
-        if (d.exit_reason === 'Stop loss hit' && budget && pnl < 0) ratios.push(-pnl / budget);
+        if (d.exit_reason === 'Stop loss hit' && budget && pnl < 0) {
+          ratios.push(-pnl / budget);
+          if (Math.abs((d.exit_price as number) - (entryStop.get(d.position_id as number) ?? Number.NaN)) < 1e-9) atStop.push(-pnl / budget);
+        }
         break;
       }
       case 'BACKTEST_COMPLETE':
@@ -95,12 +111,10 @@ export function auditRecording(lines: readonly string[], riskPercent = 1, maxDec
         break;
     }
   }
-  ratios.sort((a, b) => a - b);
-  const at = (q: number) => (ratios.length ? ratios[Math.min(ratios.length - 1, Math.ceil(q * ratios.length) - 1)] : 0);
   return {
     exits, entries, balanceBreaks, finalDriftCents: finalDrift, backwardsTimestamps: backwards, firstBackwards,
     wrongWeekMultipliers: wrongWeek,
-    stopLossRatios: { count: ratios.length, median: at(0.5), p90: at(0.9), max: ratios.length ? ratios[ratios.length - 1] : 0 },
+    stopLossRatios: quantiles(ratios), atStopRatios: quantiles(atStop),
     noisyNumbers, firstNoisy,
   };
 }

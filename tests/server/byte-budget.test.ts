@@ -27,6 +27,7 @@ class SinkBytes implements EventSink {
   }
 }
 
+const figure = (line: string) => process.stderr.write(`byte budget: ${line}\n`);
 const bytesOf = (messages: Json[]) => messages.reduce((n, m) => n + JSON.stringify(m).length, 0);
 
 test('pause_symbol with a 60 KB symbol gets a short invalid_shape reply and is neither broadcast nor journaled (issue 11)', async () => {
@@ -44,6 +45,7 @@ test('pause_symbol with a 60 KB symbol gets a short invalid_shape reply and is n
   await bystander.request({ type: 'ping' }, 'pong');
   assert.is(bytesOf(bystander.received) - before, JSON.stringify({ type: 'pong' }).length);
   assert.is(sink.events, 0, 'nothing journaled');
+  figure(`60 KB symbol: reply ${JSON.stringify(reply).length} bytes, broadcast 0, journaled ${sink.bytes}`);
   await Promise.all([bystander.close(), client.close()]);
   await t.close();
 });
@@ -77,9 +79,11 @@ test('five connections sending maximum-size messages at the rate limit leave alm
   assert.ok(sent * DEFAULT_SERVER_SETTINGS.maxPayload > 10 * 1024 * 1024, 'more than 10 MB was sent');
   assert.is(sink.events, 0, 'refused messages are not journaled');
   assert.ok(received < sent * 1024, `replies total ${received} bytes for ${sent} messages`);
+  figure(`flood: ${sent} messages, ${(sent * DEFAULT_SERVER_SETTINGS.maxPayload / 1e6).toFixed(1)} MB sent; replies ${received} bytes; journaled ${sink.bytes}`);
   await Promise.all(clients.map((c) => c.close()));
   assert.is(t.server.broadcaster.clientCount, 0, 'no channel is kept after its client left');
   assert.ok(t.server.broadcaster.replayBytes < 64 * 1024, `the replay buffer holds ${t.server.broadcaster.replayBytes} bytes`);
+  figure(`after the flood: ${t.server.broadcaster.clientCount} channels, replay buffer ${t.server.broadcaster.replayBytes} bytes`);
   await t.close();
 });
 
@@ -89,6 +93,7 @@ test('the replay buffer keeps at most replayBufferBytes; resume from before it r
   for (let i = 0; i < 300; i++) t.bot.bigDebug(2000);
   assert.ok(t.server.broadcaster.replayBytes <= budget, `${t.server.broadcaster.replayBytes} bytes held`);
   assert.ok(t.server.broadcaster.replayBytes > budget / 2);
+  figure(`replay buffer: 300 events of 2 KB, ${t.server.broadcaster.replayBytes} bytes held of a ${budget}-byte budget`);
   const client = await TestClient.connect(t.wsUrl);
   const result = await client.request({ type: 'resume', last_seq: 0 }, 'resume_result');
   assert.is(result.gap, true);
@@ -113,6 +118,7 @@ test('a client that stops reading is bounded by sendQueue.maxBytes, not by its m
     if (published % 10 === 0) await new Promise((r) => setTimeout(r, 1));
   }
   assert.is(t.server.metrics.slowConsumersTotal, 1, 'dropped as too slow');
+  figure(`send queue: a paused reader dropped after ${published} ERROR events of 20 KB (maxBytes ${maxBytes}, maxMessages 1,000,000)`);
   // Socket buffers (ours and the kernel's) take a few MB before anything queues; then 1 MB of queue.
   assert.ok(published * 20_000 < 64 * 1024 * 1024, `dropped after ${published} events of 20 KB, far below the 1,000,000-message count limit`);
   ((slow.ws as unknown as { _socket: Socket })._socket).resume();

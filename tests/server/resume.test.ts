@@ -47,6 +47,24 @@ test('when the missed events have left the bounded buffer the client is told pla
   await t.close();
 });
 
+test('resume from a seq beyond the server\'s is answered reset: true with the server\'s last seq, and resume from 0 then replays all (issue 11)', async () => {
+  const t = await startTestServer();
+  t.bot.init();
+  t.bot.entry('USDCHF');
+  const client = await TestClient.connect(t.wsUrl);
+  const ahead = await client.request({ type: 'resume', last_seq: 500, request_id: 'r' }, 'resume_result');
+  assert.equal(
+    { ok: ahead.ok, gap: ahead.gap, reset: ahead.reset, replayed: ahead.replayed, last_seq: ahead.last_seq, from_seq: ahead.from_seq, request_id: ahead.request_id },
+    { ok: false, gap: true, reset: true, replayed: 0, last_seq: 2, from_seq: 501, request_id: 'r' },
+  );
+  assert.match(ahead.reason, /beyond this server's last seq 2.*resume from 0/);
+  const again = await client.request({ type: 'resume', last_seq: 0 }, 'resume_result');
+  assert.equal([again.ok, again.replayed, again.reset], [true, 2, undefined]);
+  await client.next((m) => m.seq === 2);
+  await client.close();
+  await t.close();
+});
+
 test('sequence numbers continue after the start seq given by the journal', async () => {
   const t = await startTestServer({}, { startSeq: 41 });
   const client = await TestClient.connect(t.wsUrl);

@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SessionRecorder } from '../../engine/server/session-recorder.ts';
 import { listRecordings } from '../../engine/server/recordings.ts';
+import WebSocket from 'ws';
 import { startTestServer, TestClient, upgradeStatus } from '../kit/server-kit.ts';
 
 test('an upgrade from a foreign Origin is refused with 403; our own origin and no Origin are accepted', async () => {
@@ -101,6 +102,20 @@ test('bound to a non-loopback address with a token, a client needs the token', a
   const url = `ws://${host}:${t.server.port}/ws`;
   assert.is(await upgradeStatus(url), 401);
   assert.is(await upgradeStatus(url, { headers: { authorization: 'Bearer lan-token' } }), 101);
+  await t.close();
+});
+
+test('a browser sends the token as a WebSocket subprotocol: accepted, answered with "tradeloom" only; a wrong one gets 401 (issue 11)', async () => {
+  const t = await startTestServer({ token: 's3cret/token+=' });
+  const good = new TestClient(new WebSocket(t.wsUrl, ['tradeloom', `tradeloom.bearer.${Buffer.from('s3cret/token+=').toString('base64url')}`]));
+  await good.opened;
+  assert.is(good.ws.protocol, 'tradeloom');
+  assert.equal(await good.request({ type: 'ping' }, 'pong'), { type: 'pong' });
+  await good.close();
+  assert.is(await upgradeStatus(t.wsUrl, { headers: { 'sec-websocket-protocol': `tradeloom, tradeloom.bearer.${Buffer.from('wrong').toString('base64url')}` } }), 401);
+  const res = await fetch(`${t.httpUrl}/recordings`);
+  assert.is(res.status, 401);
+  assert.match(res.headers.get('www-authenticate') ?? '', /^Bearer/);
   await t.close();
 });
 

@@ -52,6 +52,37 @@ test('a bad config file exits 2 with one line naming the file and the field, and
   assert.is(p.out(), '');
 });
 
+// The other config rules are covered in-process by tests/config/load-config.test.ts.
+test('config errors found by the real CLI exit 2 naming the file and the key path, with no stack (issue 11)', async () => {
+  const cases: [object, RegExp][] = [
+    [{ bot: { broker: { kind: 'sim', comission: 1 } } }, /bot\.broker\.comission: unknown setting/],
+    [{ bot: { minTradesPerWeek: 8, maxTradesPerWeek: 4 } }, /bot\.minTradesPerWeek: minTradesPerWeek \(8\) must not exceed maxTradesPerWeek \(4\)/],
+    [{ bot: { plugins: ['./no-such-plugin'] } }, /bot\.plugins: plugin .*no-such-plugin.*folder not found/],
+  ];
+  for (const [content, message] of cases) {
+    const config = join(dir, 'bot.json');
+    writeFileSync(config, JSON.stringify(content));
+    const p = run(['--config', config, '--data-dir', join(dir, 'data'), '--port', '0']);
+    assert.is(await p.exit, 2, p.err());
+    assert.match(p.err(), `${config}: `);
+    assert.match(p.err(), message);
+    assert.not.match(p.err(), /\n\s+at |internal error/, 'no stack trace');
+    assert.is(p.out(), '');
+  }
+});
+
+test('--speed 1e-7 and a data dir below a regular file are refused with a clear message, exit 2 (issue 11)', async () => {
+  const slow = run(['--speed', '1e-7', '--data-dir', dir, '--port', '0']);
+  assert.is(await slow.exit, 2);
+  assert.match(slow.err(), /--speed: expected a positive number of bars per second, 0\.001\.\.1000000/);
+  const plain = join(dir, 'plain-file');
+  writeFileSync(plain, 'not a folder');
+  const below = run(['--data-dir', join(plain, 'data'), '--port', '0']);
+  assert.is(await below.exit, 2);
+  assert.match(below.err(), /cannot use .*plain-file\/data as the data folder: a part of that path is a regular file/);
+  assert.not.match(below.err(), /internal error|\n\s+at /);
+});
+
 test('a non-loopback bind without a token refuses to start (exit 2) and says why', async () => {
   const p = run(['--host', '0.0.0.0', '--port', '0', '--data-dir', dir]);
   assert.is(await p.exit, 2);

@@ -111,6 +111,42 @@ test('a server restarted on the same port is reconnected to and numbering contin
   }
 });
 
+test('a client whose last seq is beyond the server\'s is told to reset: it forgets what it folded and resumes from 0 (issue 11)', async () => {
+  const server = await startTestServer();
+  server.bot.init();
+  server.bot.entry('USDCHF');
+  let state = reduceAll(initialState(), [{ timestamp: '2024-01-01T00:00:00.000000', session_id: 'old', event_type: 'BOT_STATUS', level: 'INFO', seq: 900, data: { running: true, connected: true } }]);
+  // A last seq this server never reached, as a client of a rolled-back server would hold.
+  let stale = true;
+  const sent: unknown[] = [];
+  const link = new Connection({
+    url: server.wsUrl,
+    createSocket: (u) => {
+      const ws = new WebSocket(u);
+      const send = ws.send.bind(ws);
+      (ws as unknown as { send: (d: string) => void }).send = (d: string) => (sent.push(JSON.parse(d)), send(d));
+      return ws as unknown as SocketLike;
+    },
+    lastSeq: () => (stale ? 900 : state.lastSeq),
+    oninputs: (inputs) => {
+      if (inputs.some((i) => 'type' in i && i.type === 'resume_result' && i.reset)) stale = false;
+      state = reduceAll(state, inputs);
+    },
+  });
+  try {
+    link.start();
+    await until('the two events of the server', () => state.log.length === 2);
+    assert.equal(seqs(state), [1, 2], 'the old event is forgotten, the server\'s are folded');
+    assert.equal(sent.filter((m) => (m as { type: string }).type === 'resume'), [{ type: 'resume', last_seq: 900 }, { type: 'resume', last_seq: 0 }]);
+    server.bot.exit('USDCHF');
+    await until('live events flow', () => state.log.length === 3);
+    assert.is(link.current.phase, 'open');
+  } finally {
+    link.stop();
+    await server.close();
+  }
+});
+
 test('undecodable messages are reported and the link stays up', async () => {
   const server = await startTestServer();
   const problems: string[] = [];

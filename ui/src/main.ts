@@ -15,6 +15,7 @@ import './features/live-log/live-log.contribution.ts';
 import './features/problems/problems.contribution.ts';
 import './features/state-machine/state-machine.contribution.ts';
 import './features/commands/commands.contribution.ts';
+import './features/auth/auth.contribution.ts';
 
 const session = new WorkbenchSession();
 const layout = new Layout();

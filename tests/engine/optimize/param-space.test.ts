@@ -54,6 +54,7 @@ test('constraints skip combinations: "fast<slow", factors, and the plugin\'s own
   assert.ok(c({ fast: 5, slow: 20 }));
   assert.not.ok(c({ fast: 20, slow: 20 }));
   assert.ok(parseConstraint('2*fast<=slow', ['fast', 'slow'])({ fast: 10, slow: 20 }));
+  assert.not.ok(parseConstraint('fast*2.5<=slow', ['fast', 'slow'])({ fast: 10, slow: 20 }));
   assert.not.ok(parseConstraint('fast>=12', ['fast'])({ fast: 11 }));
   throwsParam(() => parseConstraint('fast<slwo', ['fast', 'slow']), /unknown parameter "slwo"/);
   throwsParam(() => parseConstraint('fast slow', ['fast', 'slow']), /one of/);

@@ -13,6 +13,11 @@ export interface ConnectionStatus {
   readonly retryAt: number | null;
   readonly attempt: number;
   readonly lastError: string | null;
+  /**
+   * The last socket closed before the server accepted it. A browser is not told why (a refused
+   * upgrade looks like any failure), so the page asks over HTTP whether a token is needed.
+   */
+  readonly refused?: boolean;
 }
 
 /** The slice of the browser WebSocket we use, so Node tests can pass the `ws` package's. */
@@ -28,7 +33,9 @@ export interface SocketLike {
 
 export interface ConnectionOptions {
   readonly url: string;
-  readonly createSocket?: (url: string) => SocketLike;
+  readonly createSocket?: (url: string, protocols?: string[]) => SocketLike;
+  /** The server's bearer token, if the user gave one; read at every (re)connect. */
+  readonly token?: () => string | null;
   /** Highest seq already folded: asked for after each (re)connect so nothing is missed. */
   readonly lastSeq: () => number;
   readonly oninputs: (inputs: WorkbenchInput[]) => void;
@@ -38,6 +45,23 @@ export interface ConnectionOptions {
   readonly backoff?: BackoffPolicy;
   /** How long to hold live events while waiting for the resume reply before giving up on it. */
   readonly resumeTimeoutMs?: number;
+}
+
+/**
+ * The WebSocket subprotocols that carry a token: a browser's WebSocket cannot set an
+ * Authorization header, and a `?token=` query ends up in logs. The server answers `tradeloom`.
+ */
+export function tokenProtocols(token: string): string[] {
+  const bytes = new TextEncoder().encode(token);
+  let binary = '';
+  for (const b of bytes) binary += String.fromCharCode(b);
+  const base64url = btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return ['tradeloom', `tradeloom.bearer.${base64url}`];
+}
+
+/** The HTTP header that carries the same token. */
+export function tokenHeaders(token: string | null): Record<string, string> {
+  return token ? { authorization: `Bearer ${token}` } : {};
 }
 
 /** `ws(s)://<host>/ws` for the page's own origin. */
@@ -102,13 +126,19 @@ export class Connection {
   private open(): void {
     this.setStatus({ phase: 'connecting', retryAt: null });
     let socket: SocketLike;
+    const token = this.options.token?.() ?? null;
+    const protocols = token ? tokenProtocols(token) : undefined;
     try {
-      socket = (this.options.createSocket ?? ((url) => new WebSocket(url) as unknown as SocketLike))(this.options.url);
+      socket = (this.options.createSocket ?? ((url, p) => new WebSocket(url, p) as unknown as SocketLike))(this.options.url, protocols);
     } catch (err) {
       this.scheduleReconnect((err as Error).message);
       return;
     }
     this.socket = socket;
+    let opened = false;
+    socket.onopen = () => {
+      opened = true;
+    };
     socket.onmessage = (ev) => {
       if (this.socket === socket) this.receive(String(ev.data));
     };
@@ -117,17 +147,17 @@ export class Connection {
       this.socket = null;
       this.flushHeld();
       const code = (ev as { code?: number }).code;
-      this.scheduleReconnect(code ? `closed (${code})` : 'closed');
+      this.scheduleReconnect(code ? `closed (${code})` : 'closed', !opened);
     };
     socket.onerror = () => {
       /* onclose follows and does the work */
     };
   }
 
-  private scheduleReconnect(reason: string): void {
+  private scheduleReconnect(reason: string, refused = false): void {
     if (this.closed) return;
     const delay = backoffDelay(this.status.attempt, this.options.backoff ?? DEFAULT_BACKOFF);
-    this.setStatus({ phase: 'offline', retryAt: Date.now() + delay, attempt: this.status.attempt + 1, lastError: reason });
+    this.setStatus({ phase: 'offline', retryAt: Date.now() + delay, attempt: this.status.attempt + 1, lastError: reason, refused });
     this.timer = setTimeout(() => this.open(), delay);
   }
 

@@ -4,7 +4,7 @@ import { reduceAll } from './reducer.ts';
 import { initialState, type WorkbenchInput, type WorkbenchState } from './state.ts';
 
 export interface LiveCoreOptions {
-  readonly createSocket?: (url: string) => SocketLike;
+  readonly createSocket?: (url: string, protocols?: string[]) => SocketLike;
   readonly onstatus: (status: ConnectionStatus) => void;
   /** A server message answering a request id: the page resolves the waiting request. */
   readonly onreply: (reply: ServerMessage) => void;
@@ -22,15 +22,18 @@ export class LiveCore {
   private state: WorkbenchState = initialState();
   private queue: WorkbenchInput[] = [];
   private link: Connection | null = null;
+  private token: string | null = null;
 
   constructor(private readonly options: LiveCoreOptions) {}
 
   /** Connects to the server's socket at `url` (a page opened from a file may have none). */
-  start(url: string): void {
+  start(url: string, token: string | null = this.token): void {
     this.link?.stop();
+    this.token = token;
     this.link = new Connection({
       url,
       createSocket: this.options.createSocket,
+      token: () => this.token,
       lastSeq: () => this.fold().lastSeq,
       oninputs: (inputs) => this.enqueue(inputs),
       onstatus: (status) => this.options.onstatus(status),
@@ -45,6 +48,11 @@ export class LiveCore {
 
   retryNow(): void {
     this.link?.retryNow();
+  }
+
+  /** The token for the next (re)connect; null forgets it. */
+  setToken(token: string | null): void {
+    this.token = token;
   }
 
   /** Sends as is; false when offline. */

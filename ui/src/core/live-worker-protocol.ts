@@ -5,7 +5,9 @@ import type { WorkbenchInput } from './state.ts';
 
 /** What the page tells the live worker. */
 export type ToLiveWorker =
-  | { readonly type: 'start'; readonly url: string }
+  | { readonly type: 'start'; readonly url: string; readonly token?: string | null }
+  /** The token for the next (re)connect (the page keeps it in sessionStorage; a worker has none). */
+  | { readonly type: 'token'; readonly token: string | null }
   | { readonly type: 'stop' }
   | { readonly type: 'retry' }
   /** `id` names a request the page waits on: a send that fails is reported back by it. */

@@ -60,7 +60,10 @@ scope.onmessage = (ev) => {
   const msg = ev.data;
   switch (msg.type) {
     case 'start':
-      core.start(msg.url);
+      core.start(msg.url, msg.token ?? null);
+      return;
+    case 'token':
+      core.setToken(msg.token);
       return;
     case 'stop':
       core.stop();

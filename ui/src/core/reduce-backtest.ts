@@ -25,7 +25,7 @@ export function reduceBacktests(state: Backtests, event: LogEvent): Backtests {
       const d = event.data;
       const report: BacktestReport = {
         sessionId: d.session_id, start: d, weeks: [], complete: null,
-        equity: [], trades: 0, wins: 0, balance: d.starting_balance,
+        equity: [], trades: 0, wins: 0, balance: d.starting_balance, refusals: {},
       };
       const order = state.backtestOrder.includes(d.session_id) ? state.backtestOrder : [...state.backtestOrder, d.session_id];
       return { backtests: { ...state.backtests, [d.session_id]: report }, backtestOrder: order };
@@ -47,6 +47,14 @@ export function reduceBacktests(state: Backtests, event: LogEvent): Backtests {
         balance: d.balance_after,
         equity: Number.isFinite(time) ? appendCapped(report.equity, { time, balance: d.balance_after }, EQUITY_CAP) : report.equity,
       });
+    }
+    case 'DECISION': {
+      const report = state.backtests[event.session_id];
+      const d = event.data;
+      if (!report || report.complete || !(d.decision === 'order_rejected' || d.decision.startsWith('skip_'))) return state;
+      // "order rejected by sim: 10016 Invalid stops" -> "10016 Invalid stops".
+      const why = d.decision === 'order_rejected' ? d.reason.replace(/^order rejected by [^:]*: /, '') : d.decision.replace(/^skip_/, '').replaceAll('_', ' ');
+      return put(state, { ...report, refusals: { ...report.refusals, [why]: (report.refusals[why] ?? 0) + 1 } });
     }
     case 'BACKTEST_COMPLETE': {
       const d = event.data;

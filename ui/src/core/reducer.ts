@@ -30,8 +30,8 @@ export function reduceAll(state: WorkbenchState, inputs: readonly WorkbenchInput
 
 function reduceMessage(state: WorkbenchState, msg: ServerMessage): WorkbenchState {
   switch (msg.type) {
-    case 'connection_established':
-      return {
+    case 'connection_established': {
+      const next: WorkbenchState = {
         ...state,
         // A restarted server that numbers afresh: forget our high-water mark or we would drop all.
         lastSeq: msg.last_seq !== undefined && msg.last_seq < state.lastSeq ? 0 : state.lastSeq,
@@ -39,24 +39,15 @@ function reduceMessage(state: WorkbenchState, msg: ServerMessage): WorkbenchStat
         sessionId: msg.session_id ?? msg.bot_status.session_id ?? state.sessionId,
         bot: botFromStatus(state.bot, msg.bot_status),
       };
+      // The hello's status names the symbols in the bot's order with their state, digits and
+      // positions: a fresh page shows them before any event is replayed.
+      return foldStatusSymbols(next, msg.bot_status.symbols);
+    }
     case 'status': {
       const { type: _type, request_id: _id, ...status } = msg;
       let next: WorkbenchState = { ...state, bot: botFromStatus(state.bot, status), sessionId: status.session_id ?? state.sessionId };
       if (status.min_trades !== undefined && status.max_trades !== undefined) next = { ...next, limits: { min: status.min_trades, max: status.max_trades } };
-      for (const s of status.symbols ?? []) {
-        const prev = next.symbols[s.symbol];
-        const base = prev ?? reduceSymbol(undefined, { data: { symbol: s.symbol } } as LogEvent);
-        const p = s.position;
-        const position = p === undefined ? base.position : p && {
-          direction: p.direction, lot_size: p.lot_size, entry_price: p.entry_price, stop_loss: p.stop_loss, take_profit: p.take_profit,
-          time: p.time !== undefined ? toUnixSeconds(p.time) : base.position?.time, position_id: p.ticket ?? base.position?.position_id, profit: p.profit,
-        };
-        next = putSymbol(next, s.symbol, {
-          ...base, state: s.state, tradesThisWeek: s.trades_this_week, position,
-          timeframe: s.timeframe ?? base.timeframe, synthetic: s.synthetic ?? base.synthetic, digits: s.digits ?? base.digits,
-        });
-      }
-      return next;
+      return foldStatusSymbols(next, status.symbols);
     }
     case 'resume_result':
       // The server's numbering is not the one we folded (it restarted afresh or was rolled
@@ -79,6 +70,24 @@ function reduceMessage(state: WorkbenchState, msg: ServerMessage): WorkbenchStat
     default:
       return state;
   }
+}
+
+function foldStatusSymbols(state: WorkbenchState, symbols: Extract<ServerMessage, { type: 'status' }>['symbols']): WorkbenchState {
+  let next = state;
+  for (const s of symbols ?? []) {
+    const prev = next.symbols[s.symbol];
+    const base = prev ?? reduceSymbol(undefined, { data: { symbol: s.symbol } } as LogEvent);
+    const p = s.position;
+    const position = p === undefined ? base.position : p && {
+      direction: p.direction, lot_size: p.lot_size, entry_price: p.entry_price, stop_loss: p.stop_loss, take_profit: p.take_profit,
+      time: p.time !== undefined ? toUnixSeconds(p.time) : base.position?.time, position_id: p.ticket ?? base.position?.position_id, profit: p.profit,
+    };
+    next = putSymbol(next, s.symbol, {
+      ...base, state: s.state, tradesThisWeek: s.trades_this_week, position,
+      timeframe: s.timeframe ?? base.timeframe, synthetic: s.synthetic ?? base.synthetic, digits: s.digits ?? base.digits,
+    });
+  }
+  return next;
 }
 
 function botFromStatus(prev: BotView, s: Omit<Extract<ServerMessage, { type: 'status' }>, 'type'>): BotView {

@@ -134,6 +134,8 @@ export interface BacktestReport {
   readonly trades: number;
   readonly wins: number;
   readonly balance: number;
+  /** Entries that did not happen, by why (a refused order's retcode, a governor skip): what explains a run with no trades. */
+  readonly refusals: Readonly<Record<string, number>>;
 }
 
 export interface Problem {

@@ -1,5 +1,5 @@
 import type { ClientMessage, ServerMessage } from '../../../protocol/index.ts';
-import { defaultSocketUrl, type ConnectionStatus } from '../core/connection.ts';
+import { defaultSocketUrl, tokenHeaders, type ConnectionStatus } from '../core/connection.ts';
 import { LiveCore } from '../core/live-core.ts';
 import type { FromLiveWorker, ToLiveWorker } from '../core/live-worker-protocol.ts';
 import { applyPatch } from '../core/state-diff.ts';
@@ -18,6 +18,15 @@ export class WorkbenchSession {
   connection = $state.raw<ConnectionStatus>({ phase: 'connecting', retryAt: null, attempt: 0, lastError: null });
   /** What every view draws: the replay while one is open, else live. */
   view = $derived(this.replay ?? this.live);
+  /** The server refused us for want of a (valid) token: the token dialog shows. */
+  authRequired = $state(false);
+  /** The server refused the token we had. */
+  tokenRejected = $state(false);
+  /** The bearer token for this tab only (sessionStorage: gone when the tab closes). */
+  private token: string | null = readToken();
+  private probing = false;
+  /** The user closed the dialog: it reopens only when asked (the palette), not at every retry. */
+  private dismissed = false;
 
   private worker: Worker | null = null;
   /** The in-page core, only where a worker could not be started. */
@@ -32,8 +41,57 @@ export class WorkbenchSession {
   connect(url = defaultSocketUrl(location)): void {
     this.url = url;
     if (!this.worker && !this.core && !this.startWorker()) this.startCore();
-    if (this.worker) this.post({ type: 'start', url });
-    else this.core?.start(url);
+    if (this.worker) this.post({ type: 'start', url, token: this.token });
+    else this.core?.start(url, this.token);
+  }
+
+  /** Headers for HTTP requests to the server (the token, when there is one). */
+  authHeaders(): Record<string, string> {
+    return tokenHeaders(this.token);
+  }
+
+  /** Keeps the token for this tab and reconnects with it now. */
+  setToken(token: string): void {
+    this.token = token.trim() || null;
+    try {
+      if (this.token) sessionStorage.setItem(TOKEN_KEY, this.token);
+      else sessionStorage.removeItem(TOKEN_KEY);
+    } catch {
+      /* storage disabled: the token lives in memory until the tab closes */
+    }
+    this.authRequired = false;
+    if (this.worker) this.post({ type: 'token', token: this.token });
+    this.core?.setToken(this.token);
+    this.retryNow();
+  }
+
+  /** Asks for a token (the dialog), e.g. from the command palette. */
+  askForToken(): void {
+    this.dismissed = false;
+    this.authRequired = true;
+  }
+
+  /** The dialog was closed without a token. */
+  dismissTokenRequest(): void {
+    this.dismissed = true;
+    this.authRequired = false;
+  }
+
+  /** A socket refused before it opened: ask over HTTP whether it was for want of a token. */
+  private async checkAuth(status: ConnectionStatus): Promise<void> {
+    if (status.phase !== 'offline' || !status.refused || this.authRequired || this.probing || this.dismissed) return;
+    this.probing = true;
+    try {
+      const res = await fetch('recordings', { method: 'HEAD', headers: this.authHeaders() });
+      if (res.status === 401) {
+        this.tokenRejected = this.token !== null;
+        this.authRequired = true;
+      }
+    } catch {
+      /* no server at all: the status bar already says offline */
+    } finally {
+      this.probing = false;
+    }
   }
 
   disconnect(): void {
@@ -111,7 +169,7 @@ export class WorkbenchSession {
       ev.preventDefault();
       this.worker.terminate();
       this.worker = null;
-      if (this.url !== null) this.startCore().start(this.url);
+      if (this.url !== null) this.startCore().start(this.url, this.token);
     };
     return this.worker;
   }
@@ -125,6 +183,7 @@ export class WorkbenchSession {
         return;
       case 'status':
         this.connection = msg.status;
+        void this.checkAuth(msg.status);
         return;
       case 'reply':
         this.resolveReply(msg.reply);
@@ -142,7 +201,10 @@ export class WorkbenchSession {
 
   private startCore(): LiveCore {
     this.core = new LiveCore({
-      onstatus: (status) => (this.connection = status),
+      onstatus: (status) => {
+        this.connection = status;
+        void this.checkAuth(status);
+      },
       onreply: (reply) => this.resolveReply(reply),
       onpending: () => {
         if (this.scheduled) return;
@@ -167,5 +229,15 @@ export class WorkbenchSession {
     };
     const timer = setTimeout(once, 250);
     requestAnimationFrame(once);
+  }
+}
+
+const TOKEN_KEY = 'tradeloom.token';
+
+function readToken(): string | null {
+  try {
+    return typeof sessionStorage === 'undefined' ? null : sessionStorage.getItem(TOKEN_KEY);
+  } catch {
+    return null;
   }
 }

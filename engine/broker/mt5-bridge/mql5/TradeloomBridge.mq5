@@ -6,37 +6,46 @@
 //| MQL5 sockets are client-only, so the engine listens and this EA  |
 //| connects to it. The address (127.0.0.1) must be allowed under    |
 //| Tools > Options > Expert Advisors ("Allow WebRequest for listed  |
-//| URL"), and algorithmic trading must be enabled.                  |
+//| URL"), and algorithmic trading must be enabled. For a link that  |
+//| leaves the machine set InpTls (the engine then needs a cert).    |
 //|                                                                  |
 //| NOTE: written without access to MetaEditor; it has not been      |
 //| compiled or run here. See engine/broker/README.md.               |
 //+------------------------------------------------------------------+
 #property copyright "tradeloom"
-#property version   "1.00"
+#property version   "1.10"
 #property description "Socket bridge to the tradeloom engine: ticks, closed bars, account, positions, deals, orders."
-
-#include <Trade\Trade.mqh>
 
 input string          InpHost        = "127.0.0.1";   // Engine host (must be in the allowed list)
 input uint            InpPort        = 5555;          // Engine port
-input string          InpSecret      = "";            // Shared secret (same as the engine's)
+input string          InpSecret      = "";            // Shared secret, 32+ characters (same as the engine's)
+input bool            InpTls         = false;         // TLS (required when the engine is not on this machine)
 input string          InpSymbols     = "EURUSD";      // Symbols to stream, comma separated
 input ENUM_TIMEFRAMES InpTimeframe   = PERIOD_M1;     // Timeframe of the closed bars sent
 input uint            InpTimerMs     = 100;           // Poll period for socket, ticks and bars
 
 #define PROTOCOL_VERSION 1
+#define EA_NAME          "TradeloomBridge 1.10"
 #define STATE_DOWN       0
 #define STATE_HELLO      1
 #define STATE_READY      2
 #define DEDUPE_SIZE      64
+#define MIN_SECRET       32
+#define TICKS_PER_POLL   200     // conflation: at most this many ticks per symbol per poll (the newest)
+#define STABLE_MS        60000   // backoff resets only after a session stayed up this long
+#define REFUSED_WAIT_MS  60000   // after "another EA is already connected"
+#define STORE_PREFIX     "TLB."  // terminal global variables: TLB.<login>.<client id> = deal ticket (-1 while sending)
+#define STORE_DAYS       7
 
-CTrade   g_trade;
 int      g_socket        = INVALID_HANDLE;
+bool     g_tls           = false;
 int      g_state         = STATE_DOWN;
 uchar    g_rx[];                         // bytes received, not yet split into lines
 string   g_symbols[];
 long     g_lastTickMsc[];
+int      g_lastTickSame[];                // ticks already sent that share g_lastTickMsc
 datetime g_lastBarTime[];
+ulong    g_readySinceMs  = 0;
 ulong    g_heartbeatMs   = 5000;
 ulong    g_lastSentMs    = 0;
 ulong    g_lastHeardMs   = 0;
@@ -49,11 +58,13 @@ int      g_doneNext      = 0;
 //+------------------------------------------------------------------+
 int OnInit()
   {
-   if(StringLen(InpSecret) < 8)
+   if(StringLen(InpSecret) < MIN_SECRET)
      {
-      Print("TradeloomBridge: InpSecret must be at least 8 characters (the engine's bridge secret)");
+      PrintFormat("TradeloomBridge: InpSecret must be at least %d characters (the engine's TRADELOOM_MT5_SECRET)", MIN_SECRET);
       return(INIT_PARAMETERS_INCORRECT);
      }
+   // Stored client ids older than STORE_DAYS are of no use any more (the engine looks back one day).
+   GlobalVariablesDeleteAll(StoreKeyPrefix(), TimeLocal() - STORE_DAYS * 86400);
    string parts[];
    int n = StringSplit(InpSymbols, ',', parts);
    ArrayResize(g_symbols, 0);
@@ -74,8 +85,10 @@ int OnInit()
       g_symbols[k] = s;
      }
    ArrayResize(g_lastTickMsc, ArraySize(g_symbols));
+   ArrayResize(g_lastTickSame, ArraySize(g_symbols));
    ArrayResize(g_lastBarTime, ArraySize(g_symbols));
    ArrayInitialize(g_lastTickMsc, 0);
+   ArrayInitialize(g_lastTickSame, 0);
    for(int i = 0; i < ArraySize(g_symbols); i++)
       g_lastBarTime[i] = 0;
    EventSetMillisecondTimer(InpTimerMs);
@@ -120,6 +133,11 @@ void OnTimer()
      }
    if(now - g_lastSentMs >= g_heartbeatMs)
       Send("{\"type\":\"heartbeat\",\"t\":" + IntegerToString((long)now) + "}");
+   if(g_readySinceMs != 0 && now - g_readySinceMs >= STABLE_MS)
+     {
+      g_backoffMs = 1000; // a stable session: the next drop reconnects quickly again
+      g_readySinceMs = 0;
+     }
    StreamTicksAndBars();
   }
 
@@ -162,14 +180,29 @@ void Connect()
       ScheduleReconnect();
       return;
      }
+   g_tls = false;
+   if(InpTls)
+     {
+      // The engine's certificate must be trusted by Windows (its CA in the certificate store).
+      if(!SocketTlsHandshake(g_socket, InpHost))
+        {
+         PrintFormat("TradeloomBridge: TLS handshake with %s:%d failed, error %d (is the engine's certificate trusted by Windows?)", InpHost, InpPort, GetLastError());
+         SocketClose(g_socket);
+         g_socket = INVALID_HANDLE;
+         ScheduleReconnect();
+         return;
+        }
+      g_tls = true;
+     }
    ArrayResize(g_rx, 0);
    g_state = STATE_HELLO;
    g_lastHeardMs = GetTickCount64();
    string hello = "{\"type\":\"hello\",\"v\":" + IntegerToString(PROTOCOL_VERSION)
-                  + ",\"ea\":\"TradeloomBridge 1.00\""
+                  + ",\"ea\":\"" + EA_NAME + "\""
                   + ",\"login\":" + IntegerToString(AccountInfoInteger(ACCOUNT_LOGIN))
                   + ",\"server\":" + JsonQuote(AccountInfoString(ACCOUNT_SERVER))
-                  + ",\"build\":" + IntegerToString(TerminalInfoInteger(TERMINAL_BUILD)) + "}";
+                  + ",\"build\":" + IntegerToString(TerminalInfoInteger(TERMINAL_BUILD))
+                  + ",\"timeframe\":\"" + TimeframeName(InpTimeframe) + "\"}";
    Send(hello);
   }
 
@@ -187,7 +220,9 @@ void Disconnect(const string why)
       PrintFormat("TradeloomBridge: disconnected (%s)", why);
      }
    g_socket = INVALID_HANDLE;
+   g_tls = false;
    g_state = STATE_DOWN;
+   g_readySinceMs = 0;
    ArrayResize(g_rx, 0);
    ScheduleReconnect();
   }
@@ -203,7 +238,7 @@ bool Send(const string line)
      {
       uchar chunk[];
       ArrayCopy(chunk, bytes, 0, sent, len - sent);
-      int n = SocketSend(g_socket, chunk, (uint)(len - sent));
+      int n = g_tls ? SocketTlsSend(g_socket, chunk, (uint)(len - sent)) : SocketSend(g_socket, chunk, (uint)(len - sent));
       if(n <= 0)
         {
          Disconnect("send failed, error " + IntegerToString(GetLastError()));
@@ -219,11 +254,17 @@ bool Send(const string line)
 //| may arrive in pieces; bytes are kept until its newline arrives.   |
 void ReadLines()
   {
-   uint available = SocketIsReadable(g_socket);
-   if(available == 0)
-      return;
    uchar buf[];
-   int n = SocketRead(g_socket, buf, available, 50);
+   int n = 0;
+   if(g_tls)
+      n = SocketTlsReadAvailable(g_socket, buf, 1048576); // decrypted bytes ready now; 0 is normal
+   else
+     {
+      uint available = SocketIsReadable(g_socket);
+      if(available == 0)
+         return;
+      n = SocketRead(g_socket, buf, available, 50);
+     }
    if(n <= 0)
       return;
    g_lastHeardMs = GetTickCount64();
@@ -271,15 +312,22 @@ void Handle(const string json)
    if(type == "welcome")
      {
       g_state = STATE_READY;
-      g_backoffMs = 1000;
+      g_readySinceMs = GetTickCount64(); // backoff resets only once this session proves stable
       g_heartbeatMs = (ulong)MathMax(JsonGetNumber(json, "heartbeat_ms"), 1000);
       Print("TradeloomBridge: connected and authenticated");
       return;
      }
    if(type == "reject")
      {
-      PrintFormat("TradeloomBridge: refused by the engine: %s", JsonGetString(json, "reason"));
+      string reason = JsonGetString(json, "reason");
+      PrintFormat("TradeloomBridge: refused by the engine: %s", reason);
       Disconnect("refused");
+      if(StringFind(reason, "another EA is already connected") >= 0)
+        {
+         // Another chart or terminal holds the session: wait long, never fight it every second.
+         g_nextConnectMs = GetTickCount64() + REFUSED_WAIT_MS;
+         g_backoffMs = 30000;
+        }
       return;
      }
    if(g_state != STATE_READY || type == "heartbeat")
@@ -294,21 +342,28 @@ void Handle(const string json)
    else if(type == "positions_get")
       Send("{\"type\":\"positions\",\"id\":" + JsonQuote(id) + ",\"positions\":" + PositionsJson(JsonGetString(json, "symbol"), "") + "}");
    else if(type == "deals_get")
-      Send("{\"type\":\"deals\",\"id\":" + JsonQuote(id) + ",\"deals\":" + DealsJson((long)JsonGetNumber(json, "from"), (long)JsonGetNumber(json, "to"), "") + "}");
-   else if(type == "lookup")
      {
-      string client = JsonGetString(json, "client_id");
-      long   from   = (long)JsonGetNumber(json, "from");
-      Send("{\"type\":\"found\",\"id\":" + JsonQuote(id) + ",\"client_id\":" + JsonQuote(client)
-           + ",\"deals\":" + DealsJson(from, (long)(TimeCurrent() + 86400) * 1000, client)
-           + ",\"positions\":" + PositionsJson("", client) + "}");
+      // Paged: an old engine sends no limit and gets everything (total omitted).
+      bool paged = JsonValueAt(json, "limit") >= 0;
+      int  total = 0;
+      string deals = DealsJson((long)JsonGetNumber(json, "from"), (long)JsonGetNumber(json, "to"), "",
+                               paged ? (int)JsonGetNumber(json, "offset") : 0, paged ? (int)JsonGetNumber(json, "limit") : INT_MAX, total);
+      Send("{\"type\":\"deals\",\"id\":" + JsonQuote(id) + ",\"deals\":" + deals + (paged ? ",\"total\":" + IntegerToString(total) : "") + "}");
      }
+   else if(type == "history")
+      Send("{\"type\":\"bars\",\"id\":" + JsonQuote(id) + ",\"symbol\":" + JsonQuote(JsonGetString(json, "symbol"))
+           + ",\"timeframe\":" + JsonQuote(JsonGetString(json, "timeframe"))
+           + ",\"bars\":" + BarsJson(JsonGetString(json, "symbol"), JsonGetString(json, "timeframe"),
+                                    (long)JsonGetNumber(json, "from"), (long)JsonGetNumber(json, "to"), (int)JsonGetNumber(json, "limit")) + "}");
+   else if(type == "lookup")
+      Send(FoundJson(json, id));
    else
       Send("{\"type\":\"error\",\"id\":" + JsonQuote(id) + ",\"message\":" + JsonQuote("unknown request type " + type) + "}");
   }
 
 //| Executes an order once per client order id: a repeated id (the    |
-//| engine resending after a reconnect) gets the first result again.  |
+//| engine resending after a reconnect) gets the first result again,  |
+//| from memory or, after a restart, from the stored ids.             |
 void HandleOrder(const string json, const string id)
   {
    string client = JsonGetString(json, "client_id");
@@ -318,6 +373,12 @@ void HandleOrder(const string json, const string id)
          SendOrderResult(id, client, g_doneResults[i]);
          return;
         }
+   string key = StoreKey(client);
+   if(client != "" && GlobalVariableCheck(key))
+     {
+      SendOrderResult(id, client, StoredResult(GlobalVariableGet(key)));
+      return;
+     }
    MqlTradeRequest req;
    MqlTradeResult  res;
    ZeroMemory(req);
@@ -331,35 +392,35 @@ void HandleOrder(const string json, const string id)
    req.tp           = JsonGetNumber(json, "tp");
    req.deviation    = (ulong)JsonGetNumber(json, "deviation");
    req.magic        = (ulong)JsonGetNumber(json, "magic");
-   req.comment      = JsonGetString(json, "comment");
+   req.comment      = JsonGetString(json, "comment");   // the client id first: it stays on the order, deal and position
    req.position     = (ulong)JsonGetNumber(json, "position");
-   req.type_filling = FillingFor(req.symbol, (ENUM_ORDER_TYPE_FILLING)(int)JsonGetNumber(json, "type_filling"));
+   req.type_filling = (ENUM_ORDER_TYPE_FILLING)(int)JsonGetNumber(json, "type_filling");
    req.type_time    = ORDER_TIME_GTC;
    if(req.action == TRADE_ACTION_DEAL && req.price == 0)
       req.price = (req.type == ORDER_TYPE_BUY) ? SymbolInfoDouble(req.symbol, SYMBOL_ASK) : SymbolInfoDouble(req.symbol, SYMBOL_BID);
+   NormaliseRequest(req); // every action: opens, closes, SL/TP changes
 
-   g_trade.SetExpertMagicNumber(req.magic);
-   g_trade.SetDeviationInPoints(req.deviation);
-   g_trade.SetTypeFilling(req.type_filling);
-   g_trade.SetAsyncMode(false);
-   if(req.action == TRADE_ACTION_DEAL && req.position == 0)
+   if(client != "")
      {
-      g_trade.PositionOpen(req.symbol, req.type, req.volume, req.price, req.sl, req.tp, req.comment);
-      g_trade.Result(res);
+      GlobalVariableSet(key, -1); // "being sent": after a crash the id is never sent blind again
+      GlobalVariablesFlush();
      }
-   else
-      g_trade.OrderSend(req, res); // closes keep the comment (and so the client order id) on their deal
+   ResetLastError();
+   if(!OrderSend(req, res) && res.retcode == 0)
+     {
+      res.retcode = TRADE_RETCODE_INVALID;
+      res.comment = "OrderSend refused the request, error " + IntegerToString(GetLastError());
+     }
+   if(client != "")
+     {
+      if(res.retcode == TRADE_RETCODE_DONE || res.retcode == TRADE_RETCODE_DONE_PARTIAL || res.retcode == TRADE_RETCODE_PLACED)
+         GlobalVariableSet(key, (double)(res.deal > 0 ? res.deal : res.order));
+      else
+         GlobalVariableDel(key); // refused: sending it again is safe
+      GlobalVariablesFlush();
+     }
 
-   string result = "{\"retcode\":" + IntegerToString(res.retcode)
-                   + ",\"deal\":" + IntegerToString((long)res.deal)
-                   + ",\"order\":" + IntegerToString((long)res.order)
-                   + ",\"volume\":" + Num(res.volume)
-                   + ",\"price\":" + Num(res.price)
-                   + ",\"bid\":" + Num(res.bid)
-                   + ",\"ask\":" + Num(res.ask)
-                   + ",\"comment\":" + JsonQuote(res.comment)
-                   + ",\"request_id\":" + IntegerToString(res.request_id)
-                   + ",\"retcode_external\":" + IntegerToString(res.retcode_external) + "}";
+   string result = ResultJson(res.retcode, res.deal, res.order, res.volume, res.price, res.bid, res.ask, res.comment, res.request_id, res.retcode_external);
    if(client != "")
      {
       g_doneIds[g_doneNext] = client;
@@ -369,24 +430,169 @@ void HandleOrder(const string json, const string id)
    SendOrderResult(id, client, result);
   }
 
+string ResultJson(const uint retcode, const ulong deal, const ulong order, const double volume, const double price,
+                  const double bid, const double ask, const string comment, const uint request_id, const uint retcode_external)
+  {
+   return("{\"retcode\":" + IntegerToString(retcode)
+          + ",\"deal\":" + IntegerToString((long)deal)
+          + ",\"order\":" + IntegerToString((long)order)
+          + ",\"volume\":" + Num(volume)
+          + ",\"price\":" + Num(price)
+          + ",\"bid\":" + Num(bid)
+          + ",\"ask\":" + Num(ask)
+          + ",\"comment\":" + JsonQuote(comment)
+          + ",\"request_id\":" + IntegerToString(request_id)
+          + ",\"retcode_external\":" + IntegerToString(retcode_external) + "}");
+  }
+
 void SendOrderResult(const string id, const string client, const string result)
   {
    Send("{\"type\":\"order_result\",\"id\":" + JsonQuote(id) + ",\"client_id\":" + JsonQuote(client) + ",\"result\":" + result + "}");
   }
 
-//| The requested filling mode if the symbol allows it, else one it does. |
+//| Stored ids: terminal global variables survive an EA or terminal    |
+//| restart (GlobalVariablesFlush writes them to disk at once).        |
+string StoreKeyPrefix()
+  {
+   return(STORE_PREFIX + IntegerToString(AccountInfoInteger(ACCOUNT_LOGIN)) + ".");
+  }
+
+string StoreKey(const string client)
+  {
+   return(StoreKeyPrefix() + client);
+  }
+
+//| The answer to an id executed before a restart: its deal, or a      |
+//| refusal to send it blind again when the deal is not known (yet).   |
+string StoredResult(const double stored)
+  {
+   if(stored > 0)
+     {
+      ulong ticket = (ulong)stored;
+      if(HistoryDealSelect(ticket))
+         return(ResultJson(TRADE_RETCODE_DONE, ticket, (ulong)HistoryDealGetInteger(ticket, DEAL_ORDER), HistoryDealGetDouble(ticket, DEAL_VOLUME),
+                           HistoryDealGetDouble(ticket, DEAL_PRICE), 0, 0, "Request completed (stored before a restart)", 0, 0));
+     }
+   return(ResultJson(TRADE_RETCODE_ERROR, 0, 0, 0, 0, 0, 0, "sent before an EA restart, outcome not in the history yet; not sent again", 0, 0));
+  }
+
+//| Price, stops and volume as the trade server accepts them, and a    |
+//| filling policy the symbol allows (engine: order-normalise.ts).     |
+void NormaliseRequest(MqlTradeRequest &req)
+  {
+   int    digits = (int)SymbolInfoInteger(req.symbol, SYMBOL_DIGITS);
+   double tick   = SymbolInfoDouble(req.symbol, SYMBOL_TRADE_TICK_SIZE);
+   double step   = SymbolInfoDouble(req.symbol, SYMBOL_VOLUME_STEP);
+   req.price = NormalisePrice(req.price, tick, digits);
+   req.sl    = NormalisePrice(req.sl, tick, digits);
+   req.tp    = NormalisePrice(req.tp, tick, digits);
+   if(step > 0)
+     {
+      // Float noise only (0.30000000000000004): a volume really off the step is the server's to refuse (10014).
+      double steps = req.volume / step;
+      double whole = MathRound(steps);
+      if(MathAbs(steps - whole) < 1e-6)
+         req.volume = NormalizeDouble(whole * step, 8);
+     }
+   req.type_filling = FillingFor(req.symbol, req.type_filling);
+  }
+
+double NormalisePrice(const double price, const double tick, const int digits)
+  {
+   if(price == 0)
+      return(0);
+   if(tick > 0)
+      return(NormalizeDouble(MathRound(price / tick) * tick, digits));
+   return(NormalizeDouble(price, digits));
+  }
+
+//| The filling policy the server accepts, as CTrade's FillingCheck:   |
+//| request/instant execution: FOK only; market: the wanted one if its |
+//| SYMBOL_FILLING_MODE bit is set, else FOK, else IOC; exchange:      |
+//| the wanted one if allowed, else Return.                            |
 ENUM_ORDER_TYPE_FILLING FillingFor(const string symbol, const ENUM_ORDER_TYPE_FILLING wanted)
   {
+   ENUM_SYMBOL_TRADE_EXECUTION exe = (ENUM_SYMBOL_TRADE_EXECUTION)SymbolInfoInteger(symbol, SYMBOL_TRADE_EXEMODE);
+   if(exe == SYMBOL_TRADE_EXECUTION_REQUEST || exe == SYMBOL_TRADE_EXECUTION_INSTANT)
+      return(ORDER_FILLING_FOK);
    long modes = SymbolInfoInteger(symbol, SYMBOL_FILLING_MODE);
    if(wanted == ORDER_FILLING_FOK && (modes & SYMBOL_FILLING_FOK) != 0)
       return(ORDER_FILLING_FOK);
    if(wanted == ORDER_FILLING_IOC && (modes & SYMBOL_FILLING_IOC) != 0)
       return(ORDER_FILLING_IOC);
-   if((modes & SYMBOL_FILLING_IOC) != 0)
-      return(ORDER_FILLING_IOC);
+   if(exe == SYMBOL_TRADE_EXECUTION_EXCHANGE)
+      return(ORDER_FILLING_RETURN);
    if((modes & SYMBOL_FILLING_FOK) != 0)
       return(ORDER_FILLING_FOK);
+   if((modes & SYMBOL_FILLING_IOC) != 0)
+      return(ORDER_FILLING_IOC);
    return(ORDER_FILLING_RETURN);
+  }
+
+//| `lookup`: by client id in the comment; if nothing carries it and   |
+//| the engine gave the order's details, by symbol, magic, volume,     |
+//| side and time (some brokers rewrite comments).                     |
+string FoundJson(const string json, const string id)
+  {
+   string client = JsonGetString(json, "client_id");
+   long   from   = (long)JsonGetNumber(json, "from");
+   long   to     = ((long)TimeCurrent() + 86400) * 1000;
+   int    total  = 0;
+   string deals  = DealsJson(from, to, client, 0, INT_MAX, total);
+   string positions = PositionsJson("", client);
+   string by = "";
+   string symbol = JsonGetString(json, "symbol");
+   if(deals == "[]" && positions == "[]" && symbol != "")
+     {
+      deals = FallbackDealsJson(from, to, symbol, (long)JsonGetNumber(json, "magic"), JsonGetNumber(json, "volume"),
+                                (long)JsonGetNumber(json, "order_type"), (long)JsonGetNumber(json, "position"));
+      by = ",\"by\":\"fallback\"";
+     }
+   return("{\"type\":\"found\",\"id\":" + JsonQuote(id) + ",\"client_id\":" + JsonQuote(client)
+          + ",\"deals\":" + deals + ",\"positions\":" + positions + by + "}");
+  }
+
+string FallbackDealsJson(const long fromMs, const long toMs, const string symbol, const long magic, const double volume, const long orderType, const long position)
+  {
+   if(!HistorySelect((datetime)(fromMs / 1000), (datetime)(toMs / 1000 + 1)))
+      return("[]");
+   string out = "[";
+   int count = 0;
+   int n = HistoryDealsTotal();
+   for(int i = 0; i < n; i++)
+     {
+      ulong ticket = HistoryDealGetTicket(i);
+      if(ticket == 0)
+         continue;
+      if(HistoryDealGetString(ticket, DEAL_SYMBOL) != symbol || HistoryDealGetInteger(ticket, DEAL_MAGIC) != magic)
+         continue;
+      if(MathAbs(HistoryDealGetDouble(ticket, DEAL_VOLUME) - volume) > 1e-8 || HistoryDealGetInteger(ticket, DEAL_TYPE) != orderType)
+         continue;
+      if(HistoryDealGetInteger(ticket, DEAL_TIME_MSC) < fromMs || IsClientComment(HistoryDealGetString(ticket, DEAL_COMMENT)))
+         continue;
+      long entry = HistoryDealGetInteger(ticket, DEAL_ENTRY);
+      if(position > 0 ? (entry != DEAL_ENTRY_OUT || HistoryDealGetInteger(ticket, DEAL_POSITION_ID) != position) : entry != DEAL_ENTRY_IN)
+         continue;
+      if(count++ > 0)
+         out += ",";
+      out += DealJson(ticket);
+     }
+   return(out + "]");
+  }
+
+//| True for a comment starting with a client order id: T + 8 of [0-9a-z]. |
+bool IsClientComment(const string comment)
+  {
+   int n = StringLen(comment);
+   if(n < 9 || StringGetCharacter(comment, 0) != 'T')
+      return(false);
+   for(int i = 1; i <= 8; i++)
+     {
+      ushort c = StringGetCharacter(comment, i);
+      if(!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z')))
+         return(false);
+     }
+   return(n == 9 || StringGetCharacter(comment, 9) == ' ');
   }
 
 //+------------------------------------------------------------------+
@@ -397,14 +603,8 @@ void StreamTicksAndBars()
    for(int i = 0; i < ArraySize(g_symbols); i++)
      {
       string s = g_symbols[i];
-      MqlTick tick;
-      if(SymbolInfoTick(s, tick) && tick.time_msc != g_lastTickMsc[i])
-        {
-         g_lastTickMsc[i] = tick.time_msc;
-         Send("{\"type\":\"tick\",\"symbol\":" + JsonQuote(s) + ",\"time\":" + IntegerToString(tick.time_msc)
-              + ",\"bid\":" + Num(tick.bid) + ",\"ask\":" + Num(tick.ask) + ",\"last\":" + Num(tick.last)
-              + ",\"volume\":" + Num(tick.volume_real) + "}");
-        }
+      if(!StreamTicks(i, s))
+         return;
       datetime open0 = iTime(s, InpTimeframe, 0);
       if(open0 == 0)
          continue;
@@ -420,6 +620,95 @@ void StreamTicksAndBars()
         }
       g_lastBarTime[i] = open0;
      }
+  }
+
+//| Every tick since the last one sent (bid/ask changes), the newest   |
+//| TICKS_PER_POLL of them if more came in one poll (PROTOCOL.md,      |
+//| "Ticks"). False once the connection is gone.                       |
+bool StreamTicks(const int i, const string s)
+  {
+   if(g_lastTickMsc[i] == 0)
+     {
+      MqlTick last;
+      if(SymbolInfoTick(s, last) && last.time_msc > 0)
+        {
+         g_lastTickMsc[i] = last.time_msc;
+         g_lastTickSame[i] = 1;
+         return(SendTick(s, last));
+        }
+      return(true);
+     }
+   MqlTick ticks[];
+   int n = CopyTicksRange(s, ticks, COPY_TICKS_INFO, (ulong)g_lastTickMsc[i], 0);
+   if(n <= 0)
+      return(true);
+   int first = 0;
+   while(first < n && first < g_lastTickSame[i] && ticks[first].time_msc == g_lastTickMsc[i])
+      first++; // sent in an earlier poll
+   if(n - first > TICKS_PER_POLL)
+      first = n - TICKS_PER_POLL;
+   for(int k = first; k < n; k++)
+     {
+      if(ticks[k].time_msc == g_lastTickMsc[i])
+         g_lastTickSame[i]++;
+      else
+        {
+         g_lastTickMsc[i] = ticks[k].time_msc;
+         g_lastTickSame[i] = 1;
+        }
+      if(!SendTick(s, ticks[k]))
+         return(false);
+     }
+   return(true);
+  }
+
+bool SendTick(const string s, const MqlTick &tick)
+  {
+   return(Send("{\"type\":\"tick\",\"symbol\":" + JsonQuote(s) + ",\"time\":" + IntegerToString(tick.time_msc)
+               + ",\"bid\":" + Num(tick.bid) + ",\"ask\":" + Num(tick.ask) + ",\"last\":" + Num(tick.last)
+               + ",\"volume\":" + Num(tick.volume_real) + "}"));
+  }
+
+//| Closed bars of a symbol opened in [from, to] (to 0: now), oldest   |
+//| first, at most `limit`: the `history` request.                     |
+string BarsJson(const string symbol, const string timeframe, const long fromMs, const long toMs, const int limit)
+  {
+   ENUM_TIMEFRAMES tf = TimeframeFromName(timeframe);
+   if(symbol == "" || tf == PERIOD_CURRENT || limit <= 0)
+      return("[]");
+   datetime start   = (datetime)((fromMs + 999) / 1000);
+   datetime stop    = (toMs > 0) ? (datetime)(toMs / 1000) : TimeCurrent();
+   datetime forming = iTime(symbol, tf, 0);
+   MqlRates rates[];
+   int n = CopyRates(symbol, tf, start, stop, rates);
+   string out = "[";
+   int count = 0;
+   for(int k = 0; k < n && count < limit; k++)
+     {
+      if(forming != 0 && rates[k].time >= forming)
+         continue; // still forming: sent as a "bar" when it closes
+      if((long)rates[k].time * 1000 < fromMs)
+         continue;
+      if(count++ > 0)
+         out += ",";
+      out += "{\"time\":" + IntegerToString((long)rates[k].time * 1000)
+             + ",\"open\":" + Num(rates[k].open) + ",\"high\":" + Num(rates[k].high)
+             + ",\"low\":" + Num(rates[k].low) + ",\"close\":" + Num(rates[k].close)
+             + ",\"volume\":" + IntegerToString(rates[k].tick_volume) + "}";
+     }
+   return(out + "]");
+  }
+
+ENUM_TIMEFRAMES TimeframeFromName(const string name)
+  {
+   if(name == "M1")  return(PERIOD_M1);
+   if(name == "M5")  return(PERIOD_M5);
+   if(name == "M15") return(PERIOD_M15);
+   if(name == "M30") return(PERIOD_M30);
+   if(name == "H1")  return(PERIOD_H1);
+   if(name == "H4")  return(PERIOD_H4);
+   if(name == "D1")  return(PERIOD_D1);
+   return(PERIOD_CURRENT);
   }
 
 string TimeframeName(const ENUM_TIMEFRAMES tf)
@@ -515,15 +804,18 @@ string PositionsJson(const string symbol, const string client)
   }
 
 //| Trade deals (buy/sell) with from <= time_msc <= to, optionally only |
-//| those carrying a client order id.                                  |
-string DealsJson(const long fromMs, const long toMs, const string client)
+//| those carrying a client order id; `limit` of them from position    |
+//| `offset` (paging), `total` set to how many match in all.           |
+string DealsJson(const long fromMs, const long toMs, const string client, const int offset, const int limit, int &total)
   {
+   total = 0;
    if(!HistorySelect((datetime)(fromMs / 1000), (datetime)(toMs / 1000 + 1)))
       return("[]");
    string out = "[";
    int count = 0;
-   int total = HistoryDealsTotal();
-   for(int i = 0; i < total; i++)
+   int n = HistoryDealsTotal();
+   long end = (long)offset + (long)limit;
+   for(int i = 0; i < n; i++)
      {
       ulong ticket = HistoryDealGetTicket(i);
       if(ticket == 0)
@@ -535,6 +827,9 @@ string DealsJson(const long fromMs, const long toMs, const string client)
       if(time < fromMs || time > toMs)
          continue;
       if(client != "" && StringFind(HistoryDealGetString(ticket, DEAL_COMMENT), client) != 0)
+         continue;
+      long k = total++;
+      if(k < offset || k >= end)
          continue;
       if(count++ > 0)
          out += ",";

@@ -1,4 +1,6 @@
 import { registry } from '../../platform/registry.ts';
+import type { BacktestReport } from '../../core/state.ts';
+import { reportTitle } from './report-title.ts';
 import BacktestsList from './BacktestsList.svelte';
 import BacktestReportEditor from './BacktestReportEditor.svelte';
 import RunBacktestForm from './RunBacktestForm.svelte';
@@ -9,9 +11,9 @@ registry.registerEditor({ type: 'backtest-form', component: RunBacktestForm });
 
 export const RUN_FORM_INPUT = { type: 'backtest-form', id: 'backtest-form', title: 'Run backtest' } as const;
 
-/** The editor tab of one backtest report. */
-export function backtestInput(sessionId: string, symbol: string) {
-  return { type: 'backtest', id: `backtest:${sessionId}`, title: `Backtest ${symbol}`, params: { session: sessionId } };
+/** The editor tab of one backtest report, titled so that two runs can be told apart. */
+export function backtestInput(report: BacktestReport) {
+  return { type: 'backtest', id: `backtest:${report.sessionId}`, title: reportTitle(report.start), params: { session: report.sessionId } };
 }
 
 registry.registerCommand({ id: 'backtests.run', title: 'Run Backtest…', category: 'Backtests', keybinding: ['Ctrl+Alt+B'], run: (ctx) => ctx.openEditor(RUN_FORM_INPUT) });
@@ -24,6 +26,6 @@ registry.registerCommand({
     const state = ctx.state();
     const id = state.backtestOrder[state.backtestOrder.length - 1];
     if (!id) return ctx.notify('No backtest has run yet');
-    ctx.openEditor(backtestInput(id, state.backtests[id].start.symbol));
+    ctx.openEditor(backtestInput(state.backtests[id]));
   },
 });

@@ -14,7 +14,7 @@ export function replayPlayer(session: WorkbenchSession): ReplayPlayer {
 /** The server's recordings: over HTTP first (works without a socket), else over the socket. */
 export async function listRecordings(session: WorkbenchSession): Promise<RecordingInfo[]> {
   try {
-    const res = await fetch('recordings', { headers: { accept: 'application/json' } });
+    const res = await fetch('recordings', { headers: { accept: 'application/json', ...session.authHeaders() } });
     if (res.ok && (res.headers.get('content-type') ?? '').includes('json')) return parseRecordingList(await res.json());
   } catch {
     /* no server: fall through */
@@ -28,7 +28,7 @@ export async function listRecordings(session: WorkbenchSession): Promise<Recordi
 export async function openServerRecording(session: WorkbenchSession, name: string): Promise<string[]> {
   let text: string | null = null;
   try {
-    const res = await fetch(`recordings/${encodeURIComponent(name)}`);
+    const res = await fetch(`recordings/${encodeURIComponent(name)}`, { headers: session.authHeaders() });
     if (res.ok) text = await res.text();
   } catch {
     /* try the socket */

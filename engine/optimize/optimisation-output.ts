@@ -1,0 +1,119 @@
+import { mkdirSync, writeFileSync, createWriteStream, type WriteStream } from 'node:fs';
+import { join } from 'node:path';
+import type { TrialMetrics } from '../strategy/strategy.ts';
+import type { Objective } from './objectives.ts';
+import type { TrialRecord } from './optimizer.ts';
+import type { OverfittingReport } from './overfitting/overfitting-report.ts';
+import type { ParamAxis } from './param-space.ts';
+import type { WalkForwardResult } from './walk-forward.ts';
+
+const METRIC_COLUMNS: readonly (keyof TrialMetrics)[] = [
+  'netProfit', 'profitFactor', 'sharpe', 'recoveryFactor', 'expectedPayoff', 'maxDrawdown', 'maxDrawdownPct', 'trades', 'winRate', 'weeksWithinTarget', 'weeksTotal', 'finalBalance',
+];
+
+/**
+ * Appends each finished trial to `trials.jsonl` as it finishes, so a stopped or crashed run
+ * keeps what it did (one JSON object a line: id, params, metrics, score).
+ */
+export class TrialLog {
+  private readonly stream: WriteStream;
+
+  constructor(readonly dir: string) {
+    mkdirSync(dir, { recursive: true });
+    this.stream = createWriteStream(join(dir, 'trials.jsonl'), { flags: 'w' });
+  }
+
+  write(r: TrialRecord): void {
+    this.stream.write(`${JSON.stringify({ id: r.id, index: r.index, params: r.params, score: Number.isFinite(r.score) ? r.score : null, metrics: r.metrics })}\n`);
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => this.stream.end(resolve));
+  }
+}
+
+/** The ranked trials as CSV: rank, parameters, objective value, then every metric. */
+export function trialsCsv(ranked: readonly TrialRecord[], axes: readonly ParamAxis[], objective: Objective): string {
+  const head = ['rank', ...axes.map((a) => a.name), objective.id, ...METRIC_COLUMNS, 'id'];
+  const rows = ranked.map((r, k) => [k + 1, ...axes.map((a) => r.params[a.name]), objective.value(r.metrics), ...METRIC_COLUMNS.map((c) => r.metrics[c]), r.id]);
+  return [head, ...rows].map((row) => row.map(csvCell).join(',')).join('\n') + '\n';
+}
+
+function csvCell(v: unknown): string {
+  if (v === null || v === undefined || (typeof v === 'number' && !Number.isFinite(v))) return '';
+  const s = String(v);
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** The terminal table of the best `top` trials. */
+export function rankedTable(ranked: readonly TrialRecord[], axes: readonly ParamAxis[], objective: Objective, top = 20): string {
+  const fmt = (x: number | null, d = 2) => (x === null || !Number.isFinite(x) ? 'n/a' : x.toFixed(d));
+  // The objective gets its own column unless the table already shows it.
+  const own = !['net-profit', 'profit-factor', 'sharpe', 'drawdown', 'weeks-in-band'].includes(objective.id);
+  const head = ['#', ...axes.map((a) => a.name), ...(own ? [objective.label] : []), 'Net profit', 'PF', 'Sharpe', 'Max DD %', 'Trades', 'Weeks 3-10'];
+  const rows = ranked.slice(0, top).map((r, k) => {
+    const m = r.metrics;
+    return [String(k + 1), ...axes.map((a) => String(r.params[a.name])), ...(own ? [fmt(objective.value(m), 4)] : []), fmt(m.netProfit), fmt(m.profitFactor), fmt(m.sharpe), fmt(m.maxDrawdownPct * 100), String(m.trades), `${m.weeksWithinTarget}/${m.weeksTotal}`];
+  });
+  const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
+  const line = (cells: string[]) => cells.map((cell, c) => (c <= axes.length ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
+  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+export interface OptimisationRecording {
+  readonly kind: 'optimisation';
+  readonly version: 1;
+  readonly id: string;
+  readonly createdFrom: Readonly<Record<string, unknown>>;
+  readonly objective: { readonly id: string; readonly label: string; readonly direction: 'max' | 'min' };
+  readonly axes: readonly ParamAxis[];
+  readonly planned: number;
+  readonly stopped: boolean;
+  readonly trials: readonly { readonly id: string; readonly params: unknown; readonly score: number | null; readonly metrics: TrialMetrics }[];
+  readonly overfitting: OverfittingReport | null;
+  readonly walkForward: unknown;
+}
+
+/**
+ * Writes `optimisation.json` (what the workbench opens: every trial ranked, the axes for a
+ * heatmap, PBO/DSR and the walk-forward result) and `trials.csv`; returns the JSON's path.
+ */
+export function writeOptimisation(dir: string, rec: Omit<OptimisationRecording, 'kind' | 'version' | 'trials' | 'walkForward'>, ranked: readonly TrialRecord[], objective: Objective, wf: WalkForwardResult | null): string {
+  mkdirSync(dir, { recursive: true });
+  const recording: OptimisationRecording = {
+    kind: 'optimisation', version: 1, ...rec,
+    trials: ranked.map((r) => ({ id: r.id, params: r.params, score: Number.isFinite(r.score) ? r.score : null, metrics: r.metrics })),
+    walkForward: wf ? walkForwardJson(wf) : null,
+  };
+  const path = join(dir, 'optimisation.json');
+  writeFileSync(path, JSON.stringify(recording));
+  writeFileSync(join(dir, 'trials.csv'), trialsCsv(ranked, rec.axes, objective));
+  return path;
+}
+
+export function walkForwardJson(wf: WalkForwardResult): unknown {
+  return {
+    efficiency: wf.efficiency, finalBalance: wf.finalBalance, stopped: wf.stopped,
+    stitched: wf.stitched, equity: wf.equity,
+    segments: wf.segments.map((s) => ({
+      isFrom: new Date(s.window.isFrom).toISOString().slice(0, 10), oosFrom: new Date(s.window.oosFrom).toISOString().slice(0, 10),
+      oosTo: new Date(s.window.oosTo).toISOString().slice(0, 10), params: s.chosen.params, inSample: s.chosen.metrics,
+      inSampleTrials: s.inSampleTrials, outOfSample: s.outOfSample, startBalance: s.startBalance, efficiency: s.efficiency,
+    })),
+  };
+}
+
+/** The walk-forward table for the terminal. */
+export function walkForwardTable(wf: WalkForwardResult, axes: readonly ParamAxis[]): string {
+  const rows = wf.segments.map((s) => {
+    const d = (t: number) => new Date(t).toISOString().slice(0, 7);
+    return [`${d(s.window.isFrom)}..${d(s.window.oosFrom)}`, `${d(s.window.oosFrom)}..${d(s.window.oosTo)}`, axes.map((a) => `${a.name}=${s.chosen.params[a.name]}`).join(' '),
+      s.chosen.metrics.netProfit.toFixed(2), s.outOfSample.netProfit.toFixed(2), String(s.outOfSample.trades), s.efficiency === null ? 'n/a' : s.efficiency.toFixed(2)];
+  });
+  const head = ['in-sample', 'out-of-sample', 'chosen', 'IS net profit', 'OOS net profit', 'OOS trades', 'WFE'];
+  const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
+  const line = (cells: string[]) => cells.map((cell, c) => (c < 3 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
+  const m = wf.stitched;
+  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line), '',
+    `stitched out-of-sample: net profit ${m.netProfit.toFixed(2)}, ${m.totalTrades} trades, profit factor ${m.profitFactor === null ? 'n/a' : m.profitFactor.toFixed(2)}, Sharpe ${m.sharpe.toFixed(2)}, max drawdown ${(m.maxDrawdownFraction * 100).toFixed(2)} %, weeks within 3-10 ${m.weeksWithinTarget}/${m.weeksTotal}; walk-forward efficiency ${wf.efficiency === null ? 'n/a' : wf.efficiency.toFixed(2)}`].join('\n');
+}

@@ -1,0 +1,94 @@
+import type { TrialMetrics } from '../strategy/strategy.ts';
+import type { TrialExecutor, TrialJob } from './executor.ts';
+import { scoreOf, type Objective } from './objectives.ts';
+import type { ParamSet, ParamSpace } from './param-space.ts';
+import { trialId } from './run-spec.ts';
+import { createSearch, type SearchOptions } from './search.ts';
+import type { BarRange } from './trial.ts';
+
+/** A finished trial as the optimiser keeps it. */
+export interface TrialRecord {
+  readonly id: string;
+  /** Grid index of the combination. */
+  readonly index: number;
+  readonly params: ParamSet;
+  readonly metrics: TrialMetrics;
+  /** The objective's score, higher is better (-Infinity: cannot be ranked). */
+  readonly score: number;
+  readonly weeklyReturns: number[];
+}
+
+export interface OptimiseOptions {
+  readonly space: ParamSpace;
+  /** False for combinations the constraints exclude. */
+  readonly valid: (params: ParamSet) => boolean;
+  readonly search: SearchOptions;
+  readonly objective: Objective;
+  readonly executor: TrialExecutor;
+  /** The run's key (`runKey`), part of every trial id. */
+  readonly run: string;
+  readonly range?: BarRange;
+  readonly signal?: AbortSignal;
+  /** After each finished trial, with how many are done and how many are planned. */
+  readonly onTrial?: (record: TrialRecord, done: number, planned: number) => void;
+}
+
+export interface OptimiseResult {
+  /** Best first (score, then grid index). */
+  readonly ranked: TrialRecord[];
+  /** Trials the search planned (the genetic search's budget is an upper bound). */
+  readonly planned: number;
+  /** True when stopped by the signal before the search was over. */
+  readonly stopped: boolean;
+}
+
+/**
+ * Runs a search: asks it for combinations, has the executor run them (in parallel where it
+ * can), feeds the scores back, and ranks what finished.
+ *
+ * @example
+ * const { ranked } = await optimise({ space, valid, search: { method: 'grid' }, objective, executor, run });
+ */
+export async function optimise(o: OptimiseOptions): Promise<OptimiseResult> {
+  const validIndex = (i: number) => o.valid(o.space.at(i));
+  const search = createSearch(o.space, validIndex, o.search);
+  const planned = plannedTrials(o.space, validIndex, o.search);
+  const records: TrialRecord[] = [];
+  let stopped = false;
+  for (let batch = search.next(); batch; batch = search.next()) {
+    const byId = new Map<string, number>();
+    const jobs: TrialJob[] = batch.map((index) => {
+      const params = o.space.at(index);
+      const id = trialId(o.run, params, o.range);
+      byId.set(id, index);
+      return { id, params };
+    });
+    const scored = new Map<number, number>();
+    await o.executor.run(jobs, o.range, (job, outcome) => {
+      const index = byId.get(job.id)!;
+      if (scored.has(index)) return; // a retried trial reported twice counts once
+      const record: TrialRecord = { id: job.id, index, params: job.params, metrics: outcome.metrics, score: scoreOf(o.objective, outcome.metrics), weeklyReturns: outcome.weeklyReturns };
+      scored.set(index, record.score);
+      records.push(record);
+      o.onTrial?.(record, records.length, planned);
+    }, o.signal);
+    if (o.signal?.aborted) {
+      stopped = true;
+      break;
+    }
+    // Fed back in grid order, so the genetic search breeds the same way whatever order trials finished in.
+    for (const index of batch) search.tell(index, scored.get(index) ?? -Infinity);
+  }
+  return { ranked: rank(records), planned, stopped };
+}
+
+export function rank(records: readonly TrialRecord[]): TrialRecord[] {
+  return [...records].sort((a, b) => b.score - a.score || a.index - b.index);
+}
+
+function plannedTrials(space: ParamSpace, valid: (i: number) => boolean, search: SearchOptions): number {
+  if (search.method === 'genetic') return Math.min(search.trials ?? 1_000, space.size);
+  let count = 0;
+  for (let i = 0; i < space.size; i++) if (valid(i)) count++;
+  return search.method === 'grid' ? count : Math.min(search.trials ?? 100, count);
+}

@@ -1,0 +1,60 @@
+import type { TrialRecord } from '../optimizer.ts';
+import { deflatedSharpe } from './deflated-sharpe.ts';
+import { momentsOf } from './moments.ts';
+import { probabilityOfBacktestOverfitting, sharpeRatios } from './pbo.ts';
+
+export interface OverfittingReport {
+  readonly pbo: { readonly value: number; readonly splits: number; readonly partitions: number; readonly probabilityOfLoss: number; readonly reading: string } | null;
+  readonly dsr: {
+    readonly value: number;
+    /** The winner's weekly Sharpe ratio and the benchmark SR0 it is judged against (weekly). */
+    readonly sharpe: number;
+    readonly benchmark: number;
+    readonly trials: number;
+    readonly observations: number;
+    readonly reading: string;
+  } | null;
+  /** Why a statistic could not be computed (too few trials or weeks). */
+  readonly notes: string[];
+}
+
+/**
+ * PBO and DSR from all trials' weekly returns, each with one plain sentence. PBO selects by
+ * Sharpe ratio inside each split (as the paper does), whatever the run's objective; the DSR
+ * judges the run's winner (`ranked[0]`) against all N trials. N counts every trial, though
+ * neighbouring parameter sets are correlated, so the DSR errs on the strict side.
+ */
+export function overfittingReport(ranked: readonly TrialRecord[], partitions = 16): OverfittingReport {
+  const notes: string[] = [];
+  const returns = ranked.map((r) => r.weeklyReturns);
+  const T = returns[0]?.length ?? 0;
+  let pbo: OverfittingReport['pbo'] = null;
+  let S = partitions;
+  while (S > 2 && Math.floor(T / S) < 4) S -= 2;
+  if (ranked.length < 2) notes.push('PBO needs at least two trials');
+  else if (T < 8) notes.push(`PBO needs at least 8 weeks of returns (got ${T})`);
+  else {
+    const p = probabilityOfBacktestOverfitting(returns, S);
+    pbo = {
+      value: p.pbo, splits: p.splits, partitions: S, probabilityOfLoss: p.probabilityOfLoss,
+      reading: `in ${pct(p.pbo)} of the ${p.splits.toLocaleString('en-US')} ways to split the ${T} weeks in half, the parameters that won one half ranked in the bottom half of the other: ${p.pbo < 0.1 ? 'little sign of overfitting' : p.pbo < 0.5 ? 'some overfitting; the ranking only partly carries over' : 'the search is overfit: the winner is no better than a coin toss out of sample'}.`,
+    };
+  }
+  let dsr: OverfittingReport['dsr'] = null;
+  if (ranked.length < 2 || T < 3) notes.push('DSR needs at least two trials and three weeks');
+  else {
+    const m = momentsOf(ranked[0].weeklyReturns);
+    const ratios = sharpeRatios(returns);
+    const variance = momentsOf(ratios).std ** 2;
+    const d = deflatedSharpe({ sharpe: m.sharpe, observations: T, skewness: m.skewness, kurtosis: m.kurtosis, trials: ranked.length, sharpeVariance: variance });
+    dsr = {
+      value: d.probability, sharpe: m.sharpe, benchmark: d.benchmark, trials: ranked.length, observations: T,
+      reading: `after ${ranked.length.toLocaleString('en-US')} trials the best of them would show a weekly Sharpe of ${d.benchmark.toFixed(3)} by luck alone; the winner's ${m.sharpe.toFixed(3)} gives a ${pct(d.probability)} probability that its true Sharpe is above zero${d.probability >= 0.95 ? ' (significant at 95 %)' : ' (not significant at 95 %)'}.`,
+    };
+  }
+  return { pbo, dsr, notes };
+}
+
+function pct(x: number): string {
+  return `${(x * 100).toFixed(x < 0.1 ? 1 : 0)} %`;
+}

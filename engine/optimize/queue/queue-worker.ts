@@ -1,0 +1,54 @@
+import { Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { resolveRun, type RunSpec } from '../run-spec.ts';
+import { decodeSeries, seriesOf } from '../shared-series.ts';
+import { runTrial, type TrialInputs, type TrialOutcome } from '../trial.ts';
+import { dataKey, resultsKey, runSpecKey, TRIAL_QUEUE } from './queue-keys.ts';
+import type { TrialJobData } from './queue-executor.ts';
+
+export interface QueueWorkerOptions {
+  readonly url: string;
+  /** Where this machine's relative plugin paths are resolved (the project folder). */
+  readonly baseDir: string;
+  /** How long a job's lock lasts without renewal: a killed worker's job is retried after about this long. */
+  readonly lockMs?: number;
+  readonly onJob?: (job: Job<TrialJobData>, trials: number) => void;
+}
+
+/**
+ * The worker side of the queue: runs queued trials with this machine's copy of the plugins,
+ * fetching a data set from Redis by its hash the first time it is needed (kept in memory
+ * after). Each outcome is stored under its trial id before the job completes, so a job
+ * retried after its worker died stores the same values again and is counted once.
+ */
+export function startQueueWorker(redis: Redis, o: QueueWorkerOptions): Worker<TrialJobData, number> {
+  const runs = new Map<string, Promise<TrialInputs>>();
+  const inputsFor = (run: string, data: string) => {
+    let p = runs.get(run);
+    if (!p) {
+      p = (async () => {
+        const json = await redis.get(runSpecKey(run));
+        if (json === null) throw new Error(`run ${run} is not in Redis at ${o.url} (its coordinator has not started it, or Redis was flushed)`);
+        const bytes = await redis.getBuffer(dataKey(data));
+        if (bytes === null) throw new Error(`data set ${data} is not on this machine and not in Redis at ${o.url}; start the coordinator (npm run optimize -- --queue ${o.url}) that owns it`);
+        const spec = { ...(JSON.parse(json) as Omit<RunSpec, 'baseDir'>), baseDir: o.baseDir };
+        return resolveRun(spec, seriesOf(decodeSeries(bytes)));
+      })();
+      // A failure (a plugin missing here) is not cached: the next job retries it.
+      p.catch(() => runs.delete(run));
+      runs.set(run, p);
+    }
+    return p;
+  };
+  const lockDuration = o.lockMs ?? 30_000;
+  return new Worker<TrialJobData, number>(TRIAL_QUEUE, async (job) => {
+    const { run, data, range, trials } = job.data;
+    const inputs = await inputsFor(run, data);
+    const outcomes: [string, string][] = trials.map((t) => [t.id, JSON.stringify(runTrial(inputs, t.params, range ?? undefined) satisfies TrialOutcome)]);
+    const pipeline = redis.pipeline();
+    for (const [id, json] of outcomes) pipeline.hset(resultsKey(run), id, json);
+    await pipeline.exec();
+    o.onJob?.(job, trials.length);
+    return trials.length;
+  }, { connection: redis, concurrency: 1, lockDuration, stalledInterval: Math.max(500, lockDuration / 2), maxStalledCount: 5 });
+}

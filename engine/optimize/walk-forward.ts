@@ -1,0 +1,77 @@
+import { computeMetrics, type PerformanceMetrics } from '../backtest/metrics.ts';
+import type { TrialMetrics } from '../strategy/strategy.ts';
+import type { OptimiseResult, TrialRecord } from './optimizer.ts';
+import { runTrial, type BarRange, type TrialInputs, type TrialTrace } from './trial.ts';
+import type { WalkForwardWindow } from './walk-forward-windows.ts';
+
+const YEAR_MS = 365.25 * 86_400_000;
+
+export interface WalkForwardSegment {
+  readonly window: WalkForwardWindow;
+  /** The in-sample winner. */
+  readonly chosen: TrialRecord;
+  readonly inSampleTrials: number;
+  /** The chosen parameters on the out-of-sample bars, starting from the balance the previous segment ended with. */
+  readonly outOfSample: TrialMetrics;
+  readonly startBalance: number;
+  /**
+   * Walk-forward efficiency: the out-of-sample return per year over the in-sample winner's
+   * return per year (Pardo); null when the in-sample return was not positive.
+   */
+  readonly efficiency: number | null;
+}
+
+export interface WalkForwardResult {
+  readonly segments: WalkForwardSegment[];
+  /** The out-of-sample segments as one run: metrics and equity curve. */
+  readonly stitched: PerformanceMetrics;
+  readonly equity: { time: number; equity: number }[];
+  readonly finalBalance: number;
+  /** Out-of-sample return per year over the in-sample winners' mean return per year. */
+  readonly efficiency: number | null;
+  /** The optimisation stopped (Ctrl-C) before the last window. */
+  readonly stopped: boolean;
+}
+
+/**
+ * Walk-forward optimisation: for each window, optimise on the in-sample bars only, then run
+ * the winner on the following out-of-sample bars. The out-of-sample runs see only their own
+ * bars (a strategy warms up again at each segment's start rather than reading in-sample bars)
+ * and chain their balances, so the stitched curve is what trading the procedure would have
+ * given.
+ *
+ * @example
+ * await walkForward(inputs, windows, (range) => optimise({ ...options, range }));
+ */
+export async function walkForward(inputs: TrialInputs, windows: readonly WalkForwardWindow[], optimiseOn: (range: BarRange) => Promise<OptimiseResult>): Promise<WalkForwardResult> {
+  const segments: WalkForwardSegment[] = [];
+  const trace: TrialTrace = { exits: [], equity: [], weeks: [] };
+  let balance = inputs.balance;
+  let stopped = false;
+  for (const window of windows) {
+    const result = await optimiseOn(window.inSample);
+    if (result.stopped || result.ranked.length === 0) {
+      stopped = result.stopped;
+      break;
+    }
+    const chosen = result.ranked[0];
+    trace.equity.push({ time: window.oosFrom, equity: balance });
+    const oos = runTrial(inputs, chosen.params, window.outOfSample, trace, balance).metrics;
+    const isYears = span(inputs, window.inSample);
+    const oosYears = span(inputs, window.outOfSample);
+    const isRate = chosen.metrics.netProfit / inputs.balance / isYears;
+    const oosRate = oos.netProfit / balance / oosYears;
+    segments.push({ window, chosen, inSampleTrials: result.ranked.length, outOfSample: oos, startBalance: balance, efficiency: isRate > 0 ? oosRate / isRate : null });
+    balance = oos.finalBalance;
+  }
+  const stitched = computeMetrics({ startingBalance: inputs.balance, trades: trace.exits.map((e) => ({ pnl: e.pnl, exitTime: e.time })), equity: trace.equity, weeks: trace.weeks });
+  const years = segments.reduce((s, g) => s + span(inputs, g.window.outOfSample), 0);
+  const isMean = segments.reduce((s, g) => s + g.chosen.metrics.netProfit / inputs.balance / span(inputs, g.window.inSample), 0) / (segments.length || 1);
+  const oosRate = years > 0 ? (balance / inputs.balance - 1) / years : 0;
+  return { segments, stitched, equity: trace.equity, finalBalance: balance, efficiency: isMean > 0 ? oosRate / isMean : null, stopped };
+}
+
+function span(inputs: TrialInputs, range: BarRange): number {
+  const t = inputs.series.time;
+  return Math.max(1, t[range.to - 1] - t[range.from]) / YEAR_MS;
+}

@@ -1,0 +1,77 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const cli = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'engine/cli/optimize.ts', ...args], { encoding: 'utf8' });
+const base = ['--symbol', 'USDCHF', '--timeframe', 'H4', '--from', '1998-01-01', '--to', '1998-12-31'];
+
+test('bad ranges, unknown parameters and bad objectives are clear errors with exit code 2', () => {
+  const cases: [string[], RegExp][] = [
+    [['--param', 'fast=50:5:1'], /--param "fast=50:5:1": the range ends \(5\) before it starts \(50\)/],
+    [['--param', 'fast=5:50:-1'], /step must be positive/],
+    [['--param', 'fats=5:50:1'], /"sma-crossover" has no parameter "fats"; its parameters: fast, slow/],
+    [['--param', 'fast=5,x'], /fast=x: .*expected number, got "x"/],
+    [['--param', 'fast=5:10:1', '--objective', 'money'], /--objective "money": not one of/],
+    [['--param', 'fast=5:10:1', '--constraint', 'fast<slwo'], /unknown parameter "slwo"/],
+    [['--param', 'fast=5:10:1', '--method', 'annealing'], /--method "annealing" is not one of grid, random, genetic/],
+    [[], /no --param given/],
+  ];
+  for (const [extra, message] of cases) {
+    const r = cli([...base, ...extra, '--workers', '0']);
+    assert.is(r.status, 2, `${extra.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, message);
+  }
+});
+
+test('an unreachable Redis is a clear error with exit code 2', () => {
+  const r = cli([...base, '--param', 'fast=5:10:5', '--queue', 'redis://127.0.0.1:1']);
+  assert.is(r.status, 2, r.stderr);
+  assert.match(r.stderr, /cannot reach Redis at redis:\/\/127\.0\.0\.1:1/);
+});
+
+test('a grid run prints the ranked table and PBO/DSR, and writes JSONL, CSV and the workbench recording', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tradeloom-opt-'));
+  try {
+    const r = cli([...base, '--param', 'fast=4:12:4', '--param', 'slow=20,40,60', '--constraint', 'fast*3<=slow', '--objective', 'sharpe', '--workers', '2', '--out', dir]);
+    assert.is(r.status, 0, r.stderr);
+    assert.match(r.stdout, /#\s+fast\s+slow\s+Net profit\s+PF\s+Sharpe/);
+    assert.match(r.stdout, /PBO \d\.\d{3}: in .* ways to split/);
+    assert.match(r.stdout, /DSR \d\.\d{3}: after 7 trials/);
+    const lines = readFileSync(join(dir, 'trials.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    // 9 combinations; fast=8 and fast=12 with slow=20 fail 3*fast<=slow.
+    assert.is(lines.length, 7);
+    assert.ok(lines.every((l) => l.params.fast * 3 <= l.params.slow));
+    const csv = readFileSync(join(dir, 'trials.csv'), 'utf8').trim().split('\n');
+    assert.is(csv.length, 8);
+    assert.ok(csv[0].startsWith('rank,fast,slow,sharpe,netProfit'));
+    const sharpe = csv.slice(1).map((row) => Number(row.split(',')[3]));
+    assert.equal(sharpe, [...sharpe].sort((a, b) => b - a), 'ranked best first');
+    const recording = JSON.parse(readFileSync(join(dir, 'optimisation.json'), 'utf8'));
+    assert.is(recording.kind, 'optimisation');
+    assert.is(recording.trials.length, 7);
+    assert.equal(recording.axes.map((a: { name: string }) => a.name), ['fast', 'slow']);
+    assert.ok(recording.overfitting.pbo.value >= 0 && recording.overfitting.pbo.value <= 1);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a walk-forward run prints each window and the stitched out-of-sample result', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tradeloom-opt-'));
+  try {
+    const r = cli(['--symbol', 'USDCHF', '--timeframe', 'H4', '--from', '1997-01-01', '--to', '1998-12-31', '--param', 'fast=5,10', '--param', 'slow=30,60', '--walk-forward', 'anchored:12:6', '--workers', '0', '--out', dir]);
+    assert.is(r.status, 0, r.stderr);
+    assert.match(r.stdout, /walk-forward \(anchored:12:6\)/);
+    assert.match(r.stdout, /1997-01\.\.1998-01\s+1998-01\.\.1998-07\s+fast=\d+ slow=\d+/);
+    assert.match(r.stdout, /stitched out-of-sample: net profit -?\d+\.\d\d, \d+ trades/);
+    const recording = JSON.parse(readFileSync(join(dir, 'optimisation.json'), 'utf8'));
+    assert.is(recording.walkForward.segments.length, 2);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test.run();

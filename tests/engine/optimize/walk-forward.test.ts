@@ -1,0 +1,89 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { loadHistory } from '../../../engine/data/load-history.ts';
+import type { BarSeries } from '../../../engine/model/bar.ts';
+import { parseParam, ParamSpace } from '../../../engine/optimize/param-space.ts';
+import { resolveObjective } from '../../../engine/optimize/objectives.ts';
+import { optimise } from '../../../engine/optimize/optimizer.ts';
+import { InlineExecutor } from '../../../engine/optimize/executor.ts';
+import { resolveRun, type RunSpec } from '../../../engine/optimize/run-spec.ts';
+import { runTrial, type TrialInputs } from '../../../engine/optimize/trial.ts';
+import { parseWalkForward, walkForwardWindows } from '../../../engine/optimize/walk-forward-windows.ts';
+import { walkForward } from '../../../engine/optimize/walk-forward.ts';
+
+const { series } = loadHistory({ symbol: 'USDCHF', timeframe: 'H4', from: '1997-01-01', to: '1999-12-31' });
+const spec: RunSpec = { symbol: 'USDCHF', strategy: 'sma-crossover', plugins: [], baseDir: process.cwd(), baseConfig: {}, balance: 10_000, riskPercent: 1 };
+const space = new ParamSpace([parseParam('fast=4:12:4'), parseParam('slow=20,40')]);
+const plan = parseWalkForward('rolling:12:6');
+
+function run(inputs: TrialInputs) {
+  const objective = resolveObjective('net-profit', inputs.strategy);
+  const executor = new InlineExecutor(inputs);
+  return walkForward(inputs, walkForwardWindows(inputs.series.time, inputs.series.length, plan), (range) =>
+    optimise({ space, valid: () => true, search: { method: 'grid' }, objective, executor, run: 'test', range }));
+}
+
+/** A copy of the series with bars [from, to) replaced by a different market (prices scaled and reversed in trend). */
+function scrambled(s: BarSeries, from: number, to: number): BarSeries {
+  const copy = (a: Float64Array) => a.slice(0, s.length);
+  const out = { ...s, open: copy(s.open), high: copy(s.high), low: copy(s.low), close: copy(s.close) };
+  for (let i = from; i < to; i++) {
+    const k = 2 - (i - from) / (to - from);
+    out.open[i] *= k;
+    out.high[i] *= k;
+    out.low[i] *= k;
+    out.close[i] *= k;
+  }
+  return out;
+}
+
+test('rolling and anchored windows: out-of-sample segments follow their in-sample period back to back', () => {
+  assert.equal(parseWalkForward('anchored:24:6'), { mode: 'anchored', inSampleMonths: 24, outOfSampleMonths: 6 });
+  assert.throws(() => parseWalkForward('sliding:24:6'), /rolling:IS:OOS/);
+  const rolling = walkForwardWindows(series.time, series.length, plan);
+  const anchored = walkForwardWindows(series.time, series.length, parseWalkForward('anchored:12:6'));
+  assert.is(rolling.length, 4, '1998-01, 1998-07, 1999-01, 1999-07');
+  for (const [k, w] of rolling.entries()) {
+    assert.is(w.inSample.to, w.outOfSample.from, 'in-sample ends where out-of-sample starts');
+    assert.ok(series.time[w.inSample.to - 1] < w.oosFrom && series.time[w.outOfSample.from] >= w.oosFrom, 'no in-sample bar at or after the out-of-sample start');
+    assert.ok(series.time[w.inSample.from] >= w.isFrom && series.time[w.inSample.from] - w.isFrom < 4 * 86_400_000, 'twelve months back');
+    if (k > 0) assert.is(w.outOfSample.from, rolling[k - 1].outOfSample.to, 'segments back to back');
+    assert.is(anchored[k].inSample.from, 0, 'anchored windows start at the first bar');
+    assert.equal(anchored[k].outOfSample, w.outOfSample);
+  }
+});
+
+test('walk-forward never leaks: out-of-sample results ignore in-sample bars, and the choice ignores out-of-sample bars', async () => {
+  const inputs = await resolveRun(spec, series);
+  const wf = await run(inputs);
+  assert.is(wf.segments.length, 4);
+  for (const [k, segment] of wf.segments.entries()) {
+    const { inSample, outOfSample } = segment.window;
+    // Another market before the out-of-sample start: the same parameters give the same out-of-sample run.
+    const before = { ...inputs, series: scrambled(series, 0, outOfSample.from) };
+    assert.equal(runTrial(before, segment.chosen.params, outOfSample, undefined, segment.startBalance).metrics, segment.outOfSample, `window ${k}`);
+    // Another market from the out-of-sample start on: the in-sample search picks the same winner.
+    const after = { ...inputs, series: scrambled(series, inSample.to, series.length) };
+    const again = await optimise({ space, valid: () => true, search: { method: 'grid' }, objective: resolveObjective('net-profit', inputs.strategy), executor: new InlineExecutor(after), run: 'test', range: inSample });
+    assert.equal(again.ranked[0].params, segment.chosen.params, `window ${k}`);
+    assert.is(again.ranked[0].metrics.netProfit, segment.chosen.metrics.netProfit);
+  }
+});
+
+test('the out-of-sample segments are stitched into one run: balances chain, trades and profit add up', async () => {
+  const inputs = await resolveRun(spec, series);
+  const wf = await run(inputs);
+  let balance = 10_000;
+  for (const s of wf.segments) {
+    assert.is(s.startBalance, balance);
+    balance = s.outOfSample.finalBalance;
+    if (s.efficiency !== null) assert.ok(Number.isFinite(s.efficiency));
+  }
+  assert.is(wf.finalBalance, balance);
+  assert.is(wf.stitched.totalTrades, wf.segments.reduce((n, s) => n + s.outOfSample.trades, 0));
+  assert.ok(Math.abs(wf.stitched.netProfit - (balance - 10_000)) < 0.05, `${wf.stitched.netProfit} vs ${balance - 10_000}`);
+  assert.ok(wf.equity.every((e, i) => i === 0 || e.time >= wf.equity[i - 1].time), 'one curve in time order');
+  assert.is(wf.stitched.weeksTotal, wf.segments.reduce((n, s) => n + s.outOfSample.weeksTotal, 0));
+});
+
+test.run();

@@ -1,0 +1,54 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { ClosedTrade } from '../../ui/src/core/state.ts';
+import { DEFAULT_QUERY, formatDuration, profitByDay, profitBySymbol, queryTrades } from '../../ui/src/features/trades/trade-table.ts';
+import { labelSpacing, markerStyle } from '../../ui/src/features/charts/chart-markers.ts';
+import { noTradeExplanation, reportTitle } from '../../ui/src/features/backtests/report-title.ts';
+
+const trade = (key: number, symbol: string, pnl: number, entryTime: number | null, exitTime: number, reason = 'Stop loss hit'): ClosedTrade => ({
+  key, symbol, direction: key % 2 ? 'buy' : 'sell', lots: 0.1, entryPrice: 1.1, exitPrice: 1.2, entryTime, exitTime, pnl, reason,
+});
+const TRADES = [trade(1, 'USDCHF', 30, 0, 3600, 'Take profit hit'), trade(2, 'EURUSD', -10, 0, 7200), trade(3, 'USDCHF', -5, null, 9000)];
+
+test('closed trades sort by any column (unknown durations last) and filter by text and outcome', () => {
+  assert.equal(queryTrades(TRADES, DEFAULT_QUERY).map((t) => t.key), [3, 2, 1]);
+  assert.equal(queryTrades(TRADES, { ...DEFAULT_QUERY, sort: 'pnl', descending: false }).map((t) => t.key), [2, 3, 1]);
+  assert.equal(queryTrades(TRADES, { ...DEFAULT_QUERY, sort: 'duration', descending: true }).map((t) => t.key), [2, 1, 3]);
+  assert.equal(queryTrades(TRADES, { ...DEFAULT_QUERY, text: 'usdchf' }).map((t) => t.key), [3, 1]);
+  assert.equal(queryTrades(TRADES, { ...DEFAULT_QUERY, outcome: 'losses' }).map((t) => t.key), [3, 2]);
+  assert.equal(queryTrades(TRADES, { ...DEFAULT_QUERY, text: 'take profit' }).map((t) => t.key), [1]);
+});
+
+test('profit adds up per symbol (best first) and days list newest first', () => {
+  assert.equal(profitBySymbol(TRADES), [{ symbol: 'USDCHF', trades: 2, wins: 1, pnl: 25 }, { symbol: 'EURUSD', trades: 1, wins: 0, pnl: -10 }]);
+  assert.equal(profitByDay({ 0: { pnl: 1, trades: 1, wins: 1 }, 86400: { pnl: -2, trades: 1, wins: 0 } }).map((d) => d.day), [86400, 0]);
+  assert.is(formatDuration(3 * 86400 + 4 * 3600), '3d 4h');
+  assert.is(formatDuration(null), '—');
+});
+
+test('exits are coloured by outcome and shaped apart; labels keep their distance and stay off the price axis', () => {
+  const win = markerStyle({ time: 1, kind: 'exit', price: 1, text: '+1', pnl: 1 });
+  const loss = markerStyle({ time: 1, kind: 'exit', price: 1, text: '-1', pnl: -1 });
+  assert.is.not(win.color, loss.color);
+  assert.is.not(win.shape, loss.shape);
+  // 1000 px for 1000 s: markers 10 px apart share one label per 64 px; none within 72 px of the right edge.
+  const times = Array.from({ length: 100 }, (_, i) => i * 10);
+  const keep = labelSpacing(times, [0, 1000], 1000);
+  const kept = times.filter((_, i) => keep[i]);
+  assert.ok(kept.length >= 10 && kept.length <= 16, `${kept.length} labels`);
+  for (let i = 1; i < kept.length; i++) assert.ok(kept[i] - kept[i - 1] >= 64);
+  assert.ok(Math.max(...kept) <= 1000 - 72);
+});
+
+test('reports are titled apart and a run with no trades says why', () => {
+  const start = { session_id: 'abcd1234', symbol: 'USDCHF', data_points: 62496, starting_balance: 10000, trade_constraints: { min_trades_per_week: 3, max_trades_per_week: 10 }, timeframe: 'M30', strategy: 'patterns-sr' };
+  assert.is(reportTitle(start), 'USDCHF M30 patterns-sr · abcd');
+  assert.is(reportTitle({ ...start, from: '1999-01-01', to: '1999-06-30' }), 'USDCHF M30 patterns-sr 1999-01-01→1999-06-30 · abcd');
+  const complete = { session_id: 'abcd1234', final_balance: 10000, total_return: 0, total_trades: 0, max_drawdown: 0, weekly_stats: {} };
+  const base = { sessionId: 'abcd1234', start, weeks: [], equity: [], trades: 0, wins: 0, balance: 10000, complete };
+  assert.match(noTradeExplanation({ ...base, refusals: {} })!, /no entry signal over 62,496 bars/);
+  assert.is(noTradeExplanation({ ...base, refusals: { '10016 Invalid stops': 118 } }), 'No trades: all 118 entries were refused (118× 10016 Invalid stops).');
+  assert.is(noTradeExplanation({ ...base, complete: { ...complete, total_trades: 3 }, refusals: {} }), null);
+});
+
+test.run();

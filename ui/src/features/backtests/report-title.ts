@@ -1,0 +1,21 @@
+import type { BacktestStartData } from '../../../../protocol/index.ts';
+import type { BacktestReport } from '../../core/state.ts';
+
+/**
+ * A title that tells two runs apart: symbol, timeframe, strategy, range, and the run's own id
+ * prefix when nothing else differs ("USDCHF H4 patterns-sr 1999-01-01→1999-12-31 · 3f2a").
+ */
+export function reportTitle(start: BacktestStartData): string {
+  const range = start.from || start.to ? ` ${start.from ?? '…'}→${start.to ?? '…'}` : '';
+  return `${start.symbol} ${start.timeframe ?? ''} ${start.strategy ?? ''}${range} · ${start.session_id.slice(0, 4)}`.replace(/\s+/g, ' ');
+}
+
+/** Why a finished run has no trades, in a trader's words; null when it traded or is still running. */
+export function noTradeExplanation(report: BacktestReport): string | null {
+  if (!report.complete || report.complete.total_trades > 0) return null;
+  const reasons = Object.entries(report.refusals).sort((a, b) => b[1] - a[1]);
+  const refused = reasons.reduce((n, [, count]) => n + count, 0);
+  if (refused === 0) return `No trades: the strategy gave no entry signal over ${report.start.data_points.toLocaleString('en-US')} bars. Try another timeframe or strategy.`;
+  const list = reasons.map(([why, count]) => `${count}× ${why}`).join(', ');
+  return `No trades: all ${refused} entries were refused (${list}).`;
+}
