@@ -146,6 +146,12 @@ async function symbolPlan(args: Args): Promise<Plan> {
     where: 'command line', path: '--set', values: Object.fromEntries(overrides.map((o) => [o.name, o.value])),
     label: (key) => `--set ${overrides.find((o) => o.name === key)?.symbol ? `${symbol}.` : ''}${key}`,
   }] : []);
+  let spec;
+  try {
+    spec = resolveSymbolSpec(symbol, specOverrides(symbol, args['spec-file'] ? resolve(args['spec-file']) : undefined, args.spec!));
+  } catch (err) {
+    throw new ConfigError('command line', '--spec', (err as Error).message);
+  }
   let history;
   try {
     history = loadHistory({ symbol, timeframe, from: args.from, to: args.to, ...(args.file ? { file: resolve(args.file) } : {}), ...(args.timezone ? { timezone: args.timezone } : {}) });
@@ -154,12 +160,6 @@ async function symbolPlan(args: Args): Promise<Plan> {
   }
   const { series, synthetic, source } = history;
   if (series.length === 0) throw new ConfigError('command line', '--from/--to', `no ${symbol} ${timeframe} bars between ${args.from ?? 'the start'} and ${args.to ?? 'the end'}`);
-  let spec;
-  try {
-    spec = resolveSymbolSpec(symbol, specOverrides(symbol, args['spec-file'] ? resolve(args['spec-file']) : undefined, args.spec!));
-  } catch (err) {
-    throw new ConfigError('command line', '--spec', (err as Error).message);
-  }
   const leverage = number('leverage', args.leverage);
   if (leverage !== undefined && !(leverage > 0)) throw new ConfigError('command line', '--leverage', `"${args.leverage}" must be greater than 0`);
   const check = checkSeriesAgainstSpec(series, spec, args.file ?? source);
