@@ -38,6 +38,8 @@ export interface SymbolActorOptions {
   readonly machine?: MachineHostKind;
   /** Called with every event before `events$` emits it: the engine's direct path to its bus. */
   readonly sink?: (event: LogEvent) => void;
+  /** Why new entries are refused right now (the journal cannot write), or null. */
+  readonly entryBlocked?: () => string | null;
 }
 
 interface OpenPosition extends PositionView {
@@ -195,6 +197,8 @@ export class SymbolActor {
     if (!position) return;
     this.position = null;
     this.ctx.position = null;
+    this.lastExitRisk = pnl < 0 ? -pnl / this.entryBalance : 0;
+    this.entryBalance = Number.NaN;
     this.emit(this.o.events.make('TRADE_EXIT', 'INFO', {
       symbol: this.symbol, exit_price: exitPrice, exit_reason: reason, pnl, balance_after: balanceAfter,
       timestamp: formatSeconds(time), position_id: position.ticket, direction: position.direction,
@@ -315,6 +319,7 @@ export class SymbolActor {
       this.requestClose('Signal reversal');
     }
     const g = this.o.governor;
+    if (this.refuseBlockedEntry(direction, time)) return;
     if (!this.o.broker.isConnected()) {
       this.emit(this.o.events.make('DECISION', 'INFO', {
         symbol: this.symbol, decision: 'skip_disconnected',
@@ -338,6 +343,18 @@ export class SymbolActor {
     if (!this.o.sim) this.executeEntry(time);
   }
 
+  /** Emits DECISION `skip_journal_failing` and returns true while new entries are blocked. */
+  private refuseBlockedEntry(direction: string, time: number): boolean {
+    const blocked = this.o.entryBlocked?.() ?? null;
+    if (blocked === null) return false;
+    const g = this.o.governor;
+    this.emit(this.o.events.make('DECISION', 'INFO', {
+      symbol: this.symbol, decision: 'skip_journal_failing', reason: `${direction} signal not taken: ${blocked}`,
+      trades_this_week: g.trades, max_trades: g.max, aggression_multiplier: round4(g.aggression), time: formatSeconds(time),
+    }, time));
+    return true;
+  }
+
   /**
    * Executes the pending entry at `time`: the open of the bar after the signal in the simulator
    * (after the governor's clock for that bar has run and after a reversal's close has been
@@ -350,6 +367,11 @@ export class SymbolActor {
   private executeEntry(time: number): void {
     const entry = this.pendingEntry!;
     if (this.position || this.pendingClose !== null) return; // the reversal's close comes first
+    // Decided while the journal could write, due now that it cannot: not sent.
+    if (this.refuseBlockedEntry(entry.direction, time)) {
+      this.pendingEntry = null;
+      return;
+    }
     const g = this.o.governor;
     if (!g.reserve()) {
       this.pendingEntry = null;

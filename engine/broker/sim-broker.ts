@@ -90,6 +90,8 @@ export interface SymbolBook {
    */
   lowTrigger: number;
   highTrigger: number;
+  /** The spec charges a swap (a mode and a non-zero rate): only then do its positions arm the rollover. */
+  readonly chargesSwap: boolean;
 }
 
 /** Profit already in account currency, divided by the price (base = account), or no rate. */
@@ -166,6 +168,7 @@ export class SimBroker implements BrokerPort {
       quote: new Quote(), hasQuote: false, positions: [],
       conversion: spec.profitCurrency === this.config.currency ? 'same' : spec.baseCurrency === this.config.currency ? 'divide' : 'none',
       lowTrigger: Number.NEGATIVE_INFINITY, highTrigger: Number.POSITIVE_INFINITY,
+      chargesSwap: spec.swapMode !== SWAP_MODE.DISABLED && (spec.swapLong !== 0 || spec.swapShort !== 0),
     };
     this.books.set(spec.name, book);
     this.bookList.push(book);
@@ -406,6 +409,11 @@ export class SimBroker implements BrokerPort {
       this.nextRollover += DAY_MS;
     }
     if (this.openCount === 0) this.nextRollover = Number.POSITIVE_INFINITY;
+    else {
+      let charged = false;
+      for (const book of this.bookList) if (book.chargesSwap && book.positions.length > 0) charged = true;
+      if (!charged) this.nextRollover = Number.POSITIVE_INFINITY;
+    }
     this.revision++;
     this.refreshRisk();
   }
@@ -442,18 +450,32 @@ export class SimBroker implements BrokerPort {
    * depends on the others' prices).
    */
   refreshRisk(): void {
+    // Nothing open: every book's band was reset when its last position closed.
+    if (this.openCount === 0) return;
     const books = this.bookList;
-    if (this.openCount === 0) {
-      for (let b = 0; b < books.length; b++) if (books[b].positions.length === 0 && books[b].lowTrigger !== Number.NEGATIVE_INFINITY) this.updateTriggers(books[b]);
+    if (!(this.config.stopOutLevel > 0)) {
+      for (let b = 0; b < books.length; b++) if (books[b].positions.length > 0) this.updateTriggers(books[b]);
       return;
     }
-    const margin = this.usedMargin();
+    let margin = 0;
     let equity = this.balance;
-    for (const book of books) for (const p of book.positions) equity += this.floating(book, p) + p.swap;
+    for (let b = 0; b < books.length; b++) {
+      const book = books[b];
+      const positions = book.positions;
+      for (let k = 0; k < positions.length; k++) {
+        const p = positions[k];
+        margin += this.marginFor(book, p.volume, p.price_open);
+        equity += this.floating(book, p) + p.swap;
+      }
+    }
     const target = (this.config.stopOutLevel / 100) * margin;
-    for (const book of books) {
-      for (const p of book.positions) {
-        // The position's profit at which equity would be the stop-out level's share of the margin.
+    for (let b = 0; b < books.length; b++) {
+      const book = books[b];
+      const positions = book.positions;
+      if (positions.length === 0) continue;
+      // Each position's profit at which equity would be the stop-out level's share of the margin.
+      for (let k = 0; k < positions.length; k++) {
+        const p = positions[k];
         p.stopOut = this.exitPriceAtProfit(book, p, target - (equity - this.floating(book, p)));
       }
       this.updateTriggers(book);
@@ -462,7 +484,6 @@ export class SimBroker implements BrokerPort {
 
   /** The exit-side price at which `position`'s profit would be `profit` (NaN when none is). */
   private exitPriceAtProfit(book: SymbolBook, position: Position, profit: number): number {
-    if (!(this.config.stopOutLevel > 0)) return Number.NaN;
     const buy = position.type === POSITION_TYPE_BUY;
     const k = (buy ? 1 : -1) * position.volume * book.spec.contractSize;
     let price: number;
@@ -524,7 +545,7 @@ export class SimBroker implements BrokerPort {
     };
     book.positions.push(position);
     this.openCount++;
-    if (this.nextRollover === Number.POSITIVE_INFINITY) this.nextRollover = (Math.floor(quote.time / DAY_MS) + 1) * DAY_MS;
+    if (book.chargesSwap && this.nextRollover === Number.POSITIVE_INFINITY) this.nextRollover = (Math.floor(quote.time / DAY_MS) + 1) * DAY_MS;
     const commission = roundMoney(-this.config.commissionPerLot * volume, this.moneyDigits);
     this.balance = roundMoney(this.balance + commission, this.moneyDigits);
     this.refreshRisk();
@@ -621,7 +642,7 @@ export class SimBroker implements BrokerPort {
       book.positions.push({ ...p, stopOut: Number.NaN });
       this.openCount++;
       this.nextTicket = Math.max(this.nextTicket, p.ticket + 1);
-      if (this.nextRollover === Number.POSITIVE_INFINITY) this.nextRollover = (Math.floor(p.time / DAY_MS) + 1) * DAY_MS;
+      if (book.chargesSwap && this.nextRollover === Number.POSITIVE_INFINITY) this.nextRollover = (Math.floor(p.time / DAY_MS) + 1) * DAY_MS;
     }
     this.refreshRisk();
   }

@@ -133,11 +133,11 @@ async function main(): Promise<number> {
     console.log(`optimising ${strategy.id} on ${args.symbol} ${timeframe} (${series.length.toLocaleString('en-US')} bars from ${source}${synthetic ? ', SYNTHETIC' : ''}): ` +
       `${space.size.toLocaleString('en-US')} combinations, ${method} search, objective ${objective.id}, on ${executor.description}`);
     const searchOptions = { method, trials, seed, genetic: population ? { population } : undefined };
-    const progressFor = (label: string) => {
+    const progressFor = (label: string, window?: number) => {
       const bar = tty ? new OptimizeProgress(label) : null;
       return {
         onTrial: (r: TrialRecord, done: number, planned: number) => {
-          log.write(r);
+          log.write(r, window);
           bar?.update(done, planned);
         },
         finish: (done: number, planned: number) => bar?.done(done, planned),
@@ -154,7 +154,7 @@ async function main(): Promise<number> {
       const all: TrialRecord[] = [];
       let k = 0;
       wf = await walkForward(inputs, windows, async (range) => {
-        const p = progressFor(`window ${++k}/${windows.length}`);
+        const p = progressFor(`window ${++k}/${windows.length}`, k);
         const r = await optimise({ space, valid, search: searchOptions, objective, executor: executor!, run, range, signal: controller.signal, onTrial: p.onTrial });
         p.finish(r.ranked.length, r.planned);
         all.push(...r.ranked);
@@ -173,7 +173,8 @@ async function main(): Promise<number> {
     const seconds = (Date.now() - started) / 1000;
     console.log(`${ranked.length.toLocaleString('en-US')} trials in ${seconds.toFixed(1)} s (${(ranked.length / Math.max(seconds, 1e-3)).toFixed(1)} trials/s)${stopped ? ', STOPPED before the end: results cover the finished trials' : ''}`);
     if (ranked.length === 0) return stopped ? 130 : fail('no combination passes the constraints');
-    console.log(`\n${rankedTable(ranked, axes, objective, top)}`);
+    // With walk-forward each window ranks its own in-sample trials: its table shows the winners.
+    if (!wf) console.log(`\n${rankedTable(ranked, axes, objective, top)}`);
     // Overfitting statistics judge one search over one data set: with walk-forward, each
     // window's search differs, so they are computed for the plain search only.
     const overfitting = wf ? null : overfittingReport(ranked);

@@ -3,7 +3,10 @@ import { dirname, join, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig, loadSymbolHistory, resolveBot, type AppConfig } from '../config/index.ts';
 import { Journal } from '../journal/journal.ts';
+import { JournalHealth } from '../journal/journal-health.ts';
 import { JournalLock } from '../journal/journal-lock.ts';
+import { catchUpRecordings } from '../recorder/recording-catch-up.ts';
+import { JournalRefusal, openJournalForStart } from './open-journal.ts';
 import { createPaperBot } from '../live/paper-bot.ts';
 import { createLiveBot } from '../live/live-bot.ts';
 import { Mt5BridgeBroker } from '../broker/mt5-bridge/mt5-bridge-broker.ts';
@@ -12,6 +15,7 @@ import { MetaApiBroker } from '../broker/metaapi/metaapi-broker.ts';
 import { metaApiSdkOpener } from '../broker/metaapi/metaapi-sdk-session.ts';
 import type { BotController } from '../live/bot-controller.ts';
 import type { RestoredState } from '../live/restored-state.ts';
+import { formatSeconds } from '../../protocol/envelope.ts';
 import { isLoopbackHost } from '../server/access-policy.ts';
 import { startMonitorServer, type MonitorServer } from '../server/monitor-server.ts';
 import { SessionRecorder } from '../server/session-recorder.ts';
@@ -21,11 +25,13 @@ import type { Strategy } from '../strategy/strategy.ts';
 // `npm start`: the paper bot behind the monitoring server. stdout carries exactly one line,
 // `listening on http://HOST:PORT`, which scripts and the UI's browser tests wait for; every
 // other message goes to stderr. Exit codes: 0 after a clean shutdown, 2 for bad config or
-// an unsafe bind, 1 when the port cannot be bound or the bot fails to start.
+// an unsafe bind or a journal that must not be used as it is (corrupt, not writable, behind the
+// recordings: the message names the files and the choice), 1 when the port cannot be bound or
+// the bot fails to start. `--new-epoch` accepts a missing or rolled-back journal explicitly.
 
 const say = (line: string) => process.stderr.write(`tradeloom: ${line}\n`);
 
-async function createBot(config: AppConfig, restored: RestoredState | null, journal: Journal, env: NodeJS.ProcessEnv): Promise<BotController> {
+async function createBot(config: AppConfig, restored: RestoredState | null, journal: Journal, journalHealth: JournalHealth, env: NodeJS.ProcessEnv): Promise<BotController> {
   const bot = config.bot;
   const where = config.source ?? 'defaults';
   let plugins: Awaited<ReturnType<typeof loadPlugins>>;
@@ -54,6 +60,11 @@ async function createBot(config: AppConfig, restored: RestoredState | null, jour
     symbolSpecs: resolved.symbolSpecs,
     rlEnabled: plugins.get(resolved.strategy)?.rlEnabled ?? false,
     sessionId: restored?.lastSessionId ?? undefined,
+    journalHealth,
+    ticketHistory: (ticket: number) => {
+      const t = journal.ticket(ticket);
+      return t && { symbol: t.symbol, exitReason: t.exitReason, exitPrice: t.exitPrice, exitTime: t.exitTime === null ? null : formatSeconds(t.exitTime), pnl: t.pnl };
+    },
   };
   // The journal's open positions, for the live brokers' reconciliation on every (re)connection.
   const knownPositions = () => journal.restore()?.positions ?? [];
@@ -100,6 +111,9 @@ async function createBot(config: AppConfig, restored: RestoredState | null, jour
 
 /** Runs the server until SIGINT/SIGTERM; resolves with the process exit code. */
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<number> {
+  // A boolean flag, taken before the config's `--name value` flags are parsed.
+  const newEpoch = argv.includes('--new-epoch');
+  argv = argv.filter((arg) => arg !== '--new-epoch');
   let config: AppConfig;
   try {
     config = loadConfig(argv);
@@ -127,18 +141,36 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   try {
     lock = JournalLock.acquire(join(settings.dataDir, 'journal.lock'));
   } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM' || code === 'ENOSPC' || code === 'ENOTDIR') {
+      say(`the data dir ${settings.dataDir} cannot be written (${(err as Error).message}): make it writable, free space or pass another --data-dir`);
+      return 2;
+    }
     say((err as Error).message);
     return 1;
   }
-  const journal = Journal.open(join(settings.dataDir, 'journal.sqlite'), { keepEvents: settings.replayBuffer });
-  const restored = journal.restore(config.bot.balance);
-  if (restored) {
-    say(`continuing session ${restored.lastSessionId ?? '(none)'}: balance ${restored.balance}, ${restored.tradesThisWeek} trade(s) this week, ${restored.positions.length} open position(s)`);
+  let opened;
+  try {
+    opened = openJournalForStart(settings.dataDir, { keepEvents: settings.replayBuffer, newEpoch });
+  } catch (err) {
+    lock.release();
+    if (err instanceof JournalRefusal) {
+      say(err.message);
+      return err.exitCode;
+    }
+    throw err;
   }
+  const { journal, recordingsDir } = opened;
+  for (const note of opened.notes) say(note);
+  const restored = journal.restore(config.bot.balance);
+  if (restored?.lastSessionId) {
+    say(`continuing session ${restored.lastSessionId}: balance ${restored.balance}, ${restored.tradesThisWeek} trade(s) this week, ${restored.positions.length} open position(s)`);
+  }
+  const journalHealth = new JournalHealth();
 
   let bot: BotController;
   try {
-    bot = await createBot(config, restored, journal, process.env);
+    bot = await createBot(config, restored, journal, journalHealth, process.env);
   } catch (err) {
     journal.close();
     lock.release();
@@ -146,11 +178,23 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     return err instanceof ConfigError ? 2 : 1;
   }
 
-  const recordingsDir = join(settings.dataDir, 'recordings');
-  const recorder = new SessionRecorder(recordingsDir, bot.status().mode ?? 'paper');
+  const liveKind = bot.status().mode ?? 'paper';
+  try {
+    // A kill between the journal's write and the recorder's leaves events only in the journal.
+    const caught = catchUpRecordings(recordingsDir, opened.tails, journal, liveKind);
+    if (caught.appended > 0 || caught.tornLinesRemoved > 0) {
+      say(`recordings caught up from the journal: ${caught.appended} event(s) appended to ${caught.files.join(', ') || '(none)'}${caught.tornLinesRemoved ? `, ${caught.tornLinesRemoved} torn last line(s) removed` : ''}`);
+    }
+    if (caught.unrecoverable) say(`the recordings miss seq ${caught.unrecoverable[0]}..${caught.unrecoverable[1]}, which the journal no longer keeps either`);
+  } catch (err) {
+    say(`could not catch the recordings up from the journal: ${(err as Error).message}`);
+  }
+  const recorder = new SessionRecorder(recordingsDir, liveKind);
   let server: MonitorServer;
   try {
-    server = await startMonitorServer({ settings, bot, sinks: [journal, recorder], startSeq: journal.lastSeq, preload: journal.recentEvents(settings.replayBuffer), recordingsDir, log: say });
+    server = await startMonitorServer({
+      settings, bot, journal, journalHealth, sinks: [recorder], startSeq: journal.lastSeq, preload: journal.recentEvents(settings.replayBuffer), recordingsDir, log: say,
+    });
   } catch (err) {
     await bot.shutdown();
     recorder.close();
@@ -160,31 +204,51 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     say(e.code === 'EADDRINUSE' ? `port ${settings.port} on ${settings.host} is in use; pass --port N (0 picks a free one)` : `cannot listen: ${e.message}`);
     return 1;
   }
-  process.stdout.write(`listening on ${server.url}\n`);
-  if (config.bot.autoStart !== false) {
-    const started = bot.start();
-    if (!started.ok) say(`bot did not start: ${started.reason}`);
-  }
-
-  return new Promise<number>((resolve) => {
+  // Signal handlers before the `listening` line: a script may send SIGTERM as soon as it reads it.
+  let lockCheck: NodeJS.Timeout | undefined;
+  const done = new Promise<number>((resolve) => {
     let stopping = false;
     const shutdown = async (signal: string) => {
       if (stopping) return;
       stopping = true;
+      clearInterval(lockCheck);
       say(`${signal}: stopping the bot, flushing the journal and the recording`);
-      try {
-        await bot.shutdown();
-        await server.close();
-      } finally {
-        recorder.close();
-        journal.close();
-        lock.release();
-      }
+      // Each step runs even if one before it failed (a full disk fails several): a clean exit.
+      const step = async (what: string, run: () => unknown) => {
+        try {
+          await run();
+        } catch (err) {
+          say(`${what}: ${(err as Error).message}`);
+        }
+      };
+      await step('stopping the bot', () => bot.shutdown());
+      await step('writing the held events', () => {
+        const left = server.broadcaster.flushHeld();
+        if (left > 0) {
+          say(`${left} event(s) could not be journaled and were never sent (${journalHealth.problem}); the next start continues from the journal at seq ${server.broadcaster.lastSeq}, so no seq is reused`);
+        }
+      });
+      await step('closing the server', () => server.close());
+      await step('closing the recording', () => recorder.close());
+      await step('closing the journal', () => journal.close());
+      await step('releasing the lock', () => lock.release());
       resolve(0);
     };
     process.once('SIGINT', () => void shutdown('SIGINT'));
     process.once('SIGTERM', () => void shutdown('SIGTERM'));
   });
+  process.stdout.write(`listening on ${server.url}\n`);
+  if (config.bot.autoStart !== false) {
+    const started = bot.start();
+    if (!started.ok) say(`bot did not start: ${started.reason}`);
+  }
+  // Another process taking the data dir's lock must stop this one's writes at once.
+  lockCheck = setInterval(() => {
+    journal.blockedReason = lock.check();
+  }, 1000);
+  lockCheck.unref();
+
+  return done;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === resolvePath(process.argv[1])) {

@@ -22,6 +22,35 @@ export class JournalLock {
     return new JournalLock(path);
   }
 
+  /**
+   * Null while this process still holds the lock. A deleted lock file is taken again; one that
+   * another running process now holds is lost: the reason, so the journal stops taking writes
+   * (two processes must never write one account).
+   */
+  check(): string | null {
+    let text: string;
+    try {
+      text = readFileSync(this.path, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') return `cannot read the lock ${this.path}: ${(err as Error).message}`;
+      try {
+        writeFileSync(this.path, `${process.pid}\n`, { flag: 'wx' });
+        return null;
+      } catch (again) {
+        return `the lock ${this.path} was deleted and cannot be taken again: ${(again as Error).message}`;
+      }
+    }
+    const holder = Number(text.trim());
+    if (holder === process.pid) return null;
+    if (Number.isInteger(holder) && holder > 0 && isAlive(holder)) return `lock lost: ${this.path} is now held by process ${holder}; stop one of the two servers on this data dir`;
+    try {
+      writeFileSync(this.path, `${process.pid}\n`);
+      return null;
+    } catch (err) {
+      return `the lock ${this.path} cannot be taken again: ${(err as Error).message}`;
+    }
+  }
+
   release(): void {
     rmSync(this.path, { force: true });
   }

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseTimestamp, type EventOf, type LogEvent } from '../../protocol/index.ts';
 import type { RestoredPosition, RestoredState } from '../live/restored-state.ts';
@@ -10,6 +10,25 @@ import { JOURNAL_SCHEMA } from './journal-schema.ts';
 export type SequencedEvent = LogEvent & { readonly seq: number };
 
 type Stmt = Database.Statement;
+
+/** The journal file cannot be used as it is (corrupt, not a database, unreadable): nothing was changed. */
+export class JournalOpenError extends Error {
+  constructor(readonly path: string, readonly reason: Error) {
+    super(`${path} cannot be used: ${describeSqliteError(reason)}`);
+  }
+}
+
+/** The fate of a position the journal knows, for refusing a stale `close_position`. */
+export interface TicketRecord {
+  readonly positionId: number;
+  readonly symbol: string;
+  readonly direction: string;
+  readonly entryPrice: number;
+  readonly exitPrice: number | null;
+  readonly exitReason: string | null;
+  readonly exitTime: number | null;
+  readonly pnl: number | null;
+}
 
 /**
  * The paper account's memory: a SQLite file written synchronously before each event is
@@ -26,18 +45,43 @@ type Stmt = Database.Statement;
  * broadcaster.addSink(journal);
  */
 export class Journal {
-  private readonly db: Database.Database;
-  private readonly stmts: Record<string, Stmt>;
+  private db!: Database.Database;
+  private stmts!: Record<string, Stmt>;
   private readonly backtestSessions = new Set<string>();
-  private seq: number;
+  private seq = 0;
+  /** Set after a failed write: the next probe opens a fresh connection (a read-only one stays read-only). */
+  private stale = false;
+  /** Set from outside (the lock check): writes refuse with this reason until it is cleared. */
+  blockedReason: string | null = null;
 
-  private constructor(path: string, private readonly keepEvents: number) {
+  private constructor(readonly path: string, private readonly keepEvents: number) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.exec(JOURNAL_SCHEMA);
-    const p = (sql: string) => this.db.prepare(sql);
+    this.connect();
+  }
+
+  private connect(): void {
+    let db: Database.Database | null = null;
+    try {
+      db = new Database(this.path);
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      // A damaged file must stop the start with its path, not surface later as a stack.
+      const check = db.pragma('quick_check', { simple: true });
+      if (check !== 'ok') throw Object.assign(new Error(`integrity check failed: ${String(check).slice(0, 200)}`), { code: 'SQLITE_CORRUPT' });
+      db.exec(JOURNAL_SCHEMA);
+    } catch (err) {
+      db?.close();
+      throw new JournalOpenError(this.path, err as Error);
+    }
+    if (this.db?.open) {
+      try {
+        this.db.close();
+      } catch {
+        // The old connection is being replaced because it failed; its close may fail too.
+      }
+    }
+    this.db = db;
+    const p = (sql: string) => db.prepare(sql);
     this.stmts = {
       setMeta: p('INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
       getMeta: p('SELECT value FROM meta WHERE key = ?'),
@@ -61,6 +105,7 @@ export class Journal {
       this.backtestSessions.add(row.session_id);
     }
     this.seq = Number(this.meta('last_seq') ?? 0);
+    this.stale = false;
   }
 
   /** Opens (creating if needed) the journal file. */
@@ -78,16 +123,92 @@ export class Journal {
    * is the event as sent to clients, kept for `resume` after a restart.
    */
   record(event: SequencedEvent, json?: string, sheddable = false): void {
+    this.recordMany([{ event, json, sheddable }]);
+  }
+
+  /**
+   * Records several events in one transaction: all or none. The Broadcaster writes the events
+   * held during a journal failure this way (one commit instead of one per event, which on a
+   * nearly full disk is the difference between fitting and not).
+   */
+  recordMany(items: readonly { event: SequencedEvent; json?: string; sheddable?: boolean }[]): void {
+    if (this.blockedReason !== null) throw new Error(this.blockedReason);
+    if (this.stale) throw new Error('the journal failed to write and has not been reopened yet');
+    let seq = this.seq;
+    try {
+      this.db.transaction(() => {
+        for (const { event, json, sheddable } of items) {
+          seq = Math.max(seq, event.seq);
+          this.write(event, json, sheddable === true);
+        }
+        this.stmts.setMeta.run('last_seq', String(seq));
+      })();
+    } catch (err) {
+      this.stale = true;
+      throw err;
+    }
+    // Only once committed: a failed write must not move the high-water mark.
+    this.seq = seq;
+  }
+
+  private write(event: SequencedEvent, json: string | undefined, sheddable: boolean): void {
+    this.stmts.touchSession.run(event.seq, event.session_id);
+    if (json !== undefined && this.keepEvents > 0) {
+      this.stmts.keepEvent.run(event.seq, sheddable ? 1 : 0, json);
+      if (event.seq % 512 === 0) this.stmts.trimEvents.run(event.seq - this.keepEvents);
+    }
+    this.applyEvent(event);
+  }
+
+  /**
+   * Throws unless a write can commit now: reopens the file first after a failure (a connection
+   * opened read-only stays read-only), then commits a one-row transaction. Used to find out when
+   * a full or read-only file system can take writes again.
+   */
+  probe(): void {
+    if (this.blockedReason !== null) throw new Error(this.blockedReason);
+    if (this.stale || !this.db.open) this.connect();
+    try {
+      this.db.transaction(() => this.setMeta('probe', String(Date.now())))();
+    } catch (err) {
+      this.stale = true;
+      throw err;
+    }
+  }
+
+  /**
+   * Starts a new epoch: sequence numbers continue after `afterSeq` (never reused, even where
+   * the journal lost them) and the next session is a new one.
+   */
+  startEpoch(afterSeq: number, reason: string): void {
+    const seq = Math.max(this.seq, afterSeq);
     this.db.transaction(() => {
-      this.seq = Math.max(this.seq, event.seq);
-      this.stmts.setMeta.run('last_seq', String(this.seq));
-      this.stmts.touchSession.run(event.seq, event.session_id);
-      if (json !== undefined && this.keepEvents > 0) {
-        this.stmts.keepEvent.run(event.seq, sheddable ? 1 : 0, json);
-        if (event.seq % 512 === 0) this.stmts.trimEvents.run(event.seq - this.keepEvents);
-      }
-      this.applyEvent(event);
+      this.setMeta('last_seq', String(seq));
+      this.setMeta('epoch', String(Number(this.meta('epoch') ?? 0) + 1));
+      this.setMeta('epoch_reason', reason);
+      this.db.prepare("DELETE FROM meta WHERE key = 'last_session_id'").run();
     })();
+    this.seq = seq;
+  }
+
+  /** What the journal knows of a position (open or closed), or null. */
+  ticket(positionId: number): TicketRecord | null {
+    const row = this.db
+      .prepare(`SELECT position_id AS positionId, symbol, direction, entry_price AS entryPrice, exit_price AS exitPrice, exit_reason AS exitReason,
+        exit_time AS exitTime, pnl FROM trades WHERE position_id = ? ORDER BY entry_seq DESC LIMIT 1`)
+      .get(positionId) as TicketRecord | undefined;
+    return row ?? null;
+  }
+
+  /** `paper`, `live`, `backtest`, or null for a session the journal never saw start. */
+  sessionKind(sessionId: string): string | null {
+    const row = this.db.prepare('SELECT kind FROM sessions WHERE session_id = ?').get(sessionId) as { kind: string } | undefined;
+    return row?.kind ?? null;
+  }
+
+  /** Journaled events after `seq`, oldest first (the recorder's catch-up after a crash). */
+  eventsAfter(seq: number): { seq: number; json: string }[] {
+    return this.db.prepare('SELECT seq, json FROM recent_events WHERE seq > ? ORDER BY seq').all(seq) as { seq: number; json: string }[];
   }
 
   /** The last `limit` events as broadcast, oldest first (to refill the replay buffer). */
@@ -198,11 +319,17 @@ export class Journal {
       .all() as never;
   }
 
-  /** Checkpoints the WAL into the main file and closes it. */
+  /**
+   * Checkpoints the WAL into the main file and closes it. On a full disk the checkpoint fails:
+   * the WAL then stays beside the file and the next open reads it, so nothing is lost.
+   */
   close(): void {
     if (!this.db.open) return;
-    this.db.pragma('wal_checkpoint(TRUNCATE)');
-    this.db.close();
+    try {
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+    } finally {
+      this.db.close();
+    }
   }
 
   private meta(key: string): string | null {
@@ -220,4 +347,16 @@ function startingBalance(event: EventOf<'BOT_INITIALIZATION'>): number | null {
   const candidates = [c.balance, c.starting_balance, (c.trading_settings as Record<string, unknown>)?.balance, (c.risk_parameters as Record<string, unknown>)?.balance];
   const found = candidates.find((v) => typeof v === 'number' && Number.isFinite(v));
   return typeof found === 'number' ? found : null;
+}
+
+/** Whether a journal file exists at `path` (a missing one is created on open). */
+export function journalExists(path: string): boolean {
+  return existsSync(path);
+}
+
+/** SQLite's error code and message, e.g. "SQLITE_FULL: database or disk is full". */
+export function describeSqliteError(err: unknown): string {
+  const e = err as { code?: string; message?: string };
+  const message = e.message ?? String(err);
+  return e.code && !message.includes(e.code) ? `${e.code}: ${message}` : message;
 }

@@ -29,7 +29,8 @@ export interface BotController {
   stop(): CommandOutcome;
   pauseSymbol(symbol: string): CommandOutcome;
   resumeSymbol(symbol: string): CommandOutcome;
-  closePosition(symbol: string): CommandOutcome | Promise<CommandOutcome>;
+  /** With `ticket`, closes only that position and refuses (saying what happened to it) if it is not open. */
+  closePosition(symbol: string, ticket?: number): CommandOutcome | Promise<CommandOutcome>;
   /** What `runBacktest` accepts here (symbols with data, timeframes, strategies) and a default that trades. */
   backtestOptions?(): CommandOutcome;
   /** Starts a backtest whose events stream on `events$`; resolves when it is accepted. */

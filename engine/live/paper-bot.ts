@@ -56,7 +56,9 @@ class PaperMarket implements BotMarket {
       this.synthetic.set(s.symbol, this.histories[k].synthetic);
       return { symbol: s.symbol, history: this.histories[k].series, next: 0 };
     });
-    this.feed = new ReplayFeed(sources, (source, i) => this.bot?.deliver(source.symbol, ...barOf(source, i)), () => this.onExhausted());
+    this.feed = new ReplayFeed(sources, (source, i) => this.bot?.deliver(source.symbol, ...barOf(source, i)), () => this.onExhausted(),
+      // The replay is this market's time: it waits rather than drop what the journal cannot take yet.
+      () => options.journalHealth?.full === true);
   }
 
   private bot: PaperBot | null = null;

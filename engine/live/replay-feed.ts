@@ -22,13 +22,17 @@ export class ReplayFeed {
     readonly sources: readonly FeedSource[],
     private readonly deliver: (source: FeedSource, index: number) => void,
     private readonly onExhausted: () => void,
+    /** While true, timer ticks deliver nothing (market time stands still). */
+    private readonly wait: () => boolean = () => false,
   ) {}
 
   /** Starts delivering one market step every `1000 / barsPerSecond` ms. */
   start(barsPerSecond: number): void {
     if (this.timer) return;
     const interval = Math.max(1, Math.round(1000 / barsPerSecond));
-    this.timer = setInterval(() => this.step(), interval);
+    this.timer = setInterval(() => {
+      if (!this.wait()) this.step();
+    }, interval);
   }
 
   stop(): void {

@@ -15,6 +15,8 @@ import type { SymbolActor } from '../actor/symbol-actor.ts';
 import { newUuid } from '../util/ids.ts';
 import { round2 } from '../util/rounding.ts';
 import type { BacktestRequest, BotController, CommandOutcome } from './bot-controller.ts';
+import type { JournalHealth } from '../journal/journal-health.ts';
+import { describeFate, TicketFates, type TicketFate } from './ticket-fates.ts';
 
 export interface BotSymbolConfig {
   readonly symbol: string;
@@ -43,6 +45,14 @@ export interface TradingBotOptions {
   readonly symbolSpecs?: Partial<Record<string, Partial<SymbolSpec>>>;
   readonly rlEnabled?: boolean;
   readonly sessionId?: string;
+  /**
+   * The journal's health, shared with the server's Broadcaster: while it cannot write, no new
+   * position is opened (DECISION `skip_journal_failing`), backtests are refused, the status
+   * carries the reason in `error`, and the paper replay waits once the held events fill their budget.
+   */
+  readonly journalHealth?: JournalHealth;
+  /** What the journal knows of a ticket the bot no longer remembers (explains a stale close). */
+  readonly ticketHistory?: (ticket: number) => TicketFate | null;
 }
 
 /**
@@ -85,6 +95,7 @@ export class TradingBot implements BotController {
   private backtestBusy = false;
   /** Close time of the last bar seen (delivered or primed): the market clock. */
   private clockTime = 0;
+  private readonly fates: TicketFates;
 
   constructor(protected readonly options: TradingBotOptions, protected readonly market: BotMarket, balance: number) {
     this.sessionId = options.sessionId ?? newUuid();
@@ -93,9 +104,12 @@ export class TradingBot implements BotController {
       sessionId: this.sessionId, now: market.clock === 'market' ? () => this.clockTime : () => Date.now(), broker: market.broker, sim: market.sim, balance,
       currency: 'USD', riskPercent: options.riskPercent, governor: options.governor,
       emitBars: true, performanceEvery: 'exit', machine: 'actor',
+      entryBlocked: () => options.journalHealth?.describe() ?? null,
     });
+    this.fates = new TicketFates(options.ticketHistory);
     this.engine.bus$.subscribe((event) => {
       if (event.event_type === 'ERROR') this.lastError = event.data.error;
+      this.fates.observe(event);
       this.out.next(event);
     });
     for (const config of options.symbols) {
@@ -177,15 +191,29 @@ export class TradingBot implements BotController {
     return actor.resume() ? { ok: true, reason: `${symbol} resumed` } : { ok: false, reason: `${symbol} is ${actor.state}, not paused or faulted` };
   }
 
-  closePosition(symbol: string): CommandOutcome {
+  /**
+   * Closes `symbol`'s open position at the next price. With `ticket` (what the user saw), only
+   * that position: if it is no longer open the command is refused, saying what happened to it.
+   */
+  closePosition(symbol: string, ticket?: number): CommandOutcome {
     const actor = this.engine.actors.get(symbol);
     if (!actor) return { ok: false, reason: `unknown symbol "${symbol}"` };
-    if (!actor.position) return { ok: false, reason: `${symbol} has no open position` };
+    const open = actor.position;
+    if (ticket !== undefined && open?.ticket !== ticket) return { ok: false, reason: this.staleTicket(symbol, ticket, open?.ticket ?? null) };
+    if (!open) return { ok: false, reason: `${symbol} has no open position` };
     if (!this.running) return { ok: false, reason: 'the bot is stopped: no price to close at; start it first' };
-    const ticket = actor.position.ticket;
     return actor.requestClose('Closed by user')
-      ? { ok: true, reason: `${symbol} position #${ticket} closes at the next price` }
+      ? { ok: true, reason: `${symbol} position #${open.ticket} closes at the next price` }
       : { ok: false, reason: `${symbol} already has a close pending` };
+  }
+
+  private staleTicket(symbol: string, ticket: number, openNow: number | null): string {
+    const now = openNow === null ? `${symbol} has no open position` : `${symbol}'s open position is now #${openNow}, which was not closed`;
+    const elsewhere = [...this.engine.actors.values()].find((a) => a.position?.ticket === ticket);
+    if (elsewhere) return `#${ticket} is open on ${elsewhere.symbol}, not ${symbol}; nothing was closed`;
+    const fate = this.fates.fate(ticket);
+    if (fate === null) return `#${ticket} is not a position of this account; ${now}`;
+    return `${describeFate(ticket, fate)}; ${now}`;
   }
 
   /**
@@ -207,6 +235,8 @@ export class TradingBot implements BotController {
 
   runBacktest(request: BacktestRequest): CommandOutcome {
     if (this.backtestBusy) return { ok: false, reason: 'a backtest is already running; wait for its BACKTEST_COMPLETE' };
+    const journal = this.options.journalHealth?.describe() ?? null;
+    if (journal !== null) return { ok: false, reason: `${journal}; backtests wait until it can` };
     if (!isTimeframe(request.timeframe)) return { ok: false, reason: `unknown timeframe "${request.timeframe}"` };
     const strategyId = request.strategy ?? this.options.strategy;
     const strategy = this.options.strategies.get(strategyId);
@@ -253,7 +283,7 @@ export class TradingBot implements BotController {
     return {
       running: this.running,
       connected,
-      error: this.lastError,
+      error: this.options.journalHealth?.describe() ?? this.lastError,
       trades_this_week: g.trades,
       last_trade_time: g.lastTradeTime === null ? null : formatSeconds(g.lastTradeTime),
       session_id: this.sessionId,

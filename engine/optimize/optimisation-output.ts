@@ -23,8 +23,9 @@ export class TrialLog {
     this.stream = createWriteStream(join(dir, 'trials.jsonl'), { flags: 'w' });
   }
 
-  write(r: TrialRecord): void {
-    this.stream.write(`${JSON.stringify({ id: r.id, index: r.index, params: r.params, score: Number.isFinite(r.score) ? r.score : null, metrics: r.metrics })}\n`);
+  /** `window`: the walk-forward window (1-based) whose in-sample search ran the trial. */
+  write(r: TrialRecord, window?: number): void {
+    this.stream.write(`${JSON.stringify({ id: r.id, index: r.index, ...(window ? { window } : {}), params: r.params, score: Number.isFinite(r.score) ? r.score : null, metrics: r.metrics })}\n`);
   }
 
   close(): Promise<void> {
@@ -115,5 +116,5 @@ export function walkForwardTable(wf: WalkForwardResult, axes: readonly ParamAxis
   const line = (cells: string[]) => cells.map((cell, c) => (c < 3 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
   const m = wf.stitched;
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line), '',
-    `stitched out-of-sample: net profit ${m.netProfit.toFixed(2)}, ${m.totalTrades} trades, profit factor ${m.profitFactor === null ? 'n/a' : m.profitFactor.toFixed(2)}, Sharpe ${m.sharpe.toFixed(2)}, max drawdown ${(m.maxDrawdownFraction * 100).toFixed(2)} %, weeks within 3-10 ${m.weeksWithinTarget}/${m.weeksTotal}; walk-forward efficiency ${wf.efficiency === null ? 'n/a' : wf.efficiency.toFixed(2)}`].join('\n');
+    `stitched out-of-sample: net profit ${m.netProfit.toFixed(2)}, ${m.trades} trades, profit factor ${m.profitFactor === null ? 'n/a' : m.profitFactor.toFixed(2)}, Sharpe ${m.sharpe.toFixed(2)} (weekly returns), max drawdown ${(m.maxDrawdownPct * 100).toFixed(2)} %, weeks within 3-10 ${m.weeksWithinTarget}/${m.weeksTotal}; walk-forward efficiency ${wf.efficiency === null ? 'n/a' : wf.efficiency.toFixed(2)}`].join('\n');
 }

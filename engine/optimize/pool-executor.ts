@@ -25,20 +25,27 @@ export class PoolExecutor implements TrialExecutor {
     // A few trials per task: a task's message costs far less than a trial (ms), but a handful
     // per task keeps every thread busy without one thread getting the last long batch.
     const per = Math.max(1, Math.min(8, Math.floor(jobs.length / (this.threads * 16))));
-    const tasks: Promise<void>[] = [];
-    for (let k = 0; k < jobs.length; k += per) {
-      const slice = jobs.slice(k, k + per);
-      const task: TrialTask = { params: slice.map((j) => j.params), range: range ?? null };
-      tasks.push(
-        this.pool.run(task, signal ? { signal } : {}).then(
-          (outcomes: TrialOutcome[]) => outcomes.forEach((o, i) => onResult(slice[i], o)),
-          (err: Error) => {
-            if (err.name !== 'AbortError' && !signal?.aborted) throw err;
-          },
-        ),
-      );
-    }
-    await Promise.all(tasks);
+    // A bounded number of tasks in flight: an abort (Ctrl-C) then only waits for those.
+    const limit = this.threads * 4;
+    let next = 0;
+    let active = 0;
+    await new Promise<void>((resolve, reject) => {
+      const pump = () => {
+        while (active < limit && next < jobs.length && !signal?.aborted) {
+          const slice = jobs.slice(next, next + per);
+          next += slice.length;
+          active++;
+          const task: TrialTask = { params: slice.map((j) => j.params), range: range ?? null };
+          this.pool.run(task).then((outcomes: TrialOutcome[]) => {
+            active--;
+            outcomes.forEach((o, i) => onResult(slice[i], o));
+            pump();
+          }, reject);
+        }
+        if (active === 0 && (next >= jobs.length || signal?.aborted)) resolve();
+      };
+      pump();
+    });
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,4 @@
-import { computeMetrics, type PerformanceMetrics } from '../backtest/metrics.ts';
+import { momentsOf } from './overfitting/moments.ts';
 import type { TrialMetrics } from '../strategy/strategy.ts';
 import type { OptimiseResult, TrialRecord } from './optimizer.ts';
 import { runTrial, type BarRange, type TrialInputs, type TrialTrace } from './trial.ts';
@@ -21,10 +21,26 @@ export interface WalkForwardSegment {
   readonly efficiency: number | null;
 }
 
+/**
+ * The stitched out-of-sample run. Its equity is known at each week's close (the segments'
+ * PERFORMANCE samples), so its Sharpe ratio is that of weekly returns annualised by sqrt(52),
+ * and its drawdown the larger of the weekly-close curve's and the worst segment's own.
+ */
+export interface StitchedMetrics {
+  readonly netProfit: number;
+  readonly trades: number;
+  readonly winRate: number;
+  readonly profitFactor: number | null;
+  readonly sharpe: number;
+  readonly maxDrawdownPct: number;
+  readonly weeksWithinTarget: number;
+  readonly weeksTotal: number;
+}
+
 export interface WalkForwardResult {
   readonly segments: WalkForwardSegment[];
   /** The out-of-sample segments as one run: metrics and equity curve. */
-  readonly stitched: PerformanceMetrics;
+  readonly stitched: StitchedMetrics;
   readonly equity: { time: number; equity: number }[];
   readonly finalBalance: number;
   /** Out-of-sample return per year over the in-sample winners' mean return per year. */
@@ -48,6 +64,7 @@ export async function walkForward(inputs: TrialInputs, windows: readonly WalkFor
   const trace: TrialTrace = { exits: [], equity: [], weeks: [] };
   let balance = inputs.balance;
   let stopped = false;
+  const weekly: number[] = [];
   for (const window of windows) {
     const result = await optimiseOn(window.inSample);
     if (result.stopped || result.ranked.length === 0) {
@@ -56,7 +73,9 @@ export async function walkForward(inputs: TrialInputs, windows: readonly WalkFor
     }
     const chosen = result.ranked[0];
     trace.equity.push({ time: window.oosFrom, equity: balance });
-    const oos = runTrial(inputs, chosen.params, window.outOfSample, trace, balance).metrics;
+    const outcome = runTrial(inputs, chosen.params, window.outOfSample, trace, balance);
+    const oos = outcome.metrics;
+    weekly.push(...outcome.weeklyReturns);
     const isYears = span(inputs, window.inSample);
     const oosYears = span(inputs, window.outOfSample);
     const isRate = chosen.metrics.netProfit / inputs.balance / isYears;
@@ -64,11 +83,36 @@ export async function walkForward(inputs: TrialInputs, windows: readonly WalkFor
     segments.push({ window, chosen, inSampleTrials: result.ranked.length, outOfSample: oos, startBalance: balance, efficiency: isRate > 0 ? oosRate / isRate : null });
     balance = oos.finalBalance;
   }
-  const stitched = computeMetrics({ startingBalance: inputs.balance, trades: trace.exits.map((e) => ({ pnl: e.pnl, exitTime: e.time })), equity: trace.equity, weeks: trace.weeks });
+  const stitched = stitch(inputs.balance, trace, weekly, segments);
   const years = segments.reduce((s, g) => s + span(inputs, g.window.outOfSample), 0);
   const isMean = segments.reduce((s, g) => s + g.chosen.metrics.netProfit / inputs.balance / span(inputs, g.window.inSample), 0) / (segments.length || 1);
   const oosRate = years > 0 ? (balance / inputs.balance - 1) / years : 0;
   return { segments, stitched, equity: trace.equity, finalBalance: balance, efficiency: isMean > 0 ? oosRate / isMean : null, stopped };
+}
+
+function stitch(start: number, trace: TrialTrace, weekly: number[], segments: readonly WalkForwardSegment[]): StitchedMetrics {
+  let gross = 0;
+  let loss = 0;
+  let wins = 0;
+  for (const e of trace.exits) {
+    if (e.pnl > 0) {
+      gross += e.pnl;
+      wins++;
+    } else loss -= e.pnl;
+  }
+  let peak = start;
+  let drawdown = 0;
+  for (const { equity } of trace.equity) {
+    peak = Math.max(peak, equity);
+    drawdown = Math.max(drawdown, (peak - equity) / peak);
+  }
+  for (const s of segments) drawdown = Math.max(drawdown, s.outOfSample.maxDrawdownPct);
+  return {
+    netProfit: trace.exits.reduce((sum, e) => sum + e.pnl, 0), trades: trace.exits.length,
+    winRate: trace.exits.length ? wins / trace.exits.length : 0, profitFactor: loss > 0 ? gross / loss : null,
+    sharpe: momentsOf(weekly).sharpe * Math.sqrt(52), maxDrawdownPct: drawdown,
+    weeksWithinTarget: trace.weeks.filter((w) => w.withinTarget).length, weeksTotal: trace.weeks.length,
+  };
 }
 
 function span(inputs: TrialInputs, range: BarRange): number {

@@ -39,6 +39,8 @@ export interface TradingEngineOptions {
   readonly onEquity?: (time: number, equity: number) => void;
   /** When to emit PERFORMANCE: after every exit (live) or once per week (backtests). */
   readonly performanceEvery?: 'exit' | 'week';
+  /** Why new entries are refused right now (paper and live: the journal cannot write), or null. */
+  readonly entryBlocked?: () => string | null;
 }
 
 export interface SymbolSetup {
@@ -96,6 +98,7 @@ export class TradingEngine {
       riskPercent: this.options.riskPercent,
       emitBars: this.options.emitBars,
       machine: this.options.machine,
+      entryBlocked: this.options.entryBlocked,
       sink: (event) => {
         const type = event.event_type;
         if (type === 'TRADE_EXIT') {
@@ -131,8 +134,6 @@ export class TradingEngine {
     const g = this.governor;
     if (time >= g.nextEventTime) this.onGovernorClock(actor, time);
     const sim = this.options.sim;
-    // Rollover swaps are charged at the first bar at or after 00:00 UTC, before anything executes in it.
-    if (sim !== null && time >= sim.nextRollover) sim.rollover(time);
     if (sim === null) {
       actor.processBar(i);
       this.sampleTime = closeTime;
@@ -142,6 +143,8 @@ export class TradingEngine {
     // Several positions: each one's stop-out price depends on the others' prices, which move.
     if (sim.openPositions > 1) sim.refreshRisk();
     const revision = sim.revision;
+    // Rollover swaps are charged at the first bar at or after 00:00 UTC, before anything executes in it.
+    if (time >= sim.nextRollover) sim.rollover(time);
     const wasOpen = sim.openPositions > 0;
     actor.processBar(i);
     this.sampleTime = closeTime;

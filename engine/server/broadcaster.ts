@@ -1,5 +1,7 @@
 import type { LogEvent } from '../../protocol/index.ts';
-import type { SequencedEvent } from '../journal/journal.ts';
+import { describeSqliteError, type SequencedEvent } from '../journal/journal.ts';
+import { JournalHealth } from '../journal/journal-health.ts';
+import { HeldEvents } from './held-events.ts';
 import type { ClientChannel } from './client-channel.ts';
 import { ReplayBuffer, type OutboundFrame, type ReplayEntry } from './replay-buffer.ts';
 
@@ -9,10 +11,44 @@ export interface EventSink {
   record(event: SequencedEvent, json: string, sheddable: boolean): void;
 }
 
+/** The journal as the Broadcaster needs it: it must take an event before anyone is told. */
+export interface JournalSink extends EventSink {
+  /** Throws unless a write can commit now (reopening the file if needed). */
+  probe(): void;
+  /** Records several events in one transaction, all or none. */
+  recordMany(items: readonly { event: SequencedEvent; json: string; sheddable: boolean }[]): void;
+  /** The high-water mark as committed (after a reopen, as read from the file). */
+  readonly lastSeq: number;
+}
+
+/** What the Broadcaster reports when the journal recovers. */
+export interface JournalRecovery {
+  readonly written: number;
+  readonly dropped: number;
+  readonly downMs: number;
+  readonly problem: string;
+}
+
 export interface BroadcasterOptions {
   /** The last sequence number already used (the journal's high-water mark after a restart). */
   readonly startSeq: number;
   readonly replayCapacity: number;
+  /**
+   * The journal: an event is stamped, recorded and sent only once it has taken it. While it
+   * throws, events are held in order (see HeldEvents), clients get an unsequenced ERROR
+   * notice, and a timer probes it until it takes writes again, then the held events go out.
+   */
+  readonly journal?: JournalSink;
+  readonly health?: JournalHealth;
+  /** Byte budget of the held events (default 16 MiB). */
+  readonly holdBytes?: number;
+  /** How often a failing journal is probed (default 1000 ms). */
+  readonly retryMs?: number;
+  /** The ERROR event journaled (first in line) and announced when the journal fails. */
+  readonly failureEvent?: (problem: string) => LogEvent;
+  /** The event journaled once the held events are written (null: none). */
+  readonly recoveryEvent?: (recovery: JournalRecovery) => LogEvent | null;
+  /** Written after the journal (the Recorder): a failure is reported, the event still goes out. */
   /** Bytes the replay buffer may hold (default: no byte bound beyond the count). */
   readonly replayBytes?: number;
   readonly sinks?: readonly EventSink[];
@@ -36,21 +72,28 @@ export interface ResumePlan {
 
 /**
  * Fans every event out to every client. Stamps a strictly increasing `seq`, hands the event to
- * the sinks synchronously (journal first: what a client sees has been written), serialises it
- * once into a Buffer shared by all clients, and keeps it for `resume`.
+ * the journal synchronously (what a client sees has been written; while the journal cannot
+ * write, events wait unsequenced and unsent), then to the other sinks, serialises it once into
+ * a Buffer shared by all clients, and keeps it for `resume`.
  *
  * @example
- * const broadcaster = new Broadcaster({ startSeq: journal.lastSeq, replayCapacity: 10_000, sinks: [journal] });
+ * const broadcaster = new Broadcaster({ startSeq: journal.lastSeq, replayCapacity: 10_000, journal, sinks: [recorder] });
  * bot.events$.subscribe((event) => broadcaster.publish(event));
  */
 export class Broadcaster {
   private seq: number;
   private readonly clients = new Set<ClientChannel>();
   private readonly replay: ReplayBuffer;
+  readonly health: JournalHealth;
+  private readonly held: HeldEvents;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private readonly backtestSessions = new Set<string>();
 
   constructor(private readonly options: BroadcasterOptions) {
     this.seq = options.startSeq;
     this.replay = new ReplayBuffer(options.replayCapacity, options.replayBytes);
+    this.health = options.health ?? new JournalHealth();
+    this.held = new HeldEvents(options.holdBytes ?? 16 * 1024 * 1024);
   }
 
   get lastSeq(): number {
@@ -74,10 +117,57 @@ export class Broadcaster {
     this.clients.delete(client);
   }
 
-  publish(event: LogEvent): SequencedEvent {
-    const stamped = { ...event, seq: ++this.seq } as SequencedEvent;
+  /**
+   * Journals, records and sends one event; returns it stamped, or null when it is held
+   * because the journal cannot write (it goes out, in order, once the journal can).
+   */
+  publish(event: LogEvent): SequencedEvent | null {
+    if (event.event_type === 'BACKTEST_START') this.backtestSessions.add(event.session_id).add(event.data.session_id);
+    if (this.retryTimer !== null || this.held.length > 0) {
+      this.hold(event);
+      return null;
+    }
+    const stamped = this.write(event);
+    if (stamped === null) this.hold(event);
+    return stamped;
+  }
+
+  /** Tells every client something that is not an event of the log (no seq, not journaled, not replayed). */
+  notify(event: LogEvent): void {
+    const frame: OutboundFrame = { data: Buffer.from(JSON.stringify(event)), sheddable: false };
+    for (const client of this.clients) client.send(frame);
+  }
+
+  /**
+   * One more attempt to write what is held (the shutdown path); returns how many events are
+   * still held. Stops the retry timer.
+   */
+  flushHeld(): number {
+    this.retry();
+    if (this.retryTimer) clearInterval(this.retryTimer);
+    this.retryTimer = null;
+    return this.held.length;
+  }
+
+  private write(event: LogEvent): SequencedEvent | null {
+    const stamped = { ...event, seq: this.seq + 1 } as SequencedEvent;
     const json = JSON.stringify(stamped);
     const sheddable = stamped.level === 'DEBUG' && !NEVER_SHED.has(stamped.event_type);
+    const journal = this.options.journal;
+    if (journal) {
+      try {
+        journal.record(stamped, json, sheddable);
+      } catch (error) {
+        this.fail(error);
+        return null;
+      }
+    }
+    this.fanOut(stamped, json, sheddable);
+    return stamped;
+  }
+
+  private fanOut(stamped: SequencedEvent, json: string, sheddable: boolean): void {
+    this.seq = stamped.seq;
     for (const sink of this.options.sinks ?? []) {
       try {
         sink.record(stamped, json, sheddable);
@@ -89,7 +179,90 @@ export class Broadcaster {
     this.replay.push({ seq: stamped.seq, frame });
     for (const client of this.clients) client.send(frame);
     this.options.onPublished?.(stamped, this.clients.size);
-    return stamped;
+  }
+
+  private hold(event: LogEvent): void {
+    const droppable = (event.level === 'DEBUG' && !NEVER_SHED.has(event.event_type)) || this.backtestSessions.has(event.session_id);
+    this.held.push(event, droppable);
+    this.syncHealth();
+  }
+
+  private fail(error: unknown): void {
+    const h = this.health;
+    const problem = describeSqliteError(error);
+    if (this.retryTimer !== null) {
+      h.problem = problem;
+      return;
+    }
+    h.problem = problem;
+    h.since = Date.now();
+    h.failuresTotal++;
+    // First in line, so the journal and the recording say when and why it stopped.
+    const notice = this.options.failureEvent?.(problem);
+    if (notice) {
+      this.held.push(notice, false);
+      this.notify(notice);
+    }
+    this.retryTimer = setInterval(() => this.retry(), this.options.retryMs ?? 1000);
+    this.retryTimer.unref();
+    this.syncHealth();
+  }
+
+  private retry(): void {
+    const journal = this.options.journal;
+    if (!journal || (this.retryTimer === null && this.held.length === 0)) return;
+    try {
+      journal.probe();
+    } catch (error) {
+      this.health.problem = describeSqliteError(error);
+      return;
+    }
+    // A write reported as failed may still have committed (an I/O error after the commit):
+    // the reopened journal says so, and those events go out with the seq they were given.
+    while (journal.lastSeq > this.seq && this.held.length > 0) {
+      const stamped = { ...this.held.peek()!, seq: this.seq + 1 } as SequencedEvent;
+      this.held.shift();
+      this.fanOut(stamped, JSON.stringify(stamped), stamped.level === 'DEBUG' && !NEVER_SHED.has(stamped.event_type));
+    }
+    let written = 0;
+    while (this.held.length > 0) {
+      // In batches, one transaction each: a commit per event would need far more room.
+      const batch = this.held.peekMany(512).map((event, k) => {
+        const stamped = { ...event, seq: this.seq + 1 + k } as SequencedEvent;
+        return { event: stamped, json: JSON.stringify(stamped), sheddable: stamped.level === 'DEBUG' && !NEVER_SHED.has(stamped.event_type) };
+      });
+      try {
+        journal.recordMany(batch);
+      } catch (error) {
+        this.fail(error);
+        this.syncHealth();
+        return;
+      }
+      for (const item of batch) {
+        this.held.shift();
+        this.fanOut(item.event, item.json, item.sheddable);
+      }
+      written += batch.length;
+    }
+    const h = this.health;
+    const recovery: JournalRecovery = { written, dropped: this.held.dropped, downMs: Date.now() - (h.since ?? Date.now()), problem: h.problem ?? '' };
+    if (this.retryTimer) clearInterval(this.retryTimer);
+    this.retryTimer = null;
+    h.problem = null;
+    h.since = null;
+    h.recoveriesTotal++;
+    h.droppedTotal += this.held.dropped;
+    this.held.dropped = 0;
+    this.syncHealth();
+    const event = this.options.recoveryEvent?.(recovery);
+    if (event) this.publish(event);
+  }
+
+  private syncHealth(): void {
+    const h = this.health;
+    h.heldEvents = this.held.length;
+    h.heldBytes = this.held.bytes;
+    h.full = this.held.full;
   }
 
   /**

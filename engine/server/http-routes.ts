@@ -70,7 +70,11 @@ async function route(ctx: HttpContext, req: IncomingMessage, res: ServerResponse
   const path = requestPath(req.url);
   const host = ctx.policy.checkHost(req);
   if (!host.ok) return json(res, host.status, { error: host.reason });
-  if (path === '/healthz') return json(res, 200, ctx.health());
+  if (path === '/healthz') {
+    // 503 while the journal cannot write: monitors must see that trading is held.
+    const health = ctx.health();
+    return json(res, health.status === 'ok' ? 200 : 503, health);
+  }
   if (path === '/metrics' || path === '/recordings' || path.startsWith('/recordings/')) {
     const access = ctx.policy.checkToken(req);
     if (!access.ok) return json(res, access.status, { error: access.reason }, access.status === 401 ? { 'www-authenticate': 'Bearer realm="tradeloom"' } : {});

@@ -1,4 +1,4 @@
-import { decodeClientMessage, formatTimestamp, type ClientMessage, type LogEvent } from '../../protocol/index.ts';
+import { decodeClientMessage, formatTimestamp, type BotStatus, type ClientMessage, type LogEvent } from '../../protocol/index.ts';
 import type { BotController, CommandOutcome } from '../live/bot-controller.ts';
 import type { Broadcaster } from './broadcaster.ts';
 import type { ClientChannel } from './client-channel.ts';
@@ -28,7 +28,7 @@ export const MAX_RECORDING_BYTES = 16 * 1024 * 1024;
 const MAX_RECORDING_LOADS = 2;
 let recordingLoads = 0;
 // Only these fields of a command go into the audit log: never echo arbitrary client input.
-const PARAM_KEYS = ['symbol', 'timeframe', 'from', 'to', 'strategy', 'balance', 'name'] as const;
+const PARAM_KEYS = ['symbol', 'ticket', 'timeframe', 'from', 'to', 'strategy', 'balance', 'name'] as const;
 
 function requestIdOf(raw: string): RequestId {
   // Best effort, so that even an invalid message's error can be matched to its request.
@@ -62,7 +62,7 @@ export async function handleClientMessage(ctx: HandlerContext, channel: ClientCh
     case 'ping':
       return channel.sendJson({ type: 'pong', ...rid });
     case 'request_status':
-      return channel.sendJson({ type: 'status', ...ctx.bot.status(), last_seq: ctx.broadcaster.lastSeq, ...rid });
+      return channel.sendJson({ type: 'status', ...statusWithJournal(ctx.bot, ctx.broadcaster), last_seq: ctx.broadcaster.lastSeq, ...rid });
     case 'resume':
       return resume(ctx, channel, message.last_seq, rid);
     case 'backtest_options': {
@@ -83,6 +83,13 @@ export async function handleClientMessage(ctx: HandlerContext, channel: ClientCh
       channel.sendJson({ type: 'command_result', command: message.type, ok: outcome.ok, reason: outcome.reason, ...rid, ...(outcome.data !== undefined ? { data: outcome.data } : {}) });
     }
   }
+}
+
+/** The bot's status, with the journal's failure as its `error` while the journal cannot write. */
+export function statusWithJournal(bot: BotController, broadcaster: Broadcaster): BotStatus {
+  const status = bot.status();
+  const journal = broadcaster.health.describe();
+  return journal === null ? status : { ...status, error: journal };
 }
 
 /** Symbols the bot trades, when it says (a symbol command naming another is refused here). */
@@ -106,7 +113,7 @@ function runCommand(ctx: HandlerContext, m: ClientMessage): CommandOutcome | Pro
     case 'resume_symbol':
       return ctx.bot.resumeSymbol(m.symbol);
     case 'close_position':
-      return ctx.bot.closePosition(m.symbol);
+      return ctx.bot.closePosition(m.symbol, m.ticket);
     case 'run_backtest':
       return ctx.bot.runBacktest({ symbol: m.symbol, timeframe: m.timeframe, from: m.from, to: m.to, strategy: m.strategy, balance: m.balance });
     case 'list_recordings': {

@@ -6,21 +6,30 @@ import type { Subscription } from 'rxjs';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ServerSettings } from '../config/defaults.ts';
 import type { SequencedEvent } from '../journal/journal.ts';
+import type { JournalHealth } from '../journal/journal-health.ts';
+import { formatTimestamp, type LogEvent } from '../../protocol/index.ts';
 import type { BotController } from '../live/bot-controller.ts';
 import { AccessPolicy, isLoopbackHost } from './access-policy.ts';
-import { Broadcaster, type EventSink } from './broadcaster.ts';
+import { Broadcaster, type EventSink, type JournalRecovery, type JournalSink } from './broadcaster.ts';
 import { ClientChannel } from './client-channel.ts';
 import { CLOSE_CODES } from './close-codes.ts';
 import { ConnectionGuard } from './connection-guard.ts';
 import { handleHttp, requestPath } from './http-routes.ts';
-import { handleClientMessage } from './message-handler.ts';
+import { handleClientMessage, statusWithJournal } from './message-handler.ts';
 import { ServerMetrics } from './server-metrics.ts';
 import { FloodDetector, TokenBucket } from './token-bucket.ts';
 
 export interface MonitorServerOptions {
   readonly settings: ServerSettings;
   readonly bot: BotController;
-  /** Written synchronously before each event goes out: the Journal, then the Recorder. */
+  /**
+   * The Journal: takes each event before anyone sees it; while it cannot, events are held,
+   * `/healthz` answers 503 and the bot opens nothing new (through `journalHealth`).
+   */
+  readonly journal?: JournalSink;
+  /** Shared with the bot, which reads it to refuse new entries. */
+  readonly journalHealth?: JournalHealth;
+  /** Written synchronously after the journal, before each event goes out: the Recorder. */
   readonly sinks?: readonly EventSink[];
   /** The last sequence number already used (continue after a restart). */
   readonly startSeq?: number;
@@ -60,17 +69,40 @@ export async function startMonitorServer(options: MonitorServerOptions): Promise
   }
   const metrics = new ServerMetrics();
   const serverSessionId = randomUUID();
+  const sessionOf = () => bot.status().session_id ?? serverSessionId;
+  const notice = (level: 'INFO' | 'ERROR', type: 'ERROR' | 'BOT_STATUS', data: Record<string, unknown>): LogEvent =>
+    ({ timestamp: formatTimestamp(Date.now()), session_id: sessionOf(), event_type: type, level, data }) as LogEvent;
+  let lastSinkLog = 0;
   const broadcaster = new Broadcaster({
     startSeq: options.startSeq ?? 0,
     replayCapacity: settings.replayBuffer,
+    journal: options.journal,
+    health: options.journalHealth,
     replayBytes: settings.replayBufferBytes,
     sinks: options.sinks,
     onPublished: (event: SequencedEvent) => metrics.onEvent(event),
     onSinkError: (error, _sink, event) => {
       metrics.sinkErrors++;
-      log(`sink failed on event ${event.seq} (${event.event_type}): ${(error as Error).message}`);
+      // A full disk fails every event: one line in ten seconds says it, /metrics counts them all.
+      if (Date.now() - lastSinkLog < 10_000) return;
+      lastSinkLog = Date.now();
+      log(`recording failed on event ${event.seq} (${event.event_type}): ${(error as Error).message}; the journal has it, and the next start appends it to the recording`);
+    },
+    failureEvent: (problem) => {
+      log(`journal cannot write: ${problem}. No new positions; events are held (not sent) until it can; retrying every second`);
+      return notice('ERROR', 'ERROR', {
+        error: `journal cannot write: ${problem}. No new positions are opened; open positions keep their stop-loss and take-profit; events wait, unsent, until the journal takes them`,
+        traceback: '', source: 'journal',
+      });
+    },
+    recoveryEvent: (r: JournalRecovery) => {
+      const text = `the journal writes again after ${Math.round(r.downMs / 1000)} s (${r.problem}): ${r.written} held event(s) journaled and sent in order${r.dropped ? `, ${r.dropped} BAR or backtest event(s) dropped past the hold budget` : ''}; new positions allowed again`;
+      log(text);
+      const s = bot.status();
+      return notice('INFO', 'BOT_STATUS', { running: s.running, connected: s.connected, broker: s.broker ?? 'unknown', reason: text });
     },
   });
+  metrics.journal = broadcaster.health;
   if (options.preload) broadcaster.preload(options.preload);
   const wss = new WebSocketServer({
     noServer: true, maxPayload: settings.maxPayload, perMessageDeflate: false, clientTracking: true,
@@ -109,7 +141,13 @@ export async function startMonitorServer(options: MonitorServerOptions): Promise
         recordingsDir: options.recordingsDir,
         policy: policy!,
         metrics,
-        health: () => ({ status: 'ok', running: bot.status().running, connections: metrics.connections, last_seq: broadcaster.lastSeq }),
+        health: () => {
+          const h = broadcaster.health;
+          const base = { running: bot.status().running, connections: metrics.connections, last_seq: broadcaster.lastSeq };
+          return h.ok
+            ? { status: 'ok', ...base }
+            : { status: 'error', error: h.describe(), journal: { problem: h.problem, since: new Date(h.since ?? Date.now()).toISOString(), held_events: h.heldEvents }, ...base };
+        },
         log,
       },
       req,
@@ -180,7 +218,7 @@ export async function startMonitorServer(options: MonitorServerOptions): Promise
     channel.sendJson({
       type: 'connection_established',
       connection_id: id,
-      bot_status: bot.status(),
+      bot_status: statusWithJournal(bot, broadcaster),
       session_id: bot.status().session_id ?? serverSessionId,
       last_seq: broadcaster.lastSeq,
     });

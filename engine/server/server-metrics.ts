@@ -1,4 +1,5 @@
 import type { SequencedEvent } from '../journal/journal.ts';
+import type { JournalHealth } from '../journal/journal-health.ts';
 
 const WINDOW_S = 10;
 
@@ -17,6 +18,8 @@ export class ServerMetrics {
   messagesReceived = 0;
   sinkErrors = 0;
   readonly refused = new Map<string, number>();
+  /** The journal's state, exported as tradeloom_journal_*. */
+  journal: JournalHealth | null = null;
   private readonly buckets = new Array<number>(WINDOW_S).fill(0);
   private bucketSecond = 0;
 
@@ -71,7 +74,16 @@ export class ServerMetrics {
     ]);
     metric('tradeloom_ws_messages_received_total', 'counter', 'Client messages received.', [['', this.messagesReceived]]);
     metric('tradeloom_ws_messages_refused_total', 'counter', 'Client messages answered with an error, by code.', [...this.refused].map(([code, n]) => [`{code="${code}"}`, n]));
-    metric('tradeloom_sink_errors_total', 'counter', 'Journal or recorder failures.', [['', this.sinkErrors]]);
+    metric('tradeloom_sink_errors_total', 'counter', 'Recorder write failures.', [['', this.sinkErrors]]);
+    const j = this.journal;
+    if (j) {
+      metric('tradeloom_journal_ok', 'gauge', '1 while the journal takes writes; 0 while it fails (no new positions, events held).', [['', j.ok ? 1 : 0]]);
+      metric('tradeloom_journal_failures_total', 'counter', 'Times the journal stopped taking writes.', [['', j.failuresTotal]]);
+      metric('tradeloom_journal_recoveries_total', 'counter', 'Times the journal took writes again and the held events went out.', [['', j.recoveriesTotal]]);
+      metric('tradeloom_journal_held_events', 'gauge', 'Events waiting, unsent, for the journal.', [['', j.heldEvents]]);
+      metric('tradeloom_journal_held_bytes', 'gauge', 'Bytes of the events waiting for the journal.', [['', j.heldBytes]]);
+      metric('tradeloom_journal_dropped_total', 'counter', 'BAR and backtest events not held past the hold budget.', [['', j.droppedTotal]]);
+    }
     return `${lines.join('\n')}\n`;
   }
 }

@@ -40,9 +40,18 @@ export class SessionRecorder implements EventSink {
     return [...this.open.values()].map((r) => r.name);
   }
 
+  /** Closes every file; one that cannot flush (full disk) does not keep the others open. */
   close(): void {
-    for (const recorder of this.open.values()) recorder.close();
+    let failure: unknown = null;
+    for (const recorder of this.open.values()) {
+      try {
+        recorder.close();
+      } catch (err) {
+        failure ??= err;
+      }
+    }
     this.open.clear();
+    if (failure !== null) throw failure;
   }
 }
 

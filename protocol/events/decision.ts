@@ -3,8 +3,9 @@ import { envelopeOf } from '../envelope.ts';
 
 /**
  * The spec's three decisions, plus the ones the engine needs to explain itself:
- * `order_rejected` (broker said no), `reset_aggression` (new week), `skip_paused` and
- * `skip_disconnected` (entry refused because the symbol is paused or the broker is away).
+ * `order_rejected` (broker said no), `reset_aggression` (new week), `skip_paused`,
+ * `skip_disconnected` and `skip_journal_failing` (entry refused because the symbol is paused,
+ * the broker is away, or the journal cannot write).
  */
 export const DecisionKindCodec = t.keyof({
   skip_max_trades_reached: null,
@@ -14,6 +15,7 @@ export const DecisionKindCodec = t.keyof({
   reset_aggression: null,
   skip_paused: null,
   skip_disconnected: null,
+  skip_journal_failing: null,
 });
 export type DecisionKind = t.TypeOf<typeof DecisionKindCodec>;
 

@@ -20,7 +20,13 @@ export const StartBotCodec = withRequestId('start_bot');
 export const StopBotCodec = withRequestId('stop_bot');
 export const PauseSymbolCodec = withRequestId('pause_symbol', { symbol: SymbolNameCodec });
 export const ResumeSymbolCodec = withRequestId('resume_symbol', { symbol: SymbolNameCodec });
-export const ClosePositionCodec = withRequestId('close_position', { symbol: t.string });
+/** A position's ticket as the broker gave it: a positive integer. */
+export const TicketCodec = t.refinement(t.number, (n) => Number.isSafeInteger(n) && n > 0, 'Ticket (positive integer)');
+/**
+ * `ticket` (optional, for compatibility) binds the command to the position the user saw: if it
+ * is no longer open the server refuses and says what happened to it. The UI always sends it.
+ */
+export const ClosePositionCodec = t.intersection([withRequestId('close_position', { symbol: SymbolNameCodec }), t.partial({ ticket: TicketCodec })]);
 export const RunBacktestCodec = t.intersection([
   withRequestId('run_backtest', { symbol: SymbolNameCodec, timeframe: t.string }),
   t.partial({ from: t.string, to: t.string, strategy: t.string, balance: BalanceCodec }),

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -69,6 +69,27 @@ test('a walk-forward run prints each window and the stitched out-of-sample resul
     assert.match(r.stdout, /stitched out-of-sample: net profit -?\d+\.\d\d, \d+ trades/);
     const recording = JSON.parse(readFileSync(join(dir, 'optimisation.json'), 'utf8'));
     assert.is(recording.walkForward.segments.length, 2);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('Ctrl-C stops the search cleanly: finished trials are kept, ranked and written', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tradeloom-opt-'));
+  try {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'engine/cli/optimize.ts', ...base, '--param', 'fast=2:60:1', '--param', 'slow=61:100:1', '--workers', '1', '--out', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout!.on('data', (d) => (out += d));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const jsonl = join(dir, 'trials.jsonl');
+    while (!existsSync(jsonl) || readFileSync(jsonl, 'utf8').split('\n').length < 4) await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGINT');
+    assert.is(await exited, 130);
+    assert.match(out, /STOPPED before the end/);
+    const lines = readFileSync(jsonl, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    assert.ok(lines.length >= 3 && lines.length < 2_000, `${lines.length} trials kept`);
+    assert.is(readFileSync(join(dir, 'trials.csv'), 'utf8').trim().split('\n').length, lines.length + 1);
+    assert.is(JSON.parse(readFileSync(join(dir, 'optimisation.json'), 'utf8')).stopped, true);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

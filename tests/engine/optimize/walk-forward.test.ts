@@ -80,10 +80,11 @@ test('the out-of-sample segments are stitched into one run: balances chain, trad
     if (s.efficiency !== null) assert.ok(Number.isFinite(s.efficiency));
   }
   assert.is(wf.finalBalance, balance);
-  assert.is(wf.stitched.totalTrades, wf.segments.reduce((n, s) => n + s.outOfSample.trades, 0));
+  assert.is(wf.stitched.trades, wf.segments.reduce((n, s) => n + s.outOfSample.trades, 0));
   assert.ok(Math.abs(wf.stitched.netProfit - (balance - 10_000)) < 0.05, `${wf.stitched.netProfit} vs ${balance - 10_000}`);
   assert.ok(wf.equity.every((e, i) => i === 0 || e.time >= wf.equity[i - 1].time), 'one curve in time order');
   assert.is(wf.stitched.weeksTotal, wf.segments.reduce((n, s) => n + s.outOfSample.weeksTotal, 0));
+  assert.ok(wf.stitched.maxDrawdownPct >= Math.max(...wf.segments.map((s) => s.outOfSample.maxDrawdownPct)), 'no better than its worst segment');
 });
 
 test.run();

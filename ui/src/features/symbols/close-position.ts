@@ -15,5 +15,6 @@ export async function closePosition(ctx: Pick<CommandContext, 'state' | 'confirm
   if (!(await ctx.confirm(`Close ${symbol} (${what}) at market now?`))) return false;
   const now = ctx.state().symbols[symbol]?.position;
   if (!now || now.position_id !== ticket) return false;
-  return ctx.send({ type: 'close_position', symbol });
+  // The ticket makes the server check it too: a position that closed after this check is not replaced by another.
+  return ctx.send({ type: 'close_position', symbol, ...(ticket !== undefined ? { ticket } : {}) });
 }
