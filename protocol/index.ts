@@ -5,3 +5,4 @@ export * from './messages/server.ts';
 export * from './messages/status.ts';
 export * from './decode.ts';
 export * from './symbol-machine.ts';
+export * from './tester-stat-rows.ts';

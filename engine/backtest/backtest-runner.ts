@@ -8,7 +8,9 @@ import type { Strategy } from '../strategy/strategy.ts';
 import { TradingEngine } from '../runtime/trading-engine.ts';
 import { round2, round4 } from '../util/rounding.ts';
 import { stableUuid } from '../util/ids.ts';
-import { toWireMetrics } from './metrics.ts';
+import { roundMetrics, toWireMetrics } from './metrics.ts';
+import { TradeLedger } from '../report/trade-ledger.ts';
+import { buildReport } from '../report/build-report.ts';
 import type { MachineHostKind } from '../actor/machine-host.ts';
 import type { SymbolActor } from '../actor/symbol-actor.ts';
 
@@ -82,16 +84,19 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
   // Nothing reads the simulator's deal history in a backtest (trades go out as events), so it
   // keeps only the last thousand deals unless asked for more.
   const sim = new SimBroker([spec], { historyLimit: 1_024, ...options.broker, balance });
+  const window = chunks ? new BarWindow(spec.name, timeframe, 16_384, 4_096, (d) => actor.shiftIndexes(d)) : null;
+  const series = first ?? window!.series;
+  const ledger = new TradeLedger(new Map([[spec.name, { spec, series }]]), sim.config.currency);
+  const emit = (event: LogEvent) => {
+    ledger.onEvent(event);
+    options.onEvent?.(event);
+  };
   const engine = new TradingEngine({
     sessionId, now: () => clock.now, broker: sim, sim, balance, currency: sim.config.currency,
     riskPercent: options.riskPercent ?? 1, governor: options.governor, performanceEvery: 'week',
-    machine: options.machine ?? 'compiled', emitBars: options.emitBars ?? false, onEvent: options.onEvent,
-    equityEveryBar: options.equityEveryBar,
+    machine: options.machine ?? 'compiled', emitBars: options.emitBars ?? false, onEvent: emit,
+    equityEveryBar: options.equityEveryBar, onEquity: (t, e) => ledger.onEquity(t, e),
   });
-  const emit = (event: LogEvent) => options.onEvent?.(event);
-
-  const window = chunks ? new BarWindow(spec.name, timeframe, 16_384, 4_096, (d) => actor.shiftIndexes(d)) : null;
-  const series = first ?? window!.series;
   const actor = engine.addSymbol({ spec, series, strategy, strategyConfig: config });
   const g = engine.governor;
   const dataPoints = first ? first.length : options.totalBars ?? 0;
@@ -99,7 +104,7 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
   emit(engine.events.make('BACKTEST_START', 'INFO', {
     session_id: sessionId, symbol: spec.name, data_points: dataPoints, starting_balance: balance,
     trade_constraints: { min_trades_per_week: g.min, max_trades_per_week: g.max },
-    timeframe, strategy: strategy.id, digits: spec.digits, ...(options.labels?.from ? { from: options.labels.from } : {}), ...(options.labels?.to ? { to: options.labels.to } : {}),
+    timeframe, strategy: strategy.id, digits: spec.digits, params: { [spec.name]: config }, ...(options.labels?.from ? { from: options.labels.from } : {}), ...(options.labels?.to ? { to: options.labels.to } : {}),
   }, startTime));
 
   // The machine starts at the first bar's time, not at the epoch.
@@ -131,7 +136,7 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
         deviation: 0, magic: 0, comment: 'End of backtest', type_filling: 1, type_time: 0, position: p.ticket });
     }
   }
-  engine.metrics.addEquity(clock.last, sim.equity());
+  engine.addEquity(clock.last, sim.equity());
   engine.finishWeek(clock.last);
   actor.stop();
 
@@ -150,6 +155,8 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
     symbol: spec.name,
     timeframe,
     strategy: strategy.id,
+    params: { [spec.name]: config },
+    report: buildReport(balance, ledger.trades, ledger.equity, ledger.daily, { [spec.name]: config }),
     realized_risk: {
       losing_trades: risk.count, median_pct: round4(risk.quantilePct(0.5)), p90_pct: round4(risk.quantilePct(0.9)), max_pct: round4(risk.max * 100),
     },
@@ -200,13 +207,4 @@ class BacktestClock {
 
 function isSeries(value: BarSeries | Iterable<BarSeries>): value is BarSeries {
   return (value as BarSeries).close instanceof Float64Array;
-}
-
-/** Money to cents, ratios to 4 decimals: stable, readable output. */
-function roundMetrics(m: BacktestMetrics): BacktestMetrics {
-  const out: Record<string, number | null> = {};
-  for (const [key, value] of Object.entries(m)) {
-    out[key] = typeof value !== 'number' ? (value ?? null) : /gross|expectancy/.test(key) ? round2(value) : round4(value);
-  }
-  return out as BacktestMetrics;
 }

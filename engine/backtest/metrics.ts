@@ -1,4 +1,5 @@
 import type { BacktestMetrics as WireMetrics } from '../../protocol/index.ts';
+import { round2, round4 } from '../util/rounding.ts';
 
 /** A closed trade as the metrics need it: net PnL in account currency and the exit time (UTC ms). */
 export interface ClosedTrade {
@@ -270,4 +271,13 @@ export function toWireMetrics(m: PerformanceMetrics, bars: number): WireMetrics 
     gross_loss: m.grossLoss,
     bars,
   };
+}
+
+/** Money to cents, ratios to 4 decimals: stable, readable output. */
+export function roundMetrics(m: WireMetrics): WireMetrics {
+  const out: Record<string, number | null> = {};
+  for (const [key, value] of Object.entries(m)) {
+    out[key] = typeof value !== 'number' ? (value ?? null) : /gross|expectancy/.test(key) ? round2(value) : round4(value);
+  }
+  return out as WireMetrics;
 }

@@ -1,25 +1,34 @@
 import { parseArgs } from 'node:util';
-import { resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { BacktestCompleteData, LogEvent } from '../../protocol/index.ts';
 import { loadHistory } from '../data/load-history.ts';
 import { isTimeframe } from '../model/bar.ts';
 import { runBacktest } from '../backtest/backtest-runner.ts';
-import { loadPlugins, validateStrategyConfig } from '../strategy/plugin-loader.ts';
+import { loadBotHistories, runPortfolioBacktest } from '../backtest/config-backtest.ts';
+import { loadPlugins, PluginError } from '../strategy/plugin-loader.ts';
+import { decodeParams, parseOverrides } from '../strategy/strategy-params.ts';
+import { ConfigError, readConfigFile, resolveBot, type BotConfig } from '../config/index.ts';
 import { Recorder } from '../recorder/recorder.ts';
+import { renderHtmlReport } from '../report/html-report.ts';
 import { formatSummary } from './summary-table.ts';
 import { ProgressBar } from './progress-bar.ts';
-import { specOverrides, type SpecOverrides } from './spec-options.ts';
-import { resolveSymbolSpec, type SymbolSpec } from '../model/symbol-spec.ts';
+import { specOverrides } from './spec-options.ts';
+import { resolveSymbolSpec } from '../model/symbol-spec.ts';
 import { checkSeriesAgainstSpec } from '../backtest/data-check.ts';
 import { quietOnClosedOutput } from './closed-output.ts';
 
 const USAGE = `usage: npm run backtest -- --symbol USDCHF --timeframe H1 [options]
-  --symbol S         symbol (USDCHF is real history; others are synthetic and labelled so)
+       npm run backtest -- --config my-bot.json [--from DATE] [--to DATE] [options]
+  --config FILE      run the bot's config as one portfolio: every symbol through one account and governor
+  --symbol S         symbol (USDCHF is real history; others are synthetic and labelled so); with --config, only that one
   --timeframe TF     M30 | H1 | H4 | D1 (default H1)
   --from DATE        first day, UTC (e.g. 1997-01-01)
   --to DATE          last day, UTC (inclusive)
   --file PATH        your own data: an MT5 bar or tick export, or a time,price file
   --timezone ZONE    IANA zone of the file's times (default UTC), e.g. Europe/Zurich
-  --strategy ID      strategy plugin id (default sma-crossover)
+  --strategy ID      strategy plugin id (default sma-crossover; with --config the config's)
+  --set NAME=VALUE   a strategy parameter, checked by the strategy's codec (repeatable); SYMBOL.NAME=VALUE for one symbol
   --plugin PATH      load another plugin folder or npm package (repeatable)
   --balance N        starting balance in USD (default 10000)
   --risk N           risk per trade, percent of balance (default 1)
@@ -32,23 +41,154 @@ const USAGE = `usage: npm run backtest -- --symbol USDCHF --timeframe H1 [option
   --record DIR       write the session's JSONL recording there (default var/recordings)
   --no-record        do not write a recording
   --bars             also record every bar (DEBUG BAR events) so a replay draws candles
+  --report FILE      write the report as one self-contained HTML file (opens offline)
   --json             print BACKTEST_COMPLETE's data as JSON (and nothing else on stdout)`;
 
-async function main(): Promise<number> {
-  let args;
+type Args = ReturnType<typeof parse>;
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    options: {
+      config: { type: 'string' }, symbol: { type: 'string' }, timeframe: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' },
+      file: { type: 'string' }, timezone: { type: 'string' }, set: { type: 'string', multiple: true, default: [] },
+      strategy: { type: 'string' }, plugin: { type: 'string', multiple: true, default: [] },
+      balance: { type: 'string' }, risk: { type: 'string' },
+      'min-trades': { type: 'string' }, 'max-trades': { type: 'string' }, spread: { type: 'string' }, commission: { type: 'string' },
+      leverage: { type: 'string' }, 'spec-file': { type: 'string' }, spec: { type: 'string', multiple: true, default: [] },
+      record: { type: 'string', default: 'var/recordings' }, 'no-record': { type: 'boolean', default: false }, report: { type: 'string' },
+      json: { type: 'boolean', default: false }, bars: { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
+    },
+  }).values;
+}
+
+function number(name: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!Number.isFinite(value)) throw new ConfigError('command line', `--${name}`, `"${raw}" is not a number`);
+  return value;
+}
+
+/** What a run needs, from either form: how to run it, and what to say about its data. */
+interface Plan {
+  readonly bars: number;
+  readonly label: string;
+  readonly balance: number;
+  readonly sources: Record<string, string>;
+  readonly synthetic: string[];
+  /** Data that fits the spec with remarks (printed before the run). */
+  readonly warnings: string[];
+  run(onEvent: (e: LogEvent) => void, onProgress: (done: number) => void, progressEvery: number, emitBars: boolean): { complete: BacktestCompleteData; bars: number };
+}
+
+/** `--config`: the bot's config (flags override its settings) as one portfolio. Everything is checked and loaded here, before any run. */
+async function configPlan(args: Args): Promise<Plan> {
+  const file = resolve(args.config!);
+  const bot: BotConfig = { ...(readConfigFile(file).bot ?? {}) };
+  const flag = <K extends keyof BotConfig>(key: K, value: BotConfig[K] | undefined) => { if (value !== undefined) bot[key] = value; };
+  flag('balance', number('balance', args.balance));
+  flag('riskPercent', number('risk', args.risk));
+  flag('minTradesPerWeek', number('min-trades', args['min-trades']));
+  flag('maxTradesPerWeek', number('max-trades', args['max-trades']));
+  flag('strategy', args.strategy);
+  flag('timeframe', args.timeframe);
+  if (args.symbol) {
+    const only = (bot.symbols ?? []).filter((s) => s.symbol === args.symbol);
+    if (only.length === 0) throw new ConfigError(file, 'bot.symbols', `--symbol ${args.symbol} is not configured here (configured: ${(bot.symbols ?? []).map((s) => s.symbol).join(', ')})`);
+    bot.symbols = only;
+  }
+  const spread = number('spread', args.spread);
+  const commission = number('commission', args.commission);
+  if (args.leverage !== undefined || args.spec!.length || args['spec-file']) {
+    throw new ConfigError('command line', args.leverage !== undefined ? '--leverage' : '--spec', 'with --config, set leverage and symbol specs in the config file (bot.broker, bot.symbolSpecs)');
+  }
+  bot.broker = {
+    ...bot.broker,
+    ...(spread !== undefined ? { spreadPoints: Object.fromEntries((bot.symbols ?? []).map((s) => [s.symbol, spread])) } : {}),
+    ...(commission !== undefined ? { commissionPerLot: commission } : {}),
+  };
+  const plugins = await loadPlugins([...(bot.plugins ?? []).map((p) => (p.startsWith('.') ? resolve(dirname(file), p) : p)), ...args.plugin!], { baseDir: dirname(file) });
+  const strategies = new Map([...plugins].map(([id, p]) => [id, p.strategy]));
+  const resolved = resolveBot(bot, { where: file, baseDir: dirname(file), strategies }, parseOverrides(args.set!));
+  const histories = loadBotHistories(resolved, { from: args.from, to: args.to });
+  const warnings: string[] = [];
+  for (const s of resolved.symbols) {
+    const check = checkSeriesAgainstSpec(histories.get(s.symbol)!.series, s.spec, s.file ?? histories.get(s.symbol)!.source);
+    if (check.errors.length > 0) throw new ConfigError(file, s.file ? `${s.field}.file` : `bot.symbolSpecs.${s.symbol}`, `the data does not fit ${s.symbol}'s spec: ${check.errors.join('; ')}`);
+    warnings.push(...check.warnings);
+  }
+  const all = [...histories.values()];
+  return {
+    bars: all.reduce((n, h) => n + h.series.length, 0),
+    label: resolved.symbols.map((s) => `${s.symbol} ${s.timeframe}`).join(', '),
+    balance: resolved.balance,
+    sources: Object.fromEntries([...histories].map(([s, h]) => [s, h.source])),
+    synthetic: [...histories].filter(([, h]) => h.synthetic).map(([s]) => s),
+    warnings,
+    run: (onEvent, onProgress, progressEvery, emitBars) => runPortfolioBacktest(resolved, { histories, from: args.from, to: args.to, onEvent, onProgress, progressEvery, emitBars }),
+  };
+}
+
+/** `--symbol`: one symbol with the strategy's parameters from `--set`. */
+async function symbolPlan(args: Args): Promise<Plan> {
+  const timeframe = args.timeframe ?? 'H1';
+  if (!isTimeframe(timeframe)) throw new ConfigError('command line', '', `--timeframe "${timeframe}" is not one of M1, M5, M15, M30, H1, H4, D1`);
+  const symbol = args.symbol!;
+  const plugins = await loadPlugins(args.plugin!, { baseDir: process.cwd() });
+  const plugin = plugins.get(args.strategy ?? 'sma-crossover');
+  if (!plugin) throw new ConfigError('command line', '--strategy', `unknown strategy "${args.strategy}"; loaded: ${[...plugins.keys()].join(', ')}`);
+  const strategy = plugin.strategy;
+  const overrides = parseOverrides(args.set!);
+  for (const o of overrides) {
+    if (o.symbol !== null && o.symbol !== symbol) throw new ConfigError('command line', `--set ${o.symbol}.${o.name}`, `this run has only ${symbol}`);
+  }
+  const strategyConfig = decodeParams(strategy, overrides.length ? [{
+    where: 'command line', path: '--set', values: Object.fromEntries(overrides.map((o) => [o.name, o.value])),
+    label: (key) => `--set ${overrides.find((o) => o.name === key)?.symbol ? `${symbol}.` : ''}${key}`,
+  }] : []);
+  let spec;
   try {
-    args = parseArgs({
-      options: {
-        symbol: { type: 'string' }, timeframe: { type: 'string', default: 'H1' }, from: { type: 'string' }, to: { type: 'string' },
-        file: { type: 'string' }, timezone: { type: 'string' },
-        strategy: { type: 'string', default: 'sma-crossover' }, plugin: { type: 'string', multiple: true, default: [] },
-        balance: { type: 'string', default: '10000' }, risk: { type: 'string', default: '1' },
-        'min-trades': { type: 'string' }, 'max-trades': { type: 'string' }, spread: { type: 'string' }, commission: { type: 'string' },
-        leverage: { type: 'string' }, 'spec-file': { type: 'string' }, spec: { type: 'string', multiple: true, default: [] },
-        record: { type: 'string', default: 'var/recordings' }, 'no-record': { type: 'boolean', default: false },
-        json: { type: 'boolean', default: false }, bars: { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
+    spec = resolveSymbolSpec(symbol, specOverrides(symbol, args['spec-file'] ? resolve(args['spec-file']) : undefined, args.spec!));
+  } catch (err) {
+    throw new ConfigError('command line', '--spec', (err as Error).message);
+  }
+  let history;
+  try {
+    history = loadHistory({ symbol, timeframe, from: args.from, to: args.to, ...(args.file ? { file: resolve(args.file) } : {}), ...(args.timezone ? { timezone: args.timezone } : {}) });
+  } catch (err) {
+    throw new ConfigError('command line', args.file ? '--file' : '--symbol', (err as Error).message);
+  }
+  const { series, synthetic, source } = history;
+  if (series.length === 0) throw new ConfigError('command line', '--from/--to', `no ${symbol} ${timeframe} bars between ${args.from ?? 'the start'} and ${args.to ?? 'the end'}`);
+  const leverage = number('leverage', args.leverage);
+  if (leverage !== undefined && !(leverage > 0)) throw new ConfigError('command line', '--leverage', `"${args.leverage}" must be greater than 0`);
+  const check = checkSeriesAgainstSpec(series, spec, args.file ?? source);
+  if (check.errors.length > 0) throw new DataMismatch(`the data does not fit ${spec.name}'s spec; nothing was run:\n  ${check.errors.join('\n  ')}`);
+  const balance = number('balance', args.balance) ?? 10_000;
+  const minTrades = number('min-trades', args['min-trades']);
+  const maxTrades = number('max-trades', args['max-trades']);
+  const spread = number('spread', args.spread);
+  const commission = number('commission', args.commission);
+  const riskPercent = number('risk', args.risk) ?? 1;
+  return {
+    bars: series.length, label: `${symbol} ${timeframe}`, balance, sources: { [symbol]: source }, synthetic: synthetic ? [symbol] : [],
+    warnings: check.warnings,
+    run: (onEvent, onProgress, progressEvery, emitBars) => runBacktest({
+      symbol, spec, series, strategy, strategyConfig, balance, riskPercent, warnings: check.warnings,
+      governor: { ...(minTrades !== undefined ? { minTradesPerWeek: minTrades } : {}), ...(maxTrades !== undefined ? { maxTradesPerWeek: maxTrades } : {}) },
+      broker: {
+        ...(spread !== undefined ? { spreadPoints: { [symbol]: spread } } : {}), ...(commission !== undefined ? { commissionPerLot: commission } : {}),
+        ...(leverage !== undefined ? { leverage } : {}),
       },
-    }).values;
+      labels: { from: args.from, to: args.to }, emitBars, progressEvery, onProgress, onEvent,
+    }),
+  };
+}
+
+async function main(argv: string[]): Promise<number> {
+  let args: Args;
+  try {
+    args = parse(argv);
   } catch (err) {
     console.error(`backtest: ${(err as Error).message}\n${USAGE}`);
     return 2;
@@ -57,100 +197,54 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const fail = (message: string) => {
-    console.error(`backtest: ${message}\n${USAGE}`);
+  if (!args.symbol && !args.config) {
+    console.error(`backtest: --symbol or --config is required\n${USAGE}`);
     return 2;
-  };
-  if (!args.symbol) return fail('--symbol is required');
-  const timeframe = args.timeframe!;
-  if (!isTimeframe(timeframe)) return fail(`--timeframe "${timeframe}" is not one of M1, M5, M15, M30, H1, H4, D1`);
-  const number = (name: string, raw: string | undefined) => {
-    if (raw === undefined) return undefined;
-    const value = Number(raw);
-    if (!Number.isFinite(value)) throw new Error(`--${name} "${raw}" is not a number`);
-    return value;
-  };
-
-  let spec: SymbolSpec;
-  let leverage: number | undefined;
-  try {
-    const overrides: SpecOverrides = specOverrides(args.symbol, args['spec-file'] ? resolve(args['spec-file']) : undefined, args.spec!);
-    spec = resolveSymbolSpec(args.symbol, overrides);
-    leverage = number('leverage', args.leverage);
-    if (leverage !== undefined && !(leverage > 0)) throw new Error(`--leverage "${args.leverage}" must be greater than 0`);
-  } catch (err) {
-    return fail((err as Error).message);
   }
-
+  let plan: Plan;
   try {
-    const balance = number('balance', args.balance)!;
-    const plugins = await loadPlugins(args.plugin!, { baseDir: process.cwd() });
-    const plugin = plugins.get(args.strategy!);
-    if (!plugin) return fail(`unknown strategy "${args.strategy}"; loaded: ${[...plugins.keys()].join(', ')}`);
-    const strategy = plugin.strategy;
-    const { series, synthetic, source } = loadHistory({
-      symbol: args.symbol, timeframe, from: args.from, to: args.to,
-      ...(args.file ? { file: resolve(args.file) } : {}), ...(args.timezone ? { timezone: args.timezone } : {}),
-    });
-    if (series.length === 0) return fail(`no ${args.symbol} ${timeframe} bars between ${args.from ?? 'the start'} and ${args.to ?? 'the end'}`);
-    const check = checkSeriesAgainstSpec(series, spec, args.file ?? source);
-    for (const warning of check.warnings) console.error(`backtest: warning: ${warning}`);
-    if (check.errors.length > 0) {
-      console.error(`backtest: the data does not fit ${spec.name}'s spec; nothing was run:\n  ${check.errors.join('\n  ')}`);
+    // Every input is checked and every file loaded here: a bad one stops the run before it starts.
+    plan = args.config ? await configPlan(args) : await symbolPlan(args);
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof PluginError) {
+      console.error(`backtest: ${err.message}`);
+      return 2;
+    }
+    if (err instanceof DataMismatch) {
+      console.error(`backtest: ${err.message}`);
       return 1;
     }
-    const minTrades = number('min-trades', args['min-trades']);
-    const maxTrades = number('max-trades', args['max-trades']);
-    const spread = number('spread', args.spread);
-    const commission = number('commission', args.commission);
-
-    const progress = !args.json && process.stderr.isTTY ? new ProgressBar(series.length, `${args.symbol} ${timeframe}`) : null;
-    const recording: { current: Recorder | null } = { current: null };
-    const result = runBacktest({
-      symbol: args.symbol,
-      spec,
-      series,
-      warnings: check.warnings,
-      strategy,
-      strategyConfig: validateStrategyConfig(strategy, strategy.defaultConfig),
-      balance,
-      riskPercent: number('risk', args.risk),
-      governor: {
-        ...(minTrades !== undefined ? { minTradesPerWeek: minTrades } : {}),
-        ...(maxTrades !== undefined ? { maxTradesPerWeek: maxTrades } : {}),
-      },
-      broker: {
-        ...(spread !== undefined ? { spreadPoints: { [args.symbol]: spread } } : {}),
-        ...(commission !== undefined ? { commissionPerLot: commission } : {}),
-        ...(leverage !== undefined ? { leverage } : {}),
-      },
-      labels: { from: args.from, to: args.to },
-      emitBars: args.bars && !args['no-record'],
-      progressEvery: Math.max(1000, Math.floor(series.length / 200)),
-      onProgress: (done) => progress?.update(done),
-      onEvent: (event) => {
-        if (args['no-record']) return;
-        if (!recording.current && event.event_type === 'BACKTEST_START') {
-          recording.current = new Recorder({ dir: resolve(args.record!), kind: 'backtest', sessionId: event.session_id, batch: 512 });
-        }
-        recording.current?.record(event);
-      },
-    });
-    progress?.done();
-    recording.current?.close();
-    if (args.json) {
-      process.stdout.write(`${JSON.stringify(result.complete, null, 2)}\n`);
-    } else {
-      console.log(formatSummary(result.complete, { balance, source, synthetic, bars: result.bars }));
-      if (recording.current) console.log(`recording: ${recording.current.path}`);
-      if (synthetic) console.log(`note: ${args.symbol} has no real history here; these bars are SYNTHETIC (${source}).`);
-    }
-    return 0;
-  } catch (err) {
-    console.error(`backtest: ${(err as Error).message}`);
-    return 1;
+    throw err;
   }
+  for (const warning of plan.warnings) console.error(`backtest: warning: ${warning}`);
+  const progress = !args.json && process.stderr.isTTY ? new ProgressBar(plan.bars, plan.label) : null;
+  const recording: { current: Recorder | null } = { current: null };
+  const result = plan.run((event) => {
+    if (args['no-record']) return;
+    if (!recording.current && event.event_type === 'BACKTEST_START') {
+      recording.current = new Recorder({ dir: resolve(args.record!), kind: 'backtest', sessionId: event.session_id, batch: 512 });
+    }
+    recording.current?.record(event);
+  }, (done) => progress?.update(done), Math.max(1000, Math.floor(plan.bars / 200)), args.bars && !args['no-record']);
+  progress?.done();
+  recording.current?.close();
+  if (args.report) writeFileSync(resolve(args.report), renderHtmlReport(result.complete, { sources: plan.sources, synthetic: plan.synthetic }));
+  if (args.json) {
+    process.stdout.write(`${JSON.stringify(result.complete, null, 2)}\n`);
+    return 0;
+  }
+  console.log(formatSummary(result.complete, { balance: plan.balance, source: Object.values(plan.sources).join(', '), synthetic: plan.synthetic.length > 0, bars: result.bars }));
+  if (recording.current) console.log(`recording: ${recording.current.path}`);
+  if (args.report) console.log(`report: ${resolve(args.report)}`);
+  if (plan.synthetic.length) console.log(`note: ${plan.synthetic.join(', ')} ha${plan.synthetic.length > 1 ? 've' : 's'} no real history here; those bars are SYNTHETIC.`);
+  return 0;
 }
 
+/** Prices that do not fit the symbol's spec (digits, tick size): the run is refused, exit 1. */
+class DataMismatch extends Error {}
+
 quietOnClosedOutput();
-process.exitCode = await main();
+process.exitCode = await main(process.argv.slice(2)).catch((err: Error) => {
+  console.error(`backtest: ${err.message}`);
+  return 1;
+});

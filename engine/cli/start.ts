@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, loadConfig, type AppConfig } from '../config/index.ts';
+import { ConfigError, loadConfig, loadSymbolHistory, resolveBot, type AppConfig } from '../config/index.ts';
 import { Journal } from '../journal/journal.ts';
 import { JournalHealth } from '../journal/journal-health.ts';
 import { JournalLock } from '../journal/journal-lock.ts';
@@ -13,10 +13,8 @@ import { Mt5BridgeBroker } from '../broker/mt5-bridge/mt5-bridge-broker.ts';
 import { MIN_SECRET_LENGTH, checkBridgeOptions } from '../broker/mt5-bridge/bridge-server.ts';
 import { MetaApiBroker } from '../broker/metaapi/metaapi-broker.ts';
 import { metaApiSdkOpener } from '../broker/metaapi/metaapi-sdk-session.ts';
-import { resolveSymbolSpec, type SymbolSpec } from '../model/symbol-spec.ts';
 import type { BotController } from '../live/bot-controller.ts';
 import type { RestoredState } from '../live/restored-state.ts';
-import { isTimeframe } from '../model/bar.ts';
 import { formatSeconds } from '../../protocol/envelope.ts';
 import { isLoopbackHost } from '../server/access-policy.ts';
 import { startMonitorServer, type MonitorServer } from '../server/monitor-server.ts';
@@ -45,41 +43,22 @@ async function createBot(config: AppConfig, restored: RestoredState | null, jour
     throw err;
   }
   const strategies = new Map<string, Strategy>([...plugins].map(([id, p]) => [id, p.strategy]));
-  const strategy = bot.strategy ?? 'patterns-sr';
-  if (!strategies.has(strategy)) throw new ConfigError(where, 'bot.strategy', `unknown strategy "${strategy}"; loaded: ${[...strategies.keys()].join(', ')}`);
-  const symbols = (bot.symbols ?? []).map((s, i) => {
-    const timeframe = s.timeframe ?? bot.timeframe ?? 'H4';
-    if (!isTimeframe(timeframe)) throw new ConfigError(where, `bot.symbols.${i}.timeframe`, `"${timeframe}" is not one of M1, M5, M15, M30, H1, H4, D1`);
-    if (s.strategy !== undefined && !strategies.has(s.strategy)) throw new ConfigError(where, `bot.symbols.${i}.strategy`, `unknown strategy "${s.strategy}"; loaded: ${[...strategies.keys()].join(', ')}`);
-    return { symbol: s.symbol, timeframe, ...(s.strategy ? { strategy: s.strategy } : {}) };
-  });
-  if (symbols.length === 0) throw new ConfigError(where, 'bot.symbols', 'at least one symbol is needed');
+  const resolved = resolveBot(bot, { where, baseDir: config.source ? dirname(config.source) : process.cwd(), strategies });
+  const symbols = resolved.symbols.map((s) => ({
+    symbol: s.symbol, timeframe: s.timeframe, strategy: s.strategy.id, strategyConfig: s.params,
+    ...(s.file ? { file: s.file } : {}), ...(s.timezone ? { timezone: s.timezone } : {}),
+  }));
   const b = bot.broker ?? {};
-  const symbolSpecs = bot.symbolSpecs as Partial<Record<string, Partial<SymbolSpec>>> | undefined;
-  for (const s of symbols) {
-    try {
-      resolveSymbolSpec(s.symbol, symbolSpecs);
-    } catch (err) {
-      throw new ConfigError(where, `bot.symbolSpecs.${s.symbol}`, (err as Error).message);
-    }
-  }
   const common = {
     symbols,
     strategies,
-    strategy,
-    balance: bot.balance ?? 10_000,
-    riskPercent: bot.riskPercent ?? 1,
-    governor: {
-      ...(bot.minTradesPerWeek !== undefined ? { minTradesPerWeek: bot.minTradesPerWeek } : {}),
-      ...(bot.maxTradesPerWeek !== undefined ? { maxTradesPerWeek: bot.maxTradesPerWeek } : {}),
-    },
-    broker: {
-      ...(b.slippagePoints !== undefined ? { slippagePoints: b.slippagePoints } : {}),
-      ...(b.commissionPerLot !== undefined ? { commissionPerLot: b.commissionPerLot } : {}),
-      ...(b.spreadPoints !== undefined ? { spreadPoints: b.spreadPoints } : {}),
-    },
-    symbolSpecs,
-    rlEnabled: plugins.get(strategy)?.rlEnabled ?? false,
+    strategy: resolved.strategy,
+    balance: resolved.balance,
+    riskPercent: resolved.riskPercent,
+    governor: resolved.governor,
+    broker: resolved.broker,
+    symbolSpecs: resolved.symbolSpecs,
+    rlEnabled: plugins.get(resolved.strategy)?.rlEnabled ?? false,
     sessionId: restored?.lastSessionId ?? undefined,
     journalHealth,
     ticketHistory: (ticket: number) => {
@@ -116,8 +95,11 @@ async function createBot(config: AppConfig, restored: RestoredState | null, jour
     const brokerPort = await MetaApiBroker.connect(metaApiSdkOpener({ token, accountId }), { symbols: symbols.map((s) => s.symbol), timeframe: symbols[0].timeframe, knownPositions });
     return createLiveBot({ ...common, brokerPort, restored });
   }
+  // Each symbol's own data file is read (and checked) now, so a bad file is a config error.
+  const histories = new Map(resolved.symbols.filter((s) => s.file).map((s) => [s.symbol, loadSymbolHistory(resolved, s)]));
   return createPaperBot({
     ...common,
+    histories,
     speed: bot.speed ?? 4,
     warmupBars: bot.warmupBars,
     startAt: bot.startAt,

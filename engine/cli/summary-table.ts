@@ -1,4 +1,4 @@
-import type { BacktestCompleteData } from '../../protocol/index.ts';
+import { testerStatRows, type BacktestCompleteData } from '../../protocol/index.ts';
 
 export interface SummaryContext {
   readonly balance: number;
@@ -48,7 +48,14 @@ export function formatSummary(c: BacktestCompleteData, ctx: SummaryContext): str
     notes.push(`all ${orders.sent} orders were refused: ${reasons.join(', ')}${orders.first_refusal ? `\n  first: ${orders.first_refusal}` : ''}`);
   }
   for (const warning of c.warnings ?? []) notes.push(`warning: ${warning}`);
-  const width = Math.max(...rows.map(([k]) => k.length));
+  const r = c.report;
+  const tester: [string, string][] = r ? testerStatRows(r.stats).map((row) => [row.label, row.value]) : [];
+  const symbols = r ? Object.entries(r.per_symbol) : [];
+  const perSymbol: [string, string][] = symbols.length > 1
+    ? symbols.map(([s, v]) => [s, `${v.trades} trades, net ${money(v.net_profit)}, PF ${ratio(v.profit_factor)}, won ${v.win_pct === null ? 'n/a' : `${v.win_pct.toFixed(2)} %`}`])
+    : [];
+  const width = Math.max(...[...rows, ...tester, ...perSymbol].map(([k]) => k.length));
   const line = '-'.repeat(width + 30);
-  return [line, ...rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`), line, ...notes].join('\n');
+  const block = (list: [string, string][]) => list.map(([k, v]) => `${k.padEnd(width)}  ${v}`);
+  return [line, ...block(rows), ...(tester.length ? [line, ...block(tester)] : []), ...(perSymbol.length ? [line, ...block(perSymbol)] : []), line, ...notes].join('\n');
 }

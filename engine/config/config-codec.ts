@@ -77,9 +77,17 @@ export const ServerConfigCodec = t.partial({
 
 export const BotSymbolConfigCodec = t.intersection([
   t.type({ symbol: NonEmptyString }),
-  /** `timeframe` defaults to the bot's; `strategy` to the bot's strategy id. */
-  t.partial({ timeframe: t.string, strategy: t.string }),
+  /**
+   * `timeframe` defaults to the bot's; `strategy` to the bot's strategy id; `params` are that
+   * strategy's parameters (checked by its codec; a symbol running the bot's strategy starts
+   * from the bot's `params`). `file` is the symbol's own data (an MT5 bar or tick export, or
+   * `time,price`, relative to the config file) with the `timezone` its times are written in.
+   */
+  t.partial({ timeframe: t.string, strategy: t.string, params: t.UnknownRecord, file: t.string, timezone: t.string }),
 ]);
+
+/** The keys a `bot.symbols[]` entry may have (a misspelt one is refused). */
+export const BOT_SYMBOL_KEYS = ['symbol', 'timeframe', 'strategy', 'params', 'file', 'timezone'] as const;
 
 /** The fields of an MT5 symbol spec a config may override (see engine/model/symbol-spec.ts). */
 export const SymbolSpecOverrideCodec = t.exact(t.partial({
@@ -95,6 +103,8 @@ export const BotConfigCodec = t.partial({
   timeframe: t.string,
   /** Default strategy plugin id. */
   strategy: t.string,
+  /** Parameters of the default strategy (for every symbol that runs it). */
+  params: t.UnknownRecord,
   /** Extra plugin folders or npm packages, relative to the config file. */
   plugins: t.array(t.string),
   /** Bars per second of the replayed feed. */

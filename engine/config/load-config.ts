@@ -42,11 +42,16 @@ export function parseFlags(argv: readonly string[]): StartFlags {
 }
 
 function pathOf(context: t.Context): string {
-  // Skip the numeric keys io-ts adds for intersection/union members; keep real array indexes.
-  return context
-    .filter((entry, i) => i > 0 && entry.key !== '' && !(/^\d+$/.test(entry.key) && !(context[i - 1].type instanceof t.ArrayType)))
-    .map((entry) => entry.key)
-    .join('.');
+  // Skip the numeric keys io-ts adds for intersection/union members; keep real array indexes,
+  // written as `symbols[1]`.
+  let path = '';
+  context.forEach((entry, i) => {
+    if (i === 0 || entry.key === '') return;
+    const index = /^\d+$/.test(entry.key);
+    if (index && !(context[i - 1].type instanceof t.ArrayType)) return;
+    path += index ? `[${entry.key}]` : path ? `.${entry.key}` : entry.key;
+  });
+  return path;
 }
 
 /** The props an object codec declares (through exact, partial, intersection), or null if not an object codec. */
@@ -69,7 +74,7 @@ function checkUnknownKeys(codec: t.Mixed, value: unknown, path: string, file: st
   if (typeof value !== 'object' || value === null) return;
   const inner = codec instanceof t.ExactType || codec instanceof t.RefinementType || codec instanceof t.ReadonlyType ? codec.type : codec;
   if (inner instanceof t.ArrayType) {
-    if (Array.isArray(value)) value.forEach((item, i) => checkUnknownKeys(inner.type, item, `${path}.${i}`, file));
+    if (Array.isArray(value)) value.forEach((item, i) => checkUnknownKeys(inner.type, item, `${path}[${i}]`, file));
     return;
   }
   if (inner instanceof t.DictionaryType) {

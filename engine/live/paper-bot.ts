@@ -17,12 +17,15 @@ export interface PaperBotOptions extends TradingBotOptions {
   readonly restored?: RestoredState | null;
   /** Start trading as soon as the bot is created. */
   readonly autoStart?: boolean;
+  /** Histories already loaded (and checked) by symbol, e.g. each symbol's own data file. */
+  readonly histories?: ReadonlyMap<string, LoadedHistory>;
 }
 
 /**
  * Paper trading's market: recorded history replayed as a live feed by a wall-clock timer, and
- * the SimBroker. Real history where the project ships it (USDCHF); other symbols get synthetic
- * bars over the same dates, marked synthetic everywhere they appear.
+ * the SimBroker. A symbol's own data file if the config names one, else real history where the
+ * project ships it (USDCHF); other symbols get synthetic bars over the same dates, marked
+ * synthetic everywhere they appear.
  */
 class PaperMarket implements BotMarket {
   readonly mode = 'paper' as const;
@@ -41,7 +44,9 @@ class PaperMarket implements BotMarket {
     this.broker = this.sim;
     this.settings = { speed_bars_per_second: options.speed, feed: 'replayed history' };
     // Real history first: synthetic symbols are generated over the same dates.
-    const real = options.symbols.map((s) => realHistory(s.symbol, s.timeframe));
+    const real = options.symbols.map((s) => options.histories?.get(s.symbol) ?? (s.file
+      ? loadHistory({ symbol: s.symbol, timeframe: s.timeframe, file: s.file, ...(s.timezone ? { timezone: s.timezone } : {}) })
+      : realHistory(s.symbol, s.timeframe)));
     const times = real.filter((h) => h !== null).flatMap((h) => [h!.series.time[0], h!.series.time[h!.series.length - 1]]);
     const range = times.length
       ? { from: new Date(Math.min(...times)).toISOString().slice(0, 10), to: new Date(Math.max(...times)).toISOString().slice(0, 10) }

@@ -1,4 +1,5 @@
 import type { BarSeries } from '../model/bar.ts';
+import { TIMEFRAME_MS } from '../model/bar.ts';
 
 export interface FeedSource {
   readonly symbol: string;
@@ -9,8 +10,9 @@ export interface FeedSource {
 
 /**
  * Replays recorded history as a live feed: every tick of a wall-clock timer moves market time
- * to the next bar time of any symbol and delivers, in time order, each symbol's bar that opens
- * then. Weekends and gaps cost no wall time. Used by the paper bot; the MT5 bridge feed takes
+ * to the next bar close of any symbol and delivers each symbol's bar that closes then, in the
+ * configured order (the portfolio backtest's order, `runtime/bar-merge.ts`; with one timeframe
+ * that is also open-time order). Weekends and gaps cost no wall time. Used by the paper bot; the MT5 bridge feed takes
  * its place live.
  */
 export class ReplayFeed {
@@ -40,17 +42,17 @@ export class ReplayFeed {
 
   /** Delivers the next market time's bars; returns false when every source is exhausted. */
   step(): boolean {
-    let nextTime = Infinity;
+    let nextClose = Infinity;
     for (const s of this.sources) {
-      if (s.next < s.history.length && s.history.time[s.next] < nextTime) nextTime = s.history.time[s.next];
+      if (s.next < s.history.length) nextClose = Math.min(nextClose, s.history.time[s.next] + TIMEFRAME_MS[s.history.timeframe]);
     }
-    if (nextTime === Infinity) {
+    if (nextClose === Infinity) {
       this.stop();
       this.onExhausted();
       return false;
     }
     for (const s of this.sources) {
-      if (s.next < s.history.length && s.history.time[s.next] === nextTime) this.deliver(s, s.next++);
+      if (s.next < s.history.length && s.history.time[s.next] + TIMEFRAME_MS[s.history.timeframe] === nextClose) this.deliver(s, s.next++);
     }
     return true;
   }

@@ -23,7 +23,11 @@ export interface BotSymbolConfig {
   readonly timeframe: Timeframe;
   /** Strategy id; default the bot's `strategy`. */
   readonly strategy?: string;
+  /** The strategy's decoded parameters; default its `defaultConfig`. */
   readonly strategyConfig?: unknown;
+  /** The symbol's own data file (paper replay), with the zone its times are written in. */
+  readonly file?: string;
+  readonly timezone?: string;
 }
 
 /** What every bot shares, paper or live. */
@@ -338,6 +342,9 @@ export class TradingBot implements BotController {
     this.out.next(this.engine.events.make('BOT_INITIALIZATION', 'INFO', {
       config: {
         symbols: o.symbols.map((s) => s.symbol),
+        // Each symbol's strategy and the parameters it runs with (after defaults and overrides).
+        symbol_strategies: Object.fromEntries(o.symbols.map((s) => [s.symbol, s.strategy ?? o.strategy])),
+        strategy_params: Object.fromEntries(o.symbols.map((s) => [s.symbol, s.strategyConfig ?? o.strategies.get(s.strategy ?? o.strategy)?.defaultConfig ?? null])),
         risk_parameters: {
           risk_percent: o.riskPercent, starting_balance: o.balance, balance: round2(this.engine.account.balance),
           aggression_step: g.aggressionStep, aggression_cap: g.aggressionCap, account_currency: this.engine.account.currency,
@@ -349,6 +356,7 @@ export class TradingBot implements BotController {
           min_trades_per_week: g.minTradesPerWeek, max_trades_per_week: g.maxTradesPerWeek, trading_week: g.week,
           ...(sim ? { spread_points: o.broker?.spreadPoints ?? {}, slippage_points: sim.config.slippagePoints, commission_per_lot: sim.config.commissionPerLot } : {}),
           synthetic_symbols: o.symbols.map((s) => s.symbol).filter((s) => this.market.isSynthetic(s)),
+          data_files: Object.fromEntries(o.symbols.filter((s) => s.file).map((s) => [s.symbol, s.file])),
         },
       },
       rl_enabled: o.rlEnabled ?? false,

@@ -35,6 +35,8 @@ export interface TradingEngineOptions {
   readonly onEvent?: (event: LogEvent) => void;
   /** Sample equity at every bar's close instead of only where it can move the metrics (audits, tests). */
   readonly equityEveryBar?: boolean;
+  /** Every equity sample the metrics take (the report's equity curve and drawdowns). */
+  readonly onEquity?: (time: number, equity: number) => void;
   /** When to emit PERFORMANCE: after every exit (live) or once per week (backtests). */
   readonly performanceEvery?: 'exit' | 'week';
   /** Why new entries are refused right now (paper and live: the journal cannot write), or null. */
@@ -296,14 +298,20 @@ export class TradingEngine {
     if (!this.skipped) return;
     this.skipped = false;
     const sim = this.options.sim;
-    this.metrics.addEquity(this.skippedTime, sim ? sim.equity() : this.account.balance);
+    this.addEquity(this.skippedTime, sim ? sim.equity() : this.account.balance);
+  }
+
+  /** One equity sample into the metrics and to `onEquity`. */
+  addEquity(time: number, equity: number): void {
+    this.metrics.addEquity(time, equity);
+    this.options.onEquity?.(time, equity);
   }
 
   private sampleEquity(): void {
     this.skipped = false;
     const sim = this.options.sim;
     const time = this.sampleTime;
-    this.metrics.addEquity(time, sim ? sim.equity() : this.account.balance);
+    this.addEquity(time, sim ? sim.equity() : this.account.balance);
     this.nextEquitySample = (Math.floor(time / DAY_MS) + 1) * DAY_MS;
   }
 

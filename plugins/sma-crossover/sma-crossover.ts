@@ -1,9 +1,12 @@
 import * as t from 'io-ts';
 import { defineStrategy } from '../../engine/plugin-api.ts';
 
+/** Bar counts of the averages: whole bars, at least one. */
+const PositiveInt = t.refinement(t.number, (n) => Number.isInteger(n) && n > 0, 'positive integer');
+
 export const SmaCrossoverConfigCodec = t.type({
-  fast: t.number,
-  slow: t.number,
+  fast: PositiveInt,
+  slow: PositiveInt,
   /** Stop-loss distance from the signal bar's close, in points (500 = 50 pips on 5-digit FX). */
   stopLossPoints: t.number,
   /** Take-profit distance in points; 0 for none (exit on the opposite crossover only). */

@@ -1,5 +1,6 @@
 import * as t from 'io-ts';
 import { envelopeOf } from '../envelope.ts';
+import { BacktestReportCodec } from './backtest-report.ts';
 
 export const BacktestStartDataCodec = t.intersection([
   t.type({
@@ -11,6 +12,12 @@ export const BacktestStartDataCodec = t.intersection([
   }),
   t.partial({
     timeframe: t.string, strategy: t.string, from: t.string, to: t.string,
+    /** A portfolio run: every symbol (then `symbol` lists them joined by commas), with its timeframe, strategy and parameters. */
+    symbols: t.array(t.string),
+    timeframes: t.record(t.string, t.string),
+    strategies: t.record(t.string, t.string),
+    params: t.record(t.string, t.unknown),
+    synthetic_symbols: t.array(t.string),
     /** Decimal places of the symbol's prices (its MT5 spec), so a client shows 1.2142, not 1.21. */
     digits: t.number,
   }),
@@ -73,6 +80,14 @@ export const BacktestCompleteDataCodec = t.intersection([
   }),
   t.partial({
     metrics: BacktestMetricsCodec, symbol: t.string, timeframe: t.string, strategy: t.string,
+    /** The Strategy Tester-grade report: statistics, curves, distributions, per symbol. */
+    report: BacktestReportCodec,
+    symbols: t.array(t.string),
+    params: t.record(t.string, t.unknown),
+    /** Symbols whose bars were generated (no real data): every view labels them. */
+    synthetic_symbols: t.array(t.string),
+    from: t.string,
+    to: t.string,
     realized_risk: RealizedRiskCodec, orders: OrderStatsCodec,
     /** Swap charged over the run (negative = paid), account currency. */
     swap_total: t.number,

@@ -51,4 +51,5 @@ export * from './decision.ts';
 export * from './error.ts';
 export * from './performance.ts';
 export * from './backtest.ts';
+export * from './backtest-report.ts';
 export * from './engine.ts';

@@ -58,7 +58,7 @@ test('a wrong value names the file and the field', () => {
   assert.match(err.message, /server\.port/);
   assert.match(err.message, /"eighty"/);
   const nested = failure(['--config', file(JSON.stringify({ bot: { symbols: [{ symbol: 'USDCHF' }, { symbol: 7 }] } }))]);
-  assert.match(nested.message, /bot\.symbols\.1\.symbol/);
+  assert.match(nested.message, /bot\.symbols\[1\]\.symbol/);
 });
 
 test('an unknown (misspelt) setting is refused, naming it', () => {
@@ -69,7 +69,7 @@ test('an unknown (misspelt) setting is refused, naming it', () => {
 test('unknown keys are refused at any depth, naming the full key path and the file (issue 11)', () => {
   const cases: [object, RegExp][] = [
     [{ bot: { broker: { kind: 'sim', slipagePoints: 2 } } }, /bot\.broker\.slipagePoints: unknown setting/],
-    [{ bot: { symbols: [{ symbol: 'USDCHF' }, { symbol: 'EURUSD', timeframe: 'H1', stratgy: 'x' }] } }, /bot\.symbols\.1\.stratgy: unknown setting/],
+    [{ bot: { symbols: [{ symbol: 'USDCHF' }, { symbol: 'EURUSD', timeframe: 'H1', stratgy: 'x' }] } }, /bot\.symbols\[1\]\.stratgy: unknown setting/],
     [{ bot: { symbolSpecs: { USDCHF: { digits: 5, contractsize: 1000 } } } }, /bot\.symbolSpecs\.USDCHF\.contractsize: unknown setting/],
     [{ server: { timeouts: { headerMs: 5 } } }, /server\.timeouts\.headerMs: unknown setting/],
     [{ server: { sendQueue: { maxByte: 5 } } }, /server\.sendQueue\.maxByte: unknown setting/],

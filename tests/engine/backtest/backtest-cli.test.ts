@@ -71,7 +71,8 @@ test('a user\'s own MT5 export backtests with --file; a broken row is named by f
     const bad = join(dir, 'broken.csv');
     writeFileSync(bad, [lines[0], lines[1], lines[2].replace(/\t1\.\d+\t/, '\tabc\t')].join('\n'));
     const r = spawnSync(process.execPath, ['--import', 'tsx', 'engine/cli/backtest.ts', '--symbol', 'EURUSD', '--file', bad, '--no-record'], { encoding: 'utf8' });
-    assert.is(r.status, 1);
+    // A data file that does not parse is bad input: exit 2 before any work (was 1).
+    assert.is(r.status, 2);
     assert.match(r.stderr, /broken\.csv:3: column "<OPEN>": "abc" is not a number/);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -1,4 +1,5 @@
 import type { BacktestReport } from '../../core/state.ts';
+import { testerStatRows, type SymbolReport, type TesterStatRow } from '../../../../protocol/index.ts';
 
 export interface ReportRow {
   readonly key: string;
@@ -41,4 +42,15 @@ export function reportRows(report: BacktestReport): ReportRow[] {
   const within = Object.values(c.weekly_stats).filter((w) => w.within_target).length;
   rows.push({ key: 'weekly_stats', label: 'Weeks in band (weekly_stats)', value: `${within} / ${Object.keys(c.weekly_stats).length}` });
   return rows;
+}
+
+/** The Strategy Tester's results (BACKTEST_COMPLETE `report.stats`), MT5's wording and order; empty while running. */
+export function testerRows(report: BacktestReport): TesterStatRow[] {
+  const stats = report.complete?.report?.stats;
+  return stats ? testerStatRows(stats) : [];
+}
+
+/** Each symbol's share of a (portfolio) run, by symbol. */
+export function symbolRows(report: BacktestReport): Array<[string, SymbolReport]> {
+  return Object.entries(report.complete?.report?.per_symbol ?? {});
 }

@@ -1,0 +1,150 @@
+import type { BacktestCompleteData, BacktestMetrics, LogEvent } from '../../protocol/index.ts';
+import type { BarSeries } from '../model/bar.ts';
+import type { SymbolSpec } from '../model/symbol-spec.ts';
+import { SimBroker, type SimBrokerConfig } from '../broker/sim-broker.ts';
+import type { GovernorConfig } from '../governor/governor-config.ts';
+import type { Strategy } from '../strategy/strategy.ts';
+import { TradingEngine } from '../runtime/trading-engine.ts';
+import { MergedClock, runMerged } from '../runtime/merged-loop.ts';
+import type { MergeSource } from '../runtime/bar-merge.ts';
+import type { MachineHostKind } from '../actor/machine-host.ts';
+import { TradeLedger } from '../report/trade-ledger.ts';
+import { buildReport } from '../report/build-report.ts';
+import { round2, round4 } from '../util/rounding.ts';
+import { stableUuid } from '../util/ids.ts';
+import { roundMetrics, toWireMetrics } from './metrics.ts';
+
+/** One symbol of a portfolio run: its spec, bars, strategy and the strategy's decoded config. */
+export interface PortfolioSymbol {
+  readonly spec: SymbolSpec;
+  readonly series: BarSeries;
+  readonly strategy: Strategy;
+  readonly strategyConfig: unknown;
+  readonly synthetic?: boolean;
+}
+
+export interface PortfolioOptions {
+  readonly symbols: readonly PortfolioSymbol[];
+  readonly balance?: number;
+  readonly riskPercent?: number;
+  readonly governor?: Partial<GovernorConfig>;
+  readonly broker?: Partial<SimBrokerConfig>;
+  readonly sessionId?: string;
+  readonly onEvent?: (event: LogEvent) => void;
+  readonly onProgress?: (barsDone: number) => void;
+  readonly progressEvery?: number;
+  readonly labels?: { readonly from?: string; readonly to?: string };
+  readonly machine?: MachineHostKind;
+  readonly emitBars?: boolean;
+}
+
+export interface PortfolioResult {
+  readonly sessionId: string;
+  readonly complete: BacktestCompleteData;
+  readonly metrics: BacktestMetrics;
+  readonly bars: number;
+}
+
+/**
+ * A portfolio backtest: every symbol through one account, one governor and one simulator,
+ * bars merged by close time (`runtime/bar-merge.ts`, the paper bot's order), on the same
+ * TradingEngine path as paper trading. BACKTEST_START and BACKTEST_COMPLETE describe the whole
+ * portfolio (`symbol` lists the symbols; `symbols`, `timeframes`, `strategies` and `params`
+ * give each), and the report has the portfolio and each symbol. Open positions close at each
+ * symbol's last price at the end, as MT5's Strategy Tester does.
+ *
+ * @example
+ * ```ts
+ * const { complete } = runPortfolio({ symbols: [{ spec, series, strategy: smaCrossover, strategyConfig }] });
+ * ```
+ */
+export function runPortfolio(options: PortfolioOptions): PortfolioResult {
+  const symbols = options.symbols;
+  if (symbols.length === 0) throw new Error('runPortfolio: no symbols');
+  const balance = options.balance ?? 10_000;
+  const names = symbols.map((s) => s.spec.name);
+  const params = Object.fromEntries(symbols.map((s) => [s.spec.name, s.strategyConfig]));
+  const sessionId = options.sessionId ?? stableUuid('portfolio',
+    symbols.map((s) => [s.spec.name, s.series.timeframe, s.strategy.id, s.strategyConfig, s.series.length, s.series.time[0] ?? 0, s.series.time[s.series.length - 1] ?? 0]),
+    balance, options.riskPercent ?? 1, options.governor ?? {}, options.broker ?? {}, options.labels ?? {});
+  const clock = new MergedClock();
+  const sim = new SimBroker(symbols.map((s) => s.spec), { historyLimit: 1_024, ...options.broker, balance });
+  const ledger = new TradeLedger(new Map(symbols.map((s) => [s.spec.name, { spec: s.spec, series: s.series }])), sim.config.currency);
+  const emit = (event: LogEvent) => {
+    ledger.onEvent(event);
+    options.onEvent?.(event);
+  };
+  const engine = new TradingEngine({
+    sessionId, now: () => clock.now, broker: sim, sim, balance, currency: sim.config.currency,
+    riskPercent: options.riskPercent ?? 1, governor: options.governor, performanceEvery: 'week',
+    machine: options.machine ?? 'compiled', emitBars: options.emitBars ?? false, onEvent: emit,
+    onEquity: (t, e) => ledger.onEquity(t, e),
+  });
+  const actors = symbols.map((s) => engine.addSymbol({ spec: s.spec, series: s.series, strategy: s.strategy, strategyConfig: s.strategyConfig }));
+  const g = engine.governor;
+  const dataPoints = symbols.reduce((n, s) => n + s.series.length, 0);
+  const startTime = Math.min(...symbols.map((s) => (s.series.length ? s.series.time[0] : Infinity)));
+  const timeframes = Object.fromEntries(symbols.map((s) => [s.spec.name, s.series.timeframe]));
+  const strategies = Object.fromEntries(symbols.map((s) => [s.spec.name, s.strategy.id]));
+  const oneTimeframe = new Set(Object.values(timeframes)).size === 1 ? symbols[0].series.timeframe : 'mixed';
+  const strategyIds = [...new Set(Object.values(strategies))].join(',');
+  const labels = options.labels ?? {};
+  emit(engine.events.make('BACKTEST_START', 'INFO', {
+    session_id: sessionId, symbol: names.join(','), data_points: dataPoints, starting_balance: balance,
+    trade_constraints: { min_trades_per_week: g.min, max_trades_per_week: g.max },
+    timeframe: oneTimeframe, strategy: strategyIds, symbols: names, timeframes, strategies, params,
+    synthetic_symbols: symbols.filter((s) => s.synthetic).map((s) => s.spec.name),
+    ...(labels.from ? { from: labels.from } : {}), ...(labels.to ? { to: labels.to } : {}),
+  }, Number.isFinite(startTime) ? startTime : 0));
+
+  clock.now = Number.isFinite(startTime) ? startTime : 0;
+  for (const actor of actors) actor.start();
+  const sources: MergeSource[] = symbols.map((s) => ({ series: s.series, next: 0 }));
+  runMerged(engine, actors, sources, clock, options.progressEvery ?? 100_000, options.onProgress);
+  const last = clock.now;
+
+  engine.flushEquity();
+  // The Strategy Tester's rule: whatever is still open is closed at its symbol's last price.
+  for (const actor of actors) {
+    if (!actor.position) continue;
+    for (const p of sim.positionsGet(actor.symbol)) {
+      sim.orderSend({ action: 1, symbol: actor.symbol, volume: p.volume, type: p.type === 0 ? 1 : 0, price: 0, sl: 0, tp: 0,
+        deviation: 0, magic: 0, comment: 'End of backtest', type_filling: 1, type_time: 0, position: p.ticket });
+    }
+  }
+  engine.addEquity(last, sim.equity());
+  engine.finishWeek(last);
+  for (const actor of actors) actor.stop();
+
+  const m = engine.metrics.result();
+  const metrics = roundMetrics(toWireMetrics(m, clock.bars));
+  const risk = engine.realizedRisk;
+  const orders = engine.orders;
+  const complete: BacktestCompleteData = {
+    session_id: sessionId,
+    final_balance: round2(engine.account.balance),
+    total_return: round2(engine.account.balance - balance),
+    total_trades: m.totalTrades,
+    max_drawdown: round2(m.maxDrawdown),
+    weekly_stats: engine.weeklyStats,
+    metrics,
+    symbol: names.join(','),
+    timeframe: oneTimeframe,
+    strategy: strategyIds,
+    symbols: names,
+    params,
+    synthetic_symbols: symbols.filter((s) => s.synthetic).map((s) => s.spec.name),
+    ...(labels.from ? { from: labels.from } : {}), ...(labels.to ? { to: labels.to } : {}),
+    report: buildReport(balance, ledger.trades, ledger.equity, ledger.daily, params),
+    realized_risk: {
+      losing_trades: risk.count, median_pct: round4(risk.quantilePct(0.5)), p90_pct: round4(risk.quantilePct(0.9)), max_pct: round4(risk.max * 100),
+    },
+    orders: {
+      sent: orders.sent, refused: orders.refused, refused_by_reason: orders.refusedByReason(),
+      ...(orders.firstRefusal ? { first_refusal: orders.firstRefusal } : {}),
+    },
+    swap_total: engine.swapTotal,
+  };
+  emit(engine.events.make('BACKTEST_COMPLETE', 'INFO', complete, last));
+  return { sessionId, complete, metrics, bars: clock.bars };
+}

@@ -1,0 +1,125 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { resolveBot, type BotConfig } from '../../../engine/config/index.ts';
+import { loadBotHistories, runPortfolioBacktest } from '../../../engine/backtest/config-backtest.ts';
+import { runBacktest } from '../../../engine/backtest/backtest-runner.ts';
+import { createPaperBot } from '../../../engine/live/paper-bot.ts';
+import { parseOverrides } from '../../../engine/strategy/strategy-params.ts';
+import type { Strategy } from '../../../engine/strategy/strategy.ts';
+import { smaCrossover } from '../../../plugins/sma-crossover/index.ts';
+import { decodeLogEvent, parseTimestamp, type LogEvent } from '../../../protocol/index.ts';
+import { weekStartOf } from '../../../engine/time/trading-week.ts';
+
+const strategies = new Map<string, Strategy>([['sma-crossover', smaCrossover as Strategy]]);
+// Fast averages trade often, so three symbols together run into a weekly maximum of 4 that
+// each alone would exceed only sometimes. XAUUSD on H4 makes the merge mix timeframes.
+const BOT: BotConfig = {
+  strategy: 'sma-crossover', params: { fast: 3, slow: 8 }, timeframe: 'H1', maxTradesPerWeek: 4, minTradesPerWeek: 1,
+  symbols: [{ symbol: 'USDCHF' }, { symbol: 'EURUSD' }, { symbol: 'XAUUSD', timeframe: 'H4', params: { fast: 2, slow: 5 } }],
+};
+const RANGE = { from: '1998-03-01', to: '1998-06-30' };
+const bot = resolveBot(BOT, { where: 'test-bot.json', baseDir: '.', strategies });
+const histories = loadBotHistories(bot, RANGE);
+
+const entries = (events: LogEvent[]) => events.filter((e) => e.event_type === 'TRADE_ENTRY').map((e) => {
+  const d = e.data as { symbol: string; direction: string; price: number; lot_size: number; time: string };
+  return `${d.time} ${d.symbol} ${d.direction} ${d.lot_size} @ ${d.price}`;
+});
+const exits = (events: LogEvent[]) => events.filter((e) => e.event_type === 'TRADE_EXIT' && (e.data as { exit_reason: string }).exit_reason !== 'End of backtest').map((e) => {
+  const d = e.data as { symbol: string; exit_price: number; pnl: number; timestamp: string; exit_reason: string };
+  return `${d.timestamp} ${d.symbol} ${d.exit_reason} @ ${d.exit_price} ${d.pnl}`;
+});
+const refusals = (events: LogEvent[]) => events.filter((e) => e.event_type === 'DECISION' && (e.data as { decision: string }).decision === 'skip_max_trades_reached')
+  .map((e) => `${e.timestamp.slice(0, 19)} ${(e.data as { symbol: string }).symbol}`);
+
+function portfolioEvents(): LogEvent[] {
+  const events: LogEvent[] = [];
+  runPortfolioBacktest(bot, { histories, ...RANGE, onEvent: (e) => events.push(e) });
+  return events;
+}
+
+test('three symbols in one portfolio: the account-wide weekly maximum refuses a symbol\'s signal because of the others\' trades', () => {
+  const events = portfolioEvents();
+  for (const e of events) assert.ok(decodeLogEvent(e).ok, `${e.event_type} decodes`);
+  const start = events[0];
+  assert.is(start.event_type, 'BACKTEST_START');
+  assert.equal((start.data as { symbols: string[] }).symbols, ['USDCHF', 'EURUSD', 'XAUUSD']);
+  assert.equal((start.data as { timeframes: Record<string, string> }).timeframes, { USDCHF: 'H1', EURUSD: 'H1', XAUUSD: 'H4' });
+  // Entries per trading week, across symbols and per symbol.
+  const weekOf = (time: string) => weekStartOf(parseTimestamp(time));
+  const perWeek = new Map<number, Map<string, number>>();
+  for (const e of events) {
+    if (e.event_type !== 'TRADE_ENTRY') continue;
+    const week = perWeek.get(weekOf(e.data.time!)) ?? new Map<string, number>();
+    week.set(e.data.symbol, (week.get(e.data.symbol) ?? 0) + 1);
+    perWeek.set(weekOf(e.data.time!), week);
+  }
+  for (const [week, bySymbol] of perWeek) {
+    const total = [...bySymbol.values()].reduce((a, b) => a + b, 0);
+    assert.ok(total <= 4, `week of ${new Date(week).toISOString()}: ${total} entries across symbols, the maximum is 4`);
+  }
+  // A refusal where the refused symbol itself had entered fewer than 4 times that week: the
+  // others' trades used the slots.
+  const crossRefusals = events.filter((e) => e.event_type === 'DECISION' && e.data.decision === 'skip_max_trades_reached').filter((e) => {
+    const week = perWeek.get(weekOf(e.timestamp)) ?? new Map();
+    const own = week.get((e.data as { symbol: string }).symbol) ?? 0;
+    const total = [...week.values()].reduce((a: number, b: number) => a + b, 0);
+    return own < 4 && total === 4;
+  });
+  assert.ok(crossRefusals.length >= 3, `signals refused because other symbols filled the week (${crossRefusals.length})`);
+  const refusedSymbols = new Set(crossRefusals.map((e) => (e.data as { symbol: string }).symbol));
+  assert.ok(refusedSymbols.size >= 2, `more than one symbol was refused by the shared count (${[...refusedSymbols]})`);
+  // Each symbol alone (its own account) trades more in the weeks the others crowded it out.
+  const alone = (symbol: string) => {
+    const s = bot.symbols.find((x) => x.symbol === symbol)!;
+    const log: LogEvent[] = [];
+    runBacktest({ symbol, spec: s.spec, series: histories.get(symbol)!.series, strategy: s.strategy, strategyConfig: s.params, governor: bot.governor, onEvent: (e) => log.push(e) });
+    return entries(log).length;
+  };
+  const together = (symbol: string) => entries(events).filter((line) => line.includes(` ${symbol} `)).length;
+  const crowded = [...refusedSymbols].filter((s) => alone(s) > together(s));
+  assert.ok(crowded.length >= 1, 'a symbol enters less in the portfolio than alone');
+  const complete = events.at(-1)!;
+  assert.is(complete.event_type, 'BACKTEST_COMPLETE');
+  const report = (complete.data as { report: { per_symbol: Record<string, { trades: number }> } }).report;
+  assert.equal(Object.keys(report.per_symbol).sort(), ['EURUSD', 'USDCHF', 'XAUUSD']);
+});
+
+test('the portfolio backtest and the paper bot on the same config and bars make the same trades and the same refusals', () => {
+  const backtest = portfolioEvents();
+  const paper = createPaperBot({
+    symbols: bot.symbols.map((s) => ({ symbol: s.symbol, timeframe: s.timeframe, strategy: s.strategy.id, strategyConfig: s.params })),
+    strategies, strategy: bot.strategy, balance: bot.balance, riskPercent: bot.riskPercent, governor: bot.governor, broker: bot.broker,
+    speed: 0.001, warmupBars: 0, autoStart: false, histories,
+  });
+  const events: LogEvent[] = [];
+  paper.events$.subscribe((e) => events.push(e));
+  assert.is(paper.start().ok, true);
+  paper.advance(1_000_000);
+  const init = events.find((e) => e.event_type === 'BOT_INITIALIZATION')!;
+  assert.equal((init.data.config as unknown as { strategy_params: Record<string, unknown> }).strategy_params.XAUUSD, { fast: 2, slow: 5, stopLossPoints: 500, takeProfitPoints: 1000 });
+  const paperEntries = entries(events);
+  assert.ok(paperEntries.length > 50, `the paper bot traded (${paperEntries.length})`);
+  assert.equal(paperEntries, entries(backtest));
+  assert.equal(exits(events), exits(backtest));
+  assert.equal(refusals(events), refusals(backtest));
+  void paper.shutdown();
+});
+
+test('--set-style overrides change the portfolio run as the codec allows, and a refused one stops it before it starts', () => {
+  // A weekly maximum that does not bind, so the trade count shows the strategy's own pace.
+  const free = resolveBot({ ...BOT, maxTradesPerWeek: 50 }, { where: 'test-bot.json', baseDir: '.', strategies });
+  const base = runPortfolioBacktest(free, { histories, ...RANGE }).complete;
+  const slower = runPortfolioBacktest(free, { histories, ...RANGE, paramOverrides: parseOverrides(['slow=20', 'XAUUSD.fast=4']) }).complete;
+  assert.equal(slower.params, {
+    USDCHF: { fast: 3, slow: 20, stopLossPoints: 500, takeProfitPoints: 1000 },
+    EURUSD: { fast: 3, slow: 20, stopLossPoints: 500, takeProfitPoints: 1000 },
+    XAUUSD: { fast: 4, slow: 20, stopLossPoints: 500, takeProfitPoints: 1000 },
+  });
+  assert.ok(slower.total_trades < base.total_trades, `slower averages trade less (${slower.total_trades} < ${base.total_trades})`);
+  assert.throws(() => runPortfolioBacktest(bot, { histories, paramOverrides: parseOverrides(['fast=1.5']) }), /--set fast: expected positive integer, got 1.5/);
+  assert.throws(() => runPortfolioBacktest(bot, { histories, paramOverrides: parseOverrides(['GBPUSD.fast=4']) }), /--set GBPUSD.fast: symbol GBPUSD is not configured/);
+  assert.throws(() => runPortfolioBacktest(bot, { histories, paramOverrides: parseOverrides(['speed=4']) }), /--set speed: no configured strategy has a parameter "speed"/);
+});
+
+test.run();
