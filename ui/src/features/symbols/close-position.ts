@@ -8,10 +8,12 @@ import { digitsOf, formatPrice } from '../../core/format.ts';
 export async function closePosition(ctx: Pick<CommandContext, 'state' | 'confirm' | 'send'>, symbol: string): Promise<boolean> {
   const view = ctx.state().symbols[symbol];
   const position = view?.position;
-  if (!position) return false;
   const digits = digitsOf(view);
-  const ticket = position.position_id;
-  const what = `${position.direction} ${position.lot_size} lots opened at ${formatPrice(position.entry_price, digits)}${ticket !== undefined ? `, ticket ${ticket}` : ''}`;
+  const ticket = position?.position_id;
+  // A position that closed since it was picked is still asked about: the engine gives the answer.
+  const what = position
+    ? `${position.direction} ${position.lot_size} lots opened at ${formatPrice(position.entry_price, digits)}${ticket !== undefined ? `, ticket ${ticket}` : ''}`
+    : 'the open position';
   if (!(await ctx.confirm(`Close ${symbol} (${what}) at market now?`))) return false;
   // Sent even if the position closed meanwhile: the engine answers (refused, no position) and the audit shows it.
   return ctx.send({ type: 'close_position', symbol });
