@@ -313,6 +313,9 @@ export class TradingBot implements BotController {
 
   /** The simulator's floating profit of one position (a live broker's comes with its own positions call). */
   private floatingProfit(symbol: string, ticket: number): { profit?: number } {
+    // Without a quote yet (just restarted, before the first bar) the profit is unknown, not 0.
+    const info = this.market.sim?.symbolInfo(symbol);
+    if (!info || !(info.bid > 0)) return {};
     const p = this.market.sim?.positionsGet(symbol).find((x) => x.ticket === ticket);
     return p ? { profit: round2(p.profit) } : {};
   }

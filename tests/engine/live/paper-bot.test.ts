@@ -105,7 +105,9 @@ test('after a crash, the journal restores balance, the week count, open position
     assert.is(after.trades_this_week, before.trades_this_week);
     assert.is(after.balance, before.balance);
     assert.is(after.last_trade_time, before.last_trade_time);
-    assert.equal(after.symbols?.[0].position, before.symbols?.[0].position);
+    // The position itself is restored; its floating profit needs a quote, so it is unknown (absent) until the next bar.
+    const { profit: _profit, ...restoredPosition } = before.symbols?.[0].position ?? {};
+    assert.equal(after.symbols?.[0].position, restoredPosition);
     assert.is(after.symbols?.[0].state, 'in-trade');
     second.advance(1);
     assert.ok(bars[0] > lastBar, `the feed continues after ${lastBar} (got ${bars[0]})`);
