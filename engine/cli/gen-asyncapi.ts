@@ -29,6 +29,10 @@ export function schemaOf(codec: t.Mixed): Schema {
     case 'KeyofType': return { type: 'string', enum: Object.keys((c as unknown as t.KeyofType<Record<string, unknown>>).keys) };
     case 'RefinementType': return { ...schemaOf((c as unknown as t.RefinementType<t.Mixed>).type), description: c.name };
     case 'ExactType': case 'ReadonlyType': return schemaOf((c as unknown as { type: t.Mixed }).type);
+    case 'TupleType': {
+      const items = (c as unknown as t.TupleType<t.Mixed[]>).types.map(schemaOf);
+      return { type: 'array', prefixItems: items, minItems: items.length, maxItems: items.length };
+    }
     case 'ArrayType': case 'ReadonlyArrayType': return { type: 'array', items: schemaOf((c as unknown as t.ArrayType<t.Mixed>).type) };
     case 'DictionaryType': return { type: 'object', additionalProperties: schemaOf((c as unknown as t.DictionaryType<t.Mixed, t.Mixed>).codomain) };
     case 'InterfaceType': case 'PartialType': {
