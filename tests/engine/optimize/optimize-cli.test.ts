@@ -13,7 +13,7 @@ test('bad ranges, unknown parameters and bad objectives are clear errors with ex
     [['--param', 'fast=50:5:1'], /--param "fast=50:5:1": the range ends \(5\) before it starts \(50\)/],
     [['--param', 'fast=5:50:-1'], /step must be positive/],
     [['--param', 'fats=5:50:1'], /"sma-crossover" has no parameter "fats"; its parameters: fast, slow/],
-    [['--param', 'fast=5,x'], /fast=x: .*expected number, got "x"/],
+    [['--param', 'fast=5,x'], /fast=x: .*expected positive integer, got "x"/],
     [['--param', 'fast=5:10:1', '--objective', 'money'], /--objective "money": not one of/],
     [['--param', 'fast=5:10:1', '--constraint', 'fast<slwo'], /unknown parameter "slwo"/],
     [['--param', 'fast=5:10:1', '--method', 'annealing'], /--method "annealing" is not one of grid, random, genetic/],

@@ -35,7 +35,7 @@ test('bad ranges are refused with the spec and the reason', () => {
 
 test('an unknown parameter names the plugin\'s parameters; a value its codec refuses names the field', () => {
   throwsParam(() => validateAxes(smaCrossover, [parseParam('fats=5:10:1')]), /"sma-crossover" has no parameter "fats"; its parameters: fast, slow, stopLossPoints, takeProfitPoints/);
-  throwsParam(() => validateAxes(smaCrossover, [parseParam('fast=5,ten')]), /fast=ten: .*fast: expected number, got "ten"/);
+  throwsParam(() => validateAxes(smaCrossover, [parseParam('fast=5,ten')]), /fast=ten: .*fast: expected positive integer, got "ten"/);
   validateAxes(smaCrossover, [parseParam('fast=5:10:1'), parseParam('slow=20,40')]);
 });
 
