@@ -2,21 +2,11 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openWorkbench, runFromPalette, serveStatic } from '../kit/browser.ts';
+import type { Page } from 'playwright-core';
+import { builtWorkbench, openWorkbench, runFromPalette } from '../kit/browser.ts';
 import { injectSession } from './injected-session.ts';
 
-const root = new URL('../..', import.meta.url).pathname;
-let browser: Browser;
-let site: Awaited<ReturnType<typeof serveStatic>>;
-test.before(async () => {
-  browser = await launchBrowser();
-  site = await serveStatic(join(root, 'ui/dist'));
-});
-test.after(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const workbench = builtWorkbench(test);
 
 /** axe-core's WCAG 2.1 A/AA rules over the page as it is; only serious and critical findings count. */
 async function seriousViolations(page: Page, view: string): Promise<string[]> {
@@ -47,7 +37,7 @@ const VIEWS: readonly [string, (page: Page) => Promise<void>][] = [
 
 for (const theme of ['dark', 'light'] as const) {
   test(`the main views have no serious or critical accessibility violation in the ${theme} theme`, async () => {
-    const page = await openWorkbench(browser, site.url);
+    const page = await openWorkbench(workbench.browser, workbench.url);
     if (theme === 'light') await runFromPalette(page, 'Toggle Light / Dark Theme');
     await injectSession(page);
     const found: string[] = [];

@@ -1,21 +1,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openWorkbench, pageErrors, runFromPalette, serveStatic } from '../kit/browser.ts';
+import type { Page } from 'playwright-core';
+import { builtWorkbench, openWorkbench, pageErrors, runFromPalette } from '../kit/browser.ts';
 import { injectSession } from './injected-session.ts';
 
-const root = new URL('../..', import.meta.url).pathname;
-let browser: Browser;
-let site: Awaited<ReturnType<typeof serveStatic>>;
-test.before(async () => {
-  browser = await launchBrowser();
-  site = await serveStatic(join(root, 'ui/dist'));
-});
-test.after(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const workbench = builtWorkbench(test);
 
 const focused = (page: Page) => page.evaluate(() => {
   const el = document.activeElement as HTMLElement | null;
@@ -32,7 +21,7 @@ async function paletteFirst(page: Page, query: string): Promise<string> {
 }
 
 test('the palette matches words in any order and letters in order: "toggle theme", "bot stop", "tglthm"', async () => {
-  const page = await openWorkbench(browser, site.url);
+  const page = await openWorkbench(workbench.browser, workbench.url);
   assert.match(await paletteFirst(page, 'toggle theme'), /Toggle Light \/ Dark Theme/);
   assert.match(await paletteFirst(page, 'bot stop'), /Bot: Stop Bot/);
   assert.match(await paletteFirst(page, 'tglthm'), /Toggle Light \/ Dark Theme/);
@@ -41,7 +30,7 @@ test('the palette matches words in any order and letters in order: "toggle theme
 });
 
 test('the palette lists the recently used command first, marked so', async () => {
-  const page = await openWorkbench(browser, site.url);
+  const page = await openWorkbench(workbench.browser, workbench.url);
   await runFromPalette(page, 'toggle theme');
   await page.keyboard.press('Control+Shift+P');
   const first = page.locator('.quickpick li').first();
@@ -51,7 +40,7 @@ test('the palette lists the recently used command first, marked so', async () =>
 });
 
 test('the Stop Bot dialog starts on Cancel, keeps Tab inside, and Escape dismisses it without stopping', async () => {
-  const page = await openWorkbench(browser, site.url);
+  const page = await openWorkbench(workbench.browser, workbench.url);
   await runFromPalette(page, 'Stop Bot');
   await page.locator('[data-confirm-dialog]').waitFor();
   await page.waitForFunction(() => (document.activeElement as HTMLElement | null)?.dataset.confirm === 'cancel');
@@ -74,7 +63,7 @@ test('the Stop Bot dialog starts on Cancel, keeps Tab inside, and Escape dismiss
 });
 
 test('the symbol list\'s pause and close buttons are reached by Tab and shown with a focus ring', async () => {
-  const page = await openWorkbench(browser, site.url);
+  const page = await openWorkbench(workbench.browser, workbench.url);
   await injectSession(page);
   await page.locator('[data-symbol="USDCHF"] button.row').focus();
   await page.keyboard.press('Tab');
@@ -91,7 +80,7 @@ test('the symbol list\'s pause and close buttons are reached by Tab and shown wi
 });
 
 test('the log is one Tab stop; arrow keys move between its rows', async () => {
-  const page = await openWorkbench(browser, site.url);
+  const page = await openWorkbench(workbench.browser, workbench.url);
   await injectSession(page);
   const rows = page.locator('[data-view="log"] .row');
   await rows.first().waitFor();
@@ -106,7 +95,7 @@ test('the log is one Tab stop; arrow keys move between its rows', async () => {
 });
 
 test('Ctrl+Tab moves between editors, Ctrl+W closes one, Ctrl+` toggles the log panel, Ctrl+Alt+Space reaches its command', async () => {
-  const page = await openWorkbench(browser, site.url);
+  const page = await openWorkbench(workbench.browser, workbench.url);
   await runFromPalette(page, 'Open Performance Dashboard');
   await runFromPalette(page, 'Open Weekly Trades Dashboard');
   const active = () => page.locator('.tab.active').getAttribute('data-editor');

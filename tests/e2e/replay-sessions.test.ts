@@ -2,8 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, openWorkbench, pageErrors, pageState, serveStatic, waitFor } from '../kit/browser.ts';
+import { builtWorkbench, openWorkbench, pageErrors, pageState, waitFor } from '../kit/browser.ts';
 import { injectSession } from './injected-session.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -11,19 +10,10 @@ const recordings = join(root, 'fixtures/recordings');
 /** The engine's own paper recording: its BOT_INITIALIZATION lists EURUSD and XAUUSD as synthetic. */
 const paper = join(recordings, readdirSync(recordings).find((n) => n.includes('_paper_'))!);
 
-let browser: Browser;
-let site: Awaited<ReturnType<typeof serveStatic>>;
-test.before(async () => {
-  browser = await launchBrowser();
-  site = await serveStatic(join(root, 'ui/dist'));
-});
-test.after(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const workbench = builtWorkbench(test);
 
 test('a paused log follows a switch to a replay: it shows the replay\'s rows, not the live ones it was paused on', async () => {
-  const page = await openWorkbench(browser, site.url);
+  const page = await openWorkbench(workbench.browser, workbench.url);
   await injectSession(page);
   const rows = page.locator('[data-view="log"] .rows');
   await rows.evaluate((el) => {
@@ -45,7 +35,7 @@ test('a paused log follows a switch to a replay: it shows the replay\'s rows, no
 });
 
 test('a replayed recording shows SYN on the symbols its BOT_INITIALIZATION lists as synthetic; Ctrl+Alt+Space plays and pauses it', async () => {
-  const page = await openWorkbench(browser, site.url);
+  const page = await openWorkbench(workbench.browser, workbench.url);
   const chooser = page.waitForEvent('filechooser');
   await page.getByText('Open local JSONL file…').click();
   await (await chooser).setFiles(paper);

@@ -1,24 +1,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, openWorkbench, pageErrors, runFromPalette, serveStatic } from '../kit/browser.ts';
+import { builtWorkbench, openWorkbench, pageErrors, runFromPalette } from '../kit/browser.ts';
 import { injectSession } from './injected-session.ts';
 
-const root = new URL('../..', import.meta.url).pathname;
-let browser: Browser;
-let site: Awaited<ReturnType<typeof serveStatic>>;
-test.before(async () => {
-  browser = await launchBrowser();
-  site = await serveStatic(join(root, 'ui/dist'));
-});
-test.after(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const workbench = builtWorkbench(test);
 
 test('the state diagram labels every edge legibly, apart from each other, and highlights the live state and the last transition', async () => {
-  const page = await openWorkbench(browser, site.url);
+  const page = await openWorkbench(workbench.browser, workbench.url);
   await injectSession(page);
   await page.locator('[data-symbol="USDCHF"] button.row').click();
   const svg = page.locator('[data-symbol-editor="USDCHF"] svg[data-current-state]');
@@ -46,7 +34,7 @@ test('the state diagram labels every edge legibly, apart from each other, and hi
 });
 
 test('the State machines tab gives each symbol\'s diagram its share of the space', async () => {
-  const page = await openWorkbench(browser, site.url);
+  const page = await openWorkbench(workbench.browser, workbench.url);
   await injectSession(page);
   await runFromPalette(page, 'Show State Machines');
   const diagrams = page.locator('[data-editor-type="state-machines"] svg, .grid svg[data-current-state]');

@@ -184,3 +184,24 @@ export async function runFromPalette(page: Page, title: string): Promise<void> {
   await page.locator('.quickpick li.selected').waitFor();
   await page.keyboard.press('Enter');
 }
+
+/**
+ * One Chromium and the built UI (`ui/dist`) served statically, for the tests that inject their
+ * own events instead of running an engine: registers the suite's before/after hooks.
+ */
+export function builtWorkbench(suite: { before(fn: () => Promise<void>): void; after(fn: () => Promise<void>): void }) {
+  let browser: Browser | undefined;
+  let site: Awaited<ReturnType<typeof serveStatic>> | undefined;
+  suite.before(async () => {
+    browser = await launchBrowser();
+    site = await serveStatic(new URL('../../ui/dist', import.meta.url).pathname);
+  });
+  suite.after(async () => {
+    await browser?.close();
+    await site?.close();
+  });
+  return {
+    get browser(): Browser { return browser!; },
+    get url(): string { return site!.url; },
+  };
+}
