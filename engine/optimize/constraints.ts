@@ -1,7 +1,10 @@
 import { ParamError, type ParamSet, type ParamValue } from './param-space.ts';
 
-/** A test a combination must pass to be run; combinations that fail are skipped, not run. */
-export type Constraint = (params: Readonly<Record<string, unknown>>) => boolean;
+/**
+ * A test a combination must pass to be run; combinations that fail are skipped, not run.
+ * `names`: the parameters it reads (a portfolio applies it to the symbols whose strategy has them).
+ */
+export type Constraint = ((params: Readonly<Record<string, unknown>>) => boolean) & { readonly names?: readonly string[] };
 
 const OPS = ['<=', '>=', '==', '!=', '<', '>'] as const;
 type Op = (typeof OPS)[number];
@@ -19,17 +22,19 @@ export function parseConstraint(text: string, known: readonly string[]): Constra
   if (!op) throw new ParamError(`--constraint "${text}": expected two operands and one of ${OPS.join(' ')}`);
   const [left, right] = text.split(op).map((s) => s.trim());
   if (!left || !right || text.split(op).length !== 2) throw new ParamError(`--constraint "${text}": expected "a ${op} b"`);
-  const l = operand(text, left, known);
-  const r = operand(text, right, known);
-  return (p) => compare(l(p), op, r(p));
+  const names: string[] = [];
+  const l = operand(text, left, known, names);
+  const r = operand(text, right, known, names);
+  return Object.assign((p: Readonly<Record<string, unknown>>) => compare(l(p), op, r(p)), { names });
 }
 
-function operand(text: string, raw: string, known: readonly string[]): (p: Readonly<Record<string, unknown>>) => number {
+function operand(text: string, raw: string, known: readonly string[], names: string[]): (p: Readonly<Record<string, unknown>>) => number {
   const m = /^(?:(-?\d+(?:\.\d+)?)\s*\*\s*)?([A-Za-z_][A-Za-z0-9_]*)(?:\s*\*\s*(-?\d+(?:\.\d+)?))?$/.exec(raw);
   if (m) {
     const factor = Number(m[1] ?? 1) * Number(m[3] ?? 1);
     const name = m[2];
     if (!known.includes(name)) throw new ParamError(`--constraint "${text}": unknown parameter "${name}" (known: ${known.join(', ')})`);
+    names.push(name);
     return (p) => factor * Number(p[name]);
   }
   const n = Number(raw);

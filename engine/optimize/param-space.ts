@@ -19,12 +19,16 @@ export interface ParamAxis {
   readonly values: readonly ParamValue[];
 }
 
+/** `fast` (every symbol whose strategy has it) or `EURUSD.fast` (one symbol), as `--set` spells them. */
+const PARAM_NAME = /^(?:[A-Za-z0-9._#+-]{1,32}\.)?[A-Za-z_][A-Za-z0-9_]*$/;
+
 /** Ranges larger than this are refused: a typo such as `0:1e9:1` should not try to allocate. */
 const MAX_AXIS = 1_000_000;
 
 /**
  * Parses one `--param` spec: `name=from:to:step` (inclusive numeric range) or `name=a,b,c`
  * (a list; numbers stay numbers, `true`/`false` become booleans, anything else a string).
+ * The name is a strategy parameter (`fast`) or one symbol's (`EURUSD.fast`).
  *
  * @example
  * parseParam('fast=5:50:5').values.length; // 10
@@ -35,7 +39,7 @@ export function parseParam(spec: string): ParamAxis {
   if (eq <= 0) throw new ParamError(`--param "${spec}": expected name=from:to:step or name=a,b,c`);
   const name = spec.slice(0, eq).trim();
   const body = spec.slice(eq + 1).trim();
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new ParamError(`--param "${spec}": "${name}" is not a parameter name`);
+  if (!PARAM_NAME.test(name)) throw new ParamError(`--param "${spec}": "${name}" is not a parameter name (NAME, or SYMBOL.NAME for one symbol)`);
   if (body === '') throw new ParamError(`--param "${spec}": no values after "="`);
   if (body.includes(':')) return { name, values: parseRange(spec, body) };
   const values = body.split(',').map((raw) => raw.trim());

@@ -1,7 +1,7 @@
 import { Piscina } from 'piscina';
 import type { TrialExecutor, TrialJob } from './executor.ts';
 import type { RunSpec } from './run-spec.ts';
-import type { SharedSeries } from './shared-series.ts';
+import type { SharedData } from './shared-series.ts';
 import type { BarRange, TrialOutcome } from './trial.ts';
 import type { TrialTask, TrialWorkerData } from './trial-worker.ts';
 
@@ -9,13 +9,13 @@ const WORKER = new URL('./trial-worker-entry.mjs', import.meta.url).href;
 
 /**
  * Trials on a worker-thread pool (piscina), one thread per core by default. The bars go to the
- * threads once, as a SharedArrayBuffer; each task carries only a few parameter sets.
+ * threads once, as SharedArrayBuffers (one per symbol); each task carries only a few parameter sets.
  */
 export class PoolExecutor implements TrialExecutor {
   readonly description: string;
   private readonly pool: Piscina;
 
-  constructor(data: SharedSeries, run: RunSpec, readonly threads: number) {
+  constructor(data: SharedData, run: RunSpec, readonly threads: number) {
     const workerData: TrialWorkerData = { data, run };
     this.pool = new Piscina({ filename: WORKER, name: 'runTrials', minThreads: threads, maxThreads: threads, idleTimeout: 60_000, workerData });
     this.description = `${threads} worker thread${threads === 1 ? '' : 's'}`;

@@ -1,43 +1,57 @@
 import { createHash } from 'node:crypto';
 import type { BarSeries } from '../model/bar.ts';
-import type { SimBrokerConfig } from '../broker/sim-broker.ts';
-import type { GovernorConfig } from '../governor/governor-config.ts';
-import { loadPlugins, validateStrategyConfig } from '../strategy/plugin-loader.ts';
+import type { BotConfig } from '../config/config-codec.ts';
+import { resolveBot } from '../config/resolve-bot.ts';
+import { loadPlugins } from '../strategy/plugin-loader.ts';
 import type { ParamSet } from './param-space.ts';
 import type { BarRange, TrialInputs } from './trial.ts';
 
 /**
  * An optimisation's fixed inputs as plain data, so a worker thread or another machine can
- * rebuild the same trial inputs: which plugin, its base config, account and broker settings.
+ * rebuild the same trial inputs: the bot config run as a portfolio (a single-symbol
+ * optimisation is a one-symbol config) and the plugins it needs. The bars travel separately
+ * (shared memory, or Redis by hash), so the config carries no data file paths.
  */
 export interface RunSpec {
-  readonly symbol: string;
-  readonly strategy: string;
+  /** The bot config without `file`/`timezone`/`plugins` (see `portableBot`). */
+  readonly bot: BotConfig;
+  /** Where the config came from, for messages (`my-bot.json`, `command line`). */
+  readonly where: string;
   /** Plugin specs to load besides the built-ins (folders or npm names), resolved against `baseDir`. */
   readonly plugins: readonly string[];
   readonly baseDir: string;
-  readonly baseConfig: Readonly<Record<string, unknown>>;
-  readonly balance: number;
-  readonly riskPercent: number;
-  readonly governor?: Partial<GovernorConfig>;
-  readonly broker?: Partial<SimBrokerConfig>;
 }
 
-/** Loads the run's plugin and validates its base config: once per process, not per trial. */
-export async function resolveRun(spec: RunSpec, series: BarSeries): Promise<TrialInputs> {
+/**
+ * The config as a worker needs it: the symbols' data files and zones are dropped (the bars
+ * come loaded) and plugins listed in the spec instead, so the same run has the same key on
+ * every machine whatever folder its files sit in.
+ */
+export function portableBot(bot: BotConfig): BotConfig {
+  const { plugins: _, ...rest } = bot;
+  return { ...rest, symbols: (bot.symbols ?? []).map(({ file: _f, timezone: _t, ...s }) => s) };
+}
+
+/**
+ * Loads the run's plugins and resolves its config: once per process, not per trial. `series`
+ * holds every configured symbol's bars (shared views in a worker); the first symbol's are the
+ * reference a walk-forward's windows index.
+ */
+export async function resolveRun(spec: RunSpec, series: ReadonlyMap<string, BarSeries>): Promise<TrialInputs> {
   const plugins = await loadPlugins(spec.plugins, { baseDir: spec.baseDir });
-  const plugin = plugins.get(spec.strategy);
-  if (!plugin) throw new Error(`strategy "${spec.strategy}" is not installed here (loaded: ${[...plugins.keys()].join(', ')}); add its plugin to this machine's project`);
-  const baseConfig = validateStrategyConfig(plugin.strategy, spec.baseConfig) as Record<string, unknown>;
-  return {
-    symbol: spec.symbol, series, strategy: plugin.strategy, baseConfig,
-    balance: spec.balance, riskPercent: spec.riskPercent, governor: spec.governor, broker: spec.broker,
-  };
+  const strategies = new Map([...plugins].map(([id, p]) => [id, p.strategy]));
+  for (const s of spec.bot.symbols ?? []) {
+    const id = s.strategy ?? spec.bot.strategy;
+    if (id && !strategies.has(id)) throw new Error(`strategy "${id}" is not installed here (loaded: ${[...strategies.keys()].join(', ')}); add its plugin to this machine's project`);
+  }
+  const bot = resolveBot(spec.bot, { where: spec.where, baseDir: spec.baseDir, strategies });
+  for (const s of bot.symbols) if (!series.has(s.symbol)) throw new Error(`no bars for ${s.symbol} were given to this run`);
+  return { bot, series, reference: series.get(bot.symbols[0].symbol)!, balance: bot.balance };
 }
 
 /** The run's identity: the spec (without where it was loaded from) and the data set's hash. */
 export function runKey(spec: RunSpec, dataHash: string): string {
-  const { baseDir: _, ...rest } = spec;
+  const { baseDir: _, where: _w, ...rest } = spec;
   return sha256(canonical({ ...rest, data: dataHash }));
 }
 
@@ -56,4 +70,18 @@ function sha256(text: string): string {
 /** JSON with object keys sorted, so equal values hash equally whatever their key order. */
 export function canonical(value: unknown): string {
   return JSON.stringify(value, (_, v) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v));
+}
+
+/**
+ * The single-symbol form (`npm run optimize -- --symbol USDCHF --timeframe H1`) as a run: a
+ * one-symbol config.
+ *
+ * @example
+ * const inputs = await resolveRun(oneSymbolSpec({ symbol: 'USDCHF', timeframe: 'H1' }), new Map([['USDCHF', series]]));
+ */
+export function oneSymbolSpec(o: { symbol: string; timeframe: string; strategy?: string; balance?: number; riskPercent?: number; plugins?: readonly string[] }): RunSpec {
+  return {
+    bot: { symbols: [{ symbol: o.symbol, timeframe: o.timeframe }], strategy: o.strategy ?? 'sma-crossover', balance: o.balance ?? 10_000, riskPercent: o.riskPercent ?? 1, broker: {} },
+    where: 'command line', plugins: o.plugins ?? [], baseDir: process.cwd(),
+  };
 }

@@ -63,3 +63,24 @@ export function decodeSeries(bytes: Buffer): SharedSeries {
   new Uint8Array(buffer).set(body);
   return { symbol: header.symbol, timeframe: header.timeframe, length: header.length, buffer };
 }
+
+/** Every symbol's bars in shared memory, by symbol, in the config's order. */
+export type SharedData = Readonly<Record<string, SharedSeries>>;
+
+export function shareAll(series: ReadonlyMap<string, BarSeries>): SharedData {
+  return Object.fromEntries([...series].map(([symbol, s]) => [symbol, shareSeries(s)]));
+}
+
+export function seriesMapOf(data: SharedData): Map<string, BarSeries> {
+  return new Map(Object.entries(data).map(([symbol, s]) => [symbol, seriesOf(s)]));
+}
+
+/** Each symbol's data hash, by symbol (what Redis stores the bars under). */
+export function hashAll(series: ReadonlyMap<string, BarSeries>): Record<string, string> {
+  return Object.fromEntries([...series].map(([symbol, s]) => [symbol, hashSeries(s)]));
+}
+
+/** One hash for the whole data set: the symbols' hashes in order. */
+export function dataSetHash(hashes: Readonly<Record<string, string>>): string {
+  return createHash('sha256').update(Object.entries(hashes).map(([s, h]) => `${s}:${h}`).join('\n')).digest('hex');
+}

@@ -1,31 +1,29 @@
 import { parseTimestamp, type LogEvent } from '../../protocol/index.ts';
 import type { BarSeries } from '../model/bar.ts';
-import type { SymbolSpec } from '../model/symbol-spec.ts';
-import type { SimBrokerConfig } from '../broker/sim-broker.ts';
-import type { GovernorConfig } from '../governor/governor-config.ts';
-import type { Strategy, TrialMetrics } from '../strategy/strategy.ts';
-import { runBacktest } from '../backtest/backtest-runner.ts';
-import { validateStrategyConfig } from '../strategy/plugin-loader.ts';
+import type { TrialMetrics } from '../strategy/strategy.ts';
+import type { ParamOverride } from '../strategy/strategy-params.ts';
+import { withOverrides, type ResolvedBot } from '../config/resolve-bot.ts';
+import { runPortfolio } from '../backtest/portfolio-backtest.ts';
 import type { ParamSet } from './param-space.ts';
 
 /**
  * Everything a trial needs besides its parameters, resolved once per optimisation (data
- * loaded, plugin found, base config validated), so a trial pays for the backtest only.
+ * loaded, plugins found, the bot config resolved), so a trial pays for the backtest only.
  */
 export interface TrialInputs {
-  readonly symbol: string;
-  readonly series: BarSeries;
-  readonly spec?: SymbolSpec;
-  readonly strategy: Strategy;
-  /** The strategy's config the parameters are merged over (already validated). */
-  readonly baseConfig: Readonly<Record<string, unknown>>;
+  /** The bot as configured, before the trial's parameters. */
+  readonly bot: ResolvedBot;
+  /** Every symbol's bars. */
+  readonly series: ReadonlyMap<string, BarSeries>;
+  /** The first symbol's bars: bar ranges (walk-forward windows) index these. */
+  readonly reference: BarSeries;
   readonly balance: number;
-  readonly riskPercent: number;
-  readonly governor?: Partial<GovernorConfig>;
-  readonly broker?: Partial<SimBrokerConfig>;
 }
 
-/** Bars `from..to-1` of the inputs' series (walk-forward windows); the whole series when absent. */
+/**
+ * Bars `from..to-1` of the reference series (walk-forward windows); the other symbols run their
+ * bars opening in the same time span. The whole series when absent.
+ */
 export interface BarRange {
   readonly from: number;
   readonly to: number;
@@ -45,16 +43,16 @@ export interface TrialTrace {
 }
 
 /**
- * One trial: the strategy with `params` merged over the base config, backtested on the range.
- * The range is a view of the shared arrays (`subarray`), never a copy, and the strategy cannot
- * see a bar outside it. No recording, no progress: only the numbers an optimiser reads.
+ * One trial: the bot config with `params` applied as `--set` overrides (`fast` for every symbol
+ * whose strategy has it, `EURUSD.fast` for one), run as one portfolio backtest on the range.
+ * The range is a view of the shared arrays (`subarray`), never a copy, and no strategy can see a
+ * bar outside it. No recording, no report, no progress: only the numbers an optimiser reads.
  *
  * @example
  * runTrial(inputs, { fast: 12, slow: 40 }).metrics.netProfit;
  */
 export function runTrial(inputs: TrialInputs, params: ParamSet, range?: BarRange, trace?: TrialTrace, balance?: number): TrialOutcome {
-  const config = validateStrategyConfig(inputs.strategy, { ...inputs.baseConfig, ...params });
-  const series = range ? viewOf(inputs.series, range) : inputs.series;
+  const bot = withOverrides(inputs.bot, overridesOf(params));
   const start = balance ?? inputs.balance;
   const weeklyReturns: number[] = [];
   let previous = start;
@@ -70,10 +68,14 @@ export function runTrial(inputs: TrialInputs, params: ParamSet, range?: BarRange
       trace.weeks.push({ trades: event.data.trades, withinTarget: event.data.within_target });
     }
   };
-  const result = runBacktest({
-    symbol: inputs.symbol, series, spec: inputs.spec, strategy: inputs.strategy, strategyConfig: config,
-    balance: start, riskPercent: inputs.riskPercent, governor: inputs.governor, broker: inputs.broker,
-    sessionId: 'optimisation-trial', progressEvery: 1 << 30, onEvent,
+  const bounds = range ? timeBounds(inputs.reference, range) : null;
+  const result = runPortfolio({
+    symbols: bot.symbols.map((s) => {
+      const full = inputs.series.get(s.symbol)!;
+      return { spec: s.spec, series: bounds ? viewOf(full, indexRange(full, bounds)) : full, strategy: s.strategy, strategyConfig: s.params };
+    }),
+    balance: start, riskPercent: bot.riskPercent, governor: bot.governor, broker: bot.broker,
+    sessionId: 'optimisation-trial', progressEvery: 1 << 30, onEvent, report: false,
   });
   const m = result.metrics;
   const c = result.complete;
@@ -85,6 +87,35 @@ export function runTrial(inputs: TrialInputs, params: ParamSet, range?: BarRange
     finalBalance: c.final_balance,
   };
   return { metrics, weeklyReturns };
+}
+
+/** A combination as `--set` overrides: `SYM.name` names one symbol, a bare name every symbol whose strategy has it. */
+export function overridesOf(params: ParamSet): ParamOverride[] {
+  return Object.entries(params).map(([key, value]) => {
+    const dot = key.lastIndexOf('.');
+    return { symbol: dot > 0 ? key.slice(0, dot) : null, name: dot > 0 ? key.slice(dot + 1) : key, value, text: `${key}=${value}` };
+  });
+}
+
+/** The reference bars' range as open times: [from, to), `to` open-ended when the range runs to the last bar. */
+function timeBounds(reference: BarSeries, range: BarRange): { from: number; to: number } {
+  return { from: reference.time[range.from] ?? Infinity, to: range.to < reference.length ? reference.time[range.to] : Infinity };
+}
+
+/** Another symbol's bars opening within the bounds (the reference's own range maps to itself). */
+function indexRange(s: BarSeries, bounds: { from: number; to: number }): BarRange {
+  return { from: firstAtOrAfter(s, bounds.from), to: firstAtOrAfter(s, bounds.to) };
+}
+
+function firstAtOrAfter(s: BarSeries, t: number): number {
+  let lo = 0;
+  let hi = s.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (s.time[mid] < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** A series over bars `from..to-1` sharing the arrays' memory. */

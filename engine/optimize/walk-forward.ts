@@ -116,6 +116,6 @@ function stitch(start: number, trace: TrialTrace, weekly: number[], segments: re
 }
 
 function span(inputs: TrialInputs, range: BarRange): number {
-  const t = inputs.series.time;
+  const t = inputs.reference.time;
   return Math.max(1, t[range.to - 1] - t[range.from]) / YEAR_MS;
 }

@@ -10,19 +10,21 @@ import { optimise } from '../../engine/optimize/optimizer.ts';
 import type { TrialExecutor } from '../../engine/optimize/executor.ts';
 import { PoolExecutor } from '../../engine/optimize/pool-executor.ts';
 import { QueueExecutor } from '../../engine/optimize/queue/queue-executor.ts';
-import { hashSeries, shareSeries } from '../../engine/optimize/shared-series.ts';
-import { resolveRun, runKey, type RunSpec } from '../../engine/optimize/run-spec.ts';
+import { dataSetHash, hashAll, shareAll } from '../../engine/optimize/shared-series.ts';
+import { oneSymbolSpec, resolveRun, runKey } from '../../engine/optimize/run-spec.ts';
 import { startRedis } from '../kit/redis-server.ts';
 
 export async function main(): Promise<void> {
   const { series } = loadHistory({ symbol: 'USDCHF', timeframe: 'H1' });
   // 100 fast x 100 slow lengths = 10,000 combinations, all with fast < slow.
   const space = new ParamSpace([parseParam('fast=1:100:1'), parseParam('slow=110:605:5')]);
-  const spec: RunSpec = { symbol: 'USDCHF', strategy: 'sma-crossover', plugins: [], baseDir: process.cwd(), baseConfig: {}, balance: 10_000, riskPercent: 1 };
-  const inputs = await resolveRun(spec, series);
-  const objective = resolveObjective('net-profit', inputs.strategy);
-  const dataHash = hashSeries(series);
-  const shared = shareSeries(series);
+  const spec = oneSymbolSpec({ symbol: 'USDCHF', timeframe: 'H1' });
+  const bars = new Map([['USDCHF', series]]);
+  const inputs = await resolveRun(spec, bars);
+  const objective = resolveObjective('net-profit', inputs.bot.symbols[0].strategy);
+  const hashes = hashAll(bars);
+  const dataHash = dataSetHash(hashes);
+  const shared = shareAll(bars);
   console.log(`\n== optimiser: ${space.size.toLocaleString('en-US')}-trial SMA grid on USDCHF H1, ${series.length.toLocaleString('en-US')} bars ==`);
 
   const time = async (label: string, executor: TrialExecutor, run: string) => {
@@ -57,7 +59,7 @@ export async function main(): Promise<void> {
     }
     // A fresh run key each time so nothing comes from stored results.
     const run = `${runKey(spec, dataHash)}-bench-${Date.now()}`;
-    const executor = await QueueExecutor.connect(redis.url, { spec, series, dataHash, run });
+    const executor = await QueueExecutor.connect(redis.url, { spec, series: bars, hashes, dataHash, run });
     try {
       const queued = await time('BullMQ, 2 worker processes', executor, run);
       console.log(`queue / local pool (2 threads): ${(queued.seconds / two.seconds).toFixed(2)}x the time (target <= 1.15x); same best: ${JSON.stringify(queued.best.params) === JSON.stringify(two.best.params)}`);

@@ -21,8 +21,8 @@ export interface TrialJobData {
 const ATTEMPTS = 5;
 
 /**
- * Trials on a BullMQ queue: the coordinator side. The data set and the run's spec go to Redis
- * once (by hash); each job carries a few trials; workers (`npm run worker`) anywhere run them
+ * Trials on a BullMQ queue: the coordinator side. Each symbol's bars and the run's spec go to
+ * Redis once (by hash); each job carries a few trials; workers (`npm run worker`) anywhere run them
  * and store each outcome under its trial id. Trials already stored (a restarted coordinator,
  * a rerun) are reported without being queued; a job id derives from its trials' ids, so
  * queueing the same trials again adds nothing.
@@ -42,11 +42,14 @@ export class QueueExecutor implements TrialExecutor {
     this.description = `the BullMQ queue "${TRIAL_QUEUE}" at ${url} (npm run worker -- --queue ${url})`;
   }
 
-  static async connect(url: string, o: { spec: RunSpec; series: BarSeries; dataHash: string; run: string }): Promise<QueueExecutor> {
+  /** `hashes`: each symbol's data hash; `dataHash`: the whole data set's (`dataSetHash`). */
+  static async connect(url: string, o: { spec: RunSpec; series: ReadonlyMap<string, BarSeries>; hashes: Readonly<Record<string, string>>; dataHash: string; run: string }): Promise<QueueExecutor> {
     const redis = await connectRedis(url);
-    if (!(await redis.exists(dataKey(o.dataHash)))) await redis.set(dataKey(o.dataHash), encodeSeries(o.series));
+    for (const [symbol, hash] of Object.entries(o.hashes)) {
+      if (!(await redis.exists(dataKey(hash)))) await redis.set(dataKey(hash), encodeSeries(o.series.get(symbol)!));
+    }
     const { baseDir: _, ...portable } = o.spec;
-    await redis.set(runSpecKey(o.run), JSON.stringify({ ...portable, data: o.dataHash }));
+    await redis.set(runSpecKey(o.run), JSON.stringify({ ...portable, data: o.hashes }));
     const queue = new Queue(TRIAL_QUEUE, { connection: redis });
     const eventsConnection = redis.duplicate();
     const events = new QueueEvents(TRIAL_QUEUE, { connection: eventsConnection });

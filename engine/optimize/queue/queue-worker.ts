@@ -1,5 +1,6 @@
 import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { BarSeries } from '../../model/bar.ts';
 import { resolveRun, type RunSpec } from '../run-spec.ts';
 import { decodeSeries, seriesOf } from '../shared-series.ts';
 import { runTrial, type TrialInputs, type TrialOutcome } from '../trial.ts';
@@ -17,7 +18,7 @@ export interface QueueWorkerOptions {
 
 /**
  * The worker side of the queue: runs queued trials with this machine's copy of the plugins,
- * fetching a data set from Redis by its hash the first time it is needed (kept in memory
+ * fetching each symbol's bars from Redis by hash the first time it is needed (kept in memory
  * after). Each outcome is stored under its trial id before the job completes, so a job
  * retried after its worker died stores the same values again and is counted once.
  */
@@ -29,10 +30,14 @@ export function startQueueWorker(redis: Redis, o: QueueWorkerOptions): Worker<Tr
       p = (async () => {
         const json = await redis.get(runSpecKey(run));
         if (json === null) throw new Error(`run ${run} is not in Redis at ${o.url} (its coordinator has not started it, or Redis was flushed)`);
-        const bytes = await redis.getBuffer(dataKey(data));
-        if (bytes === null) throw new Error(`data set ${data} is not on this machine and not in Redis at ${o.url}; start the coordinator (npm run optimize -- --queue ${o.url}) that owns it`);
-        const spec = { ...(JSON.parse(json) as Omit<RunSpec, 'baseDir'>), baseDir: o.baseDir };
-        return resolveRun(spec, seriesOf(decodeSeries(bytes)));
+        const { data: hashes, ...stored } = JSON.parse(json) as Omit<RunSpec, 'baseDir'> & { data: Record<string, string> };
+        const series = new Map<string, BarSeries>();
+        for (const [symbol, hash] of Object.entries(hashes)) {
+          const bytes = await redis.getBuffer(dataKey(hash));
+          if (bytes === null) throw new Error(`data set ${data} (${symbol}'s bars, ${hash}) is not on this machine and not in Redis at ${o.url}; start the coordinator (npm run optimize -- --queue ${o.url}) that owns it`);
+          series.set(symbol, seriesOf(decodeSeries(bytes)));
+        }
+        return resolveRun({ ...stored, baseDir: o.baseDir }, series);
       })();
       // A failure (a plugin missing here) is not cached: the next job retries it.
       p.catch(() => runs.delete(run));

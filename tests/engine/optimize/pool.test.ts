@@ -5,28 +5,29 @@ import { parseParam, ParamSpace } from '../../../engine/optimize/param-space.ts'
 import { resolveObjective } from '../../../engine/optimize/objectives.ts';
 import { optimise } from '../../../engine/optimize/optimizer.ts';
 import { PoolExecutor } from '../../../engine/optimize/pool-executor.ts';
-import { hashSeries, shareSeries, seriesOf } from '../../../engine/optimize/shared-series.ts';
-import { resolveRun, runKey, type RunSpec } from '../../../engine/optimize/run-spec.ts';
+import { hashSeries, shareAll, shareSeries, seriesOf } from '../../../engine/optimize/shared-series.ts';
+import { oneSymbolSpec, resolveRun, runKey } from '../../../engine/optimize/run-spec.ts';
 import { runTrial } from '../../../engine/optimize/trial.ts';
 import { runBacktest } from '../../../engine/backtest/backtest-runner.ts';
 import { validateStrategyConfig } from '../../../engine/strategy/plugin-loader.ts';
 
 const { series } = loadHistory({ symbol: 'USDCHF', timeframe: 'H4', from: '1997-01-01', to: '1999-12-31' });
-const spec: RunSpec = { symbol: 'USDCHF', strategy: 'sma-crossover', plugins: [], baseDir: process.cwd(), baseConfig: {}, balance: 10_000, riskPercent: 1 };
+const spec = oneSymbolSpec({ symbol: 'USDCHF', timeframe: 'H4' });
+const bars = new Map([['USDCHF', series]]);
 
 test('a grid on two worker threads (bars shared, not copied) equals the same parameter sets run one by one', async () => {
-  const inputs = await resolveRun(spec, series);
+  const inputs = await resolveRun(spec, bars);
   const space = new ParamSpace([parseParam('fast=4:12:4'), parseParam('slow=20,35,50'), parseParam('stopLossPoints=300,600')]);
-  const pool = new PoolExecutor(shareSeries(series), spec, 2);
+  const pool = new PoolExecutor(shareAll(bars), spec, 2);
   try {
     const result = await optimise({
       space, valid: (p) => (p.fast as number) < (p.slow as number), search: { method: 'grid' },
-      objective: resolveObjective('sharpe', inputs.strategy), executor: pool, run: runKey(spec, hashSeries(series)),
+      objective: resolveObjective('sharpe', inputs.bot.symbols[0].strategy), executor: pool, run: runKey(spec, hashSeries(series)),
     });
     assert.is(result.ranked.length, 18);
     for (const record of result.ranked) {
       // The reference: the ordinary backtest with the parameters merged over the defaults.
-      const alone = runBacktest({ symbol: 'USDCHF', series, strategy: inputs.strategy, strategyConfig: validateStrategyConfig(inputs.strategy, record.params), balance: 10_000, riskPercent: 1 });
+      const alone = runBacktest({ symbol: 'USDCHF', series, strategy: inputs.bot.symbols[0].strategy, strategyConfig: validateStrategyConfig(inputs.bot.symbols[0].strategy, record.params), balance: 10_000, riskPercent: 1 });
       assert.is(record.metrics.netProfit, alone.complete.total_return, JSON.stringify(record.params));
       assert.is(record.metrics.trades, alone.complete.total_trades);
       assert.is(record.metrics.sharpe, alone.metrics.sharpe);

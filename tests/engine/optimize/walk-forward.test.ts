@@ -6,20 +6,23 @@ import { parseParam, ParamSpace } from '../../../engine/optimize/param-space.ts'
 import { resolveObjective } from '../../../engine/optimize/objectives.ts';
 import { optimise } from '../../../engine/optimize/optimizer.ts';
 import { InlineExecutor } from '../../../engine/optimize/executor.ts';
-import { resolveRun, type RunSpec } from '../../../engine/optimize/run-spec.ts';
+import { oneSymbolSpec, resolveRun } from '../../../engine/optimize/run-spec.ts';
 import { runTrial, type TrialInputs } from '../../../engine/optimize/trial.ts';
 import { parseWalkForward, walkForwardWindows } from '../../../engine/optimize/walk-forward-windows.ts';
 import { walkForward } from '../../../engine/optimize/walk-forward.ts';
 
 const { series } = loadHistory({ symbol: 'USDCHF', timeframe: 'H4', from: '1997-01-01', to: '1999-12-31' });
-const spec: RunSpec = { symbol: 'USDCHF', strategy: 'sma-crossover', plugins: [], baseDir: process.cwd(), baseConfig: {}, balance: 10_000, riskPercent: 1 };
+const spec = oneSymbolSpec({ symbol: 'USDCHF', timeframe: 'H4' });
+const bars = new Map([['USDCHF', series]]);
+/** The same run on other bars. */
+const withBars = (inputs: TrialInputs, s: BarSeries): TrialInputs => ({ ...inputs, series: new Map([['USDCHF', s]]), reference: s });
 const space = new ParamSpace([parseParam('fast=4:12:4'), parseParam('slow=20,40')]);
 const plan = parseWalkForward('rolling:12:6');
 
 function run(inputs: TrialInputs) {
-  const objective = resolveObjective('net-profit', inputs.strategy);
+  const objective = resolveObjective('net-profit', inputs.bot.symbols[0].strategy);
   const executor = new InlineExecutor(inputs);
-  return walkForward(inputs, walkForwardWindows(inputs.series.time, inputs.series.length, plan), (range) =>
+  return walkForward(inputs, walkForwardWindows(inputs.reference.time, inputs.reference.length, plan), (range) =>
     optimise({ space, valid: () => true, search: { method: 'grid' }, objective, executor, run: 'test', range }));
 }
 
@@ -54,24 +57,24 @@ test('rolling and anchored windows: out-of-sample segments follow their in-sampl
 });
 
 test('walk-forward never leaks: out-of-sample results ignore in-sample bars, and the choice ignores out-of-sample bars', async () => {
-  const inputs = await resolveRun(spec, series);
+  const inputs = await resolveRun(spec, bars);
   const wf = await run(inputs);
   assert.is(wf.segments.length, 4);
   for (const [k, segment] of wf.segments.entries()) {
     const { inSample, outOfSample } = segment.window;
     // Another market before the out-of-sample start: the same parameters give the same out-of-sample run.
-    const before = { ...inputs, series: scrambled(series, 0, outOfSample.from) };
+    const before = withBars(inputs, scrambled(series, 0, outOfSample.from));
     assert.equal(runTrial(before, segment.chosen.params, outOfSample, undefined, segment.startBalance).metrics, segment.outOfSample, `window ${k}`);
     // Another market from the out-of-sample start on: the in-sample search picks the same winner.
-    const after = { ...inputs, series: scrambled(series, inSample.to, series.length) };
-    const again = await optimise({ space, valid: () => true, search: { method: 'grid' }, objective: resolveObjective('net-profit', inputs.strategy), executor: new InlineExecutor(after), run: 'test', range: inSample });
+    const after = withBars(inputs, scrambled(series, inSample.to, series.length));
+    const again = await optimise({ space, valid: () => true, search: { method: 'grid' }, objective: resolveObjective('net-profit', inputs.bot.symbols[0].strategy), executor: new InlineExecutor(after), run: 'test', range: inSample });
     assert.equal(again.ranked[0].params, segment.chosen.params, `window ${k}`);
     assert.is(again.ranked[0].metrics.netProfit, segment.chosen.metrics.netProfit);
   }
 });
 
 test('the out-of-sample segments are stitched into one run: balances chain, trades and profit add up', async () => {
-  const inputs = await resolveRun(spec, series);
+  const inputs = await resolveRun(spec, bars);
   const wf = await run(inputs);
   let balance = 10_000;
   for (const s of wf.segments) {

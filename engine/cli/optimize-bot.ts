@@ -1,0 +1,72 @@
+import { dirname, resolve } from 'node:path';
+import { ConfigError } from '../config/config-error.ts';
+import { readConfigFile } from '../config/load-config.ts';
+import type { BotConfig } from '../config/config-codec.ts';
+import { isTimeframe } from '../model/bar.ts';
+
+/** The flags that describe what an optimisation runs (the rest describe the search). */
+export interface BotFlags {
+  readonly config?: string;
+  readonly symbol?: string;
+  readonly timeframe?: string;
+  readonly file?: string;
+  readonly timezone?: string;
+  readonly strategy?: string;
+  readonly balance?: number;
+  readonly risk?: number;
+  readonly minTrades?: number;
+  readonly maxTrades?: number;
+  readonly spread?: number;
+  readonly commission?: number;
+}
+
+/** The bot config to optimise, where it came from and the folder its relative paths start at. */
+export interface BotSource {
+  readonly bot: BotConfig;
+  readonly where: string;
+  readonly configDir: string;
+}
+
+/**
+ * `--config FILE`: the bot's config, flags overriding its settings as `npm run backtest -- --config`
+ * does (`--symbol` keeps only that symbol). Without it, a one-symbol config from `--symbol`,
+ * `--timeframe` (H1), `--strategy` (sma-crossover) and the account flags.
+ */
+export function botFromFlags(f: BotFlags): BotSource {
+  if (f.config) {
+    const file = resolve(f.config);
+    const bot: BotConfig = { ...(readConfigFile(file).bot ?? {}) };
+    const flag = <K extends keyof BotConfig>(key: K, value: BotConfig[K] | undefined) => { if (value !== undefined) bot[key] = value; };
+    flag('balance', f.balance);
+    flag('riskPercent', f.risk);
+    flag('minTradesPerWeek', f.minTrades);
+    flag('maxTradesPerWeek', f.maxTrades);
+    flag('strategy', f.strategy);
+    flag('timeframe', f.timeframe);
+    if (f.symbol) {
+      const only = (bot.symbols ?? []).filter((s) => s.symbol === f.symbol);
+      if (only.length === 0) throw new ConfigError(file, 'bot.symbols', `--symbol ${f.symbol} is not configured here (configured: ${(bot.symbols ?? []).map((s) => s.symbol).join(', ')})`);
+      bot.symbols = only;
+    }
+    if (f.file || f.timezone) throw new ConfigError('command line', f.file ? '--file' : '--timezone', 'with --config, give each symbol its data file in the config (bot.symbols[].file)');
+    bot.broker = {
+      ...bot.broker,
+      ...(f.spread !== undefined ? { spreadPoints: Object.fromEntries((bot.symbols ?? []).map((s) => [s.symbol, f.spread!])) } : {}),
+      ...(f.commission !== undefined ? { commissionPerLot: f.commission } : {}),
+    };
+    return { bot, where: file, configDir: dirname(file) };
+  }
+  if (!f.symbol) throw new ConfigError('command line', '--symbol', '--symbol or --config is required');
+  const timeframe = f.timeframe ?? 'H1';
+  if (!isTimeframe(timeframe)) throw new ConfigError('command line', '--timeframe', `"${timeframe}" is not one of M1, M5, M15, M30, H1, H4, D1`);
+  const bot: BotConfig = {
+    symbols: [{ symbol: f.symbol, timeframe, ...(f.file ? { file: resolve(f.file) } : {}), ...(f.timezone ? { timezone: f.timezone } : {}) }],
+    strategy: f.strategy ?? 'sma-crossover',
+    balance: f.balance ?? 10_000,
+    riskPercent: f.risk ?? 1,
+    ...(f.minTrades !== undefined ? { minTradesPerWeek: f.minTrades } : {}),
+    ...(f.maxTrades !== undefined ? { maxTradesPerWeek: f.maxTrades } : {}),
+    broker: { ...(f.spread !== undefined ? { spreadPoints: { [f.symbol]: f.spread } } : {}), ...(f.commission !== undefined ? { commissionPerLot: f.commission } : {}) },
+  };
+  return { bot, where: 'command line', configDir: process.cwd() };
+}

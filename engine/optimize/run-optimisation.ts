@@ -1,0 +1,104 @@
+import type { ResolvedBot } from '../config/resolve-bot.ts';
+import { validFor, knownParams, validateBotAxes } from './bot-params.ts';
+import { parseConstraint } from './constraints.ts';
+import type { TrialExecutor } from './executor.ts';
+import { resolveObjective, type Objective } from './objectives.ts';
+import { optimise, rank, type TrialRecord } from './optimizer.ts';
+import { overfittingReport, type OverfittingReport } from './overfitting/overfitting-report.ts';
+import { parseParam, ParamError, ParamSpace, type ParamAxis, type ParamSet } from './param-space.ts';
+import type { SearchMethod, SearchOptions } from './search.ts';
+import type { TrialInputs } from './trial.ts';
+import { walkForward, type WalkForwardResult } from './walk-forward.ts';
+import { parseWalkForward, walkForwardWindows, type WalkForwardPlan } from './walk-forward-windows.ts';
+
+/** What to search, as the CLI's flags and the workbench's `start_optimisation` give it. */
+export interface SearchRequest {
+  /** `--param` specs: `fast=5:50:1`, `slow=20,40`, `EURUSD.fast=5:20:5`. */
+  readonly params: readonly string[];
+  readonly constraints?: readonly string[];
+  readonly objective?: string;
+  readonly method?: SearchMethod;
+  readonly trials?: number;
+  readonly seed?: number;
+  readonly population?: number;
+  /** `rolling:24:6` or `anchored:24:6`. */
+  readonly walkForward?: string;
+}
+
+/** A checked search: every problem was a ParamError naming the flag and the value. */
+export interface SearchPlan {
+  readonly axes: readonly ParamAxis[];
+  readonly space: ParamSpace;
+  readonly valid: (params: ParamSet) => boolean;
+  readonly objective: Objective;
+  readonly search: SearchOptions;
+  readonly walk: WalkForwardPlan | null;
+}
+
+/**
+ * Parses and checks a search against the bot before any trial runs: the ranges (and their
+ * values against each strategy's codec), the constraints, the objective, the method.
+ */
+export function planSearch(bot: ResolvedBot, r: SearchRequest): SearchPlan {
+  const method = r.method ?? 'grid';
+  if (!['grid', 'random', 'genetic'].includes(method)) throw new ParamError(`--method "${method}" is not one of grid, random, genetic`);
+  const axes = r.params.map(parseParam);
+  const space = new ParamSpace(axes);
+  validateBotAxes(bot, axes);
+  const main = bot.strategies.get(bot.strategy) ?? bot.symbols[0].strategy;
+  const objective = resolveObjective(r.objective ?? 'net-profit', main);
+  const known = knownParams(bot);
+  const constraints = (r.constraints ?? []).map((c) => parseConstraint(c, known));
+  const walk = r.walkForward ? parseWalkForward(r.walkForward) : null;
+  return {
+    axes, space, valid: validFor(bot, constraints), objective, walk,
+    search: { method, trials: r.trials, seed: r.seed ?? 1, genetic: r.population ? { population: r.population } : undefined },
+  };
+}
+
+export interface OptimisationHooks {
+  readonly signal?: AbortSignal;
+  /** Each finished trial; `window` is the walk-forward window (1-based) whose in-sample search ran it. */
+  readonly onTrial?: (record: TrialRecord, done: number, planned: number, window?: number) => void;
+  /** A walk-forward window's search starts. */
+  readonly onWindow?: (window: number, windows: number) => void;
+  /** A search (or a window's) finished. */
+  readonly onSearchDone?: (done: number, planned: number) => void;
+}
+
+export interface OptimisationOutcome {
+  readonly ranked: TrialRecord[];
+  readonly planned: number;
+  readonly stopped: boolean;
+  readonly walkForward: WalkForwardResult | null;
+  /** PBO and DSR of a plain search (a walk-forward's windows each search differently: none). */
+  readonly overfitting: OverfittingReport | null;
+}
+
+/**
+ * Runs a planned search on an executor: one search over all the bars, or a walk-forward (each
+ * window's in-sample search, then its winner out of sample). Stopping (`signal`) keeps the
+ * trials that finished.
+ */
+export async function runOptimisation(inputs: TrialInputs, plan: SearchPlan, executor: TrialExecutor, run: string, hooks: OptimisationHooks = {}): Promise<OptimisationOutcome> {
+  const base = { space: plan.space, valid: plan.valid, search: plan.search, objective: plan.objective, executor, run, signal: hooks.signal };
+  if (plan.walk) {
+    const windows = walkForwardWindows(inputs.reference.time, inputs.reference.length, plan.walk);
+    if (windows.length === 0) throw new ParamError(`--walk-forward: the data (${inputs.reference.length} bars) is too short for one window`);
+    const all: TrialRecord[] = [];
+    let k = 0;
+    const wf = await walkForward(inputs, windows, async (range) => {
+      const window = ++k;
+      hooks.onWindow?.(window, windows.length);
+      const r = await optimise({ ...base, range, onTrial: (rec, done, planned) => hooks.onTrial?.(rec, done, planned, window) });
+      hooks.onSearchDone?.(r.ranked.length, r.planned);
+      all.push(...r.ranked);
+      return r;
+    });
+    const ranked = rank(all);
+    return { ranked, planned: ranked.length, stopped: wf.stopped, walkForward: wf, overfitting: null };
+  }
+  const r = await optimise({ ...base, onTrial: (rec, done, planned) => hooks.onTrial?.(rec, done, planned) });
+  hooks.onSearchDone?.(r.ranked.length, r.planned);
+  return { ranked: r.ranked, planned: r.planned, stopped: r.stopped, walkForward: null, overfitting: r.ranked.length ? overfittingReport(r.ranked) : null };
+}
