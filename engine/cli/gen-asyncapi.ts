@@ -4,7 +4,7 @@ import { resolve as resolvePath } from 'node:path';
 import * as t from 'io-ts';
 import {
   CLIENT_MESSAGE_CODECS, EVENT_CODECS, SPEC_EVENT_TYPES, CommandResultCodec, ConnectionEstablishedCodec, PongCodec,
-  ProtocolErrorCodec, ResumeResultCodec, StatusReplyCodec,
+  ProtocolErrorCodec, ResumeResultCodec, StatusReplyCodec, OptimisationProgressCodec, OptimisationCompleteCodec,
 } from '../../protocol/index.ts';
 
 /**
@@ -68,6 +68,8 @@ const SERVER_MESSAGES: Record<string, [t.Mixed, string]> = {
   command_result: [CommandResultCodec, 'Reply to every manual command: done or not, and why not.'],
   resume_result: [ResumeResultCodec, 'Reply to resume; the replayed events follow it.'],
   error: [ProtocolErrorCodec, 'Malformed JSON, wrong shape, unknown type, rate limiting, slow consumer.'],
+  optimisation_progress: [OptimisationProgressCodec, 'To every client while an optimisation runs: trials done of planned, pace, ETA and the rows finished since the last one.'],
+  optimisation_complete: [OptimisationCompleteCodec, 'To every client when an optimisation ends (finished, cancelled or failed): the recording with PBO/DSR and walk-forward.'],
 };
 
 const REPLIES: Record<string, string> = { ping: 'pong', request_status: 'status', resume: 'resume_result' };

@@ -145,7 +145,7 @@ async function main(): Promise<number> {
         timeframe: timeframes.length === 1 ? timeframes[0] : 'mixed', from: args.from ?? null, to: args.to ?? null,
         source: Object.fromEntries([...histories].map(([s, h]) => [s, h.source])), synthetic: synthetic.length > 0, strategy: strategies.join(','), method,
         seed: plan.search.seed, trials: trials ?? null, walkForward: args['walk-forward'] ?? null, dataHash: prepared.dataHash,
-        baseConfig: Object.fromEntries(symbols.map((s) => [s.symbol, s.params])),
+        baseConfig: Object.fromEntries(symbols.map((s) => [s.symbol, s.params])), bot: prepared.bot, plugins: prepared.spec.plugins,
       },
       objective: { id: objective.id, label: objective.label, direction: objective.direction },
       overfitting,

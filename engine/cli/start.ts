@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -194,6 +195,11 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   try {
     server = await startMonitorServer({
       settings, bot, journal, journalHealth, sinks: [recorder], startSeq: journal.lastSeq, preload: journal.recentEvents(settings.replayBuffer), recordingsDir, log: say,
+      optimiser: {
+        bot: config.bot, where: config.source ?? 'defaults', configDir: config.source ? dirname(config.source) : process.cwd(), dir: join(settings.dataDir, 'optimisations'),
+        // One core stays with the live bot and the server.
+        workers: Math.max(1, availableParallelism() - 1),
+      },
     });
   } catch (err) {
     await bot.shutdown();

@@ -81,15 +81,20 @@ export interface OptimisationRecording {
  */
 export function writeOptimisation(dir: string, rec: Omit<OptimisationRecording, 'kind' | 'version' | 'trials' | 'walkForward'>, ranked: readonly TrialRecord[], objective: Objective, wf: WalkForwardResult | null): string {
   mkdirSync(dir, { recursive: true });
-  const recording: OptimisationRecording = {
-    kind: 'optimisation', version: 1, ...rec,
-    trials: ranked.map((r) => ({ id: r.id, params: r.params, score: Number.isFinite(r.score) ? r.score : null, metrics: r.metrics })),
-    walkForward: wf ? walkForwardJson(wf) : null,
-  };
+  const recording = optimisationRecording(rec, ranked, wf);
   const path = join(dir, 'optimisation.json');
   writeFileSync(path, JSON.stringify(recording));
   writeFileSync(join(dir, 'trials.csv'), trialsCsv(ranked, rec.axes, objective));
   return path;
+}
+
+/** The recording as plain data (what `optimisation.json` holds and the workbench reads). */
+export function optimisationRecording(rec: Omit<OptimisationRecording, 'kind' | 'version' | 'trials' | 'walkForward'>, ranked: readonly TrialRecord[], wf: WalkForwardResult | null): OptimisationRecording {
+  return {
+    kind: 'optimisation', version: 1, ...rec,
+    trials: ranked.map((r) => ({ id: r.id, params: r.params, score: Number.isFinite(r.score) ? r.score : null, metrics: r.metrics })),
+    walkForward: wf ? walkForwardJson(wf) : null,
+  };
 }
 
 export function walkForwardJson(wf: WalkForwardResult): unknown {

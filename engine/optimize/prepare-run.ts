@@ -33,6 +33,11 @@ export interface PreparedRun {
   readonly dataHash: string;
   /** `runKey(spec, dataHash)`: part of every trial id. */
   readonly run: string;
+  /**
+   * The config with its data files as absolute paths and without plugins (they are in
+   * `spec.plugins`): what a recording keeps so a trial can be run again as a full backtest.
+   */
+  readonly bot: BotConfig;
 }
 
 /**
@@ -59,7 +64,9 @@ export async function prepareRun(o: PrepareOptions): Promise<PreparedRun> {
   const inputs: TrialInputs = { bot, series, reference: series.get(bot.symbols[0].symbol)!, balance: bot.balance };
   const hashes = hashAll(series);
   const dataHash = dataSetHash(hashes);
-  return { spec, inputs, histories, series, hashes, dataHash, run: runKey(spec, dataHash) };
+  const { plugins: _, ...rest } = o.bot;
+  const absolute: BotConfig = { ...rest, symbols: (o.bot.symbols ?? []).map((x) => (x.file ? { ...x, file: resolve(o.configDir, x.file) } : x)) };
+  return { spec, inputs, histories, series, hashes, dataHash, run: runKey(spec, dataHash), bot: absolute };
 }
 
 function dotted(p: string): string {

@@ -4,6 +4,7 @@ import type { Broadcaster } from './broadcaster.ts';
 import type { ClientChannel } from './client-channel.ts';
 import { listRecordings, loadRecording } from './recordings.ts';
 import type { ServerMetrics } from './server-metrics.ts';
+import type { OptimisationService } from './optimisation-service.ts';
 
 export interface HandlerContext {
   readonly bot: BotController;
@@ -14,6 +15,8 @@ export interface HandlerContext {
   readonly serverSessionId: string;
   /** Server log; gets codes and ids only, never client text (it could hold anything). */
   readonly log?: (line: string) => void;
+  /** Optimisations from the workbench; absent, those commands are refused. */
+  readonly optimisations?: OptimisationService;
 }
 
 // Refused messages logged per connection; the rest only count in /metrics.
@@ -28,7 +31,7 @@ export const MAX_RECORDING_BYTES = 16 * 1024 * 1024;
 const MAX_RECORDING_LOADS = 2;
 let recordingLoads = 0;
 // Only these fields of a command go into the audit log: never echo arbitrary client input.
-const PARAM_KEYS = ['symbol', 'ticket', 'timeframe', 'from', 'to', 'strategy', 'balance', 'name'] as const;
+const PARAM_KEYS = ['symbol', 'ticket', 'timeframe', 'from', 'to', 'strategy', 'balance', 'name', 'optimisation_id', 'trial_id', 'method', 'objective'] as const;
 
 function requestIdOf(raw: string): RequestId {
   // Best effort, so that even an invalid message's error can be matched to its request.
@@ -98,6 +101,8 @@ function configuredSymbols(ctx: HandlerContext): string[] | null {
   return symbols ? symbols.map((s) => s.symbol) : null;
 }
 
+const NO_OPTIMISER: CommandOutcome = { ok: false, reason: 'this server runs no optimisations' };
+
 function runCommand(ctx: HandlerContext, m: ClientMessage): CommandOutcome | Promise<CommandOutcome> {
   if (m.type === 'pause_symbol' || m.type === 'resume_symbol' || m.type === 'close_position') {
     const known = configuredSymbols(ctx);
@@ -116,6 +121,16 @@ function runCommand(ctx: HandlerContext, m: ClientMessage): CommandOutcome | Pro
       return ctx.bot.closePosition(m.symbol, m.ticket);
     case 'run_backtest':
       return ctx.bot.runBacktest({ symbol: m.symbol, timeframe: m.timeframe, from: m.from, to: m.to, strategy: m.strategy, balance: m.balance });
+    case 'start_optimisation':
+      return ctx.optimisations?.start(m) ?? NO_OPTIMISER;
+    case 'cancel_optimisation':
+      return ctx.optimisations?.cancel(m.optimisation_id) ?? NO_OPTIMISER;
+    case 'list_optimisations':
+      return ctx.optimisations?.list() ?? NO_OPTIMISER;
+    case 'get_optimisation':
+      return ctx.optimisations?.get(m.name) ?? NO_OPTIMISER;
+    case 'run_trial_backtest':
+      return ctx.optimisations?.runTrialBacktest(m.optimisation_id, m.trial_id) ?? NO_OPTIMISER;
     case 'list_recordings': {
       const recordings = listRecordings(ctx.recordingsDir);
       return { ok: true, reason: `${recordings.length} recording(s)`, data: { recordings } };

@@ -17,6 +17,7 @@ import { ConnectionGuard } from './connection-guard.ts';
 import { handleHttp, requestPath } from './http-routes.ts';
 import { handleClientMessage, statusWithJournal } from './message-handler.ts';
 import { ServerMetrics } from './server-metrics.ts';
+import { OptimisationService, type OptimiserOptions } from './optimisation-service.ts';
 import { FloodDetector, TokenBucket } from './token-bucket.ts';
 
 export interface MonitorServerOptions {
@@ -36,6 +37,8 @@ export interface MonitorServerOptions {
   /** Events sent before a restart, oldest first, to refill the replay buffer. */
   readonly preload?: readonly { seq: number; json: string; sheddable: boolean }[];
   readonly recordingsDir: string;
+  /** Optimisations from the workbench (`start_optimisation`): the bot's config and where recordings go. */
+  readonly optimiser?: OptimiserOptions;
   /** Where to report problems; never given the token. */
   readonly log?: (line: string) => void;
 }
@@ -130,7 +133,12 @@ export async function startMonitorServer(options: MonitorServerOptions): Promise
     socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
   });
   let policy: AccessPolicy | null = null;
-  const handlerContext = { bot, broadcaster, metrics, recordingsDir: options.recordingsDir, serverSessionId, log };
+  // Every open connection: optimisation progress goes to all of them (it is not an event).
+  const channels = new Set<ClientChannel>();
+  const optimisations = options.optimiser
+    ? new OptimisationService(options.optimiser, (message) => { for (const c of channels) if (!c.isClosing) c.sendJson(message); }, (event) => broadcaster.publish(event))
+    : undefined;
+  const handlerContext = { bot, broadcaster, metrics, recordingsDir: options.recordingsDir, serverSessionId, log, optimisations };
   const alive = new WeakMap<WebSocket, boolean>();
 
   http.on('request', (req, res) => {
@@ -198,6 +206,7 @@ export async function startMonitorServer(options: MonitorServerOptions): Promise
     ws.on('error', () => undefined); // `ws` closes the socket itself (1009 on maxPayload); close runs below.
     ws.on('close', () => {
       metrics.connections--;
+      channels.delete(channel);
       broadcaster.detach(channel);
     });
     ws.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
@@ -223,6 +232,7 @@ export async function startMonitorServer(options: MonitorServerOptions): Promise
       last_seq: broadcaster.lastSeq,
     });
     broadcaster.attach(channel);
+    channels.add(channel);
   }
 
   const heartbeat = setInterval(() => {
@@ -260,6 +270,7 @@ export async function startMonitorServer(options: MonitorServerOptions): Promise
     broadcaster,
     metrics,
     async close() {
+      await optimisations?.close();
       subscription.unsubscribe();
       clearInterval(heartbeat);
       for (const ws of wss.clients) ws.close(CLOSE_CODES.GOING_AWAY, 'server shutting down');

@@ -1,4 +1,5 @@
 import * as t from 'io-ts';
+import { CancelOptimisationCodec, GetOptimisationCodec, ListOptimisationsCodec, RunTrialBacktestCodec, StartOptimisationCodec } from './optimisation.ts';
 
 /**
  * Client to server messages. `ping` and `request_status` are the spec's; the rest are the manual
@@ -51,6 +52,11 @@ export const CLIENT_MESSAGE_CODECS = {
   backtest_options: BacktestOptionsCodec,
   get_recording: GetRecordingCodec,
   resume: ResumeCodec,
+  start_optimisation: StartOptimisationCodec,
+  cancel_optimisation: CancelOptimisationCodec,
+  list_optimisations: ListOptimisationsCodec,
+  get_optimisation: GetOptimisationCodec,
+  run_trial_backtest: RunTrialBacktestCodec,
 } as const;
 
 export type ClientMessageType = keyof typeof CLIENT_MESSAGE_CODECS;

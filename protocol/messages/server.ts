@@ -1,5 +1,6 @@
 import * as t from 'io-ts';
 import { BotStatusCodec } from './status.ts';
+import { OptimisationCompleteCodec, OptimisationProgressCodec } from './optimisation.ts';
 
 export const ConnectionEstablishedCodec = t.intersection([
   t.type({ type: t.literal('connection_established'), connection_id: t.string, bot_status: BotStatusCodec }),
@@ -49,6 +50,7 @@ export type ProtocolError = t.TypeOf<typeof ProtocolErrorCodec>;
 
 export const ServerMessageCodec = t.union([
   ConnectionEstablishedCodec, PongCodec, StatusReplyCodec, CommandResultCodec, ResumeResultCodec, ProtocolErrorCodec,
+  OptimisationProgressCodec, OptimisationCompleteCodec,
 ]);
 /** A non-event message from the server; events are recognised by `event_type`. */
 export type ServerMessage = t.TypeOf<typeof ServerMessageCodec>;
