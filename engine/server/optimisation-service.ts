@@ -172,11 +172,10 @@ export class OptimisationService {
       sent = done;
       const seconds = (Date.now() - started) / 1000;
       const rate = done / Math.max(seconds, 1e-3);
-      const message = { type: 'optimisation_progress', optimisation_id: id, done, planned: Math.max(planned, done), trials_per_second: round(rate), eta_seconds: done ? round(Math.max(0, planned - done) / rate) : null, rows };
+      const message = { type: 'optimisation_progress', optimisation_id: id, objective: header.objective, done, planned: Math.max(planned, done), trials_per_second: round(rate), eta_seconds: done ? round(Math.max(0, planned - done) / rate) : null, rows };
       rows = [];
       this.broadcast(message);
     };
-    const timer = setInterval(progress, PROGRESS_MS);
     const symbols = prepared.inputs.bot.symbols;
     const createdFrom = {
       server: true, symbol: symbols.map((s) => s.symbol).join(','), symbols: symbols.map((s) => s.symbol),
@@ -185,6 +184,7 @@ export class OptimisationService {
       dataHash: prepared.dataHash, bot: prepared.bot, plugins: prepared.spec.plugins, config: this.options.where,
     };
     const header = { id, axes: plan.axes, createdFrom, objective: { id: plan.objective.id, label: plan.objective.label, direction: plan.objective.direction } };
+    const timer = setInterval(progress, PROGRESS_MS);
     try {
       const result = await runOptimisation(prepared.inputs, plan, executor, prepared.run, {
         signal,

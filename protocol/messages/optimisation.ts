@@ -72,9 +72,13 @@ export const OptimisationTrialRowCodec = t.intersection([
 ]);
 export type OptimisationTrialRow = t.TypeOf<typeof OptimisationTrialRowCodec>;
 
+/** What the search maximises or minimises; `value` in each row is this objective's. */
+export const OptimisationObjectiveCodec = t.type({ id: t.string, label: t.string, direction: t.keyof({ max: null, min: null }) });
+
 export const OptimisationProgressCodec = t.type({
   type: t.literal('optimisation_progress'),
   optimisation_id: t.string,
+  objective: OptimisationObjectiveCodec,
   done: t.number,
   planned: t.number,
   trials_per_second: t.number,

@@ -10,6 +10,7 @@ import './features/symbols/symbols.contribution.ts';
 import './features/dashboards/dashboards.contribution.ts';
 import './features/trades/trades.contribution.ts';
 import './features/backtests/backtests.contribution.ts';
+import './features/optimisation/optimisation.contribution.ts';
 import './features/replay/replay.contribution.ts';
 import './features/live-log/live-log.contribution.ts';
 import './features/problems/problems.contribution.ts';

@@ -5,6 +5,7 @@ import {
 } from './state.ts';
 import { reduceSymbol, symbolOf } from './reduce-symbol.ts';
 import { reduceBacktests } from './reduce-backtest.ts';
+import { reduceOptimisation } from './reduce-optimisation.ts';
 import { toUnixSeconds, weekAnchor } from './time.ts';
 
 /**
@@ -53,12 +54,15 @@ function reduceMessage(state: WorkbenchState, msg: ServerMessage): WorkbenchStat
       // The server's numbering is not the one we folded (it restarted afresh or was rolled
       // back): what we hold may never have happened there. Start over from what it replays.
       if (!msg.reset) return state;
-      return { ...initialState(), connectionId: state.connectionId, sessionId: state.sessionId, bot: state.bot, limits: state.limits, config: state.config };
+      return { ...initialState(), connectionId: state.connectionId, sessionId: state.sessionId, bot: state.bot, limits: state.limits, config: state.config, optimisations: state.optimisations, optimisationOrder: state.optimisationOrder };
     case 'command_result':
       return {
         ...state,
         commandResults: appendCapped(state.commandResults, { command: msg.command, ok: msg.ok, reason: msg.reason, request_id: msg.request_id }, COMMAND_RESULT_CAP),
       };
+    case 'optimisation_progress':
+    case 'optimisation_complete':
+      return reduceOptimisation(state, msg);
     case 'error':
       return {
         ...state,

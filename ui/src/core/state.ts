@@ -1,6 +1,6 @@
 import type {
   BacktestCompleteData, BacktestStartData, BotInitializationData, DecisionData, Direction, LogEvent,
-  PerformanceData, ServerMessage, WeeklySummaryData,
+  OptimisationTrialRow, PerformanceData, ServerMessage, WeeklySummaryData,
 } from '../../../protocol/index.ts';
 
 /** The spec's limit: the log keeps at most this many entries, oldest dropped first. */
@@ -16,6 +16,8 @@ export const COMMAND_RESULT_CAP = 50;
 export const TRADE_CAP = 500;
 /** Days of profit kept for the per-day table (a year of trading days and then some). */
 export const DAY_CAP = 400;
+/** Trial rows an optimisation keeps in the live state (the recording on disk has them all). */
+export const OPTIMISATION_ROW_CAP = 100_000;
 
 /** Everything the reducer folds: log events and the server's non-event messages. */
 export type WorkbenchInput = LogEvent | ServerMessage;
@@ -203,6 +205,45 @@ export interface WorkbenchState {
   /** The viewed session's closed trades (newest last) and its profit per UTC day. */
   readonly trades: readonly ClosedTrade[];
   readonly daily: Readonly<Record<number, DayProfit>>;
+  /** Optimisations this server ran or runs, by id, in the order first heard of. */
+  readonly optimisations: Readonly<Record<string, OptimisationView>>;
+  readonly optimisationOrder: readonly string[];
+}
+
+/** The recording an optimisation ends with (`optimisation.json`), as far as the workbench reads it. */
+export interface OptimisationRecordingView {
+  readonly id: string;
+  readonly createdFrom?: Readonly<Record<string, unknown>>;
+  readonly objective?: { readonly id: string; readonly label: string; readonly direction: 'max' | 'min' };
+  readonly axes?: readonly { readonly name: string; readonly values: readonly (number | string | boolean)[] }[];
+  readonly planned?: number;
+  readonly stopped?: boolean;
+  readonly trials?: readonly { readonly id: string; readonly params: Record<string, number | string | boolean>; readonly score: number | null; readonly metrics: Record<string, number> & { readonly profitFactor: number | null } }[];
+  readonly overfitting?: {
+    readonly pbo: { readonly value: number; readonly reading: string } | null;
+    readonly dsr: { readonly value: number; readonly reading: string } | null;
+    readonly notes: readonly string[];
+  } | null;
+  readonly walkForward?: {
+    readonly efficiency: number | null;
+    readonly equity: readonly { readonly time: number; readonly equity: number }[];
+    readonly stitched: Record<string, number | null>;
+    readonly segments: readonly { readonly isFrom: string; readonly oosFrom: string; readonly oosTo: string; readonly params: Record<string, unknown>; readonly inSample: Record<string, number>; readonly outOfSample: Record<string, number>; readonly efficiency: number | null }[];
+  } | null;
+}
+
+export interface OptimisationView {
+  readonly id: string;
+  readonly rows: readonly OptimisationTrialRow[];
+  readonly done: number;
+  readonly planned: number;
+  readonly trialsPerSecond: number;
+  readonly etaSeconds: number | null;
+  readonly objective: { readonly id: string; readonly label: string; readonly direction: 'max' | 'min' } | null;
+  readonly finished: boolean;
+  readonly stopped: boolean;
+  readonly error: string | null;
+  readonly recording: OptimisationRecordingView | null;
 }
 
 export function initialState(): WorkbenchState {
@@ -229,6 +270,8 @@ export function initialState(): WorkbenchState {
     commandResults: [],
     trades: [],
     daily: {},
+    optimisations: {},
+    optimisationOrder: [],
   };
 }
 
