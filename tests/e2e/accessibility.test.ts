@@ -5,6 +5,9 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { builtWorkbench, openWorkbench, runFromPalette } from '../kit/browser.ts';
 import { injectSession } from './injected-session.ts';
+import { injectOptimisations, optimisationMessages } from './injected-optimisation.ts';
+
+const optimisations = await optimisationMessages();
 
 const workbench = builtWorkbench(test);
 
@@ -24,6 +27,16 @@ const VIEWS: readonly [string, (page: Page) => Promise<void>][] = [
   ['trades', (page) => runFromPalette(page, 'Open Trades')],
   ['performance dashboard', (page) => runFromPalette(page, 'Open Performance Dashboard')],
   ['state machines', (page) => runFromPalette(page, 'Show State Machines')],
+  ['optimisation editor', async (page) => {
+    await injectOptimisations(page, optimisations.messages);
+    await page.locator('[data-optimisation-item="usdchf-grid"]').click();
+    await page.locator('[data-optimisation="usdchf-grid"] [data-heatmap]').waitFor();
+  }],
+  ['optimisation editor with walk-forward', async (page) => {
+    await page.locator('[data-optimisation-item="usdchf-walk-forward"]').click();
+    await page.locator('[data-optimisation="usdchf-walk-forward"] [data-walk-forward]').waitFor();
+  }],
+  ['start optimisation form', (page) => runFromPalette(page, 'Start Optimisation')],
   ['command palette', async (page) => {
     await page.keyboard.press('Control+Shift+P');
     await page.locator('.quickpick input').waitFor();
