@@ -3,6 +3,8 @@ import type { TrialExecutor, TrialJob } from './executor.ts';
 import type { RunSpec } from './run-spec.ts';
 import type { SharedData } from './shared-series.ts';
 import type { BarRange, TrialOutcome } from './trial.ts';
+import type { TrialRecord } from './optimizer.ts';
+import type { OverfittingReport } from './overfitting/overfitting-report.ts';
 import type { TrialTask, TrialWorkerData } from './trial-worker.ts';
 
 const WORKER = new URL('./trial-worker-entry.mjs', import.meta.url).href;
@@ -46,6 +48,11 @@ export class PoolExecutor implements TrialExecutor {
       };
       pump();
     });
+  }
+
+  /** PBO and DSR of ranked trials on one of the pool's threads (seconds for thousands of trials). */
+  overfitting(ranked: readonly TrialRecord[]): Promise<OverfittingReport> {
+    return this.pool.run({ weeklyReturns: ranked.map((r) => r.weeklyReturns) }, { name: 'overfitting' });
   }
 
   async close(): Promise<void> {

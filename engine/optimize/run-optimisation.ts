@@ -64,6 +64,8 @@ export interface OptimisationHooks {
   readonly onWindow?: (window: number, windows: number) => void;
   /** A search (or a window's) finished. */
   readonly onSearchDone?: (done: number, planned: number) => void;
+  /** Computes PBO/DSR elsewhere (a worker thread); in this thread when absent. */
+  readonly overfitting?: (ranked: readonly TrialRecord[]) => Promise<OverfittingReport>;
 }
 
 export interface OptimisationOutcome {
@@ -100,5 +102,6 @@ export async function runOptimisation(inputs: TrialInputs, plan: SearchPlan, exe
   }
   const r = await optimise({ ...base, onTrial: (rec, done, planned) => hooks.onTrial?.(rec, done, planned) });
   hooks.onSearchDone?.(r.ranked.length, r.planned);
-  return { ranked: r.ranked, planned: r.planned, stopped: r.stopped, walkForward: null, overfitting: r.ranked.length ? overfittingReport(r.ranked) : null };
+  const overfitting = r.ranked.length === 0 ? null : hooks.overfitting ? await hooks.overfitting(r.ranked) : overfittingReport(r.ranked);
+  return { ranked: r.ranked, planned: r.planned, stopped: r.stopped, walkForward: null, overfitting };
 }

@@ -6,3 +6,4 @@ register();
 const worker = await import('./trial-worker.ts');
 
 export const runTrials = worker.runTrials;
+export const overfitting = worker.overfitting;

@@ -1,5 +1,7 @@
 import { workerData } from 'node:worker_threads';
 import type { ParamSet } from './param-space.ts';
+import type { TrialRecord } from './optimizer.ts';
+import { overfittingReport, type OverfittingReport } from './overfitting/overfitting-report.ts';
 import { resolveRun, type RunSpec } from './run-spec.ts';
 import { seriesMapOf, type SharedData } from './shared-series.ts';
 import { runTrial, type BarRange, type TrialInputs, type TrialOutcome } from './trial.ts';
@@ -25,4 +27,12 @@ export async function runTrials(task: TrialTask): Promise<TrialOutcome[]> {
   inputs ??= resolveRun(data.run, seriesMapOf(data.data));
   const resolved = await inputs;
   return task.params.map((p) => runTrial(resolved, p, task.range ?? undefined));
+}
+
+/**
+ * A piscina task: PBO and DSR over the trials' weekly returns, best trial first. Seconds of
+ * arithmetic for thousands of trials: a server runs it here, off its event loop.
+ */
+export function overfitting(task: { readonly weeklyReturns: readonly number[][] }): OverfittingReport {
+  return overfittingReport(task.weeklyReturns.map((weeklyReturns) => ({ weeklyReturns }) as TrialRecord));
 }

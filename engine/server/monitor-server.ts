@@ -136,7 +136,7 @@ export async function startMonitorServer(options: MonitorServerOptions): Promise
   // Every open connection: optimisation progress goes to all of them (it is not an event).
   const channels = new Set<ClientChannel>();
   const optimisations = options.optimiser
-    ? new OptimisationService(options.optimiser, (message) => { for (const c of channels) if (!c.isClosing) c.sendJson(message); }, (event) => broadcaster.publish(event))
+    ? new OptimisationService(options.optimiser, (message) => { for (const c of channels) if (!c.isClosing) c.sendJson(message); }, (event) => broadcaster.publish(event), () => broadcaster.health.describe())
     : undefined;
   const handlerContext = { bot, broadcaster, metrics, recordingsDir: options.recordingsDir, serverSessionId, log, optimisations };
   const alive = new WeakMap<WebSocket, boolean>();

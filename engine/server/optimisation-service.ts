@@ -1,23 +1,19 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { formatTimestamp, type LogEvent, type OptimisationTrialRow, type StartOptimisation } from '../../protocol/index.ts';
+import type { LogEvent, OptimisationTrialRow, StartOptimisation } from '../../protocol/index.ts';
 import type { BotConfig } from '../config/config-codec.ts';
 import { ConfigError } from '../config/config-error.ts';
 import type { CommandOutcome } from '../live/bot-controller.ts';
 import { PluginError } from '../strategy/plugin-loader.ts';
-import { runPortfolioBacktest } from '../backtest/config-backtest.ts';
-import { resolveBot } from '../config/resolve-bot.ts';
-import { loadPlugins } from '../strategy/plugin-loader.ts';
-import { newUuid } from '../util/ids.ts';
-import type { TrialRecord } from '../optimize/optimizer.ts';
 import { ParamError } from '../optimize/param-space.ts';
 import { PoolExecutor } from '../optimize/pool-executor.ts';
 import { prepareRun, type PreparedRun } from '../optimize/prepare-run.ts';
 import { planSearch, runOptimisation, type SearchPlan } from '../optimize/run-optimisation.ts';
 import { shareAll } from '../optimize/shared-series.ts';
-import { overridesOf } from '../optimize/trial.ts';
 import { optimisationRecording, writeOptimisation } from '../optimize/optimisation-output.ts';
 import { listOptimisations, readOptimisation } from './optimisation-recordings.ts';
+import { startTrialBacktest } from './trial-backtest.ts';
+import { fieldOf, round, rowOf } from './optimisation-rows.ts';
 
 export interface OptimiserOptions {
   /** The bot's own config: what `start_optimisation` without a symbol optimises. */
@@ -38,6 +34,8 @@ interface Running {
 
 // How often progress goes out: rows are batched, so a fast search sends a few messages a second.
 const PROGRESS_MS = 250;
+// Trials an `optimisation_complete` carries at most (about 400 bytes each).
+const SENT_TRIALS = 20_000;
 // Finished searches whose bars stay loaded for `run_trial_backtest`.
 const KEPT = 3;
 
@@ -55,6 +53,8 @@ export class OptimisationService {
     private readonly options: OptimiserOptions,
     private readonly broadcast: (message: object) => void,
     private readonly publish: (event: LogEvent) => void,
+    /** Why the journal cannot write, or null: a trial backtest waits until it can, as run_backtest does. */
+    private readonly journalProblem: () => string | null = () => null,
   ) {}
 
   async start(m: StartOptimisation): Promise<CommandOutcome> {
@@ -110,35 +110,14 @@ export class OptimisationService {
    */
   async runTrialBacktest(optimisationId: string, trialId: string): Promise<CommandOutcome> {
     if (this.trialBacktestBusy) return { ok: false, reason: 'a trial backtest is already running; wait for its BACKTEST_COMPLETE' };
-    const r = readOptimisation(this.options.dir, optimisationId);
-    if (!r.ok) return { ok: false, reason: r.reason };
-    const created = (r.recording.createdFrom ?? {}) as { bot?: BotConfig; plugins?: string[]; from?: string | null; to?: string | null; config?: string };
-    const trial = (r.recording.trials as { id: string; params: Record<string, number | string | boolean> }[]).find((t) => t.id === trialId);
-    if (!trial) return { ok: false, reason: `optimisation ${optimisationId} has no trial ${JSON.stringify(trialId.slice(0, 64))}` };
-    if (!created.bot) return { ok: false, reason: `optimisation ${optimisationId} was recorded without its config (an older recording): run its trial with npm run backtest` };
-    let prepared = this.kept.get(optimisationId);
-    const range = { from: created.from ?? undefined, to: created.to ?? undefined };
-    try {
-      prepared ??= await prepareRun({ bot: created.bot, where: created.config ?? optimisationId, configDir: process.cwd(), plugins: created.plugins ?? [], ...range });
-      const loaded = await loadPlugins(prepared.spec.plugins, { baseDir: prepared.spec.baseDir });
-      const bot = resolveBot(created.bot, { where: created.config ?? optimisationId, baseDir: process.cwd(), strategies: new Map([...loaded].map(([k, p]) => [k, p.strategy])) });
-      const sessionId = newUuid();
+    const journal = this.journalProblem();
+    if (journal !== null) return { ok: false, reason: `${journal}; backtests wait until it can` };
+    const started = await startTrialBacktest({ dir: this.options.dir, optimisationId, trialId, prepared: this.kept.get(optimisationId), publish: this.publish });
+    if (started.running) {
       this.trialBacktestBusy = true;
-      const run = prepared;
-      setImmediate(() => {
-        try {
-          runPortfolioBacktest(bot, { histories: run.histories, paramOverrides: overridesOf(trial.params), ...range, sessionId, onEvent: (e) => this.publish(e) });
-        } catch (err) {
-          this.publish({ timestamp: formatTimestamp(Date.now()), session_id: sessionId, event_type: 'ERROR', level: 'ERROR', data: { error: `trial backtest failed: ${(err as Error).message}`, traceback: '', source: 'backtest' } } as LogEvent);
-        } finally {
-          this.trialBacktestBusy = false;
-        }
-      });
-      return { ok: true, reason: `backtest of trial ${trialId} (${Object.entries(trial.params).map(([k, v]) => `${k}=${v}`).join(' ')}) started`, data: { session_id: sessionId, params: trial.params } };
-    } catch (err) {
-      if (err instanceof ConfigError || err instanceof PluginError) return { ok: false, reason: err.message };
-      throw err;
+      void started.running.finally(() => (this.trialBacktestBusy = false));
     }
+    return started.outcome;
   }
 
   /** Stops a running search (its finished trials are written) and waits for it. */
@@ -152,10 +131,13 @@ export class OptimisationService {
     if (m.symbol === undefined) return own;
     const configured = (own.symbols ?? []).find((s) => s.symbol === m.symbol);
     const strategy = m.strategy ?? configured?.strategy ?? own.strategy;
+    // The symbol's data file and zone stay; its parameters only if they are for this strategy.
+    const { params, ...where } = configured ?? { symbol: m.symbol };
+    const same = (configured?.strategy ?? own.strategy) === strategy;
     return {
       ...own, strategy,
       ...(strategy === own.strategy ? {} : { params: undefined }),
-      symbols: [{ ...(configured ?? { symbol: m.symbol }), strategy, timeframe: m.timeframe ?? configured?.timeframe ?? own.timeframe ?? 'H1' }],
+      symbols: [{ ...where, ...(same && params ? { params } : {}), strategy, timeframe: m.timeframe ?? configured?.timeframe ?? own.timeframe ?? 'H1' }],
     };
   }
 
@@ -188,6 +170,8 @@ export class OptimisationService {
     try {
       const result = await runOptimisation(prepared.inputs, plan, executor, prepared.run, {
         signal,
+        // Seconds of arithmetic for thousands of trials: on a pool thread, not the server's loop.
+        overfitting: (ranked) => executor.overfitting(ranked),
         onWindow: (_k, n) => (windows = n),
         onTrial: (r, _done, inWindow, window) => {
           done++;
@@ -202,7 +186,9 @@ export class OptimisationService {
       this.keep(id, prepared);
       // Free before anyone hears it ended: a client may start the next one at once.
       this.running = null;
-      this.broadcast({ type: 'optimisation_complete', optimisation_id: id, stopped: result.stopped, done, planned: result.planned, recording: optimisationRecording(rec, result.ranked, result.walkForward) });
+      // The best trials only, past a size every client's send budget holds; the file has them all.
+      const recording = optimisationRecording(rec, result.ranked.slice(0, SENT_TRIALS), result.walkForward);
+      this.broadcast({ type: 'optimisation_complete', optimisation_id: id, stopped: result.stopped, done, planned: result.planned, recording: { ...recording, ...(result.ranked.length > SENT_TRIALS ? { trialsTotal: result.ranked.length } : {}) } });
     } catch (err) {
       clearInterval(timer);
       progress();
@@ -217,30 +203,4 @@ export class OptimisationService {
     this.kept.set(id, prepared);
     for (const key of this.kept.keys()) if (this.kept.size > KEPT) this.kept.delete(key);
   }
-}
-
-function rowOf(r: TrialRecord, plan: SearchPlan, window?: number): OptimisationTrialRow {
-  const m = r.metrics;
-  const value = plan.objective.value(m);
-  return {
-    id: r.id, params: { ...r.params }, value: Number.isFinite(value) ? value : null, net_profit: m.netProfit, profit_factor: m.profitFactor,
-    sharpe: m.sharpe, max_drawdown_pct: m.maxDrawdownPct, trades: m.trades, weeks_within_target: m.weeksWithinTarget, weeks_total: m.weeksTotal,
-    ...(window ? { window } : {}),
-  };
-}
-
-/** `--param fast=-1: ...` as the message's field: `ranges.fast (-1): ...`. */
-function fieldOf(message: string): string {
-  return message
-    .replace(/^--param "([^"=]+)=[^"]*": /, 'ranges.$1: ')
-    .replace(/^--param ([^\s=:]+)=(\S+): /, 'ranges.$1 ($2): ')
-    .replace(/^--param ([^\s=:]+): /, 'ranges.$1: ')
-    .replace(/^--constraint /, 'constraints: ')
-    .replace(/^--objective /, 'objective: ')
-    .replace(/^--walk-forward /, 'walk_forward: ')
-    .replace(/^no --param given/, 'ranges: none given');
-}
-
-function round(x: number): number {
-  return Math.round(x * 10) / 10;
 }
