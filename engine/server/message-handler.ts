@@ -115,7 +115,7 @@ function runCommand(ctx: HandlerContext, m: ClientMessage): CommandOutcome | Pro
     case 'close_position':
       return ctx.bot.closePosition(m.symbol, m.ticket);
     case 'run_backtest':
-      return ctx.bot.runBacktest({ symbol: m.symbol, timeframe: m.timeframe, from: m.from, to: m.to, strategy: m.strategy, balance: m.balance });
+      return ctx.bot.runBacktest({ symbol: m.symbol, timeframe: m.timeframe, from: m.from, to: m.to, strategy: m.strategy, balance: m.balance, params: m.params });
     case 'list_recordings': {
       const recordings = listRecordings(ctx.recordingsDir);
       return { ok: true, reason: `${recordings.length} recording(s)`, data: { recordings } };
