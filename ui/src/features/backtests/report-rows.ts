@@ -54,3 +54,13 @@ export function testerRows(report: BacktestReport): TesterStatRow[] {
 export function symbolRows(report: BacktestReport): Array<[string, SymbolReport]> {
   return Object.entries(report.complete?.report?.per_symbol ?? {});
 }
+
+/** A run's strategy parameters per symbol (BACKTEST_START `params`), as name and value text. */
+export function paramRows(params: Readonly<Record<string, unknown>> | undefined): Array<[string, Array<[string, string]>]> {
+  return Object.entries(params ?? {}).map(([symbol, config]) => [
+    symbol,
+    typeof config === 'object' && config !== null && !Array.isArray(config)
+      ? Object.entries(config).map(([name, value]): [string, string] => [name, typeof value === 'string' ? value : JSON.stringify(value)])
+      : [['', JSON.stringify(config)]],
+  ]);
+}
