@@ -40,6 +40,8 @@ export const ListRecordingsCodec = withRequestId('list_recordings');
 /** What a backtest can be run on here: symbols, timeframes, strategies (answered by a `command_result`). */
 export const BacktestOptionsCodec = withRequestId('backtest_options');
 export const GetRecordingCodec = withRequestId('get_recording', { name: t.string });
+/** A recorded backtest's BACKTEST_START and BACKTEST_COMPLETE only (what a comparison of runs needs), read from the file's ends. */
+export const GetBacktestCodec = withRequestId('get_backtest', { name: t.string });
 /** Ask for every event after `last_seq` (the last one this client saw). */
 export const ResumeCodec = withRequestId('resume', { last_seq: SeqCodec });
 
@@ -55,6 +57,7 @@ export const CLIENT_MESSAGE_CODECS = {
   list_recordings: ListRecordingsCodec,
   backtest_options: BacktestOptionsCodec,
   get_recording: GetRecordingCodec,
+  get_backtest: GetBacktestCodec,
   resume: ResumeCodec,
 } as const;
 
