@@ -1,5 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { seriousViolations } from '../kit/axe.ts';
 import { runFromPalette, waitFor } from '../kit/browser.ts';
 import { ProtocolClient, withEngine } from './engine-session.ts';
 
@@ -30,6 +31,11 @@ test('the Run Backtest form offers the strategy\'s parameters from its codec, re
       assert.is(await params.locator('input[name="param-fast"]').getAttribute('aria-invalid'), 'true');
       assert.match(await form.locator('[data-backtest-outcome]').innerText(), /refused/);
       assert.not.ok(reference.received.some((m) => m.event_type === 'BACKTEST_START'));
+      // The fields and the refusal are accessible in both themes.
+      const found = await seriousViolations(page, 'run backtest form (dark)');
+      await runFromPalette(page, 'Toggle Light / Dark Theme');
+      found.push(...(await seriousViolations(page, 'run backtest form (light)')));
+      assert.equal(found, [], found.join('\n'));
 
       // The defaults, then fast=5: the runs differ, and each says what it ran with.
       const runs: Record<string, any>[] = [];
