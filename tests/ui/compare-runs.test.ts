@@ -40,6 +40,7 @@ test('rows put what each run ran first, then every Strategy Tester statistic sid
   assert.equal(row('params'), ['fast=5 slow=30', 'fast=10 slow=30']);
   assert.equal(row('range'), ['1998-01-01 → 1998-12-31 · 1,200 bars', 'whole history · 1,200 bars']);
   assert.equal(row('status'), ['complete', 'did not finish']);
+  assert.equal(compareRows([{ ...A, complete: null }]).find((r) => r.key === 'status')!.values, ['running']);
   const stats = testerStatRows(A.complete!.report!.stats);
   assert.equal(rows.slice(5).map((r) => r.label), stats.map((s) => s.label));
   assert.equal(row('net_profit'), [stats.find((s) => s.key === 'net_profit')!.value, '—']);

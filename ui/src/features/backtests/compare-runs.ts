@@ -71,7 +71,8 @@ export function compareRows(runs: readonly CompareRun[]): CompareRow[] {
     { key: 'strategy', label: 'Strategy', values: runs.map((r) => r.start.strategy ?? '—') },
     { key: 'params', label: 'Parameters', values: runs.map((r) => paramsText(r.start.params) || '—') },
     { key: 'range', label: 'Data', values: runs.map((r) => `${rangeText(r.start)} · ${r.start.data_points.toLocaleString('en-US')} bars`) },
-    { key: 'status', label: 'Status', values: runs.map((r) => (r.complete ? 'complete' : 'did not finish')) },
+    // A run of this session without results is still going; a recorded one never finished.
+    { key: 'status', label: 'Status', values: runs.map((r) => (r.complete ? 'complete' : r.key.startsWith('session:') ? 'running' : 'did not finish')) },
   ];
   const tables = runs.map((r) => (r.complete?.report ? testerStatRows(r.complete.report.stats) : null));
   const template = tables.find((t) => t !== null) ?? [];
