@@ -63,12 +63,12 @@ test('a range that ends before it starts is refused in the user\'s words, withou
   });
 });
 
-test('backtest_options describes each strategy\'s parameters from its codec: name, type and default', async () => {
+test('backtest_options describes each strategy\'s parameters from its codec: name, type, default and the plugin\'s description', async () => {
   await withPaperBot(async (client) => {
     const { data } = await client.request({ type: 'backtest_options' }, 'command_result');
     const sma = data.strategies.find((s: { id: string }) => s.id === 'sma-crossover');
     assert.equal(sma.params.map((p: { name: string }) => p.name), ['fast', 'slow', 'stopLossPoints', 'takeProfitPoints']);
-    assert.equal(sma.params[0], { name: 'fast', type: 'positive integer', kind: 'number', default: 10 });
+    assert.equal(sma.params[0], { name: 'fast', type: 'positive integer', kind: 'number', default: 10, description: 'Bars of the fast average' });
     const patterns = data.strategies.find((s: { id: string }) => s.id === 'patterns-sr');
     assert.is(patterns.params.find((p: { name: string }) => p.name === 'patterns').kind, 'json');
   });

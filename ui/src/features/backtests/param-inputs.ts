@@ -5,6 +5,8 @@ export interface ParamField {
   readonly type: string;
   readonly kind: 'number' | 'boolean' | 'string' | 'json';
   readonly default: unknown;
+  /** What it means, when the plugin says. */
+  readonly description?: string;
 }
 
 /** The text each field starts with: the bot's own value when given, else the codec's default. */
