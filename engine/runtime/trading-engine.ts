@@ -35,8 +35,6 @@ export interface TradingEngineOptions {
   readonly onEvent?: (event: LogEvent) => void;
   /** Sample equity at every bar's close instead of only where it can move the metrics (audits, tests). */
   readonly equityEveryBar?: boolean;
-  /** Every equity sample the metrics take (the report's equity curve and drawdowns). */
-  readonly onEquity?: (time: number, equity: number) => void;
   /** When to emit PERFORMANCE: after every exit (live) or once per week (backtests). */
   readonly performanceEvery?: 'exit' | 'week';
   /** Why new entries are refused right now (paper and live: the journal cannot write), or null. */
@@ -301,10 +299,9 @@ export class TradingEngine {
     this.addEquity(this.skippedTime, sim ? sim.equity() : this.account.balance);
   }
 
-  /** One equity sample into the metrics and to `onEquity`. */
+  /** One equity sample into the metrics (drawdowns, daily returns and the report's daily curve). */
   addEquity(time: number, equity: number): void {
     this.metrics.addEquity(time, equity);
-    this.options.onEquity?.(time, equity);
   }
 
   private sampleEquity(): void {
