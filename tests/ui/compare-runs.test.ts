@@ -13,7 +13,10 @@ const start = (id: string, fast: number, extra: Partial<BacktestStartData> = {})
 const DAY = 86_400_000;
 const report = (pnl: number[]) => buildReport(10_000, pnl.map((p, i) => ({
   symbol: 'USDCHF', direction: 1 as const, entryTime: i * DAY, exitTime: i * DAY + 3600_000, pnl: p, mfe: Math.max(p, 0), mae: Math.min(p, 0),
-})), pnl.map((_, i) => [i * DAY, 10_000 + pnl.slice(0, i + 1).reduce((a, b) => a + b, 0)] as [number, number]), pnl.map((_, i) => [i * DAY, 10_000] as [number, number]));
+})), equityOf(pnl), { starts: pnl.map((_, i) => i * DAY), closes: equityOf(pnl).map(([, e]) => e) });
+function equityOf(pnl: number[]): Array<[number, number]> {
+  return pnl.map((_, i) => [i * DAY, 10_000 + pnl.slice(0, i + 1).reduce((a, b) => a + b, 0)]);
+}
 const complete = (id: string, pnl: number[]): BacktestCompleteData => ({
   session_id: id, final_balance: 10_000 + pnl.reduce((a, b) => a + b, 0), total_return: pnl.reduce((a, b) => a + b, 0), total_trades: pnl.length, max_drawdown: 0, weekly_stats: {},
   report: report(pnl),
