@@ -8,7 +8,7 @@ import type { Strategy } from '../strategy/strategy.ts';
 import { TradingEngine } from '../runtime/trading-engine.ts';
 import { round2, round4 } from '../util/rounding.ts';
 import { stableUuid } from '../util/ids.ts';
-import { roundMetrics, toWireMetrics } from './metrics.ts';
+import { roundMetrics, toWireMetrics } from '../report/performance-metrics.ts';
 import { TradeLedger } from '../report/trade-ledger.ts';
 import { buildReport } from '../report/build-report.ts';
 import type { MachineHostKind } from '../actor/machine-host.ts';

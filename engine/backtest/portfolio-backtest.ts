@@ -12,7 +12,7 @@ import { TradeLedger } from '../report/trade-ledger.ts';
 import { buildReport } from '../report/build-report.ts';
 import { round2, round4 } from '../util/rounding.ts';
 import { stableUuid } from '../util/ids.ts';
-import { roundMetrics, toWireMetrics } from './metrics.ts';
+import { roundMetrics, toWireMetrics } from '../report/performance-metrics.ts';
 
 /** One symbol of a portfolio run: its spec, bars, strategy and the strategy's decoded config. */
 export interface PortfolioSymbol {
