@@ -8,7 +8,7 @@ import type { Strategy } from '../strategy/strategy.ts';
 import { TradingEngine } from '../runtime/trading-engine.ts';
 import { round2, round4 } from '../util/rounding.ts';
 import { stableUuid } from '../util/ids.ts';
-import { roundMetrics, toWireMetrics } from './metrics.ts';
+import { roundMetrics, toWireMetrics } from '../report/performance-metrics.ts';
 import { TradeLedger } from '../report/trade-ledger.ts';
 import { buildReport } from '../report/build-report.ts';
 import type { MachineHostKind } from '../actor/machine-host.ts';
@@ -88,14 +88,14 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
   const series = first ?? window!.series;
   const ledger = new TradeLedger(new Map([[spec.name, { spec, series }]]), sim.config.currency);
   const emit = (event: LogEvent) => {
-    ledger.onEvent(event);
+    ledger.onEvent(event, engine.events.lastAt);
     options.onEvent?.(event);
   };
   const engine = new TradingEngine({
     sessionId, now: () => clock.now, broker: sim, sim, balance, currency: sim.config.currency,
     riskPercent: options.riskPercent ?? 1, governor: options.governor, performanceEvery: 'week',
     machine: options.machine ?? 'compiled', emitBars: options.emitBars ?? false, onEvent: emit,
-    equityEveryBar: options.equityEveryBar, onEquity: (t, e) => ledger.onEquity(t, e),
+    equityEveryBar: options.equityEveryBar,
   });
   const actor = engine.addSymbol({ spec, series, strategy, strategyConfig: config });
   const g = engine.governor;
@@ -156,7 +156,7 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
     timeframe,
     strategy: strategy.id,
     params: { [spec.name]: config },
-    report: buildReport(balance, ledger.trades, ledger.equity, ledger.daily, { [spec.name]: config }),
+    report: buildReport(balance, ledger.trades, engine.metrics.equityDrawdown(), engine.metrics.dailyEquity(), { [spec.name]: config }),
     realized_risk: {
       losing_trades: risk.count, median_pct: round4(risk.quantilePct(0.5)), p90_pct: round4(risk.quantilePct(0.9)), max_pct: round4(risk.max * 100),
     },

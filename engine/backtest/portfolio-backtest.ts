@@ -12,7 +12,7 @@ import { TradeLedger } from '../report/trade-ledger.ts';
 import { buildReport } from '../report/build-report.ts';
 import { round2, round4 } from '../util/rounding.ts';
 import { stableUuid } from '../util/ids.ts';
-import { roundMetrics, toWireMetrics } from './metrics.ts';
+import { roundMetrics, toWireMetrics } from '../report/performance-metrics.ts';
 
 /** One symbol of a portfolio run: its spec, bars, strategy and the strategy's decoded config. */
 export interface PortfolioSymbol {
@@ -71,14 +71,13 @@ export function runPortfolio(options: PortfolioOptions): PortfolioResult {
   const sim = new SimBroker(symbols.map((s) => s.spec), { historyLimit: 1_024, ...options.broker, balance });
   const ledger = new TradeLedger(new Map(symbols.map((s) => [s.spec.name, { spec: s.spec, series: s.series }])), sim.config.currency);
   const emit = (event: LogEvent) => {
-    ledger.onEvent(event);
+    ledger.onEvent(event, engine.events.lastAt);
     options.onEvent?.(event);
   };
   const engine = new TradingEngine({
     sessionId, now: () => clock.now, broker: sim, sim, balance, currency: sim.config.currency,
     riskPercent: options.riskPercent ?? 1, governor: options.governor, performanceEvery: 'week',
     machine: options.machine ?? 'compiled', emitBars: options.emitBars ?? false, onEvent: emit,
-    onEquity: (t, e) => ledger.onEquity(t, e),
   });
   const actors = symbols.map((s) => engine.addSymbol({ spec: s.spec, series: s.series, strategy: s.strategy, strategyConfig: s.strategyConfig }));
   const g = engine.governor;
@@ -135,7 +134,7 @@ export function runPortfolio(options: PortfolioOptions): PortfolioResult {
     params,
     synthetic_symbols: symbols.filter((s) => s.synthetic).map((s) => s.spec.name),
     ...(labels.from ? { from: labels.from } : {}), ...(labels.to ? { to: labels.to } : {}),
-    report: buildReport(balance, ledger.trades, ledger.equity, ledger.daily, params),
+    report: buildReport(balance, ledger.trades, engine.metrics.equityDrawdown(), engine.metrics.dailyEquity(), params),
     realized_risk: {
       losing_trades: risk.count, median_pct: round4(risk.quantilePct(0.5)), p90_pct: round4(risk.quantilePct(0.9)), max_pct: round4(risk.max * 100),
     },

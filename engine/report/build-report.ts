@@ -1,26 +1,41 @@
 import type { BacktestReport, SymbolReport, TesterStatsData } from '../../protocol/index.ts';
 import { round2, round4 } from '../util/rounding.ts';
-import { testerStats, type ReportTrade, type TesterStats } from './tester-stats.ts';
+import { testerStats, type Drawdown, type ReportTrade, type TesterStats } from './tester-stats.ts';
+
+/** Each day's start (UTC ms) and closing equity, as two parallel arrays (one pair per day would be tens of thousands of objects). */
+export interface DailyEquity {
+  readonly starts: ArrayLike<number>;
+  readonly closes: ArrayLike<number>;
+}
 
 const CURVE_POINTS = 600;
+const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
 const SYMBOL_POINTS = 400;
 const SCATTER_TRADES = 2_000;
 
 /**
- * The report of a run from its trades (exit order), its equity samples (the drawdowns) and each
+ * The report of a run from its trades (exit order), its equity samples or their drawdowns, and each
  * day's last equity (the curve): the Strategy Tester's
  * statistics, the balance/equity curve, entries and profit by hour, weekday and month,
  * MFE/MAE against profit, and each symbol's share.
  */
-export function buildReport(initialDeposit: number, trades: readonly ReportTrade[], equity: readonly (readonly [number, number])[],
-  daily: readonly (readonly [number, number])[], params?: Record<string, unknown>): BacktestReport {
+export function buildReport(initialDeposit: number, trades: readonly ReportTrade[], equity: readonly (readonly [number, number])[] | Drawdown,
+  daily: DailyEquity, params?: Record<string, unknown>): BacktestReport {
   const stats = testerStats(initialDeposit, trades, equity);
   const hour = buckets(24), weekday = buckets(7), month = buckets(12);
+  // Hour and weekday by arithmetic; the month from a Date only when the entry day changes.
+  let day = Number.NaN, monthOfDay = 0;
   for (const t of trades) {
-    const d = new Date(t.entryTime);
-    add(hour, d.getUTCHours(), t.pnl);
-    add(weekday, d.getUTCDay(), t.pnl);
-    add(month, d.getUTCMonth(), t.pnl);
+    const entryDay = Math.floor(t.entryTime / DAY_MS);
+    if (entryDay !== day) {
+      day = entryDay;
+      monthOfDay = new Date(t.entryTime).getUTCMonth();
+    }
+    add(hour, Math.floor((t.entryTime - entryDay * DAY_MS) / HOUR_MS), t.pnl);
+    // 1970-01-01 was a Thursday (4).
+    add(weekday, (((entryDay + 4) % 7) + 7) % 7, t.pnl);
+    add(month, monthOfDay, t.pnl);
   }
   const count = Math.min(trades.length, SCATTER_TRADES);
   const mfeMae: Array<[number, number, number]> = [];
@@ -52,55 +67,82 @@ function rounded(b: { entries: number[]; profit: number[] }) {
   return { entries: b.entries, profit: b.profit.map(round2) };
 }
 
-/** Each day's closing balance and equity, thinned to buckets keeping each one's lowest equity and its last point. */
-function curve(initial: number, trades: readonly ReportTrade[], equity: readonly (readonly [number, number])[]): Array<[number, number, number]> {
-  const points: Array<[number, number, number]> = [];
+/**
+ * Each day's closing balance and equity, thinned to buckets keeping each one's lowest equity and
+ * its last point. Only the kept days become points: a long run has tens of thousands of days.
+ */
+function curve(initial: number, trades: readonly ReportTrade[], daily: DailyEquity): Array<[number, number, number]> {
+  const { starts, closes } = daily;
+  const n = starts.length;
+  const size = n <= CURVE_POINTS ? 1 : Math.ceil(n / (CURVE_POINTS / 2));
+  const out: Array<[number, number, number]> = [];
   let balance = initial;
   let k = 0;
-  for (const [time, e] of equity) {
-    // `time` is a day's start; the balance is the day's closing one.
-    while (k < trades.length && trades[k].exitTime < time + 86_400_000) balance += trades[k++].pnl;
-    points.push([Math.floor(time / 1000), round2(balance), round2(e)]);
-  }
-  if (points.length <= CURVE_POINTS) return points;
-  const size = Math.ceil(points.length / (CURVE_POINTS / 2));
-  const out: Array<[number, number, number]> = [];
-  for (let i = 0; i < points.length; i += size) {
-    const end = Math.min(points.length, i + size);
+  // A day's balance is its closing one.
+  const point = (i: number): [number, number, number] => {
+    const time = starts[i];
+    while (k < trades.length && trades[k].exitTime < time + DAY_MS) balance += trades[k++].pnl;
+    return [Math.floor(time / 1000), round2(balance), round2(closes[i])];
+  };
+  for (let i = 0; i < n; i += size) {
+    const end = Math.min(n, i + size);
     let low = i;
-    for (let j = i; j < end; j++) if (points[j][2] < points[low][2]) low = j;
-    out.push(points[low]);
-    if (end - 1 !== low) out.push(points[end - 1]);
+    let lowest = round2(closes[i]);
+    for (let j = i + 1; j < end; j++) {
+      const e = round2(closes[j]);
+      if (e < lowest) { low = j; lowest = e; }
+    }
+    out.push(point(low));
+    if (end - 1 !== low) out.push(point(end - 1));
   }
   return out;
 }
 
 function perSymbol(trades: readonly ReportTrade[]): Record<string, SymbolReport> {
-  const by = new Map<string, ReportTrade[]>();
+  // Two passes without per-symbol trade lists: counts first (each curve's step), then the sums.
+  const counts = new Map<string, number>();
+  for (const t of trades) counts.set(t.symbol, (counts.get(t.symbol) ?? 0) + 1);
+  const acc = new Map<string, SymbolSums>();
+  for (const [symbol, n] of counts) acc.set(symbol, new SymbolSums(n));
+  let last: SymbolSums | undefined, lastSymbol = '';
   for (const t of trades) {
-    const list = by.get(t.symbol) ?? [];
-    list.push(t);
-    by.set(t.symbol, list);
+    if (t.symbol !== lastSymbol) { lastSymbol = t.symbol; last = acc.get(t.symbol); }
+    last!.add(t);
   }
   const out: Record<string, SymbolReport> = {};
-  for (const symbol of [...by.keys()].sort()) {
-    const list = by.get(symbol)!;
-    let gp = 0, gl = 0, wins = 0, longs = 0, net = 0;
-    const curve: Array<[number, number]> = [];
-    const step = Math.max(1, Math.ceil(list.length / SYMBOL_POINTS));
-    list.forEach((t, i) => {
-      if (t.pnl > 0) { gp += t.pnl; wins++; } else gl += t.pnl;
-      if (t.direction === 1) longs++;
-      net += t.pnl;
-      if (i % step === step - 1 || i === list.length - 1) curve.push([Math.floor(t.exitTime / 1000), round2(net)]);
-    });
+  for (const symbol of [...acc.keys()].sort()) {
+    const a = acc.get(symbol)!;
     out[symbol] = {
-      trades: list.length, net_profit: round2(gp + gl), gross_profit: round2(gp), gross_loss: round2(gl),
-      profit_factor: gl < 0 ? round4(gp / -gl) : null, win_pct: list.length ? round2((100 * wins) / list.length) : null,
-      long_trades: longs, short_trades: list.length - longs, curve,
+      trades: a.n, net_profit: round2(a.gp + a.gl), gross_profit: round2(a.gp), gross_loss: round2(a.gl),
+      profit_factor: a.gl < 0 ? round4(a.gp / -a.gl) : null, win_pct: a.n ? round2((100 * a.wins) / a.n) : null,
+      long_trades: a.longs, short_trades: a.n - a.longs, curve: a.curve,
     };
   }
   return out;
+}
+
+/** One symbol's sums over its trades, and its cumulative-profit curve thinned to SYMBOL_POINTS. */
+class SymbolSums {
+  gp = 0;
+  gl = 0;
+  wins = 0;
+  longs = 0;
+  net = 0;
+  private i = 0;
+  private readonly step: number;
+  readonly curve: Array<[number, number]> = [];
+
+  constructor(readonly n: number) {
+    this.step = Math.max(1, Math.ceil(n / SYMBOL_POINTS));
+  }
+
+  add(t: ReportTrade): void {
+    if (t.pnl > 0) { this.gp += t.pnl; this.wins++; } else this.gl += t.pnl;
+    if (t.direction === 1) this.longs++;
+    this.net += t.pnl;
+    const i = this.i++;
+    if (i % this.step === this.step - 1 || i === this.n - 1) this.curve.push([Math.floor(t.exitTime / 1000), round2(this.net)]);
+  }
 }
 
 const r2 = (v: number | null) => (v === null ? null : round2(v));

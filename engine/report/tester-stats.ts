@@ -82,24 +82,26 @@ export interface TesterStats {
  * - LR correlation: Pearson correlation of the balance after each trade with the trade's number
  *   (that of the balance curve with its linear regression); LR standard error: sqrt(sum of
  *   squared residuals from that line / (N - 2)).
- * - balance drawdowns on the balance after each trade, equity drawdowns on the equity samples,
- *   both starting from the initial deposit; see `Drawdown`.
+ * - balance drawdowns on the balance after each trade, equity drawdowns on the equity samples
+ *   (or their drawdowns already tracked as the run went: the metrics'), both starting from the
+ *   initial deposit; see `Drawdown`.
  * - a trade with pnl 0 is neither a win nor a loss and ends both kinds of run.
  * Ratios without a denominator are null.
  */
-export function testerStats(initialDeposit: number, trades: readonly ReportTrade[], equity: readonly (readonly [number, number])[]): TesterStats {
+export function testerStats(initialDeposit: number, trades: readonly ReportTrade[], equity: readonly (readonly [number, number])[] | Drawdown): TesterStats {
   let grossProfit = 0, grossLoss = 0, profitTrades = 0, lossTrades = 0, largestProfit = 0, largestLoss = 0;
   let longs = 0, longWins = 0, shorts = 0, shortWins = 0, holding = 0, mfe = 0, mae = 0;
   const runs = { win: new Run(), loss: new Run() };
-  const hpr: number[] = [];
-  const balances: number[] = [];
+  const hpr = new Float64Array(trades.length);
+  const balances = new Float64Array(trades.length);
+  let i = 0;
   let balance = initialDeposit;
   const balanceDd = new DrawdownTracker(initialDeposit);
   for (const t of trades) {
     const before = balance;
     balance += t.pnl;
-    hpr.push(before !== 0 ? balance / before : 1);
-    balances.push(balance);
+    hpr[i] = before !== 0 ? balance / before : 1;
+    balances[i++] = balance;
     balanceDd.add(balance);
     if (t.pnl > 0) {
       grossProfit += t.pnl; profitTrades++; if (t.pnl > largestProfit) largestProfit = t.pnl;
@@ -116,13 +118,20 @@ export function testerStats(initialDeposit: number, trades: readonly ReportTrade
   runs.win.end();
   runs.loss.end();
   const n = trades.length;
-  const equityDd = new DrawdownTracker(initialDeposit);
-  for (const [, e] of equity) equityDd.add(e);
+  let eq: Drawdown;
+  if (Array.isArray(equity)) {
+    const equityDd = new DrawdownTracker(initialDeposit);
+    for (const [, e] of equity) equityDd.add(e);
+    eq = equityDd.result();
+  } else eq = equity as Drawdown;
   const netProfit = grossProfit + grossLoss;
-  const ahpr = n > 0 ? hpr.reduce((a, b) => a + b, 0) / n : null;
-  const hprSd = n > 1 && ahpr !== null ? Math.sqrt(hpr.reduce((a, h) => a + (h - ahpr) ** 2, 0) / (n - 1)) : 0;
+  let hprSum = 0;
+  for (let j = 0; j < n; j++) hprSum += hpr[j];
+  const ahpr = n > 0 ? hprSum / n : null;
+  let hprSs = 0;
+  if (ahpr !== null) for (let j = 0; j < n; j++) hprSs += (hpr[j] - ahpr) ** 2;
+  const hprSd = n > 1 ? Math.sqrt(hprSs / (n - 1)) : 0;
   const lr = regression(balances);
-  const eq = equityDd.result();
   return {
     initialDeposit, netProfit, grossProfit, grossLoss,
     profitFactor: grossLoss < 0 ? grossProfit / -grossLoss : null,
@@ -185,6 +194,7 @@ class Run {
   }
 }
 
+/** Absolute, maximal and relative drawdown of a series of balances or equities, one value at a time. */
 class DrawdownTracker {
   private peak: number;
   private min: number;
@@ -217,7 +227,7 @@ class DrawdownTracker {
 }
 
 /** Least squares of y against 1..N: the correlation and the residuals' standard error. */
-function regression(y: readonly number[]): { correlation: number | null; standardError: number | null } {
+function regression(y: Float64Array): { correlation: number | null; standardError: number | null } {
   const n = y.length;
   if (n < 2) return { correlation: null, standardError: null };
   const mx = (n + 1) / 2;

@@ -1,10 +1,8 @@
-import { parseTimestamp } from '../../protocol/envelope.ts';
+import { formatSeconds, parseTimestamp } from '../../protocol/envelope.ts';
 import type { LogEvent } from '../../protocol/index.ts';
 import type { BarSeries } from '../model/bar.ts';
 import { profitToAccount, type SymbolSpec } from '../model/symbol-spec.ts';
 import type { ReportTrade } from './tester-stats.ts';
-
-const DAY_MS = 86_400_000;
 
 /** A symbol the ledger can price: its spec and the bars it is trading on (read at each exit). */
 export interface LedgerSymbol {
@@ -13,6 +11,7 @@ export interface LedgerSymbol {
 }
 
 interface OpenTrade {
+  readonly id: number;
   readonly direction: 1 | -1;
   readonly entryTime: number;
   readonly entryPrice: number;
@@ -20,77 +19,94 @@ interface OpenTrade {
 }
 
 /**
- * The trades and equity of a run as the report needs them, built from the run's own events
- * (TRADE_ENTRY / TRADE_EXIT) and the engine's equity samples. MFE and MAE come from the bars the
- * trade was open over (bar highs and lows, spread aside), in account currency, computed at the
+ * The trades of a run as the report needs them, built from the run's own events
+ * (TRADE_ENTRY / TRADE_EXIT); the equity side (drawdowns, daily curve) comes from the metrics.
+ * MFE and MAE come from the bars the trade was open over (bar highs and lows, spread aside), in account currency, computed at the
  * exit while those bars are still in the symbol's window; never smaller than the realised move.
  */
 export class TradeLedger {
   readonly trades: ReportTrade[] = [];
-  /** [time ms, equity] samples, in time order (the drawdowns). */
-  readonly equity: Array<[number, number]> = [];
-  /**
-   * [UTC day start ms, the day's last equity sample] (the curve): the engine samples every day's last bar however
-   * sparsely it samples in between, so the curve does not depend on the sampling.
-   */
-  readonly daily: Array<[number, number]> = [];
-  private readonly open = new Map<number, OpenTrade>();
+  /** Trades still open (a handful at most: a list beats a map here). */
+  private readonly open: OpenTrade[] = [];
+  // Doubles from the start (0.5): a field that starts as a small integer and later holds a double
+  // changes representation, which throws away the optimised code that reads it.
+  private readonly range = { top: 0.5, bottom: 0.5 };
 
   constructor(private readonly symbols: ReadonlyMap<string, LedgerSymbol>, private readonly currency: string) {}
 
-  onEvent(event: LogEvent): void {
+  /**
+   * One event of the run. `at` is its time in epoch ms when the caller has it as a number (the
+   * event factory's `lastAt`): used when it formats to the event's own time, else that is parsed.
+   */
+  onEvent(event: LogEvent, at?: number): void {
     if (event.event_type === 'TRADE_ENTRY') {
       const d = event.data;
-      this.open.set(d.position_id ?? -1, {
-        direction: d.direction === 'buy' ? 1 : -1, entryTime: parseTimestamp(d.time ?? event.timestamp), entryPrice: d.price, lots: d.lot_size,
-      });
+      const time = timeOf(d.time ?? event.timestamp, at);
+      this.open.push({ id: d.position_id ?? -1, direction: d.direction === 'buy' ? 1 : -1, entryTime: time, entryPrice: d.price, lots: d.lot_size });
     } else if (event.event_type === 'TRADE_EXIT') {
       const d = event.data;
-      const key = d.position_id ?? -1;
-      const entry = this.open.get(key);
-      if (!entry) return;
-      this.open.delete(key);
-      const exitTime = parseTimestamp(d.timestamp);
-      const { mfe, mae } = this.excursions(d.symbol, entry, exitTime, d.exit_price);
-      this.trades.push({ symbol: d.symbol, direction: entry.direction, entryTime: entry.entryTime, exitTime, pnl: d.pnl, mfe, mae });
+      const id = d.position_id ?? -1;
+      const k = this.open.findIndex((t) => t.id === id);
+      if (k < 0) return;
+      const entry = this.open[k];
+      this.open.splice(k, 1);
+      const exitTime = timeOf(d.timestamp, at);
+      this.trades.push(this.closed(d.symbol, entry, exitTime, d.exit_price, d.pnl));
     }
   }
 
-  onEquity(time: number, equity: number): void {
-    const last = this.equity.at(-1);
-    if (last && last[0] === time) last[1] = equity;
-    else this.equity.push([time, equity]);
-    const dayStart = Math.floor(time / DAY_MS) * DAY_MS;
-    const day = this.daily.at(-1);
-    if (day && day[0] === dayStart) day[1] = equity;
-    else this.daily.push([dayStart, equity]);
-  }
-
-  private excursions(symbol: string, t: OpenTrade, exitTime: number, exitPrice: number): { mfe: number; mae: number } {
+  /**
+   * The closed trade with its MFE and MAE. Profit rises with direction x price (also after
+   * conversion at that price), so the extremes are at the highest and lowest price the trade
+   * saw: one scan of the bars, then two conversions.
+   */
+  private closed(symbol: string, t: OpenTrade, exitTime: number, exitPrice: number, pnl: number): ReportTrade {
     const s = this.symbols.get(symbol);
-    if (!s) return { mfe: 0, mae: 0 };
-    const money = (price: number): number => {
-      try {
-        const amount = (t.direction * (price - t.entryPrice) / s.spec.tickSize) * s.spec.tickValueProfit * t.lots;
-        return profitToAccount(s.spec, amount, price, this.currency);
-      } catch {
-        return 0; // No rate to convert with: the report shows 0 rather than a wrong figure.
-      }
-    };
-    const realised = money(exitPrice);
-    let best = Math.max(0, realised);
-    let worst = Math.min(0, realised);
-    const bars = s.series;
-    // Bars that opened at or after the entry bar and before the exit.
-    let i = lastAtOrBefore(bars.time, bars.length, t.entryTime);
-    for (i = Math.max(0, i); i < bars.length && bars.time[i] < exitTime; i++) {
-      const hi = money(t.direction === 1 ? bars.high[i] : bars.low[i]);
-      const lo = money(t.direction === 1 ? bars.low[i] : bars.high[i]);
-      if (hi > best) best = hi;
-      if (lo < worst) worst = lo;
+    let mfe = 0, mae = 0;
+    if (s) {
+      const bars = s.series;
+      // Bars that opened at or after the entry bar and before the exit.
+      const from = Math.max(0, lastAtOrBefore(bars.time, bars.length, t.entryTime));
+      const range = priceRange(bars.time, bars.high, bars.low, from, bars.length, exitTime, exitPrice, this.range);
+      const realised = this.money(s.spec, t, exitPrice);
+      mfe = Math.max(0, realised, this.money(s.spec, t, t.direction === 1 ? range.top : range.bottom));
+      mae = Math.min(0, realised, this.money(s.spec, t, t.direction === 1 ? range.bottom : range.top));
     }
-    return { mfe: best, mae: worst };
+    return { symbol, direction: t.direction, entryTime: t.entryTime, exitTime, pnl, mfe, mae };
   }
+
+  /** The trade's profit at `price`, in account currency (0 when there is no rate to convert with: no wrong figure). */
+  private money(spec: SymbolSpec, t: OpenTrade, price: number): number {
+    const amount = (t.direction * (price - t.entryPrice) / spec.tickSize) * spec.tickValueProfit * t.lots;
+    try {
+      return profitToAccount(spec, amount, price, this.currency);
+    } catch {
+      return 0;
+    }
+  }
+}
+
+/**
+ * The highest high and lowest low (and `price`) of the bars from `from` that open before
+ * `before`, into `out`. A function of its own over plain arrays: small enough to be optimised
+ * on its own, whatever its caller does.
+ */
+function priceRange(time: Float64Array, high: Float64Array, low: Float64Array, from: number, length: number, before: number, price: number,
+  out: { top: number; bottom: number }): { top: number; bottom: number } {
+  let top = price;
+  let bottom = price;
+  for (let i = from; i < length && time[i] < before; i++) {
+    if (high[i] > top) top = high[i];
+    if (low[i] < bottom) bottom = low[i];
+  }
+  out.top = top;
+  out.bottom = bottom;
+  return out;
+}
+
+/** `text` as epoch ms: `at` when it is that time (a check against the formatter's cache), else parsed. */
+function timeOf(text: string, at: number | undefined): number {
+  return at !== undefined && at === at && formatSeconds(at) === text ? Math.floor(at / 1000) * 1000 : parseTimestamp(text);
 }
 
 /** Index of the last time <= t (binary search), or -1. */

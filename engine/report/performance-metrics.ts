@@ -1,4 +1,5 @@
 import type { BacktestMetrics as WireMetrics } from '../../protocol/index.ts';
+import type { DailyEquity } from './build-report.ts';
 import { round2, round4 } from '../util/rounding.ts';
 
 /** A closed trade as the metrics need it: net PnL in account currency and the exit time (UTC ms). */
@@ -61,8 +62,8 @@ const DAY_MS = 86_400_000;
 export const TRADING_DAYS_PER_YEAR = 252;
 
 /**
- * Streaming backtest metrics: O(1) memory however many bars, trades or days go in, so a
- * million-bar run keeps no samples.
+ * Streaming backtest metrics: O(1) memory however many bars or trades go in, so a million-bar
+ * run keeps no samples; only each day's closing equity is kept (16 bytes a day, the report's curve).
  *
  * Sharpe and Sortino convention: daily returns r_d = E_d / E_{d-1} - 1, where E_d is the last
  * equity sample of UTC day d and E_{-1} the starting balance; days without samples (weekends)
@@ -103,10 +104,16 @@ export class MetricsAccumulator {
   private downside2 = 0;
   private weeks = 0;
   private weeksWithin = 0;
+  private minEquity: number;
+  private fractionAtMaxDrawdown = 0;
+  private drawdownAtMaxFraction = 0;
+  /** Each closed day's start and last equity (the report's curve): 16 bytes a day. */
+  private readonly days_ = new DayCloses();
 
   constructor(readonly startingBalance: number) {
     if (!(startingBalance > 0)) throw new Error(`MetricsAccumulator: starting balance must be positive, got ${startingBalance}`);
     this.peak = startingBalance;
+    this.minEquity = startingBalance;
     this.previousClose = startingBalance;
   }
 
@@ -127,19 +134,56 @@ export class MetricsAccumulator {
 
   /** Samples must come in non-decreasing time order. */
   addEquity(time: number, equity: number): void {
+    // Kept small (the rare steps are methods of their own): it is inlined into the bar loop.
     if (time < this.lastTime) outOfOrder(time);
     this.lastTime = time;
     if (equity > this.peak) this.peak = equity;
+    if (equity < this.minEquity) this.minEquity = equity;
     const drawdown = this.peak - equity;
-    if (drawdown > this.maxDrawdown) this.maxDrawdown = drawdown;
     const fraction = this.peak > 0 ? drawdown / this.peak : 0;
-    if (fraction > this.maxDrawdownFraction) this.maxDrawdownFraction = fraction;
+    if (drawdown > this.maxDrawdown || fraction > this.maxDrawdownFraction) this.deeper(drawdown, fraction);
     const day = Math.floor(time / DAY_MS);
-    if (day !== this.day) {
-      if (!Number.isNaN(this.day)) this.closeDay();
-      this.day = day;
-    }
+    if (day !== this.day) this.nextDay(day);
     this.dayClose = equity;
+  }
+
+  /** A fall deeper than any before, in money or as a fraction of its peak. */
+  private deeper(drawdown: number, fraction: number): void {
+    if (drawdown > this.maxDrawdown) {
+      this.maxDrawdown = drawdown;
+      this.fractionAtMaxDrawdown = fraction;
+    }
+    if (fraction > this.maxDrawdownFraction) {
+      this.maxDrawdownFraction = fraction;
+      this.drawdownAtMaxFraction = drawdown;
+    }
+  }
+
+  /** The first sample of a new day: the previous day closes (its return, its curve point). */
+  private nextDay(day: number): void {
+    if (!Number.isNaN(this.day)) {
+      this.closeDay();
+      this.days_.push(this.day * DAY_MS, this.dayClose);
+    }
+    this.day = day;
+  }
+
+  /**
+   * The Strategy Tester's equity drawdowns over the samples so far: absolute (starting balance
+   * - lowest equity, if below it), maximal (the largest fall, and its percent of its peak) and
+   * relative (the largest percent fall, and its amount).
+   */
+  equityDrawdown(): { absolute: number; maximal: number; maximalPercent: number; relative: number; relativePercent: number } {
+    return {
+      absolute: Math.max(0, this.startingBalance - this.minEquity),
+      maximal: this.maxDrawdown, maximalPercent: this.fractionAtMaxDrawdown * 100,
+      relative: this.drawdownAtMaxFraction, relativePercent: this.maxDrawdownFraction * 100,
+    };
+  }
+
+  /** Every day sampled so far, the current one included: its UTC start (ms) and its last equity sample. */
+  dailyEquity(): DailyEquity {
+    return Number.isNaN(this.day) ? this.days_.view() : this.days_.viewWith(this.day * DAY_MS, this.dayClose);
   }
 
   /** Trades closed so far. */
@@ -167,10 +211,14 @@ export class MetricsAccumulator {
     return this.peak;
   }
 
-  /** The equity below which a sample would set a new largest drawdown (absolute or as a fraction). */
+  /**
+   * The equity below which a sample would change a drawdown: a new largest fall (absolute or as
+   * a fraction) or a new lowest equity (the absolute drawdown).
+   */
   get drawdownFloor(): number {
     const peak = this.peak;
-    return peak > 0 ? Math.max(peak - this.maxDrawdown, peak - this.maxDrawdownFraction * peak) : peak - this.maxDrawdown;
+    const fall = peak > 0 ? Math.max(peak - this.maxDrawdown, peak - this.maxDrawdownFraction * peak) : peak - this.maxDrawdown;
+    return Math.max(fall, this.minEquity);
   }
 
   addWeek(week: WeekCount): void {
@@ -223,6 +271,40 @@ export class MetricsAccumulator {
       weeksTotal: this.weeks,
       days,
     };
+  }
+}
+
+/** Day starts and closing equities in two growing typed arrays (plain arrays of numbers cost far more to push to here). */
+class DayCloses {
+  private starts = new Float64Array(1_024);
+  private closes = new Float64Array(1_024);
+  private length = 0;
+
+  push(start: number, close: number): void {
+    if (this.length === this.starts.length) this.grow();
+    this.starts[this.length] = start;
+    this.closes[this.length++] = close;
+  }
+
+  view(): DailyEquity {
+    return { starts: this.starts.slice(0, this.length), closes: this.closes.slice(0, this.length) };
+  }
+
+  /** The days so far and one more after them (the day still open), without adding it. */
+  viewWith(start: number, close: number): DailyEquity {
+    if (this.length === this.starts.length) this.grow();
+    this.starts[this.length] = start;
+    this.closes[this.length] = close;
+    return { starts: this.starts.slice(0, this.length + 1), closes: this.closes.slice(0, this.length + 1) };
+  }
+
+  private grow(): void {
+    const starts = new Float64Array(this.starts.length * 2);
+    const closes = new Float64Array(this.closes.length * 2);
+    starts.set(this.starts);
+    closes.set(this.closes);
+    this.starts = starts;
+    this.closes = closes;
   }
 }
 
