@@ -182,6 +182,18 @@ test('a backtest recording replayed on its own (no bot session) draws its symbol
   assert.is(state.symbols.EURUSDm.closedTrades, 1);
 });
 
+test('a portfolio backtest lists its own symbols, never one symbol named after all of them ("USDCHF,EURUSD")', () => {
+  const f = new EventFactory('bt-5');
+  const start = f.backtestStart('bt-5', 'USDCHF,EURUSD');
+  (start.data as { symbols?: string[] }).symbols = ['USDCHF', 'EURUSD'];
+  const trades = [f.entry('EURUSD', 1.1, 1), f.exit('EURUSD', 1.2, 10, 10_010)];
+  const complete = f.backtestComplete('bt-5', 10_010, 1);
+  (complete.data as { symbol?: string }).symbol = 'USDCHF,EURUSD';
+  const state = fold([start, ...trades, complete]);
+  assert.equal(Object.keys(state.symbols), ['EURUSD']);
+  assert.is(state.backtests['bt-5'].complete!.final_balance, 10_010);
+});
+
 test('BOT_INITIALIZATION marks its synthetic symbols and carries each symbol\'s digits', () => {
   const f = new EventFactory();
   const init = f.init(['USDCHF', 'EURUSD']);
