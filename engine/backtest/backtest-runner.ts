@@ -6,11 +6,9 @@ import { SimBroker, type SimBrokerConfig } from '../broker/sim-broker.ts';
 import type { GovernorConfig } from '../governor/governor-config.ts';
 import type { Strategy } from '../strategy/strategy.ts';
 import { TradingEngine } from '../runtime/trading-engine.ts';
-import { round2, round4 } from '../util/rounding.ts';
 import { stableUuid } from '../util/ids.ts';
-import { roundMetrics, toWireMetrics } from './metrics.ts';
+import { completeData, endBacktest } from './run-end.ts';
 import { TradeLedger } from '../report/trade-ledger.ts';
-import { buildReport } from '../report/build-report.ts';
 import type { MachineHostKind } from '../actor/machine-host.ts';
 import type { SymbolActor } from '../actor/symbol-actor.ts';
 
@@ -128,45 +126,11 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
     }
   }
 
-  engine.flushEquity();
-  // The Strategy Tester's rule: whatever is still open is closed at the last price.
-  if (actor.position) {
-    for (const p of sim.positionsGet(spec.name)) {
-      sim.orderSend({ action: 1, symbol: spec.name, volume: p.volume, type: p.type === 0 ? 1 : 0, price: 0, sl: 0, tp: 0,
-        deviation: 0, magic: 0, comment: 'End of backtest', type_filling: 1, type_time: 0, position: p.ticket });
-    }
-  }
-  engine.addEquity(clock.last, sim.equity());
-  engine.finishWeek(clock.last);
-  actor.stop();
-
-  const m = engine.metrics.result();
-  const metrics = roundMetrics(toWireMetrics(m, clock.bars));
-  const risk = engine.realizedRisk;
-  const orders = engine.orders;
-  const complete: BacktestCompleteData = {
-    session_id: sessionId,
-    final_balance: round2(engine.account.balance),
-    total_return: round2(engine.account.balance - balance),
-    total_trades: m.totalTrades,
-    max_drawdown: round2(m.maxDrawdown),
-    weekly_stats: engine.weeklyStats,
-    metrics,
-    symbol: spec.name,
-    timeframe,
-    strategy: strategy.id,
-    params: { [spec.name]: config },
-    report: buildReport(balance, ledger.trades, engine.metrics.equityDrawdown(), engine.metrics.dailyEquity(), { [spec.name]: config }),
-    realized_risk: {
-      losing_trades: risk.count, median_pct: round4(risk.quantilePct(0.5)), p90_pct: round4(risk.quantilePct(0.9)), max_pct: round4(risk.max * 100),
-    },
-    orders: {
-      sent: orders.sent, refused: orders.refused, refused_by_reason: orders.refusedByReason(),
-      ...(orders.firstRefusal ? { first_refusal: orders.firstRefusal } : {}),
-    },
-    swap_total: engine.swapTotal,
+  endBacktest(engine, sim, [actor], clock.last);
+  const { complete, metrics } = completeData(engine, ledger, sessionId, balance, clock.bars, {
+    symbol: spec.name, timeframe, strategy: strategy.id, params: { [spec.name]: config },
     ...(options.warnings?.length ? { warnings: [...options.warnings] } : {}),
-  };
+  });
   emit(engine.events.make('BACKTEST_COMPLETE', 'INFO', complete, clock.last));
   return { sessionId, complete, metrics, bars: clock.bars };
 }

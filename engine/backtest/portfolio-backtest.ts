@@ -9,10 +9,8 @@ import { MergedClock, runMerged } from '../runtime/merged-loop.ts';
 import type { MergeSource } from '../runtime/bar-merge.ts';
 import type { MachineHostKind } from '../actor/machine-host.ts';
 import { TradeLedger } from '../report/trade-ledger.ts';
-import { buildReport } from '../report/build-report.ts';
-import { round2, round4 } from '../util/rounding.ts';
 import { stableUuid } from '../util/ids.ts';
-import { roundMetrics, toWireMetrics } from './metrics.ts';
+import { completeData, endBacktest } from './run-end.ts';
 
 /** One symbol of a portfolio run: its spec, bars, strategy and the strategy's decoded config. */
 export interface PortfolioSymbol {
@@ -104,48 +102,12 @@ export function runPortfolio(options: PortfolioOptions): PortfolioResult {
   runMerged(engine, actors, sources, clock, options.progressEvery ?? 100_000, options.onProgress);
   const last = clock.now;
 
-  engine.flushEquity();
-  // The Strategy Tester's rule: whatever is still open is closed at its symbol's last price.
-  for (const actor of actors) {
-    if (!actor.position) continue;
-    for (const p of sim.positionsGet(actor.symbol)) {
-      sim.orderSend({ action: 1, symbol: actor.symbol, volume: p.volume, type: p.type === 0 ? 1 : 0, price: 0, sl: 0, tp: 0,
-        deviation: 0, magic: 0, comment: 'End of backtest', type_filling: 1, type_time: 0, position: p.ticket });
-    }
-  }
-  engine.addEquity(last, sim.equity());
-  engine.finishWeek(last);
-  for (const actor of actors) actor.stop();
-
-  const m = engine.metrics.result();
-  const metrics = roundMetrics(toWireMetrics(m, clock.bars));
-  const risk = engine.realizedRisk;
-  const orders = engine.orders;
-  const complete: BacktestCompleteData = {
-    session_id: sessionId,
-    final_balance: round2(engine.account.balance),
-    total_return: round2(engine.account.balance - balance),
-    total_trades: m.totalTrades,
-    max_drawdown: round2(m.maxDrawdown),
-    weekly_stats: engine.weeklyStats,
-    metrics,
-    symbol: names.join(','),
-    timeframe: oneTimeframe,
-    strategy: strategyIds,
-    symbols: names,
-    params,
+  endBacktest(engine, sim, actors, last);
+  const { complete, metrics } = completeData(engine, ledger, sessionId, balance, clock.bars, {
+    symbol: names.join(','), timeframe: oneTimeframe, strategy: strategyIds, symbols: names, params,
     synthetic_symbols: symbols.filter((s) => s.synthetic).map((s) => s.spec.name),
     ...(labels.from ? { from: labels.from } : {}), ...(labels.to ? { to: labels.to } : {}),
-    ...(ledger ? { report: buildReport(balance, ledger.trades, engine.metrics.equityDrawdown(), engine.metrics.dailyEquity(), params) } : {}),
-    realized_risk: {
-      losing_trades: risk.count, median_pct: round4(risk.quantilePct(0.5)), p90_pct: round4(risk.quantilePct(0.9)), max_pct: round4(risk.max * 100),
-    },
-    orders: {
-      sent: orders.sent, refused: orders.refused, refused_by_reason: orders.refusedByReason(),
-      ...(orders.firstRefusal ? { first_refusal: orders.firstRefusal } : {}),
-    },
-    swap_total: engine.swapTotal,
-  };
+  });
   emit(engine.events.make('BACKTEST_COMPLETE', 'INFO', complete, last));
   return { sessionId, complete, metrics, bars: clock.bars };
 }

@@ -1,5 +1,5 @@
 import { DEAL_ENTRY_IN, DEAL_REASON_SL, DEAL_REASON_SO, DEAL_REASON_TP, POSITION_TYPE_BUY, type Deal, type Position } from '../model/mt5.ts';
-import type { RestoredPosition } from '../live/restored-state.ts';
+import type { RestoredPosition } from '../model/restored-state.ts';
 
 /** What the broker looked like when the connection came back. */
 export interface BrokerSnapshot {

@@ -15,9 +15,9 @@ import { MIN_SECRET_LENGTH, checkBridgeOptions } from '../broker/mt5-bridge/brid
 import { MetaApiBroker } from '../broker/metaapi/metaapi-broker.ts';
 import { metaApiSdkOpener } from '../broker/metaapi/metaapi-sdk-session.ts';
 import type { BotController } from '../live/bot-controller.ts';
-import type { RestoredState } from '../live/restored-state.ts';
+import type { RestoredState } from '../model/restored-state.ts';
 import { formatSeconds } from '../../protocol/envelope.ts';
-import { isLoopbackHost } from '../server/access-policy.ts';
+import { isLoopbackHost } from '../util/loopback-host.ts';
 import { startMonitorServer, type MonitorServer } from '../server/monitor-server.ts';
 import { SessionRecorder } from '../server/session-recorder.ts';
 import { loadPlugins, PluginError } from '../strategy/plugin-loader.ts';

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseTimestamp, type EventOf, type LogEvent } from '../../protocol/index.ts';
-import type { RestoredPosition, RestoredState } from '../live/restored-state.ts';
+import type { RestoredPosition, RestoredState } from '../model/restored-state.ts';
 import { weekStartOf } from '../time/trading-week.ts';
 import { JOURNAL_SCHEMA } from './journal-schema.ts';
 

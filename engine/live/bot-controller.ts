@@ -15,6 +15,8 @@ export interface BacktestRequest {
   readonly to?: string;
   readonly strategy?: string;
   readonly balance?: number;
+  /** Strategy parameters over the bot's own for that symbol, decoded by the plugin's codec. */
+  readonly params?: Readonly<Record<string, unknown>>;
 }
 
 /**

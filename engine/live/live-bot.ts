@@ -3,7 +3,7 @@ import { formatSeconds } from '../../protocol/envelope.ts';
 import { POSITION_TYPE_BUY, TRADE_RETCODE } from '../model/mt5.ts';
 import type { LiveBrokerPort } from '../broker/live-broker-port.ts';
 import type { Reconciliation } from '../broker/reconcile.ts';
-import type { RestoredState } from './restored-state.ts';
+import type { RestoredState } from '../model/restored-state.ts';
 import { TradingBot, type BotMarket, type TradingBotOptions } from './trading-bot.ts';
 import { round2 } from '../util/rounding.ts';
 

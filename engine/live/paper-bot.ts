@@ -3,7 +3,7 @@ import type { Timeframe } from '../model/bar.ts';
 import { SimBroker } from '../broker/sim-broker.ts';
 import { resolveSymbolSpec } from '../model/symbol-spec.ts';
 import { loadHistory, SHIPPED_HISTORY, type LoadedHistory } from '../data/load-history.ts';
-import type { RestoredState } from './restored-state.ts';
+import type { RestoredState } from '../model/restored-state.ts';
 import { ReplayFeed, type FeedSource } from './replay-feed.ts';
 import { TradingBot, type BotMarket, type TradingBotOptions } from './trading-bot.ts';
 

@@ -17,6 +17,7 @@ import { round2 } from '../util/rounding.ts';
 import type { BacktestRequest, BotController, CommandOutcome } from './bot-controller.ts';
 import type { JournalHealth } from '../journal/journal-health.ts';
 import { describeFate, TicketFates, type TicketFate } from './ticket-fates.ts';
+import { configuredParams, resolveBacktestParams, strategyOptions } from './backtest-params.ts';
 
 export interface BotSymbolConfig {
   readonly symbol: string;
@@ -224,12 +225,15 @@ export class TradingBot implements BotController {
    */
   backtestOptions(): CommandOutcome {
     const symbols = this.options.symbols.map((s) => ({ symbol: s.symbol, synthetic: this.market.isSynthetic(s.symbol), digits: this.specOf(s.symbol).digits }));
-    const strategies = [...this.options.strategies.values()].map((s) => ({ id: s.id, description: s.description }));
+    const strategies = strategyOptions(this.options.strategies);
     const real = symbols.find((s) => !s.synthetic) ?? symbols[0];
     return {
       ok: true,
       reason: `${symbols.length} symbol(s), ${strategies.length} strategies`,
-      data: { symbols, timeframes: Object.keys(TIMEFRAME_MS), strategies, default: { symbol: real?.symbol, timeframe: 'H4', strategy: this.options.strategy } },
+      data: {
+        symbols, timeframes: Object.keys(TIMEFRAME_MS), strategies, default: { symbol: real?.symbol, timeframe: 'H4', strategy: this.options.strategy },
+        configured: configuredParams(this.options.symbols, this.options.strategy),
+      },
     };
   }
 
@@ -242,6 +246,8 @@ export class TradingBot implements BotController {
     const strategy = this.options.strategies.get(strategyId);
     if (!strategy) return { ok: false, reason: `unknown strategy "${strategyId}"; loaded: ${[...this.options.strategies.keys()].join(', ')}` };
     if (request.balance !== undefined && !(request.balance > 0)) return { ok: false, reason: `balance must be positive, got ${request.balance}` };
+    const params = resolveBacktestParams(strategy, request.params, this.options.symbols.find((s) => s.symbol === request.symbol), this.options.strategy);
+    if (!params.ok) return { ok: false, reason: params.reason, data: { field: params.field } };
     let history;
     let spec;
     try {
@@ -258,7 +264,7 @@ export class TradingBot implements BotController {
     setImmediate(() => {
       try {
         runBacktest({
-          symbol: request.symbol, series: history.series, spec, strategy, balance: request.balance ?? this.options.balance,
+          symbol: request.symbol, series: history.series, spec, strategy, strategyConfig: params.config, balance: request.balance ?? this.options.balance,
           riskPercent: this.options.riskPercent, governor: this.options.governor, broker: this.options.broker, sessionId,
           labels: { from: request.from, to: request.to }, onEvent: (event) => this.out.next(event),
         });

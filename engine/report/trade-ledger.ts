@@ -28,7 +28,9 @@ export class TradeLedger {
   readonly trades: ReportTrade[] = [];
   /** Trades still open (a handful at most: a list beats a map here). */
   private readonly open: OpenTrade[] = [];
-  private readonly range = { top: 0, bottom: 0 };
+  // Doubles from the start (0.5): a field that starts as a small integer and later holds a double
+  // changes representation, which throws away the optimised code that reads it.
+  private readonly range = { top: 0.5, bottom: 0.5 };
 
   constructor(private readonly symbols: ReadonlyMap<string, LedgerSymbol>, private readonly currency: string) {}
 

@@ -6,15 +6,14 @@ import type { GovernorConfig } from '../governor/governor-config.ts';
 import type { BrokerPort } from '../broker/broker-port.ts';
 import type { SimBroker } from '../broker/sim-broker.ts';
 import type { BarSeries } from '../model/bar.ts';
-
-const DAY_MS = 86_400_000;
 import type { SymbolSpec } from '../model/symbol-spec.ts';
 import type { Strategy } from '../strategy/strategy.ts';
 import { SymbolActor } from '../actor/symbol-actor.ts';
+import { EquitySampler } from './equity-sampler.ts';
 import { EventFactory } from '../actor/event-factory.ts';
 import { createAccount, type Account } from '../actor/account.ts';
-import { MetricsAccumulator } from '../backtest/metrics.ts';
-import { OrderStats, RealizedRisk } from '../backtest/order-stats.ts';
+import { MetricsAccumulator } from '../report/performance-metrics.ts';
+import { OrderStats, RealizedRisk } from '../report/order-stats.ts';
 import { fixed, round2, round4 } from '../util/rounding.ts';
 import type { MachineHostKind } from '../actor/machine-host.ts';
 
@@ -71,6 +70,8 @@ export class TradingEngine {
   /** Swap booked over the session, account currency. */
   swapTotal = 0;
   private readonly sink = new Subject<LogEvent>();
+  /** When equity is sampled into the metrics (see `EquitySampler`). */
+  private readonly sampler: EquitySampler;
 
   constructor(readonly options: TradingEngineOptions) {
     this.governor = new Governor(options.governor);
@@ -78,6 +79,7 @@ export class TradingEngine {
     this.account = createAccount(options.currency ?? 'USD', options.balance);
     this.events = new EventFactory(options.sessionId, options.now);
     this.metrics = new MetricsAccumulator(options.balance);
+    this.sampler = new EquitySampler(this.metrics, options.sim, this.account);
     this.bus$ = this.sink.asObservable();
   }
 
@@ -126,16 +128,17 @@ export class TradingEngine {
   processBar(actor: SymbolActor, series: BarSeries, i: number): void {
     const time = series.time[i];
     const closeTime = time + actor.barMs;
+    const eq = this.sampler;
     // A new day: the skipped bar before it holds the day's closing equity (quotes are still
     // at that bar's close here).
-    if (this.skipped && closeTime >= this.nextEquitySample) this.flushEquity();
+    if (eq.skipped && closeTime >= eq.nextSample) eq.flush();
     const g = this.governor;
     if (time >= g.nextEventTime) this.onGovernorClock(actor, time);
     const sim = this.options.sim;
     if (sim === null) {
       actor.processBar(i);
-      this.sampleTime = closeTime;
-      if (closeTime >= this.nextEquitySample) this.sampleEquity();
+      eq.at = closeTime;
+      if (closeTime >= eq.nextSample) eq.sample();
       return;
     }
     // Several positions: each one's stop-out price depends on the others' prices, which move.
@@ -145,20 +148,15 @@ export class TradingEngine {
     if (time >= sim.nextRollover) sim.rollover(time);
     const wasOpen = sim.openPositions > 0;
     actor.processBar(i);
-    this.sampleTime = closeTime;
-    if (sim.revision !== revision || closeTime >= this.nextEquitySample || this.options.equityEveryBar) {
-      this.sampleEquity();
-      this.resetBand(actor, series.close[i]);
+    eq.at = closeTime;
+    if (sim.revision !== revision || closeTime >= eq.nextSample || this.options.equityEveryBar) {
+      eq.sampleAndResetBand(actor.book, series.close[i]);
     } else if (wasOpen) {
       // The common case inline: the close lies inside the band already sampled.
-      const direction = this.bandDirection;
+      const direction = eq.bandDirection;
       const x = direction * series.close[i];
-      if (direction !== 0 && actor === this.bandActor && x <= this.bandHigh && x >= this.bandLow) {
-        this.skipped = true;
-        this.skippedTime = closeTime;
-      } else {
-        this.sampleInPosition(actor, series, i);
-      }
+      if (direction !== 0 && actor.book === eq.bandBook && x <= eq.bandHigh && x >= eq.bandLow) eq.skip(closeTime);
+      else eq.sampleAndResetBand(actor.book, series.close[i]);
     }
   }
 
@@ -186,6 +184,7 @@ export class TradingEngine {
     const high = series.high;
     const close = series.close;
     const g = this.governor;
+    const eq = this.sampler;
     for (let j = from; j < to; j++) {
       const t = time[j];
       const closeTime = t + barMs;
@@ -195,121 +194,37 @@ export class TradingEngine {
         continue;
       }
       const open = sim.openPositions;
-      if (open !== 0 && (open !== 1 || this.bandActor !== actor || this.bandDirection === 0
+      if (open !== 0 && (open !== 1 || eq.bandBook !== book || eq.bandDirection === 0
         || low[j] <= book.lowTrigger || high[j] >= book.highTrigger)) {
         this.processBar(actor, series, j);
         continue;
       }
       // processBar's steps, in its order: a skipped day close, the governor's clock, the
       // bar's close, then the day's sample.
-      const newDay = closeTime >= this.nextEquitySample;
-      if (newDay && this.skipped) this.flushEquity();
+      const newDay = closeTime >= eq.nextSample;
+      if (newDay && eq.skipped) eq.flush();
       if (t >= g.nextEventTime) this.onGovernorClock(actor, t);
       actor.closeBar(j, closeTime);
-      this.sampleTime = closeTime;
+      eq.at = closeTime;
       if (newDay) {
-        this.sampleEquity();
-        this.resetBand(actor, close[j]);
+        eq.sampleAndResetBand(book, close[j]);
         continue;
       }
       if (open === 0) continue;
-      const x = this.bandDirection * close[j];
-      if (x <= this.bandHigh && x >= this.bandLow) {
-        this.skipped = true;
-        this.skippedTime = closeTime;
-      } else {
-        this.sampleInPosition(actor, series, j);
-      }
+      const x = eq.bandDirection * close[j];
+      if (x <= eq.bandHigh && x >= eq.bandLow) eq.skip(closeTime);
+      else eq.sampleAndResetBand(book, close[j]);
     }
   }
 
-  /**
-   * Equity sampling while one position is open. Its equity rises with direction × mid price
-   * and nothing else moves it until the next deal, so a bar can change the metrics only if
-   * its close sets a new equity peak or a new largest drawdown: the band holds the closes
-   * between those two prices (solved by the simulator from the metrics' peak and drawdown
-   * floor) and bars inside it are skipped, except each day's last bar (daily returns). The
-   * metrics are exactly those of sampling every bar (a test compares the two).
-   */
-  private sampleInPosition(actor: SymbolActor, series: BarSeries, i: number): void {
-    this.sampleEquity();
-    this.resetBand(actor, series.close[i]);
-  }
-
-  /** Sets the band after a sample (see `sampleInPosition`); empty unless one position is open. */
-  private resetBand(actor: SymbolActor, close: number): void {
-    const sim = this.options.sim!;
-    const book = actor.book;
-    const direction = book ? sim.soleDirection(book) : 0;
-    this.bandDirection = direction;
-    this.bandActor = actor;
-    if (direction === 0 || book === null) {
-      this.bandHigh = Number.NEGATIVE_INFINITY;
-      this.bandLow = Number.POSITIVE_INFINITY;
-      this.bandDeals = -1;
-      return;
-    }
-    const peak = this.metrics.equityPeak;
-    const floor = this.metrics.drawdownFloor;
-    // Unchanged since the last solve (a day's sample inside the band): the band stands. An
-    // empty band is never reused (bandDeals -1), so another symbol's reset cannot leak here.
-    if (sim.revision === this.bandDeals && peak === this.bandPeak && floor === this.bandFloor && direction === this.bandSolvedDirection) return;
-    this.bandDeals = sim.revision;
-    this.bandPeak = peak;
-    this.bandFloor = floor;
-    this.bandSolvedDirection = direction;
-    const high = direction * sim.midAtEquity(book, peak);
-    const low = direction * sim.midAtEquity(book, floor);
-    if (Number.isNaN(high) || Number.isNaN(low)) {
-      // Not solvable here: every bar is sampled.
-      this.bandDirection = 0;
-      this.bandHigh = Number.NEGATIVE_INFINITY;
-      this.bandLow = Number.POSITIVE_INFINITY;
-      this.bandDeals = -1;
-      return;
-    }
-    // Narrowed by far more than the rounding of the two prices, so a close the rounding puts
-    // on the wrong side is sampled (an extra sample changes nothing).
-    const slack = Math.abs(close) * 1e-9;
-    this.bandHigh = high - slack;
-    this.bandLow = low + slack;
-  }
-
-  /** What the band was last solved for: deals so far, equity peak and drawdown floor, direction. */
-  private bandDeals = -1;
-  private bandPeak = 0.5;
-  private bandFloor = 0.5;
-  private bandSolvedDirection = 0;
-  private bandDirection = 0;
-  private bandActor: SymbolActor | null = null;
-  private bandHigh = 0.5;
-  private bandLow = 0.5;
-  /** The last bar was in a position and not sampled (its time is `skippedTime`). */
-  private skipped = false;
-  private skippedTime = Number.NEGATIVE_INFINITY;
-  private nextEquitySample = Number.NEGATIVE_INFINITY;
-  /** The close time of the bar being sampled: a field, so no number is boxed per call. */
-  private sampleTime = Number.NEGATIVE_INFINITY;
-
-  /** Samples the equity of a skipped last bar (a new day began, or the run ends). */
+  /** Samples the equity of a skipped last bar (the run ends). */
   flushEquity(): void {
-    if (!this.skipped) return;
-    this.skipped = false;
-    const sim = this.options.sim;
-    this.addEquity(this.skippedTime, sim ? sim.equity() : this.account.balance);
+    this.sampler.flush();
   }
 
-  /** One equity sample into the metrics (drawdowns, daily returns and the report's daily curve). */
+  /** One equity sample into the metrics (the end of a run). */
   addEquity(time: number, equity: number): void {
-    this.metrics.addEquity(time, equity);
-  }
-
-  private sampleEquity(): void {
-    this.skipped = false;
-    const sim = this.options.sim;
-    const time = this.sampleTime;
-    this.addEquity(time, sim ? sim.equity() : this.account.balance);
-    this.nextEquitySample = (Math.floor(time / DAY_MS) + 1) * DAY_MS;
+    this.sampler.add(time, equity);
   }
 
   private onGovernorClock(actor: SymbolActor, time: number): void {

@@ -5,6 +5,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import { pipeline } from 'node:stream';
 import type { AccessPolicy } from './access-policy.ts';
 import { listRecordings, openRecording } from './recordings.ts';
+import { withBacktestSummaries } from './backtest-recordings.ts';
 import type { ServerMetrics } from './server-metrics.ts';
 
 export interface HttpContext {
@@ -80,7 +81,7 @@ async function route(ctx: HttpContext, req: IncomingMessage, res: ServerResponse
     if (!access.ok) return json(res, access.status, { error: access.reason }, access.status === 401 ? { 'www-authenticate': 'Bearer realm="tradeloom"' } : {});
   }
   if (path === '/metrics') return send(res, 200, 'text/plain; version=0.0.4; charset=utf-8', ctx.metrics.render());
-  if (path === '/recordings') return json(res, 200, { recordings: listRecordings(ctx.recordingsDir) });
+  if (path === '/recordings') return json(res, 200, { recordings: withBacktestSummaries(ctx.recordingsDir, listRecordings(ctx.recordingsDir)) });
   if (path.startsWith('/recordings/')) {
     const name = path.slice('/recordings/'.length);
     const recording = await openRecording(ctx.recordingsDir, name);

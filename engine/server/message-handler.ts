@@ -3,6 +3,7 @@ import type { BotController, CommandOutcome } from '../live/bot-controller.ts';
 import type { Broadcaster } from './broadcaster.ts';
 import type { ClientChannel } from './client-channel.ts';
 import { listRecordings, loadRecording } from './recordings.ts';
+import { readBacktestEnds, withBacktestSummaries } from './backtest-recordings.ts';
 import type { ServerMetrics } from './server-metrics.ts';
 import type { OptimisationService } from './optimisation-service.ts';
 
@@ -120,7 +121,7 @@ function runCommand(ctx: HandlerContext, m: ClientMessage): CommandOutcome | Pro
     case 'close_position':
       return ctx.bot.closePosition(m.symbol, m.ticket);
     case 'run_backtest':
-      return ctx.bot.runBacktest({ symbol: m.symbol, timeframe: m.timeframe, from: m.from, to: m.to, strategy: m.strategy, balance: m.balance });
+      return ctx.bot.runBacktest({ symbol: m.symbol, timeframe: m.timeframe, from: m.from, to: m.to, strategy: m.strategy, balance: m.balance, params: m.params });
     case 'start_optimisation':
       return ctx.optimisations?.start(m) ?? NO_OPTIMISER;
     case 'cancel_optimisation':
@@ -132,8 +133,14 @@ function runCommand(ctx: HandlerContext, m: ClientMessage): CommandOutcome | Pro
     case 'run_trial_backtest':
       return ctx.optimisations?.runTrialBacktest(m.optimisation_id, m.trial_id) ?? NO_OPTIMISER;
     case 'list_recordings': {
-      const recordings = listRecordings(ctx.recordingsDir);
+      // A backtest recording also says what it ran and how it ended (`backtest`), for a list of past runs.
+      const recordings = withBacktestSummaries(ctx.recordingsDir, listRecordings(ctx.recordingsDir));
       return { ok: true, reason: `${recordings.length} recording(s)`, data: { recordings } };
+    }
+    case 'get_backtest': {
+      const ends = readBacktestEnds(ctx.recordingsDir, m.name);
+      if (!ends) return { ok: false, reason: `no backtest recording named ${JSON.stringify(m.name.slice(0, 200))}` };
+      return { ok: true, reason: ends.complete ? 'complete' : 'did not finish', data: { name: m.name, start: ends.start, complete: ends.complete } };
     }
     default:
       return { ok: false, reason: `${m.type} is not a command` };

@@ -22,6 +22,8 @@ export interface ParamField {
   /** `number` (incl. refinements of it), `boolean`, `string`, or `json` for anything else. */
   readonly kind: 'number' | 'boolean' | 'string' | 'json';
   readonly default: unknown;
+  /** What it means, when the plugin says (`paramDescriptions`). */
+  readonly description?: string;
 }
 
 /**
@@ -45,11 +47,13 @@ function collectProps(codec: t.Mixed, out: Map<string, t.Mixed | null>): void {
 /** The strategy's parameters with their types and defaults, for forms (Run Backtest) and BOT_INITIALIZATION. */
 export function paramFields(strategy: Strategy): ParamField[] {
   const defaults = isRecord(strategy.defaultConfig) ? strategy.defaultConfig : {};
+  const descriptions: Readonly<Record<string, string | undefined>> = strategy.paramDescriptions ?? {};
   return [...declaredParams(strategy)].map(([name, type]) => {
     const value = defaults[name];
     const typeName = type?.name ?? typeof value;
     const kind = typeof value === 'number' ? 'number' : typeof value === 'boolean' ? 'boolean' : typeof value === 'string' ? 'string' : 'json';
-    return { name, type: typeName, kind, default: value };
+    const description = descriptions[name];
+    return { name, type: typeName, kind, default: value, ...(description ? { description } : {}) };
   });
 }
 

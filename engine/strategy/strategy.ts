@@ -82,6 +82,11 @@ export interface Strategy<TConfig = any, TState = any> {
   readonly description: string;
   readonly configCodec: t.Type<TConfig, unknown, unknown>;
   readonly defaultConfig: TConfig;
+  /**
+   * One line per parameter for people (the Run Backtest form shows it beside the field); the
+   * codec says the type, this says what the number means.
+   */
+  readonly paramDescriptions?: Readonly<Partial<Record<Extract<keyof TConfig, string>, string>>>;
   /** Bars needed before the first signal can be meaningful. */
   readonly warmup?: number;
   /** Makes the per-symbol initial state. */

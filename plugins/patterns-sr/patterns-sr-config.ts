@@ -47,3 +47,18 @@ export const DEFAULT_PATTERNS_SR_CONFIG: PatternsSrConfig = {
     'Piercing Line', 'Dark Cloud Cover', 'Tweezer Top', 'Tweezer Bottom',
   ],
 };
+
+/** One line per parameter, for the Run Backtest form (the same words as the codec's comments). */
+export const PATTERNS_SR_PARAM_DESCRIPTIONS: Readonly<Record<keyof PatternsSrConfig, string>> = {
+  fractalBars: 'Bars on each side of a swing high/low (fractal)',
+  atrPeriod: 'Bars of the ATR that every distance below is measured in',
+  clusterToleranceAtr: 'Swing points within this many ATRs merge into one level',
+  minTouches: 'Levels need at least this many touches to count',
+  proximityAtr: "The pattern's extreme must come within this many ATRs of the level",
+  stopBufferAtr: 'Stop this many ATRs beyond the level',
+  minStopAtr: 'Stops closer than this many ATRs are widened to it',
+  rewardMultiple: 'Take-profit at this multiple of the stop distance when the opposite level is nearer',
+  minLevelReward: '...and at the opposite level when it offers at least this multiple',
+  maxBarsInTrade: 'Close a trade still open after this many bars (0 = never)',
+  patterns: 'Pattern names that may trigger an entry (a JSON list)',
+};

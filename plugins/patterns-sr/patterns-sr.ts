@@ -2,7 +2,7 @@ import { defineStrategy, fixed, type BarSeries, type Signal, type StrategyContex
 import { BEARISH_MASK, BULLISH_MASK, patternBit, patternNames } from '../lib/candlestick-patterns/index.ts';
 import { fusedPatternMask } from '../lib/candlestick-patterns/fused-detector.ts';
 import { SupportResistance } from '../lib/support-resistance/index.ts';
-import { DEFAULT_PATTERNS_SR_CONFIG, PatternsSrConfigCodec, type PatternsSrConfig } from './patterns-sr-config.ts';
+import { DEFAULT_PATTERNS_SR_CONFIG, PATTERNS_SR_PARAM_DESCRIPTIONS, PatternsSrConfigCodec, type PatternsSrConfig } from './patterns-sr-config.ts';
 
 /** Per-symbol state: the incremental level finder and the next bar it has not seen. */
 export interface PatternsSrState {
@@ -44,6 +44,7 @@ export const patternsSr = defineStrategy<PatternsSrConfig, PatternsSrState>({
   description: 'Candlestick reversal pattern at a support/resistance level (fractal swings), stop beyond the level',
   configCodec: PatternsSrConfigCodec,
   defaultConfig: DEFAULT_PATTERNS_SR_CONFIG,
+  paramDescriptions: PATTERNS_SR_PARAM_DESCRIPTIONS,
   warmup: 50,
   initialState: (ctx) => makeState(ctx.config),
   onBar(ctx) {

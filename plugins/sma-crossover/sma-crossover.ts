@@ -42,6 +42,12 @@ export const smaCrossover = defineStrategy<SmaCrossoverConfig, SmaState>({
   description: 'SMA(10) / SMA(30) crossover with a fixed stop and take-profit (reference strategy)',
   configCodec: SmaCrossoverConfigCodec,
   defaultConfig: { fast: 10, slow: 30, stopLossPoints: 500, takeProfitPoints: 1000 },
+  paramDescriptions: {
+    fast: 'Bars of the fast average',
+    slow: 'Bars of the slow average',
+    stopLossPoints: "Stop-loss distance from the signal bar's close, in points (500 = 50 pips on 5-digit FX)",
+    takeProfitPoints: 'Take-profit distance in points; 0 for none (exit on the opposite crossover only)',
+  },
   warmup: 30,
   // A "fast" average at least as slow as the "slow" one is the same pair mirrored or no pair.
   constraint: (config) => config.fast >= 1 && config.fast < config.slow,

@@ -28,14 +28,21 @@ export const TicketCodec = t.refinement(t.number, (n) => Number.isSafeInteger(n)
  * is no longer open the server refuses and says what happened to it. The UI always sends it.
  */
 export const ClosePositionCodec = t.intersection([withRequestId('close_position', { symbol: SymbolNameCodec }), t.partial({ ticket: TicketCodec })]);
+/**
+ * Strategy parameters by name (`{"fast": 5}`), layered over the bot's own for that symbol; the
+ * server decodes them with the plugin's codec and refuses a value or a name it does not take.
+ */
+export const StrategyParamsCodec = t.record(t.string, t.unknown);
 export const RunBacktestCodec = t.intersection([
   withRequestId('run_backtest', { symbol: SymbolNameCodec, timeframe: t.string }),
-  t.partial({ from: t.string, to: t.string, strategy: t.string, balance: BalanceCodec }),
+  t.partial({ from: t.string, to: t.string, strategy: t.string, balance: BalanceCodec, params: StrategyParamsCodec }),
 ]);
 export const ListRecordingsCodec = withRequestId('list_recordings');
 /** What a backtest can be run on here: symbols, timeframes, strategies (answered by a `command_result`). */
 export const BacktestOptionsCodec = withRequestId('backtest_options');
 export const GetRecordingCodec = withRequestId('get_recording', { name: t.string });
+/** A recorded backtest's BACKTEST_START and BACKTEST_COMPLETE only (what a comparison of runs needs), read from the file's ends. */
+export const GetBacktestCodec = withRequestId('get_backtest', { name: t.string });
 /** Ask for every event after `last_seq` (the last one this client saw). */
 export const ResumeCodec = withRequestId('resume', { last_seq: SeqCodec });
 
@@ -51,6 +58,7 @@ export const CLIENT_MESSAGE_CODECS = {
   list_recordings: ListRecordingsCodec,
   backtest_options: BacktestOptionsCodec,
   get_recording: GetRecordingCodec,
+  get_backtest: GetBacktestCodec,
   resume: ResumeCodec,
   start_optimisation: StartOptimisationCodec,
   cancel_optimisation: CancelOptimisationCodec,

@@ -63,6 +63,16 @@ test('Bad layering: engine model, time and data never import runtimes', () => {
   }
 });
 
+test('Bad layering: the runtime imports no runner of its own (backtest, live, cli, server): they build on it', () => {
+  assert.equal(violations('engine/runtime', (t) => !inside(t, 'engine/backtest', 'engine/live', 'engine/cli', 'engine/server', 'engine/optimize')), []);
+});
+
+test('Bad layering: brokers and the journal never import the bots (engine/live) or the runners above them', () => {
+  for (const low of ['engine/broker', 'engine/journal']) {
+    assert.equal(violations(low, (t) => !inside(t, 'engine/live', 'engine/backtest', 'engine/cli', 'engine/server', 'engine/runtime', 'engine/optimize')), [], low);
+  }
+});
+
 test('the whole TypeScript project type-checks (strict)', () => {
   try {
     execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.json'), '--noEmit'], { encoding: 'utf8' });

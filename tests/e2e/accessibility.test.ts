@@ -1,8 +1,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { join } from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
+import { runBacktest } from '../../engine/backtest/backtest-runner.ts';
+import { loadHistory } from '../../engine/data/load-history.ts';
+import type { LogEvent } from '../../protocol/index.ts';
+import { smaCrossover } from '../../plugins/sma-crossover/index.ts';
+import { seriousViolations } from '../kit/axe.ts';
 import { builtWorkbench, openWorkbench, runFromPalette } from '../kit/browser.ts';
 import { injectSession } from './injected-session.ts';
 import { injectOptimisations, optimisationMessages } from './injected-optimisation.ts';
@@ -11,13 +14,17 @@ const optimisations = await optimisationMessages();
 
 const workbench = builtWorkbench(test);
 
-/** axe-core's WCAG 2.1 A/AA rules over the page as it is; only serious and critical findings count. */
-async function seriousViolations(page: Page, view: string): Promise<string[]> {
-  const result = await new AxeBuilder({ page: page as never }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${view}: ${v.id} (${v.impact}) ${v.help}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+/** Two real backtests (fast=5 and fast=10), for the report with its charts and the Compare editor. */
+function twoRuns(): { events: LogEvent[]; ids: string[] } {
+  const { series } = loadHistory({ symbol: 'USDCHF', timeframe: 'H4', from: '1998-01-01', to: '1998-12-31' });
+  const events: LogEvent[] = [];
+  const ids = [5, 10].map((fast) => runBacktest({
+    symbol: 'USDCHF', series, strategy: smaCrossover, strategyConfig: { fast, slow: 30, stopLossPoints: 500, takeProfitPoints: 1000 },
+    onEvent: (e) => events.push(e),
+  }).sessionId);
+  return { events, ids };
 }
+const RUNS = twoRuns();
 
 const VIEWS: readonly [string, (page: Page) => Promise<void>][] = [
   ['symbol editor', async (page) => {
@@ -27,6 +34,15 @@ const VIEWS: readonly [string, (page: Page) => Promise<void>][] = [
   ['trades', (page) => runFromPalette(page, 'Open Trades')],
   ['performance dashboard', (page) => runFromPalette(page, 'Open Performance Dashboard')],
   ['state machines', (page) => runFromPalette(page, 'Show State Machines')],
+  ['backtest report with charts', async (page) => {
+    await page.locator(`[data-view="backtests"] [data-backtest="${RUNS.ids[0]}"]`).click();
+    await page.locator('[data-report-charts] [data-chart="symbol-profit"] svg').waitFor();
+  }],
+  ['compare runs', async (page) => {
+    for (const id of RUNS.ids) await page.locator(`[data-compare-pick="session:${id}"]`).check();
+    await page.locator('[data-compare-open]').click();
+    await page.locator('[data-compare-editor][data-runs="2"] [data-chart="compare-equity"] svg').waitFor();
+  }],
   ['optimisation editor', async (page) => {
     await injectOptimisations(page, optimisations.messages);
     await page.locator('[data-optimisation-item="usdchf-grid"]').click();
@@ -53,6 +69,7 @@ for (const theme of ['dark', 'light'] as const) {
     const page = await openWorkbench(workbench.browser, workbench.url);
     if (theme === 'light') await runFromPalette(page, 'Toggle Light / Dark Theme');
     await injectSession(page);
+    await page.evaluate((inputs) => (window as unknown as { __tradeloom: { inject(i: unknown[]): void } }).__tradeloom.inject(inputs), RUNS.events as unknown[]);
     const found: string[] = [];
     for (const [name, open] of VIEWS) {
       await open(page);

@@ -2,6 +2,7 @@
 // (NAME-1366.png); not a test, run by hand:
 //   node --import tsx tests/e2e/screenshots.ts [recording.jsonl]
 // Live views come from the real server; the backtest report from a replayed fixture recording.
+// The report's charts and the Compare editor: tests/e2e/screenshots-backtests.ts.
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';

@@ -63,4 +63,41 @@ test('a range that ends before it starts is refused in the user\'s words, withou
   });
 });
 
+test('backtest_options describes each strategy\'s parameters from its codec: name, type, default and the plugin\'s description', async () => {
+  await withPaperBot(async (client) => {
+    const { data } = await client.request({ type: 'backtest_options' }, 'command_result');
+    const sma = data.strategies.find((s: { id: string }) => s.id === 'sma-crossover');
+    assert.equal(sma.params.map((p: { name: string }) => p.name), ['fast', 'slow', 'stopLossPoints', 'takeProfitPoints']);
+    assert.equal(sma.params[0], { name: 'fast', type: 'positive integer', kind: 'number', default: 10, description: 'Bars of the fast average' });
+    const patterns = data.strategies.find((s: { id: string }) => s.id === 'patterns-sr');
+    assert.is(patterns.params.find((p: { name: string }) => p.name === 'patterns').kind, 'json');
+  });
+});
+
+test('run_backtest params: the codec refuses a bad value or an unknown name naming the field; a good value changes the run', async () => {
+  await withPaperBot(async (client) => {
+    const base = { type: 'run_backtest', symbol: 'USDCHF', timeframe: 'H4', from: '1998-01-01', to: '1999-12-31', strategy: 'sma-crossover' };
+    const bad = await client.request({ ...base, params: { fast: 0 } }, 'command_result');
+    assert.is(bad.ok, false);
+    assert.match(bad.reason, /params\.fast: expected positive integer, got 0/);
+    assert.is(bad.data.field, 'fast');
+    const unknown = await client.request({ ...base, params: { fastest: 3 } }, 'command_result');
+    assert.is(unknown.ok, false);
+    assert.match(unknown.reason, /params\.fastest: strategy "sma-crossover" has no parameter "fastest"/);
+    assert.is(unknown.data.field, 'fastest');
+    const runs: Record<string, any>[] = [];
+    for (const params of [undefined, { fast: 5 }]) {
+      const started = await client.request({ ...base, ...(params ? { params } : {}) }, 'command_result');
+      assert.is(started.ok, true, started.reason);
+      const id = started.data.session_id;
+      const start = await client.next((m) => m.event_type === 'BACKTEST_START' && m.data.session_id === id, 0, 60_000);
+      const complete = await client.next((m) => m.event_type === 'BACKTEST_COMPLETE' && m.data.session_id === id, 0, 120_000);
+      runs.push({ start, complete });
+    }
+    assert.equal(runs[0].start.data.params, { USDCHF: { fast: 10, slow: 30, stopLossPoints: 500, takeProfitPoints: 1000 } });
+    assert.equal(runs[1].start.data.params, { USDCHF: { fast: 5, slow: 30, stopLossPoints: 500, takeProfitPoints: 1000 } });
+    assert.is.not(runs[1].complete.data.total_trades, runs[0].complete.data.total_trades);
+  });
+});
+
 test.run();

@@ -139,6 +139,18 @@ test('a backtest report collects weekly summaries, trades and the final metrics'
   assert.equal(state.backtestOrder, ['bt-1']);
 });
 
+test('issue 15: a backtest week without a pnl gets its realised profit, the balance change since the week before; a sent pnl is kept', () => {
+  const f = new EventFactory('bt-1');
+  const events = [
+    f.backtestStart('bt-1'), f.exit('EURUSDm', 1.2, 100.1, 10_100.1), f.weekly('bt-1', 1, 1, 10_100.1),
+    f.exit('EURUSDm', 1.1, -30.3, 10_069.8), f.exit('EURUSDm', 1.1, -19.3, 10_050.5), f.weekly('bt-1', 2, 2, 10_050.5),
+    f.weekly('bt-1', 3, 0, 10_050.5), f.weekly('bt-1', 4, 2, 10_050.5),
+  ];
+  (events[events.length - 1].data as { pnl?: number }).pnl = 12.34;
+  const state = fold(events);
+  assert.equal(state.backtests['bt-1'].weeks.map((w) => w.pnl), [100.1, -49.6, 0, 12.34]);
+});
+
 test('a backtest streaming beside the live bot leaves the live balance alone', () => {
   const f = new EventFactory('live');
   let state = reduce(initialState(), { type: 'connection_established', connection_id: 'c', session_id: 'live', bot_status: { running: true, connected: true, error: null, trades_this_week: 0, last_trade_time: null } });
@@ -168,6 +180,18 @@ test('a backtest recording replayed on its own (no bot session) draws its symbol
   const f = new EventFactory('bt-4');
   const state = fold([f.backtestStart('bt-4'), f.entry('EURUSDm', 1.1, 1), f.exit('EURUSDm', 1.2, 10, 10_010)]);
   assert.is(state.symbols.EURUSDm.closedTrades, 1);
+});
+
+test('a portfolio backtest lists its own symbols, never one symbol named after all of them ("USDCHF,EURUSD")', () => {
+  const f = new EventFactory('bt-5');
+  const start = f.backtestStart('bt-5', 'USDCHF,EURUSD');
+  (start.data as { symbols?: string[] }).symbols = ['USDCHF', 'EURUSD'];
+  const trades = [f.entry('EURUSD', 1.1, 1), f.exit('EURUSD', 1.2, 10, 10_010)];
+  const complete = f.backtestComplete('bt-5', 10_010, 1);
+  (complete.data as { symbol?: string }).symbol = 'USDCHF,EURUSD';
+  const state = fold([start, ...trades, complete]);
+  assert.equal(Object.keys(state.symbols), ['EURUSD']);
+  assert.is(state.backtests['bt-5'].complete!.final_balance, 10_010);
 });
 
 test('BOT_INITIALIZATION marks its synthetic symbols and carries each symbol\'s digits', () => {

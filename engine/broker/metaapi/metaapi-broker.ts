@@ -5,7 +5,7 @@ import {
   type AccountInfo, type Deal, type Position, type SymbolInfo, type TradeRequest, type TradeResult,
 } from '../../model/mt5.ts';
 import type { Timeframe } from '../../model/bar.ts';
-import type { RestoredPosition } from '../../live/restored-state.ts';
+import type { RestoredPosition } from '../../model/restored-state.ts';
 import type { LiveBar, LiveBrokerPort, LiveTick } from '../live-broker-port.ts';
 import { reconcile, type Reconciliation } from '../reconcile.ts';
 import type { MetaApiCandle, MetaApiEvents, MetaApiOpener, MetaApiSession, MetaApiSymbolPrice } from './metaapi-shapes.ts';

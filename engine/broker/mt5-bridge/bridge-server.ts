@@ -1,7 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { randomUUID } from 'node:crypto';
-import { isLoopbackHost } from '../../server/access-policy.ts';
+import { isLoopbackHost } from '../../util/loopback-host.ts';
 import { LineDecoder, LineTooLongError } from './line-decoder.ts';
 import { BRIDGE_PROTOCOL_VERSION, decodeEaLine, encodeLine, type EaMessage, type EngineMessage } from './bridge-protocol.ts';
 import { digestMatches, newNonce } from './bridge-auth.ts';

@@ -5,7 +5,7 @@ import { MetaApiBroker, type MetaApiBar } from '../../../engine/broker/metaapi/m
 import { metaApiSdkOpener } from '../../../engine/broker/metaapi/metaapi-sdk-session.ts';
 import { toRestored } from '../../../engine/broker/reconcile.ts';
 import { ORDER_TYPE_BUY, ORDER_TYPE_SELL, TRADE_RETCODE, marketOrder, type Deal } from '../../../engine/model/mt5.ts';
-import type { RestoredPosition } from '../../../engine/live/restored-state.ts';
+import type { RestoredPosition } from '../../../engine/model/restored-state.ts';
 import { FakeMetaApi } from '../../kit/fake-metaapi.ts';
 import { FakeTerminal } from '../../kit/fake-terminal.ts';
 

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { firstValueFrom, filter, take, timeout, toArray } from 'rxjs';
 import { Mt5BridgeBroker } from '../../../engine/broker/mt5-bridge/mt5-bridge-broker.ts';
 import { ORDER_TYPE_BUY, ORDER_TYPE_SELL, TRADE_RETCODE, marketOrder, type Deal } from '../../../engine/model/mt5.ts';
-import type { RestoredPosition } from '../../../engine/live/restored-state.ts';
+import type { RestoredPosition } from '../../../engine/model/restored-state.ts';
 import { toRestored } from '../../../engine/broker/reconcile.ts';
 import { FakeEa } from '../../kit/fake-ea.ts';
 import { FakeTerminal } from '../../kit/fake-terminal.ts';

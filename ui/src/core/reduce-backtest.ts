@@ -1,4 +1,4 @@
-import type { LogEvent } from '../../../protocol/index.ts';
+import type { LogEvent, WeeklySummaryData } from '../../../protocol/index.ts';
 import { EQUITY_CAP, appendCapped, type BacktestReport, type WorkbenchState } from './state.ts';
 import { toUnixSeconds } from './time.ts';
 
@@ -33,7 +33,7 @@ export function reduceBacktests(state: Backtests, event: LogEvent): Backtests {
     case 'WEEKLY_SUMMARY': {
       const report = backtestFor(state, event);
       if (!report) return state;
-      return put(state, { ...report, weeks: [...report.weeks, event.data] });
+      return put(state, { ...report, weeks: [...report.weeks, withPnl(report, event.data)] });
     }
     case 'TRADE_EXIT': {
       const report = state.backtests[event.session_id];
@@ -65,6 +65,16 @@ export function reduceBacktests(state: Backtests, event: LogEvent): Backtests {
     default:
       return state;
   }
+}
+
+/**
+ * The week's realised profit, when the engine does not send it: the change of the booked balance
+ * since the previous week (or the start), so the table's PnL and Balance columns add up.
+ */
+function withPnl(report: BacktestReport, week: WeeklySummaryData): WeeklySummaryData {
+  if (week.pnl !== undefined) return week;
+  const before = report.weeks.length ? report.weeks[report.weeks.length - 1].balance : report.start.starting_balance;
+  return { ...week, pnl: Math.round((week.balance - before) * 100) / 100 };
 }
 
 function put(state: Backtests, report: BacktestReport): Backtests {

@@ -132,7 +132,9 @@ function reduceEvent(state: WorkbenchState, event: LogEvent): WorkbenchState {
     log: appendCapped(state.log, entry, LOG_CAP),
   };
   const symbol = symbolOf(event);
-  if (symbol !== undefined && event.event_type !== 'ERROR' && event.event_type !== 'COMMAND' && event.event_type !== 'BACKTEST_START' && event.event_type !== 'PERFORMANCE') {
+  // A run's start and end name the run (a portfolio's `symbol` joins all of them), not one symbol.
+  if (symbol !== undefined && event.event_type !== 'ERROR' && event.event_type !== 'COMMAND' && event.event_type !== 'BACKTEST_START'
+    && event.event_type !== 'BACKTEST_COMPLETE' && event.event_type !== 'PERFORMANCE') {
     if (event.event_type === 'TRADE_EXIT') next = reduceClosedTrade(next, event, next.symbols[symbol]?.position ?? null);
     next = putSymbol(next, symbol, reduceSymbol(next.symbols[symbol], event));
   }

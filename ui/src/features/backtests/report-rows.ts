@@ -10,8 +10,8 @@ export interface ReportRow {
 const LABELS: Record<string, string> = {
   final_balance: 'Final balance', total_return: 'Total return', total_trades: 'Total trades', max_drawdown: 'Max drawdown',
   win_rate: 'Win rate', profit_factor: 'Profit factor', expectancy: 'Expectancy', sharpe: 'Sharpe', sortino: 'Sortino',
-  max_drawdown_pct: 'Max drawdown %', recovery_factor: 'Recovery factor', weeks_within_target: 'Weeks within target',
-  weeks_total: 'Weeks', wins: 'Wins', losses: 'Losses', gross_profit: 'Gross profit', gross_loss: 'Gross loss', bars: 'Bars',
+  max_drawdown_pct: 'Max drawdown %', recovery_factor: 'Recovery factor',
+  wins: 'Wins', losses: 'Losses', gross_profit: 'Gross profit', gross_loss: 'Gross loss', bars: 'Bars',
 };
 
 function format(key: string, value: unknown): string {
@@ -38,9 +38,14 @@ export function reportRows(report: BacktestReport): ReportRow[] {
   const rows: ReportRow[] = ['final_balance', 'total_return', 'total_trades', 'max_drawdown'].map((key) => ({
     key, label: LABELS[key], value: format(key, (c as unknown as Record<string, unknown>)[key]),
   }));
-  for (const [key, value] of Object.entries(c.metrics ?? {})) rows.push({ key, label: LABELS[key] ?? key, value: format(key, value) });
-  const within = Object.values(c.weekly_stats).filter((w) => w.within_target).length;
-  rows.push({ key: 'weekly_stats', label: 'Weeks in band (weekly_stats)', value: `${within} / ${Object.keys(c.weekly_stats).length}` });
+  for (const [key, value] of Object.entries(c.metrics ?? {})) {
+    if (key !== 'weeks_within_target' && key !== 'weeks_total') rows.push({ key, label: LABELS[key] ?? key, value: format(key, value) });
+  }
+  // One figure for the governor's band (metrics and weekly_stats count the same weeks).
+  const band = `${report.start.trade_constraints.min_trades_per_week}–${report.start.trade_constraints.max_trades_per_week}`;
+  const within = c.metrics?.weeks_within_target ?? Object.values(c.weekly_stats).filter((w) => w.within_target).length;
+  const total = c.metrics?.weeks_total ?? Object.keys(c.weekly_stats).length;
+  rows.push({ key: 'weeks_in_band', label: `Weeks with ${band} trades`, value: `${within} / ${total}` });
   return rows;
 }
 
@@ -53,4 +58,14 @@ export function testerRows(report: BacktestReport): TesterStatRow[] {
 /** Each symbol's share of a (portfolio) run, by symbol. */
 export function symbolRows(report: BacktestReport): Array<[string, SymbolReport]> {
   return Object.entries(report.complete?.report?.per_symbol ?? {});
+}
+
+/** A run's strategy parameters per symbol (BACKTEST_START `params`), as name and value text. */
+export function paramRows(params: Readonly<Record<string, unknown>> | undefined): Array<[string, Array<[string, string]>]> {
+  return Object.entries(params ?? {}).map(([symbol, config]) => [
+    symbol,
+    typeof config === 'object' && config !== null && !Array.isArray(config)
+      ? Object.entries(config).map(([name, value]): [string, string] => [name, typeof value === 'string' ? value : JSON.stringify(value)])
+      : [['', JSON.stringify(config)]],
+  ]);
 }

@@ -1,5 +1,6 @@
 import { registry } from '../../platform/registry.ts';
 import { recentCommands, rememberCommand } from '../../platform/recent-commands.ts';
+import { plural } from '../../core/format.ts';
 
 registry.registerCommand({
   id: 'workbench.showCommands',
@@ -46,7 +47,7 @@ registry.registerCommand({
     const reply = await ctx.session.request({ type: 'request_status' });
     if (reply.type !== 'status') return ctx.notify(`Status: ${reply.type}`, 'error');
     const symbols = (reply.symbols ?? []).map((s) => `${s.symbol} ${s.state}`).join(', ');
-    ctx.notify(`Status: bot ${reply.running ? 'running' : 'stopped'}, broker ${reply.connected ? 'connected' : 'disconnected'}, ${reply.trades_this_week} entries this week${symbols ? `; ${symbols}` : ''}`);
+    ctx.notify(`Status: bot ${reply.running ? 'running' : 'stopped'}, broker ${reply.connected ? 'connected' : 'disconnected'}, ${plural(reply.trades_this_week, 'entry', 'entries')} this week${symbols ? `; ${symbols}` : ''}`);
   },
 });
 

@@ -1,5 +1,5 @@
 import type { LogEntry } from '../../core/state.ts';
-import { formatMoney, formatPrice } from '../../core/format.ts';
+import { formatMoney, formatPrice, plural } from '../../core/format.ts';
 
 const money = (v: unknown) => formatMoney(v as number);
 
@@ -33,7 +33,7 @@ export function summarize(entry: LogEntry, digitsOf: DigitsOf = () => undefined)
     case 'PERFORMANCE': return `trades ${d.total_trades} win rate ${((d.win_rate as number) * 100).toFixed(1)}% profit ${d.total_profit}`;
     case 'COMMAND': return `${d.command} ${d.ok ? 'done' : 'refused'}: ${d.reason}`;
     case 'BOT_STATUS': return `running ${d.running} connected ${d.connected}${d.reason ? ` (${d.reason})` : ''}`;
-    case 'WEEKLY_SUMMARY': return `week ${d.week}: ${d.trades} trades (${d.target_range}) balance ${d.balance}`;
+    case 'WEEKLY_SUMMARY': return `week ${d.week}: ${plural(d.trades as number, 'trade')} (${d.target_range}) balance ${d.balance}`;
     case 'BACKTEST_START': return `${d.symbol} ${d.data_points} points from ${d.starting_balance}`;
     case 'BACKTEST_COMPLETE': return `final ${d.final_balance} return ${d.total_return} trades ${d.total_trades}`;
     case 'BOT_INITIALIZATION': return `symbols ${(d.config as { symbols: string[] }).symbols.join(', ')} rl ${d.rl_enabled} mt5 ${d.mt5_connected}`;

@@ -40,6 +40,8 @@ export interface DiagramLayout {
 /** Layout units are SVG user units; the text sizes the component draws with. */
 export const NODE_FONT = 14;
 export const LABEL_FONT = 12;
+/** The smallest on-screen size of an edge label: a diagram scrolls rather than go below it. */
+export const MIN_LABEL_PX = 11;
 const CHAR_W = { [NODE_FONT]: 8.4, [LABEL_FONT]: 6.9 } as const;
 const NODE_H = 34;
 const LINE_H = 15;

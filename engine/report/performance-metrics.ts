@@ -1,5 +1,5 @@
 import type { BacktestMetrics as WireMetrics } from '../../protocol/index.ts';
-import type { DailyEquity } from '../report/build-report.ts';
+import type { DailyEquity } from './build-report.ts';
 import { round2, round4 } from '../util/rounding.ts';
 
 /** A closed trade as the metrics need it: net PnL in account currency and the exit time (UTC ms). */

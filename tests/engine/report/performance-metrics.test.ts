@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { computeMetrics, MetricsAccumulator, toWireMetrics } from '../../../engine/backtest/metrics.ts';
+import { computeMetrics, MetricsAccumulator, toWireMetrics } from '../../../engine/report/performance-metrics.ts';
 import { utc } from '../../kit/data-builders.ts';
 
 const trades = [100, -50, 30, -20, 0].map((pnl, i) => ({ pnl, exitTime: utc(`2024-01-0${i + 1}T12:00:00`) }));

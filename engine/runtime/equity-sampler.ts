@@ -1,0 +1,111 @@
+import type { Account } from '../actor/account.ts';
+import type { SimBroker, SymbolBook } from '../broker/sim-broker.ts';
+import type { MetricsAccumulator } from '../report/performance-metrics.ts';
+
+const DAY_MS = 86_400_000;
+
+/**
+ * When the engine samples equity into the metrics, and the samples it may skip.
+ *
+ * A sample is taken at each day's last bar (daily returns), after every deal or rollover, and
+ * wherever a bar could move a drawdown. While one position is open its equity rises with
+ * direction x mid price and nothing else moves it until the next deal, so a bar can change the
+ * metrics only if its close sets a new equity peak or goes below the drawdown floor (a new
+ * largest fall or a new lowest equity): the band holds the closes between those two prices
+ * (solved by the simulator from the metrics' peak and floor) and bars inside it are skipped,
+ * except each day's last one. The metrics are exactly those of sampling every bar (a test
+ * compares the two). The engine reads the band's fields inline in its bar loop.
+ */
+export class EquitySampler {
+  /** The band: closes x direction within [low, high] are skipped; empty unless one position is open. */
+  bandDirection = 0;
+  bandHigh = 0.5;
+  bandLow = 0.5;
+  /** The book whose one position the band is for. */
+  bandBook: SymbolBook | null = null;
+  /** The last bar was in a position and not sampled (its time is `skippedTime`). */
+  skipped = false;
+  /** The first instant of the next UTC day: a bar closing at or after it is sampled. */
+  nextSample = Number.NEGATIVE_INFINITY;
+  /** The close time of the bar being sampled: a field, so no number is boxed per call. */
+  at = Number.NEGATIVE_INFINITY;
+  private skippedTime = Number.NEGATIVE_INFINITY;
+  /** What the band was last solved for: the simulator's revision, equity peak and floor, direction. */
+  private bandRevision = -1;
+  private bandPeak = 0.5;
+  private bandFloor = 0.5;
+  private bandSolvedDirection = 0;
+
+  constructor(private readonly metrics: MetricsAccumulator, private readonly sim: SimBroker | null, private readonly account: Account) {}
+
+  /** Samples the equity at `at` (the bar being closed). */
+  sample(): void {
+    this.skipped = false;
+    const time = this.at;
+    this.metrics.addEquity(time, this.sim ? this.sim.equity() : this.account.balance);
+    this.nextSample = (Math.floor(time / DAY_MS) + 1) * DAY_MS;
+  }
+
+  /** Samples, then solves the band again for `book` at this close (see the class comment). */
+  sampleAndResetBand(book: SymbolBook | null, close: number): void {
+    this.sample();
+    this.resetBand(book, close);
+  }
+
+  /** The bar closing at `time` lies inside the band: not sampled unless it is the day's last. */
+  skip(time: number): void {
+    this.skipped = true;
+    this.skippedTime = time;
+  }
+
+  /** Samples the equity of a skipped last bar (a new day began, or the run ends). */
+  flush(): void {
+    if (!this.skipped) return;
+    this.skipped = false;
+    this.metrics.addEquity(this.skippedTime, this.sim ? this.sim.equity() : this.account.balance);
+  }
+
+  /** One sample at `time` (the end of a run). */
+  add(time: number, equity: number): void {
+    this.metrics.addEquity(time, equity);
+  }
+
+  private resetBand(book: SymbolBook | null, close: number): void {
+    const sim = this.sim!;
+    const direction = book ? sim.soleDirection(book) : 0;
+    this.bandDirection = direction;
+    this.bandBook = book;
+    if (direction === 0 || book === null) {
+      this.emptyBand();
+      return;
+    }
+    const peak = this.metrics.equityPeak;
+    const floor = this.metrics.drawdownFloor;
+    // Unchanged since the last solve (a day's sample inside the band): the band stands. An
+    // empty band is never reused (revision -1), so another symbol's reset cannot leak here.
+    if (sim.revision === this.bandRevision && peak === this.bandPeak && floor === this.bandFloor && direction === this.bandSolvedDirection) return;
+    this.bandRevision = sim.revision;
+    this.bandPeak = peak;
+    this.bandFloor = floor;
+    this.bandSolvedDirection = direction;
+    const high = direction * sim.midAtEquity(book, peak);
+    const low = direction * sim.midAtEquity(book, floor);
+    if (Number.isNaN(high) || Number.isNaN(low)) {
+      // Not solvable here: every bar is sampled.
+      this.bandDirection = 0;
+      this.emptyBand();
+      return;
+    }
+    // Narrowed by far more than the rounding of the two prices, so a close the rounding puts
+    // on the wrong side is sampled (an extra sample changes nothing).
+    const slack = Math.abs(close) * 1e-9;
+    this.bandHigh = high - slack;
+    this.bandLow = low + slack;
+  }
+
+  private emptyBand(): void {
+    this.bandHigh = Number.NEGATIVE_INFINITY;
+    this.bandLow = Number.POSITIVE_INFINITY;
+    this.bandRevision = -1;
+  }
+}

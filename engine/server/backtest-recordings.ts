@@ -1,0 +1,117 @@
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { join } from 'node:path';
+import { decodeLogEvent, type BacktestCompleteData, type BacktestStartData } from '../../protocol/index.ts';
+import { isRecordingName, type RecordingInfo } from './recordings.ts';
+
+/** A recorded backtest's two ends: what it ran (BACKTEST_START) and, when it finished, its results. */
+export interface BacktestEnds {
+  readonly start: BacktestStartData;
+  readonly complete: BacktestCompleteData | null;
+}
+
+/** What a list of past runs shows: symbol(s), strategy, parameters, data range and the headline result. */
+export interface BacktestSummary {
+  readonly session_id: string;
+  readonly symbol: string;
+  readonly timeframe?: string;
+  readonly strategy?: string;
+  readonly params?: Readonly<Record<string, unknown>>;
+  readonly from?: string;
+  readonly to?: string;
+  readonly data_points: number;
+  readonly starting_balance: number;
+  readonly complete: boolean;
+  readonly final_balance?: number;
+  readonly total_trades?: number;
+  readonly total_return?: number;
+}
+
+// BACKTEST_START is the first line; BACKTEST_COMPLETE (with its report: curve, per-trade MFE/MAE)
+// the last, at most a few hundred KB. Reads past these are refused rather than done.
+const HEAD_BYTES = 256 * 1024;
+const TAIL_BYTES = 4 * 1024 * 1024;
+// Summaries by name, size and mtime: a listing re-reads only files that changed.
+const summaries = new Map<string, { key: string; summary: BacktestSummary | null }>();
+const MAX_CACHED = 2_000;
+
+/**
+ * The first and last event of a backtest recording, read from the file's head and tail only
+ * (never the whole file). Null for a bad name, a file that cannot be opened as a regular file
+ * (symlinks are not followed), or one that does not start with BACKTEST_START; `complete` is
+ * null when the run did not finish (or its last line is torn).
+ */
+export function readBacktestEnds(dir: string, name: string): BacktestEnds | null {
+  if (!isRecordingName(name)) return null;
+  let fd: number;
+  try {
+    fd = openSync(join(dir, name), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch {
+    return null;
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile() || stat.size === 0) return null;
+    const head = readAt(fd, 0, Math.min(stat.size, HEAD_BYTES));
+    const firstEnd = head.indexOf('\n');
+    const start = eventOf(firstEnd < 0 ? head : head.slice(0, firstEnd));
+    if (start?.event_type !== 'BACKTEST_START') return null;
+    const tailStart = Math.max(0, stat.size - TAIL_BYTES);
+    const tail = readAt(fd, tailStart, stat.size - tailStart).replace(/\n+$/, '');
+    const lastStart = tail.lastIndexOf('\n');
+    const last = lastStart < 0 && tailStart > 0 ? null : eventOf(tail.slice(lastStart + 1));
+    const complete = last?.event_type === 'BACKTEST_COMPLETE' && last.data.session_id === start.data.session_id ? last.data : null;
+    return { start: start.data, complete };
+  } catch {
+    return null;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function readAt(fd: number, position: number, length: number): string {
+  const buffer = Buffer.alloc(length);
+  let done = 0;
+  while (done < length) {
+    const n = readSync(fd, buffer, done, length - done, position + done);
+    if (n === 0) break;
+    done += n;
+  }
+  return buffer.toString('utf8', 0, done);
+}
+
+function eventOf(line: string) {
+  try {
+    const decoded = decodeLogEvent(JSON.parse(line));
+    return decoded.ok ? decoded.value : null;
+  } catch {
+    return null;
+  }
+}
+
+export function summarise(ends: BacktestEnds): BacktestSummary {
+  const { start: s, complete: c } = ends;
+  return {
+    session_id: s.session_id, symbol: s.symbol, data_points: s.data_points, starting_balance: s.starting_balance,
+    ...(s.timeframe !== undefined ? { timeframe: s.timeframe } : {}), ...(s.strategy !== undefined ? { strategy: s.strategy } : {}),
+    ...(s.params !== undefined ? { params: s.params } : {}), ...(s.from !== undefined ? { from: s.from } : {}), ...(s.to !== undefined ? { to: s.to } : {}),
+    complete: c !== null,
+    ...(c ? { final_balance: c.final_balance, total_trades: c.total_trades, total_return: c.total_return } : {}),
+  };
+}
+
+/** The listing with each backtest recording's summary added (`backtest`), read once per file version. */
+export function withBacktestSummaries(dir: string, recordings: readonly RecordingInfo[]): Array<RecordingInfo & { backtest?: BacktestSummary }> {
+  return recordings.map((r) => {
+    if (r.kind !== 'backtest') return r;
+    const key = `${r.size}:${r.modified}`;
+    const id = `${dir}\0${r.name}`;
+    let cached = summaries.get(id);
+    if (cached?.key !== key) {
+      const ends = readBacktestEnds(dir, r.name);
+      cached = { key, summary: ends ? summarise(ends) : null };
+      if (summaries.size >= MAX_CACHED) summaries.delete(summaries.keys().next().value!);
+      summaries.set(id, cached);
+    }
+    return cached.summary ? { ...r, backtest: cached.summary } : r;
+  });
+}
