@@ -89,7 +89,9 @@ export class QueueExecutor implements TrialExecutor {
     this.events.on('failed', onFailed);
     try {
       await this.collect([...pending.keys()], take);
-      const per = Math.max(1, Math.min(16, Math.floor(pending.size / 64)));
+      // Up to 64 trials a job (a few ms of work each): fewer round trips to Redis per trial, while
+      // at least ~64 jobs keep every worker busy to the end.
+      const per = Math.max(1, Math.min(64, Math.floor(pending.size / 64)));
       const rest = [...pending.values()];
       const bulk = [];
       for (let k = 0; k < rest.length; k += per) {
