@@ -4,6 +4,7 @@ export * from './messages/client.ts';
 export * from './messages/server.ts';
 export * from './messages/status.ts';
 export * from './messages/optimisation.ts';
+export * from './messages/command-data.ts';
 export * from './decode.ts';
 export * from './symbol-machine.ts';
 export * from './tester-stat-rows.ts';

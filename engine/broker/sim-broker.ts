@@ -2,7 +2,7 @@ import { BehaviorSubject, Subject, type Observable } from 'rxjs';
 import { TRADE_RETCODE, TRADE_ACTION_DEAL, ORDER_TYPE_BUY, ORDER_TYPE_SELL, DEAL_ENTRY_IN, DEAL_ENTRY_OUT,
   DEAL_REASON_EXPERT, DEAL_REASON_SL, DEAL_REASON_SO, DEAL_REASON_TP, POSITION_TYPE_BUY, POSITION_TYPE_SELL, retcodeText,
   type AccountInfo, type Deal, type Position, type SymbolInfo, type TradeRequest, type TradeResult } from '../model/mt5.ts';
-import { normalizePrice, profitToAccount, SWAP_MODE, type SymbolSpec } from '../model/symbol-spec.ts';
+import { normalizePrice, profitConversion, profitToAccount, SWAP_MODE, type ProfitConversion, type SymbolSpec } from '../model/symbol-spec.ts';
 import { isValidVolume } from '../governor/position-sizing.ts';
 import type { BrokerPort } from './broker-port.ts';
 import type { BarSeries } from '../model/bar.ts';
@@ -82,7 +82,7 @@ export interface SymbolBook {
   hasQuote: boolean;
   readonly positions: SimPosition[];
   /** How profit in the symbol's profit currency becomes account currency (see `toAccount`). */
-  readonly conversion: Conversion;
+  readonly conversion: ProfitConversion;
   /**
    * A bar whose mid low is above `lowTrigger` and mid high below `highTrigger` reaches no
    * stop or target of this book (bounds widened by a hair so rounding never skips a real
@@ -95,7 +95,6 @@ export interface SymbolBook {
 }
 
 /** Profit already in account currency, divided by the price (base = account), or no rate. */
-type Conversion = 'same' | 'divide' | 'none';
 
 /** A deal with its number fields updated in place (the simulator's reused deal). */
 class SimDeal implements Deal {
@@ -166,7 +165,7 @@ export class SimBroker implements BrokerPort {
     const book: SymbolBook = {
       spec, halfSpread: (points * spec.point) / 2, slip: this.config.slippagePoints * spec.point,
       quote: new Quote(), hasQuote: false, positions: [],
-      conversion: spec.profitCurrency === this.config.currency ? 'same' : spec.baseCurrency === this.config.currency ? 'divide' : 'none',
+      conversion: profitConversion(spec, this.config.currency),
       lowTrigger: Number.NEGATIVE_INFINITY, highTrigger: Number.POSITIVE_INFINITY,
       chargesSwap: spec.swapMode !== SWAP_MODE.DISABLED && (spec.swapLong !== 0 || spec.swapShort !== 0),
     };

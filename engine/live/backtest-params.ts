@@ -1,6 +1,7 @@
 import { ConfigError } from '../config/config-error.ts';
 import type { Strategy } from '../strategy/strategy.ts';
-import { decodeParams, paramFields, type ParamField, type ParamLayer } from '../strategy/strategy-params.ts';
+import type { ParamField } from '../../protocol/index.ts';
+import { decodeParams, paramFields, type ParamLayer } from '../strategy/strategy-params.ts';
 
 /** What the bot runs on one symbol (a `SymbolStrategy`, named here without importing the bot). */
 export interface SymbolStrategy {

@@ -153,14 +153,22 @@ const SPEC_FIELDS = new Set(['name', 'description', 'baseCurrency', 'profitCurre
 const NUMBER_FIELDS = ['digits', 'point', 'contractSize', 'tickSize', 'tickValueProfit', 'volumeMin', 'volumeStep', 'volumeMax',
   'stopsLevel', 'spreadPoints', 'fillingMode', 'swapMode', 'swapLong', 'swapShort', 'swapRollover3Days'] as const;
 
+/** How the symbol's profit becomes account currency: as is, divided by its own price, or not by itself (a cross rate is needed). */
+export type ProfitConversion = 'same' | 'divide' | 'none';
+
+export function profitConversion(spec: SymbolSpec, accountCurrency: string): ProfitConversion {
+  return spec.profitCurrency === accountCurrency ? 'same' : spec.baseCurrency === accountCurrency ? 'divide' : 'none';
+}
+
 /**
  * Converts an amount in the symbol's profit currency to the account currency at `price`
  * (the symbol's own rate). Supports the cases a single symbol can price by itself: profit
  * currency is the account currency, or the base currency is (USDCHF for a USD account).
  */
 export function profitToAccount(spec: SymbolSpec, amount: number, price: number, accountCurrency: string): number {
-  if (spec.profitCurrency === accountCurrency) return amount;
-  if (spec.baseCurrency === accountCurrency) return amount / price;
+  const conversion = profitConversion(spec, accountCurrency);
+  if (conversion === 'same') return amount;
+  if (conversion === 'divide') return amount / price;
   throw new Error(`cannot convert ${spec.profitCurrency} profit of ${spec.name} to ${accountCurrency} without a cross rate`);
 }
 

@@ -1,13 +1,17 @@
 import { formatSeconds, parseTimestamp } from '../../protocol/envelope.ts';
 import type { LogEvent } from '../../protocol/index.ts';
 import type { BarSeries } from '../model/bar.ts';
-import type { SymbolSpec } from '../model/symbol-spec.ts';
+import { profitConversion, type ProfitConversion, type SymbolSpec } from '../model/symbol-spec.ts';
 import type { ReportTrade } from './tester-stats.ts';
 
 /** A symbol the ledger can price: its spec and the bars it is trading on (read at each exit). */
 export interface LedgerSymbol {
   readonly spec: SymbolSpec;
   readonly series: BarSeries;
+}
+
+interface PricedSymbol extends LedgerSymbol {
+  readonly conversion: ProfitConversion;
 }
 
 interface OpenTrade {
@@ -32,7 +36,12 @@ export class TradeLedger {
   // changes representation, which throws away the optimised code that reads it.
   private readonly range = { top: 0.5, bottom: 0.5 };
 
-  constructor(private readonly symbols: ReadonlyMap<string, LedgerSymbol>, private readonly currency: string) {}
+  /** Each symbol with its profit conversion to the account currency, decided once. */
+  private readonly symbols = new Map<string, PricedSymbol>();
+
+  constructor(symbols: ReadonlyMap<string, LedgerSymbol>, currency: string) {
+    for (const [name, s] of symbols) this.symbols.set(name, { spec: s.spec, series: s.series, conversion: profitConversion(s.spec, currency) });
+  }
 
   /**
    * One event of the run. `at` is its time in epoch ms when the caller has it as a number (the
@@ -70,22 +79,20 @@ export class TradeLedger {
       // Bars that opened at or after the entry bar and before the exit.
       const from = Math.max(0, lastAtOrBefore(bars.time, bars.length, t.entryTime));
       const range = priceRange(bars.time, bars.high, bars.low, from, bars.length, exitTime, exitPrice, this.range);
-      const realised = this.money(s.spec, t, exitPrice);
-      mfe = Math.max(0, realised, this.money(s.spec, t, t.direction === 1 ? range.top : range.bottom));
-      mae = Math.min(0, realised, this.money(s.spec, t, t.direction === 1 ? range.bottom : range.top));
+      const realised = this.money(s, t, exitPrice);
+      mfe = Math.max(0, realised, this.money(s, t, t.direction === 1 ? range.top : range.bottom));
+      mae = Math.min(0, realised, this.money(s, t, t.direction === 1 ? range.bottom : range.top));
     }
     return { symbol, direction: t.direction, entryTime: t.entryTime, exitTime, pnl, mfe, mae };
   }
 
   /** The trade's profit at `price`, in account currency (0 when there is no rate to convert with: no wrong figure). */
-  private money(spec: SymbolSpec, t: OpenTrade, price: number): number {
+  private money(symbol: PricedSymbol, t: OpenTrade, price: number): number {
+    const spec = symbol.spec;
     const amount = (t.direction * (price - t.entryPrice) / spec.tickSize) * spec.tickValueProfit * t.lots;
-    // profitToAccount's two conversions, without its throw for the third case (a try per call
-    // kept this off the optimised path).
-    if (spec.profitCurrency === this.currency) return amount;
-    if (spec.baseCurrency === this.currency) return amount / price;
-    return 0;
+    return symbol.conversion === 'same' ? amount : symbol.conversion === 'divide' ? amount / price : 0;
   }
+
 }
 
 /**

@@ -1,6 +1,6 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeLogEvent, type BacktestCompleteData, type BacktestStartData } from '../../protocol/index.ts';
+import { decodeLogEvent, type BacktestCompleteData, type BacktestStartData, type BacktestSummary } from '../../protocol/index.ts';
 import { isRecordingName, type RecordingInfo } from './recordings.ts';
 
 /** A recorded backtest's two ends: what it ran (BACKTEST_START) and, when it finished, its results. */
@@ -9,22 +9,6 @@ export interface BacktestEnds {
   readonly complete: BacktestCompleteData | null;
 }
 
-/** What a list of past runs shows: symbol(s), strategy, parameters, data range and the headline result. */
-export interface BacktestSummary {
-  readonly session_id: string;
-  readonly symbol: string;
-  readonly timeframe?: string;
-  readonly strategy?: string;
-  readonly params?: Readonly<Record<string, unknown>>;
-  readonly from?: string;
-  readonly to?: string;
-  readonly data_points: number;
-  readonly starting_balance: number;
-  readonly complete: boolean;
-  readonly final_balance?: number;
-  readonly total_trades?: number;
-  readonly total_return?: number;
-}
 
 // BACKTEST_START is the first line; BACKTEST_COMPLETE (with its report: curve, per-trade MFE/MAE)
 // the last, at most a few hundred KB. Reads past these are refused rather than done.

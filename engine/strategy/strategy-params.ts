@@ -1,6 +1,7 @@
 import { either as E } from 'fp-ts';
 import * as t from 'io-ts';
 import { ConfigError } from '../config/config-error.ts';
+import type { ParamField } from '../../protocol/index.ts';
 import type { Strategy } from './strategy.ts';
 
 /** One layer of parameter values and where it came from, for error messages. */
@@ -14,17 +15,6 @@ export interface ParamLayer {
   readonly label?: (key: string) => string;
 }
 
-/** A parameter of a strategy as a form can offer it: its name, kind and default. */
-export interface ParamField {
-  readonly name: string;
-  /** The codec's name for the type: `number`, `positive integer`, `boolean`, `string`, `Array<string>`, ... */
-  readonly type: string;
-  /** `number` (incl. refinements of it), `boolean`, `string`, or `json` for anything else. */
-  readonly kind: 'number' | 'boolean' | 'string' | 'json';
-  readonly default: unknown;
-  /** What it means, when the plugin says (`paramDescriptions`). */
-  readonly description?: string;
-}
 
 /**
  * The parameters a strategy declares: the props of its config codec (an io-ts `type`,

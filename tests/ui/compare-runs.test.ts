@@ -68,10 +68,10 @@ test('a recorded run from the server is checked with the protocol codecs', () =>
 test('only listed recordings with a backtest summary become recorded runs', () => {
   const runs = recordedRuns({ recordings: [
     { name: 'a.jsonl', kind: 'paper' },
-    { name: 'b.jsonl', kind: 'backtest', backtest: { session_id: 's', symbol: 'USDCHF', strategy: 'sma-crossover', complete: true, total_trades: 4 } },
+    { name: 'b.jsonl', kind: 'backtest', backtest: { session_id: 's', symbol: 'USDCHF', strategy: 'sma-crossover', data_points: 1200, starting_balance: 10_000, complete: true, total_trades: 4 } },
     { name: 'c.jsonl', kind: 'backtest', backtest: { symbol: 'USDCHF' } },
   ] });
-  assert.equal(runs, [{ session_id: 's', symbol: 'USDCHF', strategy: 'sma-crossover', complete: true, total_trades: 4, name: 'b.jsonl' }]);
+  assert.equal(runs, [{ session_id: 's', symbol: 'USDCHF', strategy: 'sma-crossover', data_points: 1200, starting_balance: 10_000, complete: true, total_trades: 4, name: 'b.jsonl' }]);
   assert.equal(recordedRuns(null), []);
 });
 

@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { initialInputs, paramValues, type ParamField } from '../../ui/src/features/backtests/param-inputs.ts';
+import type { ParamField } from '../../protocol/index.ts';
+import { initialInputs, paramValues } from '../../ui/src/features/backtests/param-inputs.ts';
 
 const FIELDS: ParamField[] = [
   { name: 'fast', type: 'positive integer', kind: 'number', default: 10 },

@@ -1,5 +1,5 @@
 import type { WorkbenchSession } from '../../platform/session.svelte.ts';
-import type { ParamField } from './param-inputs.ts';
+import type { ParamField } from '../../../../protocol/index.ts';
 
 export interface BacktestOptions {
   readonly symbols: readonly { readonly symbol: string; readonly synthetic: boolean; readonly digits?: number }[];

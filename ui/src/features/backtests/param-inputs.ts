@@ -1,13 +1,4 @@
-/** A strategy parameter as the server describes it (`backtest_options`, from the plugin's codec). */
-export interface ParamField {
-  readonly name: string;
-  /** The codec's name for the type (`positive integer`, `number`, `Array<string>`, ...). */
-  readonly type: string;
-  readonly kind: 'number' | 'boolean' | 'string' | 'json';
-  readonly default: unknown;
-  /** What it means, when the plugin says. */
-  readonly description?: string;
-}
+import type { ParamField } from '../../../../protocol/index.ts';
 
 /** The text each field starts with: the bot's own value when given, else the codec's default. */
 export function initialInputs(fields: readonly ParamField[], own?: Readonly<Record<string, unknown>>): Record<string, string> {

@@ -1,20 +1,7 @@
-import type { ClientMessage, ServerMessage } from '../../../../protocol/index.ts';
+import { BacktestSummaryCodec, type BacktestSummary, type ClientMessage, type ServerMessage } from '../../../../protocol/index.ts';
 
-/** A backtest the server recorded earlier, as `list_recordings` describes it (`backtest`). */
-export interface RecordedRun {
-  readonly name: string;
-  readonly session_id: string;
-  readonly symbol: string;
-  readonly timeframe?: string;
-  readonly strategy?: string;
-  readonly params?: Readonly<Record<string, unknown>>;
-  readonly from?: string;
-  readonly to?: string;
-  readonly complete: boolean;
-  readonly final_balance?: number;
-  readonly total_trades?: number;
-  readonly total_return?: number;
-}
+/** A backtest the server recorded earlier, as `list_recordings` describes it (`backtest`), with its file name. */
+export type RecordedRun = BacktestSummary & { readonly name: string };
 
 /** The recorded backtests in a `list_recordings` answer, newest first; others and malformed entries are left out. */
 export function recordedRuns(data: unknown): RecordedRun[] {
@@ -22,10 +9,8 @@ export function recordedRuns(data: unknown): RecordedRun[] {
   if (!Array.isArray(list)) return [];
   const out: RecordedRun[] = [];
   for (const item of list) {
-    const r = item as { name?: unknown; backtest?: Record<string, unknown> } | null;
-    const b = r?.backtest;
-    if (typeof r?.name !== 'string' || !b || typeof b.session_id !== 'string' || typeof b.symbol !== 'string') continue;
-    out.push({ ...(b as unknown as Omit<RecordedRun, 'name'>), name: r.name, complete: b.complete === true });
+    const r = item as { name?: unknown; backtest?: unknown } | null;
+    if (typeof r?.name === 'string' && BacktestSummaryCodec.is(r.backtest)) out.push({ ...r.backtest, name: r.name });
   }
   return out;
 }
