@@ -286,16 +286,21 @@ class DayCloses {
     this.closes[this.length++] = close;
   }
 
+  /** A copy of the days so far. */
   view(): DailyEquity {
-    return { starts: this.starts.slice(0, this.length), closes: this.closes.slice(0, this.length) };
+    return this.copy(this.length);
   }
 
-  /** The days so far and one more after them (the day still open), without adding it. */
+  /** A copy of the days so far and one more after them (the day still open), without adding it. */
   viewWith(start: number, close: number): DailyEquity {
     if (this.length === this.starts.length) this.grow();
     this.starts[this.length] = start;
     this.closes[this.length] = close;
-    return { starts: this.starts.slice(0, this.length + 1), closes: this.closes.slice(0, this.length + 1) };
+    return this.copy(this.length + 1);
+  }
+
+  private copy(n: number): DailyEquity {
+    return { starts: this.starts.slice(0, n), closes: this.closes.slice(0, n) };
   }
 
   private grow(): void {
