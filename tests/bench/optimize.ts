@@ -3,6 +3,7 @@
 // local redis-server, side by side in one run. Targets: 10,000 trials within 60 s on 2 cores,
 // 2/1 scaling >= 1.7, the queue within 1.15x of the local pool's time.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { loadHistory } from '../../engine/data/load-history.ts';
 import { parseParam, ParamSpace } from '../../engine/optimize/param-space.ts';
 import { resolveObjective } from '../../engine/optimize/objectives.ts';
@@ -27,13 +28,21 @@ export async function main(): Promise<void> {
   const shared = shareAll(bars);
   console.log(`\n== optimiser: ${space.size.toLocaleString('en-US')}-trial SMA grid on USDCHF H1, ${series.length.toLocaleString('en-US')} bars ==`);
 
-  const time = async (label: string, executor: TrialExecutor, run: string) => {
+  // CPU seconds of this process (every thread) and of `others` (worker processes, redis-server):
+  // on a shared machine the wall-clock ratios move with the load, CPU per trial much less.
+  const cpu = (others: readonly number[]) => {
+    const own = process.cpuUsage();
+    return (own.user + own.system) / 1e6 + others.reduce((sum, pid) => sum + processCpu(pid), 0);
+  };
+  const time = async (label: string, executor: TrialExecutor, run: string, others: readonly number[] = []) => {
     // A short warm-up grid first (thread start-up, plugin load, JIT), then the timed grid.
     await optimise({ space: new ParamSpace([parseParam('fast=2:5:1'), parseParam('slow=30,40')]), valid: () => true, search: { method: 'grid' }, objective, executor, run: `${run}-warmup` });
     const t0 = performance.now();
+    const c0 = cpu(others);
     const r = await optimise({ space, valid: () => true, search: { method: 'grid' }, objective, executor, run });
     const s = (performance.now() - t0) / 1000;
-    console.log(`${label.padEnd(34)} ${r.ranked.length.toLocaleString('en-US')} trials in ${s.toFixed(1)} s: ${(r.ranked.length / s).toFixed(0)} trials/s, ${((r.ranked.length * series.length) / s / 1e6).toFixed(1)} M bars/s aggregate`);
+    const c = cpu(others) - c0;
+    console.log(`${label.padEnd(34)} ${r.ranked.length.toLocaleString('en-US')} trials in ${s.toFixed(1)} s: ${(r.ranked.length / s).toFixed(0)} trials/s, ${((r.ranked.length * series.length) / s / 1e6).toFixed(1)} M bars/s aggregate; CPU ${((c * 1000) / r.ranked.length).toFixed(2)} ms/trial on ${(c / s).toFixed(2)} cores`);
     return { seconds: s, best: r.ranked[0] };
   };
 
@@ -61,7 +70,7 @@ export async function main(): Promise<void> {
     const run = `${runKey(spec, dataHash)}-bench-${Date.now()}`;
     const executor = await QueueExecutor.connect(redis.url, { spec, series: bars, hashes, dataHash, run });
     try {
-      const queued = await time('BullMQ, 2 worker processes', executor, run);
+      const queued = await time('BullMQ, 2 worker processes', executor, run, [redis.pid, ...workers.map((w) => w.pid!)]);
       console.log(`queue / local pool (2 threads): ${(queued.seconds / two.seconds).toFixed(2)}x the time (target <= 1.15x); same best: ${JSON.stringify(queued.best.params) === JSON.stringify(two.best.params)}`);
     } finally {
       await executor.close();
@@ -69,5 +78,16 @@ export async function main(): Promise<void> {
   } finally {
     for (const w of workers) w.kill('SIGTERM');
     await redis.stop();
+  }
+}
+
+/** User + system CPU seconds of a process, all its threads (Linux /proc; 0 elsewhere). */
+function processCpu(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
   }
 }
