@@ -270,7 +270,7 @@ export class SymbolActor {
       }
       if (this.position !== null) sim.checkStopsAt(book, s, i, this.barMs);
     }
-    this.closeBar(i, time + this.barMs);
+    this.closeBar(i);
   }
 
   /**
@@ -282,7 +282,10 @@ export class SymbolActor {
   }
 
   /** The bar's close: the quote, then the strategy (only while scanning or in a trade). */
-  closeBar(i: number, closeTime: number): void {
+  closeBar(i: number): void {
+    // The close time from the index, not passed in: a double argument to a call that is not
+    // inlined is boxed, a heap number per bar.
+    const closeTime = this.o.series.time[i] + this.barMs;
     this.lastTime = closeTime;
     const sim = this.o.sim;
     const book = this.book;
