@@ -335,7 +335,10 @@ export class SymbolActor {
     const stopLoss = signal.stopLoss ?? NaN;
     const validStop = stopLoss > 0 && (direction === 'buy' ? stopLoss < close : stopLoss > close);
     if (!Number.isFinite(stopLoss) || !validStop) {
-      this.error(`strategy ${this.strategy.id} gave a ${direction} signal without a valid stopLoss (${signal.stopLoss}) at close ${close}; the entry is skipped`, new Error('invalid signal').stack ?? '');
+      // The signal itself as the traceback: an engine stack says nothing about the strategy's
+      // mistake, and building one (source-mapped) cost more than a whole short backtest.
+      this.error(`strategy ${this.strategy.id} gave a ${direction} signal without a valid stopLoss (${signal.stopLoss}) at close ${close}; the entry is skipped`,
+        `${this.strategy.id}.onBar at ${formatSeconds(time)} returned ${JSON.stringify({ direction, stopLoss: signal.stopLoss ?? null, takeProfit: signal.takeProfit ?? null, reason: signal.reason ?? null })}`);
       return;
     }
     const spec = this.o.spec;
