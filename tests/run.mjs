@@ -31,6 +31,7 @@ function runFile(file) {
       env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
     });
     let out = '';
+    const started = process.hrtime.bigint();
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
     const timer = setTimeout(() => child.kill('SIGKILL'), 10 * 60_000);
@@ -45,7 +46,8 @@ function runFile(file) {
       passed += ok;
       failed += bad;
       const name = relative(root, file);
-      process.stdout.write(`\n# ${name}: ${ok} passed, ${bad} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      process.stdout.write(`\n# ${name}: ${ok} passed, ${bad} failed${skipped ? `, ${skipped} skipped` : ''} (${seconds.toFixed(1)} s)\n`);
       if (bad > 0 || process.env.TEST_VERBOSE) {
         process.stdout.write(out);
         if (bad > 0) broken.push(name);

@@ -270,7 +270,7 @@ export class SymbolActor {
       }
       if (this.position !== null) sim.checkStopsAt(book, s, i, this.barMs);
     }
-    this.closeBar(i, time + this.barMs);
+    this.closeBar(i);
   }
 
   /**
@@ -282,7 +282,10 @@ export class SymbolActor {
   }
 
   /** The bar's close: the quote, then the strategy (only while scanning or in a trade). */
-  closeBar(i: number, closeTime: number): void {
+  closeBar(i: number): void {
+    // The close time from the index, not passed in: a double argument to a call that is not
+    // inlined is boxed, a heap number per bar.
+    const closeTime = this.o.series.time[i] + this.barMs;
     this.lastTime = closeTime;
     const sim = this.o.sim;
     const book = this.book;
@@ -332,7 +335,10 @@ export class SymbolActor {
     const stopLoss = signal.stopLoss ?? NaN;
     const validStop = stopLoss > 0 && (direction === 'buy' ? stopLoss < close : stopLoss > close);
     if (!Number.isFinite(stopLoss) || !validStop) {
-      this.error(`strategy ${this.strategy.id} gave a ${direction} signal without a valid stopLoss (${signal.stopLoss}) at close ${close}; the entry is skipped`, new Error('invalid signal').stack ?? '');
+      // The signal itself as the traceback: an engine stack says nothing about the strategy's
+      // mistake, and building one (source-mapped) cost more than a whole short backtest.
+      this.error(`strategy ${this.strategy.id} gave a ${direction} signal without a valid stopLoss (${signal.stopLoss}) at close ${close}; the entry is skipped`,
+        `${this.strategy.id}.onBar at ${formatSeconds(time)} returned ${JSON.stringify({ direction, stopLoss: signal.stopLoss ?? null, takeProfit: signal.takeProfit ?? null, reason: signal.reason ?? null })}`);
       return;
     }
     const spec = this.o.spec;

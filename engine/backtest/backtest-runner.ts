@@ -86,7 +86,7 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
   const series = first ?? window!.series;
   const ledger = new TradeLedger(new Map([[spec.name, { spec, series }]]), sim.config.currency);
   const emit = (event: LogEvent) => {
-    ledger.onEvent(event, engine.events.lastAt);
+    ledger.onEvent(event, engine.events);
     options.onEvent?.(event);
   };
   const engine = new TradingEngine({

@@ -71,7 +71,7 @@ export function runPortfolio(options: PortfolioOptions): PortfolioResult {
   const sim = new SimBroker(symbols.map((s) => s.spec), { historyLimit: 1_024, ...options.broker, balance });
   const ledger = options.report === false ? null : new TradeLedger(new Map(symbols.map((s) => [s.spec.name, { spec: s.spec, series: s.series }])), sim.config.currency);
   const emit = (event: LogEvent) => {
-    ledger?.onEvent(event, engine.events.lastAt);
+    ledger?.onEvent(event, engine.events);
     options.onEvent?.(event);
   };
   const engine = new TradingEngine({

@@ -34,7 +34,9 @@ export class DealHistory {
 
   constructor(readonly limit: number) {
     if (!(limit >= 1)) throw new Error(`DealHistory: limit must be at least 1, got ${limit}`);
-    const n = (this.capacity = Math.min(limit, 1024));
+    // Small at first and doubled up to the limit as deals come: a short run (an optimiser's
+    // trial) should not allocate and zero 100 KB of columns it never fills.
+    const n = (this.capacity = Math.min(limit, 64));
     this.ticket = new Float64Array(n);
     this.order = new Float64Array(n);
     this.time = new Float64Array(n);

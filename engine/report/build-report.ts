@@ -1,6 +1,7 @@
 import type { BacktestReport, SymbolReport, TesterStatsData } from '../../protocol/index.ts';
 import { round2, round4 } from '../util/rounding.ts';
-import { testerStats, type Drawdown, type ReportTrade, type TesterStats } from './tester-stats.ts';
+import { testerStats, type Drawdown, type TesterStats } from './tester-stats.ts';
+import type { TradeTable } from './trade-table.ts';
 
 /** Each day's start (UTC ms) and closing equity, as two parallel arrays (one pair per day would be tens of thousands of objects). */
 export interface DailyEquity {
@@ -20,28 +21,30 @@ const SCATTER_TRADES = 2_000;
  * statistics, the balance/equity curve, entries and profit by hour, weekday and month,
  * MFE/MAE against profit, and each symbol's share.
  */
-export function buildReport(initialDeposit: number, trades: readonly ReportTrade[], equity: readonly (readonly [number, number])[] | Drawdown,
+export function buildReport(initialDeposit: number, trades: TradeTable, equity: readonly (readonly [number, number])[] | Drawdown,
   daily: DailyEquity, params?: Record<string, unknown>): BacktestReport {
   const stats = testerStats(initialDeposit, trades, equity);
   const hour = buckets(24), weekday = buckets(7), month = buckets(12);
   // Hour and weekday by arithmetic; the month from a Date only when the entry day changes.
   let day = Number.NaN, monthOfDay = 0;
-  for (const t of trades) {
-    const entryDay = Math.floor(t.entryTime / DAY_MS);
+  for (let i = 0; i < trades.length; i++) {
+    const entryTime = trades.entryTime[i];
+    const pnl = trades.pnl[i];
+    const entryDay = Math.floor(entryTime / DAY_MS);
     if (entryDay !== day) {
       day = entryDay;
-      monthOfDay = new Date(t.entryTime).getUTCMonth();
+      monthOfDay = new Date(entryTime).getUTCMonth();
     }
-    add(hour, Math.floor((t.entryTime - entryDay * DAY_MS) / HOUR_MS), t.pnl);
+    add(hour, Math.floor((entryTime - entryDay * DAY_MS) / HOUR_MS), pnl);
     // 1970-01-01 was a Thursday (4).
-    add(weekday, (((entryDay + 4) % 7) + 7) % 7, t.pnl);
-    add(month, monthOfDay, t.pnl);
+    add(weekday, (((entryDay + 4) % 7) + 7) % 7, pnl);
+    add(month, monthOfDay, pnl);
   }
   const count = Math.min(trades.length, SCATTER_TRADES);
   const mfeMae: Array<[number, number, number]> = [];
   for (let j = 0; j < count; j++) {
-    const t = trades[Math.floor((j * trades.length) / count)];
-    mfeMae.push([round2(t.mfe), round2(t.mae), round2(t.pnl)]);
+    const k = Math.floor((j * trades.length) / count);
+    mfeMae.push([round2(trades.mfe[k]), round2(trades.mae[k]), round2(trades.pnl[k])]);
   }
   const report: BacktestReport = {
     stats: wireStats(stats),
@@ -71,7 +74,7 @@ function rounded(b: { entries: number[]; profit: number[] }) {
  * Each day's closing balance and equity, thinned to buckets keeping each one's lowest equity and
  * its last point. Only the kept days become points: a long run has tens of thousands of days.
  */
-function curve(initial: number, trades: readonly ReportTrade[], daily: DailyEquity): Array<[number, number, number]> {
+function curve(initial: number, trades: TradeTable, daily: DailyEquity): Array<[number, number, number]> {
   const { starts, closes } = daily;
   const n = starts.length;
   const size = n <= CURVE_POINTS ? 1 : Math.ceil(n / (CURVE_POINTS / 2));
@@ -81,7 +84,7 @@ function curve(initial: number, trades: readonly ReportTrade[], daily: DailyEqui
   // A day's balance is its closing one.
   const point = (i: number): [number, number, number] => {
     const time = starts[i];
-    while (k < trades.length && trades[k].exitTime < time + DAY_MS) balance += trades[k++].pnl;
+    while (k < trades.length && trades.exitTime[k] < time + DAY_MS) balance += trades.pnl[k++];
     return [Math.floor(time / 1000), round2(balance), round2(closes[i])];
   };
   for (let i = 0; i < n; i += size) {
@@ -98,21 +101,17 @@ function curve(initial: number, trades: readonly ReportTrade[], daily: DailyEqui
   return out;
 }
 
-function perSymbol(trades: readonly ReportTrade[]): Record<string, SymbolReport> {
+function perSymbol(trades: TradeTable): Record<string, SymbolReport> {
   // Two passes without per-symbol trade lists: counts first (each curve's step), then the sums.
-  const counts = new Map<string, number>();
-  for (const t of trades) counts.set(t.symbol, (counts.get(t.symbol) ?? 0) + 1);
-  const acc = new Map<string, SymbolSums>();
-  for (const [symbol, n] of counts) acc.set(symbol, new SymbolSums(n));
-  let last: SymbolSums | undefined, lastSymbol = '';
-  for (const t of trades) {
-    if (t.symbol !== lastSymbol) { lastSymbol = t.symbol; last = acc.get(t.symbol); }
-    last!.add(t);
-  }
+  const counts = new Array<number>(trades.symbols.length).fill(0);
+  for (let i = 0; i < trades.length; i++) counts[trades.symbol[i]]++;
+  const acc = counts.map((n) => new SymbolSums(n));
+  for (let i = 0; i < trades.length; i++) acc[trades.symbol[i]].add(trades.pnl[i], trades.direction[i], trades.exitTime[i]);
   const out: Record<string, SymbolReport> = {};
-  for (const symbol of [...acc.keys()].sort()) {
-    const a = acc.get(symbol)!;
-    out[symbol] = {
+  const ids = trades.symbols.map((_, k) => k).filter((k) => counts[k] > 0).sort((a, b) => (trades.symbols[a] < trades.symbols[b] ? -1 : 1));
+  for (const k of ids) {
+    const a = acc[k];
+    out[trades.symbols[k]] = {
       trades: a.n, net_profit: round2(a.gp + a.gl), gross_profit: round2(a.gp), gross_loss: round2(a.gl),
       profit_factor: a.gl < 0 ? round4(a.gp / -a.gl) : null, win_pct: a.n ? round2((100 * a.wins) / a.n) : null,
       long_trades: a.longs, short_trades: a.n - a.longs, curve: a.curve,
@@ -136,12 +135,12 @@ class SymbolSums {
     this.step = Math.max(1, Math.ceil(n / SYMBOL_POINTS));
   }
 
-  add(t: ReportTrade): void {
-    if (t.pnl > 0) { this.gp += t.pnl; this.wins++; } else this.gl += t.pnl;
-    if (t.direction === 1) this.longs++;
-    this.net += t.pnl;
+  add(pnl: number, direction: number, exitTime: number): void {
+    if (pnl > 0) { this.gp += pnl; this.wins++; } else this.gl += pnl;
+    if (direction === 1) this.longs++;
+    this.net += pnl;
     const i = this.i++;
-    if (i % this.step === this.step - 1 || i === this.n - 1) this.curve.push([Math.floor(t.exitTime / 1000), round2(this.net)]);
+    if (i % this.step === this.step - 1 || i === this.n - 1) this.curve.push([Math.floor(exitTime / 1000), round2(this.net)]);
   }
 }
 

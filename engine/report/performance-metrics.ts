@@ -276,8 +276,8 @@ export class MetricsAccumulator {
 
 /** Day starts and closing equities in two growing typed arrays (plain arrays of numbers cost far more to push to here). */
 class DayCloses {
-  private starts = new Float64Array(1_024);
-  private closes = new Float64Array(1_024);
+  private starts = new Float64Array(256);
+  private closes = new Float64Array(256);
   private length = 0;
 
   push(start: number, close: number): void {

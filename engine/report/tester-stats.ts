@@ -1,3 +1,5 @@
+import type { TradeTable } from './trade-table.ts';
+
 /** A closed trade as the report needs it (times UTC ms, money in account currency). */
 export interface ReportTrade {
   readonly symbol: string;
@@ -88,7 +90,7 @@ export interface TesterStats {
  * - a trade with pnl 0 is neither a win nor a loss and ends both kinds of run.
  * Ratios without a denominator are null.
  */
-export function testerStats(initialDeposit: number, trades: readonly ReportTrade[], equity: readonly (readonly [number, number])[] | Drawdown): TesterStats {
+export function testerStats(initialDeposit: number, trades: TradeTable, equity: readonly (readonly [number, number])[] | Drawdown): TesterStats {
   let grossProfit = 0, grossLoss = 0, profitTrades = 0, lossTrades = 0, largestProfit = 0, largestLoss = 0;
   let longs = 0, longWins = 0, shorts = 0, shortWins = 0, holding = 0, mfe = 0, mae = 0;
   const runs = { win: new Run(), loss: new Run() };
@@ -97,23 +99,24 @@ export function testerStats(initialDeposit: number, trades: readonly ReportTrade
   let i = 0;
   let balance = initialDeposit;
   const balanceDd = new DrawdownTracker(initialDeposit);
-  for (const t of trades) {
+  for (; i < trades.length; i++) {
+    const pnl = trades.pnl[i];
     const before = balance;
-    balance += t.pnl;
+    balance += pnl;
     hpr[i] = before !== 0 ? balance / before : 1;
-    balances[i++] = balance;
+    balances[i] = balance;
     balanceDd.add(balance);
-    if (t.pnl > 0) {
-      grossProfit += t.pnl; profitTrades++; if (t.pnl > largestProfit) largestProfit = t.pnl;
-    } else if (t.pnl < 0) {
-      grossLoss += t.pnl; lossTrades++; if (t.pnl < largestLoss) largestLoss = t.pnl;
+    if (pnl > 0) {
+      grossProfit += pnl; profitTrades++; if (pnl > largestProfit) largestProfit = pnl;
+    } else if (pnl < 0) {
+      grossLoss += pnl; lossTrades++; if (pnl < largestLoss) largestLoss = pnl;
     }
-    runs.win.add(t.pnl > 0, t.pnl);
-    runs.loss.add(t.pnl < 0, t.pnl);
-    if (t.direction === 1) { longs++; if (t.pnl > 0) longWins++; } else { shorts++; if (t.pnl > 0) shortWins++; }
-    holding += t.exitTime - t.entryTime;
-    mfe += t.mfe;
-    mae += t.mae;
+    runs.win.add(pnl > 0, pnl);
+    runs.loss.add(pnl < 0, pnl);
+    if (trades.direction[i] === 1) { longs++; if (pnl > 0) longWins++; } else { shorts++; if (pnl > 0) shortWins++; }
+    holding += trades.exitTime[i] - trades.entryTime[i];
+    mfe += trades.mfe[i];
+    mae += trades.mae[i];
   }
   runs.win.end();
   runs.loss.end();

@@ -1,8 +1,8 @@
 import { formatSeconds, parseTimestamp } from '../../protocol/envelope.ts';
-import type { LogEvent } from '../../protocol/index.ts';
+import type { DataOf, LogEvent } from '../../protocol/index.ts';
 import type { BarSeries } from '../model/bar.ts';
 import { profitConversion, type ProfitConversion, type SymbolSpec } from '../model/symbol-spec.ts';
-import type { ReportTrade } from './tester-stats.ts';
+import { TradeTable } from './trade-table.ts';
 
 /** A symbol the ledger can price: its spec and the bars it is trading on (read at each exit). */
 export interface LedgerSymbol {
@@ -10,16 +10,25 @@ export interface LedgerSymbol {
   readonly series: BarSeries;
 }
 
-interface PricedSymbol extends LedgerSymbol {
-  readonly conversion: ProfitConversion;
-}
+/** A symbol with its profit conversion to the account currency (decided once) and its id in the trade table. */
+class PricedSymbol implements LedgerSymbol {
+  /** The bar of the last entry found: the next entry is usually a few bars after it. */
+  cursor = 0;
 
-interface OpenTrade {
-  readonly id: number;
-  readonly direction: 1 | -1;
-  readonly entryTime: number;
-  readonly entryPrice: number;
-  readonly lots: number;
+  constructor(readonly name: string, readonly spec: SymbolSpec, readonly series: BarSeries, readonly conversion: ProfitConversion, readonly id: number) {}
+
+  /** The index of the last bar opening at or before `time` (0 if none): a short walk from the cursor, else a binary search. */
+  barAt(time: number): number {
+    const times = this.series.time;
+    const n = this.series.length;
+    let k = this.cursor;
+    if (k < n && times[k] <= time) {
+      const limit = Math.min(n - 1, k + 64);
+      while (k < limit && times[k + 1] <= time) k++;
+      if (k === n - 1 || times[k + 1] > time) return (this.cursor = k);
+    }
+    return (this.cursor = Math.max(0, lastAtOrBefore(times, n, time)));
+  }
 }
 
 /**
@@ -27,72 +36,104 @@ interface OpenTrade {
  * (TRADE_ENTRY / TRADE_EXIT); the equity side (drawdowns, daily curve) comes from the metrics.
  * MFE and MAE come from the bars the trade was open over (bar highs and lows, spread aside), in account currency, computed at the
  * exit while those bars are still in the symbol's window; never smaller than the realised move.
+ * Nothing is allocated per trade: open trades sit in a few parallel arrays, closed ones in the
+ * trade table's columns.
  */
 export class TradeLedger {
-  readonly trades: ReportTrade[] = [];
-  /** Trades still open (a handful at most: a list beats a map here). */
-  private readonly open: OpenTrade[] = [];
+  /** The closed trades, in exit order. */
+  readonly trades = new TradeTable();
+  /**
+   * Trades still open (a handful at most: a list beats a map here), as parallel arrays in entry
+   * order: position id, direction, entry time (ms), entry price and lots.
+   */
+  private readonly openId: number[] = [];
+  private readonly openDirection: Array<1 | -1> = [];
+  private readonly openTime: number[] = [];
+  private readonly openPrice: number[] = [];
+  private readonly openLots: number[] = [];
   // Doubles from the start (0.5): a field that starts as a small integer and later holds a double
   // changes representation, which throws away the optimised code that reads it.
   private readonly range = { top: 0.5, bottom: 0.5 };
 
   /** Each symbol with its profit conversion to the account currency, decided once. */
   private readonly symbols = new Map<string, PricedSymbol>();
+  /** The symbol of the last exit (a run of one symbol looks it up once). */
+  private last: PricedSymbol | null = null;
 
   constructor(symbols: ReadonlyMap<string, LedgerSymbol>, currency: string) {
-    for (const [name, s] of symbols) this.symbols.set(name, { spec: s.spec, series: s.series, conversion: profitConversion(s.spec, currency) });
+    for (const [name, s] of symbols) this.symbols.set(name, new PricedSymbol(name, s.spec, s.series, profitConversion(s.spec, currency), this.trades.symbolId(name)));
   }
 
   /**
-   * One event of the run. `at` is its time in epoch ms when the caller has it as a number (the
-   * event factory's `lastAt`): used when it formats to the event's own time, else that is parsed.
+   * One event of the run. `clock.lastAt` is the time in epoch ms of the event made last (the
+   * event factory's), used when it formats to the event's own time, else that is parsed. Read
+   * from the clock, not passed as a number: a double argument to a call that is not inlined is
+   * boxed, and this runs for every event.
    */
-  onEvent(event: LogEvent, at?: number): void {
+  onEvent(event: LogEvent, clock?: { readonly lastAt: number }): void {
     if (event.event_type === 'TRADE_ENTRY') {
       const d = event.data;
-      const time = timeOf(d.time ?? event.timestamp, at);
-      this.open.push({ id: d.position_id ?? -1, direction: d.direction === 'buy' ? 1 : -1, entryTime: time, entryPrice: d.price, lots: d.lot_size });
+      this.openId.push(d.position_id ?? -1);
+      this.openDirection.push(d.direction === 'buy' ? 1 : -1);
+      this.openTime.push(timeOf(d.time ?? event.timestamp, clock));
+      this.openPrice.push(d.price);
+      this.openLots.push(d.lot_size);
     } else if (event.event_type === 'TRADE_EXIT') {
       const d = event.data;
       const id = d.position_id ?? -1;
-      // A loop, not findIndex: a closure per call costs more than the search here.
-      let k = this.open.length - 1;
-      while (k >= 0 && this.open[k].id !== id) k--;
+      const ids = this.openId;
+      let k = ids.length - 1;
+      while (k >= 0 && ids[k] !== id) k--;
       if (k < 0) return;
-      const entry = this.open[k];
-      this.open.splice(k, 1);
-      const exitTime = timeOf(d.timestamp, at);
-      this.trades.push(this.closed(d.symbol, entry, exitTime, d.exit_price, d.pnl));
+      this.close(k, d, clock);
+      removeAt(ids, k);
+      removeAt(this.openDirection, k);
+      removeAt(this.openTime, k);
+      removeAt(this.openPrice, k);
+      removeAt(this.openLots, k);
     }
   }
 
   /**
-   * The closed trade with its MFE and MAE. Profit rises with direction x price (also after
-   * conversion at that price), so the extremes are at the highest and lowest price the trade
-   * saw: one scan of the bars, then two conversions.
+   * Books open trade `k`, closed by `exit`, with its MFE and MAE. Profit rises with direction x
+   * price (also after conversion at that price), so the extremes are at the highest and lowest
+   * price the trade saw: one scan of the bars, then two conversions.
    */
-  private closed(symbol: string, t: OpenTrade, exitTime: number, exitPrice: number, pnl: number): ReportTrade {
-    const s = this.symbols.get(symbol);
-    let mfe = 0, mae = 0;
-    if (s) {
-      const bars = s.series;
-      // Bars that opened at or after the entry bar and before the exit.
-      const from = Math.max(0, lastAtOrBefore(bars.time, bars.length, t.entryTime));
-      const range = priceRange(bars.time, bars.high, bars.low, from, bars.length, exitTime, exitPrice, this.range);
-      const realised = this.money(s, t, exitPrice);
-      mfe = Math.max(0, realised, this.money(s, t, t.direction === 1 ? range.top : range.bottom));
-      mae = Math.min(0, realised, this.money(s, t, t.direction === 1 ? range.bottom : range.top));
+  private close(k: number, exit: DataOf<'TRADE_EXIT'>, clock: { readonly lastAt: number } | undefined): void {
+    const symbol = exit.symbol;
+    const direction = this.openDirection[k];
+    const entryTime = this.openTime[k];
+    const exitTime = timeOf(exit.timestamp, clock);
+    let s = this.last;
+    if (s === null || s.name !== symbol) s = this.last = this.symbols.get(symbol) ?? null;
+    if (!s) {
+      this.trades.add(this.trades.symbolId(symbol), direction, entryTime, exitTime, exit.pnl, 0, 0);
+      return;
     }
-    return { symbol, direction: t.direction, entryTime: t.entryTime, exitTime, pnl, mfe, mae };
+    const entryPrice = this.openPrice[k];
+    const lots = this.openLots[k];
+    const exitPrice = exit.exit_price;
+    const bars = s.series;
+    // Bars that opened at or after the entry bar and before the exit.
+    const range = priceRange(bars.time, bars.high, bars.low, s.barAt(entryTime), bars.length, exitTime, exitPrice, this.range);
+    const realised = money(s, direction, entryPrice, lots, exitPrice);
+    const mfe = Math.max(0, realised, money(s, direction, entryPrice, lots, direction === 1 ? range.top : range.bottom));
+    const mae = Math.min(0, realised, money(s, direction, entryPrice, lots, direction === 1 ? range.bottom : range.top));
+    this.trades.add(s.id, direction, entryTime, exitTime, exit.pnl, mfe, mae);
   }
+}
 
-  /** The trade's profit at `price`, in account currency (0 when there is no rate to convert with: no wrong figure). */
-  private money(symbol: PricedSymbol, t: OpenTrade, price: number): number {
-    const spec = symbol.spec;
-    const amount = (t.direction * (price - t.entryPrice) / spec.tickSize) * spec.tickValueProfit * t.lots;
-    return symbol.conversion === 'same' ? amount : symbol.conversion === 'divide' ? amount / price : 0;
-  }
+/** The profit of `lots` entered at `entryPrice`, at `price`, in account currency (0 when there is no rate to convert with: no wrong figure). */
+function money(symbol: PricedSymbol, direction: 1 | -1, entryPrice: number, lots: number, price: number): number {
+  const spec = symbol.spec;
+  const amount = (direction * (price - entryPrice) / spec.tickSize) * spec.tickValueProfit * lots;
+  return symbol.conversion === 'same' ? amount : symbol.conversion === 'divide' ? amount / price : 0;
+}
 
+/** Removes element `k`, keeping the order (the arrays hold a handful). */
+function removeAt<T>(column: T[], k: number): void {
+  for (let j = k + 1; j < column.length; j++) column[j - 1] = column[j];
+  column.pop();
 }
 
 /**
@@ -113,9 +154,10 @@ function priceRange(time: Float64Array, high: Float64Array, low: Float64Array, f
   return out;
 }
 
-/** `text` as epoch ms: `at` when it is that time (a check against the formatter's cache), else parsed. */
-function timeOf(text: string, at: number | undefined): number {
-  return at !== undefined && at === at && formatSeconds(at) === text ? Math.floor(at / 1000) * 1000 : parseTimestamp(text);
+/** `text` as epoch ms: the clock's `lastAt` when it is that time (a check against the formatter's cache), else parsed. */
+function timeOf(text: string, clock: { readonly lastAt: number } | undefined): number {
+  const at = clock === undefined ? Number.NaN : clock.lastAt;
+  return at === at && formatSeconds(at) === text ? Math.floor(at / 1000) * 1000 : parseTimestamp(text);
 }
 
 /** Index of the last time <= t (binary search), or -1. */

@@ -1,6 +1,7 @@
 import type { Account } from '../actor/account.ts';
 import type { SimBroker, SymbolBook } from '../broker/sim-broker.ts';
 import type { MetricsAccumulator } from '../report/performance-metrics.ts';
+import type { BarSeries } from '../model/bar.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -46,16 +47,20 @@ export class EquitySampler {
     this.nextSample = (Math.floor(time / DAY_MS) + 1) * DAY_MS;
   }
 
-  /** Samples, then solves the band again for `book` at this close (see the class comment). */
-  sampleAndResetBand(book: SymbolBook | null, close: number): void {
+  /**
+   * Samples, then solves the band again for `book` at the close of bar `i` of `series` (see the
+   * class comment). Indexes, not prices, are passed: a double argument to a call that is not
+   * inlined is boxed.
+   */
+  sampleAndResetBand(book: SymbolBook | null, series: BarSeries, i: number): void {
     this.sample();
-    this.resetBand(book, close);
+    this.resetBand(book, series.close[i]);
   }
 
-  /** The bar closing at `time` lies inside the band: not sampled unless it is the day's last. */
-  skip(time: number): void {
+  /** The bar closing at `at` lies inside the band: not sampled unless it is the day's last. */
+  skip(): void {
     this.skipped = true;
-    this.skippedTime = time;
+    this.skippedTime = this.at;
   }
 
   /** Samples the equity of a skipped last bar (a new day began, or the run ends). */

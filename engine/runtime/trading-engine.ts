@@ -150,13 +150,13 @@ export class TradingEngine {
     actor.processBar(i);
     eq.at = closeTime;
     if (sim.revision !== revision || closeTime >= eq.nextSample || this.options.equityEveryBar) {
-      eq.sampleAndResetBand(actor.book, series.close[i]);
+      eq.sampleAndResetBand(actor.book, series, i);
     } else if (wasOpen) {
       // The common case inline: the close lies inside the band already sampled.
       const direction = eq.bandDirection;
       const x = direction * series.close[i];
-      if (direction !== 0 && actor.book === eq.bandBook && x <= eq.bandHigh && x >= eq.bandLow) eq.skip(closeTime);
-      else eq.sampleAndResetBand(actor.book, series.close[i]);
+      if (direction !== 0 && actor.book === eq.bandBook && x <= eq.bandHigh && x >= eq.bandLow) eq.skip();
+      else eq.sampleAndResetBand(actor.book, series, i);
     }
   }
 
@@ -204,16 +204,16 @@ export class TradingEngine {
       const newDay = closeTime >= eq.nextSample;
       if (newDay && eq.skipped) eq.flush();
       if (t >= g.nextEventTime) this.onGovernorClock(actor, t);
-      actor.closeBar(j, closeTime);
+      actor.closeBar(j);
       eq.at = closeTime;
       if (newDay) {
-        eq.sampleAndResetBand(book, close[j]);
+        eq.sampleAndResetBand(book, series, j);
         continue;
       }
       if (open === 0) continue;
       const x = eq.bandDirection * close[j];
-      if (x <= eq.bandHigh && x >= eq.bandLow) eq.skip(closeTime);
-      else eq.sampleAndResetBand(book, close[j]);
+      if (x <= eq.bandHigh && x >= eq.bandLow) eq.skip();
+      else eq.sampleAndResetBand(book, series, j);
     }
   }
 

@@ -5,15 +5,16 @@ import { testerStatRows } from '../../protocol/index.ts';
 import { compareRows, decodeRecordedRun, decodeRunKeys, encodeRunKeys, equityOverlay, paramsText, runLabel, type CompareRun } from '../../ui/src/features/backtests/compare-runs.ts';
 import { recordedRuns } from '../../ui/src/features/backtests/recorded-runs.ts';
 import { buildReport } from '../../engine/report/build-report.ts';
+import { TradeTable } from '../../engine/report/trade-table.ts';
 
 const start = (id: string, fast: number, extra: Partial<BacktestStartData> = {}): BacktestStartData => ({
   session_id: id, symbol: 'USDCHF', data_points: 1200, starting_balance: 10_000, trade_constraints: { min_trades_per_week: 3, max_trades_per_week: 10 },
   timeframe: 'H4', strategy: 'sma-crossover', params: { USDCHF: { fast, slow: 30 } }, ...extra,
 });
 const DAY = 86_400_000;
-const report = (pnl: number[]) => buildReport(10_000, pnl.map((p, i) => ({
+const report = (pnl: number[]) => buildReport(10_000, TradeTable.from(pnl.map((p, i) => ({
   symbol: 'USDCHF', direction: 1 as const, entryTime: i * DAY, exitTime: i * DAY + 3600_000, pnl: p, mfe: Math.max(p, 0), mae: Math.min(p, 0),
-})), equityOf(pnl), { starts: pnl.map((_, i) => i * DAY), closes: equityOf(pnl).map(([, e]) => e) });
+}))), equityOf(pnl), { starts: pnl.map((_, i) => i * DAY), closes: equityOf(pnl).map(([, e]) => e) });
 function equityOf(pnl: number[]): Array<[number, number]> {
   return pnl.map((_, i) => [i * DAY, 10_000 + pnl.slice(0, i + 1).reduce((a, b) => a + b, 0)]);
 }

@@ -1,6 +1,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { testerStats, type ReportTrade } from '../../../engine/report/tester-stats.ts';
+import { testerStats as statsOfTable, type ReportTrade } from '../../../engine/report/tester-stats.ts';
+import { TradeTable } from '../../../engine/report/trade-table.ts';
+
+/** The statistics of trades given as objects (the engine keeps them as a table). */
+const testerStats = (deposit: number, trades: ReportTrade[], equity: Parameters<typeof statsOfTable>[2]) => statsOfTable(deposit, TradeTable.from(trades), equity);
 
 // A hand-made run: $1,000 deposit, eight trades. Every figure below is worked out by hand (the
 // arithmetic is written next to it) with MT5's definitions, not by calling the code under test.

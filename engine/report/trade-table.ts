@@ -1,0 +1,82 @@
+import type { ReportTrade } from './tester-stats.ts';
+
+/**
+ * A run's closed trades as columns (exit order): one growable typed array per field and each
+ * symbol's name once. A million-bar run closes tens of thousands of trades; kept as objects in
+ * an array that outlives the run's young generation they cost the backtest about a microsecond
+ * each (measured: a quarter of the whole pipeline), kept as numbers they cost nothing to the
+ * garbage collector.
+ *
+ * @example
+ * const t = new TradeTable();
+ * t.add(t.symbolId('USDCHF'), 1, entry, exit, 12.5, 20, -3);
+ * t.row(0).pnl; // 12.5
+ */
+export class TradeTable {
+  length = 0;
+  /** Each symbol's name, by id (`symbolId`). */
+  readonly symbols: string[] = [];
+  symbol = new Int32Array(64);
+  /** 1 long, -1 short. */
+  direction = new Int8Array(64);
+  /** UTC ms. */
+  entryTime = new Float64Array(64);
+  exitTime = new Float64Array(64);
+  /** Net of commission and swap, account currency. */
+  pnl = new Float64Array(64);
+  /** Maximum favourable excursion (>= 0) and maximum adverse excursion (<= 0), account currency. */
+  mfe = new Float64Array(64);
+  mae = new Float64Array(64);
+
+  /** The id of `name` in `symbols` (added on first use). */
+  symbolId(name: string): number {
+    const k = this.symbols.indexOf(name);
+    if (k >= 0) return k;
+    this.symbols.push(name);
+    return this.symbols.length - 1;
+  }
+
+  add(symbol: number, direction: 1 | -1, entryTime: number, exitTime: number, pnl: number, mfe: number, mae: number): void {
+    const i = this.length;
+    if (i === this.pnl.length) this.grow();
+    this.symbol[i] = symbol;
+    this.direction[i] = direction;
+    this.entryTime[i] = entryTime;
+    this.exitTime[i] = exitTime;
+    this.pnl[i] = pnl;
+    this.mfe[i] = mfe;
+    this.mae[i] = mae;
+    this.length = i + 1;
+  }
+
+  /** Trade `i` as an object (tests, and the few trades a caller wants whole). */
+  row(i: number): ReportTrade {
+    return {
+      symbol: this.symbols[this.symbol[i]], direction: this.direction[i] === 1 ? 1 : -1, entryTime: this.entryTime[i],
+      exitTime: this.exitTime[i], pnl: this.pnl[i], mfe: this.mfe[i], mae: this.mae[i],
+    };
+  }
+
+  /** A table of `trades` (in exit order). */
+  static from(trades: Iterable<ReportTrade>): TradeTable {
+    const table = new TradeTable();
+    for (const t of trades) table.add(table.symbolId(t.symbol), t.direction, t.entryTime, t.exitTime, t.pnl, t.mfe, t.mae);
+    return table;
+  }
+
+  private grow(): void {
+    const n = this.pnl.length * 2;
+    this.symbol = copied(this.symbol, new Int32Array(n));
+    this.direction = copied(this.direction, new Int8Array(n));
+    this.entryTime = copied(this.entryTime, new Float64Array(n));
+    this.exitTime = copied(this.exitTime, new Float64Array(n));
+    this.pnl = copied(this.pnl, new Float64Array(n));
+    this.mfe = copied(this.mfe, new Float64Array(n));
+    this.mae = copied(this.mae, new Float64Array(n));
+  }
+}
+
+function copied<T extends Int32Array | Int8Array | Float64Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
+}
