@@ -40,6 +40,12 @@ export interface SymbolActorOptions {
   readonly sink?: (event: LogEvent) => void;
   /** Why new entries are refused right now (the journal cannot write), or null. */
   readonly entryBlocked?: () => string | null;
+  /**
+   * Leave out the events that only narrate (STATE_TRANSITION, the governor's pace DECISIONs):
+   * an optimiser's trial reads trades, refusals and the weekly figures, and the trading is the
+   * same either way.
+   */
+  readonly quiet?: boolean;
 }
 
 interface OpenPosition extends PositionView {
@@ -92,6 +98,7 @@ export class SymbolActor {
   /** The strategy and the BAR switch, read once here rather than through options per bar. */
   private readonly strategy: Strategy;
   private readonly emitBars: boolean;
+  private readonly quiet: boolean;
   /** The comment stamped on entry orders (one string, not one per order). */
   private readonly orderComment: string;
   private lastTime = 0;
@@ -117,6 +124,7 @@ export class SymbolActor {
     this.orderComment = `tradeloom ${o.strategy.id}`;
     this.strategy = o.strategy;
     this.emitBars = o.emitBars ?? false;
+    this.quiet = o.quiet ?? false;
     this.ctx = new ActorContext(this.symbol, o.spec, o.strategyConfig, o.series, this.week, o.account);
   }
 
@@ -232,6 +240,7 @@ export class SymbolActor {
 
   /** Reports a decision for this symbol (used by the engine for aggression steps). */
   decision(kind: 'increase_aggression' | 'reset_aggression', reason: string, at: number): void {
+    if (this.quiet) return;
     const g = this.o.governor;
     this.emit(this.o.events.make('DECISION', 'INFO', {
       symbol: this.symbol, decision: kind, reason, trades_this_week: g.trades, max_trades: g.max,
@@ -567,7 +576,7 @@ export class SymbolActor {
     this.state = this.machine.state;
     // A self-transition (a signal accepted while scanning) changes nothing a viewer can see;
     // its cause is already in the TRADE_ENTRY or DECISION that follows.
-    if (from === this.state) return true;
+    if (from === this.state || this.quiet) return true;
     this.emit(this.o.events.make('STATE_TRANSITION', 'INFO', {
       symbol: this.symbol, from, to: this.state, event: type, cause, time: formatSeconds(this.lastTime),
     }, this.lastTime));

@@ -75,7 +75,7 @@ export function runTrial(inputs: TrialInputs, params: ParamSet, range?: BarRange
       return { spec: s.spec, series: bounds ? viewOf(full, indexRange(full, bounds)) : full, strategy: s.strategy, strategyConfig: s.params };
     }),
     balance: start, riskPercent: bot.riskPercent, governor: bot.governor, broker: bot.broker,
-    sessionId: 'optimisation-trial', progressEvery: 1 << 30, onEvent, report: false,
+    sessionId: 'optimisation-trial', progressEvery: 1 << 30, onEvent, report: false, quiet: true,
   });
   const m = result.metrics;
   const c = result.complete;

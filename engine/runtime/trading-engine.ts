@@ -38,6 +38,8 @@ export interface TradingEngineOptions {
   readonly performanceEvery?: 'exit' | 'week';
   /** Why new entries are refused right now (paper and live: the journal cannot write), or null. */
   readonly entryBlocked?: () => string | null;
+  /** No STATE_TRANSITION or pace DECISION events (see `SymbolActorOptions.quiet`). */
+  readonly quiet?: boolean;
 }
 
 export interface SymbolSetup {
@@ -99,6 +101,7 @@ export class TradingEngine {
       emitBars: this.options.emitBars,
       machine: this.options.machine,
       entryBlocked: this.options.entryBlocked,
+      quiet: this.options.quiet,
       sink: (event) => {
         const type = event.event_type;
         if (type === 'TRADE_EXIT') {
@@ -233,7 +236,7 @@ export class TradingEngine {
     if (roll !== null) this.onWeekRoll(roll, time);
     else if (this.weekNumber === 0) this.weekNumber = 1;
     const stepped = g.checkPace(time);
-    if (stepped !== null) actor.decision('increase_aggression', this.paceReason(g.trades, g.expectedPace(time), stepped), time);
+    if (stepped !== null && !this.options.quiet) actor.decision('increase_aggression', this.paceReason(g.trades, g.expectedPace(time), stepped), time);
   }
 
   /**

@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { resolveBot, type BotConfig } from '../../../engine/config/index.ts';
 import { loadBotHistories, runPortfolioBacktest } from '../../../engine/backtest/config-backtest.ts';
 import { runBacktest } from '../../../engine/backtest/backtest-runner.ts';
+import { runPortfolio } from '../../../engine/backtest/portfolio-backtest.ts';
 import { createPaperBot } from '../../../engine/live/paper-bot.ts';
 import { parseOverrides } from '../../../engine/strategy/strategy-params.ts';
 import type { Strategy } from '../../../engine/strategy/strategy.ts';
@@ -120,6 +121,33 @@ test('--set-style overrides change the portfolio run as the codec allows, and a 
   assert.throws(() => runPortfolioBacktest(bot, { histories, paramOverrides: parseOverrides(['fast=1.5']) }), /--set fast: expected positive integer, got 1.5/);
   assert.throws(() => runPortfolioBacktest(bot, { histories, paramOverrides: parseOverrides(['GBPUSD.fast=4']) }), /--set GBPUSD.fast: symbol GBPUSD is not configured/);
   assert.throws(() => runPortfolioBacktest(bot, { histories, paramOverrides: parseOverrides(['speed=4']) }), /--set speed: no configured strategy has a parameter "speed"/);
+});
+
+test('a quiet portfolio run (an optimiser trial\'s) makes the same trades, refusals and metrics without the narrating events', () => {
+  const run = (quiet: boolean) => {
+    const events: LogEvent[] = [];
+    const result = runPortfolio({
+      // Slower averages against 5-8 trades a week: the pace steps up and the maximum refuses.
+      symbols: bot.symbols.map((s) => ({ spec: s.spec, series: histories.get(s.symbol)!.series, strategy: s.strategy, strategyConfig: { ...(s.params as object), fast: 12, slow: 40 } })),
+      balance: bot.balance, riskPercent: bot.riskPercent, governor: { minTradesPerWeek: 5, maxTradesPerWeek: 8 }, broker: bot.broker, report: false, quiet,
+      onEvent: (e) => events.push(e),
+    });
+    return { events, result };
+  };
+  const loud = run(false);
+  const quiet = run(true);
+  assert.ok(entries(loud.events).length > 20, 'the fixture trades');
+  assert.ok(refusals(loud.events).length > 0, 'the fixture reaches the weekly maximum');
+  assert.equal(entries(quiet.events), entries(loud.events));
+  assert.equal(exits(quiet.events), exits(loud.events));
+  assert.equal(refusals(quiet.events), refusals(loud.events));
+  assert.equal(quiet.result.metrics, loud.result.metrics);
+  assert.is(quiet.result.complete.final_balance, loud.result.complete.final_balance);
+  assert.ok(loud.events.some((e) => e.event_type === 'STATE_TRANSITION'));
+  assert.ok(loud.events.some((e) => e.event_type === 'DECISION' && (e.data as { decision: string }).decision === 'increase_aggression'), 'the fixture steps the pace up');
+  assert.not.ok(quiet.events.some((e) => e.event_type === 'STATE_TRANSITION'));
+  assert.not.ok(quiet.events.some((e) => e.event_type === 'DECISION' && (e.data as { decision: string }).decision === 'increase_aggression'));
+  assert.is(quiet.events.filter((e) => e.event_type === 'PERFORMANCE').length, loud.events.filter((e) => e.event_type === 'PERFORMANCE').length);
 });
 
 test.run();
