@@ -11,7 +11,7 @@ import { connectRedis, dataKey, resultsKey, runSpecKey, TRIAL_QUEUE } from './qu
 
 export { QueueUnreachableError } from './queue-keys.ts';
 
-/** What a queued job carries: a few trials of one run on one bar range. */
+/** What a queued job carries: up to 64 trials of one run on one bar range. */
 export interface TrialJobData {
   readonly run: string;
   readonly data: string;
