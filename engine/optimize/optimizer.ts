@@ -54,8 +54,7 @@ export async function optimise(o: OptimiseOptions): Promise<OptimiseResult> {
   const search = createSearch(o.space, validIndex, o.search);
   const planned = plannedTrials(o.space, validIndex, o.search);
   const records: TrialRecord[] = [];
-  let stopped = false;
-  for (let batch = search.next(); batch; batch = search.next()) {
+  const runBatch = async (batch: number[]) => {
     const byId = new Map<string, number>();
     const jobs: TrialJob[] = batch.map((index) => {
       const params = o.space.at(index);
@@ -72,13 +71,23 @@ export async function optimise(o: OptimiseOptions): Promise<OptimiseResult> {
       records.push(record);
       o.onTrial?.(record, records.length, planned);
     }, o.signal);
-    if (o.signal?.aborted) {
-      stopped = true;
-      break;
-    }
     // Fed back in grid order, so the genetic search breeds the same way whatever order trials finished in.
-    for (const index of batch) search.tell(index, scored.get(index) ?? -Infinity);
+    if (!o.signal?.aborted) for (const index of batch) search.tell(index, scored.get(index) ?? -Infinity);
+  };
+  // A search that needs no scores to go on (grid, random) has its next batch queued behind the
+  // running one, so the threads or queue workers do not wait for a batch's last trial.
+  const ahead = search.independent ? 1 : 0;
+  const running: Promise<void>[] = [];
+  let stopped = false;
+  for (let batch = search.next(); batch; batch = search.next()) {
+    const run = runBatch(batch);
+    run.catch(() => {}); // awaited below; this only keeps a failure while an earlier batch is awaited from counting as unhandled
+    running.push(run);
+    if (running.length > ahead) await running.shift();
+    if (o.signal?.aborted) break;
   }
+  await Promise.all(running);
+  if (o.signal?.aborted) stopped = true;
   return { ranked: rank(records), planned, stopped };
 }
 

@@ -11,6 +11,11 @@ import { GeneticSearch, type GeneticOptions } from './genetic-search.ts';
 export interface Search {
   next(): number[] | null;
   tell(index: number, score: number): void;
+  /**
+   * True when no score changes what comes next (grid, random): the next batch may be asked for
+   * before this one's scores are told, so an executor never runs dry between batches.
+   */
+  readonly independent?: boolean;
 }
 
 export type SearchMethod = 'grid' | 'random' | 'genetic';
@@ -53,6 +58,7 @@ export function gridSearch(space: ParamSpace, valid: (index: number) => boolean)
       return batch.length > 0 ? batch : null;
     },
     tell() {},
+    independent: true,
   };
 }
 
@@ -91,5 +97,6 @@ export function randomSearch(space: ParamSpace, valid: (index: number) => boolea
       return batch;
     },
     tell() {},
+    independent: true,
   };
 }

@@ -1,4 +1,6 @@
 import { workerData } from 'node:worker_threads';
+import { move } from 'piscina';
+import { encodeOutcomes } from './outcome-codec.ts';
 import type { ParamSet } from './param-space.ts';
 import type { TrialRecord } from './optimizer.ts';
 import { overfittingReport, type OverfittingReport } from './overfitting/overfitting-report.ts';
@@ -21,12 +23,16 @@ export interface TrialTask {
 // thread; the bars are views of the shared buffers, never copied.
 let inputs: Promise<TrialInputs> | null = null;
 
-/** A piscina task: a few trials, run one after another, outcomes in the same order. */
-export async function runTrials(task: TrialTask): Promise<TrialOutcome[]> {
+/**
+ * A piscina task: some trials, run one after another; their outcomes in the same order, packed
+ * into one Float64Array (`encodeOutcomes`) whose memory moves to the caller uncopied.
+ */
+export async function runTrials(task: TrialTask): Promise<Float64Array> {
   const data = workerData as TrialWorkerData;
   inputs ??= resolveRun(data.run, seriesMapOf(data.data));
   const resolved = await inputs;
-  return task.params.map((p) => runTrial(resolved, p, task.range ?? undefined));
+  const outcomes: TrialOutcome[] = task.params.map((p) => runTrial(resolved, p, task.range ?? undefined));
+  return move(encodeOutcomes(outcomes)) as Float64Array;
 }
 
 /**

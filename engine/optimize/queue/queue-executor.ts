@@ -6,11 +6,12 @@ import type { TrialExecutor, TrialJob } from '../executor.ts';
 import type { RunSpec } from '../run-spec.ts';
 import { encodeSeries } from '../shared-series.ts';
 import type { BarRange, TrialOutcome } from '../trial.ts';
+import { outcomeFromBytes } from '../outcome-codec.ts';
 import { connectRedis, dataKey, resultsKey, runSpecKey, TRIAL_QUEUE } from './queue-keys.ts';
 
 export { QueueUnreachableError } from './queue-keys.ts';
 
-/** What a queued job carries: a few trials of one run on one bar range. */
+/** What a queued job carries: up to 64 trials of one run on one bar range. */
 export interface TrialJobData {
   readonly run: string;
   readonly data: string;
@@ -22,8 +23,8 @@ const ATTEMPTS = 5;
 
 /**
  * Trials on a BullMQ queue: the coordinator side. Each symbol's bars and the run's spec go to
- * Redis once (by hash); each job carries a few trials; workers (`npm run worker`) anywhere run them
- * and store each outcome under its trial id. Trials already stored (a restarted coordinator,
+ * Redis once (by hash); each job carries up to 64 trials; workers (`npm run worker`) anywhere run
+ * them and store each outcome under its trial id (`outcomeBytes`). Trials already stored (a restarted coordinator,
  * a rerun) are reported without being queued; a job id derives from its trials' ids, so
  * queueing the same trials again adds nothing.
  */
@@ -60,11 +61,11 @@ export class QueueExecutor implements TrialExecutor {
 
   async run(jobs: readonly TrialJob[], range: BarRange | undefined, onResult: (job: TrialJob, outcome: TrialOutcome) => void, signal?: AbortSignal): Promise<void> {
     const pending = new Map(jobs.map((j) => [j.id, j]));
-    const take = (id: string, json: string | null) => {
+    const take = (id: string, bytes: Buffer | null) => {
       const job = pending.get(id);
-      if (!job || json === null) return;
+      if (!job || bytes === null) return;
       pending.delete(id);
-      onResult(job, JSON.parse(json) as TrialOutcome);
+      onResult(job, outcomeFromBytes(bytes));
     };
     // Listen before looking at stored results, so nothing finishing in between is missed.
     let failure: Error | null = null;
@@ -90,8 +91,9 @@ export class QueueExecutor implements TrialExecutor {
     try {
       await this.collect([...pending.keys()], take);
       // Up to 64 trials a job (a few ms of work each): fewer round trips to Redis per trial, while
-      // at least ~64 jobs keep every worker busy to the end.
-      const per = Math.max(1, Math.min(64, Math.floor(pending.size / 64)));
+      // at least ~16 jobs keep every worker busy to the end (the optimiser queues a grid's next
+      // batch behind this one, so only the run's last jobs leave a worker idle).
+      const per = Math.max(1, Math.min(64, Math.floor(pending.size / 16)));
       const rest = [...pending.values()];
       const bulk = [];
       for (let k = 0; k < rest.length; k += per) {
@@ -133,10 +135,10 @@ export class QueueExecutor implements TrialExecutor {
   }
 
   /** Reports every stored result among `ids`. */
-  private async collect(ids: readonly string[], take: (id: string, json: string | null) => void): Promise<void> {
+  private async collect(ids: readonly string[], take: (id: string, bytes: Buffer | null) => void): Promise<void> {
     for (let k = 0; k < ids.length; k += 2_000) {
       const slice = ids.slice(k, k + 2_000);
-      const values = await this.redis.hmget(resultsKey(this.run_), ...slice);
+      const values = await this.redis.hmgetBuffer(resultsKey(this.run_), ...slice);
       slice.forEach((id, i) => take(id, values[i]));
     }
   }

@@ -3,7 +3,8 @@ import type { Redis } from 'ioredis';
 import type { BarSeries } from '../../model/bar.ts';
 import { resolveRun, type RunSpec } from '../run-spec.ts';
 import { decodeSeries, seriesOf } from '../shared-series.ts';
-import { runTrial, type TrialInputs, type TrialOutcome } from '../trial.ts';
+import { runTrial, type TrialInputs } from '../trial.ts';
+import { outcomeBytes } from '../outcome-codec.ts';
 import { dataKey, resultsKey, runSpecKey, TRIAL_QUEUE } from './queue-keys.ts';
 import type { TrialJobData } from './queue-executor.ts';
 
@@ -19,7 +20,7 @@ export interface QueueWorkerOptions {
 /**
  * The worker side of the queue: runs queued trials with this machine's copy of the plugins,
  * fetching each symbol's bars from Redis by hash the first time it is needed (kept in memory
- * after). Each outcome is stored under its trial id before the job completes, so a job
+ * after). Each outcome is stored under its trial id (as `outcomeBytes`) before the job completes, so a job
  * retried after its worker died stores the same values again and is counted once.
  */
 export function startQueueWorker(redis: Redis, o: QueueWorkerOptions): Worker<TrialJobData, number> {
@@ -49,10 +50,9 @@ export function startQueueWorker(redis: Redis, o: QueueWorkerOptions): Worker<Tr
   return new Worker<TrialJobData, number>(TRIAL_QUEUE, async (job) => {
     const { run, data, range, trials } = job.data;
     const inputs = await inputsFor(run, data);
-    const outcomes: [string, string][] = trials.map((t) => [t.id, JSON.stringify(runTrial(inputs, t.params, range ?? undefined) satisfies TrialOutcome)]);
-    const pipeline = redis.pipeline();
-    for (const [id, json] of outcomes) pipeline.hset(resultsKey(run), id, json);
-    await pipeline.exec();
+    const outcomes: [string, Buffer][] = trials.map((t) => [t.id, outcomeBytes(runTrial(inputs, t.params, range ?? undefined))]);
+    // One HSET for the job's trials: one round trip, and Redis parses one command, not one per trial.
+    await redis.hset(resultsKey(run), ...outcomes.flat());
     o.onJob?.(job, trials.length);
     return trials.length;
   }, { connection: redis, concurrency: 1, lockDuration, stalledInterval: Math.max(500, lockDuration / 2), maxStalledCount: 5 });
