@@ -17,7 +17,15 @@ export class EventFactory {
    */
   lastAt = Number.NaN;
 
+  /**
+   * An event at `at` (default: the session clock). The envelope's time never goes back: an
+   * event whose own time is earlier than the last one's (a fill inside a bar that closes after
+   * another symbol's bar in a merged run, a broker's deal time behind the clock) is stamped with
+   * the last time, the time the session learnt of it; its own time stays in its data (TRADE_EXIT
+   * `timestamp`, TRADE_ENTRY and DECISION `time`).
+   */
   make<TType extends EventType>(eventType: TType, level: Level, data: DataOf<TType>, at: number = this.now()): EventOf<TType> {
+    if (at < this.lastAt) at = this.lastAt;
     this.lastAt = at;
     // Immutable by type (readonly everywhere it is consumed); not frozen, as Object.freeze
     // costs more than the rest of an event's construction on the backtest path.

@@ -459,7 +459,7 @@ export class SymbolActor {
     const data: DataOf<'TRADE_ENTRY'> = {
       symbol: this.symbol, direction: entry.direction, price: result.price, lot_size: result.volume,
       stop_loss: entry.stopLoss, take_profit: entry.takeProfit, patterns_detected: signal.patterns ? [...signal.patterns] : NO_PATTERNS,
-      sr_levels: signal.srLevels ? { support: signal.srLevels.support ?? null, resistance: signal.srLevels.resistance ?? null } : NO_LEVELS,
+      sr_levels: signal.srLevels ? { support: levelOf(this.o.spec, signal.srLevels.support), resistance: levelOf(this.o.spec, signal.srLevels.resistance) } : NO_LEVELS,
       aggression_multiplier: round4(this.sizing.aggression), trades_this_week: trades,
       execution_result: {
         retcode: result.retcode, deal: result.deal, order: result.order, volume: result.volume, price: result.price,
@@ -634,6 +634,11 @@ class ActorContext implements StrategyContext<unknown, Record<string, unknown>> 
 function openPosition(ticket: number, direction: Direction, entryPrice: number, lotSize: number, stopLoss: number,
   takeProfit: number, entryTime: number, entryIndex: number): OpenPosition {
   return { ticket, direction, entryPrice, lotSize, stopLoss, takeProfit, entryTime, entryIndex };
+}
+
+/** A strategy's support or resistance level as a price in an event: normalised to the symbol's digits, or null. */
+function levelOf(spec: SymbolSpec, level: number | null | undefined): number | null {
+  return level === null || level === undefined || !Number.isFinite(level) ? null : normalizePrice(spec, level);
 }
 
 /** TRADE_ENTRY's `sr_levels` when the strategy reported none (events are read-only). */

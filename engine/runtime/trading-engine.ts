@@ -108,7 +108,11 @@ export class TradingEngine {
           this.realizedRisk.add(actor.lastExitRisk);
           const swap = event.data.swap;
           if (swap !== undefined && swap !== 0) this.swapTotal = round2(this.swapTotal + swap);
-          this.onExit(event.data.pnl, setup.spec.name, this.options.now());
+          this.metrics.addTrade({ pnl: event.data.pnl, exitTime: this.options.now() });
+          this.emit(event);
+          // Live and paper: the account's figures after each exit, stamped with the exit.
+          if (this.options.performanceEvery === 'exit') this.emit(this.performance(this.events.lastAt, setup.spec.name));
+          return;
         } else if (type === 'TRADE_ENTRY') {
           this.orders.filled();
         } else if (type === 'DECISION' && event.data.decision === 'order_rejected') {
@@ -285,11 +289,6 @@ export class TradingEngine {
     };
     if (symbol) data.symbol = symbol;
     return this.events.make('PERFORMANCE', 'INFO', data, time);
-  }
-
-  private onExit(pnl: number, symbol: string, time: number): void {
-    this.metrics.addTrade({ pnl, exitTime: time });
-    if (this.options.performanceEvery === 'exit') this.emit(this.performance(this.options.now(), symbol));
   }
 
   private onWeekRoll(roll: WeekRoll, time: number, continues = true): void {

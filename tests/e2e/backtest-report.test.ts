@@ -57,9 +57,13 @@ test('issue 15: the report names one weeks-in-band figure, the weeks whose trade
   assert.is(weekly[0].value, `${inBand} / ${weeks.length}`);
 });
 
-/** Each report chart's drawn width against the width of the box it sits in. */
+/**
+ * Each of the report's two canvas charts (balance, trades per week): its drawn width against the
+ * width of the box it sits in. (The Strategy Tester charts below them are SVG figures, `.plot`
+ * too, sized by their viewBox: backtest-report-charts.test.ts covers them.)
+ */
 function chartWidths(page: Page) {
-  return page.locator('[data-backtest-report] .plot').evaluateAll((plots) => plots.map((p) => ({
+  return page.locator('[data-backtest-report] .charts .plot').evaluateAll((plots) => plots.map((p) => ({
     box: Math.round(p.getBoundingClientRect().width),
     drawn: Math.round(p.querySelector('.tv-lightweight-charts')?.getBoundingClientRect().width ?? -1),
     card: Math.round(p.parentElement!.getBoundingClientRect().width),

@@ -80,6 +80,15 @@ export function auditRecording(lines: readonly string[], riskPercent = 1, maxDec
         balance = d.starting_balance as number;
         startCents = cents(balance);
         break;
+      case 'BOT_INITIALIZATION': {
+        // A paper or live session: the balance it started (or resumed) with.
+        const risk = (d.config as { risk_parameters?: { balance?: number } } | undefined)?.risk_parameters;
+        if (risk?.balance !== undefined) {
+          balance = risk.balance;
+          startCents = cents(balance);
+        }
+        break;
+      }
       case 'DECISION':
         if (d.decision === 'increase_aggression') multiplier.set(weekOf(ms(d.time as string)), d.aggression_multiplier as number);
         break;

@@ -164,4 +164,13 @@ test('negative stops are refused: a strategy\'s negative stop-loss is an invalid
   assert.match(rejected.data.reason, 'take-profit -5 is negative');
 });
 
+test('a strategy\'s support and resistance levels are prices in TRADE_ENTRY: normalised to the symbol\'s digits', () => {
+  // 1.1 + 0.2 is 1.3000000000000003 as a double; USDCHF has 4 digits.
+  const { log } = run('USDCHF', [flat('1999-01-04T10:00:00', 1.2), flat('1999-01-04T11:00:00', 1.2)],
+    { 0: { direction: 'buy', stopLoss: 1.19, srLevels: { support: 1.1 + 0.09000000000000001, resistance: 1.1 + 0.2 } } });
+  const [entry] = log.of('TRADE_ENTRY');
+  assert.equal(entry.data.sr_levels, { support: 1.19, resistance: 1.3 });
+  assert.is(JSON.stringify(entry.data.sr_levels), '{"support":1.19,"resistance":1.3}');
+});
+
 test.run();

@@ -31,7 +31,9 @@ const exits = (events: LogEvent[]) => events.filter((e) => e.event_type === 'TRA
   return `${d.timestamp} ${d.symbol} ${d.exit_reason} @ ${d.exit_price} ${d.pnl}`;
 });
 const refusals = (events: LogEvent[]) => events.filter((e) => e.event_type === 'DECISION' && (e.data as { decision: string }).decision === 'skip_max_trades_reached')
-  .map((e) => `${e.timestamp.slice(0, 19)} ${(e.data as { symbol: string }).symbol}`);
+  // The decision's own time (its `time`): the envelope's is when the session learnt of it, which
+  // depends on what else the session logged before (the paper bot's BAR events).
+  .map((e) => `${(e.data as { time: string }).time} ${(e.data as { symbol: string }).symbol}`);
 
 function portfolioEvents(): LogEvent[] {
   const events: LogEvent[] = [];
@@ -148,6 +150,19 @@ test('a quiet portfolio run (an optimiser trial\'s) makes the same trades, refus
   assert.not.ok(quiet.events.some((e) => e.event_type === 'STATE_TRANSITION'));
   assert.not.ok(quiet.events.some((e) => e.event_type === 'DECISION' && (e.data as { decision: string }).decision === 'increase_aggression'));
   assert.is(quiet.events.filter((e) => e.event_type === 'PERFORMANCE').length, loud.events.filter((e) => e.event_type === 'PERFORMANCE').length);
+});
+
+test('a merged run\'s log never goes back in time: an H4 fill learnt after H1 bars is stamped when learnt, its own time kept in its data', () => {
+  const events = portfolioEvents();
+  let last = '';
+  for (const e of events) {
+    assert.ok(e.timestamp >= last, `${e.event_type} at ${e.timestamp} after ${last}`);
+    last = e.timestamp;
+  }
+  // Some exit of the H4 symbol happened inside a bar that closed after H1 bars were processed.
+  const late = events.filter((e) => e.event_type === 'TRADE_EXIT' && (e.data as { timestamp: string }).timestamp < e.timestamp.slice(0, 19));
+  assert.ok(late.length > 0, 'the fixture has a fill stamped later than its own time');
+  for (const e of late) assert.is((e.data as { symbol: string }).symbol, 'XAUUSD');
 });
 
 test.run();

@@ -4,7 +4,9 @@ import { loadHistory } from '../../../engine/data/load-history.ts';
 import { runBacktest } from '../../../engine/backtest/backtest-runner.ts';
 import { smaCrossover } from '../../../plugins/sma-crossover/index.ts';
 import { eventLog } from '../../kit/engine-builders.ts';
-import { auditEvents } from '../../kit/recording-audit.ts';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { auditEvents, auditRecording } from '../../kit/recording-audit.ts';
 
 /**
  * `npm run backtest -- --symbol USDCHF --timeframe H1` with the default limits and with
@@ -32,6 +34,18 @@ for (const [min, max] of [[3, 10], [2, 4]] as const) {
     // The report carries the realised risk of the losing trades.
     assert.ok(complete.realized_risk && complete.realized_risk.losing_trades > 300);
     assert.ok(complete.realized_risk.median_pct > 0.5 && complete.realized_risk.median_pct < 2.5, JSON.stringify(complete.realized_risk));
+  });
+}
+
+// The recordings shipped for the Replay view are the engine's own, and pass the same audit.
+const fixtures = join(import.meta.dirname, '../../../fixtures/recordings');
+for (const name of readdirSync(fixtures).filter((n) => n.endsWith('.jsonl'))) {
+  test(`shipped recording ${name.slice(0, 40)}…: balance chain, time order and prices pass the audit`, () => {
+    const audit = auditRecording(readFileSync(join(fixtures, name), 'utf8').split('\n'));
+    assert.ok(audit.exits > 20, `${audit.exits} exits`);
+    assert.is(audit.balanceBreaks, 0);
+    assert.is(audit.backwardsTimestamps, 0, audit.firstBackwards ?? '');
+    assert.is(audit.noisyNumbers, 0, audit.firstNoisy ?? '');
   });
 }
 

@@ -119,4 +119,27 @@ test('after a crash, the journal restores balance, the week count, open position
   }
 });
 
+test('the paper log never goes back in time, and each TRADE_EXIT is followed by the account\'s PERFORMANCE at its time', async () => {
+  // An H4 symbol beside an H1 one: its fills at the H4 open are learnt after the H1 bars that
+  // close before the H4 bar does.
+  const bot = createPaperBot(options({ symbols: [{ symbol: 'USDCHF', timeframe: 'H1' }, { symbol: 'XAUUSD', timeframe: 'H4' }] }));
+  const events: LogEvent[] = [];
+  bot.events$.subscribe((e) => events.push(e));
+  assert.is(bot.start().ok, true);
+  bot.advance(1500);
+  let last = '';
+  for (const e of events) {
+    assert.ok(e.timestamp >= last, `${e.event_type} at ${e.timestamp} after ${last}`);
+    last = e.timestamp;
+  }
+  const exits = events.flatMap((e, i) => (e.event_type === 'TRADE_EXIT' ? [i] : []));
+  assert.ok(exits.length > 5, `the bot closes trades (${exits.length})`);
+  for (const i of exits) {
+    const next = events[i + 1];
+    assert.is(next?.event_type, 'PERFORMANCE', `after the exit at ${events[i].timestamp}`);
+    assert.is(next.timestamp, events[i].timestamp);
+  }
+  await bot.shutdown();
+});
+
 test.run();
