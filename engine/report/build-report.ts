@@ -25,15 +25,18 @@ export function buildReport(initialDeposit: number, trades: TradeTable, equity: 
   daily: DailyEquity, params?: Record<string, unknown>): BacktestReport {
   const stats = testerStats(initialDeposit, trades, equity);
   const hour = buckets(24), weekday = buckets(7), month = buckets(12);
-  // Hour and weekday by arithmetic; the month from a Date only when the entry day changes.
-  let day = Number.NaN, monthOfDay = 0;
+  // Hour and weekday by arithmetic; the month from a Date only when the entry leaves the month
+  // of the one before (trades come in exit order, so entries are nearly sorted).
+  let monthFrom = Number.POSITIVE_INFINITY, monthTo = Number.NEGATIVE_INFINITY, monthOfDay = 0;
   for (let i = 0; i < trades.length; i++) {
     const entryTime = trades.entryTime[i];
     const pnl = trades.pnl[i];
     const entryDay = Math.floor(entryTime / DAY_MS);
-    if (entryDay !== day) {
-      day = entryDay;
-      monthOfDay = new Date(entryTime).getUTCMonth();
+    if (entryTime < monthFrom || entryTime >= monthTo) {
+      const date = new Date(entryTime);
+      monthOfDay = date.getUTCMonth();
+      monthFrom = Date.UTC(date.getUTCFullYear(), monthOfDay, 1);
+      monthTo = Date.UTC(date.getUTCFullYear(), monthOfDay + 1, 1);
     }
     add(hour, Math.floor((entryTime - entryDay * DAY_MS) / HOUR_MS), pnl);
     // 1970-01-01 was a Thursday (4).

@@ -1,0 +1,37 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { buildReport } from '../../../engine/report/build-report.ts';
+import { TradeTable } from '../../../engine/report/trade-table.ts';
+import type { ReportTrade } from '../../../engine/report/tester-stats.ts';
+
+const H = 3_600_000;
+const trade = (symbol: string, entry: number, pnl: number): ReportTrade => ({
+  symbol, direction: pnl >= 0 ? 1 : -1, entryTime: entry, exitTime: entry + 2 * H, pnl, mfe: Math.max(pnl, 0), mae: Math.min(pnl, 0),
+});
+const noDrawdown = { absolute: 0, maximal: 0, maximalPercent: 0, relative: 0, relativePercent: 0 };
+
+test('entries and profit by hour, weekday and month, from the entry time (UTC), across month and year ends and out of order', () => {
+  // 2024-01-31 is a Wednesday, 2024-02-29 a Thursday (leap day), 2023-12-31 a Sunday.
+  const trades = [
+    trade('USDCHF', Date.UTC(2024, 0, 31, 23), 10),  // Jan, Wed, 23h
+    trade('USDCHF', Date.UTC(2024, 1, 1, 0), -4),    // Feb, Thu, 0h
+    trade('EURUSD', Date.UTC(2024, 1, 29, 13), 7),   // Feb, Thu, 13h
+    trade('USDCHF', Date.UTC(2023, 11, 31, 22), 3),  // Dec (an earlier entry closing later), Sun, 22h
+    trade('EURUSD', Date.UTC(2024, 2, 1, 0), -1),    // Mar, Fri, 0h
+  ];
+  const r = buildReport(10_000, TradeTable.from(trades), noDrawdown, { starts: [], closes: [] });
+  assert.equal(r.by_month.entries, [1, 2, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+  assert.equal(r.by_month.profit, [10, 3, -1, 0, 0, 0, 0, 0, 0, 0, 0, 3]);
+  // Sunday = 0 ... Saturday = 6.
+  assert.equal(r.by_weekday.entries, [1, 0, 0, 1, 2, 1, 0]);
+  assert.equal(r.by_weekday.profit, [3, 0, 0, 10, 3, -1, 0]);
+  assert.equal(r.by_hour.entries.filter((n) => n > 0).length, 4);
+  assert.is(r.by_hour.entries[0], 2);
+  assert.is(r.by_hour.profit[0], -5);
+  assert.is(r.by_hour.profit[23], 10);
+  assert.equal(Object.keys(r.per_symbol), ['EURUSD', 'USDCHF']);
+  assert.is(r.per_symbol.USDCHF.trades, 3);
+  assert.is(r.per_symbol.EURUSD.net_profit, 6);
+});
+
+test.run();
