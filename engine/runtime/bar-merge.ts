@@ -38,7 +38,9 @@ export function nextSource(sources: readonly MergeSource[]): number {
 export function runLength(sources: readonly MergeSource[], k: number): number {
   const own = sources[k];
   const s = own.series;
-  const barMs = TIMEFRAME_MS[s.timeframe];
+  if (own.next >= s.length) return 0;
+  // Alone: every bar left is one range (an optimiser's one-symbol trial).
+  if (sources.length === 1) return s.length - own.next;
   // The first other bar that would go before ours: the earliest close among the others; on an
   // equal close, an earlier-configured source goes first.
   let limit = Infinity;
@@ -51,12 +53,21 @@ export function runLength(sources: readonly MergeSource[], k: number): number {
       limitFromEarlier = j < k;
     }
   }
-  let i = own.next;
-  const time = s.time;
-  while (i < s.length) {
+  return Math.max(1, closingBefore(s.time, own.next, s.length, TIMEFRAME_MS[s.timeframe], limit, limitFromEarlier) - own.next);
+}
+
+/**
+ * The index of the first bar from `from` that closes after `limit` (or at it, when the limit's
+ * source goes first), or `length`. The scan is a function of its own: a long scan is compiled
+ * while it runs, and code after such a loop in the same function had no type feedback yet, so
+ * it threw the compiled code away at the end of every run.
+ */
+function closingBefore(time: Float64Array, from: number, length: number, barMs: number, limit: number, limitFromEarlier: boolean): number {
+  let i = from;
+  while (i < length) {
     const close = time[i] + barMs;
     if (close > limit || (close === limit && limitFromEarlier)) break;
     i++;
   }
-  return Math.max(i - own.next, own.next < s.length ? 1 : 0);
+  return i;
 }
