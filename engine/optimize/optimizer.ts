@@ -4,7 +4,7 @@ import { scoreOf, type Objective } from './objectives.ts';
 import type { ParamSet, ParamSpace } from './param-space.ts';
 import { trialId } from './run-spec.ts';
 import { createSearch, type SearchOptions } from './search.ts';
-import type { BarRange } from './trial.ts';
+import type { BarRange, WeeklyReturns } from './trial.ts';
 
 /** A finished trial as the optimiser keeps it. */
 export interface TrialRecord {
@@ -15,7 +15,7 @@ export interface TrialRecord {
   readonly metrics: TrialMetrics;
   /** The objective's score, higher is better (-Infinity: cannot be ranked). */
   readonly score: number;
-  readonly weeklyReturns: number[];
+  readonly weeklyReturns: WeeklyReturns;
 }
 
 export interface OptimiseOptions {

@@ -50,7 +50,7 @@ export function decodeOutcomes(data: Float64Array): TrialOutcome[] {
     at += 1 + METRICS.length;
     const n = data[at++];
     if (!Number.isInteger(n) || n < 0 || at + n > data.length) throw new Error(`trial outcome data is damaged: ${n} weekly returns at offset ${at - 1} of ${data.length}`);
-    outcomes.push({ metrics: metrics as unknown as TrialMetrics, weeklyReturns: Array.from(data.subarray(at, at + n)) });
+    outcomes.push({ metrics: metrics as unknown as TrialMetrics, weeklyReturns: data.subarray(at, at + n) });
     at += n;
   }
   return outcomes;

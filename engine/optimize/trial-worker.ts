@@ -6,7 +6,7 @@ import type { TrialRecord } from './optimizer.ts';
 import { overfittingReport, type OverfittingReport } from './overfitting/overfitting-report.ts';
 import { resolveRun, type RunSpec } from './run-spec.ts';
 import { seriesMapOf, type SharedData } from './shared-series.ts';
-import { runTrial, type BarRange, type TrialInputs, type TrialOutcome } from './trial.ts';
+import { runTrial, type BarRange, type TrialInputs, type TrialOutcome, type WeeklyReturns } from './trial.ts';
 
 /** What the pool gives each worker thread once: the shared bars of every symbol and the run. */
 export interface TrialWorkerData {
@@ -39,6 +39,6 @@ export async function runTrials(task: TrialTask): Promise<Float64Array> {
  * A piscina task: PBO and DSR over the trials' weekly returns, best trial first. Seconds of
  * arithmetic for thousands of trials: a server runs it here, off its event loop.
  */
-export function overfitting(task: { readonly weeklyReturns: readonly number[][] }): OverfittingReport {
+export function overfitting(task: { readonly weeklyReturns: readonly WeeklyReturns[] }): OverfittingReport {
   return overfittingReport(task.weeklyReturns.map((weeklyReturns) => ({ weeklyReturns }) as TrialRecord));
 }

@@ -10,6 +10,9 @@ import type { ParamSet } from './param-space.ts';
  * Everything a trial needs besides its parameters, resolved once per optimisation (data
  * loaded, plugins found, the bot config resolved), so a trial pays for the backtest only.
  */
+/** A trial's weekly returns: numbers as the trial made them, or a view of the doubles another thread sent (no copy). */
+export type WeeklyReturns = readonly number[] | Float64Array;
+
 export interface TrialInputs {
   /** The bot as configured, before the trial's parameters. */
   readonly bot: ResolvedBot;
@@ -32,7 +35,8 @@ export interface BarRange {
 export interface TrialOutcome {
   readonly metrics: TrialMetrics;
   /** Return of each trading week (equity at the week's close over the previous close), for PBO and DSR. */
-  readonly weeklyReturns: number[];
+  /** Each week's return; a view into the message it came in when it came from another thread. */
+  readonly weeklyReturns: WeeklyReturns;
 }
 
 /** A trial's trades and equity, for walk-forward's stitched out-of-sample report. */

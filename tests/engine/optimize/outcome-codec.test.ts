@@ -5,15 +5,22 @@ import { decodeOutcomes, encodeOutcomes, outcomeBytes, outcomeFromBytes } from '
 import { oneSymbolSpec, resolveRun } from '../../../engine/optimize/run-spec.ts';
 import { runTrial, type TrialOutcome } from '../../../engine/optimize/trial.ts';
 
+/**
+ * An outcome with its weekly returns as a plain array: decoded outcomes hold them as a view of
+ * the packed doubles (no copy), so values are compared, not the container.
+ */
+const plain = (o: TrialOutcome) => ({ ...o, weeklyReturns: Array.from(o.weeklyReturns) });
+
 const { series } = loadHistory({ symbol: 'USDCHF', timeframe: 'H4', from: '1997-01-01', to: '1998-12-31' });
 
 test('real trial outcomes survive the packed form exactly, metric order included', async () => {
   const inputs = await resolveRun(oneSymbolSpec({ symbol: 'USDCHF', timeframe: 'H4' }), new Map([['USDCHF', series]]));
   const outcomes = [runTrial(inputs, { fast: 5, slow: 30 }), runTrial(inputs, { fast: 12, slow: 80 }), runTrial(inputs, { fast: 40, slow: 45 })];
   const back = decodeOutcomes(encodeOutcomes(outcomes));
-  assert.equal(back, outcomes);
-  assert.equal(back.map((o) => JSON.stringify(o)), outcomes.map((o) => JSON.stringify(o)), 'same JSON text (the trial log and recordings)');
-  assert.equal(outcomeFromBytes(outcomeBytes(outcomes[1])), outcomes[1]);
+  assert.ok(back.every((o) => o.weeklyReturns instanceof Float64Array), 'weekly returns are views of the packed doubles');
+  assert.equal(back.map(plain), outcomes.map(plain));
+  assert.equal(back.map((o) => JSON.stringify(plain(o))), outcomes.map((o) => JSON.stringify(plain(o))), 'same JSON text');
+  assert.equal(plain(outcomeFromBytes(outcomeBytes(outcomes[1]))), plain(outcomes[1]));
 });
 
 test('nulls, NaN, infinities, -0 and an empty week list keep their values', () => {
@@ -24,7 +31,7 @@ test('nulls, NaN, infinities, -0 and an empty week list keep their values', () =
   const [back] = decodeOutcomes(encodeOutcomes([odd]));
   assert.ok(Object.is(back.metrics.netProfit, -0));
   assert.ok(Number.isNaN(back.metrics.expectedPayoff));
-  assert.equal(back, odd);
+  assert.equal(plain(back), plain(odd));
 });
 
 test('a result a JSON-storing worker left in Redis still reads; damaged bytes are a clear error', () => {
