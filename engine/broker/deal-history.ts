@@ -1,4 +1,5 @@
 import type { Deal } from '../model/mt5.ts';
+import { widened } from '../util/typed-arrays.ts';
 
 /**
  * The simulator's deal history: the last `limit` deals in a columnar ring buffer. Deals are
@@ -120,11 +121,7 @@ export class DealHistory {
 
   private grow(): void {
     const n = Math.min(this.limit, this.capacity * 2);
-    const widen = <A extends Float64Array | Int32Array>(a: A, per = 1): A => {
-      const b = new (a.constructor as new (length: number) => A)(n * per);
-      b.set(a);
-      return b;
-    };
+    const widen = <A extends Float64Array | Int32Array>(a: A, per = 1): A => widened(a, n * per);
     this.ticket = widen(this.ticket);
     this.order = widen(this.order);
     this.time = widen(this.time);

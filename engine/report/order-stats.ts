@@ -1,4 +1,5 @@
 import { retcodeText } from '../model/mt5.ts';
+import { widened } from '../util/typed-arrays.ts';
 
 /**
  * Quantiles of losing trades' realised risk (loss / balance sized from): each loss kept as one
@@ -15,11 +16,7 @@ export class RealizedRisk {
   /** `fraction` = loss / balance the trade was sized from (0.0123 = 1.23 %). */
   add(fraction: number): void {
     if (!(fraction > 0)) return;
-    if (this.count === this.values.length) {
-      const grown = new Float64Array(this.count * 2);
-      grown.set(this.values);
-      this.values = grown;
-    }
+    if (this.count === this.values.length) this.values = widened(this.values, this.count * 2);
     this.values[this.count++] = fraction;
     if (fraction > this.max) this.max = fraction;
     this.sorted = false;

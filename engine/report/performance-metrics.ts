@@ -1,6 +1,7 @@
 import type { BacktestMetrics as WireMetrics } from '../../protocol/index.ts';
 import type { DailyEquity } from './build-report.ts';
 import { round2, round4 } from '../util/rounding.ts';
+import { widened } from '../util/typed-arrays.ts';
 
 /** A closed trade as the metrics need it: net PnL in account currency and the exit time (UTC ms). */
 export interface ClosedTrade {
@@ -304,12 +305,8 @@ class DayCloses {
   }
 
   private grow(): void {
-    const starts = new Float64Array(this.starts.length * 2);
-    const closes = new Float64Array(this.closes.length * 2);
-    starts.set(this.starts);
-    closes.set(this.closes);
-    this.starts = starts;
-    this.closes = closes;
+    this.starts = widened(this.starts, this.starts.length * 2);
+    this.closes = widened(this.closes, this.closes.length * 2);
   }
 }
 

@@ -11,24 +11,9 @@ export interface LedgerSymbol {
 }
 
 /** A symbol with its profit conversion to the account currency (decided once) and its id in the trade table. */
-class PricedSymbol implements LedgerSymbol {
-  /** The bar of the last entry found: the next entry is usually a few bars after it. */
-  cursor = 0;
-
-  constructor(readonly name: string, readonly spec: SymbolSpec, readonly series: BarSeries, readonly conversion: ProfitConversion, readonly id: number) {}
-
-  /** The index of the last bar opening at or before `time` (0 if none): a short walk from the cursor, else a binary search. */
-  barAt(time: number): number {
-    const times = this.series.time;
-    const n = this.series.length;
-    let k = this.cursor;
-    if (k < n && times[k] <= time) {
-      const limit = Math.min(n - 1, k + 64);
-      while (k < limit && times[k + 1] <= time) k++;
-      if (k === n - 1 || times[k + 1] > time) return (this.cursor = k);
-    }
-    return (this.cursor = Math.max(0, lastAtOrBefore(times, n, time)));
-  }
+interface PricedSymbol extends LedgerSymbol {
+  readonly conversion: ProfitConversion;
+  readonly id: number;
 }
 
 /**
@@ -57,11 +42,9 @@ export class TradeLedger {
 
   /** Each symbol with its profit conversion to the account currency, decided once. */
   private readonly symbols = new Map<string, PricedSymbol>();
-  /** The symbol of the last exit (a run of one symbol looks it up once). */
-  private last: PricedSymbol | null = null;
 
   constructor(symbols: ReadonlyMap<string, LedgerSymbol>, currency: string) {
-    for (const [name, s] of symbols) this.symbols.set(name, new PricedSymbol(name, s.spec, s.series, profitConversion(s.spec, currency), this.trades.symbolId(name)));
+    for (const [name, s] of symbols) this.symbols.set(name, { spec: s.spec, series: s.series, conversion: profitConversion(s.spec, currency), id: this.trades.symbolId(name) });
   }
 
   /**
@@ -104,8 +87,7 @@ export class TradeLedger {
     const direction = this.openDirection[k];
     const entryTime = this.openTime[k];
     const exitTime = timeOf(exit.timestamp, clock);
-    let s = this.last;
-    if (s === null || s.name !== symbol) s = this.last = this.symbols.get(symbol) ?? null;
+    const s = this.symbols.get(symbol);
     if (!s) {
       this.trades.add(this.trades.symbolId(symbol), direction, entryTime, exitTime, exit.pnl, 0, 0);
       return;
@@ -115,7 +97,8 @@ export class TradeLedger {
     const exitPrice = exit.exit_price;
     const bars = s.series;
     // Bars that opened at or after the entry bar and before the exit.
-    const range = priceRange(bars.time, bars.high, bars.low, s.barAt(entryTime), bars.length, exitTime, exitPrice, this.range);
+    const from = Math.max(0, lastAtOrBefore(bars.time, bars.length, entryTime));
+    const range = priceRange(bars.time, bars.high, bars.low, from, bars.length, exitTime, exitPrice, this.range);
     const realised = money(s, direction, entryPrice, lots, exitPrice);
     const mfe = Math.max(0, realised, money(s, direction, entryPrice, lots, direction === 1 ? range.top : range.bottom));
     const mae = Math.min(0, realised, money(s, direction, entryPrice, lots, direction === 1 ? range.bottom : range.top));

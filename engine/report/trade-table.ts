@@ -1,4 +1,5 @@
 import type { ReportTrade } from './tester-stats.ts';
+import { widened } from '../util/typed-arrays.ts';
 
 /**
  * A run's closed trades as columns (exit order): one growable typed array per field and each
@@ -66,17 +67,12 @@ export class TradeTable {
 
   private grow(): void {
     const n = this.pnl.length * 2;
-    this.symbol = copied(this.symbol, new Int32Array(n));
-    this.direction = copied(this.direction, new Int8Array(n));
-    this.entryTime = copied(this.entryTime, new Float64Array(n));
-    this.exitTime = copied(this.exitTime, new Float64Array(n));
-    this.pnl = copied(this.pnl, new Float64Array(n));
-    this.mfe = copied(this.mfe, new Float64Array(n));
-    this.mae = copied(this.mae, new Float64Array(n));
+    this.symbol = widened(this.symbol, n);
+    this.direction = widened(this.direction, n);
+    this.entryTime = widened(this.entryTime, n);
+    this.exitTime = widened(this.exitTime, n);
+    this.pnl = widened(this.pnl, n);
+    this.mfe = widened(this.mfe, n);
+    this.mae = widened(this.mae, n);
   }
-}
-
-function copied<T extends Int32Array | Int8Array | Float64Array>(from: T, to: T): T {
-  to.set(from);
-  return to;
 }
