@@ -18,15 +18,24 @@ export class EventFactory {
   lastAt = Number.NaN;
 
   /**
+   * The earliest time the next event may carry: the latest event time so far, but never past the
+   * session clock, so one event dated ahead of it (a live broker's deal in its server's time zone)
+   * does not drag every later event forward.
+   */
+  private floor = Number.NaN;
+
+  /**
    * An event at `at` (default: the session clock). The envelope's time never goes back: an
-   * event whose own time is earlier than the last one's (a fill inside a bar that closes after
-   * another symbol's bar in a merged run, a broker's deal time behind the clock) is stamped with
-   * the last time, the time the session learnt of it; its own time stays in its data (TRADE_EXIT
-   * `timestamp`, TRADE_ENTRY and DECISION `time`).
+   * event whose own time is earlier than the floor (a fill inside a bar that closes after
+   * another symbol's bar in a merged run) is stamped with the floor, the time the session learnt
+   * of it; its own time stays in its data (TRADE_EXIT `timestamp`, TRADE_ENTRY and DECISION `time`).
    */
   make<TType extends EventType>(eventType: TType, level: Level, data: DataOf<TType>, at: number = this.now()): EventOf<TType> {
-    if (at < this.lastAt) at = this.lastAt;
+    if (at < this.floor) at = this.floor;
     this.lastAt = at;
+    const now = this.now();
+    const reached = at <= now ? at : now;
+    if (!(reached <= this.floor)) this.floor = reached;
     // Immutable by type (readonly everywhere it is consumed); not frozen, as Object.freeze
     // costs more than the rest of an event's construction on the backtest path.
     return { timestamp: formatTimestamp(at), session_id: this.sessionId, event_type: eventType, level, data } as unknown as EventOf<TType>;
