@@ -10,10 +10,17 @@ export interface LedgerSymbol {
   readonly series: BarSeries;
 }
 
-/** A symbol with its profit conversion to the account currency (decided once) and its id in the trade table. */
+/**
+ * A symbol with its profit conversion to the account currency (decided once), its id in the
+ * trade table and where its last trade's entry bar was found.
+ */
 interface PricedSymbol extends LedgerSymbol {
   readonly conversion: ProfitConversion;
   readonly id: number;
+  /** Profit per unit of price per lot, profit currency (tick value / tick size). */
+  readonly perPrice: number;
+  /** Index of the entry bar found last: the next trade's entry is at or after it (unless the window moved). */
+  cursor: number;
 }
 
 /**
@@ -44,7 +51,12 @@ export class TradeLedger {
   private readonly symbols = new Map<string, PricedSymbol>();
 
   constructor(symbols: ReadonlyMap<string, LedgerSymbol>, currency: string) {
-    for (const [name, s] of symbols) this.symbols.set(name, { spec: s.spec, series: s.series, conversion: profitConversion(s.spec, currency), id: this.trades.symbolId(name) });
+    for (const [name, s] of symbols) {
+      this.symbols.set(name, {
+        spec: s.spec, series: s.series, conversion: profitConversion(s.spec, currency), id: this.trades.symbolId(name),
+        perPrice: s.spec.tickValueProfit / s.spec.tickSize, cursor: 0,
+      });
+    }
   }
 
   /**
@@ -97,7 +109,8 @@ export class TradeLedger {
     const exitPrice = exit.exit_price;
     const bars = s.series;
     // Bars that opened at or after the entry bar and before the exit.
-    const from = Math.max(0, lastAtOrBefore(bars.time, bars.length, entryTime));
+    const from = Math.max(0, lastAtOrBefore(bars.time, bars.length, entryTime, s.cursor));
+    s.cursor = from;
     const range = priceRange(bars.time, bars.high, bars.low, from, bars.length, exitTime, exitPrice, this.range);
     const realised = money(s, direction, entryPrice, lots, exitPrice);
     const mfe = Math.max(0, realised, money(s, direction, entryPrice, lots, direction === 1 ? range.top : range.bottom));
@@ -108,8 +121,7 @@ export class TradeLedger {
 
 /** The profit of `lots` entered at `entryPrice`, at `price`, in account currency (0 when there is no rate to convert with: no wrong figure). */
 function money(symbol: PricedSymbol, direction: 1 | -1, entryPrice: number, lots: number, price: number): number {
-  const spec = symbol.spec;
-  const amount = (direction * (price - entryPrice) / spec.tickSize) * spec.tickValueProfit * lots;
+  const amount = direction * (price - entryPrice) * symbol.perPrice * lots;
   return symbol.conversion === 'same' ? amount : symbol.conversion === 'divide' ? amount / price : 0;
 }
 
@@ -143,9 +155,24 @@ function timeOf(text: string, clock: { readonly lastAt: number } | undefined): n
   return at === at && formatSeconds(at) === text ? Math.floor(at / 1000) * 1000 : parseTimestamp(text);
 }
 
-/** Index of the last time <= t (binary search), or -1. */
-function lastAtOrBefore(time: Float64Array, length: number, t: number): number {
+/**
+ * Index of the last time <= t, or -1. Trades enter in time order, so the search gallops forward
+ * from `hint` (the last entry found: a few bars back, in cache) and bisects only the last step;
+ * a hint past `t` (the window moved, or an older trade closes) bisects the whole series.
+ */
+function lastAtOrBefore(time: Float64Array, length: number, t: number, hint: number): number {
   let lo = 0, hi = length - 1, found = -1;
+  if (hint < length && time[hint] <= t) {
+    found = hint;
+    lo = hint + 1;
+    let step = 1;
+    while (lo + step - 1 < length && time[lo + step - 1] <= t) {
+      found = lo + step - 1;
+      lo = found + 1;
+      step *= 2;
+    }
+    hi = Math.min(length - 1, lo + step - 2);
+  }
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
     if (time[mid] <= t) { found = mid; lo = mid + 1; } else hi = mid - 1;
