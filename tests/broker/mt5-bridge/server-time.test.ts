@@ -75,7 +75,8 @@ test('an EA before 1.20 (no server_offset_s): one warning naming the field and t
     await rig.broker.orderSend(buy());
     await until(() => deals.length === 1, 'the deal');
     assert.is(deals[0]!.time, SERVER);
-    await rig.restart();
+    await rig.ea.restart();
+    await rig.broker.waitConnected(3_000);
     const warnings = rig.problems.filter((p) => p.includes('server_offset_s'));
     assert.is(warnings.length, 1, rig.problems.join('\n'));
     assert.match(warnings[0]!, /sends no "server_offset_s".*older than TradeloomBridge 1\.20/);
