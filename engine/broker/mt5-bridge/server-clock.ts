@@ -122,7 +122,7 @@ export class ServerClock {
     const was = this.known ? describeOffset(this.offsetS) : null;
     this.known = true;
     this.offsetS = offsetS;
-    if (was !== null) this.report(`mt5-bridge: the trade server's clock moved from ${was} to ${describeOffset(offsetS)} (daylight saving time): later times are converted with the new offset`);
+    if (was !== null) this.report(`mt5-bridge: the trade server's clock moved from ${was} to ${describeOffset(offsetS)} (daylight saving time, or the broker moved its server): later times are converted with the new offset`);
   }
 
   /** An EA message with its times in UTC. */
@@ -136,7 +136,7 @@ export class ServerClock {
     return messageToServer(message, this.offsetS);
   }
 
-  /** A tick stamped within a minute of a whole quarter hour from now is fresh: the difference is the server's zone. */
+  /** A fresh tick is stamped within a minute of a whole quarter hour from now (the server's zone); most stale ones (a closed market's last quote) are not, and a hint is only a hint. */
   private hint(tickTime: number): void {
     const ahead = tickTime - this.now();
     const zone = Math.round(ahead / QUARTER_HOUR_MS) * QUARTER_HOUR_MS;
