@@ -6,7 +6,7 @@ import type { Reconciliation } from './reconcile.ts';
 
 export interface LiveTick extends Tick { readonly symbol: string }
 
-/** A closed bar (`bar.time` is its open time, on the trade server's clock). */
+/** A closed bar (`bar.time` is its open time, UTC: the MT5 bridge converts the trade server's clock). */
 export interface LiveBar { readonly symbol: string; readonly timeframe: string; readonly bar: Bar }
 
 /**

@@ -32,6 +32,12 @@ async function exercise(broker: BrokerPort): Promise<void> {
   const open = await broker.orderSend(marketOrder({ symbol, volume: info!.volume_min, type: ORDER_TYPE_BUY, comment: 'tradeloom live test' }));
   console.log(`  buy: retcode ${open.retcode} ${open.comment} price ${open.price} order ${open.order} deal ${open.deal}`);
   assert.is(open.retcode, TRADE_RETCODE.DONE);
+  // Times are UTC: the fill is stamped within minutes of this machine's UTC clock, not hours (the server's zone).
+  const filled = (await broker.historyDealsGet(Date.now() - 86_400_000, Date.now() + 86_400_000)).find((d) => d.ticket === open.deal);
+  assert.ok(filled, `deal ${open.deal} is in the history`);
+  const offMinutes = Math.round((filled!.time - Date.now()) / 60_000);
+  console.log(`  the fill's time ${new Date(filled!.time).toISOString()} is ${offMinutes} min from this machine's UTC clock`);
+  assert.ok(Math.abs(offMinutes) < 15, `the fill is stamped ${offMinutes} min off UTC: a wrong server_offset_s (the terminal's time zone) or a wrong clock on this machine`);
   const mine = (await broker.positionsGet(symbol)).find((p) => !before.some((b) => b.ticket === p.ticket));
   assert.ok(mine, 'the new position is listed');
   const shut = await broker.orderSend(marketOrder({ symbol, volume: mine!.volume, type: ORDER_TYPE_SELL, position: mine!.ticket }));
@@ -57,6 +63,8 @@ if (env.TRADELOOM_MT5_BRIDGE === '1' && env.TRADELOOM_MT5_BRIDGE_SECRET) {
     try {
       console.log(`  waiting up to 120 s for the EA on 127.0.0.1:${broker.port}`);
       await broker.waitConnected(120_000);
+      const session = broker.eaSession;
+      console.log(`  ${session?.ea}: server_offset_s ${session?.serverOffsetS ?? 'not sent (an EA before 1.20: times are not converted to UTC)'}`);
       await exercise(broker);
     } finally { await broker.close(); }
   });

@@ -24,6 +24,12 @@ export interface FakeEaOptions {
    * (default true). false plays an EA whose store is gone (a fresh terminal data folder).
    */
   readonly persistIds?: boolean;
+  /**
+   * The trade server's clock minus UTC in seconds, reported in the hello and on every heartbeat as
+   * TradeloomBridge 1.20 does (default 0, a server on UTC). null plays an EA before 1.20, which
+   * reports none. The times the fake sends are the terminal's, that is on this server clock.
+   */
+  readonly serverOffsetS?: number | null;
 }
 
 type Flat = Record<string, string | number>;
@@ -52,9 +58,17 @@ export class FakeEa {
   private readonly answered = new Map<string, TradeResult>();
   private readyResolve: (() => void) | null = null;
   private readyReject: ((e: Error) => void) | null = null;
+  private offsetS: number | null;
 
   constructor(private readonly options: FakeEaOptions) {
     options.terminal.onDeal((deal) => this.pushDeal(deal));
+    this.offsetS = options.serverOffsetS === undefined ? 0 : options.serverOffsetS;
+  }
+
+  /** The trade server's clock changed (DST): like the EA, reports it at once with a heartbeat, before anything stamped later. */
+  changeServerOffset(offsetS: number): void {
+    this.offsetS = offsetS;
+    this.send({ type: 'heartbeat', t: Date.now(), server_offset_s: offsetS });
   }
 
   get connected(): boolean {
@@ -78,7 +92,8 @@ export class FakeEa {
       if (this.socket === socket) this.socket = null;
       if (this.readyReject === rejectThis) this.readyReject?.(new Error('fake EA: connection closed before welcome'));
     });
-    this.send({ type: 'hello', v: this.options.protocolVersion ?? 1, ea: 'FakeEA', login: this.options.login ?? 5_001_234, server: 'Fake-Demo', build: 4000 });
+    const offset = this.offsetS === null ? {} : { server_offset_s: this.offsetS };
+    this.send({ type: 'hello', v: this.options.protocolVersion ?? 1, ea: 'FakeEA', login: this.options.login ?? 5_001_234, server: 'Fake-Demo', build: 4000, ...offset });
     return ready;
   }
 
@@ -160,7 +175,7 @@ export class FakeEa {
         this.readyReject = null;
         return;
       case 'heartbeat':
-        return this.send({ type: 'heartbeat', t: Date.now() });
+        return this.send({ type: 'heartbeat', t: Date.now(), ...(this.offsetS === null ? {} : { server_offset_s: this.offsetS }) });
       case 'order':
         return this.order(m);
       case 'symbol_get':

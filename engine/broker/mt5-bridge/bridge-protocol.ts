@@ -38,9 +38,10 @@ export const BarCodec = t.type({ time: num, open: num, high: num, low: num, clos
 
 /** Every message the EA may send, by `type`. */
 export const EA_MESSAGE_CODECS = {
-  hello: t.intersection([t.type({ type: t.literal('hello'), v: num, ea: str }), t.partial({ login: num, server: str, build: num, symbols: t.array(str), timeframe: str })]),
+  hello: t.intersection([t.type({ type: t.literal('hello'), v: num, ea: str }), t.partial({ login: num, server: str, build: num, symbols: t.array(str), timeframe: str, server_offset_s: num })]),
   auth: t.type({ type: t.literal('auth'), digest: str }),
-  heartbeat: t.type({ type: t.literal('heartbeat'), t: num }),
+  // server_offset_s (EA 1.20): the trade server's clock minus UTC, in seconds; absent from older EAs.
+  heartbeat: t.intersection([t.type({ type: t.literal('heartbeat'), t: num }), t.partial({ server_offset_s: num })]),
   tick: t.type({ type: t.literal('tick'), symbol: str, time: num, bid: num, ask: num, last: num, volume: num }),
   bar: t.type({ type: t.literal('bar'), symbol: str, timeframe: str, time: num, open: num, high: num, low: num, close: num, volume: num }),
   symbol: t.intersection([t.type({ type: t.literal('symbol'), name: str, symbol: t.union([SymbolInfoCodec, t.null]) }), optionalId]),

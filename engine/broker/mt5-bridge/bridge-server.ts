@@ -44,6 +44,8 @@ export interface BridgeSessionInfo {
   readonly ea: string;
   readonly login: number;
   readonly server: string;
+  /** The trade server's clock minus UTC in seconds, from the hello; undefined from an EA before 1.20. */
+  readonly serverOffsetS?: number;
 }
 
 export interface BridgeServerHandlers {
@@ -174,7 +176,7 @@ export class BridgeServer {
       if (message.type !== 'hello') return this.refuse(peer, `expected "hello", got "${message.type}"`);
       if (message.v !== BRIDGE_PROTOCOL_VERSION) return this.refuse(peer, `protocol version ${message.v} not supported (engine speaks ${BRIDGE_PROTOCOL_VERSION})`);
       peer.nonce = newNonce();
-      peer.info = { id: randomUUID(), ea: message.ea, login: message.login ?? 0, server: message.server ?? '' };
+      peer.info = { id: randomUUID(), ea: message.ea, login: message.login ?? 0, server: message.server ?? '', serverOffsetS: message.server_offset_s };
       peer.stage = 'auth';
       peer.socket.write(encodeLine({ type: 'challenge', v: BRIDGE_PROTOCOL_VERSION, nonce: peer.nonce }));
       return;
@@ -198,7 +200,8 @@ export class BridgeServer {
       this.handlers.onReady(peer.info!);
       return;
     }
-    if (peer.stage === 'ready' && message.type !== 'heartbeat') this.handlers.onMessage(message, peer.info!);
+    // A heartbeat matters beyond liveness only when it carries the server's offset from UTC (DST changes).
+    if (peer.stage === 'ready' && (message.type !== 'heartbeat' || message.server_offset_s !== undefined)) this.handlers.onMessage(message, peer.info!);
   }
 
   private refuse(peer: Peer, reason: string): void {

@@ -11,6 +11,7 @@ import { PendingRequests, type PendingOrder, type PendingQuery } from './pending
 import { LOOKUP_MARGIN_MS, failure, resultFromFound } from './order-results.ts';
 import { normaliseRequest, type BridgeSymbolRules } from './order-normalise.ts';
 import { BarGaps } from './bar-gaps.ts';
+import { ServerClock } from './server-clock.ts';
 
 export interface Mt5BridgeBrokerOptions extends BridgeServerOptions {
   /** How long a connected EA may take to answer (default 15 s). */
@@ -70,8 +71,10 @@ export class Mt5BridgeBroker implements LiveBrokerPort {
   private readonly barGaps: BarGaps;
   private server!: BridgeServer;
   private lostAt: number | null = null;
-  /** Latest time seen in ticks and deals: the trade server's clock, which is often hours off UTC. */
+  /** Latest time seen in ticks and deals (UTC: converted from the trade server's clock on arrival). */
   private serverTime = 0;
+  /** The trade server's offset from UTC: every time from the EA is converted with it on arrival, every request bound on the way out. */
+  private readonly clock: ServerClock;
   private currentSession: BridgeSessionInfo | null = null;
 
   private constructor(private readonly options: Mt5BridgeBrokerOptions) {
@@ -82,6 +85,7 @@ export class Mt5BridgeBroker implements LiveBrokerPort {
     this.reconciliation$ = this.reconciliationSubject.asObservable();
     this.problems$ = this.problemSubject.asObservable();
     this.barGaps = new BarGaps((bar) => this.barSubject.next(bar));
+    this.clock = new ServerClock((text) => this.problemSubject.next(text));
   }
 
   /** Starts listening; the broker is connected once an EA has authenticated. */
@@ -126,7 +130,7 @@ export class Mt5BridgeBroker implements LiveBrokerPort {
     const { type: orderType, ...rest } = rules ? normaliseRequest(request, rules) : request;
     const message = { type: 'order' as const, id: '', client_id: clientId, ...rest, order_type: orderType, comment: commentWithClientId(clientId, request.comment) };
     return new Promise<TradeResult>((resolve) => {
-      // The lookup window starts from the earlier of both clocks (the trade server's is often hours off).
+      // The lookup window starts from the earlier of both clocks (an old EA's times may still be on the trade server's).
       const sentAt = Math.min(Date.now(), this.serverTime || Date.now());
       const order: PendingOrder = { kind: 'order', id: this.pending.nextId(), clientId, message, sentAt, resolve, timer: null, orphaned: false, settled: false };
       this.pending.add(order);
@@ -223,7 +227,7 @@ export class Mt5BridgeBroker implements LiveBrokerPort {
   private transmit(p: PendingOrder | PendingQuery): void {
     if (p.timer) clearTimeout(p.timer);
     (p.message as { id: string }).id = p.id;
-    if (!this.server.send(p.message)) return this.orphan(p);
+    if (!this.server.send(this.clock.toServer(p.message))) return this.orphan(p);
     if (p.kind === 'query') p.sent = true;
     const timeoutMs = this.options.requestTimeoutMs ?? 15_000;
     p.timer = setTimeout(() => {
@@ -294,6 +298,7 @@ export class Mt5BridgeBroker implements LiveBrokerPort {
 
   private onReady(session: BridgeSessionInfo): void {
     this.currentSession = session;
+    this.clock.startSession(session.serverOffsetS, session.ea);
     this.symbolRules.clear();
     const wasLost = this.lostAt !== null;
     this.connected.next(true);
@@ -369,8 +374,12 @@ export class Mt5BridgeBroker implements LiveBrokerPort {
     void this.reconcileNow(sentAt - LOOKUP_MARGIN_MS).catch((err: Error) => this.problemSubject.next(`mt5-bridge: reconciliation after a late fill failed: ${err.message}`));
   }
 
-  private onMessage(message: EaMessage): void {
+  private onMessage(received: EaMessage): void {
+    const message = this.clock.toUtc(received);
     switch (message.type) {
+      case 'heartbeat':
+        if (message.server_offset_s !== undefined) this.clock.update(message.server_offset_s, 'heartbeat');
+        return;
       case 'tick': {
         const { type: _type, symbol, ...tick } = message;
         this.serverTime = Math.max(this.serverTime, tick.time);

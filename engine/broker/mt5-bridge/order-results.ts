@@ -2,8 +2,9 @@ import { TRADE_RETCODE, retcodeText, type TradeResult } from '../../model/mt5.ts
 import type { EaMessageOf } from './bridge-protocol.ts';
 
 /**
- * MT5 reports times on the trade server's clock, often hours off UTC, so the search for a
- * cut-off order starts a day before it was sent.
+ * The search for a cut-off order starts a day before it was sent: times are converted to UTC with
+ * the offset the EA reports, but an EA before 1.20 reports none and its times stay on the trade
+ * server's clock, often hours off UTC.
  */
 export const LOOKUP_MARGIN_MS = 86_400_000;
 

@@ -13,7 +13,7 @@
 //| compiled or run here. See engine/broker/README.md.               |
 //+------------------------------------------------------------------+
 #property copyright "tradeloom"
-#property version   "1.10"
+#property version   "1.20"
 #property description "Socket bridge to the tradeloom engine: ticks, closed bars, account, positions, deals, orders."
 
 input string          InpHost        = "127.0.0.1";   // Engine host (must be in the allowed list)
@@ -25,7 +25,7 @@ input ENUM_TIMEFRAMES InpTimeframe   = PERIOD_M1;     // Timeframe of the closed
 input uint            InpTimerMs     = 100;           // Poll period for socket, ticks and bars
 
 #define PROTOCOL_VERSION 1
-#define EA_NAME          "TradeloomBridge 1.10"
+#define EA_NAME          "TradeloomBridge 1.20"
 #define STATE_DOWN       0
 #define STATE_HELLO      1
 #define STATE_READY      2
@@ -36,6 +36,7 @@ input uint            InpTimerMs     = 100;           // Poll period for socket,
 #define REFUSED_WAIT_MS  60000   // after "another EA is already connected"
 #define STORE_PREFIX     "TLB."  // terminal global variables: TLB.<login>.<client id> = deal ticket (-1 while sending)
 #define STORE_DAYS       7
+#define OFFSET_ROUND_S   900     // the server's offset from UTC is read off two clocks: rounded to the quarter hour
 
 int      g_socket        = INVALID_HANDLE;
 bool     g_tls           = false;
@@ -54,6 +55,7 @@ ulong    g_backoffMs     = 1000;
 string   g_doneIds[DEDUPE_SIZE];         // client order ids already executed ...
 string   g_doneResults[DEDUPE_SIZE];     // ... and the result JSON sent for each
 int      g_doneNext      = 0;
+long     g_offsetS       = 0;            // the trade server's clock minus UTC (s), as last sent to the engine
 
 //+------------------------------------------------------------------+
 int OnInit()
@@ -117,6 +119,8 @@ void OnTimer()
       Disconnect("socket closed by the engine");
       return;
      }
+   if(g_state == STATE_READY && !ReportOffsetChange())
+      return; // before any reply: the engine converts its times with the offset it last heard
    ReadLines();
    now = GetTickCount64(); // ReadLines may have moved g_lastHeardMs past the earlier reading
    if(g_state == STATE_HELLO && now - g_lastHeardMs > 10000)
@@ -132,7 +136,7 @@ void OnTimer()
       return;
      }
    if(now - g_lastSentMs >= g_heartbeatMs)
-      Send("{\"type\":\"heartbeat\",\"t\":" + IntegerToString((long)now) + "}");
+      SendHeartbeat();
    if(g_readySinceMs != 0 && now - g_readySinceMs >= STABLE_MS)
      {
       g_backoffMs = 1000; // a stable session: the next drop reconnects quickly again
@@ -153,6 +157,8 @@ void OnTradeTransaction(const MqlTradeTransaction &trans, const MqlTradeRequest 
    long type = HistoryDealGetInteger(trans.deal, DEAL_TYPE);
    if(type != DEAL_TYPE_BUY && type != DEAL_TYPE_SELL)
       return;
+   if(!ReportOffsetChange())
+      return; // a deal just after a DST change is converted with the new offset
    Send("{\"type\":\"deal\",\"deal\":" + DealJson(trans.deal) + "}");
   }
 
@@ -197,13 +203,43 @@ void Connect()
    ArrayResize(g_rx, 0);
    g_state = STATE_HELLO;
    g_lastHeardMs = GetTickCount64();
+   g_offsetS = ServerOffsetS();
    string hello = "{\"type\":\"hello\",\"v\":" + IntegerToString(PROTOCOL_VERSION)
                   + ",\"ea\":\"" + EA_NAME + "\""
                   + ",\"login\":" + IntegerToString(AccountInfoInteger(ACCOUNT_LOGIN))
                   + ",\"server\":" + JsonQuote(AccountInfoString(ACCOUNT_SERVER))
                   + ",\"build\":" + IntegerToString(TerminalInfoInteger(TERMINAL_BUILD))
-                  + ",\"timeframe\":\"" + TimeframeName(InpTimeframe) + "\"}";
+                  + ",\"timeframe\":\"" + TimeframeName(InpTimeframe) + "\""
+                  + ",\"server_offset_s\":" + IntegerToString(g_offsetS) + "}";
    Send(hello);
+  }
+
+//| The trade server's clock minus UTC in seconds (UTC+2: 7200). MT5   |
+//| stamps deals, positions, ticks and bars on the server's clock; the |
+//| engine converts them to UTC with this. Both clocks are read here,  |
+//| a moment apart, so the difference is rounded to the quarter hour.  |
+long ServerOffsetS()
+  {
+   long raw = (long)(TimeTradeServer() - TimeGMT());
+   return((long)MathRound((double)raw / OFFSET_ROUND_S) * OFFSET_ROUND_S);
+  }
+
+bool SendHeartbeat()
+  {
+   return(Send("{\"type\":\"heartbeat\",\"t\":" + IntegerToString((long)GetTickCount64())
+               + ",\"server_offset_s\":" + IntegerToString(g_offsetS) + "}"));
+  }
+
+//| A daylight saving change moves the server's offset: reported at     |
+//| once, before anything stamped after it. False once the link is gone.|
+bool ReportOffsetChange()
+  {
+   long offset = ServerOffsetS();
+   if(offset == g_offsetS)
+      return(true);
+   Print("TradeloomBridge: trade server offset from UTC " + IntegerToString(g_offsetS) + " s -> " + IntegerToString(offset) + " s");
+   g_offsetS = offset;
+   return(SendHeartbeat());
   }
 
 void ScheduleReconnect()
