@@ -7,7 +7,7 @@ import { isValidVolume } from '../governor/position-sizing.ts';
 import type { BrokerPort } from './broker-port.ts';
 import type { BarSeries } from '../model/bar.ts';
 import { DealHistory } from './deal-history.ts';
-import { fixed, roundMoney } from '../util/rounding.ts';
+import { fixed, MAX_MONEY_DIGITS, roundMoney } from '../util/rounding.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -152,6 +152,9 @@ export class SimBroker implements BrokerPort {
       marginCallLevel: config.marginCallLevel ?? d.marginCallLevel, stopOutLevel: config.stopOutLevel ?? d.stopOutLevel,
     };
     this.moneyDigits = this.config.currencyDigits;
+    if (!(Number.isInteger(this.moneyDigits) && this.moneyDigits >= 0 && this.moneyDigits <= MAX_MONEY_DIGITS)) {
+      throw new Error(`broker currencyDigits ${this.moneyDigits}: a deposit currency has 0-${MAX_MONEY_DIGITS} decimals`);
+    }
     this.balance = this.config.balance;
     this.nextTicket = this.config.firstTicket;
     this.history = new DealHistory(this.config.historyLimit);

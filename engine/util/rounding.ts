@@ -29,14 +29,18 @@ export function fixed(x: number, digits: number): string {
 
 const MONEY_SCALE = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8];
 
+/** The most decimals a deposit currency may have (`roundMoney`'s `digits`). */
+export const MAX_MONEY_DIGITS = MONEY_SCALE.length - 1;
+
 /**
- * An amount rounded to the deposit currency's `digits` (2: cents) half away from zero, as MT5
- * books each deal's profit, commission and swap. A hair is added before rounding so an amount
- * whose decimal form ends in 5 but whose double lies just below (1.005 × 100 = 100.4999...)
- * still rounds up, as its decimal reading says.
+ * An amount rounded to the deposit currency's `digits` (0-8; 2: cents) half away from zero, as
+ * MT5 books each deal's profit, commission and swap. A hair is added before rounding so an
+ * amount whose decimal form ends in 5 but whose double lies just below (1.005 × 100 =
+ * 100.4999...) still rounds up, as its decimal reading says. Kept this small so it is inlined
+ * wherever a deal is booked.
  */
 export function roundMoney(x: number, digits = 2): number {
-  const scale = MONEY_SCALE[digits] ?? 10 ** digits;
-  const r = Math.round(Math.abs(x) * scale + 1e-7) / scale;
+  const scale = MONEY_SCALE[digits];
+  const r = Math.round((x < 0 ? -x : x) * scale + 1e-7) / scale;
   return x < 0 ? -r : r;
 }

@@ -15,6 +15,13 @@ function brokerAt(mid: number, config: ConstructorParameters<typeof SimBroker>[1
   return { broker, exits };
 }
 
+test('a deposit currency with more than 8 or fractional decimals is refused when the simulator is built, naming the setting', () => {
+  for (const currencyDigits of [9, -1, 1.5]) {
+    assert.throws(() => new SimBroker([resolveSymbolSpec('USDCHF')], { currencyDigits }), /currencyDigits .*0-8 decimals/);
+  }
+  assert.not.throws(() => new SimBroker([resolveSymbolSpec('USDCHF')], { currencyDigits: 0 }));
+});
+
 test('a market buy fills at the ask: mid plus half the 2-pip spread', () => {
   const { broker } = brokerAt(1.2);
   const r = broker.orderSend(marketOrder({ symbol: 'USDCHF', volume: 0.1, type: ORDER_TYPE_BUY }));

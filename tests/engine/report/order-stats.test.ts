@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { OrderStats, RealizedRisk } from '../../../engine/report/order-stats.ts';
+import fc from 'fast-check';
+import { OrderStats, RealizedRisk, kthSmallest } from '../../../engine/report/order-stats.ts';
 
 test('realised risk: nearest-rank median, p90 and max of the losing trades, in percent of balance', () => {
   const r = new RealizedRisk();
@@ -23,6 +24,17 @@ test('realised risk: thousands of losses and losses added after a quantile was r
   assert.is(r.count, 1010);
   assert.ok(Math.abs(r.quantilePct(0.5) - 0.505) < 1e-12);
   assert.ok(Math.abs(r.quantilePct(1) - 50) < 1e-12);
+});
+
+test('realised risk: the selected rank is exactly what a full sort puts there (ties, sorted and reversed input)', () => {
+  const same = (xs: number[], k: number) => kthSmallest(Float64Array.from(xs), xs.length, k) === Float64Array.from(xs).sort()[k];
+  fc.assert(fc.property(fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 300 }), fc.nat(), (xs, k) => same(xs, k % xs.length)));
+  fc.assert(fc.property(fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 1, maxLength: 120 }), fc.nat(), (xs, k) => same(xs, k % xs.length)));
+  const rising = Array.from({ length: 5000 }, (_, i) => i / 5000);
+  for (const k of [0, 2499, 4499, 4999]) {
+    assert.ok(same(rising, k));
+    assert.ok(same([...rising].reverse(), k));
+  }
 });
 
 test('realised risk: no losing trade gives 0, not NaN', () => {
