@@ -46,6 +46,8 @@ export interface SymbolActorOptions {
    * same either way.
    */
   readonly quiet?: boolean;
+  /** Told of each trade this actor closes, with the round trip's net pnl (a backtest's trade ledger). */
+  readonly onTradeClosed?: (position: PositionView, deal: Deal, pnl: number) => void;
 }
 
 interface OpenPosition extends PositionView {
@@ -230,8 +232,12 @@ export class SymbolActor {
     this.liveAsk = ask;
   }
 
-  /** Shifts stored bar indexes after the bar window compacted. */
+  /**
+   * Shifts stored bar indexes after the bar window compacted: the last closed bar's (an entry
+   * filled at the next bar records the one after it) and the open position's entry bar.
+   */
   shiftIndexes(delta: number): void {
+    if (this.ctx.index >= 0) this.ctx.index -= delta;
     const p = this.position;
     // Built like the fill's (not a spread): one shape for every position the strategy reads.
     if (p) this.position = openPosition(p.ticket, p.direction, p.entryPrice, p.lotSize, p.stopLoss, p.takeProfit, p.entryTime, p.entryIndex - delta);
@@ -536,6 +542,7 @@ export class SymbolActor {
     this.lastExitRisk = pnl < 0 ? -pnl / this.entryBalance : 0;
     this.entryBalance = Number.NaN;
     if (stoppedOut) this.error(`${this.symbol} position #${position.ticket} closed by the broker: ${deal.comment}`, '');
+    this.o.onTradeClosed?.(position, deal, pnl);
     this.emit(this.o.events.make('TRADE_EXIT', 'INFO', {
       symbol: this.symbol, exit_price: deal.price, exit_reason: reason, pnl, balance_after: round2(account.balance),
       timestamp: formatSeconds(deal.time), position_id: position.ticket, direction: position.direction,

@@ -85,17 +85,14 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
   const window = chunks ? new BarWindow(spec.name, timeframe, 16_384, 4_096, (d) => actor.shiftIndexes(d)) : null;
   const series = first ?? window!.series;
   const ledger = new TradeLedger(new Map([[spec.name, { spec, series }]]), sim.config.currency);
-  const emit = (event: LogEvent) => {
-    ledger.onEvent(event, engine.events);
-    options.onEvent?.(event);
-  };
+  const emit = (event: LogEvent) => options.onEvent?.(event);
   const engine = new TradingEngine({
     sessionId, now: () => clock.now, broker: sim, sim, balance, currency: sim.config.currency,
     riskPercent: options.riskPercent ?? 1, governor: options.governor, performanceEvery: 'week',
     machine: options.machine ?? 'compiled', emitBars: options.emitBars ?? false, onEvent: emit,
     equityEveryBar: options.equityEveryBar,
   });
-  const actor = engine.addSymbol({ spec, series, strategy, strategyConfig: config });
+  const actor = engine.addSymbol({ spec, series, strategy, strategyConfig: config, onTradeClosed: ledger.recorder(spec.name) });
   const g = engine.governor;
   const dataPoints = first ? first.length : options.totalBars ?? 0;
   const startTime = first ? (first.length ? first.time[0] : 0) : pending && !pending.done && pending.value.length ? pending.value.time[0] : 0;

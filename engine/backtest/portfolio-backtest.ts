@@ -72,16 +72,15 @@ export function runPortfolio(options: PortfolioOptions): PortfolioResult {
   const clock = new MergedClock();
   const sim = new SimBroker(symbols.map((s) => s.spec), { historyLimit: 1_024, ...options.broker, balance });
   const ledger = options.report === false ? null : new TradeLedger(new Map(symbols.map((s) => [s.spec.name, { spec: s.spec, series: s.series }])), sim.config.currency);
-  const emit = (event: LogEvent) => {
-    ledger?.onEvent(event, engine.events);
-    options.onEvent?.(event);
-  };
+  const emit = (event: LogEvent) => options.onEvent?.(event);
   const engine = new TradingEngine({
     sessionId, now: () => clock.now, broker: sim, sim, balance, currency: sim.config.currency,
     riskPercent: options.riskPercent ?? 1, governor: options.governor, performanceEvery: 'week',
     machine: options.machine ?? 'compiled', emitBars: options.emitBars ?? false, onEvent: emit, quiet: options.quiet,
   });
-  const actors = symbols.map((s) => engine.addSymbol({ spec: s.spec, series: s.series, strategy: s.strategy, strategyConfig: s.strategyConfig }));
+  const actors = symbols.map((s) => engine.addSymbol({
+    spec: s.spec, series: s.series, strategy: s.strategy, strategyConfig: s.strategyConfig, onTradeClosed: ledger?.recorder(s.spec.name),
+  }));
   const g = engine.governor;
   const dataPoints = symbols.reduce((n, s) => n + s.series.length, 0);
   const startTime = Math.min(...symbols.map((s) => (s.series.length ? s.series.time[0] : Infinity)));

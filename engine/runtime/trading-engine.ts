@@ -8,7 +8,7 @@ import type { SimBroker } from '../broker/sim-broker.ts';
 import type { BarSeries } from '../model/bar.ts';
 import type { SymbolSpec } from '../model/symbol-spec.ts';
 import type { Strategy } from '../strategy/strategy.ts';
-import { SymbolActor } from '../actor/symbol-actor.ts';
+import { SymbolActor, type SymbolActorOptions } from '../actor/symbol-actor.ts';
 import { EquitySampler } from './equity-sampler.ts';
 import { EventFactory } from '../actor/event-factory.ts';
 import { createAccount, type Account } from '../actor/account.ts';
@@ -47,6 +47,8 @@ export interface SymbolSetup {
   readonly series: BarSeries;
   readonly strategy: Strategy;
   readonly strategyConfig: unknown;
+  /** Told of each trade the symbol closes (a backtest's trade ledger: `TradeLedger.recorder`). */
+  readonly onTradeClosed?: SymbolActorOptions['onTradeClosed'];
 }
 
 /**
@@ -102,6 +104,7 @@ export class TradingEngine {
       machine: this.options.machine,
       entryBlocked: this.options.entryBlocked,
       quiet: this.options.quiet,
+      onTradeClosed: setup.onTradeClosed,
       sink: (event) => {
         const type = event.event_type;
         if (type === 'TRADE_EXIT') {
