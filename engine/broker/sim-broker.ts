@@ -46,6 +46,8 @@ interface SimPosition extends Position {
    * no price does. Recomputed after every deal and rollover (`refreshRisk`).
    */
   stopOut: number;
+  /** The margin it holds, account currency (fixed by its volume and open price). */
+  readonly margin: number;
 }
 
 /** The current quote of a symbol: written twice a bar, so a class (fields updated in place). */
@@ -401,11 +403,17 @@ export class SimBroker implements BrokerPort {
       // The weekday of the day that ends at this rollover (1970-01-01 was a Thursday).
       const weekday = (Math.floor(this.nextRollover / DAY_MS) - 1 + 4) % 7;
       if (weekday >= 1 && weekday <= 5) {
-        for (const book of this.bookList) {
+        const books = this.bookList;
+        for (let b = 0; b < books.length; b++) {
+          const book = books[b];
           const spec = book.spec;
-          if (spec.swapMode === SWAP_MODE.DISABLED || book.positions.length === 0) continue;
+          const positions = book.positions;
+          if (spec.swapMode === SWAP_MODE.DISABLED || positions.length === 0) continue;
           const nights = weekday === spec.swapRollover3Days ? 3 : 1;
-          for (const p of book.positions) p.swap = roundMoney(p.swap + roundMoney(nights * this.swapPerNight(book, p), this.moneyDigits), this.moneyDigits);
+          for (let k = 0; k < positions.length; k++) {
+            const p = positions[k];
+            p.swap = roundMoney(p.swap + roundMoney(nights * this.swapPerNight(book, p), this.moneyDigits), this.moneyDigits);
+          }
         }
       }
       this.nextRollover += DAY_MS;
@@ -413,7 +421,8 @@ export class SimBroker implements BrokerPort {
     if (this.openCount === 0) this.nextRollover = Number.POSITIVE_INFINITY;
     else {
       let charged = false;
-      for (const book of this.bookList) if (book.chargesSwap && book.positions.length > 0) charged = true;
+      const books = this.bookList;
+      for (let b = 0; b < books.length; b++) if (books[b].chargesSwap && books[b].positions.length > 0) charged = true;
       if (!charged) this.nextRollover = Number.POSITIVE_INFINITY;
     }
     this.revision++;
@@ -459,6 +468,9 @@ export class SimBroker implements BrokerPort {
       for (let b = 0; b < books.length; b++) if (books[b].positions.length > 0) this.updateTriggers(books[b]);
       return;
     }
+    // Each position's floating profit once (a scratch column), then each one's stop-out price.
+    const floats = this.floats;
+    let n = 0;
     let margin = 0;
     let equity = this.balance;
     for (let b = 0; b < books.length; b++) {
@@ -466,23 +478,31 @@ export class SimBroker implements BrokerPort {
       const positions = book.positions;
       for (let k = 0; k < positions.length; k++) {
         const p = positions[k];
-        margin += this.marginFor(book, p.volume, p.price_open);
-        equity += this.floating(book, p) + p.swap;
+        const f = this.floating(book, p);
+        floats[n++] = f;
+        margin += p.margin;
+        equity += f + p.swap;
       }
     }
     const target = (this.config.stopOutLevel / 100) * margin;
+    n = 0;
     for (let b = 0; b < books.length; b++) {
       const book = books[b];
       const positions = book.positions;
       if (positions.length === 0) continue;
       // Each position's profit at which equity would be the stop-out level's share of the margin.
-      for (let k = 0; k < positions.length; k++) {
-        const p = positions[k];
-        p.stopOut = this.exitPriceAtProfit(book, p, target - (equity - this.floating(book, p)));
-      }
+      for (let k = 0; k < positions.length; k++) positions[k].stopOut = this.exitPriceAtProfit(book, positions[k], target - (equity - floats[n++]));
       this.updateTriggers(book);
     }
   }
+
+  /** `refreshRisk`'s floating profits, one per open position (grown with the positions). */
+  private get floats(): number[] {
+    if (this.floatScratch.length < this.openCount) this.floatScratch = new Array<number>(this.openCount * 2).fill(0.5);
+    return this.floatScratch;
+  }
+
+  private floatScratch: number[] = [0.5, 0.5, 0.5, 0.5];
 
   /** The exit-side price at which `position`'s profit would be `profit` (NaN when none is). */
   private exitPriceAtProfit(book: SymbolBook, position: Position, profit: number): number {
@@ -543,7 +563,7 @@ export class SimBroker implements BrokerPort {
     const position: SimPosition = {
       ticket, time: quote.time, type: buy ? POSITION_TYPE_BUY : POSITION_TYPE_SELL, magic, identifier: ticket,
       volume, price_open: price, sl, tp, price_current: price, swap: 0, profit: 0,
-      symbol: spec.name, comment, stopOut: Number.NaN,
+      symbol: spec.name, comment, stopOut: Number.NaN, margin,
     };
     book.positions.push(position);
     this.openCount++;
@@ -641,7 +661,7 @@ export class SimBroker implements BrokerPort {
     this.balance = balance;
     for (const p of positions) {
       const book = this.bookOf(p.symbol);
-      book.positions.push({ ...p, stopOut: Number.NaN });
+      book.positions.push({ ...p, stopOut: Number.NaN, margin: this.marginFor(book, p.volume, p.price_open) });
       this.openCount++;
       this.nextTicket = Math.max(this.nextTicket, p.ticket + 1);
       if (book.chargesSwap && this.nextRollover === Number.POSITIVE_INFINITY) this.nextRollover = (Math.floor(p.time / DAY_MS) + 1) * DAY_MS;
@@ -741,7 +761,7 @@ export class SimBroker implements BrokerPort {
   private usedMargin(): number {
     if (this.openCount === 0) return 0;
     let margin = 0;
-    for (const book of this.bookList) for (const p of book.positions) margin += this.marginFor(book, p.volume, p.price_open);
+    for (const book of this.bookList) for (const p of book.positions) margin += p.margin;
     return margin;
   }
 
