@@ -24,13 +24,16 @@ const SCATTER_TRADES = 2_000;
 export function buildReport(initialDeposit: number, trades: TradeTable, equity: readonly (readonly [number, number])[] | Drawdown,
   daily: DailyEquity, params?: Record<string, unknown>): BacktestReport {
   const stats = testerStats(initialDeposit, trades, equity);
-  const hour = buckets(24), weekday = buckets(7), month = buckets(12);
+  // Entries and profit by entry hour (0-23), weekday (24-30) and month (31-42), in two columns.
+  const entries = new Int32Array(43);
+  const profit = new Float64Array(43);
+  const entryTimes = trades.entryTime, pnls = trades.pnl;
   // Hour and weekday by arithmetic; the month from a Date only when the entry leaves the month
   // of the one before (trades come in exit order, so entries are nearly sorted).
   let monthFrom = Number.POSITIVE_INFINITY, monthTo = Number.NEGATIVE_INFINITY, monthOfDay = 0;
   for (let i = 0; i < trades.length; i++) {
-    const entryTime = trades.entryTime[i];
-    const pnl = trades.pnl[i];
+    const entryTime = entryTimes[i];
+    const pnl = pnls[i];
     const entryDay = Math.floor(entryTime / DAY_MS);
     if (entryTime < monthFrom || entryTime >= monthTo) {
       const date = new Date(entryTime);
@@ -38,10 +41,16 @@ export function buildReport(initialDeposit: number, trades: TradeTable, equity: 
       monthFrom = Date.UTC(date.getUTCFullYear(), monthOfDay, 1);
       monthTo = Date.UTC(date.getUTCFullYear(), monthOfDay + 1, 1);
     }
-    add(hour, Math.floor((entryTime - entryDay * DAY_MS) / HOUR_MS), pnl);
+    const hour = Math.floor((entryTime - entryDay * DAY_MS) / HOUR_MS);
     // 1970-01-01 was a Thursday (4).
-    add(weekday, (((entryDay + 4) % 7) + 7) % 7, pnl);
-    add(month, monthOfDay, pnl);
+    const weekday = 24 + ((((entryDay + 4) % 7) + 7) % 7);
+    const month = 31 + monthOfDay;
+    entries[hour]++;
+    profit[hour] += pnl;
+    entries[weekday]++;
+    profit[weekday] += pnl;
+    entries[month]++;
+    profit[month] += pnl;
   }
   const count = Math.min(trades.length, SCATTER_TRADES);
   const mfeMae: Array<[number, number, number]> = [];
@@ -52,7 +61,7 @@ export function buildReport(initialDeposit: number, trades: TradeTable, equity: 
   const report: BacktestReport = {
     stats: wireStats(stats),
     curve: curve(initialDeposit, trades, daily),
-    by_hour: rounded(hour), by_weekday: rounded(weekday), by_month: rounded(month),
+    by_hour: bucketed(entries, profit, 0, 24), by_weekday: bucketed(entries, profit, 24, 7), by_month: bucketed(entries, profit, 31, 12),
     mfe_mae: mfeMae,
     per_symbol: perSymbol(trades),
   };
@@ -60,17 +69,9 @@ export function buildReport(initialDeposit: number, trades: TradeTable, equity: 
   return report;
 }
 
-function buckets(n: number) {
-  return { entries: new Array<number>(n).fill(0), profit: new Array<number>(n).fill(0) };
-}
-
-function add(b: { entries: number[]; profit: number[] }, k: number, pnl: number): void {
-  b.entries[k]++;
-  b.profit[k] += pnl;
-}
-
-function rounded(b: { entries: number[]; profit: number[] }) {
-  return { entries: b.entries, profit: b.profit.map(round2) };
+/** Buckets `from..from+n-1` of the two columns, profit to cents. */
+function bucketed(entries: Int32Array, profit: Float64Array, from: number, n: number) {
+  return { entries: Array.from(entries.subarray(from, from + n)), profit: Array.from(profit.subarray(from, from + n), round2) };
 }
 
 /**
