@@ -85,6 +85,19 @@ let monthPrefix = '';
  */
 function dateText(days: number): string {
   if (days >= monthFirstDay && days <= monthLastDay) return monthPrefix + DAY_OF_MONTH[days - monthFirstDay + 1];
+  const { y, m, d } = civilFromDays(days);
+  if (y < 0 || y > 9999) return new Date(days * DAY_MS).toISOString().slice(0, 11);
+  monthFirstDay = days - d + 1;
+  monthLastDay = monthFirstDay + daysInMonth(y, m) - 1;
+  monthPrefix = `${y < 1000 ? String(y).padStart(4, '0') : y}-${pad2(m)}-`;
+  return monthPrefix + DAY_OF_MONTH[d];
+}
+
+/**
+ * The proleptic Gregorian date of a day number (days since 1970-01-01): year, month 1-12, day
+ * 1-31, by H. Hinnant's civil-from-days algorithm (a `Date` and its getters cost far more).
+ */
+export function civilFromDays(days: number): { y: number; m: number; d: number } {
   const z = days + 719_468;
   const era = Math.floor(z / 146_097);
   const doe = z - era * 146_097;
@@ -93,12 +106,7 @@ function dateText(days: number): string {
   const mp = Math.floor((5 * doy + 2) / 153);
   const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
   const m = mp < 10 ? mp + 3 : mp - 9;
-  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
-  if (y < 0 || y > 9999) return new Date(days * DAY_MS).toISOString().slice(0, 11);
-  monthFirstDay = days - d + 1;
-  monthLastDay = monthFirstDay + daysInMonth(y, m) - 1;
-  monthPrefix = `${y < 1000 ? String(y).padStart(4, '0') : y}-${pad2(m)}-`;
-  return monthPrefix + DAY_OF_MONTH[d];
+  return { y: yoe + era * 400 + (m <= 2 ? 1 : 0), m, d };
 }
 
 function pad2(n: number): string {

@@ -401,7 +401,8 @@ export class SimBroker implements BrokerPort {
   rollover(time: number): void {
     while (this.nextRollover <= time) {
       // The weekday of the day that ends at this rollover (1970-01-01 was a Thursday).
-      const weekday = (Math.floor(this.nextRollover / DAY_MS) - 1 + 4) % 7;
+      // (Also before 1970, where `%` gives a negative remainder.)
+      const weekday = ((Math.floor(this.nextRollover / DAY_MS) + 3) % 7 + 7) % 7;
       if (weekday >= 1 && weekday <= 5) {
         const books = this.bookList;
         for (let b = 0; b < books.length; b++) {

@@ -1,4 +1,5 @@
 import type { BacktestReport, SymbolReport, TesterStatsData } from '../../protocol/index.ts';
+import { civilFromDays, daysInMonth } from '../../protocol/envelope.ts';
 import { round2, round4 } from '../util/rounding.ts';
 import { testerStats, type Drawdown, type TesterStats } from './tester-stats.ts';
 import type { TradeTable } from './trade-table.ts';
@@ -28,18 +29,18 @@ export function buildReport(initialDeposit: number, trades: TradeTable, equity: 
   const entries = new Int32Array(43);
   const profit = new Float64Array(43);
   const entryTimes = trades.entryTime, pnls = trades.pnl;
-  // Hour and weekday by arithmetic; the month from a Date only when the entry leaves the month
-  // of the one before (trades come in exit order, so entries are nearly sorted).
+  // Hour and weekday by arithmetic; the month by the civil calendar only when the entry leaves
+  // the month of the one before (trades come in exit order, so entries are nearly sorted).
   let monthFrom = Number.POSITIVE_INFINITY, monthTo = Number.NEGATIVE_INFINITY, monthOfDay = 0;
   for (let i = 0; i < trades.length; i++) {
     const entryTime = entryTimes[i];
     const pnl = pnls[i];
     const entryDay = Math.floor(entryTime / DAY_MS);
-    if (entryTime < monthFrom || entryTime >= monthTo) {
-      const date = new Date(entryTime);
-      monthOfDay = date.getUTCMonth();
-      monthFrom = Date.UTC(date.getUTCFullYear(), monthOfDay, 1);
-      monthTo = Date.UTC(date.getUTCFullYear(), monthOfDay + 1, 1);
+    if (entryDay < monthFrom || entryDay > monthTo) {
+      const { y, m, d } = civilFromDays(entryDay);
+      monthOfDay = m - 1;
+      monthFrom = entryDay - d + 1;
+      monthTo = monthFrom + daysInMonth(y, m) - 1;
     }
     const hour = Math.floor((entryTime - entryDay * DAY_MS) / HOUR_MS);
     // 1970-01-01 was a Thursday (4).

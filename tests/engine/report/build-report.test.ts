@@ -1,5 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import fc from 'fast-check';
 import { buildReport } from '../../../engine/report/build-report.ts';
 import { TradeTable } from '../../../engine/report/trade-table.ts';
 import type { ReportTrade } from '../../../engine/report/tester-stats.ts';
@@ -32,6 +33,23 @@ test('entries and profit by hour, weekday and month, from the entry time (UTC), 
   assert.equal(Object.keys(r.per_symbol), ['EURUSD', 'USDCHF']);
   assert.is(r.per_symbol.USDCHF.trades, 3);
   assert.is(r.per_symbol.EURUSD.net_profit, 6);
+});
+
+test('the month, weekday and hour buckets agree with the calendar (Date) for any entry times, 1900-2199, leap days and pre-1970 included', () => {
+  const start = Date.UTC(1900, 0, 1), end = Date.UTC(2199, 11, 31, 23);
+  fc.assert(fc.property(fc.array(fc.integer({ min: start, max: end }), { minLength: 1, maxLength: 60 }), (times) => {
+    const r = buildReport(10_000, TradeTable.from(times.map((t) => trade('USDCHF', t, 1))), noDrawdown, { starts: [], closes: [] });
+    const months = new Array(12).fill(0), weekdays = new Array(7).fill(0), hours = new Array(24).fill(0);
+    for (const t of times) {
+      const d = new Date(t);
+      months[d.getUTCMonth()]++;
+      weekdays[d.getUTCDay()]++;
+      hours[d.getUTCHours()]++;
+    }
+    assert.equal(r.by_month.entries, months);
+    assert.equal(r.by_weekday.entries, weekdays);
+    assert.equal(r.by_hour.entries, hours);
+  }));
 });
 
 test.run();
