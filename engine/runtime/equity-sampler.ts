@@ -8,8 +8,8 @@ const DAY_MS = 86_400_000;
 /**
  * When the engine samples equity into the metrics, and the samples it may skip.
  *
- * A sample is taken at each day's last bar (daily returns), after every deal or rollover, and
- * wherever a bar could move a drawdown. While one position is open its equity rises with
+ * A sample is taken at each day's last bar (daily returns) and wherever a bar could move a
+ * drawdown, also right after a deal or a rollover (`settle`). While one position is open its equity rises with
  * direction x mid price and nothing else moves it until the next deal, so a bar can change the
  * metrics only if its close sets a new equity peak or goes below the drawdown floor (a new
  * largest fall or a new lowest equity): the band holds the closes between those two prices
@@ -55,6 +55,26 @@ export class EquitySampler {
   sampleAndResetBand(book: SymbolBook | null, series: BarSeries, i: number): void {
     this.sample();
     this.resetBand(book, series.close[i]);
+  }
+
+  /**
+   * After a deal or a rollover in bar `i` (the equity moved): the band is solved again for the
+   * new positions and balance, and the bar is sampled only if its close lies outside it. Inside,
+   * its equity is neither a new peak nor below the drawdown floor, so the sample could not change
+   * the metrics (the day's last bar is sampled anyway, by `flush`). A sample moves the peak or
+   * the floor, so the band is solved again after it.
+   */
+  settle(book: SymbolBook | null, series: BarSeries, i: number): void {
+    const close = series.close[i];
+    this.resetBand(book, close);
+    const direction = this.bandDirection;
+    const x = direction * close;
+    if (direction !== 0 && x <= this.bandHigh && x >= this.bandLow) {
+      this.skip();
+      return;
+    }
+    this.sample();
+    this.resetBand(book, close);
   }
 
   /** The bar closing at `at` lies inside the band: not sampled unless it is the day's last. */

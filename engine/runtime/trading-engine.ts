@@ -159,8 +159,11 @@ export class TradingEngine {
     const wasOpen = sim.openPositions > 0;
     actor.processBar(i);
     eq.at = closeTime;
-    if (sim.revision !== revision || closeTime >= eq.nextSample || this.options.equityEveryBar) {
+    if (closeTime >= eq.nextSample || this.options.equityEveryBar) {
       eq.sampleAndResetBand(actor.book, series, i);
+    } else if (sim.revision !== revision) {
+      // A deal or a rollover: the band is solved again; the bar is sampled only outside it.
+      eq.settle(actor.book, series, i);
     } else if (wasOpen) {
       // The common case inline: the close lies inside the band already sampled.
       const direction = eq.bandDirection;
