@@ -469,6 +469,19 @@ export class SimBroker implements BrokerPort {
       for (let b = 0; b < books.length; b++) if (books[b].positions.length > 0) this.updateTriggers(books[b]);
       return;
     }
+    if (this.openCount === 1) {
+      // The common case, without the scratch column: the same sums in the same order.
+      for (let b = 0; b < books.length; b++) {
+        const book = books[b];
+        if (book.positions.length === 0) continue;
+        const p = book.positions[0];
+        const f = this.floating(book, p);
+        const equity = this.balance + (f + p.swap);
+        p.stopOut = this.exitPriceAtProfit(book, p, (this.config.stopOutLevel / 100) * p.margin - (equity - f));
+        this.updateTriggers(book);
+        return;
+      }
+    }
     // Each position's floating profit once (a scratch column), then each one's stop-out price.
     const floats = this.floats;
     let n = 0;
