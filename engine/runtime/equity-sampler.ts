@@ -9,10 +9,10 @@ const DAY_MS = 86_400_000;
  * When the engine samples equity into the metrics, and the samples it may skip.
  *
  * A sample is taken at each day's last bar (daily returns) and wherever a bar could move a
- * drawdown, also right after a deal or a rollover (`settle`). While one position is open its equity rises with
- * direction x mid price and nothing else moves it until the next deal, so a bar can change the
- * metrics only if its close sets a new equity peak or goes below the drawdown floor (a new
- * largest fall or a new lowest equity): the band holds the closes between those two prices
+ * drawdown, also right after a deal or a rollover (`settle`). While one position is open its
+ * equity rises with direction x mid price and nothing else moves it until the next deal, so a
+ * bar can change the metrics only if its close sets a new equity peak or goes below the drawdown
+ * floor (a new largest fall or a new lowest equity): the band holds the closes between those two prices
  * (solved by the simulator from the metrics' peak and floor) and bars inside it are skipped,
  * except each day's last one. The metrics are exactly those of sampling every bar (a test
  * compares the two). The engine reads the band's fields inline in its bar loop.
