@@ -81,6 +81,7 @@ export class EquitySampler {
   skip(): void {
     this.skipped = true;
     this.skippedTime = this.at;
+    if (this.at >= this.nextSample) this.nextSample = (Math.floor(this.at / DAY_MS) + 1) * DAY_MS;
   }
 
   /** Samples the equity of a skipped last bar (a new day began, or the run ends). */

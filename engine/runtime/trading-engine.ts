@@ -219,12 +219,13 @@ export class TradingEngine {
       if (t >= g.nextEventTime) this.onGovernorClock(actor, t);
       actor.closeBar(j);
       eq.at = closeTime;
-      if (newDay) {
-        eq.sampleAndResetBand(book, series, j);
+      if (open === 0) {
+        if (newDay) eq.sampleAndResetBand(book, series, j);
         continue;
       }
-      if (open === 0) continue;
       const x = eq.bandDirection * close[j];
+      // Inside the band even a new day's first bar is skipped: the day before was closed by its
+      // last bar's sample (`flush`), and this day's close will be its last bar's.
       if (x <= eq.bandHigh && x >= eq.bandLow) eq.skip();
       else eq.sampleAndResetBand(book, series, j);
     }
