@@ -99,8 +99,10 @@ export function testerStats(initialDeposit: number, trades: TradeTable, equity: 
   let i = 0;
   let balance = initialDeposit;
   const balanceDd = new DrawdownTracker(initialDeposit);
+  // The columns in locals: read once per trade, not through the table each time.
+  const pnls = trades.pnl, directions = trades.direction, exits = trades.exitTime, entries = trades.entryTime, mfes = trades.mfe, maes = trades.mae;
   for (; i < trades.length; i++) {
-    const pnl = trades.pnl[i];
+    const pnl = pnls[i];
     const before = balance;
     balance += pnl;
     hpr[i] = before !== 0 ? balance / before : 1;
@@ -113,10 +115,10 @@ export function testerStats(initialDeposit: number, trades: TradeTable, equity: 
     }
     runs.win.add(pnl > 0, pnl);
     runs.loss.add(pnl < 0, pnl);
-    if (trades.direction[i] === 1) { longs++; if (pnl > 0) longWins++; } else { shorts++; if (pnl > 0) shortWins++; }
-    holding += trades.exitTime[i] - trades.entryTime[i];
-    mfe += trades.mfe[i];
-    mae += trades.mae[i];
+    if (directions[i] === 1) { longs++; if (pnl > 0) longWins++; } else { shorts++; if (pnl > 0) shortWins++; }
+    holding += exits[i] - entries[i];
+    mfe += mfes[i];
+    mae += maes[i];
   }
   runs.win.end();
   runs.loss.end();
@@ -234,7 +236,9 @@ function regression(y: Float64Array): { correlation: number | null; standardErro
   const n = y.length;
   if (n < 2) return { correlation: null, standardError: null };
   const mx = (n + 1) / 2;
-  const my = y.reduce((a, b) => a + b, 0) / n;
+  let sy = 0;
+  for (let i = 0; i < n; i++) sy += y[i];
+  const my = sy / n;
   let sxx = 0, sxy = 0, syy = 0;
   for (let i = 0; i < n; i++) {
     const dx = i + 1 - mx;
