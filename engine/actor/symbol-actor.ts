@@ -108,6 +108,8 @@ export class SymbolActor {
   private liveBid = 0;
   private liveAsk = 0;
   private readonly sizing = new Sizing();
+  /** The simulator's result of this actor's last order, written in place (read at once, never kept). */
+  private readonly simResult: TradeResult = { retcode: 0, deal: 0, order: 0, volume: 0, price: 0.5, bid: 0.5, ask: 0.5, comment: '', request_id: 0, retcode_external: 0 };
   /** The balance the open position was sized from (NaN for an adopted position). */
   private entryBalance = Number.NaN;
   /**
@@ -423,7 +425,7 @@ export class SymbolActor {
     });
     if (sim !== null && book !== null) {
       // The simulator's direct path: the same checks and fill, no MT5 request object.
-      this.onEntryResult(sim.marketEntry(book, type, sizing.lots, entry.stopLoss, entry.takeProfit, this.o.magic ?? 0, this.orderComment), entry, time);
+      this.onEntryResult(sim.marketEntry(book, type, sizing.lots, entry.stopLoss, entry.takeProfit, this.o.magic ?? 0, this.orderComment, this.simResult), entry, time);
       return;
     }
     const request = marketOrder({
@@ -490,7 +492,7 @@ export class SymbolActor {
     const type = position.direction === 'buy' ? ORDER_TYPE_SELL : ORDER_TYPE_BUY;
     const sim = this.o.sim;
     if (sim !== null && this.book !== null) {
-      this.afterClose(sim.marketClose(this.book, position.ticket, type, position.lotSize, reason), position.ticket);
+      this.afterClose(sim.marketClose(this.book, position.ticket, type, position.lotSize, reason, this.simResult), position.ticket);
       return;
     }
     const request = marketOrder({
