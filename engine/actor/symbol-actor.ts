@@ -302,11 +302,18 @@ export class SymbolActor {
   closeBar(i: number): void {
     // The close time from the index, not passed in: a double argument to a call that is not
     // inlined is boxed, a heap number per bar.
-    const closeTime = this.o.series.time[i] + this.barMs;
+    this.closeBarAt(i, this.o.series.time[i] + this.barMs);
+  }
+
+  /**
+   * `closeBar` with bar `i`'s close time already known: the engine's bar loop, into which this
+   * is inlined (so the time is not boxed), has it in hand.
+   */
+  closeBarAt(i: number, closeTime: number): void {
     this.lastTime = closeTime;
     const sim = this.o.sim;
     const book = this.book;
-    if (sim !== null && book !== null) sim.quoteBar(book, this.o.series, i, true, this.barMs);
+    if (sim !== null && book !== null) sim.quoteClose(book, this.o.series.close[i], closeTime);
     if (this.emitBars) this.emitBar(i);
     // The strategy sees every bar while the symbol runs (its indicators must not skip bars),
     // but only a scanning or in-trade symbol acts on what it says.

@@ -263,6 +263,15 @@ export class SimBroker implements BrokerPort {
     book.hasQuote = true;
   }
 
+  /** The quote at a bar's close (`close` mid, `time` its close time): the bar loop's path, inlined there. */
+  quoteClose(book: SymbolBook, close: number, time: number): void {
+    const q = book.quote;
+    q.time = time;
+    q.bid = close - book.halfSpread;
+    q.ask = close + book.halfSpread;
+    book.hasQuote = true;
+  }
+
   setQuote(symbol: string, time: number, bid: number, ask: number): void {
     const book = this.bookOf(symbol);
     const q = book.quote;
