@@ -15,7 +15,7 @@ import { createMachineHost, type MachineHost, type MachineHostKind } from './mac
 import type { EventFactory } from './event-factory.ts';
 import type { Account } from './account.ts';
 import { WeekView } from './week-view.ts';
-import { round2, round4, roundMoney } from '../util/rounding.ts';
+import { jsonText, round2, round4, roundMoney, shortText } from '../util/rounding.ts';
 
 export interface SymbolActorOptions {
   readonly spec: SymbolSpec;
@@ -670,8 +670,9 @@ const NO_LEVELS = Object.freeze({ support: null, resistance: null });
 const NO_PATTERNS: string[] = Object.freeze([]) as unknown as string[];
 
 /** `TradeResult {...}` as JSON, written out (JSON.stringify of the object cost more than the rest of a rejection). */
+/** A result as its JSON (numbers as `String` writes them), the traceback of a refused order. */
 function describeResult(r: TradeResult): string {
-  return `TradeResult {"retcode":${r.retcode},"deal":${r.deal},"order":${r.order},"volume":${r.volume},"price":${r.price},"bid":${r.bid},"ask":${r.ask},"comment":${JSON.stringify(r.comment)},"request_id":${r.request_id},"retcode_external":${r.retcode_external}}`;
+  return `TradeResult {"retcode":${r.retcode},"deal":${r.deal},"order":${r.order},"volume":${shortText(r.volume)},"price":${shortText(r.price)},"bid":${shortText(r.bid)},"ask":${shortText(r.ask)},"comment":${jsonText(r.comment)},"request_id":${r.request_id},"retcode_external":${r.retcode_external}}`;
 }
 
 function connectionFailure(err: unknown): TradeResult {

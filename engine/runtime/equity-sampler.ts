@@ -36,6 +36,10 @@ export class EquitySampler {
   private bandPeak = 0.5;
   private bandFloor = 0.5;
   private bandSolvedDirection = 0;
+  /** The book and the two prices (times direction, before the slack) of the last solve. */
+  private solvedBook: SymbolBook | null = null;
+  private solvedHigh = 0.5;
+  private solvedLow = 0.5;
 
   constructor(private readonly metrics: MetricsAccumulator, private readonly sim: SimBroker | null, private readonly account: Account) {}
 
@@ -118,13 +122,19 @@ export class EquitySampler {
     const floor = this.metrics.drawdownFloor;
     // Unchanged since the last solve (a day's sample inside the band): the band stands. An
     // empty band is never reused (revision -1), so another symbol's reset cannot leak here.
-    if (sim.revision === this.bandRevision && peak === this.bandPeak && floor === this.bandFloor && direction === this.bandSolvedDirection) return;
+    const sameState = sim.revision === this.bandRevision && direction === this.bandSolvedDirection && book === this.solvedBook;
+    if (sameState && peak === this.bandPeak && floor === this.bandFloor) return;
+    // Same positions and balance, and only the peak or only the floor moved (a sample just
+    // outside the band): the other side's price stands, solved for the same numbers.
+    const high = sameState && peak === this.bandPeak ? this.solvedHigh : direction * sim.midAtEquity(book, peak);
+    const low = sameState && floor === this.bandFloor ? this.solvedLow : direction * sim.midAtEquity(book, floor);
     this.bandRevision = sim.revision;
     this.bandPeak = peak;
     this.bandFloor = floor;
     this.bandSolvedDirection = direction;
-    const high = direction * sim.midAtEquity(book, peak);
-    const low = direction * sim.midAtEquity(book, floor);
+    this.solvedBook = book;
+    this.solvedHigh = high;
+    this.solvedLow = low;
     if (Number.isNaN(high) || Number.isNaN(low)) {
       // Not solvable here: every bar is sampled.
       this.bandDirection = 0;

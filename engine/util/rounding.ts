@@ -44,3 +44,26 @@ export function roundMoney(x: number, digits = 2): number {
   const r = Math.round((x < 0 ? -x : x) * scale + 1e-7) / scale;
   return x < 0 ? -r : r;
 }
+
+/** Characters `JSON.stringify` would escape in a string: quotes, backslashes, controls, surrogates. */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/**
+ * `String(x)`, faster for the numbers messages carry: prices and volumes with at most five
+ * decimals (below 1e9) are written by integer arithmetic. Such a number is the double nearest
+ * to its five-decimal reading, and no shorter decimal names the same double, so that reading
+ * without trailing zeros is exactly what `String` prints. Anything else goes to `String`.
+ */
+export function shortText(x: number): string {
+  if (!(x < 1e9 && x > -1e9) || Math.round(x * 1e5) / 1e5 !== x) return String(x);
+  const text = fixed(x, 5);
+  let end = text.length;
+  while (text.charCodeAt(end - 1) === 48) end--;
+  if (text.charCodeAt(end - 1) === 46) end--;
+  return end === text.length ? text : text.slice(0, end);
+}
+
+/** `JSON.stringify(text)`, without the call for text that needs no escaping (the common case). */
+export function jsonText(text: string): string {
+  return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`;
+}
