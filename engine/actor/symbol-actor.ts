@@ -108,6 +108,8 @@ export class SymbolActor {
   private liveBid = 0;
   private liveAsk = 0;
   private readonly sizing = new Sizing();
+  /** The simulator's result of this actor's last order, written in place (read at once, never kept). */
+  private readonly simResult: TradeResult = { retcode: 0, deal: 0, order: 0, volume: 0, price: 0.5, bid: 0.5, ask: 0.5, comment: '', request_id: 0, retcode_external: 0 };
   /** The balance the open position was sized from (NaN for an adopted position). */
   private entryBalance = Number.NaN;
   /**
@@ -300,11 +302,18 @@ export class SymbolActor {
   closeBar(i: number): void {
     // The close time from the index, not passed in: a double argument to a call that is not
     // inlined is boxed, a heap number per bar.
-    const closeTime = this.o.series.time[i] + this.barMs;
+    this.closeBarAt(i, this.o.series.time[i] + this.barMs);
+  }
+
+  /**
+   * `closeBar` with bar `i`'s close time already known: the engine's bar loop, into which this
+   * is inlined (so the time is not boxed), has it in hand.
+   */
+  closeBarAt(i: number, closeTime: number): void {
     this.lastTime = closeTime;
     const sim = this.o.sim;
     const book = this.book;
-    if (sim !== null && book !== null) sim.quoteBar(book, this.o.series, i, true, this.barMs);
+    if (sim !== null && book !== null) sim.quoteClose(book, this.o.series.close[i], closeTime);
     if (this.emitBars) this.emitBar(i);
     // The strategy sees every bar while the symbol runs (its indicators must not skip bars),
     // but only a scanning or in-trade symbol acts on what it says.
@@ -423,7 +432,7 @@ export class SymbolActor {
     });
     if (sim !== null && book !== null) {
       // The simulator's direct path: the same checks and fill, no MT5 request object.
-      this.onEntryResult(sim.marketEntry(book, type, sizing.lots, entry.stopLoss, entry.takeProfit, this.o.magic ?? 0, this.orderComment), entry, time);
+      this.onEntryResult(sim.marketEntry(book, type, sizing.lots, entry.stopLoss, entry.takeProfit, this.o.magic ?? 0, this.orderComment, this.simResult), entry, time);
       return;
     }
     const request = marketOrder({
@@ -490,7 +499,7 @@ export class SymbolActor {
     const type = position.direction === 'buy' ? ORDER_TYPE_SELL : ORDER_TYPE_BUY;
     const sim = this.o.sim;
     if (sim !== null && this.book !== null) {
-      this.afterClose(sim.marketClose(this.book, position.ticket, type, position.lotSize, reason), position.ticket);
+      this.afterClose(sim.marketClose(this.book, position.ticket, type, position.lotSize, reason, this.simResult), position.ticket);
       return;
     }
     const request = marketOrder({

@@ -85,7 +85,8 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
   const window = chunks ? new BarWindow(spec.name, timeframe, 16_384, 4_096, (d) => actor.shiftIndexes(d)) : null;
   const series = first ?? window!.series;
   const ledger = new TradeLedger(new Map([[spec.name, { spec, series }]]), sim.config.currency);
-  const emit = (event: LogEvent) => options.onEvent?.(event);
+  // The caller's listener itself (no wrapper call per event).
+  const emit: (event: LogEvent) => void = options.onEvent ?? (() => {});
   const engine = new TradingEngine({
     sessionId, now: () => clock.now, broker: sim, sim, balance, currency: sim.config.currency,
     riskPercent: options.riskPercent ?? 1, governor: options.governor, performanceEvery: 'week',

@@ -263,6 +263,15 @@ export class SimBroker implements BrokerPort {
     book.hasQuote = true;
   }
 
+  /** The quote at a bar's close (`close` mid, `time` its close time): the bar loop's path, inlined there. */
+  quoteClose(book: SymbolBook, close: number, time: number): void {
+    const q = book.quote;
+    q.time = time;
+    q.bid = close - book.halfSpread;
+    q.ask = close + book.halfSpread;
+    book.hasQuote = true;
+  }
+
   setQuote(symbol: string, time: number, bid: number, ask: number): void {
     const book = this.bookOf(symbol);
     const q = book.quote;
@@ -483,7 +492,7 @@ export class SimBroker implements BrokerPort {
       }
     }
     // Each position's floating profit once (a scratch column), then each one's stop-out price.
-    const floats = this.floats;
+    const floats = this.floatColumn();
     let n = 0;
     let margin = 0;
     let equity = this.balance;
@@ -510,8 +519,8 @@ export class SimBroker implements BrokerPort {
     }
   }
 
-  /** `refreshRisk`'s floating profits, one per open position (grown with the positions). */
-  private get floats(): number[] {
+  /** `refreshRisk`'s scratch column of floating profits, grown first if fewer than the open positions. */
+  private floatColumn(): number[] {
     if (this.floatScratch.length < this.openCount) this.floatScratch = new Array<number>(this.openCount * 2).fill(0.5);
     return this.floatScratch;
   }
@@ -557,7 +566,7 @@ export class SimBroker implements BrokerPort {
    * A market entry (`type` buy or sell) in `book`: `orderSend`'s checks, fill and deal, taken
    * directly by a symbol actor on the simulated path (no MT5 request object per order).
    */
-  marketEntry(book: SymbolBook, type: number, volume: number, sl: number, tp: number, magic: number, comment: string): TradeResult {
+  marketEntry(book: SymbolBook, type: number, volume: number, sl: number, tp: number, magic: number, comment: string, into?: TradeResult): TradeResult {
     const rejected = this.marketRejection(book, volume);
     if (rejected !== null) return rejected;
     const quote = book.quote;
@@ -586,7 +595,7 @@ export class SimBroker implements BrokerPort {
     this.balance = roundMoney(this.balance + commission, this.moneyDigits);
     this.refreshRisk();
     const deal = this.deal(position, DEAL_ENTRY_IN, type, price, quote.time, DEAL_REASON_EXPERT, 0, commission, 0);
-    return this.result(TRADE_RETCODE.DONE, deal.ticket, deal.order, volume, price, book, 'Request completed');
+    return this.result(TRADE_RETCODE.DONE, deal.ticket, deal.order, volume, price, book, 'Request completed', into);
   }
 
   /**
@@ -594,7 +603,7 @@ export class SimBroker implements BrokerPort {
    * the position's): `orderSend`'s checks and deal, taken directly by a symbol actor on the
    * simulated path.
    */
-  marketClose(book: SymbolBook, ticket: number, type: number, volume: number, comment: string): TradeResult {
+  marketClose(book: SymbolBook, ticket: number, type: number, volume: number, comment: string, into?: TradeResult): TradeResult {
     const rejected = this.marketRejection(book, volume);
     if (rejected !== null) return rejected;
     const quote = book.quote;
@@ -607,7 +616,7 @@ export class SimBroker implements BrokerPort {
     }
     const price = position.type === POSITION_TYPE_BUY ? quote.bid - book.slip : quote.ask + book.slip;
     const deal = this.closePosition(book, position, price, quote.time, DEAL_REASON_EXPERT, comment);
-    return this.result(TRADE_RETCODE.DONE, deal.ticket, deal.order, position.volume, deal.price, book, 'Request completed');
+    return this.result(TRADE_RETCODE.DONE, deal.ticket, deal.order, position.volume, deal.price, book, 'Request completed', into);
   }
 
   accountInfo(): AccountInfo {
@@ -794,12 +803,20 @@ export class SimBroker implements BrokerPort {
     return this.result(retcode, 0, 0, volume, 0, book, detail ? `${retcodeText(retcode)}: ${detail}` : retcodeText(retcode));
   }
 
-  /** A result with the book's quote normalised to the symbol's digits (as a server reports it). */
-  private result(retcode: number, deal: number, order: number, volume: number, price: number, book: SymbolBook | undefined, comment: string): TradeResult {
+  /**
+   * A result with the book's quote normalised to the symbol's digits (as a server reports it):
+   * written into `into` when given (a symbol actor's own result, read before its next order),
+   * else a new one.
+   */
+  private result(retcode: number, deal: number, order: number, volume: number, price: number, book: SymbolBook | undefined, comment: string,
+    into?: TradeResult): TradeResult {
     const quoted = book !== undefined && book.hasQuote;
     const bid = quoted ? normalizePrice(book.spec, book.quote.bid) : 0;
     const ask = quoted ? normalizePrice(book.spec, book.quote.ask) : 0;
-    return { retcode, deal, order, volume, price, bid, ask, comment, request_id: 0, retcode_external: 0 };
+    if (into === undefined) return { retcode, deal, order, volume, price, bid, ask, comment, request_id: 0, retcode_external: 0 };
+    into.retcode = retcode; into.deal = deal; into.order = order; into.volume = volume; into.price = price;
+    into.bid = bid; into.ask = ask; into.comment = comment; into.request_id = 0; into.retcode_external = 0;
+    return into;
   }
 }
 

@@ -65,11 +65,20 @@ export class EquitySampler {
    * the floor, so the band is solved again after it.
    */
   settle(book: SymbolBook | null, series: BarSeries, i: number): void {
+    this.resetBand(book, series.close[i]);
+    this.sampleOutsideBand(book, series, i);
+  }
+
+  /**
+   * Bar `i` of `book`'s symbol closed with the band already solved: skipped if its close lies
+   * inside, else sampled (and the band solved again). The engine's bar loop does the same check
+   * inline.
+   */
+  sampleOutsideBand(book: SymbolBook | null, series: BarSeries, i: number): void {
     const close = series.close[i];
-    this.resetBand(book, close);
     const direction = this.bandDirection;
     const x = direction * close;
-    if (direction !== 0 && x <= this.bandHigh && x >= this.bandLow) {
+    if (direction !== 0 && book === this.bandBook && x <= this.bandHigh && x >= this.bandLow) {
       this.skip();
       return;
     }

@@ -165,11 +165,7 @@ export class TradingEngine {
       // A deal or a rollover: the band is solved again; the bar is sampled only outside it.
       eq.settle(actor.book, series, i);
     } else if (wasOpen) {
-      // The common case inline: the close lies inside the band already sampled.
-      const direction = eq.bandDirection;
-      const x = direction * series.close[i];
-      if (direction !== 0 && actor.book === eq.bandBook && x <= eq.bandHigh && x >= eq.bandLow) eq.skip();
-      else eq.sampleAndResetBand(actor.book, series, i);
+      eq.sampleOutsideBand(actor.book, series, i);
     }
   }
 
@@ -217,7 +213,7 @@ export class TradingEngine {
       const newDay = closeTime >= eq.nextSample;
       if (newDay && eq.skipped) eq.flush();
       if (t >= g.nextEventTime) this.onGovernorClock(actor, t);
-      actor.closeBar(j);
+      actor.closeBarAt(j, closeTime);
       eq.at = closeTime;
       if (open === 0) {
         if (newDay) eq.sampleAndResetBand(book, series, j);
