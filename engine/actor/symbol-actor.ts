@@ -310,10 +310,18 @@ export class SymbolActor {
    * is inlined (so the time is not boxed), has it in hand.
    */
   closeBarAt(i: number, closeTime: number): void {
-    this.lastTime = closeTime;
     const sim = this.o.sim;
     const book = this.book;
     if (sim !== null && book !== null) sim.quoteClose(book, this.o.series.close[i], closeTime);
+    this.closeQuotedBar(i, closeTime);
+  }
+
+  /**
+   * `closeBarAt` after the engine's bar loop has set the close quote itself (from the close it
+   * has in hand): the strategy's part of the close.
+   */
+  closeQuotedBar(i: number, closeTime: number): void {
+    this.lastTime = closeTime;
     if (this.emitBars) this.emitBar(i);
     // The strategy sees every bar while the symbol runs (its indicators must not skip bars),
     // but only a scanning or in-trade symbol acts on what it says.

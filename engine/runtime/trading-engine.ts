@@ -213,7 +213,8 @@ export class TradingEngine {
       const newDay = closeTime >= eq.nextSample;
       if (newDay && eq.skipped) eq.flush();
       if (t >= g.nextEventTime) this.onGovernorClock(actor, t);
-      actor.closeBarAt(j, closeTime);
+      sim.quoteClose(book, close[j], closeTime);
+      actor.closeQuotedBar(j, closeTime);
       eq.at = closeTime;
       if (open === 0) {
         if (newDay) eq.sampleAndResetBand(book, series, j);

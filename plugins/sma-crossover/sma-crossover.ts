@@ -57,24 +57,32 @@ export const smaCrossover = defineStrategy<SmaCrossoverConfig, SmaState>({
     sellReason: `SMA(${ctx.config.fast}) crossed below SMA(${ctx.config.slow})`,
   }),
   onBar(ctx) {
-    const { fast, slow, stopLossPoints, takeProfitPoints } = ctx.config;
+    // The running sums in locals, each field read and written once per bar (the same additions
+    // in the same order as updating the fields in place).
+    const config = ctx.config;
+    const fast = config.fast;
+    const slow = config.slow;
     const close = ctx.bars.close;
     const i = ctx.index;
     const s = ctx.state;
     const c = close[i];
-    s.sumFast += c;
-    s.sumSlow += c;
-    s.seen++;
-    if (s.seen > fast) s.sumFast -= close[i - fast];
-    if (s.seen > slow) s.sumSlow -= close[i - slow];
-    if (s.seen < slow) return;
+    const seen = s.seen + 1;
+    s.seen = seen;
+    let sumFast = s.sumFast + c;
+    let sumSlow = s.sumSlow + c;
+    if (seen > fast) sumFast -= close[i - fast];
+    if (seen > slow) sumSlow -= close[i - slow];
+    s.sumFast = sumFast;
+    s.sumSlow = sumSlow;
+    if (seen < slow) return;
     // Equal averages are a tie, not a cross: running sums carry rounding noise (~1e-15) that
     // would otherwise decide the sign of an exact tie at random.
-    const raw = s.sumFast / fast - s.sumSlow / slow;
+    const raw = sumFast / fast - sumSlow / slow;
     const diff = Math.abs(raw) < TIE ? 0 : raw;
     const prev = s.prevDiff;
     s.prevDiff = diff;
-    if (s.seen === slow) return;
+    if (seen === slow) return;
+    const { stopLossPoints, takeProfitPoints } = config;
     const point = ctx.spec.point;
     if (prev <= 0 && diff > 0) {
       return {
