@@ -94,19 +94,21 @@ export function testerStats(initialDeposit: number, trades: TradeTable, equity: 
   let grossProfit = 0, grossLoss = 0, profitTrades = 0, lossTrades = 0, largestProfit = 0, largestLoss = 0;
   let longs = 0, longWins = 0, shorts = 0, shortWins = 0, holding = 0, mfe = 0, mae = 0;
   const runs = { win: new Run(), loss: new Run() };
-  const hpr = new Float64Array(trades.length);
-  const balances = new Float64Array(trades.length);
-  let i = 0;
+  // The sums of HPR and of the balances, added in trade order as each trade is read: the means
+  // the second pass (spread) needs. No column of either is kept: the later passes form each
+  // balance (and HPR) again by the same additions, which gives the same doubles.
+  let hprSum = 0, balanceSum = 0;
   let balance = initialDeposit;
   const balanceDd = new DrawdownTracker(initialDeposit);
   // The columns in locals: read once per trade, not through the table each time.
   const pnls = trades.pnl, directions = trades.direction, exits = trades.exitTime, entries = trades.entryTime, mfes = trades.mfe, maes = trades.mae;
-  for (; i < trades.length; i++) {
+  const n = trades.length;
+  for (let i = 0; i < n; i++) {
     const pnl = pnls[i];
     const before = balance;
     balance += pnl;
-    hpr[i] = before !== 0 ? balance / before : 1;
-    balances[i] = balance;
+    hprSum += before !== 0 ? balance / before : 1;
+    balanceSum += balance;
     balanceDd.add(balance);
     if (pnl > 0) {
       grossProfit += pnl; profitTrades++; if (pnl > largestProfit) largestProfit = pnl;
@@ -122,7 +124,6 @@ export function testerStats(initialDeposit: number, trades: TradeTable, equity: 
   }
   runs.win.end();
   runs.loss.end();
-  const n = trades.length;
   let eq: Drawdown;
   if (Array.isArray(equity)) {
     const equityDd = new DrawdownTracker(initialDeposit);
@@ -130,13 +131,10 @@ export function testerStats(initialDeposit: number, trades: TradeTable, equity: 
     eq = equityDd.result();
   } else eq = equity as Drawdown;
   const netProfit = grossProfit + grossLoss;
-  let hprSum = 0;
-  for (let j = 0; j < n; j++) hprSum += hpr[j];
   const ahpr = n > 0 ? hprSum / n : null;
-  let hprSs = 0;
-  if (ahpr !== null) for (let j = 0; j < n; j++) hprSs += (hpr[j] - ahpr) ** 2;
-  const hprSd = n > 1 ? Math.sqrt(hprSs / (n - 1)) : 0;
-  const lr = regression(balances);
+  const spread = ahpr !== null ? spreads(initialDeposit, pnls, n, ahpr, balanceSum / n) : null;
+  const hprSd = n > 1 && spread ? Math.sqrt(spread.hprSs / (n - 1)) : 0;
+  const lr = regression(initialDeposit, pnls, n, spread);
   return {
     initialDeposit, netProfit, grossProfit, grossLoss,
     profitFactor: grossLoss < 0 ? grossProfit / -grossLoss : null,
@@ -231,23 +229,48 @@ class DrawdownTracker {
   }
 }
 
-/** Least squares of y against 1..N: the correlation and the residuals' standard error. */
-function regression(y: Float64Array): { correlation: number | null; standardError: number | null } {
-  const n = y.length;
-  if (n < 2) return { correlation: null, standardError: null };
+/** The sums of squares around the means: of the HPRs (their variance) and of the balances against the trade number (their regression). */
+interface Spreads {
+  readonly hprSs: number;
+  /** The balances' mean and the regression's sums. */
+  readonly my: number;
+  readonly sxx: number;
+  readonly sxy: number;
+  readonly syy: number;
+}
+
+/**
+ * One pass over the trades after the means are known: each trade's balance and HPR formed again
+ * (the same additions and division as the first pass, so the same doubles) and their squared
+ * deviations summed in trade order. Balances are the regression's y against x = 1..N.
+ */
+function spreads(initial: number, pnls: Float64Array, n: number, ahpr: number, my: number): Spreads {
   const mx = (n + 1) / 2;
-  let sy = 0;
-  for (let i = 0; i < n; i++) sy += y[i];
-  const my = sy / n;
-  let sxx = 0, sxy = 0, syy = 0;
+  let hprSs = 0, sxx = 0, sxy = 0, syy = 0;
+  let balance = initial;
   for (let i = 0; i < n; i++) {
+    const before = balance;
+    balance += pnls[i];
+    hprSs += ((before !== 0 ? balance / before : 1) - ahpr) ** 2;
     const dx = i + 1 - mx;
-    const dy = y[i] - my;
+    const dy = balance - my;
     sxx += dx * dx; sxy += dx * dy; syy += dy * dy;
   }
+  return { hprSs, my, sxx, sxy, syy };
+}
+
+/** Least squares of the balances against 1..N from their spreads: the correlation and the residuals' standard error (a last pass over the balances). */
+function regression(initial: number, pnls: Float64Array, n: number, s: Spreads | null): { correlation: number | null; standardError: number | null } {
+  if (n < 2 || !s) return { correlation: null, standardError: null };
+  const mx = (n + 1) / 2;
+  const { my, sxx, sxy, syy } = s;
   const slope = sxy / sxx;
   let sse = 0;
-  for (let i = 0; i < n; i++) sse += (y[i] - (my + slope * (i + 1 - mx))) ** 2;
+  let y = initial;
+  for (let i = 0; i < n; i++) {
+    y += pnls[i];
+    sse += (y - (my + slope * (i + 1 - mx))) ** 2;
+  }
   return {
     correlation: syy > 0 ? sxy / Math.sqrt(sxx * syy) : null,
     standardError: n > 2 ? Math.sqrt(sse / (n - 2)) : null,

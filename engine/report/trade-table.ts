@@ -65,8 +65,14 @@ export class TradeTable {
     return table;
   }
 
+  /**
+   * Four times the rows: each step allocates seven new columns and copies every row so far, so
+   * fewer, larger steps cost less (at 37,000 trades: 5 steps copying 22,000 rows, where doubling
+   * took 10 copying 65,000; measured about 0.5 ms of a million-bar backtest). The price: up to
+   * four times the rows in use are allocated (45 bytes a row).
+   */
   private grow(): void {
-    const n = this.pnl.length * 2;
+    const n = this.pnl.length * 4;
     this.symbol = widened(this.symbol, n);
     this.direction = widened(this.direction, n);
     this.entryTime = widened(this.entryTime, n);
