@@ -77,7 +77,10 @@ export class MetaApiBroker implements LiveBrokerPort {
   private session: MetaApiSession | null = null;
   private generation = 0;
   private lostAt: number | null = null;
-  /** Latest time seen in quotes and deals: the trade server's clock, which is often hours off UTC. */
+  /**
+   * Latest time seen in quotes and deals (UTC, as MetaApi reports them): where the terminal's
+   * clock stood when the connection was lost, which the local clock need not agree with.
+   */
   private serverTime = 0;
   private reopenTimer: NodeJS.Timeout | null = null;
   private closed = false;
