@@ -669,8 +669,10 @@ function levelOf(spec: SymbolSpec, level: number | null | undefined): number | n
 const NO_LEVELS = Object.freeze({ support: null, resistance: null });
 const NO_PATTERNS: string[] = Object.freeze([]) as unknown as string[];
 
-/** `TradeResult {...}` as JSON, written out (JSON.stringify of the object cost more than the rest of a rejection). */
-/** A result as its JSON (numbers as `String` writes them), the traceback of a refused order. */
+/**
+ * `TradeResult {...}` as JSON, the traceback of a refused order, written out: `JSON.stringify` of
+ * the object, and even `String` of its numbers, cost more than the rest of a rejection.
+ */
 function describeResult(r: TradeResult): string {
   return `TradeResult {"retcode":${r.retcode},"deal":${r.deal},"order":${r.order},"volume":${shortText(r.volume)},"price":${shortText(r.price)},"bid":${shortText(r.bid)},"ask":${shortText(r.ask)},"comment":${jsonText(r.comment)},"request_id":${r.request_id},"retcode_external":${r.retcode_external}}`;
 }
