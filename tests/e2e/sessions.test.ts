@@ -37,10 +37,18 @@ test('a backtest run from the UI leaves the live symbol\'s numbers and markers a
       assert.ok(Math.abs(after.pnl - (before.pnl + livePnl)) < 1e-6, `pnl ${after.pnl} vs ${before.pnl + livePnl}`);
       assert.ok(after.markers.every((t) => t < BACKTEST_FROM), 'no backtest marker on the live chart');
       assert.ok(after.log.every((s) => s === before.session), 'no backtest event in the live log');
-      // The header reads the live numbers.
+      // The header reads the live numbers. The bot keeps trading, so the live count is read
+      // together with the header (again if an exit lands between the two reads).
       await page.locator('[data-symbol="USDCHF"] button.row').click();
-      const header = await page.locator('[data-symbol-editor="USDCHF"] header').innerText();
-      assert.match(header, new RegExp(`${after.closed} closed`));
+      let header = '';
+      let liveClosed = -1;
+      const shown = await waitFor('the header to show the live closed count', async () => {
+        liveClosed = await pageState(page, (s) => s.symbols.USDCHF.closedTrades);
+        header = await page.locator('[data-symbol-editor="USDCHF"] header').innerText();
+        return new RegExp(`(^|\\D)${liveClosed} closed`).test(header);
+      }, 15_000).catch(() => false);
+      assert.ok(shown, `header "${header}" does not show the live ${liveClosed} closed`);
+      assert.ok(liveClosed >= after.closed, `live count ${liveClosed} went below ${after.closed}`);
 
       // A fresh page: the server replays its last events, the backtest's among them.
       await page.reload();
