@@ -72,7 +72,8 @@ export function runPortfolio(options: PortfolioOptions): PortfolioResult {
   const clock = new MergedClock();
   const sim = new SimBroker(symbols.map((s) => s.spec), { historyLimit: 1_024, ...options.broker, balance });
   const ledger = options.report === false ? null : new TradeLedger(new Map(symbols.map((s) => [s.spec.name, { spec: s.spec, series: s.series }])), sim.config.currency);
-  const emit = (event: LogEvent) => options.onEvent?.(event);
+  // The caller's listener itself (no wrapper call per event).
+  const emit: (event: LogEvent) => void = options.onEvent ?? (() => {});
   const engine = new TradingEngine({
     sessionId, now: () => clock.now, broker: sim, sim, balance, currency: sim.config.currency,
     riskPercent: options.riskPercent ?? 1, governor: options.governor, performanceEvery: 'week',

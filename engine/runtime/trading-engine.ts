@@ -255,29 +255,20 @@ export class TradingEngine {
   private paceReason(trades: number, pace: number, stepped: number): string {
     const paceTenths = Math.round(pace * 10);
     const steppedThousandths = Math.round(stepped * 1000);
-    const cacheable = trades < 10_000 && paceTenths < 100_000 && steppedThousandths < 1_000_000 && trades >= 0 && paceTenths >= 0 && steppedThousandths >= 0;
-    // Small-integer keys (a map per multiplier): hashing them is cheaper than a double's.
-    let byPace = cacheable ? this.paceReasons.get(steppedThousandths) : undefined;
-    const key = trades + 10_000 * paceTenths;
-    let text = byPace?.get(key);
+    const cacheable = trades < 10_000 && paceTenths < 100_000 && steppedThousandths < 1_000_000;
+    const key = trades + 1e4 * paceTenths + 1e9 * steppedThousandths;
+    let text = cacheable ? this.paceReasons.get(key) : undefined;
     if (text === undefined) {
       text = `${trades} trades so far this week, under the minimum pace of ${this.governor.min}/week (${fixed(pace, 1)} expected by now): position size x${fixed(stepped, 3)}`;
       if (cacheable) {
-        if (this.paceReasonCount >= 4_096) {
-          this.paceReasons.clear();
-          this.paceReasonCount = 0;
-          byPace = undefined;
-        }
-        if (byPace === undefined) this.paceReasons.set(steppedThousandths, (byPace = new Map()));
-        byPace.set(key, text);
-        this.paceReasonCount++;
+        if (this.paceReasons.size >= 4_096) this.paceReasons.clear();
+        this.paceReasons.set(key, text);
       }
     }
     return text;
   }
 
-  private readonly paceReasons = new Map<number, Map<number, string>>();
-  private paceReasonCount = 0;
+  private readonly paceReasons = new Map<number, string>();
   /** WEEKLY_SUMMARY's `target_range` (the limits are fixed for the session). */
   private readonly targetRange: string;
 
