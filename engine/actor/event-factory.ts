@@ -33,9 +33,12 @@ export class EventFactory {
   make<TType extends EventType>(eventType: TType, level: Level, data: DataOf<TType>, at: number = this.now()): EventOf<TType> {
     if (at < this.floor) at = this.floor;
     this.lastAt = at;
-    const now = this.now();
-    const reached = at <= now ? at : now;
-    if (!(reached <= this.floor)) this.floor = reached;
+    // The floor moves only for an event after it (or the first), and never past the clock.
+    if (!(at <= this.floor)) {
+      const now = this.now();
+      const reached = at <= now ? at : now;
+      if (!(reached <= this.floor)) this.floor = reached;
+    }
     // Immutable by type (readonly everywhere it is consumed); not frozen, as Object.freeze
     // costs more than the rest of an event's construction on the backtest path.
     return { timestamp: formatTimestamp(at), session_id: this.sessionId, event_type: eventType, level, data } as unknown as EventOf<TType>;

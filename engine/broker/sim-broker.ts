@@ -411,7 +411,8 @@ export class SimBroker implements BrokerPort {
     while (this.nextRollover <= time) {
       // The weekday of the day that ends at this rollover (1970-01-01 was a Thursday).
       // (Also before 1970, where `%` gives a negative remainder.)
-      const weekday = ((Math.floor(this.nextRollover / DAY_MS) + 3) % 7 + 7) % 7;
+      // Days as an int32 (any date within 5 million years): `%` on a double is a library call.
+      const weekday = ((((Math.floor(this.nextRollover / DAY_MS) | 0) + 3) % 7) + 7) % 7;
       if (weekday >= 1 && weekday <= 5) {
         const books = this.bookList;
         for (let b = 0; b < books.length; b++) {

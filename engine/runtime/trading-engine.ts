@@ -15,6 +15,7 @@ import { createAccount, type Account } from '../actor/account.ts';
 import { MetricsAccumulator } from '../report/performance-metrics.ts';
 import { OrderStats, RealizedRisk } from '../report/order-stats.ts';
 import { fixed, round2, round4 } from '../util/rounding.ts';
+import { widened } from '../util/typed-arrays.ts';
 import type { MachineHostKind } from '../actor/machine-host.ts';
 
 export interface TradingEngineOptions {
@@ -66,7 +67,14 @@ export class TradingEngine {
   /** Every event of the session, in order. */
   readonly bus$: Observable<LogEvent>;
   weekNumber = 0;
-  readonly weeklyStats: Record<string, { trades: number; within_target: boolean }> = {};
+  /**
+   * Each week's trade count and whether it was within the target, by week number (1-based), as
+   * columns: BACKTEST_COMPLETE's `weekly_stats` is built from them once (`weeklyStats`). An
+   * object per week kept to the end of a run is thousands of objects for the collector to move.
+   */
+  private weekTrades = new Int32Array(64);
+  /** 0: no summary for the week, 1: outside the target, 2: within it. */
+  private weekWithin = new Int8Array(64);
   /** Losing trades' loss / the balance each was sized from (BACKTEST_COMPLETE's `realized_risk`). */
   readonly realizedRisk = new RealizedRisk();
   /** Entry orders sent and refused, by retcode (BACKTEST_COMPLETE's `orders`). */
@@ -295,10 +303,25 @@ export class TradingEngine {
     return this.events.make('PERFORMANCE', 'INFO', data, time);
   }
 
+  /** Each summarised week's trades and whether it was within the target, keyed by week number. */
+  weeklyStats(): Record<string, { trades: number; within_target: boolean }> {
+    const stats: Record<string, { trades: number; within_target: boolean }> = {};
+    const within = this.weekWithin;
+    for (let week = 1; week < within.length; week++) {
+      if (within[week] !== 0) stats[week] = { trades: this.weekTrades[week], within_target: within[week] === 2 };
+    }
+    return stats;
+  }
+
   private onWeekRoll(roll: WeekRoll, time: number, continues = true): void {
     const week = Math.max(1, this.weekNumber);
     const g = this.governor;
-    this.weeklyStats[week] = { trades: roll.trades, within_target: roll.withinTarget };
+    if (week >= this.weekTrades.length) {
+      this.weekTrades = widened(this.weekTrades, Math.max(week + 1, this.weekTrades.length * 4));
+      this.weekWithin = widened(this.weekWithin, this.weekTrades.length);
+    }
+    this.weekTrades[week] = roll.trades;
+    this.weekWithin[week] = roll.withinTarget ? 2 : 1;
     this.metrics.addWeek({ trades: roll.trades, withinTarget: roll.withinTarget });
     this.emit(this.events.make('WEEKLY_SUMMARY', 'INFO', {
       week, trades: roll.trades, target_range: this.targetRange, balance: round2(this.account.balance),
