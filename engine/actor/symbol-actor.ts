@@ -302,14 +302,7 @@ export class SymbolActor {
   closeBar(i: number): void {
     // The close time from the index, not passed in: a double argument to a call that is not
     // inlined is boxed, a heap number per bar.
-    this.closeBarAt(i, this.o.series.time[i] + this.barMs);
-  }
-
-  /**
-   * `closeBar` with bar `i`'s close time already known: the engine's bar loop, into which this
-   * is inlined (so the time is not boxed), has it in hand.
-   */
-  closeBarAt(i: number, closeTime: number): void {
+    const closeTime = this.o.series.time[i] + this.barMs;
     const sim = this.o.sim;
     const book = this.book;
     if (sim !== null && book !== null) sim.quoteClose(book, this.o.series.close[i], closeTime);
@@ -317,8 +310,8 @@ export class SymbolActor {
   }
 
   /**
-   * `closeBarAt` after the engine's bar loop has set the close quote itself (from the close it
-   * has in hand): the strategy's part of the close.
+   * `closeBar` after the engine's bar loop has set the close quote itself (from the close and
+   * close time it has in hand): the strategy's part of the close.
    */
   closeQuotedBar(i: number, closeTime: number): void {
     this.lastTime = closeTime;
