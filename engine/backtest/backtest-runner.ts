@@ -79,9 +79,10 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
   // The simulated clock is written once per bar: numbers in closure variables or object
   // literals are re-boxed on every write, fields of a class instance are updated in place.
   const clock = new BacktestClock();
-  // Nothing reads the simulator's deal history in a backtest (trades go out as events), so it
-  // keeps only the last thousand deals unless asked for more.
-  const sim = new SimBroker([spec], { historyLimit: 1_024, ...options.broker, balance });
+  // The simulator is the run's own: nothing outside it can ask for its deal history (trades go
+  // out as events), so it keeps none unless asked to. Copying each deal into the history's
+  // columns was 4-6 % of a million-bar run.
+  const sim = new SimBroker([spec], { historyLimit: 0, ...options.broker, balance });
   const window = chunks ? new BarWindow(spec.name, timeframe, 16_384, 4_096, (d) => actor.shiftIndexes(d)) : null;
   const series = first ?? window!.series;
   const ledger = new TradeLedger(new Map([[spec.name, { spec, series }]]), sim.config.currency);

@@ -70,7 +70,7 @@ export function runPortfolio(options: PortfolioOptions): PortfolioResult {
     symbols.map((s) => [s.spec.name, s.series.timeframe, s.strategy.id, s.strategyConfig, s.series.length, s.series.time[0] ?? 0, s.series.time[s.series.length - 1] ?? 0]),
     balance, options.riskPercent ?? 1, options.governor ?? {}, options.broker ?? {}, options.labels ?? {});
   const clock = new MergedClock();
-  const sim = new SimBroker(symbols.map((s) => s.spec), { historyLimit: 1_024, ...options.broker, balance });
+  const sim = new SimBroker(symbols.map((s) => s.spec), { historyLimit: 0, ...options.broker, balance });
   const ledger = options.report === false ? null : new TradeLedger(new Map(symbols.map((s) => [s.spec.name, { spec: s.spec, series: s.series }])), sim.config.currency);
   // The caller's listener itself (no wrapper call per event).
   const emit: (event: LogEvent) => void = options.onEvent ?? (() => {});

@@ -21,7 +21,11 @@ export interface SimBrokerConfig {
   readonly slippagePoints: number;
   /** Commission in account currency per lot per side (charged on entry and on exit). */
   readonly commissionPerLot: number;
-  /** Deals kept for `historyDealsGet`; older ones are dropped so long runs keep flat memory. */
+  /**
+   * Deals kept for `historyDealsGet`; older ones are dropped so long runs keep flat memory. 0
+   * keeps none (`historyDealsGet` answers no deal): a backtest's own simulator, which nothing
+   * outside the run can ask.
+   */
   readonly historyLimit: number;
   /** First order/deal/position ticket (paper trading starts from the clock so restarts never reuse one). */
   readonly firstTicket: number;
@@ -130,7 +134,7 @@ export class SimBroker implements BrokerPort {
   private readonly bookList: SymbolBook[] = [];
   private openCount = 0;
   private deals = 0;
-  private readonly history: DealHistory;
+  private readonly history: DealHistory | null;
   private balance: number;
   private nextTicket: number;
   private marketOpen: (symbol: string, time: number) => boolean = () => true;
@@ -159,7 +163,7 @@ export class SimBroker implements BrokerPort {
     }
     this.balance = this.config.balance;
     this.nextTicket = this.config.firstTicket;
-    this.history = new DealHistory(this.config.historyLimit);
+    this.history = this.config.historyLimit > 0 ? new DealHistory(this.config.historyLimit) : null;
     this.deals$ = this.dealSubject.asObservable();
     this.connection$ = new BehaviorSubject(true).asObservable();
     for (const spec of specs) this.addSymbol(spec);
@@ -664,7 +668,7 @@ export class SimBroker implements BrokerPort {
   }
 
   historyDealsGet(fromMs: number, toMs: number): Deal[] {
-    return this.history.between(fromMs, toMs);
+    return this.history === null ? [] : this.history.between(fromMs, toMs);
   }
 
   /** Balance plus the floating profit of every open position at the current quotes. */
@@ -742,7 +746,7 @@ export class SimBroker implements BrokerPort {
     deal.profit = profit;
     deal.symbol = position.symbol;
     deal.comment = comment;
-    this.history.add(deal);
+    if (this.history !== null) this.history.add(deal);
     this.dealDepth++;
     try {
       const listeners = this.dealListeners;

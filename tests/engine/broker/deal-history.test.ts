@@ -60,4 +60,23 @@ test('the simulator answers historyDealsGet from the ring, and a stop hit is fou
   assert.equal(all.map((d) => d.comment), ['', 'Stop loss hit', '']);
 });
 
+test('a simulator keeping no history (a backtest\'s own) still books and reports every deal; historyDealsGet answers none', () => {
+  const spec = resolveSymbolSpec('USDCHF');
+  const kept = new SimBroker([spec], { historyLimit: 1_024 });
+  const none = new SimBroker([spec], { historyLimit: 0 });
+  const told: Deal[][] = [[], []];
+  [kept, none].forEach((sim, k) => {
+    sim.onDeal((d) => void told[k].push({ ...d }));
+    sim.setMid('USDCHF', T, 1.2);
+    sim.orderSend(marketOrder({ symbol: 'USDCHF', volume: 0.1, type: ORDER_TYPE_BUY }));
+    sim.setMid('USDCHF', T + HOUR, 1.2037);
+    sim.orderSend(marketOrder({ symbol: 'USDCHF', volume: 0.1, type: ORDER_TYPE_SELL, position: sim.positionsGet()[0].ticket }));
+  });
+  assert.is(told[1].length, 2);
+  assert.equal(told[1], told[0], 'the same deals, field for field');
+  assert.is(none.accountInfo().balance, kept.accountInfo().balance);
+  assert.is(kept.historyDealsGet(0, Number.MAX_SAFE_INTEGER).length, 2);
+  assert.equal(none.historyDealsGet(0, Number.MAX_SAFE_INTEGER), []);
+});
+
 test.run();
