@@ -104,6 +104,14 @@ export class SymbolActor {
   /** The comment stamped on entry orders (one string, not one per order). */
   private readonly orderComment: string;
   private lastTime = 0;
+  /**
+   * The last time written out for this actor's events and its text: a bar's events share one
+   * time, and reading the text here (a field compare in the hot paths) keeps those paths from
+   * calling \`formatSeconds\`, which V8 does not inline there once its own optimised code has
+   * grown (it inlines the calendar), so every call boxed its time.
+   */
+  private stampAt = Number.NaN;
+  private stamp = '';
   /** The latest quote a live feed gave (`quote`); 0 until one arrives. */
   private liveBid = 0;
   private liveAsk = 0;
@@ -481,7 +489,7 @@ export class SymbolActor {
         retcode: result.retcode, deal: result.deal, order: result.order, volume: result.volume, price: result.price,
         bid: result.bid, ask: result.ask, comment: result.comment,
       },
-      position_id: result.order, strategy: this.strategy.id, time: formatSeconds(time),
+      position_id: result.order, strategy: this.strategy.id, time: this.stampOf(time),
     };
     if (signal.reason) data.reason = signal.reason;
     this.emit(this.o.events.make('TRADE_ENTRY', 'INFO', data, time));
@@ -555,7 +563,7 @@ export class SymbolActor {
     this.o.onTradeClosed?.(position, deal, pnl);
     this.emit(this.o.events.make('TRADE_EXIT', 'INFO', {
       symbol: this.symbol, exit_price: deal.price, exit_reason: reason, pnl, balance_after: round2(account.balance),
-      timestamp: formatSeconds(deal.time), position_id: position.ticket, direction: position.direction,
+      timestamp: this.stampOf(deal.time), position_id: position.ticket, direction: position.direction,
       entry_price: position.entryPrice, lot_size: position.lotSize, commission: round2(deal.commission + entryCommission),
       profit: deal.profit, swap: deal.swap,
     }, deal.time));
@@ -565,6 +573,15 @@ export class SymbolActor {
       }));
     }
     if (this.state === 'in-trade') this.send('EXITED', reason);
+  }
+
+  /** \`formatSeconds(at)\`, from the actor's last stamp when \`at\` is its time (see \`stamp\`). */
+  private stampOf(at: number): string {
+    if (at !== this.stampAt) {
+      this.stamp = formatSeconds(at);
+      this.stampAt = at;
+    }
+    return this.stamp;
   }
 
   private emitRlDecision(signal: Signal, time: number): void {
@@ -595,7 +612,7 @@ export class SymbolActor {
     // its cause is already in the TRADE_ENTRY or DECISION that follows.
     if (from === this.state || this.quiet) return true;
     this.emit(this.o.events.make('STATE_TRANSITION', 'INFO', {
-      symbol: this.symbol, from, to: this.state, event: type, cause, time: formatSeconds(this.lastTime),
+      symbol: this.symbol, from, to: this.state, event: type, cause, time: this.stampOf(this.lastTime),
     }, this.lastTime));
     return true;
   }
