@@ -107,7 +107,7 @@ export class SymbolActor {
   /**
    * The last time written out for this actor's events and its text: a bar's events share one
    * time, and reading the text here (a field compare in the hot paths) keeps those paths from
-   * calling \`formatSeconds\`, which V8 does not inline there once its own optimised code has
+   * calling `formatSeconds`, which V8 does not inline there once its own optimised code has
    * grown (it inlines the calendar), so every call boxed its time.
    */
   private stampAt = Number.NaN;
@@ -575,7 +575,7 @@ export class SymbolActor {
     if (this.state === 'in-trade') this.send('EXITED', reason);
   }
 
-  /** \`formatSeconds(at)\`, from the actor's last stamp when \`at\` is its time (see \`stamp\`). */
+  /** `formatSeconds(at)`, from the actor's last stamp when `at` is its time (see `stamp`). */
   private stampOf(at: number): string {
     if (at !== this.stampAt) {
       this.stamp = formatSeconds(at);
