@@ -96,9 +96,14 @@ function curve(initial: number, trades: TradeTable, daily: DailyEquity): Array<[
     const end = Math.min(n, i + size);
     let low = i;
     let lowest = round2(closes[i]);
+    // Rounding is monotone: only a close below the lowest one's own close can round below it,
+    // so the others are not rounded (most days).
+    let lowClose = closes[i];
     for (let j = i + 1; j < end; j++) {
-      const e = round2(closes[j]);
-      if (e < lowest) { low = j; lowest = e; }
+      const c = closes[j];
+      if (!(c < lowClose)) continue;
+      const e = round2(c);
+      if (e < lowest) { low = j; lowest = e; lowClose = c; }
     }
     out.push(point(low));
     if (end - 1 !== low) out.push(point(end - 1));
@@ -117,7 +122,9 @@ function perSymbol(trades: TradeTable): Record<string, SymbolReport> {
   // Two passes without per-symbol trade lists: counts first (each curve's step), then the sums.
   const counts = new Int32Array(m);
   const symbol = trades.symbol, pnls = trades.pnl, directions = trades.direction, exits = trades.exitTime;
-  for (let i = 0; i < trades.length; i++) counts[symbol[i]]++;
+  // One symbol (a single-symbol run): every trade is its.
+  if (m === 1) counts[0] = trades.length;
+  else for (let i = 0; i < trades.length; i++) counts[symbol[i]]++;
   const gp = new Float64Array(m), gl = new Float64Array(m), net = new Float64Array(m);
   const wins = new Int32Array(m), longs = new Int32Array(m), seen = new Int32Array(m), step = new Int32Array(m);
   const curves: Array<Array<[number, number]>> = [];
