@@ -52,4 +52,28 @@ test('the month, weekday and hour buckets agree with the calendar (Date) for any
   }));
 });
 
+test('the equity curve keeps each bucket\'s lowest day (the first, on a tie to the cent) and its last day, for any daily closes', () => {
+  const DAY = 86_400_000;
+  const round2 = (x: number) => Math.round(x * 100) / 100;
+  fc.assert(fc.property(
+    fc.array(fc.tuple(fc.integer({ min: -2, max: 2 }), fc.constantFrom(0, 0.004, 0.0049, 0.005, 0.0051, -0.005, 1e-9)), { minLength: 1, maxLength: 2_500, size: 'max' }),
+    (steps) => {
+      let cents = 1_000_000;
+      const closes = steps.map(([step, jitter]) => (cents += step) / 100 + jitter);
+      const starts = closes.map((_, i) => Date.UTC(2020, 0, 1) + i * DAY);
+      const r = buildReport(10_000, new TradeTable(), noDrawdown, { starts, closes });
+      // The rule, written out plainly: buckets of ceil(n / 300) days once there are more than 600.
+      const n = closes.length;
+      const size = n <= 600 ? 1 : Math.ceil(n / 300);
+      const want: Array<[number, number, number]> = [];
+      for (let i = 0; i < n; i += size) {
+        const end = Math.min(n, i + size);
+        let low = i;
+        for (let j = i + 1; j < end; j++) if (round2(closes[j]) < round2(closes[low])) low = j;
+        for (const k of low === end - 1 ? [low] : [low, end - 1]) want.push([Math.floor(starts[k] / 1000), 10_000, round2(closes[k])]);
+      }
+      assert.equal(r.curve, want);
+    }), { numRuns: 100, endOnFailure: true });
+});
+
 test.run();
