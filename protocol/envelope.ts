@@ -122,7 +122,7 @@ let lastSeconds = '';
 /** Formats a millisecond epoch as the spec's timestamp: UTC, no offset, six fraction digits. */
 export function formatTimestamp(epochMs: number): string {
   if (epochMs === lastTimestampMs) return lastTimestamp;
-  lastTimestamp = epochMs % 1000 === 0 ? `${formatSeconds(epochMs)}.000000` : fractionalTimestamp(epochMs);
+  lastTimestamp = Math.floor(epochMs / 1000) * 1000 === epochMs ? `${formatSeconds(epochMs)}.000000` : fractionalTimestamp(epochMs);
   lastTimestampMs = epochMs;
   return lastTimestamp;
 }

@@ -163,7 +163,9 @@ export class SimBroker implements BrokerPort {
     }
     this.balance = this.config.balance;
     this.nextTicket = this.config.firstTicket;
-    this.history = this.config.historyLimit > 0 ? new DealHistory(this.config.historyLimit) : null;
+    const limit = this.config.historyLimit;
+    if (!(limit === 0 || limit >= 1)) throw new Error(`SimBroker: historyLimit must be 0 (keep no deals) or at least 1, got ${limit}`);
+    this.history = limit > 0 ? new DealHistory(limit) : null;
     this.deals$ = this.dealSubject.asObservable();
     this.connection$ = new BehaviorSubject(true).asObservable();
     for (const spec of specs) this.addSymbol(spec);
@@ -581,7 +583,8 @@ export class SimBroker implements BrokerPort {
     }
     const buy = type === ORDER_TYPE_BUY;
     const price = normalizePrice(spec, buy ? quote.ask + book.slip : quote.bid - book.slip);
-    if (!stopsValid(book, buy, sl, tp)) return this.rejection(TRADE_RETCODE.INVALID_STOPS, volume, book, invalidStops(book, buy, sl, tp) ?? '');
+    const fault = stopsFault(book, buy, sl, tp);
+    if (fault !== STOPS_OK) return this.rejection(TRADE_RETCODE.INVALID_STOPS, volume, book, stopsRefusal(fault, book, buy, sl, tp));
     const margin = this.marginFor(book, volume, price);
     const free = this.freeMargin();
     if (margin > free) return this.rejection(TRADE_RETCODE.NO_MONEY, volume, book, `margin ${fixed(margin, 2)} > free ${fixed(free, 2)}`);
@@ -830,38 +833,36 @@ export class SimBroker implements BrokerPort {
   }
 }
 
+/** Why `stopsFault` refuses a pair of stops (0: it does not). */
+const STOPS_OK = 0, STOPS_NEGATIVE = 1, STOPS_NOT_A_PRICE = 2, STOPS_SL_SIDE = 3, STOPS_TP_SIDE = 4;
+
 /**
- * `invalidStops(...) === null`, without writing the reason: the check every entry runs. Kept
- * apart from the wording so that V8 inlines it into `marketEntry` without spending its inlining
- * budget on message text that only a refused order needs.
+ * Whether MT5 would refuse these stops for a market order at the book's quote (retcode 10016),
+ * and for which rule: a stop-loss or take-profit must be positive and lie on its side of the
+ * price the position would close at (bid for a buy, ask for a sell), at least `stopsLevel` points
+ * away. A number, not the wording (`stopsRefusal`), so that V8 inlines the check into
+ * `marketEntry` without spending its inlining budget on text only a refused order needs.
  */
-function stopsValid(book: SymbolBook, buy: boolean, sl: number, tp: number): boolean {
-  if (!(sl >= 0 && tp >= 0 && sl < Number.POSITIVE_INFINITY && tp < Number.POSITIVE_INFINITY)) return false;
+function stopsFault(book: SymbolBook, buy: boolean, sl: number, tp: number): number {
+  if (sl < 0 || tp < 0) return STOPS_NEGATIVE;
+  if (!(sl < Number.POSITIVE_INFINITY && tp < Number.POSITIVE_INFINITY)) return STOPS_NOT_A_PRICE;
   const spec = book.spec;
   const minDistance = spec.stopsLevel * spec.point;
   const exitSide = normalizePrice(spec, buy ? book.quote.bid : book.quote.ask);
-  if (sl !== 0 && (buy ? sl > exitSide - minDistance : sl < exitSide + minDistance)) return false;
-  return tp === 0 || !(buy ? tp < exitSide + minDistance : tp > exitSide - minDistance);
+  if (sl !== 0 && (buy ? sl > exitSide - minDistance : sl < exitSide + minDistance)) return STOPS_SL_SIDE;
+  if (tp !== 0 && (buy ? tp < exitSide + minDistance : tp > exitSide - minDistance)) return STOPS_TP_SIDE;
+  return STOPS_OK;
 }
 
-/**
- * Why MT5 would refuse these stops for a market order at the book's quote (retcode 10016), or
- * null: a stop-loss or take-profit must be positive and lie on its side of the price the
- * position would close at (bid for a buy, ask for a sell), at least `stopsLevel` points away.
- */
-function invalidStops(book: SymbolBook, buy: boolean, sl: number, tp: number): string | null {
+/** The reason for a refusal `stopsFault` gave (`fault` its answer). */
+function stopsRefusal(fault: number, book: SymbolBook, buy: boolean, sl: number, tp: number): string {
+  if (fault === STOPS_NEGATIVE) return `${sl < 0 ? `stop-loss ${sl}` : `take-profit ${tp}`} is negative (0 means none)`;
+  if (fault === STOPS_NOT_A_PRICE) return `stop-loss ${sl} / take-profit ${tp} is not a price`;
   const spec = book.spec;
-  if (sl < 0 || tp < 0) return `${sl < 0 ? `stop-loss ${sl}` : `take-profit ${tp}`} is negative (0 means none)`;
-  if (!(Number.isFinite(sl) && Number.isFinite(tp))) return `stop-loss ${sl} / take-profit ${tp} is not a price`;
-  const minDistance = spec.stopsLevel * spec.point;
   const side = buy ? 'bid' : 'ask';
   const exitSide = normalizePrice(spec, buy ? book.quote.bid : book.quote.ask);
   const gap = spec.stopsLevel > 0 ? ` - ${spec.stopsLevel} points` : '';
-  if (sl !== 0 && (buy ? sl > exitSide - minDistance : sl < exitSide + minDistance)) {
-    return `${buy ? 'buy' : 'sell'} stop-loss ${sl} is not ${buy ? 'below' : 'above'} the ${side} ${exitSide}${gap} it would close at`;
-  }
-  if (tp !== 0 && (buy ? tp < exitSide + minDistance : tp > exitSide - minDistance)) {
-    return `${buy ? 'buy' : 'sell'} take-profit ${tp} is not ${buy ? 'above' : 'below'} the ${side} ${exitSide}${gap} it would close at`;
-  }
-  return null;
+  return fault === STOPS_SL_SIDE
+    ? `${buy ? 'buy' : 'sell'} stop-loss ${sl} is not ${buy ? 'below' : 'above'} the ${side} ${exitSide}${gap} it would close at`
+    : `${buy ? 'buy' : 'sell'} take-profit ${tp} is not ${buy ? 'above' : 'below'} the ${side} ${exitSide}${gap} it would close at`;
 }

@@ -79,4 +79,11 @@ test('a simulator keeping no history (a backtest\'s own) still books and reports
   assert.equal(none.historyDealsGet(0, Number.MAX_SAFE_INTEGER), []);
 });
 
+test('a deal-history limit that is neither 0 nor a count is refused by name, not read as "keep none"', () => {
+  const spec = resolveSymbolSpec('USDCHF');
+  for (const limit of [-1, 0.5, Number.NaN]) {
+    assert.throws(() => new SimBroker([spec], { historyLimit: limit }), /historyLimit must be 0 \(keep no deals\) or at least 1, got/);
+  }
+});
+
 test.run();
