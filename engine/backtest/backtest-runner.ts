@@ -83,7 +83,7 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
   // out as events), so it keeps none unless asked to. Copying each deal into the history's
   // columns was 4-6 % of a million-bar run.
   const sim = new SimBroker([spec], { historyLimit: 0, ...options.broker, balance });
-  const window = chunks ? new BarWindow(spec.name, timeframe, 16_384, 4_096, (d) => actor.shiftIndexes(d)) : null;
+  const window = chunks ? new BarWindow(spec.name, timeframe, 16_384, 4_096, (d) => actor.shiftIndexes(d), (d) => ledger.barsLeaving(spec.name, actor.position, d)) : null;
   const series = first ?? window!.series;
   const ledger = new TradeLedger(new Map([[spec.name, { spec, series }]]), sim.config.currency);
   // The caller's listener itself (no wrapper call per event).

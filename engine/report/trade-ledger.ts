@@ -38,6 +38,13 @@ interface PricedSymbol extends LedgerSymbol {
   readonly id: number;
   /** Profit per unit of price per lot, profit currency (tick value / tick size). */
   readonly perPrice: number;
+  /**
+   * The open trade's bars that have already left a moving bar window (`barsLeaving`): their
+   * highest high and lowest low, for the trade filled at `earlyEntryTime` (NaN: none).
+   */
+  earlyEntryTime: number;
+  earlyHigh: number;
+  earlyLow: number;
 }
 
 /**
@@ -60,8 +67,34 @@ export class TradeLedger {
       this.symbols.set(name, {
         spec: s.spec, series: s.series, conversion: profitConversion(s.spec, currency), id: this.trades.symbolId(name),
         perPrice: s.spec.tickValueProfit / s.spec.tickSize,
+        earlyEntryTime: Number.NaN, earlyHigh: Number.NEGATIVE_INFINITY, earlyLow: Number.POSITIVE_INFINITY,
       });
     }
+  }
+
+  /**
+   * The oldest `count` bars of `symbol`'s series are about to leave its bar window (a streamed
+   * run): those of `open` (the symbol's open position, if any) are folded into its extremes
+   * first, so its MFE and MAE still cover every bar it was open over.
+   */
+  barsLeaving(symbol: string, open: ClosedPosition | null, count: number): void {
+    const s = this.symbols.get(symbol);
+    if (!s || !open) return;
+    const from = open.entryIndex > 0 ? open.entryIndex : 0;
+    if (from >= count) return;
+    if (s.earlyEntryTime !== open.entryTime) {
+      s.earlyEntryTime = open.entryTime;
+      s.earlyHigh = Number.NEGATIVE_INFINITY;
+      s.earlyLow = Number.POSITIVE_INFINITY;
+    }
+    const high = s.series.high, low = s.series.low;
+    let top = s.earlyHigh, bottom = s.earlyLow;
+    for (let i = from; i < count; i++) {
+      if (high[i] > top) top = high[i];
+      if (low[i] < bottom) bottom = low[i];
+    }
+    s.earlyHigh = top;
+    s.earlyLow = bottom;
   }
 
   /** The recorder for `symbol`'s actor (`SymbolSetup.onTradeClosed`). */
@@ -90,6 +123,12 @@ function book(trades: TradeTable, s: PricedSymbol, position: ClosedPosition, dea
   const time = bars.time, high = bars.high, low = bars.low, length = bars.length;
   let top = exitPrice;
   let bottom = exitPrice;
+  // Its bars that a moving window has already dropped (a streamed run).
+  if (s.earlyEntryTime === position.entryTime) {
+    if (s.earlyHigh > top) top = s.earlyHigh;
+    if (s.earlyLow < bottom) bottom = s.earlyLow;
+    s.earlyEntryTime = Number.NaN;
+  }
   for (let i = position.entryIndex > 0 ? position.entryIndex : 0; i < length && time[i] < exitTime; i++) {
     if (high[i] > top) top = high[i];
     if (low[i] < bottom) bottom = low[i];

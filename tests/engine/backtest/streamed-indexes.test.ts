@@ -47,4 +47,45 @@ test('streamed in chunks through a moving bar window, every open position points
   assert.equal(streamed.report.mfe_mae, whole.report.mfe_mae);
 });
 
+// One trade held for 40,000 bars: the window (16,384 bars, keeping the newest 4,096 when it moves)
+// drops most of the trade's bars before it closes. Its MFE and MAE must still come from every bar
+// it was open over, as in the whole-series run (they once came only from the bars still in the window).
+test('a trade held far longer than the bar window: its MFE and MAE come from all its bars, as in the whole-series run', () => {
+  const { series } = loadHistory({ symbol: 'USDCHF', timeframe: 'H1' });
+  const holdOne = (): Strategy => {
+    let bars = 0;
+    return {
+      ...smaCrossover,
+      id: 'hold-one',
+      onBar: (ctx: StrategyContext<never, never>) => {
+        bars++;
+        const close = ctx.bars.close[ctx.index];
+        if (bars === 50) return { direction: 'buy', stopLoss: close * 0.2, reason: 'long hold' };
+        if (bars === 40_050) return { direction: 'close' };
+        return null;
+      },
+    } as Strategy;
+  };
+  const total = 60_000;
+  const report = (streamed: boolean) => runBacktest({
+    symbol: 'USDCHF', strategy: holdOne(), totalBars: total,
+    series: streamed ? tileChunks(series, total, 5_000) : tileSeries(series, total),
+  }).complete.report!;
+  const whole = report(false);
+  const streamed = report(true);
+  assert.is(whole.stats.total_trades, 1);
+  assert.equal(streamed.mfe_mae, whole.mfe_mae);
+  assert.equal(streamed.stats, whole.stats);
+  // The trade's excursions really reach back past the window: its highest high or lowest low is
+  // in the bars the window dropped (checked against the bars themselves).
+  const all = tileSeries(series, total);
+  const extremes = (from: number, to: number) => {
+    let high = 0, low = Infinity;
+    for (let i = from; i < to; i++) { high = Math.max(high, all.high[i]); low = Math.min(low, all.low[i]); }
+    return { high, low };
+  };
+  const held = extremes(50, 40_050), last = extremes(40_050 - 16_384, 40_050);
+  assert.ok(held.high > last.high || held.low < last.low, 'an extreme of the trade lies in the bars the window dropped');
+});
+
 test.run();
