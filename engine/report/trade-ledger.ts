@@ -39,12 +39,12 @@ interface PricedSymbol extends LedgerSymbol {
   /** Profit per unit of price per lot, profit currency (tick value / tick size). */
   readonly perPrice: number;
   /**
-   * The open trade's bars that have already left a moving bar window (`barsLeaving`): their
-   * highest high and lowest low, for the trade filled at `earlyEntryTime` (NaN: none).
+   * The highest high and lowest low of the bars read so far for the trade filled at `seenFor`
+   * (NaN: none): its bars that a moving window dropped (`barsLeaving`), then at the exit the rest.
    */
-  earlyEntryTime: number;
-  earlyHigh: number;
-  earlyLow: number;
+  seenFor: number;
+  seenHigh: number;
+  seenLow: number;
 }
 
 /**
@@ -67,7 +67,7 @@ export class TradeLedger {
       this.symbols.set(name, {
         spec: s.spec, series: s.series, conversion: profitConversion(s.spec, currency), id: this.trades.symbolId(name),
         perPrice: s.spec.tickValueProfit / s.spec.tickSize,
-        earlyEntryTime: Number.NaN, earlyHigh: Number.NEGATIVE_INFINITY, earlyLow: Number.POSITIVE_INFINITY,
+        seenFor: Number.NaN, seenHigh: Number.NEGATIVE_INFINITY, seenLow: Number.POSITIVE_INFINITY,
       });
     }
   }
@@ -80,21 +80,7 @@ export class TradeLedger {
   barsLeaving(symbol: string, open: ClosedPosition | null, count: number): void {
     const s = this.symbols.get(symbol);
     if (!s || !open) return;
-    const from = open.entryIndex > 0 ? open.entryIndex : 0;
-    if (from >= count) return;
-    if (s.earlyEntryTime !== open.entryTime) {
-      s.earlyEntryTime = open.entryTime;
-      s.earlyHigh = Number.NEGATIVE_INFINITY;
-      s.earlyLow = Number.POSITIVE_INFINITY;
-    }
-    const high = s.series.high, low = s.series.low;
-    let top = s.earlyHigh, bottom = s.earlyLow;
-    for (let i = from; i < count; i++) {
-      if (high[i] > top) top = high[i];
-      if (low[i] < bottom) bottom = low[i];
-    }
-    s.earlyHigh = top;
-    s.earlyLow = bottom;
+    foldBars(s, open, count, Number.POSITIVE_INFINITY);
   }
 
   /** The recorder for `symbol`'s actor (`SymbolSetup.onTradeClosed`). */
@@ -118,25 +104,38 @@ function book(trades: TradeTable, s: PricedSymbol, position: ClosedPosition, dea
   const exitPrice = deal.price;
   // Times to the second, as the events carry them.
   const exitTime = Math.floor(deal.time / 1000) * 1000;
-  const bars = s.series;
-  // The bars from the entry bar (or the window's first, if it has moved past it) that open before the exit.
-  const time = bars.time, high = bars.high, low = bars.low, length = bars.length;
-  let top = exitPrice;
-  let bottom = exitPrice;
-  // Its bars that a moving window has already dropped (a streamed run).
-  if (s.earlyEntryTime === position.entryTime) {
-    if (s.earlyHigh > top) top = s.earlyHigh;
-    if (s.earlyLow < bottom) bottom = s.earlyLow;
-    s.earlyEntryTime = Number.NaN;
-  }
-  for (let i = position.entryIndex > 0 ? position.entryIndex : 0; i < length && time[i] < exitTime; i++) {
-    if (high[i] > top) top = high[i];
-    if (low[i] < bottom) bottom = low[i];
-  }
+  // The bars from the entry bar (or the window's first, if it has moved past it) that open
+  // before the exit, with those a moving window has already dropped (a streamed run).
+  foldBars(s, position, s.series.length, exitTime);
+  const top = s.seenHigh > exitPrice ? s.seenHigh : exitPrice;
+  const bottom = s.seenLow < exitPrice ? s.seenLow : exitPrice;
+  s.seenFor = Number.NaN;
   const realised = money(s, direction, entryPrice, lots, exitPrice);
   const mfe = Math.max(0, realised, money(s, direction, entryPrice, lots, direction === 1 ? top : bottom));
   const mae = Math.min(0, realised, money(s, direction, entryPrice, lots, direction === 1 ? bottom : top));
   trades.add(s.id, direction, Math.floor(position.entryTime / 1000) * 1000, exitTime, pnl, mfe, mae);
+}
+
+/**
+ * Folds the highest high and lowest low of `position`'s bars into `s.seenHigh` / `s.seenLow`:
+ * from its entry bar (or the series' first) up to bar `end`, stopping at the first that opens
+ * at or after `until`. A trade other than the one `s` has seen starts from nothing.
+ */
+function foldBars(s: PricedSymbol, position: ClosedPosition, end: number, until: number): void {
+  if (s.seenFor !== position.entryTime) {
+    s.seenFor = position.entryTime;
+    s.seenHigh = Number.NEGATIVE_INFINITY;
+    s.seenLow = Number.POSITIVE_INFINITY;
+  }
+  const time = s.series.time, high = s.series.high, low = s.series.low;
+  let top = s.seenHigh;
+  let bottom = s.seenLow;
+  for (let i = position.entryIndex > 0 ? position.entryIndex : 0; i < end && time[i] < until; i++) {
+    if (high[i] > top) top = high[i];
+    if (low[i] < bottom) bottom = low[i];
+  }
+  s.seenHigh = top;
+  s.seenLow = bottom;
 }
 
 /** The profit of `lots` entered at `entryPrice`, at `price`, in account currency (0 when there is no rate to convert with: no wrong figure). */
