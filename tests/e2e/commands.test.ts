@@ -52,11 +52,24 @@ test('Close Position asks for confirmation naming the position, then the engine 
   await withEngine({}, async ({ server, page }) => {
     const reference = await ProtocolClient.connect(server.url);
     try {
-      // A position the page knows about (from TRADE_ENTRY), as a user would see it in the explorer.
-      const symbol = await waitFor('an open position on the page', async () =>
-        pageState(page, (s) => s.symbolOrder.find((x) => s.symbols[x].position !== null)), 120_000);
-      await runFromPalette(page, 'Close Position');
-      await page.locator(`.quickpick [data-item="${symbol}"]`).click();
+      // A position the page lists (from TRADE_ENTRY), picked as a user would. The strategy may close
+      // it at any moment: the dialog must name the one picked, whatever happens to it meanwhile.
+      const symbol = await waitFor('a position to pick from the palette', async () => {
+        await waitFor('an open position on the page', async () =>
+          pageState(page, (s) => s.symbolOrder.some((x) => s.symbols[x].position !== null)), 120_000);
+        await runFromPalette(page, 'Close Position');
+        const item = page.locator('.quickpick:has(input[placeholder="Position to close at market"]) [data-item]').first();
+        try {
+          await item.waitFor({ timeout: 3_000 });
+        } catch {
+          // Closed before the list was built: the palette said so instead. Try again.
+          await page.keyboard.press('Escape');
+          return false;
+        }
+        const picked = await item.getAttribute('data-item');
+        await item.click();
+        return picked;
+      }, 120_000);
       const dialog = page.locator('[role="alertdialog"]');
       await dialog.waitFor();
       assert.match(await dialog.innerText(), new RegExp(`Close ${symbol} \\((buy|sell) [0-9.]+ lots opened at`));

@@ -1,20 +1,28 @@
 import type { CommandContext } from '../../platform/registry.ts';
+import type { OpenPosition } from '../../core/state.ts';
 import { digitsOf, formatPrice } from '../../core/format.ts';
 
 /**
  * Asks, naming the position and its ticket, then closes one symbol's open position at market.
  * Safe by default: the dialog's focus starts on Cancel.
+ *
+ * `picked` is the position the user chose (the row, the explorer button, the quick-pick item) as
+ * it was when they chose it. The dialog names that one and the request carries its ticket, so a
+ * position that closed meanwhile is refused by the engine, never swapped for a newer one.
  */
-export async function closePosition(ctx: Pick<CommandContext, 'state' | 'confirm' | 'send'>, symbol: string): Promise<boolean> {
+export async function closePosition(ctx: Pick<CommandContext, 'state' | 'confirm' | 'send'>, symbol: string, picked?: OpenPosition | null): Promise<boolean> {
   const view = ctx.state().symbols[symbol];
-  const position = view?.position;
+  const current = view?.position ?? null;
+  const position = picked ?? current;
   const digits = digitsOf(view);
   const ticket = position?.position_id;
-  // A position that closed since it was picked is still asked about: the engine gives the answer.
   const what = position
     ? `${position.direction} ${position.lot_size} lots opened at ${formatPrice(position.entry_price, digits)}${ticket !== undefined ? `, ticket ${ticket}` : ''}`
     : 'the open position';
-  if (!(await ctx.confirm(`Close ${symbol} (${what}) at market now?`))) return false;
+  const gone = picked && (current === null || (ticket !== undefined && current.position_id !== ticket))
+    ? ' It is no longer open on this page; the engine will say what happened to it.'
+    : '';
+  if (!(await ctx.confirm(`Close ${symbol} (${what}) at market now?${gone}`))) return false;
   // Sent even if the position closed meanwhile, with the ticket the dialog named: the server closes
   // only that position, and otherwise refuses and says what happened to it.
   return ctx.send({ type: 'close_position', symbol, ...(ticket !== undefined ? { ticket } : {}) });
