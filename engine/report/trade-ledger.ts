@@ -120,6 +120,13 @@ function book(trades: TradeTable, s: PricedSymbol, position: ClosedPosition, dea
  * Folds the highest high and lowest low of `position`'s bars into `s.seenHigh` / `s.seenLow`:
  * from its entry bar (or the series' first) up to bar `end`, stopping at the first that opens
  * at or after `until`. A trade other than the one `s` has seen starts from nothing.
+ *
+ * The scan has no branch on the prices: `top += (d + |d|) / 2` with `d = high - top` adds `d`
+ * only when the high is above. On real prices a new high or low is unpredictable, and a
+ * mispredicted branch per new extreme made the branching loop twice as slow. The sum is exact
+ * when every step's `d` is (Sterbenz: `top <= high <= 2 top`, both positive), so the extremes
+ * are the same numbers a comparison would pick; that holds when the trade's prices stay positive
+ * and within a factor of two of its first bar. Otherwise (or with a NaN), the comparisons run.
  */
 function foldBars(s: PricedSymbol, position: ClosedPosition, end: number, until: number): void {
   if (s.seenFor !== position.entryTime) {
@@ -128,14 +135,29 @@ function foldBars(s: PricedSymbol, position: ClosedPosition, end: number, until:
     s.seenLow = Number.POSITIVE_INFINITY;
   }
   const time = s.series.time, high = s.series.high, low = s.series.low;
-  let top = s.seenHigh;
-  let bottom = s.seenLow;
-  for (let i = position.entryIndex > 0 ? position.entryIndex : 0; i < end && time[i] < until; i++) {
-    if (high[i] > top) top = high[i];
-    if (low[i] < bottom) bottom = low[i];
+  const from = position.entryIndex > 0 ? position.entryIndex : 0;
+  if (from >= end || !(time[from] < until)) return;
+  const firstHigh = high[from];
+  const firstLow = low[from];
+  let top = firstHigh;
+  let bottom = firstLow;
+  let i = from + 1;
+  for (; i < end && time[i] < until; i++) {
+    const up = high[i] - top;
+    const down = low[i] - bottom;
+    top += (up + Math.abs(up)) * 0.5;
+    bottom += (down - Math.abs(down)) * 0.5;
   }
-  s.seenHigh = top;
-  s.seenLow = bottom;
+  if (!(firstHigh > 0 && top <= 2 * firstHigh && firstLow > 0 && bottom >= 0.5 * firstLow)) {
+    top = Number.NEGATIVE_INFINITY;
+    bottom = Number.POSITIVE_INFINITY;
+    for (let j = from; j < i; j++) {
+      if (high[j] > top) top = high[j];
+      if (low[j] < bottom) bottom = low[j];
+    }
+  }
+  if (top > s.seenHigh) s.seenHigh = top;
+  if (bottom < s.seenLow) s.seenLow = bottom;
 }
 
 /** The profit of `lots` entered at `entryPrice`, at `price`, in account currency (0 when there is no rate to convert with: no wrong figure). */
