@@ -30,11 +30,13 @@ test('Pause Symbol from the palette pauses that symbol in the engine and the exp
   await withEngine({}, async ({ server, page }) => {
     const reference = await ProtocolClient.connect(server.url);
     try {
-      const status = await waitFor('symbols scanning', async () => {
+      // A symbol running in the engine and shown running on the page (the palette lists what the page shows).
+      const symbol = await waitFor('a symbol scanning, in the engine and on the page', async () => {
         const s = await reference.status();
-        return (s.symbols ?? []).some((x: { state: string }) => x.state !== 'idle' && x.state !== 'paused') ? s : false;
+        const running = (s.symbols ?? []).filter((x: { state: string }) => x.state !== 'idle' && x.state !== 'paused').map((x: { symbol: string }) => x.symbol as string);
+        const shown = await pageState(page, (p) => p.symbolOrder.filter((x) => p.symbols[x].state !== 'idle' && p.symbols[x].state !== 'paused'));
+        return running.find((x: string) => shown.includes(x)) ?? false;
       }, 60_000);
-      const symbol = status.symbols.find((x: { state: string }) => x.state !== 'idle' && x.state !== 'paused').symbol as string;
       await runFromPalette(page, 'Pause Symbol');
       await page.locator(`.quickpick [data-item="${symbol}"]`).click();
       await waitFor(`${symbol} paused in the engine`, async () => (await reference.status()).symbols.find((x: { symbol: string }) => x.symbol === symbol)?.state === 'paused');
