@@ -43,6 +43,14 @@ test('a newer position opened meanwhile is never closed in place of the one pick
   assert.equal(p.sent, [{ type: 'close_position', symbol: 'USDCHF', ticket: 7 }]);
 });
 
+test('a position known without a ticket: the dialog names the one the request would close', async () => {
+  const noTicket = (p: OpenPosition): OpenPosition => ({ ...p, position_id: undefined });
+  const p = page(noTicket(B));
+  await closePosition(p.ctx as never, 'USDCHF', noTicket(A));
+  assert.equal(p.asked, ['Close USDCHF (sell 0.3 lots opened at 0.91555) at market now?']);
+  assert.equal(p.sent, [{ type: 'close_position', symbol: 'USDCHF' }]);
+});
+
 test('cancelling sends nothing', async () => {
   const p = page(A, false);
   assert.is(await closePosition(p.ctx as never, 'USDCHF', A), false);

@@ -13,13 +13,14 @@ import { digitsOf, formatPrice } from '../../core/format.ts';
 export async function closePosition(ctx: Pick<CommandContext, 'state' | 'confirm' | 'send'>, symbol: string, picked?: OpenPosition | null): Promise<boolean> {
   const view = ctx.state().symbols[symbol];
   const current = view?.position ?? null;
-  const position = picked ?? current;
+  // Without a ticket the request cannot name the position, so the dialog names the one it would close.
+  const position = picked && picked.position_id !== undefined ? picked : current;
   const digits = digitsOf(view);
   const ticket = position?.position_id;
   const what = position
     ? `${position.direction} ${position.lot_size} lots opened at ${formatPrice(position.entry_price, digits)}${ticket !== undefined ? `, ticket ${ticket}` : ''}`
     : 'the open position';
-  const gone = picked && (current === null || (ticket !== undefined && current.position_id !== ticket))
+  const gone = position !== null && position === picked && current?.position_id !== ticket
     ? ' It is no longer open on this page; the engine will say what happened to it.'
     : '';
   if (!(await ctx.confirm(`Close ${symbol} (${what}) at market now?${gone}`))) return false;
