@@ -125,8 +125,11 @@ function book(trades: TradeTable, s: PricedSymbol, position: ClosedPosition, dea
  * only when the high is above. On real prices a new high or low is unpredictable, and a
  * mispredicted branch per new extreme made the branching loop twice as slow. The sum is exact
  * when every step's `d` is (Sterbenz: `top <= high <= 2 top`, both positive), so the extremes
- * are the same numbers a comparison would pick; that holds when the trade's prices stay positive
- * and within a factor of two of its first bar. Otherwise (or with a NaN), the comparisons run.
+ * are the same numbers a comparison would pick. The running top only rises and starts at the
+ * first high, so a final top below twice the first high proves that no high went past it (a
+ * rounded step past it lands at or above it); likewise for the low, which only falls, against
+ * half the first low. Otherwise (a price at or past those bounds, at or below zero, a NaN or an
+ * infinity, all of which fail the check), the comparisons run.
  */
 function foldBars(s: PricedSymbol, position: ClosedPosition, end: number, until: number): void {
   if (s.seenFor !== position.entryTime) {
@@ -148,7 +151,7 @@ function foldBars(s: PricedSymbol, position: ClosedPosition, end: number, until:
     top += (up + Math.abs(up)) * 0.5;
     bottom += (down - Math.abs(down)) * 0.5;
   }
-  if (!(firstHigh > 0 && top <= 2 * firstHigh && firstLow > 0 && bottom >= 0.5 * firstLow)) {
+  if (!(firstHigh > 0 && top < 2 * firstHigh && firstLow > 0 && bottom > 0.5 * firstLow)) {
     top = Number.NEGATIVE_INFINITY;
     bottom = Number.POSITIVE_INFINITY;
     for (let j = from; j < i; j++) {

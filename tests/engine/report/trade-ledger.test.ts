@@ -62,7 +62,7 @@ test('for any bars (zeros, negatives, NaN, huge moves), MFE and MAE equal the pl
   const price = fc.oneof(
     fc.double({ min: 0.5, max: 2, noNaN: true }),
     fc.double({ min: -1e6, max: 1e6, noNaN: true }),
-    fc.constantFrom(0, -0, Number.NaN, 1e-300, 1.99999999, 2.00000001),
+    fc.constantFrom(0, -0, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1e-300, 1, 2, 0.5, 2 + 4.440892098500626e-16, 0.49999999999999994, 1.99999999, 2.00000001),
   );
   fc.assert(fc.property(
     fc.array(fc.tuple(price, price), { minLength: 1, maxLength: 60 }),
