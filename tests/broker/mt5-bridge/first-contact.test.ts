@@ -109,11 +109,13 @@ test('item 8: an order filled before the link died, the EA restarted without its
 });
 
 test('item 9: a fill slower than the request timeout is waited for and answered DONE, never a retryable 10012', async () => {
-  const rig = await bridgeRig({}, { requestTimeoutMs: 150 });
+  // The fill (500 ms) comes after the request timeout (400 ms), when the lookup is asked, and
+  // 300 ms before the give-up (twice the timeout): room for a loaded machine's late timers.
+  const rig = await bridgeRig({}, { requestTimeoutMs: 400 });
   try {
     rig.ea.tick('EURUSD', T0, 1.1, 1.10012);
     await rig.broker.symbolInfo('EURUSD');
-    rig.ea.slowNextExecutionMs = 250;
+    rig.ea.slowNextExecutionMs = 500;
     const result = await rig.broker.orderSend(marketOrder({ symbol: 'EURUSD', volume: 0.1, type: ORDER_TYPE_BUY }));
     assert.is(result.retcode, TRADE_RETCODE.DONE, result.comment);
     assert.is(rig.terminal.executions, 1);
