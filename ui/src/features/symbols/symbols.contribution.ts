@@ -64,10 +64,9 @@ registry.registerCommand({
   category: 'Bot',
   dangerous: true,
   run: async (ctx) => {
-    // The positions as listed: the one picked is the one the dialog names and the request closes.
+    // The state the list is built from: the position picked is the one the dialog names and the request closes.
     const listed = ctx.state().symbols;
-    const positions = new Map(Object.keys(listed).map((s) => [s, listed[s].position]));
     const symbol = await pickSymbol(ctx, 'Position to close at market', (_s, open) => open);
-    if (symbol) await closePosition(ctx, symbol, positions.get(symbol));
+    if (symbol) await closePosition(ctx, symbol, listed[symbol]?.position);
   },
 });
