@@ -164,7 +164,9 @@ export class SimBroker implements BrokerPort {
     this.balance = this.config.balance;
     this.nextTicket = this.config.firstTicket;
     const limit = this.config.historyLimit;
-    if (!(limit === 0 || limit >= 1)) throw new Error(`SimBroker: historyLimit must be 0 (keep no deals) or at least 1, got ${limit}`);
+    if (!(limit === 0 || (limit >= 1 && (Number.isInteger(limit) || limit === Number.POSITIVE_INFINITY)))) {
+      throw new Error(`SimBroker: historyLimit must be 0 (keep no deals) or a whole number of deals, at least 1, got ${limit}`);
+    }
     this.history = limit > 0 ? new DealHistory(limit) : null;
     this.deals$ = this.dealSubject.asObservable();
     this.connection$ = new BehaviorSubject(true).asObservable();

@@ -81,8 +81,8 @@ test('a simulator keeping no history (a backtest\'s own) still books and reports
 
 test('a deal-history limit that is neither 0 nor a count is refused by name, not read as "keep none"', () => {
   const spec = resolveSymbolSpec('USDCHF');
-  for (const limit of [-1, 0.5, Number.NaN]) {
-    assert.throws(() => new SimBroker([spec], { historyLimit: limit }), /historyLimit must be 0 \(keep no deals\) or at least 1, got/);
+  for (const limit of [-1, 0.5, 1.5, 100.25, Number.NaN, Number.NEGATIVE_INFINITY]) {
+    assert.throws(() => new SimBroker([spec], { historyLimit: limit }), /historyLimit must be 0 \(keep no deals\) or a whole number of deals, at least 1, got/, `limit ${limit}`);
   }
 });
 
