@@ -41,6 +41,12 @@ export interface BacktestOptions {
   readonly equityEveryBar?: boolean;
   /** What a check of the data against the spec found (`checkSeriesAgainstSpec`), carried into BACKTEST_COMPLETE. */
   readonly warnings?: readonly string[];
+  /**
+   * False: no trade ledger and no `report` in BACKTEST_COMPLETE (the same trades, metrics and
+   * events otherwise), as `runPortfolio` takes it: for a caller that reads only the
+   * metrics (a parameter sweep of its own) and need not pay for each trade's MFE/MAE.
+   */
+  readonly report?: boolean;
 }
 
 export interface BacktestResult {
@@ -83,9 +89,10 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
   // out as events), so it keeps none unless asked to. Copying each deal into the history's
   // columns was 4-6 % of a million-bar run.
   const sim = new SimBroker([spec], { historyLimit: 0, ...options.broker, balance });
-  const window = chunks ? new BarWindow(spec.name, timeframe, 16_384, 4_096, (d) => actor.shiftIndexes(d), (d) => ledger.barsLeaving(spec.name, actor.position, d)) : null;
+  const window = chunks ? new BarWindow(spec.name, timeframe, 16_384, 4_096, (d) => actor.shiftIndexes(d),
+    options.report === false ? null : (d) => ledger!.barsLeaving(spec.name, actor.position, d)) : null;
   const series = first ?? window!.series;
-  const ledger = new TradeLedger(new Map([[spec.name, { spec, series }]]), sim.config.currency);
+  const ledger = options.report === false ? null : new TradeLedger(new Map([[spec.name, { spec, series }]]), sim.config.currency);
   // The caller's listener itself (no wrapper call per event).
   const emit: (event: LogEvent) => void = options.onEvent ?? (() => {});
   const engine = new TradingEngine({
@@ -94,7 +101,7 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
     machine: options.machine ?? 'compiled', emitBars: options.emitBars ?? false, onEvent: emit,
     equityEveryBar: options.equityEveryBar,
   });
-  const actor = engine.addSymbol({ spec, series, strategy, strategyConfig: config, onTradeClosed: ledger.recorder(spec.name) });
+  const actor = engine.addSymbol({ spec, series, strategy, strategyConfig: config, onTradeClosed: ledger?.recorder(spec.name) });
   const g = engine.governor;
   const dataPoints = first ? first.length : options.totalBars ?? 0;
   const startTime = first ? (first.length ? first.time[0] : 0) : pending && !pending.done && pending.value.length ? pending.value.time[0] : 0;

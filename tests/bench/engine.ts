@@ -2,7 +2,8 @@
 // SimBroker, event bus, metrics) on USDCHF H1 tiled to a million bars and more, fed in chunks
 // (the engine streams them through its bar window), beside a bare loop computing the same SMA
 // crossover on the same chunks in the same run. The tiled bars are built once, before timing:
-// making test data is not part of the pipeline. Prints bars/s for both, their ratio, and heap
+// making test data is not part of the pipeline. Prints bars/s for both, their ratio, the same run
+// without the Strategy Tester report (`report: false`) and with its signals dropped, and heap
 // growth as a generated stream grows (flat = streaming). BENCH_ROUNDS (15), BENCH_WARM (5 warm-up
 // runs) and BENCH_VERBOSE (print every round) tune it.
 import { loadHistory } from '../../engine/data/load-history.ts';
@@ -47,13 +48,13 @@ function bareLoop(chunks: Iterable<BarSeries>): { bars: number; trades: number }
 /** The same SMA computation through the same pipeline, with its signals dropped: the bar path alone. */
 const smaSilent = { ...smaCrossover, id: 'sma-silent', onBar: (ctx: Parameters<NonNullable<typeof smaCrossover.onBar>>[0]) => void smaCrossover.onBar!(ctx) };
 
-function pipeline(chunks: Iterable<BarSeries>, target: number, strategy: typeof smaCrossover = smaCrossover): { bars: number; events: number; trades: number } {
+function pipeline(chunks: Iterable<BarSeries>, target: number, strategy: typeof smaCrossover = smaCrossover, report = true): { bars: number; events: number; trades: number } {
   let events = 0, trades = 0;
   const onEvent = (e: LogEvent) => {
     events++;
     if (e.event_type === 'TRADE_ENTRY') trades++;
   };
-  const r = runBacktest({ symbol: 'USDCHF', series: chunks, totalBars: target, strategy, onEvent });
+  const r = runBacktest({ symbol: 'USDCHF', series: chunks, totalBars: target, strategy, onEvent, ...(report ? {} : { report: false }) });
   return { bars: r.bars, events, trades };
 }
 
@@ -98,7 +99,7 @@ export async function main(): Promise<void> {
     bareLoop(chunks);
   }
   const rounds = Number(process.env.BENCH_ROUNDS ?? 15);
-  let bestPipe = Infinity, bestBare = Infinity, bestSilent = Infinity;
+  let bestPipe = Infinity, bestBare = Infinity, bestSilent = Infinity, bestNoReport = Infinity;
   let pipeResult = { bars: 0, events: 0, trades: 0 };
   let bareResult = { bars: 0, trades: 0 };
   for (let r = 0; r < rounds; r++) {
@@ -111,6 +112,10 @@ export async function main(): Promise<void> {
     pipeResult = p.result;
     bareResult = b.result;
   }
+  // The same run without the trade ledger and the Strategy Tester report (`report: false`): what
+  // the report costs, and the pipeline as it was before the report existed. After the pipeline
+  // rounds too (a call site that sometimes has no ledger is another shape).
+  for (let r = 0; r < 5; r++) bestNoReport = Math.min(bestNoReport, time(() => pipeline(chunks, target, smaCrossover, false)).seconds);
   // The bar path last: a second strategy through the same code makes its call sites
   // polymorphic, which would slow the pipeline rounds above if interleaved with them.
   for (let r = 0; r < 3; r++) bestSilent = Math.min(bestSilent, time(() => pipeline(chunks, target, smaSilent as typeof smaCrossover)).seconds);
@@ -118,6 +123,7 @@ export async function main(): Promise<void> {
   const bareRate = bareResult.bars / bestBare;
   console.log(`pipeline  ${Math.round(pipeRate).toLocaleString('en-US').padStart(13)} bars/s  (${pipeResult.trades} trades, ${pipeResult.events} events through the bus)`);
   console.log(`bare loop ${Math.round(bareRate).toLocaleString('en-US').padStart(13)} bars/s  (${bareResult.trades} trades)`);
+  console.log(`no report ${Math.round(target / bestNoReport).toLocaleString('en-US').padStart(13)} bars/s  (the same run with report: false: no trade ledger, MFE/MAE or Strategy Tester report)`);
   console.log(`bar path  ${Math.round(target / bestSilent).toLocaleString('en-US').padStart(13)} bars/s  (same pipeline and SMA, signals dropped: the per-bar cost without trades)`);
   console.log(`pipeline / bare loop = ${(pipeRate / bareRate).toFixed(4)}   target: pipeline >= 5,000,000 bars/s -> ${pipeRate >= 5e6 ? 'met' : 'NOT met'}`);
   console.log(`pipeline / backtrader (~25,000 bars/s measured on this machine class) = ${(pipeRate / 25_000).toFixed(0)}x`);
