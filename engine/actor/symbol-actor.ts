@@ -15,6 +15,7 @@ import { createMachineHost, type MachineHost, type MachineHostKind } from './mac
 import type { EventFactory } from './event-factory.ts';
 import type { Account } from './account.ts';
 import { WeekView } from './week-view.ts';
+import type { HeldRange } from '../report/trade-ledger.ts';
 import { jsonText, round2, round4, roundMoney, shortText } from '../util/rounding.ts';
 
 export interface SymbolActorOptions {
@@ -47,7 +48,7 @@ export interface SymbolActorOptions {
    */
   readonly quiet?: boolean;
   /** Told of each trade this actor closes, with the round trip's net pnl (a backtest's trade ledger). */
-  readonly onTradeClosed?: (position: PositionView, deal: Deal, pnl: number) => void;
+  readonly onTradeClosed?: (position: PositionView, deal: Deal, pnl: number, held: HeldRange) => void;
 }
 
 interface OpenPosition extends PositionView {
@@ -125,6 +126,14 @@ export class SymbolActor {
    * sized from (0 for a win, NaN when unknown). Read by the engine when TRADE_EXIT goes out.
    */
   lastExitRisk = Number.NaN;
+  /**
+   * The open position's held range (`HeldRange`): the highest high and lowest low of the bars it
+   * was open at the close of, its fill bar included, the bar it closes in not. The engine folds
+   * each bar in as it closes it (`TradingEngine.processBar`); a fill starts it empty. The trade
+   * ledger's MFE and MAE.
+   */
+  heldHigh = Number.NEGATIVE_INFINITY;
+  heldLow = Number.POSITIVE_INFINITY;
 
   constructor(private readonly o: SymbolActorOptions) {
     this.symbol = o.spec.name;
@@ -205,6 +214,8 @@ export class SymbolActor {
   adoptPosition(position: OpenPosition): void {
     this.position = position;
     this.ctx.position = position;
+    this.heldHigh = Number.NEGATIVE_INFINITY;
+    this.heldLow = Number.POSITIVE_INFINITY;
     if (this.state === 'scanning') this.send('FILLED', `adopted open position #${position.ticket}`);
   }
 
@@ -480,6 +491,8 @@ export class SymbolActor {
     this.entryBalance = this.sizing.balance;
     this.position = openPosition(result.order, entry.direction, result.price, result.volume, entry.stopLoss, entry.takeProfit, time, this.ctx.index + 1);
     this.ctx.position = this.position;
+    this.heldHigh = Number.NEGATIVE_INFINITY;
+    this.heldLow = Number.POSITIVE_INFINITY;
     const data: DataOf<'TRADE_ENTRY'> = {
       symbol: this.symbol, direction: entry.direction, price: result.price, lot_size: result.volume,
       stop_loss: entry.stopLoss, take_profit: entry.takeProfit, patterns_detected: signal.patterns ? [...signal.patterns] : NO_PATTERNS,
@@ -560,7 +573,7 @@ export class SymbolActor {
     this.lastExitRisk = pnl < 0 ? -pnl / this.entryBalance : 0;
     this.entryBalance = Number.NaN;
     if (stoppedOut) this.error(`${this.symbol} position #${position.ticket} closed by the broker: ${deal.comment}`, '');
-    this.o.onTradeClosed?.(position, deal, pnl);
+    this.o.onTradeClosed?.(position, deal, pnl, this);
     this.emit(this.o.events.make('TRADE_EXIT', 'INFO', {
       symbol: this.symbol, exit_price: deal.price, exit_reason: reason, pnl, balance_after: round2(account.balance),
       timestamp: this.stampOf(deal.time), position_id: position.ticket, direction: position.direction,

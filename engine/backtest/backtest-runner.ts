@@ -89,10 +89,9 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
   // out as events), so it keeps none unless asked to. Copying each deal into the history's
   // columns was 4-6 % of a million-bar run.
   const sim = new SimBroker([spec], { historyLimit: 0, ...options.broker, balance });
-  const window = chunks ? new BarWindow(spec.name, timeframe, 16_384, 4_096, (d) => actor.shiftIndexes(d),
-    options.report === false ? null : (d) => ledger!.barsLeaving(spec.name, actor.position, d)) : null;
+  const window = chunks ? new BarWindow(spec.name, timeframe, 16_384, 4_096, (d) => actor.shiftIndexes(d)) : null;
   const series = first ?? window!.series;
-  const ledger = options.report === false ? null : new TradeLedger(new Map([[spec.name, { spec, series }]]), sim.config.currency);
+  const ledger = options.report === false ? null : new TradeLedger(new Map([[spec.name, { spec }]]), sim.config.currency);
   // The caller's listener itself (no wrapper call per event).
   const emit: (event: LogEvent) => void = options.onEvent ?? (() => {});
   const engine = new TradingEngine({

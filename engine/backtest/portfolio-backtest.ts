@@ -71,7 +71,7 @@ export function runPortfolio(options: PortfolioOptions): PortfolioResult {
     balance, options.riskPercent ?? 1, options.governor ?? {}, options.broker ?? {}, options.labels ?? {});
   const clock = new MergedClock();
   const sim = new SimBroker(symbols.map((s) => s.spec), { historyLimit: 0, ...options.broker, balance });
-  const ledger = options.report === false ? null : new TradeLedger(new Map(symbols.map((s) => [s.spec.name, { spec: s.spec, series: s.series }])), sim.config.currency);
+  const ledger = options.report === false ? null : new TradeLedger(new Map(symbols.map((s) => [s.spec.name, { spec: s.spec }])), sim.config.currency);
   // The caller's listener itself (no wrapper call per event).
   const emit: (event: LogEvent) => void = options.onEvent ?? (() => {});
   const engine = new TradingEngine({

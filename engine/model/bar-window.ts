@@ -14,8 +14,6 @@ export class BarWindow {
     private readonly capacity = 8192,
     private readonly keep = 2048,
     private readonly onShift: (delta: number) => void = () => {},
-    /** Called before the oldest `count` bars leave the window (they are still at 0..count-1). */
-    private readonly beforeDrop: ((count: number) => void) | null = null,
   ) {
     if (keep >= capacity) throw new Error(`BarWindow: keep (${keep}) must be below capacity (${capacity})`);
     this.series = createBarSeries(symbol, timeframe, capacity);
@@ -59,7 +57,6 @@ export class BarWindow {
   private compact(): void {
     const s = this.series;
     const delta = s.length - this.keep;
-    this.beforeDrop?.(delta);
     for (const column of [s.time, s.open, s.high, s.low, s.close, s.volume]) column.copyWithin(0, delta, s.length);
     s.length = this.keep;
     this.onShift(delta);

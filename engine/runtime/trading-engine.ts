@@ -57,6 +57,22 @@ export interface SymbolSetup {
  * one actor per symbol, and the bus that merges every actor's events with the engine's own.
  * Runtimes only decide where bars come from and which clock and broker are used.
  */
+/**
+ * The highest and lowest of a max and a min without a branch: the candidates are stored and the
+ * comparison's 0 or 1 picks one. A new high or low in a held trade is unpredictable, and a
+ * mispredicted branch per bar cost more than the rest of the fold. The same numbers a comparison
+ * gives (a NaN high or low is never picked).
+ */
+const PICK = new Float64Array(4);
+
+/** Bar prices `high` and `low` into `actor`'s held range (`SymbolActor.heldHigh`), branch-free (`PICK`). */
+function holdBar(actor: SymbolActor, high: number, low: number): void {
+  const pick = PICK, top = actor.heldHigh, bottom = actor.heldLow;
+  pick[0] = top; pick[1] = high; pick[2] = bottom; pick[3] = low;
+  actor.heldHigh = pick[+(high > top)];
+  actor.heldLow = pick[2 + +(low < bottom)];
+}
+
 export class TradingEngine {
   readonly governor: Governor;
   readonly account: Account;
@@ -166,6 +182,8 @@ export class TradingEngine {
     if (time >= sim.nextRollover) sim.rollover(time);
     const wasOpen = sim.openPositions > 0;
     actor.processBar(i);
+    // Open at the bar's close: the bar into the position's held range (the ledger's MFE and MAE).
+    if (actor.position !== null) holdBar(actor, series.high[i], series.low[i]);
     eq.at = closeTime;
     if (closeTime >= eq.nextSample || this.options.equityEveryBar) {
       eq.sampleAndResetBand(actor.book, series, i);
@@ -218,6 +236,8 @@ export class TradingEngine {
       }
       // processBar's steps, in its order: a skipped day close, the governor's clock, the
       // bar's close, then the day's sample.
+      // The position's held range, as processBar folds it, from the prices in hand.
+      if (actor.position !== null) holdBar(actor, high[j], low[j]);
       const newDay = closeTime >= eq.nextSample;
       if (newDay && eq.skipped) eq.flush();
       if (t >= g.nextEventTime) this.onGovernorClock(actor, t);
