@@ -53,12 +53,7 @@ export interface SymbolSetup {
 }
 
 /**
- * The shared core of backtest, paper and live runs: one account-wide governor, one broker,
- * one actor per symbol, and the bus that merges every actor's events with the engine's own.
- * Runtimes only decide where bars come from and which clock and broker are used.
- */
-/**
- * The highest and lowest of a max and a min without a branch: the candidates are stored and the
+ * Max and min without a branch, for the held range: the candidates are stored and the
  * comparison's 0 or 1 picks one. A new high or low in a held trade is unpredictable, and a
  * mispredicted branch per bar cost more than the rest of the fold. The same numbers a comparison
  * gives (a NaN high or low is never picked).
@@ -73,6 +68,11 @@ function holdBar(actor: SymbolActor, high: number, low: number): void {
   actor.heldLow = pick[2 + +(low < bottom)];
 }
 
+/**
+ * The shared core of backtest, paper and live runs: one account-wide governor, one broker,
+ * one actor per symbol, and the bus that merges every actor's events with the engine's own.
+ * Runtimes only decide where bars come from and which clock and broker are used.
+ */
 export class TradingEngine {
   readonly governor: Governor;
   readonly account: Account;
@@ -235,14 +235,13 @@ export class TradingEngine {
         continue;
       }
       // processBar's steps, in its order: a skipped day close, the governor's clock, the
-      // bar's close, then the day's sample.
-      // The position's held range, as processBar folds it, from the prices in hand.
-      if (actor.position !== null) holdBar(actor, high[j], low[j]);
+      // bar's close, the position's held range, then the day's sample.
       const newDay = closeTime >= eq.nextSample;
       if (newDay && eq.skipped) eq.flush();
       if (t >= g.nextEventTime) this.onGovernorClock(actor, t);
       sim.quoteClose(book, close[j], closeTime);
       actor.closeQuotedBar(j, closeTime);
+      if (actor.position !== null) holdBar(actor, high[j], low[j]);
       eq.at = closeTime;
       if (open === 0) {
         if (newDay) eq.sampleAndResetBand(book, series, j);
