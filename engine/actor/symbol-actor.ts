@@ -129,14 +129,17 @@ export class SymbolActor {
   /**
    * The open position's held range (`HeldRange`): the highest high and lowest low of the bars it
    * was open at the close of, its fill bar included, the bar it closes in not. The engine folds
-   * each bar in as it closes it (`TradingEngine.processBar`); a fill starts it empty. The trade
-   * ledger's MFE and MAE.
+   * each bar in as it closes it (`TradingEngine.processBar`) while a trade recorder reads it
+   * (`holdsRange`); a fill starts it empty. The trade ledger's MFE and MAE.
    */
   heldHigh = Number.NEGATIVE_INFINITY;
   heldLow = Number.POSITIVE_INFINITY;
+  /** Whether anyone reads the held range (a trade recorder): without one the engine does not fold bars in. */
+  readonly holdsRange: boolean;
 
   constructor(private readonly o: SymbolActorOptions) {
     this.symbol = o.spec.name;
+    this.holdsRange = o.onTradeClosed !== undefined;
     this.events$ = this.out.asObservable();
     this.barMs = TIMEFRAME_MS[o.series.timeframe];
     this.book = o.sim ? o.sim.bookOf(this.symbol) : null;

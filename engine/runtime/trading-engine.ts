@@ -182,8 +182,9 @@ export class TradingEngine {
     if (time >= sim.nextRollover) sim.rollover(time);
     const wasOpen = sim.openPositions > 0;
     actor.processBar(i);
-    // Open at the bar's close: the bar into the position's held range (the ledger's MFE and MAE).
-    if (actor.position !== null) holdBar(actor, series.high[i], series.low[i]);
+    // Open at the bar's close: the bar into the position's held range (the ledger's MFE and MAE;
+    // not kept when no ledger reads it: an optimiser's trial, paper and live).
+    if (actor.holdsRange && actor.position !== null) holdBar(actor, series.high[i], series.low[i]);
     eq.at = closeTime;
     if (closeTime >= eq.nextSample || this.options.equityEveryBar) {
       eq.sampleAndResetBand(actor.book, series, i);
@@ -241,7 +242,7 @@ export class TradingEngine {
       if (t >= g.nextEventTime) this.onGovernorClock(actor, t);
       sim.quoteClose(book, close[j], closeTime);
       actor.closeQuotedBar(j, closeTime);
-      if (actor.position !== null) holdBar(actor, high[j], low[j]);
+      if (actor.holdsRange && actor.position !== null) holdBar(actor, high[j], low[j]);
       eq.at = closeTime;
       if (open === 0) {
         if (newDay) eq.sampleAndResetBand(book, series, j);

@@ -54,7 +54,7 @@ function pipeline(chunks: Iterable<BarSeries>, target: number, strategy: typeof 
     events++;
     if (e.event_type === 'TRADE_ENTRY') trades++;
   };
-  const r = runBacktest({ symbol: 'USDCHF', series: chunks, totalBars: target, strategy, onEvent, ...(report ? {} : { report: false }) });
+  const r = runBacktest({ symbol: 'USDCHF', series: chunks, totalBars: target, strategy, onEvent, report });
   return { bars: r.bars, events, trades };
 }
 
