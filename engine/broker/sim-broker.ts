@@ -416,6 +416,7 @@ export class SimBroker implements BrokerPort {
    * to the balance in the closing deal's `swap`, each night's charge rounded to cents.
    */
   rollover(time: number): void {
+    let charged = false;
     while (this.nextRollover <= time) {
       // The weekday of the day that ends at this rollover (1970-01-01 was a Thursday).
       // (Also before 1970, where `%` gives a negative remainder.)
@@ -431,7 +432,10 @@ export class SimBroker implements BrokerPort {
           const nights = weekday === spec.swapRollover3Days ? 3 : 1;
           for (let k = 0; k < positions.length; k++) {
             const p = positions[k];
-            p.swap = roundMoney(p.swap + roundMoney(nights * this.swapPerNight(book, p), this.moneyDigits), this.moneyDigits);
+            const night = roundMoney(nights * this.swapPerNight(book, p), this.moneyDigits);
+            if (night === 0) continue;
+            p.swap = roundMoney(p.swap + night, this.moneyDigits);
+            charged = true;
           }
         }
       }
@@ -439,11 +443,14 @@ export class SimBroker implements BrokerPort {
     }
     if (this.openCount === 0) this.nextRollover = Number.POSITIVE_INFINITY;
     else {
-      let charged = false;
+      let armed = false;
       const books = this.bookList;
-      for (let b = 0; b < books.length; b++) if (books[b].chargesSwap && books[b].positions.length > 0) charged = true;
-      if (!charged) this.nextRollover = Number.POSITIVE_INFINITY;
+      for (let b = 0; b < books.length; b++) if (books[b].chargesSwap && books[b].positions.length > 0) armed = true;
+      if (!armed) this.nextRollover = Number.POSITIVE_INFINITY;
     }
+    // A night that charged nothing (a weekend, a swap under half a cent) moved no equity: the
+    // stop-out prices and the engine's equity band stand.
+    if (!charged) return;
     this.revision++;
     this.refreshRisk();
   }
