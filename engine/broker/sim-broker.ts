@@ -161,6 +161,7 @@ export class SimBroker implements BrokerPort {
     if (!(Number.isInteger(this.moneyDigits) && this.moneyDigits >= 0 && this.moneyDigits <= MAX_MONEY_DIGITS)) {
       throw new Error(`broker currencyDigits ${this.moneyDigits}: a deposit currency has 0-${MAX_MONEY_DIGITS} decimals`);
     }
+    checkCosts(this.config);
     this.balance = this.config.balance;
     this.nextTicket = this.config.firstTicket;
     const limit = this.config.historyLimit;
@@ -591,12 +592,19 @@ export class SimBroker implements BrokerPort {
       return this.rejection(TRADE_RETCODE.INVALID_VOLUME, volume, book, `${volume} lots (min ${spec.volumeMin}, step ${spec.volumeStep}, max ${spec.volumeMax})`);
     }
     const buy = type === ORDER_TYPE_BUY;
+    // A spread or slippage wider than the price itself leaves no price to trade at: a position
+    // could not be closed at its bid.
+    if (!(quote.bid - book.slip > 0)) {
+      return this.rejection(TRADE_RETCODE.INVALID_PRICE, volume, book, `the bid ${fixed(quote.bid - book.slip, spec.digits)} (after spread and slippage) is not a positive price`);
+    }
     const price = normalizePrice(spec, buy ? quote.ask + book.slip : quote.bid - book.slip);
     const fault = stopsFault(book, buy, sl, tp);
     if (fault !== STOPS_OK) return this.rejection(TRADE_RETCODE.INVALID_STOPS, volume, book, stopsRefusal(fault, book, buy, sl, tp));
     const margin = this.marginFor(book, volume, price);
     const free = this.freeMargin();
-    if (margin > free) return this.rejection(TRADE_RETCODE.NO_MONEY, volume, book, `margin ${fixed(margin, 2)} > free ${fixed(free, 2)}`);
+    // In cents, as the account shows them: 1 lot of EURUSD at 1.1 with leverage 100 needs
+    // 1,100.00 (1100.0000000000002 in doubles), which a free margin of 1,100.00 covers.
+    if (roundMoney(margin, this.moneyDigits) > roundMoney(free, this.moneyDigits)) return this.rejection(TRADE_RETCODE.NO_MONEY, volume, book, `margin ${fixed(margin, 2)} > free ${fixed(free, 2)}`);
 
     const ticket = this.nextTicket++;
     const position: SimPosition = {
@@ -874,4 +882,23 @@ function stopsRefusal(fault: number, book: SymbolBook, buy: boolean, sl: number,
   return fault === STOPS_SL_SIDE
     ? `${buy ? 'buy' : 'sell'} stop-loss ${sl} is not ${buy ? 'below' : 'above'} the ${side} ${exitSide}${gap} it would close at`
     : `${buy ? 'buy' : 'sell'} take-profit ${tp} is not ${buy ? 'above' : 'below'} the ${side} ${exitSide}${gap} it would close at`;
+}
+
+/** The simulator's costs and levels, each checked by name: a negative spread or commission would pay the trader. */
+function checkCosts(c: SimBrokerConfig): void {
+  const refuse = (what: string, value: unknown, rule: string): never => {
+    throw new Error(`broker ${what} ${JSON.stringify(value)}: ${rule}`);
+  };
+  const atLeastZero = (v: number) => Number.isFinite(v) && v >= 0;
+  if (!(Number.isFinite(c.balance) && c.balance > 0)) refuse('balance', c.balance, 'must be greater than 0');
+  if (!(Number.isFinite(c.leverage) && c.leverage > 0)) refuse('leverage', c.leverage, 'must be greater than 0');
+  if (!atLeastZero(c.commissionPerLot)) refuse('commissionPerLot', c.commissionPerLot, 'must be 0 or more (charged per lot per side)');
+  if (!atLeastZero(c.slippagePoints)) refuse('slippagePoints', c.slippagePoints, 'must be 0 or more');
+  for (const [symbol, points] of Object.entries(c.spreadPoints)) {
+    if (!atLeastZero(points)) refuse(`spreadPoints.${symbol}`, points, 'must be 0 or more');
+  }
+  if (!atLeastZero(c.stopOutLevel)) refuse('stopOutLevel', c.stopOutLevel, 'must be a margin level in %, 0 or more (0: no stop-out)');
+  if (!(Number.isFinite(c.marginCallLevel) && c.marginCallLevel >= c.stopOutLevel)) {
+    refuse('marginCallLevel', c.marginCallLevel, `must be a margin level in %, at or above the stop-out level (${c.stopOutLevel} %)`);
+  }
 }

@@ -16,6 +16,7 @@ import { ProgressBar } from './progress-bar.ts';
 import { specOverrides } from './spec-options.ts';
 import { resolveSymbolSpec } from '../model/symbol-spec.ts';
 import { checkSeriesAgainstSpec } from '../backtest/data-check.ts';
+import { DEFAULT_GOVERNOR_CONFIG } from '../governor/governor-config.ts';
 import { quietOnClosedOutput } from './closed-output.ts';
 
 const USAGE = `usage: npm run backtest -- --symbol USDCHF --timeframe H1 [options]
@@ -66,7 +67,29 @@ function number(name: string, raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
   const value = Number(raw);
   if (!Number.isFinite(value)) throw new ConfigError('command line', `--${name}`, `"${raw}" is not a number`);
+  const rule = FLAG_RULES[name];
+  if (rule && !rule.ok(value)) throw new ConfigError('command line', `--${name}`, `"${raw}" must be ${rule.says}`);
   return value;
+}
+
+/** What each numeric flag accepts: a negative spread or commission would pay the trader, a risk of 0 would still trade the minimum volume. */
+const FLAG_RULES: Record<string, { ok: (v: number) => boolean; says: string }> = {
+  balance: { ok: (v) => v > 0, says: 'greater than 0' },
+  risk: { ok: (v) => v > 0 && v <= 100, says: 'a percent of the balance, above 0 and at most 100' },
+  'min-trades': { ok: (v) => Number.isInteger(v) && v >= 0, says: 'a whole number of entries a week, 0 or more' },
+  'max-trades': { ok: (v) => Number.isInteger(v) && v >= 1, says: 'a whole number of entries a week, at least 1' },
+  spread: { ok: (v) => v >= 0, says: 'a number of points, 0 or more' },
+  commission: { ok: (v) => v >= 0, says: 'an amount per lot per side, 0 or more' },
+  leverage: { ok: (v) => v > 0, says: 'greater than 0' },
+};
+
+/** The week's minimum may not exceed its maximum, whichever flag or default set them. */
+function checkWeekLimits(min: number | undefined, max: number | undefined, defaults: { min: number; max: number }): void {
+  const lo = min ?? defaults.min;
+  const hi = max ?? defaults.max;
+  if (lo <= hi) return;
+  throw new ConfigError('command line', max !== undefined ? '--max-trades' : '--min-trades',
+    `the weekly minimum ${lo}${min === undefined ? ' (the default)' : ''} exceeds the weekly maximum ${hi}${max === undefined ? ' (the default)' : ''}`);
 }
 
 /** What a run needs, from either form: how to run it, and what to say about its data. */
@@ -88,8 +111,13 @@ async function configPlan(args: Args): Promise<Plan> {
   const flag = <K extends keyof BotConfig>(key: K, value: BotConfig[K] | undefined) => { if (value !== undefined) bot[key] = value; };
   flag('balance', number('balance', args.balance));
   flag('riskPercent', number('risk', args.risk));
-  flag('minTradesPerWeek', number('min-trades', args['min-trades']));
-  flag('maxTradesPerWeek', number('max-trades', args['max-trades']));
+  const minTrades = number('min-trades', args['min-trades']);
+  const maxTrades = number('max-trades', args['max-trades']);
+  if (minTrades !== undefined || maxTrades !== undefined) {
+    checkWeekLimits(minTrades, maxTrades, { min: bot.minTradesPerWeek ?? DEFAULT_GOVERNOR_CONFIG.minTradesPerWeek, max: bot.maxTradesPerWeek ?? DEFAULT_GOVERNOR_CONFIG.maxTradesPerWeek });
+  }
+  flag('minTradesPerWeek', minTrades);
+  flag('maxTradesPerWeek', maxTrades);
   flag('strategy', args.strategy);
   flag('timeframe', args.timeframe);
   if (args.symbol) {
@@ -99,13 +127,15 @@ async function configPlan(args: Args): Promise<Plan> {
   }
   const spread = number('spread', args.spread);
   const commission = number('commission', args.commission);
-  if (args.leverage !== undefined || args.spec!.length || args['spec-file']) {
-    throw new ConfigError('command line', args.leverage !== undefined ? '--leverage' : '--spec', 'with --config, set leverage and symbol specs in the config file (bot.broker, bot.symbolSpecs)');
+  const leverage = number('leverage', args.leverage);
+  if (args.spec!.length || args['spec-file']) {
+    throw new ConfigError('command line', args['spec-file'] ? '--spec-file' : '--spec', 'with --config, declare symbol specs in the config file (bot.symbolSpecs)');
   }
   bot.broker = {
     ...bot.broker,
     ...(spread !== undefined ? { spreadPoints: Object.fromEntries((bot.symbols ?? []).map((s) => [s.symbol, spread])) } : {}),
     ...(commission !== undefined ? { commissionPerLot: commission } : {}),
+    ...(leverage !== undefined ? { leverage } : {}),
   };
   const plugins = await loadPlugins([...(bot.plugins ?? []).map((p) => (p.startsWith('.') ? resolve(dirname(file), p) : p)), ...args.plugin!], { baseDir: dirname(file) });
   const strategies = new Map([...plugins].map(([id, p]) => [id, p.strategy]));
@@ -150,7 +180,8 @@ async function symbolPlan(args: Args): Promise<Plan> {
   try {
     spec = resolveSymbolSpec(symbol, specOverrides(symbol, args['spec-file'] ? resolve(args['spec-file']) : undefined, args.spec!));
   } catch (err) {
-    throw new ConfigError('command line', '--spec', (err as Error).message);
+    const message = (err as Error).message;
+    throw new ConfigError('command line', message.startsWith('unknown symbol') ? '--symbol' : '--spec', message);
   }
   let history;
   try {
@@ -161,12 +192,12 @@ async function symbolPlan(args: Args): Promise<Plan> {
   const { series, synthetic, source } = history;
   if (series.length === 0) throw new ConfigError('command line', '--from/--to', `no ${symbol} ${timeframe} bars between ${args.from ?? 'the start'} and ${args.to ?? 'the end'}`);
   const leverage = number('leverage', args.leverage);
-  if (leverage !== undefined && !(leverage > 0)) throw new ConfigError('command line', '--leverage', `"${args.leverage}" must be greater than 0`);
   const check = checkSeriesAgainstSpec(series, spec, args.file ?? source);
   if (check.errors.length > 0) throw new DataMismatch(`the data does not fit ${spec.name}'s spec; nothing was run:\n  ${check.errors.join('\n  ')}`);
   const balance = number('balance', args.balance) ?? 10_000;
   const minTrades = number('min-trades', args['min-trades']);
   const maxTrades = number('max-trades', args['max-trades']);
+  checkWeekLimits(minTrades, maxTrades, { min: DEFAULT_GOVERNOR_CONFIG.minTradesPerWeek, max: DEFAULT_GOVERNOR_CONFIG.maxTradesPerWeek });
   const spread = number('spread', args.spread);
   const commission = number('commission', args.commission);
   const riskPercent = number('risk', args.risk) ?? 1;

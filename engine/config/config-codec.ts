@@ -8,6 +8,7 @@ const PositiveInt = t.refinement(t.number, (n) => Number.isInteger(n) && n > 0, 
 const NonNegativeInt = t.refinement(t.number, (n) => Number.isInteger(n) && n >= 0, 'non-negative integer');
 const Port = t.refinement(t.number, (n) => Number.isInteger(n) && n >= 0 && n <= 65535, 'port (0..65535)');
 const PositiveNumber = t.refinement(t.number, (n) => Number.isFinite(n) && n > 0, 'positive number');
+const NonNegativeNumber = t.refinement(t.number, (n) => Number.isFinite(n) && n >= 0, 'number, 0 or more');
 /** The replay timer fires every 1000/speed ms; past 2^31-1 ms Node's timers overflow to 1 ms. */
 export const MIN_SPEED = 0.001;
 export const MAX_SPEED = 1_000_000;
@@ -132,9 +133,13 @@ export const BotConfigCodec = t.partial({
     /** metaapi: the MetaApi account id (the token comes from TRADELOOM_METAAPI_TOKEN). */
     metaApiAccountId: t.string,
     /** Simulator costs (paper trading and backtests). */
-    slippagePoints: t.number,
-    commissionPerLot: t.number,
-    spreadPoints: t.record(t.string, t.number),
+    slippagePoints: NonNegativeNumber,
+    commissionPerLot: NonNegativeNumber,
+    spreadPoints: t.record(t.string, NonNegativeNumber),
+    /** Simulator account (paper trading and backtests): leverage (100), margin call and stop-out levels in % (100, 50; 0: no stop-out). */
+    leverage: PositiveNumber,
+    marginCallLevel: NonNegativeNumber,
+    stopOutLevel: NonNegativeNumber,
   })),
   /** MT5 symbol spec overrides by symbol (contractSize, digits, point, tickSize, volumeMin, ...). */
   symbolSpecs: t.record(t.string, SymbolSpecOverrideCodec),

@@ -2,8 +2,8 @@ import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { isTimeframe, type Timeframe } from '../model/bar.ts';
 import { resolveSymbolSpec, type SymbolSpec } from '../model/symbol-spec.ts';
-import type { SimBrokerConfig } from '../broker/sim-broker.ts';
-import type { GovernorConfig } from '../governor/governor-config.ts';
+import { DEFAULT_SIM_BROKER_CONFIG, type SimBrokerConfig } from '../broker/sim-broker.ts';
+import { DEFAULT_GOVERNOR_CONFIG, type GovernorConfig } from '../governor/governor-config.ts';
 import type { Strategy } from '../strategy/strategy.ts';
 import { declaredParams, decodeParams, type ParamLayer, type ParamOverride } from '../strategy/strategy-params.ts';
 import type { BotConfig } from './config-codec.ts';
@@ -115,6 +115,16 @@ export function resolveBot(bot: BotConfig, context: ResolveContext, overrides: r
     }
   }
   const b = bot.broker ?? {};
+  const minTrades = bot.minTradesPerWeek ?? DEFAULT_GOVERNOR_CONFIG.minTradesPerWeek;
+  const maxTrades = bot.maxTradesPerWeek ?? DEFAULT_GOVERNOR_CONFIG.maxTradesPerWeek;
+  if (minTrades > maxTrades) {
+    throw new ConfigError(where, bot.maxTradesPerWeek !== undefined ? 'bot.maxTradesPerWeek' : 'bot.minTradesPerWeek', `the weekly minimum ${minTrades} exceeds the weekly maximum ${maxTrades}`);
+  }
+  const stopOut = b.stopOutLevel ?? DEFAULT_SIM_BROKER_CONFIG.stopOutLevel;
+  const marginCall = b.marginCallLevel ?? DEFAULT_SIM_BROKER_CONFIG.marginCallLevel;
+  if (marginCall < stopOut) {
+    throw new ConfigError(where, b.marginCallLevel !== undefined ? 'bot.broker.marginCallLevel' : 'bot.broker.stopOutLevel', `the margin call level ${marginCall} % is below the stop-out level ${stopOut} %`);
+  }
   return {
     where, baseDir: context.baseDir, symbols, strategy: strategyId, strategies,
     balance: bot.balance ?? 10_000,
@@ -127,6 +137,9 @@ export function resolveBot(bot: BotConfig, context: ResolveContext, overrides: r
       ...(b.slippagePoints !== undefined ? { slippagePoints: b.slippagePoints } : {}),
       ...(b.commissionPerLot !== undefined ? { commissionPerLot: b.commissionPerLot } : {}),
       ...(b.spreadPoints !== undefined ? { spreadPoints: b.spreadPoints } : {}),
+      ...(b.leverage !== undefined ? { leverage: b.leverage } : {}),
+      ...(b.marginCallLevel !== undefined ? { marginCallLevel: b.marginCallLevel } : {}),
+      ...(b.stopOutLevel !== undefined ? { stopOutLevel: b.stopOutLevel } : {}),
     },
     symbolSpecs,
     input: bot,

@@ -89,12 +89,30 @@ export function resolveSymbolSpec(name: string, overrides: Partial<Record<string
   const base = BUILTIN_SYMBOL_SPECS[name];
   const override = overrides[name];
   if (!base && !override) {
-    throw new Error(`unknown symbol "${name}": no built-in spec (known: ${Object.keys(BUILTIN_SYMBOL_SPECS).join(', ')}); add one under "symbols.${name}" in the config`);
+    throw new Error(`unknown symbol "${name}": no built-in spec (known: ${Object.keys(BUILTIN_SYMBOL_SPECS).join(', ')}); declare it under "bot.symbolSpecs.${name}" in the config, or with --spec on the backtest command line (digits, contractSize, baseCurrency and profitCurrency at least)`);
   }
   for (const key of Object.keys(override ?? {})) {
     if (!SPEC_FIELDS.has(key)) throw new Error(`symbol spec "${name}": unknown field "${key}" (known: ${[...SPEC_FIELDS].join(', ')})`);
   }
-  return symbolSpec({ ...(base ?? NEW_SYMBOL_DEFAULTS), ...(override ?? {}), name } as SymbolSpec, `symbol spec "${name}"`);
+  return symbolSpec({ ...(base ? derivedFromOverride(base, override ?? {}) : NEW_SYMBOL_DEFAULTS), ...(override ?? {}), name } as SymbolSpec, `symbol spec "${name}"`);
+}
+
+/**
+ * A built-in spec without the derived fields an override changes the source of: new digits
+ * give a new point, a new point a new tick size, a new tick size or contract size a new tick
+ * value (each unless the override gives it too), as for a symbol declared from scratch.
+ * (`--spec tickSize=0.00005` on EURUSD had kept the built-in tick value of 1 USD, so orders
+ * were sized for a fifth of the loss they booked.)
+ */
+function derivedFromOverride(base: SymbolSpec, override: Partial<SymbolSpec>): Partial<SymbolSpec> {
+  const out: Partial<Record<keyof SymbolSpec, unknown>> = { ...base };
+  const given = (key: keyof SymbolSpec) => override[key] !== undefined;
+  const pointMoves = given('digits') && !given('point');
+  if (pointMoves) delete out.point;
+  const tickMoves = (pointMoves || given('point')) && !given('tickSize');
+  if (tickMoves) delete out.tickSize;
+  if ((tickMoves || given('tickSize') || given('contractSize')) && !given('tickValueProfit')) delete out.tickValueProfit;
+  return out as Partial<SymbolSpec>;
 }
 
 /**
@@ -135,6 +153,13 @@ export function symbolSpec(s: SymbolSpec, where = `symbol spec "${s.name}"`): Sy
   }
   for (const key of ['point', 'contractSize', 'tickSize', 'tickValueProfit', 'volumeMin', 'volumeStep', 'volumeMax'] as const) {
     if (!(spec[key] > 0)) throw new Error(`${where}: field "${key}" must be greater than 0, got ${spec[key]}`);
+  }
+  // The simulator books a deal's profit as the price move x contract size x lots (MT5's Forex
+  // and CFD calculation); a tick value that says otherwise would size orders for another loss.
+  const tickValue = spec.tickSize * spec.contractSize;
+  if (Math.abs(spec.tickValueProfit - tickValue) > 1e-9 * tickValue) {
+    throw new Error(`${where}: field "tickValueProfit" (${spec.tickValueProfit}) disagrees with tickSize x contractSize (${spec.tickSize} x ${spec.contractSize} = ${tickValue}): `
+      + 'profit is booked as the price move x contractSize x lots, so orders would be sized for another loss than the one booked; leave tickValueProfit out (it is derived) or make the three agree');
   }
   if (!Number.isInteger(spec.digits) || spec.digits > 10) throw new Error(`${where}: field "digits" must be a whole number 0..10, got ${spec.digits}`);
   if (!Object.values(SWAP_MODE).includes(spec.swapMode as never)) {

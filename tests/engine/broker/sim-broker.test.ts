@@ -78,6 +78,20 @@ test('rejections carry MT5 retcodes: invalid volume, invalid stops, no money, ma
   assert.is(send({}), TRADE_RETCODE.MARKET_CLOSED);
 });
 
+test('an order whose margin equals the free margin to the cent is filled: the check is in cents, not in doubles', () => {
+  // EURUSD (USD account): 1 lot at an ask of 1.1 with leverage 100 needs 1 x 100,000 x 1.1 / 100
+  // = 1,100.00 of margin (1100.0000000000002 in doubles). A balance of 1,100.00 covers it; one
+  // cent less does not (10019).
+  const EURUSD = { ...resolveSymbolSpec('EURUSD'), spreadPoints: 0 };
+  for (const [balance, retcode] of [[1_100, TRADE_RETCODE.DONE], [1_099.99, TRADE_RETCODE.NO_MONEY]] as const) {
+    const broker = new SimBroker([EURUSD], { balance, leverage: 100 });
+    broker.setMid('EURUSD', T, 1.1);
+    const r = broker.orderSend(marketOrder({ symbol: 'EURUSD', volume: 1, type: ORDER_TYPE_BUY }));
+    assert.is(r.retcode, retcode, `balance ${balance}: ${r.comment}`);
+    if (retcode === TRADE_RETCODE.NO_MONEY) assert.match(r.comment, /margin 1100\.00 > free 1099\.99/);
+  }
+});
+
 test('commission is charged per lot on entry and on exit', () => {
   const { broker } = brokerAt(1.2, { commissionPerLot: 3.5 });
   const r = broker.orderSend(marketOrder({ symbol: 'USDCHF', volume: 2, type: ORDER_TYPE_BUY }));

@@ -2,6 +2,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { lotSize, roundVolume } from '../../../engine/governor/position-sizing.ts';
 import { resolveSymbolSpec } from '../../../engine/model/symbol-spec.ts';
+import { SimBroker } from '../../../engine/broker/sim-broker.ts';
+import { DEAL_ENTRY_OUT, ORDER_TYPE_BUY, marketOrder, type Deal } from '../../../engine/model/mt5.ts';
 
 test('USDCHF: 1 % of 10,000 USD with a 50-pip stop below 1.2000 is 0.23 lots (computed by hand)', () => {
   // Loss per lot = 0.0050 × 100,000 CHF = 500 CHF, booked at the stop's rate: 500 / 1.195 =
@@ -31,8 +33,40 @@ test('volumes clamp to the symbol minimum and maximum', () => {
   assert.is(roundVolume(spec, 0.129999), 0.12);
 });
 
+test('an override of a built-in spec moves the fields derived from it: a stop filled at its price loses the budget, not five times it', () => {
+  // EURUSD with a tick of 0.00005: the tick value follows (0.00005 x 100,000 = 5 USD). 1 % of
+  // 10,000 USD with a stop 100 pips (0.0100) under 1.1000: loss per lot 0.0100 x 100,000 = 1,000
+  // USD, so 0.10 lots; hit at its price the stop books -100.00. (The built-in tick value of 1 USD
+  // had been kept: 0.50 lots, -500.00.)
+  const spec = { ...resolveSymbolSpec('EURUSD', { EURUSD: { tickSize: 0.00005 } }), spreadPoints: 0 };
+  assert.is(spec.tickValueProfit, 5);
+  const lots = lotSize(spec, { balance: 10_000, riskPercent: 1, entryPrice: 1.1, stopLoss: 1.09, aggression: 1, accountCurrency: 'USD' });
+  assert.is(lots, 0.1);
+  const broker = new SimBroker([spec]);
+  const exits: Deal[] = [];
+  broker.deals$.subscribe((d) => d.entry === DEAL_ENTRY_OUT && exits.push(d));
+  const t = Date.UTC(2024, 0, 8, 1);
+  broker.setMid('EURUSD', t, 1.1);
+  broker.orderSend(marketOrder({ symbol: 'EURUSD', volume: lots, type: ORDER_TYPE_BUY, sl: 1.09 }));
+  broker.checkStops('EURUSD', t + 3_600_000, 1.1, 1.1001, 1.08);
+  assert.is(exits[0].price, 1.09);
+  assert.is(exits[0].profit, -100);
+  // New digits give a new point and tick, and the tick value follows them.
+  const three = resolveSymbolSpec('EURUSD', { EURUSD: { digits: 3 } });
+  assert.equal([three.point, three.tickSize, three.tickValueProfit], [0.001, 0.001, 100]);
+});
+
+test('a tick value that disagrees with tick size x contract size is refused, naming the fields', () => {
+  assert.throws(() => resolveSymbolSpec('EURUSD', { EURUSD: { tickValueProfit: 0.2 } }),
+    /symbol spec "EURUSD": field "tickValueProfit" \(0\.2\) disagrees with tickSize x contractSize \(0\.00001 x 100000 = 1\)/);
+  assert.throws(() => resolveSymbolSpec('ACME', { ACME: { digits: 2, contractSize: 1, baseCurrency: 'ACME', profitCurrency: 'USD', tickValueProfit: 1 } }),
+    /field "tickValueProfit" \(1\) disagrees with tickSize x contractSize \(0\.01 x 1 = 0\.01\)/);
+  // Given consistently, it is accepted.
+  assert.is(resolveSymbolSpec('ACME', { ACME: { digits: 2, contractSize: 1, baseCurrency: 'ACME', profitCurrency: 'USD', tickValueProfit: 0.01 } }).tickValueProfit, 0.01);
+});
+
 test('an unknown symbol names itself and how to add it', () => {
-  assert.throws(() => resolveSymbolSpec('DOGEUSD'), /unknown symbol "DOGEUSD".*symbols\.DOGEUSD/);
+  assert.throws(() => resolveSymbolSpec('DOGEUSD'), /unknown symbol "DOGEUSD".*"bot\.symbolSpecs\.DOGEUSD".*--spec/);
 });
 
 test.run();
