@@ -34,6 +34,8 @@ export class Governor {
   lastTradeTime: number | null = null;
   private nextWeekStart = Number.NEGATIVE_INFINITY;
   private nextPaceCheck = Number.POSITIVE_INFINITY;
+  /** The week's session close: the last pace checkpoint is at or before it. */
+  private sessionEnd = Number.NEGATIVE_INFINITY;
   /** The earliest time at which `observe` or `checkPace` has anything to do (hot-path guard). */
   nextEventTime = Number.NEGATIVE_INFINITY;
 
@@ -68,6 +70,8 @@ export class Governor {
     if (time < this.nextPaceCheck) return null;
     const step = this.config.paceCheckHours * HOUR_MS;
     while (this.nextPaceCheck <= time) this.nextPaceCheck += step;
+    // Bars after the session close (a 24/7 feed's Saturday) are not checked again this week.
+    if (this.nextPaceCheck > this.sessionEnd) this.nextPaceCheck = Number.POSITIVE_INFINITY;
     this.nextEventTime = Math.min(this.nextWeekStart, this.nextPaceCheck);
     if (this.trades + this.reserved >= this.expectedPace(time) || this.aggression >= this.config.aggressionCap) return null;
     this.aggression = Math.min(this.aggression * this.config.aggressionStep, this.config.aggressionCap);
@@ -125,7 +129,10 @@ export class Governor {
     this.trades = 0;
     this.reserved = 0;
     this.aggression = 1;
-    this.nextPaceCheck = weekStart + (this.config.week.openOffsetHours + this.config.paceCheckHours) * HOUR_MS;
+    const { openOffsetHours, sessionHours } = this.config.week;
+    this.sessionEnd = weekStart + (openOffsetHours + sessionHours) * HOUR_MS;
+    const firstCheck = weekStart + (openOffsetHours + this.config.paceCheckHours) * HOUR_MS;
+    this.nextPaceCheck = firstCheck > this.sessionEnd ? Number.POSITIVE_INFINITY : firstCheck;
     this.nextEventTime = Math.min(this.nextWeekStart, this.nextPaceCheck);
   }
 }
