@@ -10,10 +10,10 @@ export const HOUR = 3_600_000;
 
 /**
  * `count` bars from `start`, every `timeframe`, skipping the weekend gap (Friday 21:00 to
- * Sunday 21:00 UTC) as a real feed would. `price(i)` gives each bar's close; open = previous
- * close, high/low = max/min of both plus `range`.
+ * Sunday 21:00 UTC) as a real feed would (`weekends: true` keeps it: a 24/7 feed, as crypto).
+ * `price(i)` gives each bar's close; open = previous close, high/low = max/min of both plus `range`.
  */
-export function makeBars(count: number, price: (i: number) => number, options: { start?: number; timeframe?: Timeframe; range?: number; symbol?: string } = {}): BarSeries {
+export function makeBars(count: number, price: (i: number) => number, options: { start?: number; timeframe?: Timeframe; range?: number; symbol?: string; weekends?: boolean } = {}): BarSeries {
   const timeframe = options.timeframe ?? 'H1';
   const step = TIMEFRAME_MS[timeframe];
   const range = options.range ?? 0.0005;
@@ -21,7 +21,7 @@ export function makeBars(count: number, price: (i: number) => number, options: {
   let time = options.start ?? MONDAY;
   let prev = price(0);
   for (let i = 0; i < count; i++) {
-    while (inWeekendGap(time)) time += step;
+    while (options.weekends !== true && inWeekendGap(time)) time += step;
     const close = price(i);
     appendBar(series, { time, open: prev, high: Math.max(prev, close) + range, low: Math.min(prev, close) - range, close, volume: 1 });
     prev = close;
