@@ -1,6 +1,7 @@
 import type { BacktestReport, SymbolReport, TesterStatsData } from '../../protocol/index.ts';
 import { civilFromDays, daysInMonth } from '../../protocol/envelope.ts';
 import { round2, round4 } from '../util/rounding.ts';
+import { HALF_CENT } from './noise-floor.ts';
 import { testerStats, type Drawdown, type TesterStats } from './tester-stats.ts';
 import type { TradeTable } from './trade-table.ts';
 
@@ -147,7 +148,7 @@ function perSymbol(trades: TradeTable): Record<string, SymbolReport> {
     const n = counts[k];
     out[trades.symbols[k]] = {
       trades: n, net_profit: round2(gp[k] + gl[k]), gross_profit: round2(gp[k]), gross_loss: round2(gl[k]),
-      profit_factor: gl[k] < 0 ? round4(gp[k] / -gl[k]) : null, win_pct: n ? round2((100 * wins[k]) / n) : null,
+      profit_factor: gl[k] <= -HALF_CENT ? round4(gp[k] / -gl[k]) : null, win_pct: n ? round2((100 * wins[k]) / n) : null,
       long_trades: longs[k], short_trades: n - longs[k], curve: curves[k],
     };
   }

@@ -2,6 +2,7 @@ import type { BacktestMetrics as WireMetrics } from '../../protocol/index.ts';
 import type { DailyEquity } from './build-report.ts';
 import { round2, round4 } from '../util/rounding.ts';
 import { widened } from '../util/typed-arrays.ts';
+import { HALF_CENT, RETURN_NOISE } from './noise-floor.ts';
 
 /** A closed trade as the metrics need it: net PnL in account currency and the exit time (UTC ms). */
 export interface ClosedTrade {
@@ -33,7 +34,7 @@ export interface PerformanceMetrics {
   readonly grossProfit: number;
   /** Sum of losing PnL as a positive amount (MT5 shows it negative). */
   readonly grossLoss: number;
-  /** grossProfit / grossLoss; null when there is no loss to divide by. */
+  /** grossProfit / grossLoss; null when there is no loss to divide by (under half a cent: see `HALF_CENT`). */
   readonly profitFactor: number | null;
   /** Sum of all trade PnL. */
   readonly netProfit: number;
@@ -50,7 +51,7 @@ export interface PerformanceMetrics {
   readonly maxDrawdown: number;
   /** Largest fall as a fraction of the peak it fell from, 0..1 (may come from a different fall than `maxDrawdown`). */
   readonly maxDrawdownFraction: number;
-  /** netProfit / maxDrawdown; null when equity never fell. */
+  /** netProfit / maxDrawdown; null when equity never fell by half a cent (a smaller fall is float noise). */
   readonly recoveryFactor: number | null;
   readonly weeksWithinTarget: number;
   readonly weeksTotal: number;
@@ -72,7 +73,7 @@ export const TRADING_DAYS_PER_YEAR = 252;
  * Sharpe = mean(r) / stdev(r) × sqrt(252), with the sample standard deviation (n - 1).
  * Sortino = mean(r) / DD × sqrt(252), DD = sqrt(sum(min(r, 0)²) / n) (target return 0).
  * Both are 0 when undefined: fewer than two days, or a zero denominator (a flat curve, or no
- * losing day for Sortino).
+ * losing day for Sortino); a deviation under `RETURN_NOISE` is float noise and counts as zero.
  * Drawdowns are measured on every equity sample, not just the daily closes.
  *
  * @example
@@ -258,16 +259,16 @@ export class MetricsAccumulator {
       winRate: this.winRate,
       grossProfit: this.grossProfit,
       grossLoss: this.grossLoss,
-      profitFactor: this.grossLoss > 0 ? this.grossProfit / this.grossLoss : null,
+      profitFactor: this.grossLoss >= HALF_CENT ? this.grossProfit / this.grossLoss : null,
       netProfit: this.netProfit,
       expectancy: this.trades > 0 ? this.netProfit / this.trades : 0,
       largestWin: this.largestWin,
       largestLoss: this.largestLoss,
-      sharpe: days > 1 && std > 0 ? (mean / std) * annual : 0,
-      sortino: days > 1 && downside > 0 ? (mean / downside) * annual : 0,
+      sharpe: days > 1 && std > RETURN_NOISE ? (mean / std) * annual : 0,
+      sortino: days > 1 && downside > RETURN_NOISE ? (mean / downside) * annual : 0,
       maxDrawdown: this.maxDrawdown,
       maxDrawdownFraction: this.maxDrawdownFraction,
-      recoveryFactor: this.maxDrawdown > 0 ? this.netProfit / this.maxDrawdown : null,
+      recoveryFactor: this.maxDrawdown >= HALF_CENT ? this.netProfit / this.maxDrawdown : null,
       weeksWithinTarget: this.weeksWithin,
       weeksTotal: this.weeks,
       days,

@@ -1,4 +1,5 @@
 import type { TradeTable } from './trade-table.ts';
+import { HALF_CENT, RETURN_NOISE } from './noise-floor.ts';
 
 /** A closed trade as the report needs it (times UTC ms, money in account currency). */
 export interface ReportTrade {
@@ -88,7 +89,9 @@ export interface TesterStats {
  *   (or their drawdowns already tracked as the run went: the metrics'), both starting from the
  *   initial deposit; see `Drawdown`.
  * - a trade with pnl 0 is neither a win nor a loss and ends both kinds of run.
- * Ratios without a denominator are null.
+ * Ratios without a denominator are null, and so are those whose denominator is float noise: a
+ * gross loss or drawdown under half a cent, an HPR deviation under `RETURN_NOISE`, balances that
+ * spread by under half a cent (LR correlation); an LR standard error under half a cent is 0.
  */
 export function testerStats(initialDeposit: number, trades: TradeTable, equity: readonly (readonly [number, number])[] | Drawdown): TesterStats {
   let grossProfit = 0, grossLoss = 0, profitTrades = 0, lossTrades = 0, largestProfit = 0, largestLoss = 0;
@@ -137,10 +140,10 @@ export function testerStats(initialDeposit: number, trades: TradeTable, equity: 
   const lr = regression(initialDeposit, pnls, n, spread);
   return {
     initialDeposit, netProfit, grossProfit, grossLoss,
-    profitFactor: grossLoss < 0 ? grossProfit / -grossLoss : null,
+    profitFactor: grossLoss <= -HALF_CENT ? grossProfit / -grossLoss : null,
     expectedPayoff: n > 0 ? netProfit / n : 0,
-    recoveryFactor: eq.maximal > 0 ? netProfit / eq.maximal : null,
-    sharpeRatio: ahpr !== null && hprSd > 0 ? (ahpr - 1) / hprSd : null,
+    recoveryFactor: eq.maximal >= HALF_CENT ? netProfit / eq.maximal : null,
+    sharpeRatio: ahpr !== null && hprSd > RETURN_NOISE ? (ahpr - 1) / hprSd : null,
     ahpr,
     ghpr: n > 0 && balance > 0 ? (balance / initialDeposit) ** (1 / n) : null,
     lrCorrelation: lr.correlation,
@@ -271,8 +274,11 @@ function regression(initial: number, pnls: Float64Array, n: number, s: Spreads |
     y += pnls[i];
     sse += (y - (my + slope * (i + 1 - mx))) ** 2;
   }
+  // Balances whose root-mean-square spread is under half a cent did not move: their correlation
+  // with anything is noise over noise. An error under half a cent is a line the balances lie on.
+  const standardError = n > 2 ? Math.sqrt(sse / (n - 2)) : null;
   return {
-    correlation: syy > 0 ? sxy / Math.sqrt(sxx * syy) : null,
-    standardError: n > 2 ? Math.sqrt(sse / (n - 2)) : null,
+    correlation: syy >= n * HALF_CENT * HALF_CENT ? sxy / Math.sqrt(sxx * syy) : null,
+    standardError: standardError !== null && standardError < HALF_CENT ? 0 : standardError,
   };
 }

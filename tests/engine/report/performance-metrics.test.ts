@@ -109,4 +109,31 @@ test('toWireMetrics gives the protocol metrics block in snake_case', () => {
   assert.is(wire.bars, 1234);
 });
 
+// Regression: equity formed from floating profit and the same money booked in cents differ by a
+// few units in the last place; divided into a profit, that gave a recovery factor of 3e11 and a
+// Sortino of 2e12 beside a drawdown shown as 0.00.
+test('a fall of float noise is no drawdown and no losing day: recovery factor null, Sortino 0, not 1e11', () => {
+  const noisy = [10_100, 10_200, 10_200 - 1e-11].map((e, i) => ({ time: utc(`2024-01-0${i + 1}T23:00:00`), equity: e }));
+  const m = computeMetrics({ startingBalance: 10_000, trades: [{ pnl: 200, exitTime: noisy[2].time }], equity: noisy, weeks: [] });
+  assert.ok(m.maxDrawdown > 0 && m.maxDrawdown < 1e-10, `the noise is there (${m.maxDrawdown})`);
+  assert.is(m.recoveryFactor, null);
+  assert.is(m.sortino, 0);
+  assert.ok(m.sharpe > 0 && m.sharpe < 100, `Sharpe from real returns (${m.sharpe})`);
+});
+
+test('a curve that moves only by float noise has Sharpe 0 (not 40.7), and a gross loss under half a cent no profit factor', () => {
+  const flat = [10_000 + 1e-11, 10_000 + 3e-11, 10_000 + 4e-11, 10_000 + 6e-11].map((e, i) => ({ time: utc(`2024-01-0${i + 1}T23:00:00`), equity: e }));
+  const m = computeMetrics({ startingBalance: 10_000, trades: [{ pnl: 100, exitTime: flat[0].time }, { pnl: -1e-9, exitTime: flat[1].time }], equity: flat, weeks: [] });
+  assert.is(m.sharpe, 0);
+  assert.is(m.sortino, 0);
+  assert.is(m.profitFactor, null);
+  assert.is(m.losses, 1);
+});
+
+test('a fall of one cent is a drawdown: recovery factor = net profit / 0.01', () => {
+  const m = computeMetrics({ startingBalance: 10_000, trades: [{ pnl: 1, exitTime: utc('2024-01-01T23:00:00') }],
+    equity: [{ time: utc('2024-01-01T12:00:00'), equity: 9_999.99 }, { time: utc('2024-01-01T23:00:00'), equity: 10_001 }], weeks: [] });
+  assert.ok(m.recoveryFactor !== null && Math.abs(m.recoveryFactor - 100) < 1e-6, `${m.recoveryFactor}`);
+});
+
 test.run();

@@ -132,4 +132,17 @@ test('without trades the ratios are null rather than a made-up number', () => {
   assert.is(s.expectedPayoff, 0);
 });
 
+// Regression: a recovery factor of 3e11 from an equity drawdown that was float noise.
+test('ratios over float noise are null: an equity fall of 1e-11, a loss of 1e-9, HPRs and balances that never moved by half a cent', () => {
+  const tiny = [1e-9, 2e-9, -1e-9, 3e-9].map((pnl, i) => trade(i, 1, pnl, 1, 0, 0));
+  const s = testerStats(10_000, tiny, [[t0, 10_000], [t0 + H, 10_002.56], [t0 + 2 * H, 10_002.56 - 1e-11]]);
+  assert.ok(s.equityDrawdown.maximal > 0, 'the noise is there');
+  assert.is(s.recoveryFactor, null);
+  assert.is(s.profitFactor, null);
+  assert.is(s.sharpeRatio, null);
+  assert.is(s.lrCorrelation, null);
+  assert.is(s.lrStandardError, 0);
+  assert.is(s.lossTrades, 1);
+});
+
 test.run();
