@@ -610,12 +610,14 @@ export class SymbolActor {
     }, time));
   }
 
+  /** The bar as it was read, its prices normalised to the symbol's digits as every price reported (a file's 1.1967999999999999 is 1.1968). */
   private emitBar(i: number): void {
     const s = this.o.series;
+    const spec = this.o.spec;
     const time = s.time[i];
     this.emit(this.o.events.make('BAR', 'DEBUG', {
-      symbol: this.symbol, timeframe: s.timeframe, time: formatSeconds(time), open: s.open[i], high: s.high[i],
-      low: s.low[i], close: s.close[i], volume: s.volume[i],
+      symbol: this.symbol, timeframe: s.timeframe, time: formatSeconds(time), open: normalizePrice(spec, s.open[i]),
+      high: normalizePrice(spec, s.high[i]), low: normalizePrice(spec, s.low[i]), close: normalizePrice(spec, s.close[i]), volume: s.volume[i],
     }, time + this.barMs));
   }
 
