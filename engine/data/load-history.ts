@@ -45,8 +45,9 @@ export interface LoadedHistory {
 /**
  * History for a backtest: the given file, else the shipped fixture for the symbol (USDCHF,
  * Zurich time), else a synthetic series calibrated on USDCHF (EURUSD, GBPUSD, XAUUSD, ...,
- * marked `synthetic: true`). Ticks become candles of `timeframe`; bar files are resampled to it
- * if coarser. An unknown symbol without a file is an error naming the choices.
+ * marked `synthetic: true`). Ticks become candles of `timeframe` (UTC buckets); bar files are
+ * resampled to it if coarser, on the file's clock (`resampleBars`), each bar keeping its own
+ * open otherwise. An unknown symbol without a file is an error naming the choices.
  *
  * @example
  * const { series, synthetic } = loadHistory({ symbol: 'USDCHF', timeframe: 'H1', from: '1997-01-01', to: '1997-12-31' });
@@ -95,7 +96,7 @@ function seriesFromFile(file: string, symbol: string, timeframe: Timeframe, time
     if (TIMEFRAME_MS[bars.timeframe] > TIMEFRAME_MS[timeframe]) {
       throw new Error(`${fileName} holds ${bars.timeframe} bars; cannot make finer ${timeframe} bars from them`);
     }
-    return resampleBars(bars, timeframe);
+    return resampleBars(bars, timeframe, { timezone });
   }
   // Parsing the 62,000-row fixture costs ~0.2 s; a process that loads it for several runs
   // (tests, a server running backtests) parses it once. The ticks are only ever read.

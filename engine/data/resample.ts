@@ -1,5 +1,6 @@
 import { createBarSeries, TIMEFRAME_MS, type BarSeries, type Timeframe } from '../model/bar.ts';
 import type { TickSeries } from './tick-series.ts';
+import { zonedTimeFor } from './zoned-time.ts';
 
 /** Which side of the quote candles are built from. MT5 charts use the bid. */
 export type CandlePrice = 'bid' | 'ask' | 'mid';
@@ -63,15 +64,30 @@ export function resampleTicks(ticks: TickSeries, timeframe: Timeframe, options: 
   return out;
 }
 
+export interface ResampleBarsOptions {
+  /**
+   * IANA zone of the clock the source bars were cut on (the file's `--timezone`, for MT5 the
+   * trade server's); the coarser buckets are aligned on it. Default UTC.
+   */
+  readonly timezone?: string;
+}
+
 /**
- * Bars to coarser bars on the same UTC-aligned buckets: open = first open, high = max high,
- * low = min low, close = last close, volume = sum. The target must be a whole multiple of the
- * source timeframe (M30 -> H1/H4/D1, H1 -> H4/D1, ...); the same timeframe returns a copy.
+ * Bars to coarser bars: open = first open, high = max high, low = min low, close = last close,
+ * volume = sum. The target must be a whole multiple of the source timeframe (M30 -> H1/H4/D1,
+ * H1 -> H4/D1, ...); the same timeframe returns a copy, each bar keeping its own time.
+ *
+ * Buckets are aligned on the clock of `options.timezone`, as MT5 builds H4 and D1 on its
+ * server's clock: an H1 export in Europe/Athens gives D1 bars from 00:00 Athens, labelled with
+ * that instant in UTC (22:00Z in winter), the same bars as the server's own D1 export. A bar's
+ * time is never after its first source bar's open, nor before the previous source bar's close;
+ * a source bar that would close after `time + timeframe` (the autumn hour a DST change adds to a
+ * bucket) starts a bucket of its own at its open, so no bar closes later than its time says.
  *
  * @example
- * const d1 = resampleBars(h1Series, 'D1');
+ * const d1 = resampleBars(h1Series, 'D1', { timezone: 'Europe/Athens' });
  */
-export function resampleBars(series: BarSeries, timeframe: Timeframe): BarSeries {
+export function resampleBars(series: BarSeries, timeframe: Timeframe, options: ResampleBarsOptions = {}): BarSeries {
   const from = TIMEFRAME_MS[series.timeframe];
   const step = TIMEFRAME_MS[timeframe];
   if (step < from || step % from !== 0) {
@@ -79,25 +95,37 @@ export function resampleBars(series: BarSeries, timeframe: Timeframe): BarSeries
   }
   const n = series.length;
   const time = series.time;
-  let buckets = 0;
-  let current = -Infinity;
+  // The same timeframe needs no clock: every bar is a bucket of its own, at its own time.
+  const zone = step === from ? undefined : zonedTimeFor(options.timezone);
+  // Pass 1: each source bar's bucket (index into `starts`).
+  const bucketOf = new Int32Array(n);
+  const starts: number[] = [];
+  let key = NaN;
+  let start = -Infinity;
+  let previousClose = -Infinity;
   for (let i = 0; i < n; i++) {
-    const b = Math.floor(time[i] / step) * step;
-    if (b !== current) {
-      if (b < current) throw new Error(`resampleBars: bar ${i} at ${new Date(time[i]).toISOString()} is earlier than the one before it`);
-      current = b;
-      buckets++;
+    const t = time[i];
+    if (t < previousClose) throw new Error(`resampleBars: bar ${i} at ${new Date(t).toISOString()} opens before the one before it closes`);
+    const wall = zone === undefined ? t : zone.toWall(t);
+    const k = Math.floor(wall / step) * step;
+    if (k !== key || t + from > start + step) {
+      const aligned = zone === undefined ? k : zone.toUtc(k).utc;
+      start = Math.min(t, Math.max(aligned, previousClose));
+      if (t + from > start + step) start = t;
+      key = k;
+      starts.push(start);
     }
+    bucketOf[i] = starts.length - 1;
+    previousClose = t + from;
   }
+  const buckets = starts.length;
   const out = createBarSeries(series.symbol, timeframe, buckets);
-  let k = -1;
-  current = -Infinity;
+  let current = -1;
   for (let i = 0; i < n; i++) {
-    const b = Math.floor(time[i] / step) * step;
-    if (b !== current) {
-      current = b;
-      k++;
-      out.time[k] = b;
+    const k = bucketOf[i];
+    if (k !== current) {
+      current = k;
+      out.time[k] = starts[k];
       out.open[k] = series.open[i];
       out.high[k] = series.high[i];
       out.low[k] = series.low[i];

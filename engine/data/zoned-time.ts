@@ -32,6 +32,7 @@ const DAY_MS = 86_400_000;
 export class ZonedTime {
   private readonly format: Intl.DateTimeFormat;
   private readonly dayOffsets = new Map<number, number>();
+  private readonly utcDayOffsets = new Map<number, number>();
 
   constructor(readonly zone: string) {
     try {
@@ -70,6 +71,21 @@ export class ZonedTime {
     wall.setUTCFullYear(bc ? 1 - year : year, month - 1, day);
     wall.setUTCHours(hour, minute, second, 0);
     return wall.getTime() - whole;
+  }
+
+  /**
+   * The wall-clock time (epoch-style ms "as if UTC") at the instant `utc`: the inverse of
+   * `toUtc`. The offset is cached per UTC day without a transition in it.
+   */
+  toWall(utc: number): number {
+    const day = Math.floor(utc / DAY_MS);
+    let offset = this.utcDayOffsets.get(day);
+    if (offset === undefined) {
+      offset = this.offsetAt(day * DAY_MS);
+      if (this.offsetAt((day + 1) * DAY_MS - 1000) !== offset) return utc + this.offsetAt(utc);
+      this.utcDayOffsets.set(day, offset);
+    }
+    return utc + offset;
   }
 
   /** Resolves a wall-clock time (epoch-style ms "as if UTC") to an instant; see the rules above. */

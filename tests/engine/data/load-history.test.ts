@@ -84,4 +84,58 @@ test('the fixture is found from any working directory (resolved from the source 
   assert.not.match(FIXTURES_DIR, /shared/);
 });
 
+/** `YYYY.MM.DD` and `HH:MM` of a wall-clock time given as epoch-style ms. */
+function mt5Cells(wall: number): [string, string] {
+  const iso = new Date(wall).toISOString();
+  return [iso.slice(0, 10).replaceAll('-', '.'), iso.slice(11, 16)];
+}
+
+test('an MT5 D1 or H4 export in server time keeps each bar at its real open in UTC, never the UTC day or 4-hour grid', () => {
+  const days = ['2024.03.25', '2024.03.26', '2024.03.27', '2024.03.28', '2024.03.29', '2024.04.01', '2024.04.02'];
+  const d1 = dir.write('EURUSD_D1_athens.csv', encodeLines([MT5_BARS_HEADER, ...days.map((d) => mt5BarRow(d, '00:00', 1.08, 1.085, 1.075, 1.082))], 'utf16le-bom'));
+  const { series } = loadHistory({ symbol: 'EURUSD', timeframe: 'D1', file: d1, timezone: 'Europe/Athens' });
+  // 00:00 Athens is 22:00Z in winter (EET) and 21:00Z from 2024-03-31 (EEST).
+  assert.equal(Array.from(series.time.subarray(0, series.length)), [
+    '2024-03-24T22:00:00', '2024-03-25T22:00:00', '2024-03-26T22:00:00', '2024-03-27T22:00:00', '2024-03-28T22:00:00',
+    '2024-03-31T21:00:00', '2024-04-01T21:00:00',
+  ].map(utc));
+  const h4 = dir.write('EURUSD_H4_athens.csv', encodeLines([MT5_BARS_HEADER, ...['00:00', '04:00', '08:00'].map((t) => mt5BarRow('2024.01.08', t, 1.1, 1.1, 1.1, 1.1))]));
+  const h4Series = loadHistory({ symbol: 'EURUSD', timeframe: 'H4', file: h4, timezone: 'Europe/Athens' }).series;
+  assert.equal(Array.from(h4Series.time.subarray(0, h4Series.length)), ['2024-01-07T22:00:00', '2024-01-08T02:00:00', '2024-01-08T06:00:00'].map(utc));
+});
+
+test('an H1 export in server time resampled to H4 and D1 gives the server\'s own H4 and D1 bars (buckets on its clock)', () => {
+  // Athens H1 bars, Monday 2024-03-25 to Tuesday 2024-04-02 (weekends closed; DST starts Sunday 03-31).
+  const h1Rows: string[] = [];
+  const byTf: Record<'H4' | 'D1', Map<number, string[]>> = { H4: new Map(), D1: new Map() };
+  let price = 1.08;
+  for (let wall = Date.UTC(2024, 2, 25); wall < Date.UTC(2024, 3, 3); wall += 3_600_000) {
+    const day = new Date(wall).getUTCDay();
+    if (day === 0 || day === 6) continue;
+    const next = price + 0.001 * Math.sin(wall / 7e6);
+    const [date, time] = mt5Cells(wall);
+    h1Rows.push(mt5BarRow(date, time, price.toFixed(5), (Math.max(price, next) + 0.0002).toFixed(5), (Math.min(price, next) - 0.0002).toFixed(5), next.toFixed(5), 10));
+    for (const tf of ['H4', 'D1'] as const) {
+      const step = tf === 'H4' ? 4 * 3_600_000 : 86_400_000;
+      const bucket = Math.floor(wall / step) * step;
+      byTf[tf].set(bucket, [...(byTf[tf].get(bucket) ?? []), h1Rows[h1Rows.length - 1]]);
+    }
+    price = next;
+  }
+  const h1 = dir.write('EURUSD_H1_athens.csv', encodeLines([MT5_BARS_HEADER, ...h1Rows]));
+  for (const tf of ['H4', 'D1'] as const) {
+    // The server's own export: one row per bucket of its clock, OHLCV of the H1 rows in it.
+    const rows = [...byTf[tf]].map(([bucket, group]) => {
+      const cells = group.map((r) => r.split('\t'));
+      const [date, time] = mt5Cells(bucket);
+      return mt5BarRow(date, time, cells[0][2], Math.max(...cells.map((c) => +c[3])).toFixed(5), Math.min(...cells.map((c) => +c[4])).toFixed(5), cells[cells.length - 1][5], 10 * group.length);
+    });
+    const own = dir.write(`EURUSD_${tf}_athens_own.csv`, encodeLines([MT5_BARS_HEADER, ...rows]));
+    const built = loadHistory({ symbol: 'EURUSD', timeframe: tf, file: h1, timezone: 'Europe/Athens' }).series;
+    const expected = loadHistory({ symbol: 'EURUSD', timeframe: tf, file: own, timezone: 'Europe/Athens' }).series;
+    assert.is(built.length, expected.length, tf);
+    for (let i = 0; i < built.length; i++) assert.equal(barAt(built, i), barAt(expected, i), `${tf} bar ${i}`);
+  }
+});
+
 test.run();

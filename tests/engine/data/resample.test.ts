@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { barAt, type BarSeries } from '../../../engine/model/bar.ts';
+import { appendBar, barAt, createBarSeries, TIMEFRAME_MS, type BarSeries } from '../../../engine/model/bar.ts';
 import { resampleBars, resampleTicks } from '../../../engine/data/resample.ts';
 import { tickSeriesFrom } from '../../../engine/data/tick-series.ts';
 import { utc } from '../../kit/data-builders.ts';
@@ -71,6 +71,36 @@ test('finer target timeframes and unsorted ticks are refused with a clear error'
   assert.throws(() => resampleBars(h1, 'M30'), /cannot build M30 bars from H1 bars/);
   const unsorted = tickSeriesFrom([mid('2024-01-02T05:00:00', 1), mid('2024-01-02T03:00:00', 1)]);
   assert.throws(() => resampleTicks(unsorted, 'H1', { symbol: 'T' }), /tick 1 .* is earlier than the one before it/);
+});
+
+/** Hourly bars at the given UTC hours (flat price 1), as an H1 series. */
+function hourly(times: readonly string[]): BarSeries {
+  const s = createBarSeries('T', 'H1', times.length);
+  for (const t of times) appendBar(s, { time: utc(t), open: 1, high: 1, low: 1, close: 1, volume: 1 });
+  return s;
+}
+
+test('bars on a server clock (Europe/Athens) make H4 on that clock, across both DST changes; no bar closes after time + timeframe', () => {
+  // Spring, 2024-03-31: 03:00 EET -> 04:00 EEST. Local 00, 01, 02 | 04, 05 (22Z, 23Z, 00Z | 01Z, 02Z).
+  const spring = resampleBars(hourly(['2024-03-30T22:00:00', '2024-03-30T23:00:00', '2024-03-31T00:00:00', '2024-03-31T01:00:00', '2024-03-31T02:00:00']), 'H4', { timezone: 'Europe/Athens' });
+  assert.equal(Array.from(spring.time.subarray(0, spring.length)), [utc('2024-03-30T22:00:00'), utc('2024-03-31T01:00:00')]);
+  assert.equal(Array.from(spring.volume.subarray(0, spring.length)), [3, 2]);
+  // Autumn, 2024-10-27: 04:00 EEST -> 03:00 EET. The 00:00-04:00 local bucket holds five hours; the
+  // fifth (03:00 EET = 01:00Z) would close after 21:00Z + 4 h, so it is a bar of its own at its open.
+  const times = ['2024-10-26T21:00:00', '2024-10-26T22:00:00', '2024-10-26T23:00:00', '2024-10-27T00:00:00', '2024-10-27T01:00:00',
+    '2024-10-27T02:00:00', '2024-10-27T03:00:00', '2024-10-27T04:00:00', '2024-10-27T05:00:00', '2024-10-27T06:00:00'];
+  const source = hourly(times);
+  const autumn = resampleBars(source, 'H4', { timezone: 'Europe/Athens' });
+  assert.equal(Array.from(autumn.time.subarray(0, autumn.length)),
+    [utc('2024-10-26T21:00:00'), utc('2024-10-27T01:00:00'), utc('2024-10-27T02:00:00'), utc('2024-10-27T06:00:00')]);
+  assert.equal(Array.from(autumn.volume.subarray(0, autumn.length)), [4, 1, 4, 1]);
+  let k = 0;
+  for (let i = 0; i < source.length; i++) {
+    while (k + 1 < autumn.length && autumn.time[k + 1] <= source.time[i]) k++;
+    assert.ok(source.time[i] + TIMEFRAME_MS.H1 <= autumn.time[k] + TIMEFRAME_MS.H4, `source bar ${times[i]} closes within its H4 bar`);
+  }
+  // Same timeframe: every bar keeps its own time, whatever the zone.
+  assert.equal(bars(resampleBars(source, 'H1', { timezone: 'Europe/Athens' })), bars(source));
 });
 
 test.run();
