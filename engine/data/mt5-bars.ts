@@ -34,8 +34,8 @@ export interface Mt5BarsResult {
  * tab-separated `<DATE> <TIME> <OPEN> <HIGH> <LOW> <CLOSE> <TICKVOL> <VOL> <SPREAD>`, dates
  * `YYYY.MM.DD`, times `HH:MM[:SS]` (D1 exports may have no `<TIME>` column), UTF-16LE with a
  * BOM or UTF-8, CRLF or LF. Columns are found by header name, so their order does not matter.
- * Checks every row: numbers, high >= max(open, close), low <= min(open, close), strictly
- * increasing time. Throws a `DataError` on the first bad row unless `skipInvalid`.
+ * Checks every row: numbers, positive prices, high >= max(open, close), low <= min(open,
+ * close), strictly increasing time. Throws a `DataError` on the first bad row unless `skipInvalid`.
  *
  * @example
  * const { series, spread } = importMt5Bars('EURUSD_M30.csv', { timezone: 'Europe/Athens' });
@@ -89,6 +89,9 @@ export function importMt5Bars(input: Buffer | string, options: Mt5BarsOptions = 
       numbers.push(v);
     }
     const [open, high, low, close] = numbers;
+    for (const [k, i] of [col.open, col.high, col.low, col.close].entries()) {
+      if (!(numbers[k] > 0)) return problems.report(lineNumber, columnName(header, i), `${PRICE_NAMES[k]} ${numbers[k]} is not a positive price`);
+    }
     if (high < Math.max(open, close) || high < low) {
       return problems.report(lineNumber, columnName(header, col.high), `high ${high} is below ${high < low ? `low ${low}` : `max(open ${open}, close ${close})`}`);
     }
@@ -118,6 +121,8 @@ export function importMt5Bars(input: Buffer | string, options: Mt5BarsOptions = 
     encoding: source.encoding,
   };
 }
+
+const PRICE_NAMES = ['open', 'high', 'low', 'close'] as const;
 
 /** Symbol from a file name such as `EURUSD_M30_2020.csv` -> `EURUSD`. */
 export function symbolFromFileName(file: string): string {

@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeLines, makeTempDir, MT5_BARS_HEADER, mt5BarRow } from '../../kit/data-builders.ts';
 
-// The backtest CLI on a user's own data file: bar times in server time.
+// The backtest CLI on a user's own data file: bar times in server time, and bad rows.
 
 const dir = makeTempDir('tradeloom-cli-data-');
 test.after(() => dir.remove());
@@ -37,6 +37,14 @@ test('a D1 export in Europe/Athens: every bar and fill at 00:00 Athens (22:00Z, 
   const entries = events.filter((e) => e.event_type === 'TRADE_ENTRY');
   assert.ok(entries.length > 5, `the crossover traded (${entries.length} entries)`);
   for (const e of entries) assert.ok(barTimes.includes(e.data.time), `entry at ${e.data.time} is at a bar's open`);
+});
+
+test('a price that is not positive in an MT5 bar file stops the run with file:line: column, exit 2', () => {
+  const file = dir.write('neg.csv', encodeLines([MT5_BARS_HEADER, mt5BarRow('2024.01.08', '00:00', 1.1, 1.2, 1.0, 1.1),
+    mt5BarRow('2024.01.08', '01:00', -1.1, 1.2, -1.2, 1.1), mt5BarRow('2024.01.08', '02:00', 1.1, 1.2, 1.0, 1.1)]));
+  const r = backtest(['--symbol', 'EURUSD', '--file', file, '--no-record', '--json']);
+  assert.is(r.status, 2, r.stderr);
+  assert.match(r.stderr, /neg\.csv:3: column "<OPEN>": open -1\.1 is not a positive price/);
 });
 
 test.run();

@@ -124,4 +124,15 @@ test('skipInvalid keeps the good rows and lists every skipped one with line, col
   assert.is(r.spread.length, 2);
 });
 
+test('a price that is not positive is an error naming file, line and column', () => {
+  const negative = dir.write('neg.csv', encodeLines([...rows.slice(0, 2), mt5BarRow('2024.01.02', '00:30', -1.1, 1.2, -1.2, 1.1), rows[3]]));
+  assert.is(expectDataError(() => importMt5Bars(negative)).message, 'neg.csv:3: column "<OPEN>": open -1.1 is not a positive price');
+  const zero = dir.write('zero.csv', encodeLines([...rows.slice(0, 3), mt5BarRow('2024.01.02', '01:00', 0, 1.2, 0, 1.1)]));
+  const e = expectDataError(() => importMt5Bars(zero));
+  assert.equal([e.line, e.column], [4, '<OPEN>']);
+  const skipped = importMt5Bars(negative, { skipInvalid: true });
+  assert.is(skipped.series.length, 2);
+  assert.equal(skipped.skipped.map((s) => [s.line, s.column]), [[3, '<OPEN>']]);
+});
+
 test.run();
