@@ -18,6 +18,9 @@ export class DataError extends Error {
   }
 }
 
+/** An importer's reason for a file with a header and no data rows under it (reported on line 1). */
+export const NO_DATA_ROWS = 'the file has a header but no data rows';
+
 /** A row an importer left out because the caller passed `skipInvalid: true`. */
 export interface SkippedRow {
   readonly line: number;

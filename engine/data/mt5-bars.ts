@@ -1,6 +1,6 @@
 import { appendBar, createBarSeries, TIMEFRAME_MS, type BarSeries, type Timeframe } from '../model/bar.ts';
 import { parseClockCell, parseDateCell } from './calendar-cells.ts';
-import { DataError, notANumber, parseNumberCell, RowProblems, type ImportOptions, type SkippedRow } from './data-error.ts';
+import { DataError, NO_DATA_ROWS, notANumber, parseNumberCell, RowProblems, type ImportOptions, type SkippedRow } from './data-error.ts';
 import { cellAt, columnName, parseHeader, requireColumn } from './delimited-header.ts';
 import { forEachLine, readTextSource } from './text-source.ts';
 import { toUtcAfter, zonedTimeFor } from './zoned-time.ts';
@@ -52,6 +52,7 @@ export function importMt5Bars(input: Buffer | string, options: Mt5BarsOptions = 
   const values: number[][] = [[], [], [], [], [], [], [], []];
   let lastTime = -Infinity;
 
+  let rows = 0;
   forEachLine(source.text, (line, lineNumber) => {
     if (header === undefined) {
       header = parseHeader(line);
@@ -66,6 +67,7 @@ export function importMt5Bars(input: Buffer | string, options: Mt5BarsOptions = 
       return;
     }
     if (line.trim().length === 0) return;
+    rows++;
     const cells = line.split(header.delimiter);
 
     const date = parseDateCell(cellAt(cells, col.date));
@@ -107,6 +109,7 @@ export function importMt5Bars(input: Buffer | string, options: Mt5BarsOptions = 
     numbers.forEach((v, k) => values[k].push(v));
   });
   if (header === undefined) throw new DataError(file, 1, undefined, 'the file is empty (expected a header row)');
+  if (rows === 0) throw new DataError(file, 1, undefined, NO_DATA_ROWS);
 
   const timeframe = options.timeframe ?? inferTimeframe(file, times);
   const series = createBarSeries(options.symbol ?? symbolFromFileName(file), timeframe, times.length);

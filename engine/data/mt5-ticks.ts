@@ -1,6 +1,6 @@
 import type { Tick } from '../model/tick.ts';
 import { parseClockCell, parseDateCell } from './calendar-cells.ts';
-import { DataError, notANumber, parseNumberCell, RowProblems, type ImportOptions, type SkippedRow } from './data-error.ts';
+import { DataError, NO_DATA_ROWS, notANumber, parseNumberCell, RowProblems, type ImportOptions, type SkippedRow } from './data-error.ts';
 import { cellAt, columnName, parseHeader, requireColumn } from './delimited-header.ts';
 import { forEachLine, readTextSource } from './text-source.ts';
 import { toUtcAfter, zonedTimeFor } from './zoned-time.ts';
@@ -42,6 +42,7 @@ export function importMt5Ticks(input: Buffer | string, options: Mt5TicksOptions 
   let last = 0;
   let lastTime = -Infinity;
 
+  let rows = 0;
   forEachLine(source.text, (line, lineNumber) => {
     if (header === undefined) {
       header = parseHeader(line);
@@ -53,6 +54,7 @@ export function importMt5Ticks(input: Buffer | string, options: Mt5TicksOptions 
       return;
     }
     if (line.trim().length === 0) return;
+    rows++;
     const cells = line.split(header.delimiter);
 
     const date = parseDateCell(cellAt(cells, col.date));
@@ -88,6 +90,7 @@ export function importMt5Ticks(input: Buffer | string, options: Mt5TicksOptions 
     ticks.push({ time, bid, ask, last, volume });
   });
   if (header === undefined) throw new DataError(file, 1, undefined, 'the file is empty (expected a header row)');
+  if (rows === 0) throw new DataError(file, 1, undefined, NO_DATA_ROWS);
   return { ticks, skipped: problems.skipped, encoding: source.encoding };
 }
 

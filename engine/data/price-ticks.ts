@@ -1,5 +1,5 @@
 import { parseIsoCell } from './calendar-cells.ts';
-import { DataError, notANumber, parseNumberCell, RowProblems, type ImportOptions, type SkippedRow } from './data-error.ts';
+import { DataError, NO_DATA_ROWS, notANumber, parseNumberCell, RowProblems, type ImportOptions, type SkippedRow } from './data-error.ts';
 import { cellAt, columnName, parseHeader, type DelimitedHeader } from './delimited-header.ts';
 import { forEachLine, readTextSource } from './text-source.ts';
 import { createTickSeries, pushTick, type TickSeries } from './tick-series.ts';
@@ -57,6 +57,7 @@ export function importPriceTicks(input: Buffer | string, options: PriceTicksOpti
   let priceCol = 1;
   let lastTime = -Infinity;
 
+  let rows = 0;
   forEachLine(source.text, (line, lineNumber) => {
     if (header === undefined) {
       header = parseHeader(line);
@@ -72,6 +73,7 @@ export function importPriceTicks(input: Buffer | string, options: PriceTicksOpti
       header = { ...header, names: [] }; // no header row: fall through and read line 1 as data
     }
     if (line.trim().length === 0) return;
+    rows++;
     const cells = line.split(header.delimiter);
     const timeText = (cells[timeCol] ?? '').trim();
     const priceText = (cells[priceCol] ?? '').trim();
@@ -99,5 +101,6 @@ export function importPriceTicks(input: Buffer | string, options: PriceTicksOpti
     ticks = pushTick(ticks, time, price, price, 0, 1);
   });
   if (header === undefined) throw new DataError(file, 1, undefined, 'the file is empty (expected a header row)');
+  if (rows === 0) throw new DataError(file, 1, undefined, NO_DATA_ROWS);
   return { ticks, skipped: problems.skipped, dstNotes };
 }

@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeLines, makeTempDir, MT5_BARS_HEADER, mt5BarRow } from '../../kit/data-builders.ts';
 
-// The backtest CLI on a user's own data file: bar times in server time, and bad rows.
+// The backtest CLI on a user's own data file: bar times in server time, and bad or empty files.
 
 const dir = makeTempDir('tradeloom-cli-data-');
 test.after(() => dir.remove());
@@ -45,6 +45,20 @@ test('a price that is not positive in an MT5 bar file stops the run with file:li
   const r = backtest(['--symbol', 'EURUSD', '--file', file, '--no-record', '--json']);
   assert.is(r.status, 2, r.stderr);
   assert.match(r.stderr, /neg\.csv:3: column "<OPEN>": open -1\.1 is not a positive price/);
+});
+
+test('a data file with a header and no rows names the file and says so, exit 2 (not --from/--to)', () => {
+  const files = [
+    dir.write('EURUSD_H1.csv', encodeLines([MT5_BARS_HEADER])),
+    dir.write('EURUSD_ticks.csv', encodeLines(['<DATE>\t<TIME>\t<BID>\t<ASK>\t<LAST>\t<VOLUME>\t<FLAGS>'])),
+    dir.write('EURUSD_tp.csv', encodeLines(['time,price'])),
+  ];
+  for (const file of files) {
+    const r = backtest(['--symbol', 'EURUSD', '--timeframe', 'H1', '--file', file, '--no-record', '--json']);
+    assert.is(r.status, 2, r.stderr);
+    assert.match(r.stderr, new RegExp(`${file.split('/').pop()!.replace('.', '\\.')}:1: the file has a header but no data rows`));
+    assert.not.match(r.stderr, /--from\/--to/);
+  }
 });
 
 test.run();

@@ -135,4 +135,9 @@ test('a price that is not positive is an error naming file, line and column', ()
   assert.equal(skipped.skipped.map((s) => [s.line, s.column]), [[3, '<OPEN>']]);
 });
 
+test('a header without data rows is an error on line 1 naming the file', () => {
+  const empty = dir.write('EURUSD_H1.csv', encodeLines([MT5_BARS_HEADER, '']));
+  assert.is(expectDataError(() => importMt5Bars(empty)).message, 'EURUSD_H1.csv:1: the file has a header but no data rows');
+});
+
 test.run();
