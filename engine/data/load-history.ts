@@ -108,7 +108,9 @@ function seriesFromFile(file: string, symbol: string, timeframe: Timeframe, time
       : importPriceTicks(bytes, { timezone, fileName }).ticks;
     tickCache.set(key, ticks);
   }
-  return resampleTicks(ticks, timeframe, { symbol });
+  // Bars of mid prices, as the simulator reads them (its spread sits around the bar's price): an
+  // MT5 tick export's mid of bid and ask; a time,price file's price (its bid and ask are the same).
+  return resampleTicks(ticks, timeframe, { symbol, price: 'mid' });
 }
 
 /** Bars opening in [from, to), sharing no memory with the input. */

@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { barAt } from '../../../engine/model/bar.ts';
 import { FIXTURES_DIR, loadHistory } from '../../../engine/data/load-history.ts';
-import { encodeLines, makeTempDir, MT5_BARS_HEADER, mt5BarRow, utc } from '../../kit/data-builders.ts';
+import { encodeLines, makeTempDir, MT5_BARS_HEADER, MT5_TICKS_HEADER, mt5BarRow, mt5TickRow, utc } from '../../kit/data-builders.ts';
 
 const dir = makeTempDir();
 test.after(() => dir.remove());
@@ -71,6 +71,23 @@ test('a given MT5 bar file is read and resampled; asking for a finer timeframe i
   assert.is(series.length, 2);
   const d1 = dir.write('EURUSD_D1.csv', encodeLines([MT5_BARS_HEADER, mt5BarRow('2024.01.02', '00:00', 1, 1, 1, 1), mt5BarRow('2024.01.03', '00:00', 1, 1, 1, 1)]));
   assert.throws(() => loadHistory({ symbol: 'EURUSD', timeframe: 'H1', file: d1 }), /holds D1 bars; cannot make finer H1 bars/);
+});
+
+test('an MT5 tick export becomes bars of the mid of bid and ask, the price the simulator spreads its quotes around', () => {
+  // Bid 1.10000 and ask 1.10030 every 10 minutes, then bid 1.10100 and ask 1.10120 from 01:00:
+  // H1 bars at the mids 1.10015 and 1.10110 (they had been built from the bids, so a buy filled
+  // half a spread under the file's own ask).
+  const rows = [MT5_TICKS_HEADER];
+  for (let m = 0; m < 60; m += 10) rows.push(mt5TickRow('2024.01.08', `00:${String(m).padStart(2, '0')}:00.000`, '1.10000', '1.10030'));
+  for (let m = 0; m < 60; m += 10) rows.push(mt5TickRow('2024.01.08', `01:${String(m).padStart(2, '0')}:00.000`, '1.10100', '1.10120'));
+  const file = dir.write('EURUSD_ticks.csv', encodeLines(rows, 'utf16le-bom'));
+  const { series } = loadHistory({ symbol: 'EURUSD', timeframe: 'H1', file });
+  assert.is(series.length, 2);
+  const near = (a: number, b: number) => Math.abs(a - b) < 1e-12;
+  for (const column of [series.open, series.high, series.low, series.close]) {
+    assert.ok(near(column[0], 1.10015), `${column[0]}`);
+    assert.ok(near(column[1], 1.1011), `${column[1]}`);
+  }
 });
 
 test('the fixture is found from any working directory (resolved from the source file, not the cwd)', () => {
