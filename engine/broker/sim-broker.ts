@@ -2,7 +2,7 @@ import { BehaviorSubject, Subject, type Observable } from 'rxjs';
 import { TRADE_RETCODE, TRADE_ACTION_DEAL, ORDER_TYPE_BUY, ORDER_TYPE_SELL, DEAL_ENTRY_IN, DEAL_ENTRY_OUT,
   DEAL_REASON_EXPERT, DEAL_REASON_SL, DEAL_REASON_SO, DEAL_REASON_TP, POSITION_TYPE_BUY, POSITION_TYPE_SELL, retcodeText,
   type AccountInfo, type Deal, type Position, type SymbolInfo, type TradeRequest, type TradeResult } from '../model/mt5.ts';
-import { normalizePrice, profitConversion, profitToAccount, SWAP_MODE, type ProfitConversion, type SymbolSpec } from '../model/symbol-spec.ts';
+import { conversionProblem, normalizePrice, profitConversion, profitToAccount, SWAP_MODE, type ProfitConversion, type SymbolSpec } from '../model/symbol-spec.ts';
 import { isValidVolume } from '../governor/position-sizing.ts';
 import type { BrokerPort } from './broker-port.ts';
 import type { BarSeries } from '../model/bar.ts';
@@ -175,6 +175,8 @@ export class SimBroker implements BrokerPort {
   }
 
   addSymbol(spec: SymbolSpec): void {
+    const unconvertible = conversionProblem(spec, this.config.currency);
+    if (unconvertible) throw new Error(`SimBroker: ${unconvertible}`);
     const points = this.config.spreadPoints[spec.name] ?? spec.spreadPoints;
     const book: SymbolBook = {
       spec, halfSpread: (points * spec.point) / 2, slip: this.config.slippagePoints * spec.point,

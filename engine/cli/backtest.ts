@@ -14,7 +14,7 @@ import { renderHtmlReport } from '../report/html-report.ts';
 import { formatSummary } from './summary-table.ts';
 import { ProgressBar } from './progress-bar.ts';
 import { specOverrides } from './spec-options.ts';
-import { resolveSymbolSpec } from '../model/symbol-spec.ts';
+import { conversionProblem, resolveSymbolSpec } from '../model/symbol-spec.ts';
 import { checkSeriesAgainstSpec } from '../backtest/data-check.ts';
 import { DEFAULT_GOVERNOR_CONFIG } from '../governor/governor-config.ts';
 import { quietOnClosedOutput } from './closed-output.ts';
@@ -183,6 +183,8 @@ async function symbolPlan(args: Args): Promise<Plan> {
     const message = (err as Error).message;
     throw new ConfigError('command line', message.startsWith('unknown symbol') ? '--symbol' : '--spec', message);
   }
+  const unconvertible = conversionProblem(spec, 'USD');
+  if (unconvertible) throw new ConfigError('command line', '--spec', unconvertible);
   let history;
   try {
     history = loadHistory({ symbol, timeframe, from: args.from, to: args.to, ...(args.file ? { file: resolve(args.file) } : {}), ...(args.timezone ? { timezone: args.timezone } : {}) });

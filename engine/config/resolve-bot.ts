@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { isTimeframe, type Timeframe } from '../model/bar.ts';
-import { resolveSymbolSpec, type SymbolSpec } from '../model/symbol-spec.ts';
+import { conversionProblem, resolveSymbolSpec, type SymbolSpec } from '../model/symbol-spec.ts';
 import { DEFAULT_SIM_BROKER_CONFIG, type SimBrokerConfig } from '../broker/sim-broker.ts';
 import { DEFAULT_GOVERNOR_CONFIG, type GovernorConfig } from '../governor/governor-config.ts';
 import type { Strategy } from '../strategy/strategy.ts';
@@ -89,6 +89,8 @@ export function resolveBot(bot: BotConfig, context: ResolveContext, overrides: r
     } catch (err) {
       throw new ConfigError(where, `bot.symbolSpecs.${s.symbol}`, (err as Error).message);
     }
+    const unconvertible = conversionProblem(spec, DEFAULT_SIM_BROKER_CONFIG.currency);
+    if (unconvertible) throw new ConfigError(where, `bot.symbolSpecs.${s.symbol}`, unconvertible);
     const layers: ParamLayer[] = [];
     if (id === strategyId && bot.params) layers.push({ where, path: 'bot.params', values: bot.params });
     if (s.params) layers.push({ where, path: `${field}.params`, values: s.params });

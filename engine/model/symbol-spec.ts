@@ -181,6 +181,16 @@ const NUMBER_FIELDS = ['digits', 'point', 'contractSize', 'tickSize', 'tickValue
 /** How the symbol's profit becomes account currency: as is, divided by its own price, or not by itself (a cross rate is needed). */
 export type ProfitConversion = 'same' | 'divide' | 'none';
 
+/**
+ * Why the simulator cannot book `spec`'s profit in `accountCurrency` (null when it can): it
+ * converts by the symbol's own price only, so the profit or the base currency must be the account's.
+ */
+export function conversionProblem(spec: SymbolSpec, accountCurrency: string): string | null {
+  if (profitConversion(spec, accountCurrency) !== 'none') return null;
+  return `${spec.name}'s profit currency ${spec.profitCurrency} is not the account's ${accountCurrency}, nor is its base currency ${spec.baseCurrency}: `
+    + `profit is converted by the symbol's own price only (no cross rates), so declare profitCurrency ${accountCurrency} (a ${accountCurrency}-quoted instrument) or trade one whose base currency is ${accountCurrency}`;
+}
+
 export function profitConversion(spec: SymbolSpec, accountCurrency: string): ProfitConversion {
   return spec.profitCurrency === accountCurrency ? 'same' : spec.baseCurrency === accountCurrency ? 'divide' : 'none';
 }

@@ -54,6 +54,12 @@ test('an unknown symbol is blamed on --symbol, with the config key and the flag 
   assert.match(r.stderr, /--symbol: unknown symbol "FOO".*"bot\.symbolSpecs\.FOO" in the config, or with --spec/);
 });
 
+test('an instrument whose profit the simulator cannot convert to the account currency is refused before the run, naming --spec', () => {
+  const r = run(['--symbol', 'ACME', '--timeframe', 'D1', '--no-record', '--spec', 'digits=2', '--spec', 'contractSize=1', '--spec', 'baseCurrency=ACME', '--spec', 'profitCurrency=EUR']);
+  assert.is(r.status, 2, r.stderr);
+  assert.match(r.stderr, /--spec: ACME's profit currency EUR is not the account's USD, nor is its base currency ACME: profit is converted by the symbol's own price only \(no cross rates\)/);
+});
+
 test('the config sets the simulator\'s leverage and levels (bot.broker), --leverage overrides it, and bad values name the field', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tradeloom-flags-'));
   try {
