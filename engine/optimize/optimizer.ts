@@ -3,7 +3,7 @@ import type { TrialExecutor, TrialJob } from './executor.ts';
 import { scoreOf, type Objective } from './objectives.ts';
 import type { ParamSet, ParamSpace } from './param-space.ts';
 import { trialId } from './run-spec.ts';
-import { createSearch, type SearchOptions } from './search.ts';
+import { prepareSearch, type SearchOptions } from './search.ts';
 import type { BarRange, WeeklyReturns } from './trial.ts';
 
 /** A finished trial as the optimiser keeps it. */
@@ -51,8 +51,8 @@ export interface OptimiseResult {
  */
 export async function optimise(o: OptimiseOptions): Promise<OptimiseResult> {
   const validIndex = (i: number) => o.valid(o.space.at(i));
-  const search = createSearch(o.space, validIndex, o.search);
-  const planned = plannedTrials(o.space, validIndex, o.search);
+  // The grid is scanned in slices: a server's other clients are answered meanwhile.
+  const { search, planned } = await prepareSearch(o.space, validIndex, o.search, o.signal);
   const records: TrialRecord[] = [];
   const runBatch = async (batch: number[]) => {
     const byId = new Map<string, number>();
@@ -93,11 +93,4 @@ export async function optimise(o: OptimiseOptions): Promise<OptimiseResult> {
 
 export function rank(records: readonly TrialRecord[]): TrialRecord[] {
   return [...records].sort((a, b) => b.score - a.score || a.index - b.index);
-}
-
-function plannedTrials(space: ParamSpace, valid: (i: number) => boolean, search: SearchOptions): number {
-  if (search.method === 'genetic') return Math.min(search.trials ?? 1_000, space.size);
-  let count = 0;
-  for (let i = 0; i < space.size; i++) if (valid(i)) count++;
-  return search.method === 'grid' ? count : Math.min(search.trials ?? 100, count);
 }

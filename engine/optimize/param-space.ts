@@ -26,6 +26,30 @@ const PARAM_NAME = /^(?:[A-Za-z0-9._#+-]{1,32}\.)?[A-Za-z_][A-Za-z0-9_]*$/;
 const MAX_AXIS = 1_000_000;
 
 /**
+ * Trials one search runs at most: a grid of more combinations (the product of the axes), or
+ * `--trials` above it, is refused before anything runs. Planning a grid looks at every
+ * combination once, and a million trials is already hours of backtests.
+ */
+export const MAX_TRIALS = 1_000_000;
+
+/** A grid search over more than MAX_TRIALS combinations: refused, naming the ranges. */
+export class GridTooLargeError extends ParamError {
+  constructor(readonly axes: readonly { readonly name: string; readonly spec: string; readonly count: number }[], readonly size: number) {
+    const grid = `${axes.map((a) => a.count.toLocaleString('en-US')).join(' x ')} = ${size.toLocaleString('en-US')} combinations`;
+    super(`${axes.map((a) => `--param ${a.name}=${a.spec}`).join(' ')}: a grid of ${grid} is more than a grid search runs (${MAX_TRIALS.toLocaleString('en-US')}); ` +
+      'use --method random or --method genetic with --trials, or coarser steps');
+    this.name = 'GridTooLargeError';
+  }
+
+  /** The same refusal as `start_optimisation` fields spell it. */
+  forSocket(): string {
+    const grid = `${this.axes.map((a) => a.count.toLocaleString('en-US')).join(' x ')} = ${this.size.toLocaleString('en-US')} combinations`;
+    return `ranges ${this.axes.map((a) => `${a.name} (${a.spec})`).join(', ')}: a grid of ${grid} is more than a grid search runs (${MAX_TRIALS.toLocaleString('en-US')}); ` +
+      'use method "random" or "genetic" with trials, or coarser steps';
+  }
+}
+
+/**
  * Parses one `--param` spec: `name=from:to:step` (inclusive numeric range) or `name=a,b,c`
  * (a list; numbers stay numbers, `true`/`false` become booleans, anything else a string).
  * The name is a strategy parameter (`fast`) or one symbol's (`EURUSD.fast`).

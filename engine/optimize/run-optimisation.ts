@@ -5,7 +5,7 @@ import type { TrialExecutor } from './executor.ts';
 import { resolveObjective, type Objective } from './objectives.ts';
 import { optimise, rank, type TrialRecord } from './optimizer.ts';
 import { overfittingReport, type OverfittingReport } from './overfitting/overfitting-report.ts';
-import { parseParam, ParamError, ParamSpace, type ParamAxis, type ParamSet } from './param-space.ts';
+import { GridTooLargeError, MAX_TRIALS, parseParam, ParamError, ParamSpace, type ParamAxis, type ParamSet } from './param-space.ts';
 import type { SearchMethod, SearchOptions } from './search.ts';
 import type { TrialInputs } from './trial.ts';
 import { walkForward, type WalkForwardResult } from './walk-forward.ts';
@@ -24,6 +24,9 @@ export interface SearchRequest {
   /** `rolling:24:6` or `anchored:24:6`. */
   readonly walkForward?: string;
 }
+
+/** Individuals per genetic generation at most: breeding one costs up to a thousand `valid` calls. */
+const MAX_POPULATION = 10_000;
 
 /** A checked search: every problem was a ParamError naming the flag and the value. */
 export interface SearchPlan {
@@ -44,6 +47,12 @@ export function planSearch(bot: ResolvedBot, r: SearchRequest): SearchPlan {
   if (!['grid', 'random', 'genetic'].includes(method)) throw new ParamError(`--method "${method}" is not one of grid, random, genetic`);
   const axes = r.params.map(parseParam);
   const space = new ParamSpace(axes);
+  // Before the values are checked and long before the grid is scanned: both take time.
+  if (method === 'grid' && space.size > MAX_TRIALS) {
+    throw new GridTooLargeError(axes.map((a, k) => ({ name: a.name, spec: r.params[k].slice(r.params[k].indexOf('=') + 1), count: a.values.length })), space.size);
+  }
+  if (r.trials !== undefined && r.trials > MAX_TRIALS) throw new ParamError(`--trials ${r.trials} is more than a search runs (${MAX_TRIALS.toLocaleString('en-US')})`);
+  if (r.population !== undefined && r.population > MAX_POPULATION) throw new ParamError(`--population ${r.population} is more than ${MAX_POPULATION.toLocaleString('en-US')}`);
   validateBotAxes(bot, axes);
   const main = bot.strategies.get(bot.strategy) ?? bot.symbols[0].strategy;
   const objective = resolveObjective(r.objective ?? 'net-profit', main);

@@ -32,7 +32,8 @@ export interface SearchOptions {
 const GRID_BATCH = 2_048;
 
 /**
- * Makes a search.
+ * Makes a search. Grid and random may scan the whole grid (one `valid` call a combination):
+ * where an event loop must stay free, use `prepareSearch`.
  *
  * @example
  * const search = createSearch(space, (i) => valid(space.at(i)), { method: 'genetic', trials: 500, seed: 7 });
@@ -40,12 +41,43 @@ const GRID_BATCH = 2_048;
 export function createSearch(space: ParamSpace, valid: (index: number) => boolean, options: SearchOptions): Search {
   switch (options.method) {
     case 'grid': return gridSearch(space, valid);
-    case 'random': return randomSearch(space, valid, options.trials ?? 100, options.seed ?? 1);
+    case 'random': return listSearch(runToEnd(randomPicks(space, valid, options.trials ?? 100, options.seed ?? 1)));
     case 'genetic': return new GeneticSearch(space, valid, { ...options.genetic, trials: options.trials ?? 1_000, seed: options.seed ?? 1 });
   }
 }
 
-/** Every valid combination in grid order. */
+/** A search and the trials it plans (the genetic search's budget is an upper bound). */
+export interface PreparedSearch {
+  readonly search: Search;
+  readonly planned: number;
+}
+
+/**
+ * `createSearch` and the number of trials it plans, with the grid's scans done in slices that
+ * let the event loop run between them: a server answering other clients meanwhile. The same
+ * combinations in the same order as `createSearch` gives.
+ *
+ * @example
+ * const { search, planned } = await prepareSearch(space, valid, { method: 'grid' });
+ */
+export async function prepareSearch(space: ParamSpace, valid: (index: number) => boolean, options: SearchOptions, signal?: AbortSignal): Promise<PreparedSearch> {
+  switch (options.method) {
+    case 'grid': {
+      const indices = await runSliced(validIndices(space, valid), signal);
+      return { search: listSearch(indices), planned: indices.length };
+    }
+    case 'random': {
+      const picked = await runSliced(randomPicks(space, valid, options.trials ?? 100, options.seed ?? 1), signal);
+      return { search: listSearch(picked), planned: picked.length };
+    }
+    case 'genetic': {
+      const trials = options.trials ?? 1_000;
+      return { search: createSearch(space, valid, options), planned: Math.min(trials, space.size) };
+    }
+  }
+}
+
+/** Every valid combination in grid order, scanned lazily batch by batch. */
 export function gridSearch(space: ParamSpace, valid: (index: number) => boolean): Search {
   let cursor = 0;
   return {
@@ -62,32 +94,47 @@ export function gridSearch(space: ParamSpace, valid: (index: number) => boolean)
   };
 }
 
+/** `valid` calls between two turns of the event loop in `prepareSearch` (about 20 ms of them). */
+const SLICE = 20_000;
+
+/** The valid indices in grid order; yields every SLICE combinations scanned. */
+function* validIndices(space: ParamSpace, valid: (index: number) => boolean): Generator<void, number[]> {
+  const all: number[] = [];
+  for (let i = 0; i < space.size; i++) {
+    if (valid(i)) all.push(i);
+    if (i % SLICE === SLICE - 1) yield;
+  }
+  return all;
+}
+
 /**
  * `trials` distinct valid combinations drawn uniformly with a seeded generator (the same seed
  * draws the same ones). Grids up to a few million are enumerated and shuffled, so the draw is
- * exact; larger ones are sampled by rejection.
+ * exact; larger ones are sampled by rejection. Yields every SLICE combinations looked at.
  */
-export function randomSearch(space: ParamSpace, valid: (index: number) => boolean, trials: number, seed: number): Search {
+function* randomPicks(space: ParamSpace, valid: (index: number) => boolean, trials: number, seed: number): Generator<void, number[]> {
   const rng = mulberry32(seed);
-  let picked: number[];
   if (space.size <= 4_000_000) {
-    const all: number[] = [];
-    for (let i = 0; i < space.size; i++) if (valid(i)) all.push(i);
+    const all = yield* validIndices(space, valid);
     const n = Math.min(trials, all.length);
     // Partial Fisher-Yates: the first n slots are a uniform sample without replacement.
     for (let k = 0; k < n; k++) {
       const j = k + Math.floor(rng() * (all.length - k));
       [all[k], all[j]] = [all[j], all[k]];
     }
-    picked = all.slice(0, n);
-  } else {
-    const seen = new Set<number>();
-    for (let tries = 0; seen.size < trials && tries < trials * 100; tries++) {
-      const i = Math.floor(rng() * space.size);
-      if (!seen.has(i) && valid(i)) seen.add(i);
-    }
-    picked = [...seen];
+    return all.slice(0, n);
   }
+  const seen = new Set<number>();
+  for (let tries = 0; seen.size < trials && tries < trials * 100; tries++) {
+    const i = Math.floor(rng() * space.size);
+    if (!seen.has(i) && valid(i)) seen.add(i);
+    if (tries % SLICE === SLICE - 1) yield;
+  }
+  return [...seen];
+}
+
+/** The given combinations in order, in batches. */
+function listSearch(picked: readonly number[]): Search {
   let cursor = 0;
   return {
     next() {
@@ -99,4 +146,21 @@ export function randomSearch(space: ParamSpace, valid: (index: number) => boolea
     tell() {},
     independent: true,
   };
+}
+
+function runToEnd<T>(work: Generator<void, T>): T {
+  for (;;) {
+    const step = work.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Runs `work` a slice at a time, letting other callbacks run between slices; stops early (empty) when aborted. */
+async function runSliced<T>(work: Generator<void, T>, signal?: AbortSignal): Promise<T> {
+  for (;;) {
+    const step = work.next();
+    if (step.done) return step.value;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (signal?.aborted) return work.return([] as T).value as T;
+  }
 }

@@ -22,6 +22,8 @@ export function fieldOf(message: string): string {
     .replace(/^--constraint /, 'constraints: ')
     .replace(/^--objective /, 'objective: ')
     .replace(/^--walk-forward /, 'walk_forward: ')
+    .replace(/^--trials /, 'trials: ')
+    .replace(/^--population /, 'population: ')
     .replace(/^no --param given/, 'ranges: none given');
 }
 

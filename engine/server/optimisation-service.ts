@@ -5,7 +5,7 @@ import type { BotConfig } from '../config/config-codec.ts';
 import { ConfigError } from '../config/config-error.ts';
 import type { CommandOutcome } from '../live/bot-controller.ts';
 import { PluginError } from '../strategy/plugin-loader.ts';
-import { ParamError } from '../optimize/param-space.ts';
+import { GridTooLargeError, ParamError } from '../optimize/param-space.ts';
 import { PoolExecutor } from '../optimize/pool-executor.ts';
 import { prepareRun, type PreparedRun } from '../optimize/prepare-run.ts';
 import { planSearch, runOptimisation, type SearchPlan } from '../optimize/run-optimisation.ts';
@@ -70,6 +70,7 @@ export class OptimisationService {
         trials: m.trials, seed: m.seed, population: m.population, walkForward: m.walk_forward,
       });
     } catch (err) {
+      if (err instanceof GridTooLargeError) return { ok: false, reason: err.forSocket() };
       if (err instanceof ParamError || err instanceof ConfigError || err instanceof PluginError || /--walk-forward/.test((err as Error).message)) return { ok: false, reason: fieldOf((err as Error).message) };
       throw err;
     }

@@ -121,4 +121,40 @@ test('bad ranges, unknown parameters and bad settings are refused with an error 
   }
 });
 
+test('a grid over more combinations than a search runs is refused at once, naming the ranges and the limit, and other clients are answered meanwhile (reviewer: one start_optimisation froze the server)', async () => {
+  const [a, b] = [await connect(), await connect()];
+  try {
+    // Each axis within its own cap of 1,000,000 values; their product (10^12) is what the old code scanned on the main loop.
+    const mark = a.received.length;
+    a.send({ type: 'start_optimisation', ...small, to: '1998-01-31', ranges: { fast: '1:1000000:1', slow: '1:1000000:1' }, request_id: 'huge' });
+    const pong = await b.request({ type: 'ping', request_id: 'other' }, 'pong').catch((err): never => {
+      throw new Error(`the other client's ping got no pong: ${(err as Error).message}`);
+    });
+    assert.is(pong.request_id, 'other');
+    const reply = await a.next((m) => m.type === 'command_result' && m.request_id === 'huge', mark, 20_000)
+      .catch((err): never => {
+        throw new Error(`start_optimisation got no reply: ${(err as Error).message}`);
+      });
+    assert.is(reply.ok, false);
+    assert.match(reply.reason, /^ranges fast \(1:1000000:1\), slow \(1:1000000:1\): a grid of 1,000,000 x 1,000,000 = 1,000,000,000,000 combinations is more than a grid search runs \(1,000,000\); use method "random" or "genetic" with trials, or coarser steps/);
+    const mid = await a.request({ type: 'start_optimisation', ...small, to: '1998-01-31', ranges: { fast: '1:3000:1', slow: '1:3000:1' }, request_id: 'mid' }, 'command_result');
+    assert.is(mid.ok, false);
+    assert.match(mid.reason, /9,000,000 combinations is more than a grid search runs \(1,000,000\)/);
+    const trials = await a.request({ type: 'start_optimisation', ...small, ranges: { fast: '5,10' }, method: 'random', trials: 5_000_000, request_id: 't' }, 'command_result');
+    assert.is(trials.ok, false);
+    assert.match(trials.reason, /^trials: 5000000 is more than a search runs \(1,000,000\)/);
+    // A random search over the same huge space draws its trials without a scan: started, planned, cancelled.
+    const random = await a.request({ type: 'start_optimisation', ...small, to: '1998-01-31', ranges: { fast: '1:1000000:1', slow: '1:1000000:1' }, method: 'random', trials: 20, request_id: 'r' }, 'command_result');
+    assert.ok(random.ok, random.reason);
+    assert.is((await b.request({ type: 'ping', request_id: 'again' }, 'pong')).request_id, 'again');
+    const id = random.data.optimisation_id as string;
+    a.send({ type: 'cancel_optimisation', optimisation_id: id });
+    const complete = await completeOf(a, id);
+    assert.ok(complete.planned <= 20, `${complete.planned} planned`);
+  } finally {
+    await a.close();
+    await b.close();
+  }
+});
+
 test.run();

@@ -26,6 +26,22 @@ test('bad ranges, unknown parameters and bad objectives are clear errors with ex
   }
 });
 
+test('a grid over more than 1,000,000 combinations, or --trials above it, is refused with exit code 2 naming the flags, also before a queue is reached (reviewer: a typo looped for hours)', () => {
+  // Bounded: the old code scanned (then ran) the 9,000,000 combinations.
+  const bounded = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'engine/cli/optimize.ts', ...base, ...args], { encoding: 'utf8', timeout: 90_000 });
+  const cases: [string[], RegExp][] = [
+    [['--param', 'fast=1:3000:1', '--param', 'slow=1:3000:1', '--workers', '0'],
+      /--param fast=1:3000:1 --param slow=1:3000:1: a grid of 3,000 x 3,000 = 9,000,000 combinations is more than a grid search runs \(1,000,000\); use --method random or --method genetic with --trials, or coarser steps/],
+    [['--param', 'fast=1:1000000:1', '--param', 'slow=1:1000000:1', '--queue', 'redis://127.0.0.1:1'], /1,000,000,000,000 combinations is more than a grid search runs/],
+    [['--param', 'fast=5:10:1', '--method', 'random', '--trials', '2000000', '--workers', '0'], /--trials 2000000 is more than a search runs \(1,000,000\)/],
+  ];
+  for (const [extra, message] of cases) {
+    const r = bounded(extra);
+    assert.is(r.status, 2, `${extra.join(' ')}: exit ${r.status} ${r.signal ?? ''} ${r.stderr.slice(0, 500)}`);
+    assert.match(r.stderr, message);
+  }
+});
+
 test('an unreachable Redis is a clear error with exit code 2', () => {
   const r = cli([...base, '--param', 'fast=5:10:5', '--queue', 'redis://127.0.0.1:1']);
   assert.is(r.status, 2, r.stderr);

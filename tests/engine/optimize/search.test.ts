@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseParam, ParamSpace } from '../../../engine/optimize/param-space.ts';
-import { createSearch, type Search } from '../../../engine/optimize/search.ts';
+import { createSearch, prepareSearch, type Search } from '../../../engine/optimize/search.ts';
 
 function drain(search: Search, score: (i: number) => number): number[] {
   const order: number[] = [];
@@ -62,6 +62,25 @@ test('the genetic search respects constraints and stops when the grid is exhaust
   assert.ok(order.every(valid));
   assert.is(new Set(order).size, order.length);
   assert.is(order.length, 15, 'all 15 valid combinations, then it stops');
+});
+
+test('prepareSearch gives the same combinations as createSearch with its planned count, and lets other callbacks run while it scans the grid', async () => {
+  const big = new ParamSpace([parseParam('x=0:399:1'), parseParam('y=0:399:1')]);
+  const valid = (i: number) => i % 7 !== 0;
+  let ticks = 0;
+  const timer = setInterval(() => ticks++, 0);
+  try {
+    for (const options of [{ method: 'grid' as const }, { method: 'random' as const, trials: 300, seed: 5 }]) {
+      ticks = 0;
+      const { search, planned } = await prepareSearch(big, valid, options);
+      const order = drain(search, () => 0);
+      assert.equal(order, drain(createSearch(big, valid, options), () => 0));
+      assert.is(planned, order.length);
+      assert.ok(ticks > 0, `${options.method}: the event loop ran during the scan of ${big.size} combinations`);
+    }
+  } finally {
+    clearInterval(timer);
+  }
 });
 
 test.run();
