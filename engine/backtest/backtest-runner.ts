@@ -7,7 +7,7 @@ import type { GovernorConfig } from '../governor/governor-config.ts';
 import type { Strategy } from '../strategy/strategy.ts';
 import { TradingEngine } from '../runtime/trading-engine.ts';
 import { stableUuid } from '../util/ids.ts';
-import { completeData, endBacktest } from './run-end.ts';
+import { closeFailedRun, completeData, endBacktest } from './run-end.ts';
 import { TradeLedger } from '../report/trade-ledger.ts';
 import type { MachineHostKind } from '../actor/machine-host.ts';
 import type { SymbolActor } from '../actor/symbol-actor.ts';
@@ -110,34 +110,39 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
     timeframe, strategy: strategy.id, digits: spec.digits, params: { [spec.name]: config }, ...(options.labels?.from ? { from: options.labels.from } : {}), ...(options.labels?.to ? { to: options.labels.to } : {}),
   }, startTime));
 
-  // The machine starts at the first bar's time, not at the epoch.
-  clock.now = startTime;
-  actor.start();
-  const progressEvery = options.progressEvery ?? 100_000;
-  clock.last = 0;
-  // One loop for both inputs: a series runs as one range; chunks are block-copied into the
-  // window and each copied range runs the same way.
-  const loop: RangeLoop = { engine, actor, clock, progressEvery, onProgress: options.onProgress };
-  if (first) {
-    runRange(loop, first, 0, first.length);
-  } else {
-    for (; pending && !pending.done; pending = iterator!.next()) {
-      const chunk = pending.value;
-      for (let j = 0; j < chunk.length; ) {
-        const n = window!.appendBlock(chunk, j, chunk.length - j);
-        runRange(loop, series, series.length - n, series.length);
-        j += n;
-      }
-    }
-  }
-
-  endBacktest(engine, sim, [actor], clock.last);
-  const { complete, metrics } = completeData(engine, ledger, sessionId, balance, clock.bars, {
+  const identity = {
     symbol: spec.name, timeframe, strategy: strategy.id, params: { [spec.name]: config },
     ...(options.warnings?.length ? { warnings: [...options.warnings] } : {}),
-  });
-  emit(engine.events.make('BACKTEST_COMPLETE', 'INFO', complete, clock.last));
-  return { sessionId, complete, metrics, bars: clock.bars };
+  };
+  try {
+    // The machine starts at the first bar's time, not at the epoch.
+    clock.now = startTime;
+    actor.start();
+    const progressEvery = options.progressEvery ?? 100_000;
+    clock.last = 0;
+    // One loop for both inputs: a series runs as one range; chunks are block-copied into the
+    // window and each copied range runs the same way.
+    const loop: RangeLoop = { engine, actor, clock, progressEvery, onProgress: options.onProgress };
+    if (first) {
+      runRange(loop, first, 0, first.length);
+    } else {
+      for (; pending && !pending.done; pending = iterator!.next()) {
+        const chunk = pending.value;
+        for (let j = 0; j < chunk.length; ) {
+          const n = window!.appendBlock(chunk, j, chunk.length - j);
+          runRange(loop, series, series.length - n, series.length);
+          j += n;
+        }
+      }
+    }
+
+    endBacktest(engine, sim, [actor], clock.last);
+    const { complete, metrics } = completeData(engine, ledger, sessionId, balance, clock.bars, identity);
+    emit(engine.events.make('BACKTEST_COMPLETE', 'INFO', complete, clock.last));
+    return { sessionId, complete, metrics, bars: clock.bars };
+  } catch (err) {
+    throw closeFailedRun({ engine, sim, actor, ledger, sessionId, balance, bars: clock.bars, last: Math.max(clock.last, clock.now), emit, identity }, err);
+  }
 }
 
 interface RangeLoop {

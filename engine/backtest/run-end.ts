@@ -1,4 +1,4 @@
-import type { BacktestCompleteData, BacktestMetrics } from '../../protocol/index.ts';
+import type { BacktestCompleteData, BacktestMetrics, LogEvent } from '../../protocol/index.ts';
 import type { SimBroker } from '../broker/sim-broker.ts';
 import type { SymbolActor } from '../actor/symbol-actor.ts';
 import type { TradingEngine } from '../runtime/trading-engine.ts';
@@ -59,4 +59,50 @@ export function completeData(engine: TradingEngine, ledger: TradeLedger | null, 
     swap_total: engine.swapTotal,
   };
   return { complete, metrics };
+}
+
+/** A backtest that failed after its BACKTEST_START; its ERROR and BACKTEST_COMPLETE (with `error`) are already out. */
+export class BacktestFailedError extends Error {
+  constructor(message: string, readonly sessionId: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'BacktestFailedError';
+  }
+}
+
+export interface FailedRun {
+  readonly engine: TradingEngine;
+  readonly sim: SimBroker;
+  readonly actor: SymbolActor;
+  readonly ledger: TradeLedger | null;
+  readonly sessionId: string;
+  readonly balance: number;
+  readonly bars: number;
+  readonly last: number;
+  readonly emit: (event: LogEvent) => void;
+  readonly identity: RunIdentity;
+}
+
+/**
+ * Closes a run that threw after its BACKTEST_START, so its session ends as a finished one does:
+ * an ERROR of the run's own session (its symbol, at the session clock, which never goes back),
+ * then BACKTEST_COMPLETE with `error` and the figures of the bars before the failure. Returns
+ * the error for the caller to throw.
+ */
+export function closeFailedRun(run: FailedRun, err: unknown): BacktestFailedError {
+  const { engine, emit } = run;
+  const error = err instanceof Error ? err : new Error(String(err));
+  emit(engine.events.make('ERROR', 'ERROR', { error: `backtest failed: ${error.message}`, traceback: error.stack ?? '', symbol: run.actor.symbol, source: 'backtest' }));
+  let complete: BacktestCompleteData;
+  try {
+    endBacktest(engine, run.sim, [run.actor], run.last);
+    complete = completeData(engine, run.ledger, run.sessionId, run.balance, run.bars, run.identity).complete;
+  } catch {
+    // The engine may be half-built: the account's figures are what is left to report.
+    complete = {
+      session_id: run.sessionId, final_balance: round2(engine.account.balance), total_return: round2(engine.account.balance - run.balance),
+      total_trades: 0, max_drawdown: 0, weekly_stats: {}, ...run.identity,
+    };
+  }
+  emit(engine.events.make('BACKTEST_COMPLETE', 'INFO', { ...complete, error: error.message }));
+  return new BacktestFailedError(error.message, run.sessionId, { cause: error });
 }

@@ -1,7 +1,7 @@
 import { ConfigError } from '../config/config-error.ts';
 import type { Strategy } from '../strategy/strategy.ts';
 import type { ParamField } from '../../protocol/index.ts';
-import { decodeParams, paramFields, type ParamLayer } from '../strategy/strategy-params.ts';
+import { declaredParams, decodeParams, paramFields, type ParamLayer } from '../strategy/strategy-params.ts';
 
 /** What the bot runs on one symbol (a `SymbolStrategy`, named here without importing the bot). */
 export interface SymbolStrategy {
@@ -55,6 +55,26 @@ export function resolveBacktestParams(strategy: Strategy, requested: Readonly<Re
     const field = err.field.replace(/^params\./, '').split('.')[0];
     const problem = err.message.slice(err.where.length + 2 + (err.field ? err.field.length + 2 : 0));
     return { ok: false, reason: `${err.field}: ${problem} (strategy ${strategy.id})`, field };
+  }
+}
+
+/**
+ * Runs `dry` (the backtest over no bars, so the strategy starts with the decoded config exactly
+ * as the real run will) and turns a throw into the refusal `run_backtest` answers with. The field
+ * is the parameter the message names (the requested ones first), e.g.
+ * `params.fractalBars: fractalBars must be a positive integer, got 0 (strategy patterns-sr)`.
+ */
+export function dryRunRefusal(strategy: Strategy, requested: Readonly<Record<string, unknown>> | undefined, dry: () => unknown): { ok: false; reason: string; data?: { field: string } } | null {
+  try {
+    dry();
+    return null;
+  } catch (err) {
+    const message = (err as Error).message;
+    const names = [...Object.keys(requested ?? {}), ...declaredParams(strategy).keys()];
+    const field = names.find((name) => new RegExp(`\\b${name.replace(/[^A-Za-z0-9_]/g, '')}\\b`).test(message));
+    return field
+      ? { ok: false, reason: `params.${field}: ${message} (strategy ${strategy.id})`, data: { field } }
+      : { ok: false, reason: `params: strategy ${strategy.id} refused its parameters: ${message}` };
   }
 }
 

@@ -1,7 +1,7 @@
 import { Subject, type Observable } from 'rxjs';
 import type { BotStatus, LogEvent } from '../../protocol/index.ts';
-import { formatSeconds } from '../../protocol/envelope.ts';
-import { isTimeframe, TIMEFRAME_MS, type Timeframe } from '../model/bar.ts';
+import { formatSeconds, formatTimestamp } from '../../protocol/envelope.ts';
+import { isTimeframe, sliceSeries, TIMEFRAME_MS, type Timeframe } from '../model/bar.ts';
 import { BarWindow } from '../model/bar-window.ts';
 import { resolveSymbolSpec, type SymbolSpec } from '../model/symbol-spec.ts';
 import type { BrokerPort } from '../broker/broker-port.ts';
@@ -10,6 +10,7 @@ import type { GovernorConfig } from '../governor/governor-config.ts';
 import type { Strategy } from '../strategy/strategy.ts';
 import { loadHistory } from '../data/load-history.ts';
 import { runBacktest } from '../backtest/backtest-runner.ts';
+import { BacktestFailedError } from '../backtest/run-end.ts';
 import { TradingEngine } from '../runtime/trading-engine.ts';
 import type { SymbolActor } from '../actor/symbol-actor.ts';
 import { newUuid } from '../util/ids.ts';
@@ -17,7 +18,7 @@ import { round2 } from '../util/rounding.ts';
 import type { BacktestRequest, BotController, CommandOutcome } from './bot-controller.ts';
 import type { JournalHealth } from '../journal/journal-health.ts';
 import { describeFate, TicketFates, type TicketFate } from './ticket-fates.ts';
-import { configuredParams, resolveBacktestParams, strategyOptions } from './backtest-params.ts';
+import { configuredParams, dryRunRefusal, resolveBacktestParams, strategyOptions } from './backtest-params.ts';
 
 export interface BotSymbolConfig {
   readonly symbol: string;
@@ -258,18 +259,29 @@ export class TradingBot implements BotController {
       return { ok: false, reason: (err as Error).message.replace(/^loadHistory: /, '') };
     }
     if (history.series.length === 0) return { ok: false, reason: `no ${request.symbol} ${request.timeframe} bars in that range` };
+    const run = {
+      symbol: request.symbol, spec, strategy, strategyConfig: params.config, balance: request.balance ?? this.options.balance,
+      riskPercent: this.options.riskPercent, governor: this.options.governor, broker: this.options.broker,
+    };
+    // The same run over no bars first: what the plugin refuses when it starts (a value its codec
+    // lets through) is refused here, before the reply, not after BACKTEST_START.
+    const refused = dryRunRefusal(strategy, request.params, () => runBacktest({ ...run, series: sliceSeries(history.series, 0, 0), report: false }));
+    if (refused) return refused;
     const sessionId = newUuid();
     this.backtestBusy = true;
     // After the reply: the backtest's events then stream to every client.
     setImmediate(() => {
       try {
-        runBacktest({
-          symbol: request.symbol, series: history.series, spec, strategy, strategyConfig: params.config, balance: request.balance ?? this.options.balance,
-          riskPercent: this.options.riskPercent, governor: this.options.governor, broker: this.options.broker, sessionId,
-          labels: { from: request.from, to: request.to }, onEvent: (event) => this.out.next(event),
-        });
+        runBacktest({ ...run, series: history.series, sessionId, labels: { from: request.from, to: request.to }, onEvent: (event) => this.out.next(event) });
       } catch (err) {
-        this.out.next(this.engine.events.make('ERROR', 'ERROR', { error: `backtest failed: ${(err as Error).message}`, traceback: (err as Error).stack ?? '', source: 'backtest' }));
+        // A failure after BACKTEST_START was reported in the backtest's own session (ERROR, then
+        // BACKTEST_COMPLETE with `error`); one before it still gets an ERROR of that session.
+        if (!(err instanceof BacktestFailedError)) {
+          this.out.next({
+            timestamp: formatTimestamp(history.series.time[0]), session_id: sessionId, event_type: 'ERROR', level: 'ERROR',
+            data: { error: `backtest failed: ${(err as Error).message}`, traceback: (err as Error).stack ?? '', symbol: request.symbol, source: 'backtest' },
+          } as LogEvent);
+        }
       } finally {
         this.backtestBusy = false;
       }

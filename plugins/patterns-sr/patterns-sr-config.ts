@@ -1,10 +1,13 @@
 import * as t from 'io-ts';
 
+/** Bar counts the level finder and the ATR accept: whole bars, at least one (refused before a run, naming the field). */
+const PositiveInt = t.refinement(t.number, (n) => Number.isInteger(n) && n > 0, 'positive integer');
+
 /** Config of the `patterns-sr` strategy; distances are in ATRs so one config fits any symbol. */
 export const PatternsSrConfigCodec = t.type({
   /** Bars on each side of a swing high/low (fractal). */
-  fractalBars: t.number,
-  atrPeriod: t.number,
+  fractalBars: PositiveInt,
+  atrPeriod: PositiveInt,
   /** Swing points within this many ATRs merge into one level. */
   clusterToleranceAtr: t.number,
   /** Levels need at least this many touches to count. */

@@ -93,6 +93,8 @@ export const BacktestCompleteDataCodec = t.intersection([
     swap_total: t.number,
     /** What the data check found before the run (prices that do not fit the symbol spec). */
     warnings: t.array(t.string),
+    /** The run failed (after its ERROR): why; the figures cover the bars before the failure. */
+    error: t.string,
   }),
 ]);
 export type BacktestCompleteData = t.TypeOf<typeof BacktestCompleteDataCodec>;
