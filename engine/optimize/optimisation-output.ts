@@ -1,3 +1,4 @@
+import { round4 } from '../util/rounding.ts';
 import { mkdirSync, writeFileSync, createWriteStream, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import type { TrialMetrics } from '../strategy/strategy.ts';
@@ -92,6 +93,12 @@ export function writeOptimisation(dir: string, rec: Omit<OptimisationRecording, 
 export function optimisationRecording(rec: Omit<OptimisationRecording, 'kind' | 'version' | 'trials' | 'walkForward'>, ranked: readonly TrialRecord[], wf: WalkForwardResult | null): OptimisationRecording {
   return {
     kind: 'optimisation', version: 1, ...rec,
+    // Ratios and probabilities to four decimals, as every other figure on the wire.
+    overfitting: rec.overfitting && {
+      ...rec.overfitting,
+      pbo: rec.overfitting.pbo && { ...rec.overfitting.pbo, value: round4(rec.overfitting.pbo.value), probabilityOfLoss: round4(rec.overfitting.pbo.probabilityOfLoss) },
+      dsr: rec.overfitting.dsr && { ...rec.overfitting.dsr, value: round4(rec.overfitting.dsr.value), sharpe: round4(rec.overfitting.dsr.sharpe), benchmark: round4(rec.overfitting.dsr.benchmark) },
+    },
     trials: ranked.map((r) => ({ id: r.id, params: r.params, score: Number.isFinite(r.score) ? r.score : null, metrics: r.metrics })),
     walkForward: wf ? walkForwardJson(wf) : null,
   };

@@ -81,7 +81,9 @@ export const TOKEN_PROTOCOL_PREFIX = 'tradeloom.bearer.';
 
 function tokenOf(req: IncomingMessage): string | null {
   const auth = req.headers.authorization;
-  if (auth?.startsWith('Bearer ')) return auth.slice(7).trim();
+  // The scheme is case-insensitive (RFC 7235): `bearer` and `BEARER` are Bearer.
+  const bearer = auth ? /^bearer\s+(.+)$/i.exec(auth) : null;
+  if (bearer) return bearer[1].trim();
   // A browser's WebSocket cannot set headers; the subprotocol list is the one header it can
   // set, and unlike a URL query it does not end up in access logs.
   const protocols = req.headers['sec-websocket-protocol'];

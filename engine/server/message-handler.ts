@@ -34,7 +34,7 @@ let recordingLoads = 0;
 // Only these fields of a command go into the audit log: never echo arbitrary client input.
 const PARAM_KEYS = ['symbol', 'ticket', 'timeframe', 'from', 'to', 'strategy', 'balance', 'name', 'optimisation_id', 'trial_id', 'method', 'objective'] as const;
 
-function requestIdOf(raw: string): RequestId {
+export function requestIdOf(raw: string): RequestId {
   // Best effort, so that even an invalid message's error can be matched to its request.
   try {
     const id = (JSON.parse(raw) as { request_id?: unknown } | null)?.request_id;

@@ -16,7 +16,7 @@ import { ClientChannel } from './client-channel.ts';
 import { CLOSE_CODES } from './close-codes.ts';
 import { ConnectionGuard } from './connection-guard.ts';
 import { handleHttp, requestPath } from './http-routes.ts';
-import { handleClientMessage, statusWithJournal } from './message-handler.ts';
+import { handleClientMessage, requestIdOf, statusWithJournal } from './message-handler.ts';
 import { ServerMetrics } from './server-metrics.ts';
 import { OptimisationService, type OptimiserOptions } from './optimisation-service.ts';
 import { FloodDetector, TokenBucket } from './token-bucket.ts';
@@ -219,10 +219,12 @@ export async function startMonitorServer(options: MonitorServerOptions): Promise
           ws.close(CLOSE_CODES.POLICY_VIOLATION, 'message flood');
           return;
         }
-        channel.sendJson({ type: 'error', code: 'rate_limited', error: `too many messages: at most ${settings.rateLimit.refillPerSecond}/s (bursts of ${settings.rateLimit.capacity})`, details: [] });
+        // Echoes the message's request_id (read best effort, as for a malformed message) so the client can match it.
+        const request_id = requestIdOf(textOf(data));
+        channel.sendJson({ type: 'error', code: 'rate_limited', error: `too many messages: at most ${settings.rateLimit.refillPerSecond}/s (bursts of ${settings.rateLimit.capacity})`, details: [], ...(request_id !== undefined ? { request_id } : {}) });
         return;
       }
-      const text = Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data).toString('utf8');
+      const text = textOf(data);
       handleClientMessage(handlerContext, channel, text).catch((err: unknown) => log(`connection ${id}: message handler failed: ${(err as Error).message}`));
     });
     channel.sendJson({
@@ -300,4 +302,8 @@ function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
   const text = status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : status === 400 ? 'Bad Request' : 'Not Found';
   const body = JSON.stringify({ error: reason });
   socket.end(`HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+}
+
+function textOf(data: Buffer | ArrayBuffer | Buffer[]): string {
+  return Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data).toString('utf8');
 }

@@ -69,6 +69,18 @@ test('messages beyond the rate limit get rate_limited errors and the connection 
   await stillServing();
 });
 
+test('a rate_limited error echoes the refused message\'s request_id (reviewer: it was dropped)', async () => {
+  const client = await TestClient.connect(t.wsUrl);
+  const mark = client.received.length;
+  for (let i = 0; i < 8; i++) client.send({ type: 'ping', request_id: `burst-${i}` });
+  const limited = await client.next((m) => m.type === 'error' && m.code === 'rate_limited', mark);
+  assert.match(String(limited.request_id), /^burst-[0-7]$/);
+  const answered = client.received.slice(mark).filter((m) => m.type === 'pong').map((m) => m.request_id);
+  assert.not.ok(answered.includes(limited.request_id), 'the refused message is the one named');
+  await client.close();
+  await stillServing();
+});
+
 test('a sustained flood is closed with 1008 and other clients are still served', async () => {
   const bystander = await TestClient.connect(t.wsUrl);
   const client = await TestClient.connect(t.wsUrl);

@@ -46,6 +46,12 @@ test('a grid started over the socket streams progress and every trial row to eve
     const sharpe = recording.trials.map((t: Json) => t.metrics.sharpe);
     assert.equal(sharpe, [...sharpe].sort((x: number, y: number) => y - x), 'ranked by the objective');
     assert.match(recording.overfitting.dsr.reading, /after 6 trials/);
+    // Ratios and probabilities to four decimals (reviewer: 0.48970839775910685 went out).
+    const fourDecimals = (x: number) => Math.round(x * 10_000) / 10_000 === x;
+    const { dsr, pbo } = recording.overfitting;
+    for (const [name, x] of Object.entries({ 'dsr.value': dsr.value, 'dsr.sharpe': dsr.sharpe, 'dsr.benchmark': dsr.benchmark, 'pbo.value': pbo?.value ?? 0, 'pbo.probabilityOfLoss': pbo?.probabilityOfLoss ?? 0 })) {
+      assert.ok(fourDecimals(x), `${name} ${x} has at most four decimals`);
+    }
     // Written where npm run optimize writes, and listed for the workbench.
     assert.ok(existsSync(join(server.dataDir, 'optimisations', id, 'optimisation.json')));
     const list = await a.request({ type: 'list_optimisations', request_id: 'l' }, 'command_result');

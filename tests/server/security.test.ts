@@ -48,15 +48,23 @@ test('an allow-listed Origin is accepted', async () => {
 
 test('with a token configured, upgrades need it as a bearer header or ?token=, and recordings and metrics need it too', async () => {
   const t = await startTestServer({ token: 's3cret-token' });
-  assert.is(await upgradeStatus(t.wsUrl), 401);
-  assert.is(await upgradeStatus(t.wsUrl, { headers: { authorization: 'Bearer wrong' } }), 401);
-  assert.is(await upgradeStatus(t.wsUrl, { headers: { authorization: 'Bearer s3cret-token' } }), 101);
-  assert.is(await upgradeStatus(`${t.wsUrl}?token=s3cret-token`), 101);
-  assert.is((await fetch(`${t.httpUrl}/recordings`)).status, 401);
-  assert.is((await fetch(`${t.httpUrl}/metrics`)).status, 401);
-  assert.is((await fetch(`${t.httpUrl}/metrics`, { headers: { authorization: 'Bearer s3cret-token' } })).status, 200);
-  assert.is((await fetch(`${t.httpUrl}/healthz`)).status, 200, 'health checks stay open');
-  await t.close();
+  try {
+    assert.is(await upgradeStatus(t.wsUrl), 401);
+    assert.is(await upgradeStatus(t.wsUrl, { headers: { authorization: 'Bearer wrong' } }), 401);
+    assert.is(await upgradeStatus(t.wsUrl, { headers: { authorization: 'Bearer s3cret-token' } }), 101);
+    assert.is(await upgradeStatus(`${t.wsUrl}?token=s3cret-token`), 101);
+    // The scheme is case-insensitive (RFC 7235); the token is not.
+    assert.is(await upgradeStatus(t.wsUrl, { headers: { authorization: 'bearer s3cret-token' } }), 101);
+    assert.is(await upgradeStatus(t.wsUrl, { headers: { authorization: 'BEARER s3cret-token' } }), 101);
+    assert.is(await upgradeStatus(t.wsUrl, { headers: { authorization: 'bearer S3CRET-TOKEN' } }), 401);
+    assert.is((await fetch(`${t.httpUrl}/metrics`, { headers: { authorization: 'bearer s3cret-token' } })).status, 200);
+    assert.is((await fetch(`${t.httpUrl}/recordings`)).status, 401);
+    assert.is((await fetch(`${t.httpUrl}/metrics`)).status, 401);
+    assert.is((await fetch(`${t.httpUrl}/metrics`, { headers: { authorization: 'Bearer s3cret-token' } })).status, 200);
+    assert.is((await fetch(`${t.httpUrl}/healthz`)).status, 200, 'health checks stay open');
+  } finally {
+    await t.close();
+  }
 });
 
 test('the token never appears in an event, a reply, the status, the log or the recording', async () => {
