@@ -590,6 +590,10 @@ export class SimBroker implements BrokerPort {
     if (rejected !== null) return rejected;
     const quote = book.quote;
     const spec = book.spec;
+    // No free margin (a gap through a stop left the balance at or below zero): nothing can be
+    // opened, whatever the volume (the sizing of such an account gives 0 lots).
+    const free = this.freeMargin();
+    if (!(roundMoney(free, this.moneyDigits) > 0)) return this.rejection(TRADE_RETCODE.NO_MONEY, volume, book, `free margin ${fixed(free, 2)}`);
     if (!isValidVolume(spec, volume)) {
       return this.rejection(TRADE_RETCODE.INVALID_VOLUME, volume, book, `${volume} lots (min ${spec.volumeMin}, step ${spec.volumeStep}, max ${spec.volumeMax})`);
     }
@@ -603,7 +607,6 @@ export class SimBroker implements BrokerPort {
     const fault = stopsFault(book, buy, sl, tp);
     if (fault !== STOPS_OK) return this.rejection(TRADE_RETCODE.INVALID_STOPS, volume, book, stopsRefusal(fault, book, buy, sl, tp));
     const margin = this.marginFor(book, volume, price);
-    const free = this.freeMargin();
     // In cents, as the account shows them: 1 lot of EURUSD at 1.1 with leverage 100 needs
     // 1,100.00 (1100.0000000000002 in doubles), which a free margin of 1,100.00 covers.
     if (roundMoney(margin, this.moneyDigits) > roundMoney(free, this.moneyDigits)) return this.rejection(TRADE_RETCODE.NO_MONEY, volume, book, `margin ${fixed(margin, 2)} > free ${fixed(free, 2)}`);

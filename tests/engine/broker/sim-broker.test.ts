@@ -92,6 +92,20 @@ test('an order whose margin equals the free margin to the cent is filled: the ch
   }
 });
 
+test('an account left without free margin by a gap (balance below zero) refuses every entry with 10019, not 10014 for its 0 lots', () => {
+  const { broker, exits } = brokerAt(1.2, { balance: 1_000 });
+  broker.orderSend(marketOrder({ symbol: 'USDCHF', volume: 0.5, type: ORDER_TYPE_BUY, sl: 1.19 }));
+  // The next bar opens at 1.1000, far through the stop: the long closes at the bid 1.0999.
+  broker.checkStops('USDCHF', T + 3_600_000, 1.1, 1.101, 1.098);
+  assert.is(exits[0].price, 1.0999);
+  assert.ok(broker.accountInfo().balance < 0, `balance ${broker.accountInfo().balance}`);
+  for (const volume of [0, 0.01]) {
+    const r = broker.orderSend(marketOrder({ symbol: 'USDCHF', volume, type: ORDER_TYPE_BUY }));
+    assert.is(r.retcode, TRADE_RETCODE.NO_MONEY, `${volume} lots: ${r.comment}`);
+    assert.match(r.comment, /free margin -\d+\.\d\d/);
+  }
+});
+
 test('commission is charged per lot on entry and on exit', () => {
   const { broker } = brokerAt(1.2, { commissionPerLot: 3.5 });
   const r = broker.orderSend(marketOrder({ symbol: 'USDCHF', volume: 2, type: ORDER_TYPE_BUY }));
