@@ -17,6 +17,7 @@ import { specOverrides } from './spec-options.ts';
 import { conversionProblem, resolveSymbolSpec } from '../model/symbol-spec.ts';
 import { checkSeriesAgainstSpec } from '../backtest/data-check.ts';
 import { DEFAULT_GOVERNOR_CONFIG } from '../governor/governor-config.ts';
+import { DEFAULT_SIM_BROKER_CONFIG } from '../broker/sim-broker.ts';
 import { quietOnClosedOutput } from './closed-output.ts';
 
 const USAGE = `usage: npm run backtest -- --symbol USDCHF --timeframe H1 [options]
@@ -183,7 +184,7 @@ async function symbolPlan(args: Args): Promise<Plan> {
     const message = (err as Error).message;
     throw new ConfigError('command line', message.startsWith('unknown symbol') ? '--symbol' : '--spec', message);
   }
-  const unconvertible = conversionProblem(spec, 'USD');
+  const unconvertible = conversionProblem(spec, DEFAULT_SIM_BROKER_CONFIG.currency);
   if (unconvertible) throw new ConfigError('command line', '--spec', unconvertible);
   let history;
   try {

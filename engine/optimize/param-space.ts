@@ -35,18 +35,20 @@ export const MAX_TRIALS = 1_000_000;
 /** A grid search over more than MAX_TRIALS combinations: refused, naming the ranges. */
 export class GridTooLargeError extends ParamError {
   constructor(readonly axes: readonly { readonly name: string; readonly spec: string; readonly count: number }[], readonly size: number) {
-    const grid = `${axes.map((a) => a.count.toLocaleString('en-US')).join(' x ')} = ${size.toLocaleString('en-US')} combinations`;
-    super(`${axes.map((a) => `--param ${a.name}=${a.spec}`).join(' ')}: a grid of ${grid} is more than a grid search runs (${MAX_TRIALS.toLocaleString('en-US')}); ` +
-      'use --method random or --method genetic with --trials, or coarser steps');
+    super(`${axes.map((a) => `--param ${a.name}=${a.spec}`).join(' ')}: ${tooLarge(axes, size)}; use --method random or --method genetic with --trials, or coarser steps`);
     this.name = 'GridTooLargeError';
   }
 
   /** The same refusal as `start_optimisation` fields spell it. */
   forSocket(): string {
-    const grid = `${this.axes.map((a) => a.count.toLocaleString('en-US')).join(' x ')} = ${this.size.toLocaleString('en-US')} combinations`;
-    return `ranges ${this.axes.map((a) => `${a.name} (${a.spec})`).join(', ')}: a grid of ${grid} is more than a grid search runs (${MAX_TRIALS.toLocaleString('en-US')}); ` +
-      'use method "random" or "genetic" with trials, or coarser steps';
+    return `ranges ${this.axes.map((a) => `${a.name} (${a.spec})`).join(', ')}: ${tooLarge(this.axes, this.size)}; use method "random" or "genetic" with trials, or coarser steps`;
   }
+}
+
+/** `a grid of 3,000 x 3,000 = 9,000,000 combinations is more than a grid search runs (1,000,000)`. */
+function tooLarge(axes: readonly { readonly count: number }[], size: number): string {
+  const n = (x: number) => x.toLocaleString('en-US');
+  return `a grid of ${axes.map((a) => n(a.count)).join(' x ')} = ${n(size)} combinations is more than a grid search runs (${n(MAX_TRIALS)})`;
 }
 
 /**
