@@ -105,6 +105,8 @@ export class SymbolActor {
   /** The comment stamped on entry orders (one string, not one per order). */
   private readonly orderComment: string;
   private lastTime = 0;
+  /** The first time this symbol's strategy threw (the actor is `faulted` since): a backtest's BACKTEST_COMPLETE lists it. */
+  faultNote: { readonly symbol: string; readonly time: string; readonly error: string } | null = null;
   /**
    * The last time written out for this actor's events and its text: a bar's events share one
    * time, and reading the text here (a field compare in the hot paths) keeps those paths from
@@ -647,7 +649,9 @@ export class SymbolActor {
   private fault(err: unknown, where: string): void {
     const e = err instanceof Error ? err : new Error(String(err));
     this.pendingEntry = null;
-    this.error(`strategy ${this.strategy.id} failed in ${where} on ${this.symbol}: ${e.message}`, e.stack ?? String(err));
+    const message = `strategy ${this.strategy.id} failed in ${where} on ${this.symbol}: ${e.message}`;
+    this.faultNote ??= { symbol: this.symbol, time: formatSeconds(this.lastTime), error: message };
+    this.error(message, e.stack ?? String(err));
     this.send('FAULT', `plugin ${this.strategy.id} threw: ${e.message}`);
   }
 

@@ -57,8 +57,15 @@ export function completeData(engine: TradingEngine, ledger: TradeLedger | null, 
       ...(orders.firstRefusal ? { first_refusal: orders.firstRefusal } : {}),
     },
     swap_total: engine.swapTotal,
+    ...faultsOf(engine),
   };
   return { complete, metrics };
+}
+
+/** The symbols whose strategy threw during the run (each parked from then on), if any. */
+function faultsOf(engine: TradingEngine): Pick<BacktestCompleteData, 'faults'> {
+  const faults = [...engine.actors.values()].flatMap((a) => (a.faultNote ? [a.faultNote] : []));
+  return faults.length ? { faults } : {};
 }
 
 /** A backtest that failed after its BACKTEST_START; its ERROR and BACKTEST_COMPLETE (with `error`) are already out. */

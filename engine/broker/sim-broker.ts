@@ -594,18 +594,20 @@ export class SimBroker implements BrokerPort {
     // opened, whatever the volume (the sizing of such an account gives 0 lots).
     const free = this.freeMargin();
     if (!(roundMoney(free, this.moneyDigits) > 0)) return this.rejection(TRADE_RETCODE.NO_MONEY, volume, book, `free margin ${fixed(free, 2)}`);
-    if (!isValidVolume(spec, volume)) {
-      return this.rejection(TRADE_RETCODE.INVALID_VOLUME, volume, book, `${volume} lots (min ${spec.volumeMin}, step ${spec.volumeStep}, max ${spec.volumeMax})`);
-    }
     const buy = type === ORDER_TYPE_BUY;
     // A spread or slippage wider than the price itself leaves no price to trade at: a position
     // could not be closed at its bid.
     if (!(quote.bid - book.slip > 0)) {
       return this.rejection(TRADE_RETCODE.INVALID_PRICE, volume, book, `the bid ${fixed(quote.bid - book.slip, spec.digits)} (after spread and slippage) is not a positive price`);
     }
-    const price = normalizePrice(spec, buy ? quote.ask + book.slip : quote.bid - book.slip);
+    // The stops before the volume: a stop at the price (one that normalises onto it) sizes to
+    // 0 lots, and the reason is the stop, not the volume.
     const fault = stopsFault(book, buy, sl, tp);
     if (fault !== STOPS_OK) return this.rejection(TRADE_RETCODE.INVALID_STOPS, volume, book, stopsRefusal(fault, book, buy, sl, tp));
+    if (!isValidVolume(spec, volume)) {
+      return this.rejection(TRADE_RETCODE.INVALID_VOLUME, volume, book, `${volume} lots (min ${spec.volumeMin}, step ${spec.volumeStep}, max ${spec.volumeMax})`);
+    }
+    const price = normalizePrice(spec, buy ? quote.ask + book.slip : quote.bid - book.slip);
     const margin = this.marginFor(book, volume, price);
     // In cents, as the account shows them: 1 lot of EURUSD at 1.1 with leverage 100 needs
     // 1,100.00 (1100.0000000000002 in doubles), which a free margin of 1,100.00 covers.

@@ -253,25 +253,35 @@ async function main(argv: string[]): Promise<number> {
   for (const warning of plan.warnings) console.error(`backtest: warning: ${warning}`);
   const progress = !args.json && process.stderr.isTTY ? new ProgressBar(plan.bars, plan.label) : null;
   const recording: { current: Recorder | null } = { current: null };
-  const result = plan.run((event) => {
-    if (args['no-record']) return;
-    if (!recording.current && event.event_type === 'BACKTEST_START') {
-      recording.current = new Recorder({ dir: resolve(args.record!), kind: 'backtest', sessionId: event.session_id, batch: 512 });
-    }
-    recording.current?.record(event);
-  }, (done) => progress?.update(done), Math.max(1000, Math.floor(plan.bars / 200)), args.bars && !args['no-record']);
-  progress?.done();
-  recording.current?.close();
+  let result;
+  try {
+    result = plan.run((event) => {
+      if (args['no-record']) return;
+      if (!recording.current && event.event_type === 'BACKTEST_START') {
+        recording.current = new Recorder({ dir: resolve(args.record!), kind: 'backtest', sessionId: event.session_id, batch: 512 });
+      }
+      recording.current?.record(event);
+    }, (done) => progress?.update(done), Math.max(1000, Math.floor(plan.bars / 200)), args.bars && !args['no-record']);
+  } finally {
+    // A run that failed part way still leaves its recording whole: its ERROR and BACKTEST_COMPLETE
+    // (with `error`) are the last lines of it.
+    progress?.done();
+    recording.current?.close();
+  }
   if (args.report) writeFileSync(resolve(args.report), renderHtmlReport(result.complete, { sources: plan.sources, synthetic: plan.synthetic }));
+  // A strategy that threw parked its symbol part way: the run finished, but not as configured.
+  const faults = result.complete.faults ?? [];
+  for (const f of faults) console.error(`backtest: ${f.error} (at ${f.time}); ${f.symbol} traded no more after it`);
+  const status = faults.length ? 1 : 0;
   if (args.json) {
     process.stdout.write(`${JSON.stringify(result.complete, null, 2)}\n`);
-    return 0;
+    return status;
   }
   console.log(formatSummary(result.complete, { balance: plan.balance, source: Object.values(plan.sources).join(', '), synthetic: plan.synthetic.length > 0, bars: result.bars }));
   if (recording.current) console.log(`recording: ${recording.current.path}`);
   if (args.report) console.log(`report: ${resolve(args.report)}`);
   if (plan.synthetic.length) console.log(`note: ${plan.synthetic.join(', ')} ha${plan.synthetic.length > 1 ? 've' : 's'} no real history here; those bars are SYNTHETIC.`);
-  return 0;
+  return status;
 }
 
 /** Prices that do not fit the symbol's spec (digits, tick size): the run is refused, exit 1. */

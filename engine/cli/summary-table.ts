@@ -48,6 +48,7 @@ export function formatSummary(c: BacktestCompleteData, ctx: SummaryContext): str
     notes.push(`all ${orders.sent} orders were refused: ${reasons.join(', ')}${orders.first_refusal ? `\n  first: ${orders.first_refusal}` : ''}`);
   }
   for (const warning of c.warnings ?? []) notes.push(`warning: ${warning}`);
+  for (const f of c.faults ?? []) notes.push(`FAILED: ${f.error} (at ${f.time}); ${f.symbol} traded no more after it, so these figures do not cover the whole run`);
   const r = c.report;
   const tester: [string, string][] = r ? testerStatRows(r.stats).map((row) => [row.label, row.value]) : [];
   const symbols = r ? Object.entries(r.per_symbol) : [];

@@ -52,6 +52,11 @@ export function renderHtmlReport(c: BacktestCompleteData, context: HtmlReportCon
     lineChart('per-symbol', 'Net profit by symbol', symbols.map(([s, v], i) => ({ name: s, color: COLORS[i % COLORS.length], points: v.curve })), { includeZero: true }),
     barChart('symbol-profit', 'Net profit per symbol', symbols.map(([s]) => s), symbols.map(([, v]) => v.net_profit), COLORS[5]),
   ].join('\n');
+  // A run that failed part way, or a symbol whose strategy threw: said before any figure.
+  const problems = [
+    ...(c.error ? [`The run failed: ${c.error}. The figures cover the bars before the failure.`] : []),
+    ...(c.faults ?? []).map((f) => `${f.symbol} stopped at ${f.time}: ${f.error}. It traded no more after that, so these figures do not cover the whole run.`),
+  ].map((text) => `<p class="problem" role="alert">${esc(text)}</p>\n`).join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -63,11 +68,11 @@ td{font-variant-numeric:tabular-nums}.stats{columns:2;column-gap:32px}.stats tr{
 .charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(420px,1fr));gap:16px}
 figure{margin:0}figcaption{font-weight:600;margin-bottom:4px}svg.chart{width:100%;height:auto;background:#fafafa;border:1px solid #e3e3e3}
 svg text{font-size:10px;fill:#555}.grid{stroke:#e3e3e3}.legend i{display:inline-block;width:10px;height:10px;margin:0 4px 0 10px}
-.legend{font-weight:400}.meta{color:#555}em{color:#b36b00}
+.legend{font-weight:400}.meta{color:#555}em{color:#b36b00}.problem{color:#b00020;font-weight:600}
 </style></head><body>
 <h1>${esc(title)}</h1>
 <p class="meta">Session ${esc(c.session_id)}${c.from || c.to ? ` · ${esc(c.from ?? 'start')} to ${esc(c.to ?? 'end')}` : ''} · final balance ${c.final_balance.toFixed(2)} · ${c.total_trades} trades${context.synthetic?.length ? ` · <em>synthetic data: ${esc(context.synthetic.join(', '))}</em>` : ''}</p>
-<h2>Results</h2>
+${problems}<h2>Results</h2>
 <div class="stats"><table>${stats}</table></div>
 <h2>Charts</h2>
 <div class="charts">

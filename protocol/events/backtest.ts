@@ -95,6 +95,11 @@ export const BacktestCompleteDataCodec = t.intersection([
     warnings: t.array(t.string),
     /** The run failed (after its ERROR): why; the figures cover the bars before the failure. */
     error: t.string,
+    /**
+     * Symbols whose strategy threw (each after its ERROR): that symbol traded no more from `time`
+     * (its open position was left to its stops and closed at the end), the others ran on.
+     */
+    faults: t.array(t.type({ symbol: t.string, time: t.string, error: t.string })),
   }),
 ]);
 export type BacktestCompleteData = t.TypeOf<typeof BacktestCompleteDataCodec>;

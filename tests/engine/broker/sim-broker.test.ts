@@ -2,6 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SimBroker } from '../../../engine/broker/sim-broker.ts';
 import { resolveSymbolSpec } from '../../../engine/model/symbol-spec.ts';
+import { lotSize } from '../../../engine/governor/position-sizing.ts';
 import { DEAL_ENTRY_OUT, DEAL_REASON_SL, DEAL_REASON_TP, ORDER_TYPE_BUY, ORDER_TYPE_SELL, TRADE_RETCODE, marketOrder, type Deal } from '../../../engine/model/mt5.ts';
 
 const USDCHF = resolveSymbolSpec('USDCHF');
@@ -14,6 +15,18 @@ function brokerAt(mid: number, config: ConstructorParameters<typeof SimBroker>[1
   broker.setMid('USDCHF', T, mid);
   return { broker, exits };
 }
+
+test('a buy whose stop-loss normalises onto its entry price is refused for the stop (10016), not for the 0 lots that stop sizes to', () => {
+  const { broker } = brokerAt(1.2);
+  // The ask is 1.2001: a stop there is no distance at all, so sizing at execution gives 0 lots.
+  const lots = lotSize(USDCHF, { balance: 10_000, riskPercent: 1, entryPrice: 1.2001, stopLoss: 1.2001, aggression: 1, accountCurrency: 'USD' });
+  assert.is(lots, 0);
+  const r = broker.orderSend(marketOrder({ symbol: 'USDCHF', volume: lots, type: ORDER_TYPE_BUY, sl: 1.2001 }));
+  assert.is(r.retcode, TRADE_RETCODE.INVALID_STOPS);
+  assert.match(r.comment, /stop-loss 1\.2001 is not below the bid 1\.1999/);
+  // A valid stop with the same 0 lots is still a volume refusal.
+  assert.is(broker.orderSend(marketOrder({ symbol: 'USDCHF', volume: 0, type: ORDER_TYPE_BUY, sl: 1.19 })).retcode, TRADE_RETCODE.INVALID_VOLUME);
+});
 
 test('a deposit currency with more than 8 or fractional decimals is refused when the simulator is built, naming the setting', () => {
   for (const currencyDigits of [9, -1, 1.5]) {

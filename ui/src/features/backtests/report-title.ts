@@ -19,3 +19,16 @@ export function noTradeExplanation(report: BacktestReport): string | null {
   const list = reasons.map(([why, count]) => `${count}× ${why}`).join(', ');
   return `No trades: all ${refused} entries were refused (${list}).`;
 }
+
+/**
+ * What went wrong in a finished run, in a trader's words: a run that failed part way (`error`)
+ * and each symbol whose strategy threw and was parked (`faults`). Empty when the run was whole.
+ */
+export function runProblems(report: BacktestReport): string[] {
+  const c = report.complete;
+  if (!c) return [];
+  const out: string[] = [];
+  if (c.error) out.push(`The run failed: ${c.error}. The figures cover the bars before the failure.`);
+  for (const f of c.faults ?? []) out.push(`${f.symbol} stopped at ${f.time}: ${f.error}. It traded no more after that, so these figures do not cover the whole run.`);
+  return out;
+}
