@@ -871,10 +871,13 @@ function stopsFault(book: SymbolBook, buy: boolean, sl: number, tp: number): num
   if (sl < 0 || tp < 0) return STOPS_NEGATIVE;
   if (!(sl < Number.POSITIVE_INFINITY && tp < Number.POSITIVE_INFINITY)) return STOPS_NOT_A_PRICE;
   const spec = book.spec;
-  const minDistance = spec.stopsLevel * spec.point;
   const exitSide = normalizePrice(spec, buy ? book.quote.bid : book.quote.ask);
-  if (sl !== 0 && (buy ? sl > exitSide - minDistance : sl < exitSide + minDistance)) return STOPS_SL_SIDE;
-  if (tp !== 0 && (buy ? tp < exitSide + minDistance : tp > exitSide - minDistance)) return STOPS_TP_SIDE;
+  // The nearest allowed stop on each side, as prices of the symbol's digits: 110.008 - 10 points
+  // is 109.998, not the 109.99799999999999 a double gives, which would refuse a stop at it.
+  const below = spec.stopsLevel > 0 ? normalizePrice(spec, exitSide - spec.stopsLevel * spec.point) : exitSide;
+  const above = spec.stopsLevel > 0 ? normalizePrice(spec, exitSide + spec.stopsLevel * spec.point) : exitSide;
+  if (sl !== 0 && (buy ? sl > below : sl < above)) return STOPS_SL_SIDE;
+  if (tp !== 0 && (buy ? tp < above : tp > below)) return STOPS_TP_SIDE;
   return STOPS_OK;
 }
 

@@ -28,6 +28,28 @@ test('a buy whose stop-loss normalises onto its entry price is refused for the s
   assert.is(broker.orderSend(marketOrder({ symbol: 'USDCHF', volume: 0, type: ORDER_TYPE_BUY, sl: 1.19 })).retcode, TRADE_RETCODE.INVALID_VOLUME);
 });
 
+test('a stop exactly the stops level away is accepted, one point nearer is refused (the limit in the symbol\'s digits, not in doubles)', () => {
+  const USDJPY = resolveSymbolSpec('USDJPY', { USDJPY: { stopsLevel: 10 } });
+  let accepted = 0;
+  let refused = 0;
+  for (let i = 0; i < 500; i++) {
+    const mid = Math.round((110 + i * 0.0137) * 1000) / 1000;
+    for (const buy of [true, false]) {
+      const broker = new SimBroker([USDJPY], { balance: 1e6 });
+      broker.setMid('USDJPY', T, mid);
+      const { bid, ask } = broker.symbolInfo('USDJPY')!;
+      // 10 points = 0.010: buy stops at bid - 0.010, sell stops at ask + 0.010, to the 3 digits.
+      const at = buy ? Math.round((bid - 0.01) * 1000) / 1000 : Math.round((ask + 0.01) * 1000) / 1000;
+      const nearer = buy ? Math.round((at + 0.001) * 1000) / 1000 : Math.round((at - 0.001) * 1000) / 1000;
+      const type = buy ? ORDER_TYPE_BUY : ORDER_TYPE_SELL;
+      if (broker.orderSend(marketOrder({ symbol: 'USDJPY', volume: 0.1, type, sl: nearer })).retcode === TRADE_RETCODE.INVALID_STOPS) refused++;
+      if (broker.orderSend(marketOrder({ symbol: 'USDJPY', volume: 0.1, type, sl: at })).retcode === TRADE_RETCODE.DONE) accepted++;
+    }
+  }
+  assert.is(accepted, 1000);
+  assert.is(refused, 1000);
+});
+
 test('a deposit currency with more than 8 or fractional decimals is refused when the simulator is built, naming the setting', () => {
   for (const currencyDigits of [9, -1, 1.5]) {
     assert.throws(() => new SimBroker([resolveSymbolSpec('USDCHF')], { currencyDigits }), /currencyDigits .*0-8 decimals/);
