@@ -141,7 +141,7 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
     emit(engine.events.make('BACKTEST_COMPLETE', 'INFO', complete, clock.last));
     return { sessionId, complete, metrics, bars: clock.bars };
   } catch (err) {
-    throw closeFailedRun({ engine, sim, actor, ledger, sessionId, balance, bars: clock.bars, last: Math.max(clock.last, clock.now), emit, identity }, err);
+    throw closeFailedRun({ engine, sim, actors: [actor], ledger, sessionId, balance, bars: clock.bars, last: Math.max(clock.last, clock.now), emit, identity }, err);
   }
 }
 

@@ -10,7 +10,7 @@ import type { MergeSource } from '../runtime/bar-merge.ts';
 import type { MachineHostKind } from '../actor/machine-host.ts';
 import { TradeLedger } from '../report/trade-ledger.ts';
 import { stableUuid } from '../util/ids.ts';
-import { completeData, endBacktest } from './run-end.ts';
+import { closeFailedRun, completeData, endBacktest } from './run-end.ts';
 
 /** One symbol of a portfolio run: its spec, bars, strategy and the strategy's decoded config. */
 export interface PortfolioSymbol {
@@ -99,17 +99,23 @@ export function runPortfolio(options: PortfolioOptions): PortfolioResult {
   }, Number.isFinite(startTime) ? startTime : 0));
 
   clock.now = Number.isFinite(startTime) ? startTime : 0;
-  for (const actor of actors) actor.start();
-  const sources: MergeSource[] = symbols.map((s) => ({ series: s.series, next: 0 }));
-  runMerged(engine, actors, sources, clock, options.progressEvery ?? 100_000, options.onProgress);
-  const last = clock.now;
-
-  endBacktest(engine, sim, actors, last);
-  const { complete, metrics } = completeData(engine, ledger, sessionId, balance, clock.bars, {
+  const identity = {
     symbol: names.join(','), timeframe: oneTimeframe, strategy: strategyIds, symbols: names, params,
     synthetic_symbols: symbols.filter((s) => s.synthetic).map((s) => s.spec.name),
     ...(labels.from ? { from: labels.from } : {}), ...(labels.to ? { to: labels.to } : {}),
-  });
-  emit(engine.events.make('BACKTEST_COMPLETE', 'INFO', complete, last));
-  return { sessionId, complete, metrics, bars: clock.bars };
+  };
+  try {
+    for (const actor of actors) actor.start();
+    const sources: MergeSource[] = symbols.map((s) => ({ series: s.series, next: 0 }));
+    runMerged(engine, actors, sources, clock, options.progressEvery ?? 100_000, options.onProgress);
+    const last = clock.now;
+
+    endBacktest(engine, sim, actors, last);
+    const { complete, metrics } = completeData(engine, ledger, sessionId, balance, clock.bars, identity);
+    emit(engine.events.make('BACKTEST_COMPLETE', 'INFO', complete, last));
+    return { sessionId, complete, metrics, bars: clock.bars };
+  } catch (err) {
+    // As a single-symbol run does: the session ends with an ERROR and BACKTEST_COMPLETE (`error`).
+    throw closeFailedRun({ engine, sim, actors, ledger, sessionId, balance, bars: clock.bars, last: clock.now, emit, identity }, err);
+  }
 }

@@ -79,7 +79,8 @@ export class BacktestFailedError extends Error {
 export interface FailedRun {
   readonly engine: TradingEngine;
   readonly sim: SimBroker;
-  readonly actor: SymbolActor;
+  /** The run's symbol actors (a portfolio's, or the one of a single-symbol run). */
+  readonly actors: readonly SymbolActor[];
   readonly ledger: TradeLedger | null;
   readonly sessionId: string;
   readonly balance: number;
@@ -98,10 +99,10 @@ export interface FailedRun {
 export function closeFailedRun(run: FailedRun, err: unknown): BacktestFailedError {
   const { engine, emit } = run;
   const error = err instanceof Error ? err : new Error(String(err));
-  emit(engine.events.make('ERROR', 'ERROR', { error: `backtest failed: ${error.message}`, traceback: error.stack ?? '', symbol: run.actor.symbol, source: 'backtest' }));
+  emit(engine.events.make('ERROR', 'ERROR', { error: `backtest failed: ${error.message}`, traceback: error.stack ?? '', symbol: run.actors.map((a) => a.symbol).join(','), source: 'backtest' }));
   let complete: BacktestCompleteData;
   try {
-    endBacktest(engine, run.sim, [run.actor], run.last);
+    endBacktest(engine, run.sim, run.actors, run.last);
     complete = completeData(engine, run.ledger, run.sessionId, run.balance, run.bars, run.identity).complete;
   } catch {
     // The engine may be half-built: the account's figures are what is left to report.

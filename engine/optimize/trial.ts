@@ -83,6 +83,8 @@ export function runTrial(inputs: TrialInputs, params: ParamSet, range?: BarRange
   });
   const m = result.metrics;
   const c = result.complete;
+  // A strategy that threw parked its symbol part way: the figures are not this combination's.
+  if (c.faults?.length) throw new TrialFaultError(params, c.faults[0]);
   const metrics: TrialMetrics = {
     netProfit: c.total_return, grossProfit: m.gross_profit ?? 0, grossLoss: m.gross_loss ?? 0,
     profitFactor: m.profit_factor ?? null, expectedPayoff: m.expectancy ?? 0, sharpe: m.sharpe ?? 0, sortino: m.sortino ?? 0,
@@ -91,6 +93,14 @@ export function runTrial(inputs: TrialInputs, params: ParamSet, range?: BarRange
     finalBalance: c.final_balance,
   };
   return { metrics, weeklyReturns };
+}
+
+/** A trial whose strategy threw: the search stops and names the combination, rather than rank figures that cover part of a run. */
+export class TrialFaultError extends Error {
+  constructor(readonly params: ParamSet, readonly fault: { readonly symbol: string; readonly time: string; readonly error: string }) {
+    super(`trial ${Object.entries(params).map(([k, v]) => `${k}=${v}`).join(' ')}: ${fault.error} (at ${fault.time}); its figures would cover only part of the run, so the search stopped`);
+    this.name = 'TrialFaultError';
+  }
 }
 
 /** A combination as `--set` overrides: `SYM.name` names one symbol, a bare name every symbol whose strategy has it. */

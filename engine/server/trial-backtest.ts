@@ -1,3 +1,4 @@
+import { BacktestFailedError } from '../backtest/run-end.ts';
 import { formatTimestamp, type LogEvent } from '../../protocol/index.ts';
 import type { BotConfig } from '../config/config-codec.ts';
 import { ConfigError } from '../config/config-error.ts';
@@ -51,7 +52,11 @@ export async function startTrialBacktest(r: TrialBacktestRequest): Promise<{ out
     try {
       runPortfolioBacktest(bot, { histories: prepared.histories, paramOverrides: overridesOf(trial.params), ...range, sessionId, onEvent: r.publish });
     } catch (err) {
-      r.publish({ timestamp: formatTimestamp(Date.now()), session_id: sessionId, event_type: 'ERROR', level: 'ERROR', data: { error: `trial backtest failed: ${(err as Error).message}`, traceback: '', source: 'backtest' } } as LogEvent);
+      // A failure after BACKTEST_START closed the session itself (ERROR, then BACKTEST_COMPLETE
+      // with `error`); one before it still gets an ERROR of that session.
+      if (!(err instanceof BacktestFailedError)) {
+        r.publish({ timestamp: formatTimestamp(Date.now()), session_id: sessionId, event_type: 'ERROR', level: 'ERROR', data: { error: `trial backtest failed: ${(err as Error).message}`, traceback: '', source: 'backtest' } } as LogEvent);
+      }
     } finally {
       resolve();
     }

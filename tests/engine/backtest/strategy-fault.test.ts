@@ -64,8 +64,35 @@ test('a portfolio where one symbol\'s strategy throws: the other symbol trades o
     const complete = events.at(-1)!;
     const faults = (complete.data as { faults?: { symbol: string }[] }).faults!;
     assert.equal(faults.map((f) => f.symbol), ['EURUSD']);
-    const usdchfEntries = events.filter((e) => e.event_type === 'TRADE_ENTRY' && e.data.symbol === 'USDCHF').map((e) => String(e.data.time));
+    const usdchfEntries = events.filter((e) => e.event_type === 'TRADE_ENTRY').map((e) => e.data as { symbol: string; time: string }).filter((d) => d.symbol === 'USDCHF').map((d) => d.time);
     assert.ok(usdchfEntries.some((t) => t > '1998-06-01'), 'USDCHF still trades in June');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a portfolio run that fails after its BACKTEST_START ends its session as a single-symbol run does: ERROR, then BACKTEST_COMPLETE with error, both in the recording', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tradeloom-fault-'));
+  try {
+    const config = join(dir, 'bot.json');
+    writeFileSync(config, JSON.stringify({
+      bot: {
+        plugins: [THROWING], strategy: 'sma-crossover', timeframe: 'H4',
+        symbols: [{ symbol: 'USDCHF' }, { symbol: 'EURUSD', strategy: 'throwing-plugin', params: { throwAtStart: 'with-bars' } }],
+      },
+    }));
+    const r = cli(['--config', config, '--from', '1998-01-01', '--to', '1998-03-31', '--record', join(dir, 'rec')]);
+    assert.is(r.status, 1, r.stderr);
+    assert.match(r.stderr, /throwing-plugin: deliberate failure at start/);
+    const events = readRecording(join(dir, 'rec'));
+    assert.is(events[0].event_type, 'BACKTEST_START');
+    const complete = events.at(-1)!;
+    // Then the actors stop (STATE_TRANSITION to idle) and the run closes.
+    const error = events.filter((e) => e.event_type === 'ERROR').at(-1)!;
+    assert.match(String(error.data.error), /^backtest failed: throwing-plugin: deliberate failure at start/);
+    assert.is(complete.event_type, 'BACKTEST_COMPLETE');
+    assert.match(String((complete.data as { error?: string }).error), /deliberate failure at start/);
+    assert.ok(decodeLogEvent(complete).ok);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -42,6 +42,21 @@ test('a grid over more than 1,000,000 combinations, or --trials above it, is ref
   }
 });
 
+test('a combination whose strategy throws part way stops the search with exit 1 naming the combination, on worker threads and in-process alike: its figures cover only part of the run and are never ranked', () => {
+  for (const workers of ['2', '0']) {
+    const dir = mkdtempSync(join(tmpdir(), 'tradeloom-opt-fault-'));
+    try {
+      const r = cli([...base, '--strategy', 'throwing-plugin', '--plugin', 'fixtures/plugins/throwing-plugin', '--param', 'throwAtIndex=1000000,100',
+        '--workers', workers, '--out', dir]);
+      assert.is(r.status, 1, `--workers ${workers}: ${r.stderr}`);
+      assert.match(r.stderr, /trial throwAtIndex=100: strategy throwing-plugin failed in onBar on USDCHF: throwing-plugin: deliberate failure in onBar \(at 1998-01-\d\dT\d\d:00:00\); its figures would cover only part of the run, so the search stopped/);
+      assert.not.match(r.stdout, /^1 +100 /m, 'the failed combination is not in a ranked table');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+});
+
 test('an unreachable Redis is a clear error with exit code 2', () => {
   const r = cli([...base, '--param', 'fast=5:10:5', '--queue', 'redis://127.0.0.1:1']);
   assert.is(r.status, 2, r.stderr);
