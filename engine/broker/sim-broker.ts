@@ -354,7 +354,9 @@ export class SimBroker implements BrokerPort {
    * reached. Exits are published on `deals$` synchronously.
    */
   checkStops(symbol: string, time: number, open: number, high: number, low: number): void {
-    this.checkStopsIn(this.bookOf(symbol), time, open, high, low);
+    const book = this.bookOf(symbol);
+    if (book.bidBars) this.checkBidStopsIn(book, time, open, high, low);
+    else this.checkStopsIn(book, time, open, high, low);
   }
 
   /**
@@ -364,15 +366,22 @@ export class SimBroker implements BrokerPort {
    * Prices are read here, not passed, so nothing is boxed when the call is not inlined.
    */
   checkStopsAt(book: SymbolBook, bars: BarSeries, i: number, barMs: number): void {
-    if (bars.low[i] > book.lowTrigger && bars.high[i] < book.highTrigger && (!book.bidBars || this.askInsideBand(book, bars, i))) return;
+    if (book.bidBars) {
+      this.checkBidStopsAt(book, bars, i, barMs);
+      return;
+    }
+    if (bars.low[i] > book.lowTrigger && bars.high[i] < book.highTrigger) return;
     this.quoteBar(book, bars, i, false, barMs);
     this.checkStopsIn(book, bars.time[i], bars.open[i], bars.high[i], bars.low[i]);
   }
 
-  /** Bid bars: bar `i`'s asks (its low and high plus its spread) reach no short's stop or target. */
-  private askInsideBand(book: SymbolBook, bars: BarSeries, i: number): boolean {
+  /** `checkStopsAt` for bid bars: the bid band (longs), then the ask band with the bar's spread (shorts). */
+  private checkBidStopsAt(book: SymbolBook, bars: BarSeries, i: number, barMs: number): void {
     const spread = this.spreadAt(book, bars, i);
-    return bars.low[i] + spread > book.askLowTrigger && bars.high[i] + spread < book.askHighTrigger;
+    const low = bars.low[i], high = bars.high[i];
+    if (low > book.lowTrigger && high < book.highTrigger && low + spread > book.askLowTrigger && high + spread < book.askHighTrigger) return;
+    this.quoteBar(book, bars, i, false, barMs);
+    this.checkBidStopsIn(book, bars.time[i], bars.open[i], high, low);
   }
 
   /** Recomputes the book's trigger band after its positions changed. */
@@ -404,7 +413,7 @@ export class SimBroker implements BrokerPort {
 
   /**
    * Bid bars' band: longs' stops and targets on the bid (the bar's price itself), shorts' on the
-   * ask (the bar's price + its spread, checked per bar: `askInsideBand`). The ask is rounded to
+   * ask (the bar's price + its spread, checked per bar: `checkBidStopsAt`). The ask is rounded to
    * the symbol's digits, so its band is widened by half a point.
    */
   private updateBidTriggers(book: SymbolBook): void {
@@ -439,21 +448,50 @@ export class SimBroker implements BrokerPort {
   checkStopsIn(book: SymbolBook, time: number, open: number, high: number, low: number): void {
     const positions = book.positions;
     if (positions.length === 0) return;
-    if (book.bidBars) {
-      // A long exits on the bid (the bar's prices), a short on the ask (+ the bar's spread).
-      const spec = book.spec, spread = book.barSpread;
-      this.checkSidesIn(book, time, open, high, low,
-        normalizePrice(spec, open + spread), normalizePrice(spec, high + spread), normalizePrice(spec, low + spread));
-      return;
-    }
     const hs = book.halfSpread;
-    this.checkSidesIn(book, time, open - hs, high - hs, low - hs, open + hs, high + hs, low + hs);
+    const slip = book.slip;
+    for (let k = positions.length - 1; k >= 0; k--) {
+      if (k >= positions.length) continue; // a stop-out closed more than one
+      const position = positions[k];
+      const so = position.stopOut;
+      if (position.type === POSITION_TYPE_BUY) {
+        const bidOpen = open - hs;
+        const soFirst = so > position.sl; // false when NaN (no stop-out price)
+        const stop = soFirst ? so : position.sl;
+        if ((soFirst || stop > 0) && low - hs <= stop) {
+          const price = Math.min(stop, bidOpen) - slip;
+          if (soFirst) this.stopOut(book, position, price, time);
+          else this.closePosition(book, position, price, time, DEAL_REASON_SL);
+        } else if (position.tp > 0 && high - hs >= position.tp) {
+          this.closePosition(book, position, Math.max(position.tp, bidOpen), time, DEAL_REASON_TP);
+        }
+      } else {
+        const askOpen = open + hs;
+        const soFirst = so === so && (position.sl === 0 || so < position.sl);
+        const stop = soFirst ? so : position.sl;
+        if ((soFirst || stop > 0) && high + hs >= stop) {
+          const price = Math.max(stop, askOpen) + slip;
+          if (soFirst) this.stopOut(book, position, price, time);
+          else this.closePosition(book, position, price, time, DEAL_REASON_SL);
+        } else if (position.tp > 0 && low + hs <= position.tp) {
+          this.closePosition(book, position, Math.min(position.tp, askOpen), time, DEAL_REASON_TP);
+        }
+      }
+    }
   }
 
-  /** `checkStopsIn` on a bar's bid (open, high, low) and ask prices. */
-  private checkSidesIn(book: SymbolBook, time: number, bidOpen: number, bidHigh: number, bidLow: number,
-    askOpen: number, askHigh: number, askLow: number): void {
+  /**
+   * `checkStopsIn` for bid bars: a long exits on the bid (the bar's prices), a short on the ask
+   * (the bar's prices + its spread, `barSpread`, on the symbol's digits). The same rule, apart
+   * from the mid path so that its loop stays as it was.
+   */
+  private checkBidStopsIn(book: SymbolBook, time: number, bidOpen: number, bidHigh: number, bidLow: number): void {
     const positions = book.positions;
+    if (positions.length === 0) return;
+    const spec = book.spec, spread = book.barSpread;
+    const askOpen = normalizePrice(spec, bidOpen + spread);
+    const askHigh = normalizePrice(spec, bidHigh + spread);
+    const askLow = normalizePrice(spec, bidLow + spread);
     const slip = book.slip;
     for (let k = positions.length - 1; k >= 0; k--) {
       if (k >= positions.length) continue; // a stop-out closed more than one
