@@ -142,7 +142,8 @@ test('on an MT5 bar export (bid bars, a spread per bar) the portfolio backtest a
     assert.is(paper.start().ok, true);
     paper.advance(1_000_000);
     const paperEntries = entries(events);
-    assert.ok(paperEntries.filter((line) => line.includes(' EURUSD ')).length > 20, `the paper bot traded EURUSD (${paperEntries.length} entries)`);
+    const eurusdEntries = paperEntries.filter((line) => line.includes(' EURUSD ')).length;
+    assert.ok(eurusdEntries >= 5, `the paper bot traded EURUSD (${eurusdEntries} of ${paperEntries.length} entries)`);
     assert.equal(paperEntries, entries(backtest));
     assert.equal(exits(events), exits(backtest));
     assert.equal(refusals(events), refusals(backtest));
