@@ -329,7 +329,10 @@ export class SymbolActor {
     const closeTime = this.o.series.time[i] + this.barMs;
     const sim = this.o.sim;
     const book = this.book;
-    if (sim !== null && book !== null) sim.quoteClose(book, this.o.series.close[i], closeTime);
+    if (sim !== null && book !== null) {
+      if (book.bidBars) sim.quoteBar(book, this.o.series, i, true, this.barMs);
+      else sim.quoteClose(book, this.o.series.close[i], closeTime);
+    }
     this.closeQuotedBar(i, closeTime);
   }
 

@@ -1,5 +1,5 @@
 import type { BacktestCompleteData, BacktestMetrics, LogEvent } from '../../protocol/index.ts';
-import type { BarSeries } from '../model/bar.ts';
+import { MID_QUOTING, quotingOf, type BarSeries } from '../model/bar.ts';
 import { BarWindow } from '../model/bar-window.ts';
 import { resolveSymbolSpec, type SymbolSpec } from '../model/symbol-spec.ts';
 import { SimBroker, type SimBrokerConfig } from '../broker/sim-broker.ts';
@@ -89,7 +89,9 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
   // out as events), so it keeps none unless asked to. Copying each deal into the history's
   // columns was 4-6 % of a million-bar run.
   const sim = new SimBroker([spec], { historyLimit: 0, ...options.broker, balance });
-  const window = chunks ? new BarWindow(spec.name, timeframe, 16_384, 4_096, (d) => actor.shiftIndexes(d)) : null;
+  // The window quotes as the chunks do (bid bars with their spreads, or mid): the first one says.
+  const quoting = pending && !pending.done ? quotingOf(pending.value) : MID_QUOTING;
+  const window = chunks ? new BarWindow(spec.name, timeframe, 16_384, 4_096, (d) => actor.shiftIndexes(d), quoting) : null;
   const series = first ?? window!.series;
   const ledger = options.report === false ? null : new TradeLedger(new Map([[spec.name, { spec }]]), sim.config.currency);
   // The caller's listener itself (no wrapper call per event).

@@ -5,7 +5,7 @@ import { TRADE_RETCODE, TRADE_ACTION_DEAL, ORDER_TYPE_BUY, ORDER_TYPE_SELL, DEAL
 import { conversionProblem, normalizePrice, profitConversion, profitToAccount, SWAP_MODE, type ProfitConversion, type SymbolSpec } from '../model/symbol-spec.ts';
 import { isValidVolume } from '../governor/position-sizing.ts';
 import type { BrokerPort } from './broker-port.ts';
-import type { BarSeries } from '../model/bar.ts';
+import type { BarPrices, BarSeries } from '../model/bar.ts';
 import { DealHistory } from './deal-history.ts';
 import { fixed, MAX_MONEY_DIGITS, roundMoney } from '../util/rounding.ts';
 
@@ -15,7 +15,10 @@ export interface SimBrokerConfig {
   readonly balance: number;
   readonly currency: string;
   readonly leverage: number;
-  /** Spread in points per symbol; defaults to the symbol spec's `spreadPoints`. */
+  /**
+   * Spread in points per symbol; defaults to the symbol spec's `spreadPoints`. Set here, it is
+   * the user's: it also replaces the per-bar spreads of bid bars (`setBarPrices`).
+   */
   readonly spreadPoints: Readonly<Record<string, number>>;
   /** Adverse slippage in points on market fills and stop-loss exits. */
   readonly slippagePoints: number;
@@ -71,7 +74,8 @@ export const EXIT_REASON_BY_DEAL_REASON: Readonly<Record<number, string>> = {
 /**
  * A simulated MT5 broker (hedging account) behind the same port as a real terminal. Prices
  * come from the feed through `setQuote` (bid/ask around the feed's mid price with the
- * configured spread); market orders fill at the current quote plus slippage.
+ * configured spread; for a symbol of bid bars, `setBarPrices`, bid = the bar's price and ask =
+ * bid + the bar's spread); market orders fill at the current quote plus slippage.
  *
  * Stop rule inside a bar (`checkStops`): a long position exits at the bid, a short at the ask.
  * If the bar opens beyond the stop (a gap) the exit is at the open; if both the stop and the
@@ -81,7 +85,19 @@ export const EXIT_REASON_BY_DEAL_REASON: Readonly<Record<number, string>> = {
 /** One symbol's market in the simulator: spec, current quote and open positions. */
 export interface SymbolBook {
   readonly spec: SymbolSpec;
+  /** Half the spread, price units: a mid bar's bid and ask lie this far below and above its price. */
   readonly halfSpread: number;
+  /**
+   * The symbol's bars are bids (an MT5 bar export, `setBarPrices`): bid = the bar's price, ask =
+   * bid + the bar's spread (`barSpread`). False: mid bars, quoted with `halfSpread` either side.
+   */
+  bidBars: boolean;
+  /** The spread, price units: the user's (`SimBrokerConfig.spreadPoints`) or the spec's. */
+  readonly spread: number;
+  /** The user fixed the spread (`SimBrokerConfig.spreadPoints`): bid bars then ignore their own. */
+  readonly spreadFixed: boolean;
+  /** Bid bars: the spread (price units) of the bar last quoted, the ask's distance above the bid. */
+  barSpread: number;
   /** Adverse slippage in price units. */
   readonly slip: number;
   readonly quote: Quote;
@@ -96,6 +112,12 @@ export interface SymbolBook {
    */
   lowTrigger: number;
   highTrigger: number;
+  /**
+   * Bid bars: the band above is on the bid (the bar's price: longs' stops and targets) and this
+   * one on the ask (the bar's price + its spread: shorts'), both checked per bar.
+   */
+  askLowTrigger: number;
+  askHighTrigger: number;
   /** The spec charges a swap (a mode and a non-zero rate): only then do its positions arm the rollover. */
   readonly chargesSwap: boolean;
 }
@@ -177,16 +199,42 @@ export class SimBroker implements BrokerPort {
   addSymbol(spec: SymbolSpec): void {
     const unconvertible = conversionProblem(spec, this.config.currency);
     if (unconvertible) throw new Error(`SimBroker: ${unconvertible}`);
-    const points = this.config.spreadPoints[spec.name] ?? spec.spreadPoints;
+    const fixed = this.config.spreadPoints[spec.name];
+    const points = fixed ?? spec.spreadPoints;
     const book: SymbolBook = {
-      spec, halfSpread: (points * spec.point) / 2, slip: this.config.slippagePoints * spec.point,
+      spec, halfSpread: (points * spec.point) / 2, bidBars: false, spread: points * spec.point, spreadFixed: fixed !== undefined,
+      barSpread: points * spec.point, slip: this.config.slippagePoints * spec.point,
       quote: new Quote(), hasQuote: false, positions: [],
       conversion: profitConversion(spec, this.config.currency),
       lowTrigger: Number.NEGATIVE_INFINITY, highTrigger: Number.POSITIVE_INFINITY,
+      askLowTrigger: Number.NEGATIVE_INFINITY, askHighTrigger: Number.POSITIVE_INFINITY,
       chargesSwap: spec.swapMode !== SWAP_MODE.DISABLED && (spec.swapLong !== 0 || spec.swapShort !== 0),
     };
     this.books.set(spec.name, book);
     this.bookList.push(book);
+  }
+
+  /**
+   * What the symbol's bars are (the engine tells it from the series, `BarSeries.prices`): mid
+   * prices (the default) or bids, quoted bid = price, ask = price + the bar's spread (its
+   * `BarSeries.spread` in points; the symbol's spread without that column or when the user
+   * fixed one).
+   */
+  setBarPrices(symbol: string, prices: BarPrices): void {
+    const book = this.bookOf(symbol);
+    book.bidBars = prices === 'bid';
+    if (book.positions.length > 0) this.updateTriggers(book);
+  }
+
+  /** Bid bars: bar `i`'s spread in price units (its own, or the symbol's when fixed or not given). */
+  spreadAt(book: SymbolBook, bars: BarSeries, i: number): number {
+    const spread = bars.spread;
+    return book.spreadFixed || !spread ? book.spread : spread[i] * book.spec.point;
+  }
+
+  /** Bid bars: the ask for bid `price` with bar `i`'s spread, on the symbol's digits (as MT5 quotes it). */
+  askAt(book: SymbolBook, bars: BarSeries, i: number, price: number): number {
+    return normalizePrice(book.spec, price + this.spreadAt(book, bars, i));
   }
 
   /** Number of open positions across symbols. */
@@ -213,11 +261,12 @@ export class SimBroker implements BrokerPort {
    * The mid price at which the account's equity would be `equity`, with only the sole open
    * position (in `book`) moving it: equity rises with direction × mid (see `soleDirection`),
    * so the engine compares closes with this price instead of valuing the account each bar.
-   * NaN when there is no sole position in `book` or its profit converts through another rate;
-   * ±Infinity when no price gives that equity (on the side where it would lie).
+   * NaN when there is no sole position in `book` or its profit converts through another rate,
+   * or the book's bars are bids (a short's mark moves with each bar's spread: every bar is
+   * sampled); ±Infinity when no price gives that equity (on the side where it would lie).
    */
   midAtEquity(book: SymbolBook, equity: number): number {
-    if (this.openCount !== 1 || book.positions.length !== 1) return Number.NaN;
+    if (this.openCount !== 1 || book.positions.length !== 1 || book.bidBars) return Number.NaN;
     const p = book.positions[0];
     const direction = p.type === POSITION_TYPE_BUY ? 1 : -1;
     const k = direction * p.volume * book.spec.contractSize;
@@ -269,12 +318,19 @@ export class SimBroker implements BrokerPort {
     const q = book.quote;
     const mid = atClose ? bars.close[i] : bars.open[i];
     q.time = atClose ? bars.time[i] + barMs : bars.time[i];
-    q.bid = mid - book.halfSpread;
-    q.ask = mid + book.halfSpread;
+    if (book.bidBars) {
+      const spread = this.spreadAt(book, bars, i);
+      book.barSpread = spread;
+      q.bid = mid;
+      q.ask = normalizePrice(book.spec, mid + spread);
+    } else {
+      q.bid = mid - book.halfSpread;
+      q.ask = mid + book.halfSpread;
+    }
     book.hasQuote = true;
   }
 
-  /** The quote at a bar's close (`close` mid, `time` its close time): the bar loop's path, inlined there. */
+  /** The quote at a mid bar's close (`close` mid, `time` its close time): the bar loop's path, inlined there. */
   quoteClose(book: SymbolBook, close: number, time: number): void {
     const q = book.quote;
     q.time = time;
@@ -293,11 +349,14 @@ export class SimBroker implements BrokerPort {
   }
 
   /**
-   * Checks every open position of `symbol` against one bar of mid prices and closes those
-   * whose stop or take-profit the bar reached. Exits are published on `deals$` synchronously.
+   * Checks every open position of `symbol` against one bar of its prices (mid; bid bars with
+   * the spread of the bar last quoted) and closes those whose stop or take-profit the bar
+   * reached. Exits are published on `deals$` synchronously.
    */
   checkStops(symbol: string, time: number, open: number, high: number, low: number): void {
-    this.checkStopsIn(this.bookOf(symbol), time, open, high, low);
+    const book = this.bookOf(symbol);
+    if (book.bidBars) this.checkBidStopsIn(book, time, open, high, low);
+    else this.checkStopsIn(book, time, open, high, low);
   }
 
   /**
@@ -307,13 +366,30 @@ export class SimBroker implements BrokerPort {
    * Prices are read here, not passed, so nothing is boxed when the call is not inlined.
    */
   checkStopsAt(book: SymbolBook, bars: BarSeries, i: number, barMs: number): void {
+    if (book.bidBars) {
+      this.checkBidStopsAt(book, bars, i, barMs);
+      return;
+    }
     if (bars.low[i] > book.lowTrigger && bars.high[i] < book.highTrigger) return;
     this.quoteBar(book, bars, i, false, barMs);
     this.checkStopsIn(book, bars.time[i], bars.open[i], bars.high[i], bars.low[i]);
   }
 
+  /** `checkStopsAt` for bid bars: the bid band (longs), then the ask band with the bar's spread (shorts). */
+  private checkBidStopsAt(book: SymbolBook, bars: BarSeries, i: number, barMs: number): void {
+    const spread = this.spreadAt(book, bars, i);
+    const low = bars.low[i], high = bars.high[i];
+    if (low > book.lowTrigger && high < book.highTrigger && low + spread > book.askLowTrigger && high + spread < book.askHighTrigger) return;
+    this.quoteBar(book, bars, i, false, barMs);
+    this.checkBidStopsIn(book, bars.time[i], bars.open[i], high, low);
+  }
+
   /** Recomputes the book's trigger band after its positions changed. */
   private updateTriggers(book: SymbolBook): void {
+    if (book.bidBars) {
+      this.updateBidTriggers(book);
+      return;
+    }
     const hs = book.halfSpread;
     let low = Number.NEGATIVE_INFINITY;
     let high = Number.POSITIVE_INFINITY;
@@ -336,9 +412,38 @@ export class SimBroker implements BrokerPort {
   }
 
   /**
+   * Bid bars' band: longs' stops and targets on the bid (the bar's price itself), shorts' on the
+   * ask (the bar's price + its spread, checked per bar: `checkBidStopsAt`). The ask is rounded to
+   * the symbol's digits, so its band is widened by half a point.
+   */
+  private updateBidTriggers(book: SymbolBook): void {
+    let low = Number.NEGATIVE_INFINITY, high = Number.POSITIVE_INFINITY;
+    let askLow = Number.NEGATIVE_INFINITY, askHigh = Number.POSITIVE_INFINITY;
+    for (const p of book.positions) {
+      const so = p.stopOut;
+      if (p.type === POSITION_TYPE_BUY) {
+        const stop = so > p.sl ? so : p.sl > 0 ? p.sl : Number.NEGATIVE_INFINITY;
+        if (stop > low) low = stop;
+        if (p.tp > 0 && p.tp < high) high = p.tp;
+      } else {
+        const stop = so === so && (p.sl === 0 || so < p.sl) ? so : p.sl > 0 ? p.sl : Number.POSITIVE_INFINITY;
+        if (stop < askHigh) askHigh = stop;
+        if (p.tp > 0 && p.tp > askLow) askLow = p.tp;
+      }
+    }
+    const slack = book.spec.point * 1e-3;
+    const askSlack = book.spec.point * 0.5 + slack;
+    book.lowTrigger = low + slack;
+    book.highTrigger = high - slack;
+    book.askLowTrigger = askLow + askSlack;
+    book.askHighTrigger = askHigh - askSlack;
+  }
+
+  /**
    * The stop rule above, with the stop-out level as a second stop: whichever of the stop-loss
    * and the stop-out price the bar reaches first (the nearer one) closes the position; a stop-out
-   * closes the account's largest loss first (`stopOut`).
+   * closes the account's largest loss first (`stopOut`). Prices of the book's bars: mid, or bids
+   * with the spread of the bar last quoted (`barSpread`).
    */
   checkStopsIn(book: SymbolBook, time: number, open: number, high: number, low: number): void {
     const positions = book.positions;
@@ -369,6 +474,47 @@ export class SimBroker implements BrokerPort {
           if (soFirst) this.stopOut(book, position, price, time);
           else this.closePosition(book, position, price, time, DEAL_REASON_SL);
         } else if (position.tp > 0 && low + hs <= position.tp) {
+          this.closePosition(book, position, Math.min(position.tp, askOpen), time, DEAL_REASON_TP);
+        }
+      }
+    }
+  }
+
+  /**
+   * `checkStopsIn` for bid bars: a long exits on the bid (the bar's prices), a short on the ask
+   * (the bar's prices + its spread, `barSpread`, on the symbol's digits). The same rule, apart
+   * from the mid path so that its loop stays as it was.
+   */
+  private checkBidStopsIn(book: SymbolBook, time: number, bidOpen: number, bidHigh: number, bidLow: number): void {
+    const positions = book.positions;
+    if (positions.length === 0) return;
+    const spec = book.spec, spread = book.barSpread;
+    const askOpen = normalizePrice(spec, bidOpen + spread);
+    const askHigh = normalizePrice(spec, bidHigh + spread);
+    const askLow = normalizePrice(spec, bidLow + spread);
+    const slip = book.slip;
+    for (let k = positions.length - 1; k >= 0; k--) {
+      if (k >= positions.length) continue; // a stop-out closed more than one
+      const position = positions[k];
+      const so = position.stopOut;
+      if (position.type === POSITION_TYPE_BUY) {
+        const soFirst = so > position.sl; // false when NaN (no stop-out price)
+        const stop = soFirst ? so : position.sl;
+        if ((soFirst || stop > 0) && bidLow <= stop) {
+          const price = Math.min(stop, bidOpen) - slip;
+          if (soFirst) this.stopOut(book, position, price, time);
+          else this.closePosition(book, position, price, time, DEAL_REASON_SL);
+        } else if (position.tp > 0 && bidHigh >= position.tp) {
+          this.closePosition(book, position, Math.max(position.tp, bidOpen), time, DEAL_REASON_TP);
+        }
+      } else {
+        const soFirst = so === so && (position.sl === 0 || so < position.sl);
+        const stop = soFirst ? so : position.sl;
+        if ((soFirst || stop > 0) && askHigh >= stop) {
+          const price = Math.max(stop, askOpen) + slip;
+          if (soFirst) this.stopOut(book, position, price, time);
+          else this.closePosition(book, position, price, time, DEAL_REASON_SL);
+        } else if (position.tp > 0 && askLow <= position.tp) {
           this.closePosition(book, position, Math.min(position.tp, askOpen), time, DEAL_REASON_TP);
         }
       }
@@ -673,7 +819,9 @@ export class SimBroker implements BrokerPort {
       trade_contract_size: spec.contractSize, volume_min: spec.volumeMin, volume_step: spec.volumeStep,
       volume_max: spec.volumeMax, trade_stops_level: spec.stopsLevel, filling_mode: spec.fillingMode,
       currency_base: spec.baseCurrency, currency_profit: spec.profitCurrency,
-      bid: quote ? normalizePrice(spec, quote.bid) : 0, ask: quote ? normalizePrice(spec, quote.ask) : 0, spread: Math.round((book.halfSpread * 2) / spec.point),
+      bid: quote ? normalizePrice(spec, quote.bid) : 0, ask: quote ? normalizePrice(spec, quote.ask) : 0,
+      // Bid bars: the spread of the bar quoted (the ask minus the bid, in points).
+      spread: Math.round((book.bidBars ? book.barSpread : book.halfSpread * 2) / spec.point),
     };
   }
 
@@ -748,6 +896,8 @@ export class SimBroker implements BrokerPort {
     if (list.length === 0) {
       book.lowTrigger = Number.NEGATIVE_INFINITY;
       book.highTrigger = Number.POSITIVE_INFINITY;
+      book.askLowTrigger = Number.NEGATIVE_INFINITY;
+      book.askHighTrigger = Number.POSITIVE_INFINITY;
     } else {
       this.updateTriggers(book);
     }

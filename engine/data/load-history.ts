@@ -45,9 +45,10 @@ export interface LoadedHistory {
 /**
  * History for a backtest: the given file, else the shipped fixture for the symbol (USDCHF,
  * Zurich time), else a synthetic series calibrated on USDCHF (EURUSD, GBPUSD, XAUUSD, ...,
- * marked `synthetic: true`). Ticks become candles of `timeframe` (UTC buckets); bar files are
- * resampled to it if coarser, on the file's clock (`resampleBars`), each bar keeping its own
- * open otherwise. An unknown symbol without a file is an error naming the choices.
+ * marked `synthetic: true`). Ticks become candles of `timeframe` (UTC buckets) of mid prices;
+ * MT5 bar files stay bid bars with their per-bar spread, resampled to `timeframe` if coarser,
+ * on the file's clock (`resampleBars`: each bar the bucket's smallest spread), each bar keeping
+ * its own open otherwise. An unknown symbol without a file is an error naming the choices.
  *
  * @example
  * const { series, synthetic } = loadHistory({ symbol: 'USDCHF', timeframe: 'H1', from: '1997-01-01', to: '1997-12-31' });
@@ -113,7 +114,7 @@ function seriesFromFile(file: string, symbol: string, timeframe: Timeframe, time
   return resampleTicks(ticks, timeframe, { symbol, price: 'mid' });
 }
 
-/** Bars opening in [from, to), sharing no memory with the input. */
+/** Bars opening in [from, to), sharing no memory with the input (prices and spreads kept). */
 function clip(series: BarSeries, from: number, to: number): BarSeries {
   let start = 0;
   while (start < series.length && series.time[start] < from) start++;
@@ -125,5 +126,6 @@ function clip(series: BarSeries, from: number, to: number): BarSeries {
     symbol: series.symbol, timeframe: series.timeframe, length: end - start,
     time: sub(series.time), open: sub(series.open), high: sub(series.high),
     low: sub(series.low), close: sub(series.close), volume: sub(series.volume),
+    prices: series.prices ?? 'mid', spread: series.spread ? sub(series.spread) : null,
   };
 }

@@ -20,6 +20,10 @@ export interface Mt5BarsOptions extends ImportOptions {
 }
 
 export interface Mt5BarsResult {
+  /**
+   * The bars, as MT5 writes them: bid prices (`prices: 'bid'`), with the spread column
+   * (`series.spread`) when the export has `<SPREAD>` (without one the symbol's spread applies).
+   */
   readonly series: BarSeries;
   /** Spread per bar in points (`<SPREAD>`; 0 when the export has no such column). */
   readonly spread: Float64Array;
@@ -35,7 +39,7 @@ export interface Mt5BarsResult {
  * `YYYY.MM.DD`, times `HH:MM[:SS]` (D1 exports may have no `<TIME>` column), UTF-16LE with a
  * BOM or UTF-8, CRLF or LF. Columns are found by header name, so their order does not matter.
  * Checks every row: numbers, positive prices, high >= max(open, close), low <= min(open,
- * close), strictly increasing time. Throws a `DataError` on the first bad row unless `skipInvalid`.
+ * close), strictly increasing time, a spread of 0 or more. Throws a `DataError` on the first bad row unless `skipInvalid`.
  *
  * @example
  * const { series, spread } = importMt5Bars('EURUSD_M30.csv', { timezone: 'Europe/Athens' });
@@ -91,6 +95,8 @@ export function importMt5Bars(input: Buffer | string, options: Mt5BarsOptions = 
       numbers.push(v);
     }
     const [open, high, low, close] = numbers;
+    // The ask is the bid plus this many points: a negative spread would put it below the bid.
+    if (!(numbers[6] >= 0)) return problems.report(lineNumber, columnName(header, col.spread), `spread ${numbers[6]} is negative (points of ask above the bid)`);
     for (const [k, i] of [col.open, col.high, col.low, col.close].entries()) {
       if (!(numbers[k] > 0)) return problems.report(lineNumber, columnName(header, i), `${PRICE_NAMES[k]} ${numbers[k]} is not a positive price`);
     }
@@ -112,9 +118,9 @@ export function importMt5Bars(input: Buffer | string, options: Mt5BarsOptions = 
   if (rows === 0) throw new DataError(file, 1, undefined, NO_DATA_ROWS);
 
   const timeframe = options.timeframe ?? inferTimeframe(file, times);
-  const series = createBarSeries(options.symbol ?? symbolFromFileName(file), timeframe, times.length);
+  const series = createBarSeries(options.symbol ?? symbolFromFileName(file), timeframe, times.length, { prices: 'bid', spread: col.spread !== -1 });
   for (let i = 0; i < times.length; i++) {
-    appendBar(series, { time: times[i], open: values[0][i], high: values[1][i], low: values[2][i], close: values[3][i], volume: values[4][i] });
+    appendBar(series, { time: times[i], open: values[0][i], high: values[1][i], low: values[2][i], close: values[3][i], volume: values[4][i], spread: values[6][i] });
   }
   return {
     series,

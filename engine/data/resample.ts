@@ -1,4 +1,4 @@
-import { createBarSeries, TIMEFRAME_MS, type BarSeries, type Timeframe } from '../model/bar.ts';
+import { createBarSeries, quotingOf, TIMEFRAME_MS, type BarSeries, type Timeframe } from '../model/bar.ts';
 import type { TickSeries } from './tick-series.ts';
 import { zonedTimeFor } from './zoned-time.ts';
 
@@ -15,7 +15,9 @@ export interface ResampleTicksOptions {
  * Ticks to candles: open = first, high = max, low = min, close = last, volume = tick count.
  * Buckets are aligned on UTC multiples of the timeframe from the epoch, so H4 opens at 00, 04,
  * 08 ... UTC and D1 at 00:00 UTC; a bucket with no tick produces no candle (no flat filler
- * bars over weekends). Ticks must be in non-decreasing time order.
+ * bars over weekends). Ticks must be in non-decreasing time order. The candles are marked as
+ * mid prices (`prices: 'mid'`, no spread column) whichever side they are built from: the
+ * simulator quotes the symbol's spread around them (`loadHistory` builds them from the mid).
  * Two passes over the typed arrays (count, then fill) and no per-tick allocation.
  *
  * @example
@@ -74,7 +76,9 @@ export interface ResampleBarsOptions {
 
 /**
  * Bars to coarser bars: open = first open, high = max high, low = min low, close = last close,
- * volume = sum. The target must be a whole multiple of the source timeframe (M30 -> H1/H4/D1,
+ * volume = sum; bid bars stay bid bars, and a spread column gives each bar its bucket's smallest
+ * spread (MT5's bars record the minimal spread of their ticks, so an H1 bar built by MT5 from the
+ * same ticks holds the smallest of its M1 bars' spreads). The target must be a whole multiple of the source timeframe (M30 -> H1/H4/D1,
  * H1 -> H4/D1, ...); the same timeframe returns a copy, each bar keeping its own time.
  *
  * Buckets are aligned on the clock of `options.timezone`, as MT5 builds H4 and D1 on its
@@ -119,7 +123,7 @@ export function resampleBars(series: BarSeries, timeframe: Timeframe, options: R
     previousClose = t + from;
   }
   const buckets = starts.length;
-  const out = createBarSeries(series.symbol, timeframe, buckets);
+  const out = createBarSeries(series.symbol, timeframe, buckets, quotingOf(series));
   let current = -1;
   for (let i = 0; i < n; i++) {
     const k = bucketOf[i];
@@ -137,6 +141,11 @@ export function resampleBars(series: BarSeries, timeframe: Timeframe, options: R
       out.close[k] = series.close[i];
       out.volume[k] += series.volume[i];
     }
+  }
+  const spread = series.spread, outSpread = out.spread;
+  if (spread && outSpread) {
+    outSpread.fill(Number.POSITIVE_INFINITY);
+    for (let i = 0; i < n; i++) if (spread[i] < outSpread[bucketOf[i]]) outSpread[bucketOf[i]] = spread[i];
   }
   out.length = buckets;
   return out;

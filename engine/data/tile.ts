@@ -1,4 +1,4 @@
-import { createBarSeries, TIMEFRAME_MS, type BarSeries } from '../model/bar.ts';
+import { createBarSeries, quotingOf, TIMEFRAME_MS, type BarSeries } from '../model/bar.ts';
 
 const WEEK_MS = 7 * 86_400_000;
 
@@ -16,14 +16,14 @@ export function tilePeriodMs(series: BarSeries): number {
  * Repeats a series until it has at least `targetBars` bars (whole copies; the last may be cut to
  * exactly `targetBars`). Copy k is moved forward by k tile periods (see `tilePeriodMs`) and its
  * prices shifted additively so that it opens at the previous copy's last close, so the tiled
- * series has no artificial jump at the seams. Additive, not multiplicative, so a trending
+ * series has no artificial jump at the seams (bid bars stay bid bars, each keeping its spread). Additive, not multiplicative, so a trending
  * source drifts linearly rather than compounding over dozens of copies.
  *
  * @example
  * const million = tileSeries(h1, 1_000_000); // USDCHF H1 (31,248 bars) → 32 copies, cut to 1,000,000
  */
 export function tileSeries(series: BarSeries, targetBars: number): BarSeries {
-  const out = createBarSeries(series.symbol, series.timeframe, Math.max(targetBars, 0));
+  const out = createBarSeries(series.symbol, series.timeframe, Math.max(targetBars, 0), quotingOf(series));
   for (const chunk of tileChunks(series, targetBars, Math.max(1, series.length))) {
     const at = out.length;
     out.time.set(chunk.time.subarray(0, chunk.length), at);
@@ -32,6 +32,7 @@ export function tileSeries(series: BarSeries, targetBars: number): BarSeries {
     out.low.set(chunk.low.subarray(0, chunk.length), at);
     out.close.set(chunk.close.subarray(0, chunk.length), at);
     out.volume.set(chunk.volume.subarray(0, chunk.length), at);
+    if (out.spread && chunk.spread) out.spread.set(chunk.spread.subarray(0, chunk.length), at);
     out.length += chunk.length;
   }
   return out;
@@ -56,7 +57,9 @@ export function* tileChunks(series: BarSeries, targetBars: number, chunkBars = 6
   const period = tilePeriodMs(series);
   const n = series.length;
   const size = Math.max(1, Math.min(chunkBars, targetBars));
-  let chunk = createBarSeries(series.symbol, series.timeframe, size);
+  const quoting = quotingOf(series);
+  const spread = series.spread;
+  let chunk = createBarSeries(series.symbol, series.timeframe, size, quoting);
   let produced = 0;
   let copy = 0;
   let i = 0;
@@ -64,7 +67,7 @@ export function* tileChunks(series: BarSeries, targetBars: number, chunkBars = 6
   while (produced < targetBars) {
     if (chunk.length === size) {
       yield chunk;
-      chunk = options.reuseBuffer ? chunk : createBarSeries(series.symbol, series.timeframe, size);
+      chunk = options.reuseBuffer ? chunk : createBarSeries(series.symbol, series.timeframe, size, quoting);
       chunk.length = 0;
     }
     const k = chunk.length++;
@@ -75,6 +78,8 @@ export function* tileChunks(series: BarSeries, targetBars: number, chunkBars = 6
     chunk.low[k] = series.low[i] + priceShift;
     chunk.close[k] = series.close[i] + priceShift;
     chunk.volume[k] = series.volume[i];
+    // Spreads are in points: a copy keeps them as they are.
+    if (spread) chunk.spread![k] = spread[i];
     produced++;
     if (++i === n) {
       // Next copy opens where this one closed.

@@ -1,5 +1,5 @@
 import { POSITION_TYPE_BUY, POSITION_TYPE_SELL } from '../model/mt5.ts';
-import type { Timeframe } from '../model/bar.ts';
+import { quotingOf, type BarQuoting, type Timeframe } from '../model/bar.ts';
 import { SimBroker } from '../broker/sim-broker.ts';
 import { resolveSymbolSpec } from '../model/symbol-spec.ts';
 import { loadHistory, SHIPPED_HISTORY, type LoadedHistory } from '../data/load-history.ts';
@@ -65,6 +65,12 @@ class PaperMarket implements BotMarket {
 
   isSynthetic(symbol: string): boolean {
     return this.synthetic.get(symbol) ?? false;
+  }
+
+  /** The replayed history's quoting: an MT5 bar export replays as bid bars with their spreads. */
+  quotingOf(symbol: string): BarQuoting | undefined {
+    const k = this.options.symbols.findIndex((s) => s.symbol === symbol);
+    return k < 0 ? undefined : quotingOf(this.histories[k].series);
   }
 
   bind(bot: TradingBot): void {
@@ -153,7 +159,7 @@ function realHistory(symbol: string, timeframe: Timeframe): LoadedHistory | null
   return shipped ? loadHistory({ symbol, timeframe }) : null;
 }
 
-function barOf(source: FeedSource, i: number): [number, number, number, number, number, number] {
+function barOf(source: FeedSource, i: number): [number, number, number, number, number, number, number] {
   const h = source.history;
-  return [h.time[i], h.open[i], h.high[i], h.low[i], h.close[i], h.volume[i]];
+  return [h.time[i], h.open[i], h.high[i], h.low[i], h.close[i], h.volume[i], h.spread ? h.spread[i] : 0];
 }

@@ -1,7 +1,7 @@
 import { Subject, type Observable } from 'rxjs';
 import type { BotStatus, LogEvent } from '../../protocol/index.ts';
 import { formatSeconds, formatTimestamp } from '../../protocol/envelope.ts';
-import { isTimeframe, sliceSeries, TIMEFRAME_MS, type Timeframe } from '../model/bar.ts';
+import { isTimeframe, sliceSeries, TIMEFRAME_MS, type BarQuoting, type Timeframe } from '../model/bar.ts';
 import { BarWindow } from '../model/bar-window.ts';
 import { resolveSymbolSpec, type SymbolSpec } from '../model/symbol-spec.ts';
 import type { BrokerPort } from '../broker/broker-port.ts';
@@ -73,6 +73,11 @@ export interface BotMarket {
   /** Speed or source details for BOT_INITIALIZATION's trading settings. */
   readonly settings: Readonly<Record<string, unknown>>;
   isSynthetic(symbol: string): boolean;
+  /**
+   * How the symbol's bars quote (bid bars with a spread per bar: a paper replay of an MT5 bar
+   * export); absent or undefined: mid prices (live feeds quote from their own ticks).
+   */
+  quotingOf?(symbol: string): BarQuoting | undefined;
   /** Called once the engine and the actors exist. */
   bind(bot: TradingBot): void;
   /** Starts or stops delivering bars. */
@@ -121,7 +126,7 @@ export class TradingBot implements BotController {
       if (!strategy) throw new Error(`symbol ${config.symbol}: unknown strategy "${strategyId}" (loaded: ${[...options.strategies.keys()].join(', ')})`);
       if (!isTimeframe(config.timeframe)) throw new Error(`symbol ${config.symbol}: unknown timeframe "${config.timeframe}"`);
       let actor: SymbolActor | null = null;
-      const window = new BarWindow(spec.name, config.timeframe, 4096, 1024, (delta) => actor?.shiftIndexes(delta));
+      const window = new BarWindow(spec.name, config.timeframe, 4096, 1024, (delta) => actor?.shiftIndexes(delta), market.quotingOf?.(spec.name));
       this.windows.set(spec.name, window);
       actor = this.engine.addSymbol({ spec, series: window.series, strategy, strategyConfig: config.strategyConfig ?? strategy.defaultConfig });
     }
@@ -136,22 +141,22 @@ export class TradingBot implements BotController {
     return this.engine.actors.get(symbol);
   }
 
-  /** One closed bar from the market: into the symbol's window, then through the engine. */
-  deliver(symbol: string, time: number, open: number, high: number, low: number, close: number, volume: number): void {
+  /** One closed bar from the market: into the symbol's window, then through the engine; `spread` in points (bid bars). */
+  deliver(symbol: string, time: number, open: number, high: number, low: number, close: number, volume: number, spread = 0): void {
     const actor = this.engine.actors.get(symbol);
     const window = this.windows.get(symbol);
     if (!actor || !window) return;
-    const i = window.push(time, open, high, low, close, volume);
+    const i = window.push(time, open, high, low, close, volume, spread);
     this.clockTime = time + TIMEFRAME_MS[window.series.timeframe];
     this.engine.processBar(actor, window.series, i);
   }
 
   /** A bar of history shown to the strategy before trading (warm-up). */
-  prime(symbol: string, time: number, open: number, high: number, low: number, close: number, volume: number): void {
+  prime(symbol: string, time: number, open: number, high: number, low: number, close: number, volume: number, spread = 0): void {
     const window = this.windows.get(symbol);
     if (!window) return;
     this.clockTime = Math.max(this.clockTime, time + TIMEFRAME_MS[window.series.timeframe]);
-    this.engine.actors.get(symbol)?.primeBar(window.push(time, open, high, low, close, volume));
+    this.engine.actors.get(symbol)?.primeBar(window.push(time, open, high, low, close, volume, spread));
   }
 
   /** Emits an event on the bot's stream (market notices, reconciliation reports). */

@@ -1,4 +1,4 @@
-import { createBarSeries, type BarSeries, type Timeframe } from './bar.ts';
+import { createBarSeries, MID_QUOTING, type BarQuoting, type BarSeries, type Timeframe } from './bar.ts';
 
 /**
  * A bounded, append-only view of a bar stream for live feeds and streamed backtests: memory
@@ -14,13 +14,15 @@ export class BarWindow {
     private readonly capacity = 8192,
     private readonly keep = 2048,
     private readonly onShift: (delta: number) => void = () => {},
+    /** Bid bars (with a spread column) or mid ones: the window's series quotes as its source does. */
+    quoting: BarQuoting = MID_QUOTING,
   ) {
     if (keep >= capacity) throw new Error(`BarWindow: keep (${keep}) must be below capacity (${capacity})`);
-    this.series = createBarSeries(symbol, timeframe, capacity);
+    this.series = createBarSeries(symbol, timeframe, capacity, quoting);
   }
 
-  /** Appends one closed bar and returns its index in `series`. */
-  push(time: number, open: number, high: number, low: number, close: number, volume: number): number {
+  /** Appends one closed bar and returns its index in `series`; `spread` (points) for a window with a spread column. */
+  push(time: number, open: number, high: number, low: number, close: number, volume: number, spread = 0): number {
     const s = this.series;
     if (s.length === this.capacity) this.compact();
     const i = s.length++;
@@ -30,6 +32,7 @@ export class BarWindow {
     s.low[i] = low;
     s.close[i] = close;
     s.volume[i] = volume;
+    if (s.spread) s.spread[i] = spread;
     return i;
   }
 
@@ -40,6 +43,9 @@ export class BarWindow {
    */
   appendBlock(from: BarSeries, start: number, count: number): number {
     const s = this.series;
+    if ((from.prices === 'bid') !== (s.prices === 'bid') || (from.spread != null) !== (s.spread != null)) {
+      throw new Error(`BarWindow: ${from.symbol} bars of ${from.prices ?? 'mid'} prices${from.spread ? ' with spreads' : ''} into a window of ${s.prices ?? 'mid'} prices${s.spread ? ' with spreads' : ''}`);
+    }
     if (s.length === this.capacity) this.compact();
     const n = Math.min(count, this.capacity - s.length);
     const at = s.length;
@@ -50,6 +56,7 @@ export class BarWindow {
     s.low.set(from.low.subarray(start, end), at);
     s.close.set(from.close.subarray(start, end), at);
     s.volume.set(from.volume.subarray(start, end), at);
+    if (s.spread && from.spread) s.spread.set(from.spread.subarray(start, end), at);
     s.length = at + n;
     return n;
   }
@@ -58,6 +65,7 @@ export class BarWindow {
     const s = this.series;
     const delta = s.length - this.keep;
     for (const column of [s.time, s.open, s.high, s.low, s.close, s.volume]) column.copyWithin(0, delta, s.length);
+    s.spread?.copyWithin(0, delta, s.length);
     s.length = this.keep;
     this.onShift(delta);
   }

@@ -14,6 +14,13 @@ export function isTimeframe(value: string): value is Timeframe {
   return Object.hasOwn(TIMEFRAME_MS, value);
 }
 
+/**
+ * What a series' prices are. `mid`: the middle of bid and ask, the simulator quotes its spread
+ * around them (tick exports, `time,price` files, synthetic bars). `bid`: MT5 bars, as MT5's
+ * charts and Strategy Tester use them: bid = the price, ask = bid + the bar's spread.
+ */
+export type BarPrices = 'mid' | 'bid';
+
 /** One candle; `time` is the bar's open time in epoch milliseconds (UTC). */
 export interface Bar {
   readonly time: number;
@@ -22,6 +29,8 @@ export interface Bar {
   readonly low: number;
   readonly close: number;
   readonly volume: number;
+  /** The bar's spread in points (bid bars with a spread column); absent elsewhere. */
+  readonly spread?: number;
 }
 
 /**
@@ -38,10 +47,31 @@ export interface BarSeries {
   readonly close: Float64Array;
   readonly volume: Float64Array;
   length: number;
+  /** What the prices are (see `BarPrices`); absent means `mid`. */
+  readonly prices?: BarPrices;
+  /**
+   * Spread per bar in points (an MT5 bar export's `<SPREAD>`), only with `prices: 'bid'`; null
+   * or absent: the symbol's spread for every bar.
+   */
+  readonly spread?: Float64Array | null;
+}
+
+/** How a new series quotes: its prices and whether it has a spread column. Default: mid, none. */
+export interface BarQuoting {
+  readonly prices: BarPrices;
+  readonly spread: boolean;
+}
+
+export const MID_QUOTING: BarQuoting = { prices: 'mid', spread: false };
+
+/** How `series` quotes, for a series built from it (resampled, sliced, tiled, windowed). */
+export function quotingOf(series: BarSeries): BarQuoting {
+  return series.prices === 'bid' ? { prices: 'bid', spread: series.spread != null } : MID_QUOTING;
 }
 
 /** Allocates an empty series with room for `capacity` bars. */
-export function createBarSeries(symbol: string, timeframe: Timeframe, capacity: number): BarSeries {
+export function createBarSeries(symbol: string, timeframe: Timeframe, capacity: number, quoting: BarQuoting = MID_QUOTING): BarSeries {
+  // Every series has the same fields in the same order (one hidden class for the hot loops).
   return {
     symbol,
     timeframe,
@@ -52,12 +82,14 @@ export function createBarSeries(symbol: string, timeframe: Timeframe, capacity: 
     close: new Float64Array(capacity),
     volume: new Float64Array(capacity),
     length: 0,
+    prices: quoting.prices,
+    spread: quoting.spread ? new Float64Array(capacity) : null,
   };
 }
 
-/** Builds a series from bar objects (tests, small data). */
-export function barSeriesFrom(symbol: string, timeframe: Timeframe, bars: readonly Bar[]): BarSeries {
-  const series = createBarSeries(symbol, timeframe, bars.length);
+/** Builds a series from bar objects (tests, small data); bid bars with `quoting`. */
+export function barSeriesFrom(symbol: string, timeframe: Timeframe, bars: readonly Bar[], quoting: BarQuoting = MID_QUOTING): BarSeries {
+  const series = createBarSeries(symbol, timeframe, bars.length, quoting);
   for (const bar of bars) appendBar(series, bar);
   return series;
 }
@@ -71,9 +103,10 @@ export function appendBar(series: BarSeries, bar: Bar): void {
   series.low[i] = bar.low;
   series.close[i] = bar.close;
   series.volume[i] = bar.volume;
+  if (series.spread) series.spread[i] = bar.spread ?? 0;
 }
 
-/** Reads bar `i` as an object (for events and tests, not for hot loops). */
+/** Reads bar `i` as an object (for events and tests, not for hot loops); its spread stays in `series.spread`. */
 export function barAt(series: BarSeries, i: number): Bar {
   return {
     time: series.time[i],
@@ -85,9 +118,9 @@ export function barAt(series: BarSeries, i: number): Bar {
   };
 }
 
-/** A copy of bars [from, to) as a new series. */
+/** A copy of bars [from, to) as a new series (its prices and spreads kept). */
 export function sliceSeries(series: BarSeries, from: number, to: number): BarSeries {
-  const out = createBarSeries(series.symbol, series.timeframe, Math.max(0, to - from));
+  const out = createBarSeries(series.symbol, series.timeframe, Math.max(0, to - from), quotingOf(series));
   for (let i = from; i < to; i++) appendBar(out, barAt(series, i));
   return out;
 }

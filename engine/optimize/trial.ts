@@ -132,12 +132,13 @@ function firstAtOrAfter(s: BarSeries, t: number): number {
   return lo;
 }
 
-/** A series over bars `from..to-1` sharing the arrays' memory. */
+/** A series over bars `from..to-1` sharing the arrays' memory (bid bars keep their spreads). */
 export function viewOf(s: BarSeries, range: BarRange): BarSeries {
   const { from, to } = range;
   return {
     symbol: s.symbol, timeframe: s.timeframe, length: to - from,
     time: s.time.subarray(from, to), open: s.open.subarray(from, to), high: s.high.subarray(from, to),
     low: s.low.subarray(from, to), close: s.close.subarray(from, to), volume: s.volume.subarray(from, to),
+    prices: s.prices ?? 'mid', spread: s.spread ? s.spread.subarray(from, to) : null,
   };
 }

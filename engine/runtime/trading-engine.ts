@@ -112,6 +112,8 @@ export class TradingEngine {
   }
 
   addSymbol(setup: SymbolSetup): SymbolActor {
+    // MT5 bars are bids: the simulator quotes them bid = price, ask = price + the bar's spread.
+    if (setup.series.prices === 'bid') this.options.sim?.setBarPrices(setup.spec.name, 'bid');
     // Written out (no spread of `setup`): the options keep one hidden class from run to run.
     const actor: SymbolActor = new SymbolActor({
       spec: setup.spec,
@@ -183,8 +185,13 @@ export class TradingEngine {
     const wasOpen = sim.openPositions > 0;
     actor.processBar(i);
     // Open at the bar's close: the bar into the position's held range (the ledger's MFE and MAE;
-    // not kept when no ledger reads it: an optimiser's trial, paper and live).
-    if (actor.holdsRange && actor.position !== null) holdBar(actor, series.high[i], series.low[i]);
+    // not kept when no ledger reads it: an optimiser's trial, paper and live). On bid bars a
+    // short is held through the asks (the bar's prices + its spread), where it would close.
+    if (actor.holdsRange && actor.position !== null) {
+      const book = actor.book!;
+      if (book.bidBars && actor.position.direction === 'sell') holdBar(actor, sim.askAt(book, series, i, series.high[i]), sim.askAt(book, series, i, series.low[i]));
+      else holdBar(actor, series.high[i], series.low[i]);
+    }
     eq.at = closeTime;
     if (closeTime >= eq.nextSample || this.options.equityEveryBar) {
       eq.sampleAndResetBand(actor.book, series, i);
@@ -202,14 +209,15 @@ export class TradingEngine {
    * stop or target within its range) and the account holds nothing or only this symbol's
    * one position; such a bar needs only the governor's clock, the actor's close and the
    * equity samples (the day's, or the band check in a position). `clock.now` is set to each
-   * bar's close time before the bar runs (the session clock of a backtest).
+   * bar's close time before the bar runs (the session clock of a backtest). Bid bars (a spread
+   * per bar, and no equity band) take `processBar` for every bar: the inline path is mid bars'.
    */
   processBars(actor: SymbolActor, series: BarSeries, from: number, to: number, clock: { now: number }): void {
     const sim = this.options.sim;
     const book = actor.book;
     const barMs = actor.barMs;
     const time = series.time;
-    if (sim === null || book === null || this.options.equityEveryBar) {
+    if (sim === null || book === null || this.options.equityEveryBar || book.bidBars) {
       for (let j = from; j < to; j++) {
         clock.now = time[j] + barMs;
         this.processBar(actor, series, j);

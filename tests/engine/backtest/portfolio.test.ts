@@ -10,6 +10,7 @@ import type { Strategy } from '../../../engine/strategy/strategy.ts';
 import { smaCrossover } from '../../../plugins/sma-crossover/index.ts';
 import { decodeLogEvent, parseTimestamp, type LogEvent } from '../../../protocol/index.ts';
 import { weekStartOf } from '../../../engine/time/trading-week.ts';
+import { encodeLines, makeTempDir, MT5_BARS_HEADER, mt5BarRow } from '../../kit/data-builders.ts';
 
 const strategies = new Map<string, Strategy>([['sma-crossover', smaCrossover as Strategy]]);
 // Fast averages trade often, so three symbols together run into a weekly maximum of 4 that
@@ -107,6 +108,56 @@ test('the portfolio backtest and the paper bot on the same config and bars make 
   assert.equal(exits(events), exits(backtest));
   assert.equal(refusals(events), refusals(backtest));
   void paper.shutdown();
+});
+
+test('on an MT5 bar export (bid bars, a spread per bar) the portfolio backtest and the paper bot make the same trades, each buy at the open + its bar\'s spread', () => {
+  // EURUSD H1 as MT5 exports it, spreads 4-24 points by the hour, beside USDCHF's mid bars.
+  const dir = makeTempDir('tradeloom-portfolio-bid-');
+  try {
+    const lines = [MT5_BARS_HEADER];
+    let price = 1.09;
+    for (let i = 0; i < 24 * 60; i++) {
+      const t = new Date(Date.UTC(1998, 2, 2) + i * 3_600_000);
+      if (t.getUTCDay() === 0 || t.getUTCDay() === 6) continue;
+      const next = price + 0.0011 * Math.sin(i / 7) + 0.0005 * Math.cos(i / 3);
+      const iso = t.toISOString();
+      lines.push(mt5BarRow(iso.slice(0, 10).replaceAll('-', '.'), iso.slice(11, 16), price.toFixed(5), (Math.max(price, next) + 0.0004).toFixed(5),
+        (Math.min(price, next) - 0.0004).toFixed(5), next.toFixed(5), 100, 0, 4 + (i % 11) * 2));
+      price = next;
+    }
+    const file = dir.write('EURUSD_H1.csv', encodeLines(lines, 'utf16le-bom'));
+    const bidBot = resolveBot({ ...BOT, symbols: [{ symbol: 'USDCHF' }, { symbol: 'EURUSD', file, timezone: 'UTC' }] }, { where: 'test-bot.json', baseDir: '.', strategies });
+    const bidHistories = loadBotHistories(bidBot, RANGE);
+    const eurusd = bidHistories.get('EURUSD')!.series;
+    assert.is(eurusd.prices, 'bid');
+    const backtest: LogEvent[] = [];
+    runPortfolioBacktest(bidBot, { histories: bidHistories, ...RANGE, onEvent: (e) => backtest.push(e) });
+    const paper = createPaperBot({
+      symbols: bidBot.symbols.map((s) => ({ symbol: s.symbol, timeframe: s.timeframe, strategy: s.strategy.id, strategyConfig: s.params })),
+      strategies, strategy: bidBot.strategy, balance: bidBot.balance, riskPercent: bidBot.riskPercent, governor: bidBot.governor, broker: bidBot.broker,
+      speed: 0.001, warmupBars: 0, autoStart: false, histories: bidHistories,
+    });
+    const events: LogEvent[] = [];
+    paper.events$.subscribe((e) => events.push(e));
+    assert.is(paper.start().ok, true);
+    paper.advance(1_000_000);
+    const paperEntries = entries(events);
+    const eurusdEntries = paperEntries.filter((line) => line.includes(' EURUSD ')).length;
+    assert.ok(eurusdEntries >= 5, `the paper bot traded EURUSD (${eurusdEntries} of ${paperEntries.length} entries)`);
+    assert.equal(paperEntries, entries(backtest));
+    assert.equal(exits(events), exits(backtest));
+    assert.equal(refusals(events), refusals(backtest));
+    // The bid bars are quoted as MT5's tester quotes them: a buy at its bar's open + that bar's spread, a sell at the open.
+    for (const e of backtest) {
+      if (e.event_type !== 'TRADE_ENTRY' || e.data.symbol !== 'EURUSD') continue;
+      const i = eurusd.time.indexOf(parseTimestamp(e.data.time!));
+      const open = eurusd.open[i];
+      assert.is(e.data.price, e.data.direction === 'buy' ? Math.round((open + eurusd.spread![i] * 0.00001) * 1e5) / 1e5 : open, `${e.data.direction} at ${e.data.time}`);
+    }
+    void paper.shutdown();
+  } finally {
+    dir.remove();
+  }
 });
 
 test('--set-style overrides change the portfolio run as the codec allows, and a refused one stops it before it starts', () => {
