@@ -105,6 +105,28 @@ export function reconcile(known: readonly RestoredPosition[], snapshot: BrokerSn
   };
 }
 
+/** The positions of `opened` split by owner: the bot's (its magic number) and the others (the user's, other EAs'). */
+export interface OpenedByOwner {
+  readonly own: readonly AdoptedPosition[];
+  readonly foreign: readonly AdoptedPosition[];
+}
+
+/**
+ * Whose the positions opened while away are. A position the journal knows is the bot's (it is
+ * never in `opened`); one it does not know is the bot's only if it carries the bot's magic number
+ * (a late fill, an order the bot sent just before the link dropped). Anything else (magic 0: opened
+ * by hand; another EA's magic) belongs to someone else: never adopted, never closed by the bot.
+ *
+ * @example
+ * const { own, foreign } = splitByOwner(r.opened, 7_100_700);
+ */
+export function splitByOwner(opened: readonly AdoptedPosition[], magic: number): OpenedByOwner {
+  const own: AdoptedPosition[] = [];
+  const foreign: AdoptedPosition[] = [];
+  for (const a of opened) (a.position.magic === magic ? own : foreign).push(a);
+  return { own, foreign };
+}
+
 /** MT5 position id: `identifier`, which equals the ticket on MT5 (kept apart for brokers where it does not). */
 export function positionIdOf(p: Position): number {
   return p.identifier || p.ticket;

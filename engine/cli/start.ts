@@ -85,7 +85,7 @@ async function createBot(config: AppConfig, restored: RestoredState | null, jour
     try { checkBridgeOptions(bridgeOptions); } catch (err) { throw new ConfigError(where, 'bot.broker.bridgeHost', (err as Error).message); }
     const brokerPort = await Mt5BridgeBroker.listen(bridgeOptions);
     say(`waiting for the TradeloomBridge EA on ${b.bridgeHost ?? '127.0.0.1'}:${brokerPort.port}`);
-    return createLiveBot({ ...common, brokerPort, restored });
+    return createLiveBot({ ...common, brokerPort, restored, ...(b.magic ? { magic: b.magic } : {}) });
   }
   if (b.kind === 'metaapi') {
     const token = env.TRADELOOM_METAAPI_TOKEN;
@@ -94,7 +94,7 @@ async function createBot(config: AppConfig, restored: RestoredState | null, jour
     const timeframes = new Set(symbols.map((s) => s.timeframe));
     if (timeframes.size > 1) throw new ConfigError(where, 'bot.symbols', 'metaapi streams one candle timeframe: give every symbol the same timeframe');
     const brokerPort = await MetaApiBroker.connect(metaApiSdkOpener({ token, accountId }), { symbols: symbols.map((s) => s.symbol), timeframe: symbols[0].timeframe, knownPositions });
-    return createLiveBot({ ...common, brokerPort, restored });
+    return createLiveBot({ ...common, brokerPort, restored, ...(b.magic ? { magic: b.magic } : {}) });
   }
   // Each symbol's own data file is read (and checked) now, so a bad file is a config error.
   const histories = new Map(resolved.symbols.filter((s) => s.file).map((s) => [s.symbol, loadSymbolHistory(resolved, s)]));

@@ -272,6 +272,12 @@ export class Mt5BridgeBroker implements LiveBrokerPort {
     p.settled = true;
     if (p.timer) clearTimeout(p.timer);
     if (result.deal) this.claimedDeals.add(result.deal);
+    if (result.retcode === TRADE_RETCODE.PLACED && !result.deal) {
+      // Placed, not filled (yet): the engine takes no position and sends nothing again; a fill
+      // arriving later is adopted through a reconciliation, like a late fill.
+      this.ownClientIds.delete(p.clientId);
+      this.lateWatch.set(p.clientId, p.sentAt);
+    }
     p.resolve(result);
   }
 
@@ -401,7 +407,7 @@ export class Mt5BridgeBroker implements LiveBrokerPort {
         const p = this.pending.take(message.id);
         if (!p || p.kind !== 'order') {
           this.duplicatesDropped += 1;
-          if (message.result.retcode === TRADE_RETCODE.DONE && this.lateWatch.has(message.client_id)) this.adoptLate(message.client_id, `result with deal ${message.result.deal}`);
+          if ((message.result.retcode === TRADE_RETCODE.DONE || message.result.retcode === TRADE_RETCODE.DONE_PARTIAL) && this.lateWatch.has(message.client_id)) this.adoptLate(message.client_id, `result with deal ${message.result.deal}`);
           return;
         }
         return this.settle(p, message.result);
