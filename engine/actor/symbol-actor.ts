@@ -131,6 +131,7 @@ export class SymbolActor {
   /** The latest quote a live feed gave (`quote`); 0 until one arrives. */
   private liveBid = 0;
   private liveAsk = 0;
+  private liveQuoteTime = Number.NEGATIVE_INFINITY;
   private readonly sizing = new Sizing();
   /** The simulator's result of this actor's last order, written in place (read at once, never kept). */
   private readonly simResult: TradeResult = { retcode: 0, deal: 0, order: 0, volume: 0, price: 0.5, bid: 0.5, ask: 0.5, comment: '', request_id: 0, retcode_external: 0 };
@@ -323,10 +324,16 @@ export class SymbolActor {
     if (this.state === 'throttled') this.send('WEEK_ROLLED', 'new trading week: weekly count reset');
   }
 
-  /** The latest bid and ask of a live feed: live entries are sized from it (the price the order is sent at). */
-  quote(bid: number, ask: number): void {
+  /**
+   * The latest bid and ask of a live feed: live entries are sized from it (the price the order is
+   * sent at). A tick older than the quote held (out of order, stale) is ignored: returns false.
+   */
+  quote(bid: number, ask: number, time: number): boolean {
+    if (time < this.liveQuoteTime) return false;
+    this.liveQuoteTime = time;
     this.liveBid = bid;
     this.liveAsk = ask;
+    return true;
   }
 
   /**

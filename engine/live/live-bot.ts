@@ -45,6 +45,8 @@ class LiveMarket implements BotMarket {
   private delivering = false;
   private readonly subscriptions: Subscription[] = [];
   private bot: TradingBot | null = null;
+  /** Ticks older than the symbol's quote, ignored, by symbol. */
+  private readonly staleTicks = new Map<string, number>();
   /** Positions of someone else already reported (once each per process). */
   private readonly reportedForeign = new Set<number>();
   readonly magic: number;
@@ -66,8 +68,11 @@ class LiveMarket implements BotMarket {
       this.broker.bars$.subscribe(({ symbol, timeframe, bar }) => {
         if (this.delivering && timeframes.get(symbol) === timeframe) bot.deliver(symbol, bar.time, bar.open, bar.high, bar.low, bar.close, bar.volume);
       }),
-      // The latest tick of each symbol: a live entry is sized from the price it is sent at.
-      this.broker.ticks$.subscribe((tick) => bot.actor(tick.symbol)?.quote(tick.bid, tick.ask)),
+      // The latest tick of each symbol: a live entry is sized from the price it is sent at. An
+      // older tick than the quote held is ignored (counted, reported at the 1st, 10th, 100th...).
+      this.broker.ticks$.subscribe((tick) => {
+        if (bot.actor(tick.symbol)?.quote(tick.bid, tick.ask, tick.time) === false) this.staleTick(bot, tick.symbol, tick.time);
+      }),
       this.broker.connection$.subscribe((connected) => {
         bot.emitStatus(connected ? `${this.broker.name} connected` : `${this.broker.name} connection lost: new entries paused until it returns`);
       }),
@@ -97,6 +102,16 @@ class LiveMarket implements BotMarket {
   async close(): Promise<void> {
     for (const s of this.subscriptions) s.unsubscribe();
     await this.broker.close();
+  }
+
+  private staleTick(bot: TradingBot, symbol: string, time: number): void {
+    const count = (this.staleTicks.get(symbol) ?? 0) + 1;
+    this.staleTicks.set(symbol, count);
+    if (!Number.isInteger(Math.log10(count))) return;
+    bot.publish(bot.engine.events.make('ERROR', 'DEBUG', {
+      error: `${symbol}: ${count} tick${count === 1 ? '' : 's'} older than the latest quote ignored so far (the last stamped ${formatSeconds(time)}); orders are sized from the latest quote`,
+      traceback: '', symbol, source: this.broker.name,
+    }));
   }
 
   /** Applies what changed on the terminal while the engine could not see it (see the class comment for the rules). */
