@@ -8,6 +8,7 @@ import { JournalHealth } from '../journal/journal-health.ts';
 import { JournalLock } from '../journal/journal-lock.ts';
 import { catchUpRecordings } from '../recorder/recording-catch-up.ts';
 import { JournalRefusal, openJournalForStart } from './open-journal.ts';
+import { dataDirProblem } from './data-dir-problem.ts';
 import { createPaperBot } from '../live/paper-bot.ts';
 import { createLiveBot } from '../live/live-bot.ts';
 import { Mt5BridgeBroker } from '../broker/mt5-bridge/mt5-bridge-broker.ts';
@@ -133,8 +134,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   try {
     mkdirSync(settings.dataDir, { recursive: true });
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-    const why = code === 'ENOTDIR' || code === 'EEXIST' ? 'a part of that path is a regular file, not a folder' : code === 'EACCES' || code === 'EROFS' ? 'no permission to create it there' : code;
+    const { code, why } = dataDirProblem(settings.dataDir, err);
     say(`cannot use ${settings.dataDir} as the data folder: ${why} (${code}); choose another with --data-dir DIR or server.dataDir${config.source ? ` in ${config.source}` : ''}`);
     return 2;
   }
