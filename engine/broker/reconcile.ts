@@ -13,7 +13,7 @@ export interface BrokerSnapshot {
   readonly at: number;
 }
 
-/** A position the journal does not know: adopt it (journal it, give it to its symbol's actor). */
+/** A position the journal does not know: the bot's to adopt if it carries its magic number, else someone else's (`splitByOwner`). */
 export interface AdoptedPosition {
   readonly position: Position;
   /** The same position in the journal's shape. */
@@ -66,7 +66,8 @@ export interface Reconciliation {
  *
  * @example
  * const r = reconcile(journal.positions, { positions, deals, since: lostAt, at: Date.now() });
- * for (const a of r.opened) actorFor(a.position.symbol).adopt(a.restored);
+ * const { own, foreign } = splitByOwner(r.opened, botMagic);
+ * for (const a of own) actorFor(a.position.symbol).adopt(a.restored); // foreign: reported, left alone
  * for (const c of r.closed) actorFor(c.known.symbol).closedWhileAway(c);
  */
 export function reconcile(known: readonly RestoredPosition[], snapshot: BrokerSnapshot, ownOrder: (p: Position) => boolean = () => false): Reconciliation {
