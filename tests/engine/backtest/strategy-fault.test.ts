@@ -64,7 +64,7 @@ test('a portfolio where one symbol\'s strategy throws: the other symbol trades o
     const complete = events.at(-1)!;
     const faults = (complete.data as { faults?: { symbol: string }[] }).faults!;
     assert.equal(faults.map((f) => f.symbol), ['EURUSD']);
-    const usdchfEntries = events.filter((e) => e.event_type === 'TRADE_ENTRY' && e.data.symbol === 'USDCHF').map((e) => String(e.data.time));
+    const usdchfEntries = events.flatMap((e) => (e.event_type === 'TRADE_ENTRY' && e.data.symbol === 'USDCHF' ? [String(e.data.time)] : []));
     assert.ok(usdchfEntries.some((t) => t > '1998-06-01'), 'USDCHF still trades in June');
   } finally {
     rmSync(dir, { recursive: true, force: true });

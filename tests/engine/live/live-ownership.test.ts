@@ -22,7 +22,7 @@ test('F1: a position opened by hand while away is reported (ticket, symbol, volu
     await r.rig.connection(false);
     const manual = r.terminal.openByHand('EURUSD', ORDER_TYPE_SELL, 0.5, r.nextTime());
     await r.rig.ea.connect();
-    await until('the reconciliation', () => r.of('BOT_STATUS').some((e) => /reconciled/.test(e.data.reason)));
+    await until('the reconciliation', () => r.of('BOT_STATUS').some((e) => /reconciled/.test(e.data.reason ?? '')));
 
     const report = r.decisions('foreign_position');
     assert.is(report.length, 1, 'the manual position is reported once');
@@ -35,6 +35,7 @@ test('F1: a position opened by hand while away is reported (ticket, symbol, volu
     r.bar(1.2005); // flip-flop: close
     await until('the exit', () => r.of('TRADE_EXIT').length === 1);
     assert.is(r.of('TRADE_EXIT')[0]!.data.position_id, own, 'the bot closed its own position');
+    assert.is(r.of('TRADE_EXIT')[0]!.data.exit_reason, 'Closed by strategy', 'the reason it was sent for, without the client order id');
     assert.equal(sides(r), [`#${manual.ticket} sell 0.5 magic 0`], 'the manual position is still open, the bot\'s is closed');
     r.bar(1.2010); // flip-flop: a new entry
     await until('the next entry', () => r.of('TRADE_ENTRY').length === 2);
@@ -82,7 +83,7 @@ test('F1: two positions of the bot on one symbol (its magic, one unknown to the 
     // An order of this bot's that executed while the engine could not see it.
     const extra = r.openOnTerminal('buy', 0.3, r.magic);
     await r.rig.ea.connect();
-    await until('the reconciliation', () => r.of('BOT_STATUS').some((e) => /reconciled/.test(e.data.reason)));
+    await until('the reconciliation', () => r.of('BOT_STATUS').some((e) => /reconciled/.test(e.data.reason ?? '')));
     const loud = r.of('ERROR').find((e) => /2 positions of this bot are open/.test(e.data.error));
     assert.ok(loud, 'an ERROR says so');
     assert.match(loud!.data.error, new RegExp(`#${own} buy 0.9 lots \\(managed\\) and #${extra.ticket} buy 0.3 lots`));
@@ -114,7 +115,7 @@ test('F1: while two positions of the bot are open on a symbol a new entry is ref
     await r.rig.connection(false);
     const extra = r.openOnTerminal('buy', 0.2, r.magic);
     await r.rig.ea.connect();
-    await until('the reconciliation', () => r.of('BOT_STATUS').some((e) => /reconciled/.test(e.data.reason)));
+    await until('the reconciliation', () => r.of('BOT_STATUS').some((e) => /reconciled/.test(e.data.reason ?? '')));
     r.bar(1.2); // a reversal: the managed buy is closed, the sell is not opened
     await until('the refusal', () => r.decisions('skip_duplicate_positions').length === 1);
     assert.match(r.decisions('skip_duplicate_positions')[0]!.data.reason, new RegExp(`sell signal not taken: 2 positions of this bot are open on EURUSD \\(#${own}, #${extra.ticket}\\)`));
