@@ -4,7 +4,7 @@ import { formatSeconds } from '../../protocol/envelope.ts';
 import type { SymbolMachineEventType, SymbolState } from '../../protocol/symbol-machine.ts';
 import { TIMEFRAME_MS, type BarSeries } from '../model/bar.ts';
 import { normalizePrice, type SymbolSpec } from '../model/symbol-spec.ts';
-import { DEAL_ENTRY_IN, DEAL_ENTRY_OUT, DEAL_REASON_SO, ORDER_TYPE_BUY, ORDER_TYPE_SELL, TRADE_RETCODE, marketOrder, retcodeText,
+import { DEAL_ENTRY_IN, DEAL_ENTRY_OUT, DEAL_REASON_EXPERT, DEAL_REASON_SO, ORDER_TYPE_BUY, ORDER_TYPE_SELL, TRADE_RETCODE, marketOrder, retcodeText,
   type Deal, type TradeResult } from '../model/mt5.ts';
 import { isPromise, type BrokerPort } from '../broker/broker-port.ts';
 import { EXIT_REASON_BY_DEAL_REASON, type SimBroker, type SymbolBook } from '../broker/sim-broker.ts';
@@ -17,6 +17,7 @@ import type { Account } from './account.ts';
 import { WeekView } from './week-view.ts';
 import type { HeldRange } from '../report/trade-ledger.ts';
 import { jsonText, round2, round4, roundMoney, shortText } from '../util/rounding.ts';
+import { ExitTally, VOLUME_EPSILON, lotsLeft } from './exit-tally.ts';
 
 export interface SymbolActorOptions {
   readonly spec: SymbolSpec;
@@ -96,6 +97,18 @@ export class SymbolActor {
   readonly book: SymbolBook | null;
   private pendingEntry: PendingEntry | null = null;
   private pendingClose: string | null = null;
+  /** Why the bot's last close order was sent ('Closed by strategy', ...): the exit's reason when its deal comes back. */
+  private closeReason: string | null = null;
+  /** Closes sent again for the rest of a partly closed position (retcode 10010), at most `MAX_CLOSE_REMAINDERS`. */
+  private closeRemainders = 0;
+  /**
+   * Other positions of this bot open on this symbol besides `position` (found on a restart or a
+   * reconnection, by the journal or the bot's magic number), by ticket. Never dropped, never put in
+   * place of the managed one: while any is open no new entry is sent on this symbol.
+   */
+  readonly duplicates = new Map<number, OpenPosition>();
+  /** Exit deals of positions closed in part so far, by ticket (see `ExitTally`). */
+  private readonly tallies = new Map<number, ExitTally>();
   private inFlight = false;
   private dealSubscription: (() => void) | null = null;
   /** The strategy and the BAR switch, read once here rather than through options per bar. */
@@ -118,6 +131,7 @@ export class SymbolActor {
   /** The latest quote a live feed gave (`quote`); 0 until one arrives. */
   private liveBid = 0;
   private liveAsk = 0;
+  private liveQuoteTime = Number.NEGATIVE_INFINITY;
   private readonly sizing = new Sizing();
   /** The simulator's result of this actor's last order, written in place (read at once, never kept). */
   private readonly simResult: TradeResult = { retcode: 0, deal: 0, order: 0, volume: 0, price: 0.5, bid: 0.5, ask: 0.5, comment: '', request_id: 0, retcode_external: 0 };
@@ -215,32 +229,90 @@ export class SymbolActor {
     return true;
   }
 
-  /** Adopts a position the broker holds (restart, reconciliation). */
-  adoptPosition(position: OpenPosition): void {
+  /**
+   * Adopts a position of this bot that the broker holds (restart, reconciliation). The actor
+   * manages one position per symbol: the first one it holds. A second position of the bot's own
+   * on the same symbol never replaces it and is never dropped: it is kept in `duplicates`,
+   * reported once as an ERROR naming both tickets, and no new entry goes out on this symbol
+   * until only one is left. Returns which of the two the position became.
+   */
+  adoptPosition(position: OpenPosition): 'managed' | 'duplicate' {
+    const managed = this.position;
+    if (managed !== null && managed.ticket !== position.ticket) {
+      const reported = this.duplicates.has(position.ticket);
+      this.duplicates.set(position.ticket, position);
+      if (!reported) this.reportDuplicates();
+      return 'duplicate';
+    }
     this.position = position;
     this.ctx.position = position;
     this.heldHigh = Number.NEGATIVE_INFINITY;
     this.heldLow = Number.POSITIVE_INFINITY;
     if (this.state === 'scanning') this.send('FILLED', `adopted open position #${position.ticket}`);
+    return 'managed';
+  }
+
+  /** An ERROR naming every position of this bot open on the symbol, while there is more than one. */
+  reportDuplicates(): void {
+    const managed = this.position;
+    if (managed === null || this.duplicates.size === 0) return;
+    const others = [...this.duplicates.values()].map((p) => `#${p.ticket} ${p.direction} ${shortText(p.lotSize)} lots`).join(', ');
+    this.error(`${this.symbol}: ${this.duplicates.size + 1} positions of this bot are open on one symbol: #${managed.ticket} ${managed.direction} ${shortText(managed.lotSize)} lots (managed) and `
+      + `${others} (kept, not managed); no new ${this.symbol} entry is sent until only one is open: close the extra on the terminal`, '');
+  }
+
+  /** Volume and stops of one of this actor's positions changed on the terminal (reconciliation); false if it holds no such ticket. */
+  updatePosition(ticket: number, lotSize: number, stopLoss: number, takeProfit: number): boolean {
+    const p = this.position?.ticket === ticket ? this.position : this.duplicates.get(ticket);
+    if (!p) return false;
+    const updated = openPosition(p.ticket, p.direction, p.entryPrice, lotSize, stopLoss, takeProfit, p.entryTime, p.entryIndex);
+    if (p === this.position) {
+      this.position = updated;
+      this.ctx.position = updated;
+    } else {
+      this.duplicates.set(ticket, updated);
+    }
+    return true;
+  }
+
+  /** Whether `ticket` is one of this actor's positions (managed or duplicate). */
+  holds(ticket: number): boolean {
+    return this.position?.ticket === ticket || this.duplicates.has(ticket);
   }
 
   /**
-   * The broker closed this symbol's position while the engine could not see it (found by the
-   * reconciliation after a reconnection): report the exit once and return to scanning.
+   * The broker closed one of this symbol's positions while the engine could not see it (found by
+   * the reconciliation after a reconnection): report the exit once; the managed one's exit returns
+   * the symbol to scanning (or to the duplicate left, now managed).
    */
-  positionClosedElsewhere(exitPrice: number, time: number, pnl: number, reason: string, balanceAfter: number): void {
-    const position = this.position;
+  positionClosedElsewhere(ticket: number, exitPrice: number, time: number, pnl: number, reason: string, balanceAfter: number): void {
+    const duplicate = this.duplicates.get(ticket);
+    const position = duplicate ?? (this.position?.ticket === ticket ? this.position : null);
     if (!position) return;
-    this.position = null;
-    this.ctx.position = null;
-    this.lastExitRisk = pnl < 0 ? -pnl / this.entryBalance : 0;
-    this.entryBalance = Number.NaN;
+    this.tallies.delete(ticket);
+    if (duplicate) {
+      this.duplicates.delete(ticket);
+    } else {
+      this.position = null;
+      this.ctx.position = null;
+      this.lastExitRisk = pnl < 0 ? -pnl / this.entryBalance : 0;
+      this.entryBalance = Number.NaN;
+    }
     this.emit(this.o.events.make('TRADE_EXIT', 'INFO', {
       symbol: this.symbol, exit_price: exitPrice, exit_reason: reason, pnl, balance_after: balanceAfter,
       timestamp: formatSeconds(time), position_id: position.ticket, direction: position.direction,
       entry_price: position.entryPrice, lot_size: position.lotSize,
     }, time));
-    if (this.state === 'in-trade') this.send('EXITED', reason);
+    if (!duplicate && this.state === 'in-trade') this.send('EXITED', reason);
+    this.promoteDuplicate();
+  }
+
+  /** The managed position is gone and a duplicate is left: it becomes the managed one (the bot again holds exactly one). */
+  private promoteDuplicate(): void {
+    if (this.position !== null || this.duplicates.size === 0) return;
+    const [ticket, next] = this.duplicates.entries().next().value!;
+    this.duplicates.delete(ticket);
+    this.adoptPosition(next);
   }
 
   /**
@@ -252,10 +324,16 @@ export class SymbolActor {
     if (this.state === 'throttled') this.send('WEEK_ROLLED', 'new trading week: weekly count reset');
   }
 
-  /** The latest bid and ask of a live feed: live entries are sized from it (the price the order is sent at). */
-  quote(bid: number, ask: number): void {
+  /**
+   * The latest bid and ask of a live feed: live entries are sized from it (the price the order is
+   * sent at). A tick older than the quote held (out of order, stale) is ignored: returns false.
+   */
+  quote(bid: number, ask: number, time: number): boolean {
+    if (time < this.liveQuoteTime) return false;
+    this.liveQuoteTime = time;
     this.liveBid = bid;
     this.liveAsk = ask;
+    return true;
   }
 
   /**
@@ -374,6 +452,14 @@ export class SymbolActor {
       this.requestClose('Signal reversal');
     }
     const g = this.o.governor;
+    if (this.duplicates.size > 0) {
+      this.emit(this.o.events.make('DECISION', 'INFO', {
+        symbol: this.symbol, decision: 'skip_duplicate_positions',
+        reason: `${direction} signal not taken: ${this.duplicates.size + 1} positions of this bot are open on ${this.symbol} (#${[this.position?.ticket, ...this.duplicates.keys()].filter((t) => t !== undefined).join(', #')}); no new entry until only one is`,
+        trades_this_week: g.trades, max_trades: g.max, aggression_multiplier: round4(g.aggression), time: formatSeconds(time),
+      }, time));
+      return;
+    }
     if (this.refuseBlockedEntry(direction, time)) return;
     if (!this.o.broker.isConnected()) {
       this.emit(this.o.events.make('DECISION', 'INFO', {
@@ -483,7 +569,7 @@ export class SymbolActor {
     this.inFlight = false;
     this.pendingEntry = null;
     const g = this.o.governor;
-    if (result.retcode !== TRADE_RETCODE.DONE) {
+    if (!isFill(result)) {
       g.release();
       const reason = `order rejected by ${this.o.broker.name}: ${result.retcode} ${result.comment || retcodeText(result.retcode)}`;
       this.emit(this.o.events.make('DECISION', 'INFO', {
@@ -513,13 +599,20 @@ export class SymbolActor {
       position_id: result.order, strategy: this.strategy.id, time: this.stampOf(time),
     };
     if (signal.reason) data.reason = signal.reason;
+    if (result.retcode !== TRADE_RETCODE.DONE) {
+      // Filled in part (an IOC order's rest is cancelled by the server): the filled volume is the
+      // position, counted once in the week; the rest is not sent again.
+      const note = `${retcodeText(result.retcode).toLowerCase()} (${result.retcode}): ${shortText(result.volume)} of ${shortText(this.sizing.lots)} lots filled; the rest is not sent again`;
+      data.reason = signal.reason ? `${signal.reason}; ${note}` : note;
+    }
     this.emit(this.o.events.make('TRADE_ENTRY', 'INFO', data, time));
     // A constant cause: the fill's numbers are in TRADE_ENTRY, and formatting them here cost
     // more than the transition.
     this.send('FILLED', entry.direction === 'buy' ? 'buy order filled' : 'sell order filled');
   }
 
-  private executeClose(): void {
+  /** Sends the close of the managed position: all of it, or `volume` lots (the rest after a partial close). */
+  private executeClose(volume?: number): void {
     const position = this.position;
     const reason = this.pendingClose;
     if (!position || reason === null) {
@@ -527,26 +620,49 @@ export class SymbolActor {
       return;
     }
     const type = position.direction === 'buy' ? ORDER_TYPE_SELL : ORDER_TYPE_BUY;
+    const lots = volume ?? position.lotSize;
+    this.closeReason = reason;
     const sim = this.o.sim;
     if (sim !== null && this.book !== null) {
-      this.afterClose(sim.marketClose(this.book, position.ticket, type, position.lotSize, reason, this.simResult), position.ticket);
+      this.afterClose(sim.marketClose(this.book, position.ticket, type, lots, reason, this.simResult), position.ticket, lots);
       return;
     }
+    if (volume === undefined) this.closeRemainders = 0;
     const request = marketOrder({
-      symbol: this.symbol, volume: position.lotSize, type,
+      symbol: this.symbol, volume: lots, type,
       position: position.ticket, magic: this.o.magic ?? 0, comment: reason,
     });
     const result = this.o.broker.orderSend(request);
     if (isPromise(result)) {
-      result.then((r) => this.afterClose(r, position.ticket), (err) => this.afterClose(connectionFailure(err), position.ticket));
+      result.then((r) => this.afterClose(r, position.ticket, lots), (err) => this.afterClose(connectionFailure(err), position.ticket, lots));
     } else {
-      this.afterClose(result, position.ticket);
+      this.afterClose(result, position.ticket, lots);
     }
   }
 
-  private afterClose(r: TradeResult, ticket: number): void {
+  /**
+   * The close's answer. A partial close (10010 with a volume) leaves the rest open on the
+   * terminal: MT5's IOC filling cancels the unfilled part, so the bot sends a close for the rest
+   * at once, at most `MAX_CLOSE_REMAINDERS` times; a position still open after that is reported
+   * as an ERROR naming the lots left (the bot keeps managing them: its stops stay on the terminal).
+   */
+  private afterClose(r: TradeResult, ticket: number, sent: number): void {
+    const reason = this.pendingClose;
     this.pendingClose = null;
-    if (r.retcode !== TRADE_RETCODE.DONE && this.position) {
+    if (r.retcode === TRADE_RETCODE.DONE) return;
+    if (r.retcode === TRADE_RETCODE.DONE_PARTIAL && r.volume > 0 && r.volume < sent - VOLUME_EPSILON) {
+      const rest = lotsLeft(sent, r.volume);
+      if (this.position?.ticket !== ticket || reason === null) return;
+      if (this.closeRemainders < MAX_CLOSE_REMAINDERS) {
+        this.closeRemainders += 1;
+        this.pendingClose = reason;
+        this.executeClose(rest);
+        return;
+      }
+      this.error(`closing position #${ticket} filled only in part ${this.closeRemainders + 1} times: ${shortText(rest)} lots are still open; close them on the terminal or with the close command`, describeResult(r));
+      return;
+    }
+    if (this.position) {
       this.error(`closing position #${ticket} failed: ${r.retcode} ${r.comment}`, describeResult(r));
     }
   }
@@ -566,34 +682,70 @@ export class SymbolActor {
     }
     if (deal.entry !== DEAL_ENTRY_OUT) return;
     account.balance = roundMoney(account.balance + deal.profit + deal.commission + deal.swap);
+    const managed = this.position;
+    const position = managed !== null && managed.ticket === deal.position_id ? managed
+      : this.duplicates.size > 0 ? this.duplicates.get(deal.position_id) ?? null : null;
+    if (position !== null && deal.volume < position.lotSize - VOLUME_EPSILON) {
+      // Closed in part: MT5 keeps the position open with the rest; the round trip is reported when the rest closes.
+      this.closedInPart(position, deal);
+      return;
+    }
     let entryCommission = 0;
     if (account.entryCommission.size > 0) {
       entryCommission = account.entryCommission.get(deal.position_id) ?? 0;
       account.entryCommission.delete(deal.position_id);
     }
-    const position = this.position;
-    if (!position || position.ticket !== deal.position_id) return;
+    if (position === null) return;
+    const tally = this.tallies.size > 0 ? this.tallies.get(position.ticket) ?? null : null;
+    if (tally !== null) this.tallies.delete(position.ticket);
     const stoppedOut = deal.reason === DEAL_REASON_SO;
-    const reason = stoppedOut ? 'Stop out' : EXIT_REASON_BY_DEAL_REASON[deal.reason] ?? (deal.comment || 'Closed');
-    const pnl = round2(deal.profit + deal.commission + deal.swap + entryCommission);
-    this.position = null;
-    this.ctx.position = null;
-    this.lastExitRisk = pnl < 0 ? -pnl / this.entryBalance : 0;
-    this.entryBalance = Number.NaN;
+    const reason = stoppedOut ? 'Stop out' : EXIT_REASON_BY_DEAL_REASON[deal.reason]
+      ?? (deal.reason === DEAL_REASON_EXPERT && this.closeReason !== null && position === managed ? this.closeReason : deal.comment || 'Closed');
+    const profit = tally === null ? deal.profit : round2(tally.profit + deal.profit);
+    const commission = tally === null ? deal.commission : tally.commission + deal.commission;
+    const swap = tally === null ? deal.swap : round2(tally.swap + deal.swap);
+    const pnl = round2(profit + commission + swap + entryCommission);
+    const exitPrice = tally === null ? deal.price : normalizePrice(this.o.spec, (tally.value + deal.price * deal.volume) / (tally.volume + deal.volume));
+    const lots = tally === null ? position.lotSize : lotsLeft(position.lotSize, -tally.volume);
+    if (position === managed) {
+      this.position = null;
+      this.ctx.position = null;
+      this.closeReason = null;
+      this.lastExitRisk = pnl < 0 ? -pnl / this.entryBalance : 0;
+      this.entryBalance = Number.NaN;
+    } else {
+      this.duplicates.delete(position.ticket);
+    }
     if (stoppedOut) this.error(`${this.symbol} position #${position.ticket} closed by the broker: ${deal.comment}`, '');
     this.o.onTradeClosed?.(position, deal, pnl, this);
     this.emit(this.o.events.make('TRADE_EXIT', 'INFO', {
-      symbol: this.symbol, exit_price: deal.price, exit_reason: reason, pnl, balance_after: round2(account.balance),
+      symbol: this.symbol, exit_price: exitPrice, exit_reason: reason, pnl, balance_after: round2(account.balance),
       timestamp: this.stampOf(deal.time), position_id: position.ticket, direction: position.direction,
-      entry_price: position.entryPrice, lot_size: position.lotSize, commission: round2(deal.commission + entryCommission),
-      profit: deal.profit, swap: deal.swap,
+      entry_price: position.entryPrice, lot_size: lots, commission: round2(commission + entryCommission),
+      profit, swap,
     }, deal.time));
+    if (position !== managed) {
+      if (this.duplicates.size === 0 && this.position !== null) this.error(`${this.symbol}: only position #${this.position.ticket} of this bot is open now; new entries resume`, '');
+      return;
+    }
     if (this.strategy.onTradeExit) {
       this.guard(() => this.strategy.onTradeExit?.(this.ctx, {
         direction: position.direction, entryPrice: position.entryPrice, exitPrice: deal.price, pnl, reason, time: deal.time,
       }));
     }
     if (this.state === 'in-trade') this.send('EXITED', reason);
+    this.promoteDuplicate();
+  }
+
+  /** An exit deal for part of `position`: booked (by `onDeal`), tallied, and the position kept open with the rest. */
+  private closedInPart(position: OpenPosition, deal: Deal): void {
+    let tally = this.tallies.get(position.ticket);
+    if (tally === undefined) {
+      tally = new ExitTally();
+      this.tallies.set(position.ticket, tally);
+    }
+    tally.add(deal);
+    this.updatePosition(position.ticket, lotsLeft(position.lotSize, deal.volume), position.stopLoss, position.takeProfit);
   }
 
   /** `formatSeconds(at)`, from the actor's last stamp when `at` is its time (see `stamp`). */
@@ -710,6 +862,18 @@ const NO_PATTERNS: string[] = Object.freeze([]) as unknown as string[];
  */
 function describeResult(r: TradeResult): string {
   return `TradeResult {"retcode":${r.retcode},"deal":${r.deal},"order":${r.order},"volume":${shortText(r.volume)},"price":${shortText(r.price)},"bid":${shortText(r.bid)},"ask":${shortText(r.ask)},"comment":${jsonText(r.comment)},"request_id":${r.request_id},"retcode_external":${r.retcode_external}}`;
+}
+
+/** Closes sent again for the rest after partial closes, before the rest is reported instead. */
+const MAX_CLOSE_REMAINDERS = 3;
+
+/**
+ * Whether an entry's result is a fill: 10009, or a deal for part of the volume (10010 "only part
+ * of the request was completed", or 10008 "placed" that already carries its deal).
+ */
+function isFill(r: TradeResult): boolean {
+  if (r.retcode === TRADE_RETCODE.DONE) return true;
+  return (r.retcode === TRADE_RETCODE.DONE_PARTIAL || r.retcode === TRADE_RETCODE.PLACED) && r.volume > 0 && r.deal > 0;
 }
 
 function connectionFailure(err: unknown): TradeResult {

@@ -13,7 +13,7 @@ export interface BrokerSnapshot {
   readonly at: number;
 }
 
-/** A position the journal does not know: adopt it (journal it, give it to its symbol's actor). */
+/** A position the journal does not know: the bot's to adopt if it carries its magic number, else someone else's (`splitByOwner`). */
 export interface AdoptedPosition {
   readonly position: Position;
   /** The same position in the journal's shape. */
@@ -66,7 +66,8 @@ export interface Reconciliation {
  *
  * @example
  * const r = reconcile(journal.positions, { positions, deals, since: lostAt, at: Date.now() });
- * for (const a of r.opened) actorFor(a.position.symbol).adopt(a.restored);
+ * const { own, foreign } = splitByOwner(r.opened, botMagic);
+ * for (const a of own) actorFor(a.position.symbol).adopt(a.restored); // foreign: reported, left alone
  * for (const c of r.closed) actorFor(c.known.symbol).closedWhileAway(c);
  */
 export function reconcile(known: readonly RestoredPosition[], snapshot: BrokerSnapshot, ownOrder: (p: Position) => boolean = () => false): Reconciliation {
@@ -103,6 +104,28 @@ export function reconcile(known: readonly RestoredPosition[], snapshot: BrokerSn
     since: snapshot.since, at: snapshot.at, opened, closed, changed, unchanged, deals,
     clean: opened.length === 0 && closed.length === 0 && changed.length === 0,
   };
+}
+
+/** The positions of `opened` split by owner: the bot's (its magic number) and the others (the user's, other EAs'). */
+export interface OpenedByOwner {
+  readonly own: readonly AdoptedPosition[];
+  readonly foreign: readonly AdoptedPosition[];
+}
+
+/**
+ * Whose the positions opened while away are. A position the journal knows is the bot's (it is
+ * never in `opened`); one it does not know is the bot's only if it carries the bot's magic number
+ * (a late fill, an order the bot sent just before the link dropped). Anything else (magic 0: opened
+ * by hand; another EA's magic) belongs to someone else: never adopted, never closed by the bot.
+ *
+ * @example
+ * const { own, foreign } = splitByOwner(r.opened, 7_100_700);
+ */
+export function splitByOwner(opened: readonly AdoptedPosition[], magic: number): OpenedByOwner {
+  const own: AdoptedPosition[] = [];
+  const foreign: AdoptedPosition[] = [];
+  for (const a of opened) (a.position.magic === magic ? own : foreign).push(a);
+  return { own, foreign };
 }
 
 /** MT5 position id: `identifier`, which equals the ticket on MT5 (kept apart for brokers where it does not). */

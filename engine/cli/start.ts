@@ -8,6 +8,7 @@ import { JournalHealth } from '../journal/journal-health.ts';
 import { JournalLock } from '../journal/journal-lock.ts';
 import { catchUpRecordings } from '../recorder/recording-catch-up.ts';
 import { JournalRefusal, openJournalForStart } from './open-journal.ts';
+import { dataDirProblem } from './data-dir-problem.ts';
 import { createPaperBot } from '../live/paper-bot.ts';
 import { createLiveBot } from '../live/live-bot.ts';
 import { Mt5BridgeBroker } from '../broker/mt5-bridge/mt5-bridge-broker.ts';
@@ -85,7 +86,7 @@ async function createBot(config: AppConfig, restored: RestoredState | null, jour
     try { checkBridgeOptions(bridgeOptions); } catch (err) { throw new ConfigError(where, 'bot.broker.bridgeHost', (err as Error).message); }
     const brokerPort = await Mt5BridgeBroker.listen(bridgeOptions);
     say(`waiting for the TradeloomBridge EA on ${b.bridgeHost ?? '127.0.0.1'}:${brokerPort.port}`);
-    return createLiveBot({ ...common, brokerPort, restored });
+    return createLiveBot({ ...common, brokerPort, restored, ...(b.magic ? { magic: b.magic } : {}) });
   }
   if (b.kind === 'metaapi') {
     const token = env.TRADELOOM_METAAPI_TOKEN;
@@ -94,7 +95,7 @@ async function createBot(config: AppConfig, restored: RestoredState | null, jour
     const timeframes = new Set(symbols.map((s) => s.timeframe));
     if (timeframes.size > 1) throw new ConfigError(where, 'bot.symbols', 'metaapi streams one candle timeframe: give every symbol the same timeframe');
     const brokerPort = await MetaApiBroker.connect(metaApiSdkOpener({ token, accountId }), { symbols: symbols.map((s) => s.symbol), timeframe: symbols[0].timeframe, knownPositions });
-    return createLiveBot({ ...common, brokerPort, restored });
+    return createLiveBot({ ...common, brokerPort, restored, ...(b.magic ? { magic: b.magic } : {}) });
   }
   // Each symbol's own data file is read (and checked) now, so a bad file is a config error.
   const histories = new Map(resolved.symbols.filter((s) => s.file).map((s) => [s.symbol, loadSymbolHistory(resolved, s)]));
@@ -133,8 +134,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   try {
     mkdirSync(settings.dataDir, { recursive: true });
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-    const why = code === 'ENOTDIR' || code === 'EEXIST' ? 'a part of that path is a regular file, not a folder' : code === 'EACCES' || code === 'EROFS' ? 'no permission to create it there' : code;
+    const { code, why } = dataDirProblem(settings.dataDir, err);
     say(`cannot use ${settings.dataDir} as the data folder: ${why} (${code}); choose another with --data-dir DIR or server.dataDir${config.source ? ` in ${config.source}` : ''}`);
     return 2;
   }

@@ -130,6 +130,12 @@ export const BotConfigCodec = t.partial({
     /** mt5-bridge over TLS (required for a non-loopback bridgeHost): PEM certificate and key files. */
     bridgeTlsCert: t.string,
     bridgeTlsKey: t.string,
+    /**
+     * mt5-bridge and metaapi: the magic number on the bot's orders (default 7100700). Positions with
+     * it are the bot's; every other position on the account is the user's, never adopted or closed.
+     * Give each bot sharing an account its own.
+     */
+    magic: PositiveInt,
     /** metaapi: the MetaApi account id (the token comes from TRADELOOM_METAAPI_TOKEN). */
     metaApiAccountId: t.string,
     /** Simulator costs (paper trading and backtests). */

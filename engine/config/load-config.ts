@@ -111,10 +111,24 @@ export function readConfigFile(path: string): AppConfigInput {
   if (E.isLeft(decoded)) {
     const first = decoded.left[0];
     const field = pathOf(first.context);
-    const expected = first.context[first.context.length - 1]?.type.name ?? 'a valid value';
-    throw new ConfigError(file, field, `expected ${expected}, got ${JSON.stringify(first.value)}`);
+    const codec = first.context[first.context.length - 1]?.type;
+    throw new ConfigError(file, field, `expected ${codec ? expectedOf(codec) : 'a valid value'}, got ${describeValue(first.value)}`);
   }
   return decoded.right;
+}
+
+/** What a codec accepts, in words: a record is "an object of NAME: VALUE entries", not io-ts's `{ [K in string]: ... }`. */
+function expectedOf(codec: t.Decoder<unknown, unknown>): string {
+  const inner = codec instanceof t.ExactType || codec instanceof t.ReadonlyType ? codec.type : codec;
+  if (inner instanceof t.DictionaryType) return `an object of per-name entries (such as {"EURUSD": ...}), each value: ${expectedOf(inner.codomain)}`;
+  if (inner instanceof t.InterfaceType || inner instanceof t.PartialType || inner instanceof t.IntersectionType) return 'an object of settings';
+  return codec.name;
+}
+
+/** A value as the file had it: JSON.stringify writes a number past the double range (1e400 parses as Infinity) as null. */
+function describeValue(value: unknown): string {
+  if (typeof value === 'number' && !Number.isFinite(value)) return `${value > 0 ? 'a number too large' : Number.isNaN(value) ? 'not a number' : 'a number too small'} (JSON reads it as ${value})`;
+  return JSON.stringify(value);
 }
 
 /**

@@ -2,10 +2,16 @@ import type { Subscription } from 'rxjs';
 import { formatSeconds } from '../../protocol/envelope.ts';
 import { POSITION_TYPE_BUY, TRADE_RETCODE } from '../model/mt5.ts';
 import type { LiveBrokerPort } from '../broker/live-broker-port.ts';
-import type { Reconciliation } from '../broker/reconcile.ts';
+import { splitByOwner, type AdoptedPosition, type Reconciliation } from '../broker/reconcile.ts';
 import type { RestoredState } from '../model/restored-state.ts';
 import { TradingBot, type BotMarket, type TradingBotOptions } from './trading-bot.ts';
 import { round2 } from '../util/rounding.ts';
+
+/**
+ * The magic number a live bot stamps on its orders unless `magic` is configured: positions
+ * carrying it are the bot's, every other position on the account is the user's.
+ */
+export const DEFAULT_LIVE_MAGIC = 7_100_700;
 
 export interface LiveBotOptions extends TradingBotOptions {
   /** A connected (or connecting) real-account broker: the MT5 bridge or MetaApi. */
@@ -20,9 +26,15 @@ const EXIT_REASON = { stop_loss: 'Stop loss hit', take_profit: 'Take profit hit'
  * Live trading's market: closed bars from the terminal's feed, orders to the real broker. The
  * terminal manages stop-loss and take-profit itself; exits reach the actors as deals. A lost
  * connection pauses new entries (the actors refuse them while the broker is disconnected) and
- * is reported as BOT_STATUS; on reconnection the broker's reconciliation is applied: positions
- * opened while away are adopted and reported, positions closed while away are closed and
- * reported, never twice.
+ * is reported as BOT_STATUS; on reconnection the broker's reconciliation is applied, matched by
+ * MT5 position id so nothing is adopted or closed twice:
+ * - a position opened while away with the bot's magic number is the bot's: adopted (TRADE_ENTRY,
+ *   journaled); if the symbol already holds one of the bot's, the new one is kept beside it, never
+ *   in its place, an ERROR names both and no new entry goes out on that symbol until one is closed;
+ * - any other position (magic 0: opened by hand; another EA's) is the user's: reported once as
+ *   DECISION `foreign_position` (ticket, symbol, volume, magic) and never adopted or closed;
+ * - a position of the bot's closed while away is closed and reported (TRADE_EXIT);
+ * - volume or stops of a position of the bot's changed while away are taken over, on that ticket only.
  */
 class LiveMarket implements BotMarket {
   readonly mode = 'live' as const;
@@ -33,9 +45,15 @@ class LiveMarket implements BotMarket {
   private delivering = false;
   private readonly subscriptions: Subscription[] = [];
   private bot: TradingBot | null = null;
+  /** Ticks older than the symbol's quote, ignored, by symbol. */
+  private readonly staleTicks = new Map<string, number>();
+  /** Positions of someone else already reported (once each per process). */
+  private readonly reportedForeign = new Set<number>();
+  readonly magic: number;
 
   constructor(private readonly options: LiveBotOptions) {
     this.broker = options.brokerPort;
+    this.magic = options.magic ?? DEFAULT_LIVE_MAGIC;
     this.settings = { feed: `${options.brokerPort.name} closed bars` };
   }
 
@@ -50,8 +68,11 @@ class LiveMarket implements BotMarket {
       this.broker.bars$.subscribe(({ symbol, timeframe, bar }) => {
         if (this.delivering && timeframes.get(symbol) === timeframe) bot.deliver(symbol, bar.time, bar.open, bar.high, bar.low, bar.close, bar.volume);
       }),
-      // The latest tick of each symbol: a live entry is sized from the price it is sent at.
-      this.broker.ticks$.subscribe((tick) => bot.actor(tick.symbol)?.quote(tick.bid, tick.ask)),
+      // The latest tick of each symbol: a live entry is sized from the price it is sent at. An
+      // older tick than the quote held is ignored (counted, reported at the 1st, 10th, 100th...).
+      this.broker.ticks$.subscribe((tick) => {
+        if (bot.actor(tick.symbol)?.quote(tick.bid, tick.ask, tick.time) === false) this.staleTick(bot, tick.symbol, tick.time);
+      }),
       this.broker.connection$.subscribe((connected) => {
         bot.emitStatus(connected ? `${this.broker.name} connected` : `${this.broker.name} connection lost: new entries paused until it returns`);
       }),
@@ -70,6 +91,8 @@ class LiveMarket implements BotMarket {
 
   start(): void {
     this.delivering = true;
+    // Found in the journal before anyone listened: said again now that someone does.
+    for (const actor of this.bot?.engine.actors.values() ?? []) if (actor.duplicates.size > 0) actor.reportDuplicates();
   }
 
   stop(): void {
@@ -81,44 +104,82 @@ class LiveMarket implements BotMarket {
     await this.broker.close();
   }
 
-  /** Applies what changed on the terminal while the engine could not see it. */
+  private staleTick(bot: TradingBot, symbol: string, time: number): void {
+    const count = (this.staleTicks.get(symbol) ?? 0) + 1;
+    this.staleTicks.set(symbol, count);
+    if (!Number.isInteger(Math.log10(count))) return;
+    bot.publish(bot.engine.events.make('ERROR', 'DEBUG', {
+      error: `${symbol}: ${count} tick${count === 1 ? '' : 's'} older than the latest quote ignored so far (the last stamped ${formatSeconds(time)}); orders are sized from the latest quote`,
+      traceback: '', symbol, source: this.broker.name,
+    }));
+  }
+
+  /** Applies what changed on the terminal while the engine could not see it (see the class comment for the rules). */
   private apply(bot: TradingBot, r: Reconciliation): void {
     if (r.clean) return;
-    const g = bot.engine.governor;
-    for (const opened of r.opened) {
-      const p = opened.position;
-      const actor = bot.actor(p.symbol);
-      if (!actor || actor.position?.ticket === opened.restored.positionId) continue;
-      actor.adoptPosition({
-        ticket: opened.restored.positionId, direction: opened.restored.direction, entryPrice: p.price_open, lotSize: p.volume,
-        stopLoss: p.sl, takeProfit: p.tp, entryTime: p.time, entryIndex: 0,
-      });
-      bot.publish(bot.engine.events.make('TRADE_ENTRY', 'INFO', {
-        symbol: p.symbol, direction: p.type === POSITION_TYPE_BUY ? 'buy' : 'sell', price: p.price_open, lot_size: p.volume,
-        stop_loss: p.sl, take_profit: p.tp, patterns_detected: [], sr_levels: { support: null, resistance: null },
-        aggression_multiplier: g.aggression, trades_this_week: g.trades,
-        execution_result: {
-          retcode: TRADE_RETCODE.DONE, deal: opened.entryDeal?.ticket ?? 0, order: opened.entryDeal?.order ?? p.ticket, volume: p.volume,
-          price: p.price_open, bid: 0, ask: 0, comment: 'adopted: opened on the terminal while the engine was disconnected',
-        },
-        position_id: opened.restored.positionId, time: formatSeconds(p.time), reason: 'adopted after reconnection',
-      }));
-    }
+    const { own, foreign } = splitByOwner(r.opened, this.magic);
+    let adopted = 0;
+    for (const opened of own) if (this.adopt(bot, opened)) adopted += 1;
+    for (const opened of foreign) this.reportForeign(bot, opened, r.at);
     for (const closed of r.closed) {
       const actor = bot.actor(closed.known.symbol);
-      if (!actor || actor.position?.ticket !== closed.known.positionId) continue;
+      if (!actor?.holds(closed.known.positionId)) continue;
       bot.engine.account.balance += closed.profit;
       actor.positionClosedElsewhere(
-        closed.exitPrice ?? closed.known.entryPrice, closed.exitTime ?? r.at, round2(closed.profit),
+        closed.known.positionId, closed.exitPrice ?? closed.known.entryPrice, closed.exitTime ?? r.at, round2(closed.profit),
         `${EXIT_REASON[closed.reason]} (while disconnected)`, round2(bot.engine.account.balance),
       );
     }
     for (const changed of r.changed) {
-      const actor = bot.actor(changed.known.symbol);
-      if (!actor?.position) continue;
-      actor.adoptPosition({ ...actor.position, lotSize: changed.position.volume, stopLoss: changed.position.sl, takeProfit: changed.position.tp });
+      bot.actor(changed.known.symbol)?.updatePosition(changed.known.positionId, changed.position.volume, changed.position.sl, changed.position.tp);
     }
-    bot.emitStatus(`reconciled with ${this.broker.name}: ${r.opened.length} adopted, ${r.closed.length} closed, ${r.changed.length} changed while away`);
+    bot.emitStatus(`reconciled with ${this.broker.name}: ${adopted} adopted, ${r.closed.length} closed, ${r.changed.length} changed while away`
+      + (foreign.length ? `; ${foreign.length} not the bot's (magic other than ${this.magic}), left alone` : ''));
+  }
+
+  /** A position of the bot's (its magic) the journal did not know: adopted and journaled; true if it was new to the actor. */
+  private adopt(bot: TradingBot, opened: AdoptedPosition): boolean {
+    const p = opened.position;
+    const actor = bot.actor(p.symbol);
+    if (!actor) {
+      bot.publish(bot.engine.events.make('ERROR', 'ERROR', {
+        error: `position #${opened.restored.positionId} ${p.symbol} ${p.volume} lots carries this bot's magic ${this.magic} but ${p.symbol} is not one of its symbols: left alone`,
+        traceback: '', symbol: p.symbol, source: this.broker.name,
+      }));
+      return false;
+    }
+    if (actor.holds(opened.restored.positionId)) return false;
+    const role = actor.adoptPosition({
+      ticket: opened.restored.positionId, direction: opened.restored.direction, entryPrice: p.price_open, lotSize: p.volume,
+      stopLoss: p.sl, takeProfit: p.tp, entryTime: p.time, entryIndex: 0,
+    });
+    const g = bot.engine.governor;
+    bot.publish(bot.engine.events.make('TRADE_ENTRY', 'INFO', {
+      symbol: p.symbol, direction: p.type === POSITION_TYPE_BUY ? 'buy' : 'sell', price: p.price_open, lot_size: p.volume,
+      stop_loss: p.sl, take_profit: p.tp, patterns_detected: [], sr_levels: { support: null, resistance: null },
+      aggression_multiplier: g.aggression, trades_this_week: g.trades,
+      execution_result: {
+        retcode: TRADE_RETCODE.DONE, deal: opened.entryDeal?.ticket ?? 0, order: opened.entryDeal?.order ?? p.ticket, volume: p.volume,
+        price: p.price_open, bid: 0, ask: 0, comment: 'adopted: opened on the terminal while the engine was disconnected',
+      },
+      position_id: opened.restored.positionId, time: formatSeconds(p.time),
+      reason: role === 'managed' ? 'adopted after reconnection' : 'adopted after reconnection as a second position of this bot on the symbol: kept, not managed; no new entries until one is closed',
+    }));
+    return true;
+  }
+
+  /** Someone else's position (another magic): reported once, never adopted or closed. */
+  private reportForeign(bot: TradingBot, opened: AdoptedPosition, at: number): void {
+    const p = opened.position;
+    if (this.reportedForeign.has(opened.restored.positionId)) return;
+    this.reportedForeign.add(opened.restored.positionId);
+    const g = bot.engine.governor;
+    bot.publish(bot.engine.events.make('DECISION', 'INFO', {
+      symbol: p.symbol, decision: 'foreign_position',
+      reason: `position #${opened.restored.positionId} ${p.symbol} ${p.type === POSITION_TYPE_BUY ? 'buy' : 'sell'} ${p.volume} lots has magic ${p.magic}${p.magic === 0 ? ' (opened by hand)' : ''}, not this bot's ${this.magic}: left alone, never adopted or closed by the bot`,
+      trades_this_week: g.trades, max_trades: g.max, aggression_multiplier: g.aggression, time: formatSeconds(at),
+      ticket: opened.restored.positionId, lot_size: p.volume, magic: p.magic,
+    }));
   }
 }
 
@@ -135,7 +196,8 @@ export async function createLiveBot(options: LiveBotOptions): Promise<TradingBot
       // Keep the journal's balance; the first deal brings the account's own figures.
     }
   }
-  const bot = new TradingBot(options, new LiveMarket(options), balance);
+  const magic = options.magic ?? DEFAULT_LIVE_MAGIC;
+  const bot = new TradingBot({ ...options, magic }, new LiveMarket({ ...options, magic }), balance);
   if (options.restored) {
     const now = Date.now();
     bot.engine.governor.restore({ weekStart: options.restored.weekStart, trades: options.restored.tradesThisWeek, lastTradeTime: options.restored.lastTradeTime }, now);

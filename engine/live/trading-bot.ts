@@ -53,6 +53,11 @@ export interface TradingBotOptions {
    * carries the reason in `error`, and the paper replay waits once the held events fill their budget.
    */
   readonly journalHealth?: JournalHealth;
+  /**
+   * The MT5 magic number stamped on the bot's orders. Live, it is what makes a position the bot's:
+   * a position with another magic (0: opened by hand) is the user's and is never adopted or closed.
+   */
+  readonly magic?: number;
   /** What the journal knows of a ticket the bot no longer remembers (explains a stale close). */
   readonly ticketHistory?: (ticket: number) => TicketFate | null;
 }
@@ -112,6 +117,7 @@ export class TradingBot implements BotController {
       currency: 'USD', riskPercent: options.riskPercent, governor: options.governor,
       emitBars: true, performanceEvery: 'exit', machine: 'actor',
       entryBlocked: () => options.journalHealth?.describe() ?? null,
+      magic: options.magic,
     });
     this.fates = new TicketFates(options.ticketHistory);
     this.engine.bus$.subscribe((event) => {

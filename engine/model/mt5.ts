@@ -41,6 +41,7 @@ export const TRADE_RETCODE = {
   CANCEL: 10007,
   PLACED: 10008,
   DONE: 10009,
+  DONE_PARTIAL: 10010,
   ERROR: 10011,
   TIMEOUT: 10012,
   INVALID: 10013,
@@ -67,6 +68,7 @@ export function retcodeText(retcode: number): string {
     case 10007: return 'Request canceled by trader';
     case 10008: return 'Order placed';
     case 10009: return 'Request completed';
+    case 10010: return 'Only part of the request was completed';
     case 10011: return 'Request processing error';
     case 10012: return 'Request canceled by timeout';
     case 10013: return 'Invalid request';

@@ -41,6 +41,8 @@ export interface TradingEngineOptions {
   readonly entryBlocked?: () => string | null;
   /** No STATE_TRANSITION or pace DECISION events (see `SymbolActorOptions.quiet`). */
   readonly quiet?: boolean;
+  /** Magic number stamped on every order (live: how the bot tells its positions from the user's). */
+  readonly magic?: number;
 }
 
 export interface SymbolSetup {
@@ -130,6 +132,7 @@ export class TradingEngine {
       machine: this.options.machine,
       entryBlocked: this.options.entryBlocked,
       quiet: this.options.quiet,
+      magic: this.options.magic,
       onTradeClosed: setup.onTradeClosed,
       sink: (event) => {
         const type = event.event_type;

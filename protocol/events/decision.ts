@@ -5,7 +5,10 @@ import { envelopeOf } from '../envelope.ts';
  * The spec's three decisions, plus the ones the engine needs to explain itself:
  * `order_rejected` (broker said no), `reset_aggression` (new week), `skip_paused`,
  * `skip_disconnected` and `skip_journal_failing` (entry refused because the symbol is paused,
- * the broker is away, or the journal cannot write).
+ * the broker is away, or the journal cannot write), `skip_duplicate_positions` (entry refused
+ * because more than one position of the bot is open on the symbol) and `foreign_position` (live:
+ * a position on the account that is not the bot's, by its magic number, is left alone; `ticket`,
+ * `lot_size` and `magic` name it).
  */
 export const DecisionKindCodec = t.keyof({
   skip_max_trades_reached: null,
@@ -16,6 +19,8 @@ export const DecisionKindCodec = t.keyof({
   skip_paused: null,
   skip_disconnected: null,
   skip_journal_failing: null,
+  skip_duplicate_positions: null,
+  foreign_position: null,
 });
 export type DecisionKind = t.TypeOf<typeof DecisionKindCodec>;
 
@@ -34,6 +39,10 @@ export const DecisionDataCodec = t.intersection([
     action_values: t.record(t.string, t.number),
     retcode: t.number,
     time: t.string,
+    /** For `foreign_position`: the position's ticket, volume and magic number (0: opened by hand). */
+    ticket: t.number,
+    lot_size: t.number,
+    magic: t.number,
   }),
 ]);
 export type DecisionData = t.TypeOf<typeof DecisionDataCodec>;

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { reconcile, toRestored } from '../../engine/broker/reconcile.ts';
+import { reconcile, splitByOwner, toRestored } from '../../engine/broker/reconcile.ts';
 import { DEAL_ENTRY_IN, DEAL_ENTRY_OUT, DEAL_REASON_SL, DEAL_REASON_TP, POSITION_TYPE_BUY, POSITION_TYPE_SELL, type Deal, type Position } from '../../engine/model/mt5.ts';
 
 const pos = (ticket: number, over: Partial<Position> = {}): Position => ({
@@ -34,6 +34,13 @@ test('partial exits are volume-weighted and the last exit gives the reason', () 
   });
   assert.ok(Math.abs(r.closed[0]!.exitPrice! - (0.1 * 1.1 + 0.2 * 1.12) / 0.3) < 1e-12);
   assert.is(r.closed[0]!.reason, 'take_profit');
+});
+
+test('positions opened while away are the bot\'s only with its magic number: by hand (0) and another EA\'s are someone else\'s (review r3, F1)', () => {
+  const r = reconcile([toRestored(pos(1, { magic: 77 }))], { positions: [pos(1, { magic: 77 }), pos(2, { magic: 77 }), pos(3), pos(4, { magic: 5 })], deals: [], since: 0, at: 10 });
+  const { own, foreign } = splitByOwner(r.opened, 77);
+  assert.equal(own.map((a) => a.restored.positionId), [2]);
+  assert.equal(foreign.map((a) => [a.restored.positionId, a.position.magic]), [[3, 0], [4, 5]]);
 });
 
 test('a position closed before the window has no exit deals and is reported as closed with unknown price', () => {

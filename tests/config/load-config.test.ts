@@ -83,6 +83,17 @@ test('unknown keys are refused at any depth, naming the full key path and the fi
   }
 });
 
+test('a number past the double range and a number where a per-symbol object belongs are refused in words, not "got null" or an io-ts type (review r3)', () => {
+  const huge = failure(['--config', file('{"bot": {"balance": 1e400}}')]);
+  assert.match(huge.message, /bot\.balance: expected positive number, got a number too large \(JSON reads it as Infinity\)/);
+  const spread = failure(['--config', file('{"bot": {"broker": {"spreadPoints": 1e9}}}')]);
+  assert.match(spread.message, /bot\.broker\.spreadPoints: expected an object of per-name entries \(such as \{"EURUSD": \.\.\.\}\), each value: number, 0 or more, got 1000000000/);
+  assert.not.match(spread.message, /\[K in string\]/);
+  assert.match(failure(['--config', file('{"bot": {"symbolSpecs": 3}}')]).message, /bot\.symbolSpecs: expected an object of per-name entries .*each value: an object of settings, got 3/);
+  assert.is(loadConfig(['--config', file('{"bot": {"broker": {"magic": 42}}}')], {}).bot.broker?.magic, 42);
+  assert.match(failure(['--config', file('{"bot": {"broker": {"magic": 0}}}')]).message, /bot\.broker\.magic: expected positive integer, got 0/);
+});
+
 test('dates, ranges and the min <= max rule are checked, naming the file and the field (issue 11)', () => {
   const garbage = failure(['--config', file(JSON.stringify({ bot: { startAt: 'garbage' } }))]);
   assert.match(garbage.message, /bot\.startAt: expected date YYYY-MM-DD, got "garbage"/);

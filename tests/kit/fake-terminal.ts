@@ -34,6 +34,7 @@ export class FakeTerminal {
   private readonly specs = new Map<string, SymbolSpec>();
   private nextTicket = 50_000_000;
   private scriptedRejects: number[] = [];
+  private scriptedPartials: number[] = [];
   private listeners: ((deal: Deal) => void)[] = [];
   balance: number;
   /** Orders that really executed (to prove that nothing executed twice). */
@@ -88,6 +89,14 @@ export class FakeTerminal {
     this.scriptedRejects.push(retcode);
   }
 
+  /**
+   * The next market order (entry or close) fills only `volume` lots and is answered 10010, as a
+   * trade server does for an IOC order when the book holds less: the rest is cancelled.
+   */
+  partialNext(volume: number): void {
+    this.scriptedPartials.push(volume);
+  }
+
   execute(request: TradeRequest): TradeResult {
     const quote = this.quotes.get(request.symbol);
     const spec = this.specs.get(request.symbol);
@@ -108,6 +117,15 @@ export class FakeTerminal {
     if (!this.fillingAllowed(request.symbol, request.type_filling)) return fail(TRADE_RETCODE.INVALID_FILL);
     const buy = request.type === ORDER_TYPE_BUY;
     const price = buy ? quote.ask : quote.bid;
+    const partial = this.scriptedPartials.shift();
+    if (partial !== undefined) {
+      // The same order for the filled part only (its checks passed above), answered 10010.
+      const part = this.scriptedPartials;
+      this.scriptedPartials = [];
+      const done = this.execute({ ...request, volume: partial });
+      this.scriptedPartials = part;
+      return done.retcode === TRADE_RETCODE.DONE ? { ...done, retcode: TRADE_RETCODE.DONE_PARTIAL, comment: retcodeText(TRADE_RETCODE.DONE_PARTIAL) } : done;
+    }
     if (request.position) {
       const position = this.positions.get(request.position);
       if (!position) return fail(TRADE_RETCODE.POSITION_CLOSED);

@@ -1,11 +1,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listRecordings, readRecording } from '../../engine/server/recordings.ts';
 import { TestClient } from '../kit/server-kit.ts';
+import { mountTmpfs, remount, unmount } from '../kit/server-process.ts';
 
 // `npm start` as a process: its one stdout line, its exit codes, its clean shutdown.
 
@@ -81,6 +82,24 @@ test('--speed 1e-7 and a data dir below a regular file are refused with a clear 
   assert.is(await below.exit, 2);
   assert.match(below.err(), /cannot use .*plain-file\/data as the data folder: a part of that path is a regular file/);
   assert.not.match(below.err(), /internal error|\n\s+at /);
+});
+
+test('F5: a data dir below a read-only file system is refused naming the read-only folder (EROFS), not "ENOENT", exit 2 (review r3)', async () => {
+  const ro = join(dir, 'ro');
+  mkdirSync(ro);
+  if (!mountTmpfs(ro, '1m')) {
+    console.log('SKIPPED: mounting a read-only file system needs root; run the suite as root (CI does)');
+    return;
+  }
+  try {
+    remount(ro, 'ro');
+    const p = run(['--data-dir', join(ro, 'a', 'b'), '--port', '0']);
+    assert.is(await p.exit, 2);
+    assert.match(p.err(), `cannot use ${join(ro, 'a', 'b')} as the data folder: ${ro} is on a read-only file system (EROFS)`);
+    assert.not.match(p.err(), /ENOENT|internal error|\n\s+at /);
+  } finally {
+    unmount(ro);
+  }
 });
 
 test('a non-loopback bind without a token refuses to start (exit 2) and says why', async () => {

@@ -10,7 +10,8 @@ export class BarGaps {
   private readonly last = new Map<string, LiveBar>();
   private readonly held = new Map<string, LiveBar[]>();
 
-  constructor(private readonly emit: (bar: LiveBar) => void) {}
+  /** `accept`: whether a bar's time is plausible (see `FutureStamps`); a refused bar is neither published nor remembered as the last. */
+  constructor(private readonly emit: (bar: LiveBar) => void, private readonly accept: (bar: LiveBar) => boolean = () => true) {}
 
   /** A bar from the live stream. */
   live(bar: LiveBar): void {
@@ -42,6 +43,7 @@ export class BarGaps {
     const k = key(bar);
     const last = this.last.get(k);
     if (last && bar.bar.time <= last.bar.time) return false; // sent again after a reconnect
+    if (!this.accept(bar)) return false;
     this.last.set(k, bar);
     this.emit(bar);
     return true;

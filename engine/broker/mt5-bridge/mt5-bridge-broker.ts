@@ -11,6 +11,7 @@ import { PendingRequests, type PendingOrder, type PendingQuery } from './pending
 import { LOOKUP_MARGIN_MS, failure, resultFromFound } from './order-results.ts';
 import { normaliseRequest, type BridgeSymbolRules } from './order-normalise.ts';
 import { BarGaps } from './bar-gaps.ts';
+import { FutureStamps } from './future-stamps.ts';
 import { ServerClock } from './server-clock.ts';
 
 export interface Mt5BridgeBrokerOptions extends BridgeServerOptions {
@@ -24,6 +25,8 @@ export interface Mt5BridgeBrokerOptions extends BridgeServerOptions {
   readonly firstSyncSince?: number;
   /** Deals per `deals_get` reply and bars per `history` reply (default 500: replies stay far below the line limit). */
   readonly historyPageSize?: number;
+  /** This machine's UTC clock (default `Date.now`): bars and ticks stamped later than it (`FUTURE_TOLERANCE_MS`) are refused. */
+  readonly now?: () => number;
 }
 
 export type BridgeTick = LiveTick;
@@ -69,6 +72,7 @@ export class Mt5BridgeBroker implements LiveBrokerPort {
   private readonly lateWatch = new Map<string, number>();
   private readonly symbolRules = new Map<string, BridgeSymbolRules>();
   private readonly barGaps: BarGaps;
+  private readonly stamps: FutureStamps;
   private server!: BridgeServer;
   private lostAt: number | null = null;
   /** Latest time seen in ticks and deals (UTC: converted from the trade server's clock on arrival). */
@@ -84,7 +88,8 @@ export class Mt5BridgeBroker implements LiveBrokerPort {
     this.bars$ = this.barSubject.asObservable();
     this.reconciliation$ = this.reconciliationSubject.asObservable();
     this.problems$ = this.problemSubject.asObservable();
-    this.barGaps = new BarGaps((bar) => this.barSubject.next(bar));
+    this.stamps = new FutureStamps(options.now ?? Date.now, (text) => this.problemSubject.next(text));
+    this.barGaps = new BarGaps((bar) => this.barSubject.next(bar), (bar) => this.stamps.barOk(bar));
     this.clock = new ServerClock((text) => this.problemSubject.next(text));
   }
 
@@ -272,6 +277,12 @@ export class Mt5BridgeBroker implements LiveBrokerPort {
     p.settled = true;
     if (p.timer) clearTimeout(p.timer);
     if (result.deal) this.claimedDeals.add(result.deal);
+    if (result.retcode === TRADE_RETCODE.PLACED && !result.deal) {
+      // Placed, not filled (yet): the engine takes no position and sends nothing again; a fill
+      // arriving later is adopted through a reconciliation, like a late fill.
+      this.ownClientIds.delete(p.clientId);
+      this.lateWatch.set(p.clientId, p.sentAt);
+    }
     p.resolve(result);
   }
 
@@ -382,6 +393,7 @@ export class Mt5BridgeBroker implements LiveBrokerPort {
         return;
       case 'tick': {
         const { type: _type, symbol, ...tick } = message;
+        if (!this.stamps.tickOk(symbol, tick.time)) return;
         this.serverTime = Math.max(this.serverTime, tick.time);
         this.tickSubject.next({ symbol, ...tick });
         return;
@@ -401,7 +413,7 @@ export class Mt5BridgeBroker implements LiveBrokerPort {
         const p = this.pending.take(message.id);
         if (!p || p.kind !== 'order') {
           this.duplicatesDropped += 1;
-          if (message.result.retcode === TRADE_RETCODE.DONE && this.lateWatch.has(message.client_id)) this.adoptLate(message.client_id, `result with deal ${message.result.deal}`);
+          if ((message.result.retcode === TRADE_RETCODE.DONE || message.result.retcode === TRADE_RETCODE.DONE_PARTIAL) && this.lateWatch.has(message.client_id)) this.adoptLate(message.client_id, `result with deal ${message.result.deal}`);
           return;
         }
         return this.settle(p, message.result);

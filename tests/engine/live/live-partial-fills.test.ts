@@ -1,0 +1,85 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { TRADE_RETCODE } from '../../../engine/model/mt5.ts';
+import { liveJournalRig, until } from '../../kit/live-rig.ts';
+
+// Partial fills from the trade server (review r3, F2): retcode 10010 with a deal for part of the
+// volume, as MT5 answers an IOC order the book could not fill. Real bridge, fake EA and terminal,
+// real journal.
+
+const ordersSent = (r: Awaited<ReturnType<typeof liveJournalRig>>) => r.rig.ea.received.filter((m) => m.type === 'order');
+
+test('F2: an entry filled 0.3 of 0.9 lots (10010) is a 0.3-lot position of the bot, journaled and counted in the week; the rest is not sent again and the next bar does not open another', async () => {
+  const r = await liveJournalRig();
+  try {
+    r.bot.start();
+    r.terminal.partialNext(0.3);
+    r.bar(1.2);
+    await until('TRADE_ENTRY', () => r.of('TRADE_ENTRY').length === 1);
+    const entry = r.of('TRADE_ENTRY')[0]!.data;
+    assert.equal([entry.lot_size, entry.execution_result.retcode, entry.execution_result.volume, entry.trades_this_week], [0.3, TRADE_RETCODE.DONE_PARTIAL, 0.3, 1]);
+    assert.match(entry.reason!, /0\.3 of 0\.9 lots filled; the rest is not sent again/);
+    assert.is(r.decisions('order_rejected').length, 0, 'not a rejection');
+    assert.is(r.of('ERROR').length, 0);
+    assert.equal(r.terminal.positionsList('EURUSD').map((p) => p.volume), [0.3]);
+    assert.equal(r.journal.restore()!.positions.map((p) => [p.positionId, p.lotSize]), [[entry.position_id, 0.3]]);
+    assert.is(r.bot.status().trades_this_week, 1);
+    assert.is(r.bot.status().symbols![0]!.position!.lot_size, 0.3);
+    assert.is(ordersSent(r).length, 1, 'the unfilled 0.6 lots were not sent again');
+
+    r.bar(1.2005); // flip-flop: close the 0.3 lots
+    await until('TRADE_EXIT', () => r.of('TRADE_EXIT').length === 1);
+    assert.is(r.of('TRADE_EXIT')[0]!.data.lot_size, 0.3);
+    assert.is(r.terminal.positionsList('EURUSD').length, 0, 'nothing is left open on the terminal');
+  } finally {
+    await r.done();
+  }
+});
+
+test('F2: a close filled in part (10010: 0.3 of 0.9) leaves 0.6 lots tracked; the bot closes the rest at once and reports one round trip of 0.9 lots with both deals\' profit', async () => {
+  const r = await liveJournalRig();
+  try {
+    r.bot.start();
+    r.bar(1.2);
+    await until('TRADE_ENTRY', () => r.of('TRADE_ENTRY').length === 1);
+    const id = r.of('TRADE_ENTRY')[0]!.data.position_id!;
+    r.terminal.partialNext(0.3);
+    r.bar(1.2005);
+    await until('TRADE_EXIT', () => r.of('TRADE_EXIT').length === 1);
+    const closes = ordersSent(r).slice(1).map((m) => Number(m.volume));
+    assert.equal(closes, [0.9, 0.6], 'the close, then the rest');
+    const exit = r.of('TRADE_EXIT')[0]!.data;
+    const dealProfit = r.terminal.deals.filter((d) => d.position_id === id && d.entry === 1).reduce((s, d) => s + d.profit, 0);
+    assert.equal([exit.position_id, exit.lot_size, exit.exit_reason], [id, 0.9, 'Closed by strategy']);
+    assert.is(exit.pnl, Math.round(dealProfit * 100) / 100);
+    assert.is(r.terminal.positionsList('EURUSD').length, 0);
+    assert.equal(r.journal.restore()!.positions, [], 'the journal holds no open position');
+    assert.is(r.of('ERROR').length, 0);
+  } finally {
+    await r.done();
+  }
+});
+
+test('F2: a close that keeps filling only in part is retried for the rest three times, then the lots left are named in an ERROR and stay tracked; the next close signal closes them', async () => {
+  const r = await liveJournalRig();
+  try {
+    r.bot.start();
+    r.bar(1.2);
+    await until('TRADE_ENTRY', () => r.of('TRADE_ENTRY').length === 1);
+    for (let i = 0; i < 4; i++) r.terminal.partialNext(0.1);
+    r.bar(1.2005);
+    await until('the ERROR', () => r.of('ERROR').length === 1);
+    assert.match(r.of('ERROR')[0]!.data.error, /filled only in part 4 times: 0\.5 lots are still open/);
+    assert.is(r.of('TRADE_EXIT').length, 0);
+    assert.equal(r.terminal.positionsList('EURUSD').map((p) => p.volume), [0.5]);
+    await until('the tracked volume', () => r.bot.status().symbols![0]!.position?.lot_size === 0.5);
+    r.bar(1.2010); // flip-flop: in a position, so close
+    await until('TRADE_EXIT', () => r.of('TRADE_EXIT').length === 1);
+    assert.is(r.of('TRADE_EXIT')[0]!.data.lot_size, 0.9);
+    assert.is(r.terminal.positionsList('EURUSD').length, 0);
+  } finally {
+    await r.done();
+  }
+});
+
+test.run();
