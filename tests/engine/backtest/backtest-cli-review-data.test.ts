@@ -1,0 +1,62 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { encodeLines, makeTempDir, MT5_BARS_HEADER, MT5_TICKS_HEADER, mt5BarRow, mt5TickRow } from '../../kit/data-builders.ts';
+
+// What a user sees when a data file or a date flag is wrong (the first reviewer's data findings):
+// the exit code and a message naming the file, line, column or flag.
+
+const dir = makeTempDir('tradeloom-cli-review-');
+test.after(() => dir.remove());
+
+const backtest = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'engine/cli/backtest.ts', ...args], { encoding: 'utf8' });
+
+/** `count` 30-minute `time,price` rows from Monday 2020-01-06, skipping weekends. */
+function timePriceRows(count: number, minutes = 30): string[] {
+  const rows = ['time,price'];
+  for (let t = Date.UTC(2020, 0, 6), i = 0; rows.length <= count; t += minutes * 60_000, i++) {
+    const day = new Date(t).getUTCDay();
+    if (day === 0 || day === 6) continue;
+    rows.push(`${new Date(t).toISOString().slice(0, 19)},${(1.1 + 0.002 * Math.sin(i / 7)).toFixed(5)}`);
+  }
+  return rows;
+}
+
+/** `count` H1 MT5 bars from Monday 2020-01-06. */
+function mt5Bars(count: number): string[] {
+  const rows = [MT5_BARS_HEADER];
+  for (let t = Date.UTC(2020, 0, 6), i = 0; rows.length <= count; t += 3_600_000, i++) {
+    const d = new Date(t);
+    if (d.getUTCDay() === 0 || d.getUTCDay() === 6) continue;
+    const p = 1.1 + 0.002 * Math.sin(i / 5);
+    rows.push(mt5BarRow(d.toISOString().slice(0, 10).replaceAll('-', '.'), d.toISOString().slice(11, 16), p.toFixed(5), (p + 0.0007).toFixed(5), (p - 0.0005).toFixed(5), (p + 0.0002).toFixed(5)));
+  }
+  return rows;
+}
+
+test('reviewer finding 2: a hexadecimal price in a time,price file or an MT5 bar file stops the run, exit 2, naming file, line and column', () => {
+  const tp = timePriceRows(60);
+  tp[31] = tp[31].replace(/,.*/, ',0x1A');
+  const bars = mt5Bars(60);
+  bars[31] = bars[31].split('\t').map((c, i) => (i === 3 ? '0x1A' : c)).join('\t');
+  for (const [name, lines, message] of [['hexprice.csv', tp, /hexprice\.csv:32: column "price": "0x1A" is not a number/], ['mt5_hex.csv', bars, /mt5_hex\.csv:32: column "<HIGH>": "0x1A" is not a number/]] as const) {
+    const r = backtest(['--symbol', 'EURUSD', '--timeframe', 'H1', '--file', dir.write(name, encodeLines(lines)), '--no-record', '--json']);
+    assert.is(r.status, 2, `${name}: ${r.stderr}`);
+    assert.match(r.stderr, message);
+  }
+});
+
+test('reviewer finding 3: a crossed quote in an MT5 tick export stops the run, exit 2, naming file, line and both prices', () => {
+  const rows = [MT5_TICKS_HEADER];
+  for (let i = 0; i < 600; i++) {
+    const t = new Date(Date.UTC(2020, 0, 6) + i * 20_000);
+    const mid = 1.1 + 0.0005 * Math.sin(i / 30);
+    rows.push(mt5TickRow(t.toISOString().slice(0, 10).replaceAll('-', '.'), `${t.toISOString().slice(11, 19)}.000`, (mid - 0.00005).toFixed(5), (mid + 0.00005).toFixed(5)));
+  }
+  rows[501] = rows[501].split('\t').map((c, i) => (i === 2 ? '1.11204' : i === 3 ? '1.10194' : c)).join('\t');
+  const r = backtest(['--symbol', 'EURUSD', '--timeframe', 'M1', '--file', dir.write('ticks_crossed.csv', encodeLines(rows)), '--no-record', '--json']);
+  assert.is(r.status, 2, r.stderr);
+  assert.match(r.stderr, /ticks_crossed\.csv:502: column "<BID>": crossed quote: bid 1\.11204 is above ask 1\.10194/);
+});
+
+test.run();
