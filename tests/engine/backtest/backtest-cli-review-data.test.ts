@@ -1,9 +1,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { encodeLines, makeTempDir, MT5_BARS_HEADER, MT5_TICKS_HEADER, mt5BarRow, mt5TickRow } from '../../kit/data-builders.ts';
 
-// What a user sees when a data file or a date flag is wrong (the first reviewer's data findings):
+// What a user sees when a data file, a spec or a date flag is wrong (the first reviewer's data findings):
 // the exit code and a message naming the file, line, column or flag.
 
 const dir = makeTempDir('tradeloom-cli-review-');
@@ -57,6 +59,21 @@ test('reviewer finding 3: a crossed quote in an MT5 tick export stops the run, e
   const r = backtest(['--symbol', 'EURUSD', '--timeframe', 'M1', '--file', dir.write('ticks_crossed.csv', encodeLines(rows)), '--no-record', '--json']);
   assert.is(r.status, 2, r.stderr);
   assert.match(r.stderr, /ticks_crossed\.csv:502: column "<BID>": crossed quote: bid 1\.11204 is above ask 1\.10194/);
+});
+
+test('reviewer finding 4: volume limits crossed or off the step grid stop the run before it starts, exit 2, naming --spec or bot.symbolSpecs (before: exit 0, every order refused 10014)', () => {
+  const short = ['--symbol', 'USDCHF', '--timeframe', 'H4', '--from', '1998-01-01', '--to', '1998-02-01', '--no-record', '--json'];
+  const crossed = backtest([...short, '--spec', 'volumeMin=5', '--spec', 'volumeMax=1']);
+  assert.is(crossed.status, 2, crossed.stderr);
+  assert.match(crossed.stderr, /command line: --spec: symbol spec "USDCHF": field "volumeMin" \(5\) is above "volumeMax" \(1\)/);
+  const offGrid = backtest([...short, '--spec', 'volumeStep=0.3']);
+  assert.is(offGrid.status, 2, offGrid.stderr);
+  assert.match(offGrid.stderr, /command line: --spec: symbol spec "USDCHF": field "volumeMin" \(0\.01\) is not a whole number of "volumeStep" \(0\.3\) steps/);
+  const config = join(dir.path, 'bot.json');
+  writeFileSync(config, JSON.stringify({ bot: { strategy: 'sma-crossover', timeframe: 'H4', symbols: [{ symbol: 'USDCHF' }], symbolSpecs: { USDCHF: { volumeStep: 0.3 } } } }));
+  const fromConfig = backtest(['--config', config, '--from', '1998-01-01', '--to', '1998-02-01', '--no-record', '--json']);
+  assert.is(fromConfig.status, 2, fromConfig.stderr);
+  assert.match(fromConfig.stderr, /bot\.json: bot\.symbolSpecs\.USDCHF: symbol spec "USDCHF": field "volumeMin" \(0\.01\) is not a whole number of "volumeStep"/);
 });
 
 test.run();
