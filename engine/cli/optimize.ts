@@ -14,6 +14,7 @@ import { rankedTable, TrialLog, walkForwardTable, writeOptimisation } from '../o
 import type { SearchMethod } from '../optimize/search.ts';
 import { pboFigure } from '../optimize/overfitting/overfitting-report.ts';
 import { OptimizeProgress } from './optimize-progress.ts';
+import { checkRangeFlags } from './history-flags.ts';
 import { botFromFlags } from './optimize-bot.ts';
 import { QueueExecutor, QueueUnreachableError } from '../optimize/queue/queue-executor.ts';
 
@@ -84,6 +85,7 @@ async function main(): Promise<number> {
     const trials = num('trials', args.trials, true);
     const workers = num('workers', args.workers, true) ?? availableParallelism();
     const top = num('top', args.top, true)!;
+    checkRangeFlags(args.from, args.to);
     const prepared = await prepareRun({ ...source, plugins: args.plugin!, from: args.from, to: args.to });
     const { inputs, histories, run } = prepared;
     const plan = planSearch(inputs.bot, {
