@@ -19,12 +19,15 @@ import { checkSeriesAgainstSpec } from '../backtest/data-check.ts';
 import { DEFAULT_GOVERNOR_CONFIG } from '../governor/governor-config.ts';
 import { DEFAULT_SIM_BROKER_CONFIG } from '../broker/sim-broker.ts';
 import { quietOnClosedOutput } from './closed-output.ts';
+import { checkRangeFlags, historyFlagError } from './history-flags.ts';
+import { HistoryOptionError } from '../data/history-option-error.ts';
 
 const USAGE = `usage: npm run backtest -- --symbol USDCHF --timeframe H1 [options]
        npm run backtest -- --config my-bot.json [--from DATE] [--to DATE] [options]
   --config FILE      run the bot's config as one portfolio: every symbol through one account and governor
   --symbol S         symbol (USDCHF is real history; others are synthetic and labelled so); with --config, only that one
-  --timeframe TF     M30 | H1 | H4 | D1 (default H1)
+  --timeframe TF     M1 | M5 | M15 | M30 | H1 | H4 | D1 (default H1); not finer than the data's bars
+                     or rows (the shipped USDCHF history has a price every 30 minutes: M30 or coarser)
   --from DATE        first day, UTC (e.g. 1997-01-01)
   --to DATE          last day, UTC (inclusive)
   --file PATH        your own data: an MT5 bar or tick export, or a time,price file
@@ -190,6 +193,7 @@ async function symbolPlan(args: Args): Promise<Plan> {
   try {
     history = loadHistory({ symbol, timeframe, from: args.from, to: args.to, ...(args.file ? { file: resolve(args.file) } : {}), ...(args.timezone ? { timezone: args.timezone } : {}) });
   } catch (err) {
+    if (err instanceof HistoryOptionError) throw historyFlagError(err);
     throw new ConfigError('command line', args.file ? '--file' : '--symbol', (err as Error).message);
   }
   const { series, synthetic, source } = history;
@@ -238,6 +242,7 @@ async function main(argv: string[]): Promise<number> {
   let plan: Plan;
   try {
     // Every input is checked and every file loaded here: a bad one stops the run before it starts.
+    checkRangeFlags(args.from, args.to);
     plan = args.config ? await configPlan(args) : await symbolPlan(args);
   } catch (err) {
     if (err instanceof ConfigError || err instanceof PluginError) {

@@ -12,7 +12,9 @@ import { prepareRun } from '../optimize/prepare-run.ts';
 import { planSearch, runOptimisation } from '../optimize/run-optimisation.ts';
 import { rankedTable, TrialLog, walkForwardTable, writeOptimisation } from '../optimize/optimisation-output.ts';
 import type { SearchMethod } from '../optimize/search.ts';
+import { pboFigure } from '../optimize/overfitting/overfitting-report.ts';
 import { OptimizeProgress } from './optimize-progress.ts';
+import { checkRangeFlags } from './history-flags.ts';
 import { botFromFlags } from './optimize-bot.ts';
 import { QueueExecutor, QueueUnreachableError } from '../optimize/queue/queue-executor.ts';
 
@@ -83,6 +85,7 @@ async function main(): Promise<number> {
     const trials = num('trials', args.trials, true);
     const workers = num('workers', args.workers, true) ?? availableParallelism();
     const top = num('top', args.top, true)!;
+    checkRangeFlags(args.from, args.to);
     const prepared = await prepareRun({ ...source, plugins: args.plugin!, from: args.from, to: args.to });
     const { inputs, histories, run } = prepared;
     const plan = planSearch(inputs.bot, {
@@ -134,7 +137,7 @@ async function main(): Promise<number> {
     if (wf) console.log(`\nwalk-forward (${args['walk-forward']}):\n${walkForwardTable(wf, axes)}`);
     if (overfitting) {
       console.log('');
-      if (overfitting.pbo) console.log(`PBO ${overfitting.pbo.value.toFixed(3)}: ${overfitting.pbo.reading}`);
+      if (overfitting.pbo) console.log(`PBO ${pboFigure(overfitting.pbo)}: ${overfitting.pbo.reading}`);
       if (overfitting.dsr) console.log(`DSR ${overfitting.dsr.value.toFixed(3)}: ${overfitting.dsr.reading}`);
       for (const note of overfitting.notes) console.log(`note: ${note}`);
     }

@@ -10,6 +10,7 @@ import { catchUpRecordings } from '../recorder/recording-catch-up.ts';
 import { JournalRefusal, openJournalForStart } from './open-journal.ts';
 import { dataDirProblem } from './data-dir-problem.ts';
 import { createPaperBot } from '../live/paper-bot.ts';
+import { shippedHistoryFor } from '../data/load-history.ts';
 import { createLiveBot } from '../live/live-bot.ts';
 import { Mt5BridgeBroker } from '../broker/mt5-bridge/mt5-bridge-broker.ts';
 import { MIN_SECRET_LENGTH, checkBridgeOptions } from '../broker/mt5-bridge/bridge-server.ts';
@@ -99,6 +100,9 @@ async function createBot(config: AppConfig, restored: RestoredState | null, jour
   }
   // Each symbol's own data file is read (and checked) now, so a bad file is a config error.
   const histories = new Map(resolved.symbols.filter((s) => s.file).map((s) => [s.symbol, loadSymbolHistory(resolved, s)]));
+  // The shipped history is checked now too (a timeframe finer than its 30-minute rows is a
+  // config error, not a replay of one-price bars); its rows are parsed once, for the bot as well.
+  for (const s of resolved.symbols) if (!s.file && shippedHistoryFor(s.symbol)) loadSymbolHistory(resolved, s);
   return createPaperBot({
     ...common,
     histories,

@@ -1,4 +1,5 @@
 import { loadHistory, type LoadedHistory } from '../data/load-history.ts';
+import { HistoryOptionError } from '../data/history-option-error.ts';
 import { ConfigError } from './config-error.ts';
 import type { ResolvedBot, ResolvedSymbol } from './resolve-bot.ts';
 
@@ -20,6 +21,7 @@ export function loadSymbolHistory(bot: ResolvedBot, s: ResolvedSymbol, range: { 
     });
   } catch (err) {
     const message = (err as Error).message;
+    if (err instanceof HistoryOptionError && err.option === 'timeframe') throw new ConfigError(bot.where, `${s.field}.timeframe`, message);
     const field = /cannot make finer/.test(message) ? `${s.field}.timeframe`
       : /time ?zone/i.test(message) && s.timezone ? `${s.field}.timezone`
         : /'(from|to)'|--(from|to)/.test(message) ? '' : s.file ? `${s.field}.file` : `${s.field}.symbol`;

@@ -3,6 +3,7 @@
 // undefined when the cell is malformed, so importers can name the cell in their error.
 
 import { daysInMonth } from '../../protocol/envelope.ts';
+import { HistoryOptionError } from './history-option-error.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -102,9 +103,12 @@ export function parseCompactCell(cell: string): number | undefined {
 }
 
 /** ISO date-only or date-time string to UTC ms (for `from`/`to` options); throws a clear error. */
-export function parseUtcOption(name: string, value: string): { readonly time: number; readonly dateOnly: boolean } {
+export function parseUtcOption(name: 'from' | 'to', value: string): { readonly time: number; readonly dateOnly: boolean } {
   const cell = parseIsoCell(value.trim());
-  if (!cell) throw new Error(`option ${name}: ${JSON.stringify(value)} is not an ISO date (YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][Z])`);
+  if (!cell) {
+    const problem = `${JSON.stringify(value)} is not an ISO date (YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][Z], UTC)`;
+    throw new HistoryOptionError(name, (n) => `${n(name)} ${problem}`, `option ${name}: ${problem}`);
+  }
   return { time: cell.wall - (cell.offset ?? 0), dateOnly: !/[T ]/.test(value.trim()) };
 }
 

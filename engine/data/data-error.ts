@@ -54,9 +54,15 @@ export class RowProblems {
   }
 }
 
-/** Parses a decimal cell; `undefined` when it is not a finite number (empty counts as invalid). */
+/**
+ * A decimal number as a data file writes one: optional sign, digits with at most one dot,
+ * optional exponent. `Number()` alone would also take `0x1A`, `0b11`, `0o7` and `Infinity`.
+ */
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** Parses a decimal cell; `undefined` when it is not a finite decimal number (empty counts as invalid). */
 export function parseNumberCell(cell: string): number | undefined {
-  if (cell.length === 0) return undefined;
+  if (!DECIMAL.test(cell)) return undefined;
   const value = Number(cell);
   return Number.isFinite(value) ? value : undefined;
 }

@@ -5,7 +5,8 @@ export { importPriceTicks, type DstNote, type PriceTicksOptions, type PriceTicks
 export { importBidAskQuotes, type BidAskQuote, type BidAskQuotesOptions, type BidAskQuotesResult, type QuoteOutlier } from './bid-ask-quotes.ts';
 export { createTickSeries, pushTick, tickAt, ticksOf, tickSeriesFrom, type TickSeries } from './tick-series.ts';
 export { resampleBars, resampleTicks, type CandlePrice, type ResampleTicksOptions } from './resample.ts';
-export { FIXTURES_DIR, loadHistory, SHIPPED_HISTORY, type LoadedHistory, type LoadHistoryOptions } from './load-history.ts';
+export { FIXTURES_DIR, historyRange, loadHistory, rowSpacing, SHIPPED_HISTORY, type LoadedHistory, type LoadHistoryOptions } from './load-history.ts';
+export { HistoryOptionError, type HistoryOption } from './history-option-error.ts';
 export { generateSyntheticTicks, SYNTHETIC_PROFILES, syntheticProfile, type SyntheticOptions, type SyntheticProfile, type SyntheticTicks } from './synthetic.ts';
 export { tileChunks, tilePeriodMs, tileSeries, type TileChunksOptions } from './tile.ts';
 export { ZonedTime, type ZonedResult } from './zoned-time.ts';

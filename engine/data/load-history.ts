@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TIMEFRAME_MS, type BarSeries, type Timeframe } from '../model/bar.ts';
 import { DAY_MS, parseUtcOption } from './calendar-cells.ts';
+import { HistoryOptionError } from './history-option-error.ts';
 import { importMt5Bars } from './mt5-bars.ts';
 import { importMt5Ticks } from './mt5-ticks.ts';
 import { importPriceTicks } from './price-ticks.ts';
@@ -55,15 +56,9 @@ export interface LoadedHistory {
  */
 export function loadHistory(options: LoadHistoryOptions): LoadedHistory {
   const { symbol, timeframe } = options;
-  const from = options.from === undefined ? -Infinity : parseUtcOption('from', options.from).time;
-  let to = Infinity;
-  if (options.to !== undefined) {
-    const parsed = parseUtcOption('to', options.to);
-    to = parsed.dateOnly ? parsed.time + DAY_MS : parsed.time;
-  }
-  if (to <= from) throw new Error(`loadHistory: 'to' (${options.to}) must be after 'from' (${options.from})`);
+  const { from, to } = historyRange(options.from, options.to);
 
-  const shipped = SHIPPED_HISTORY[symbol] ?? SHIPPED_HISTORY[symbol.replace(/m$/, '')];
+  const shipped = shippedHistoryFor(symbol);
   const file = options.file ?? shipped?.file;
   if (file !== undefined) {
     const timezone = options.timezone ?? (options.file === undefined ? shipped?.timezone : undefined);
@@ -86,7 +81,31 @@ export function loadHistory(options: LoadHistoryOptions): LoadedHistory {
   );
 }
 
-const tickCache = new Map<string, TickSeries>();
+/** The shipped history a symbol (or its `m` variant, USDCHFm) backtests on without a file. */
+export function shippedHistoryFor(symbol: string): { readonly file: string; readonly timezone: string } | undefined {
+  return SHIPPED_HISTORY[symbol] ?? SHIPPED_HISTORY[symbol.replace(/m$/, '')];
+}
+
+/**
+ * The UTC range [from, to) of `from`/`to` options (a date alone as `to` includes that day).
+ * A date that is not one, or a range that ends before it starts, is a HistoryOptionError.
+ *
+ * @example
+ * historyRange('1998-01-01', '1998-12-31'); // { from: 883612800000, to: 915148800000 }
+ */
+export function historyRange(fromOption?: string, toOption?: string): { readonly from: number; readonly to: number } {
+  const from = fromOption === undefined ? -Infinity : parseUtcOption('from', fromOption).time;
+  let to = Infinity;
+  if (toOption !== undefined) {
+    const parsed = parseUtcOption('to', toOption);
+    to = parsed.dateOnly ? parsed.time + DAY_MS : parsed.time;
+  }
+  if (to <= from) throw new HistoryOptionError('to', (n) => `${n('to')} (${toOption}) must be after ${n('from')} (${fromOption})`);
+  return { from, to };
+}
+
+/** A tick or time,price file's rows, parsed once per process, and their spacing. */
+const tickCache = new Map<string, { readonly ticks: TickSeries; readonly spacing: number }>();
 
 function seriesFromFile(file: string, symbol: string, timeframe: Timeframe, timezone: string | undefined): BarSeries {
   const bytes = readFileSync(file);
@@ -95,23 +114,63 @@ function seriesFromFile(file: string, symbol: string, timeframe: Timeframe, time
   if (head.includes('<OPEN>') || (head.includes('OPEN') && head.includes('CLOSE'))) {
     const bars = importMt5Bars(bytes, { symbol, timezone, fileName }).series;
     if (TIMEFRAME_MS[bars.timeframe] > TIMEFRAME_MS[timeframe]) {
-      throw new Error(`${fileName} holds ${bars.timeframe} bars; cannot make finer ${timeframe} bars from them`);
+      throw new HistoryOptionError('timeframe', () => `${fileName} holds ${bars.timeframe} bars; cannot make finer ${timeframe} bars from them`);
     }
     return resampleBars(bars, timeframe, { timezone });
   }
   // Parsing the 62,000-row fixture costs ~0.2 s; a process that loads it for several runs
   // (tests, a server running backtests) parses it once. The ticks are only ever read.
   const key = `${file}\0${timezone ?? 'UTC'}\0${bytes.length}`;
-  let ticks = tickCache.get(key);
-  if (ticks === undefined) {
-    ticks = head.includes('BID') && head.includes('ASK')
+  let cached = tickCache.get(key);
+  if (cached === undefined) {
+    const ticks = head.includes('BID') && head.includes('ASK')
       ? tickSeriesFrom(importMt5Ticks(bytes, { timezone, fileName }).ticks)
       : importPriceTicks(bytes, { timezone, fileName }).ticks;
-    tickCache.set(key, ticks);
+    cached = { ticks, spacing: rowSpacing(ticks) };
+    tickCache.set(key, cached);
+  }
+  const { ticks, spacing } = cached;
+  // Rows further apart than the timeframe would make bars of one price each, labelled as if
+  // they held the timeframe's moves (the 30-minute fixture run at M1 gave its M30 results).
+  if (spacing > TIMEFRAME_MS[timeframe]) {
+    throw new HistoryOptionError('timeframe', () => `${fileName}: its rows are ${duration(spacing)} apart (the median gap between consecutive rows on the same UTC day); `
+      + `cannot make finer ${timeframe} bars from them (each would hold one price): ${spacing > TIMEFRAME_MS.D1 ? 'no timeframe is that coarse (D1 at most)' : `use ${finestNotFiner(spacing)} or coarser`}`);
   }
   // Bars of mid prices, as the simulator reads them (its spread sits around the bar's price): an
   // MT5 tick export's mid of bid and ask; a time,price file's price (its bid and ask are the same).
   return resampleTicks(ticks, timeframe, { symbol, price: 'mid' });
+}
+
+/**
+ * How far apart a file's rows are: the median of the gaps between consecutive rows with
+ * different times on the same UTC day (nights, weekends and holidays left out, so a 30-minute
+ * file reads 30 minutes whatever its sessions; equal times, several ticks in a millisecond, left
+ * out too). A file without two rows on one day (daily prices) takes the median of all its gaps.
+ * 0 for fewer than two distinct times.
+ */
+export function rowSpacing(ticks: TickSeries): number {
+  const within: number[] = [];
+  const all: number[] = [];
+  for (let i = 1; i < ticks.length; i++) {
+    const gap = ticks.time[i] - ticks.time[i - 1];
+    if (!(gap > 0)) continue;
+    all.push(gap);
+    if (Math.floor(ticks.time[i] / DAY_MS) === Math.floor(ticks.time[i - 1] / DAY_MS)) within.push(gap);
+  }
+  const gaps = Float64Array.from(within.length > 0 ? within : all).sort();
+  return gaps.length === 0 ? 0 : gaps[(gaps.length - 1) >> 1];
+}
+
+function duration(ms: number): string {
+  if (ms % DAY_MS === 0) return `${ms / DAY_MS} day${ms === DAY_MS ? '' : 's'}`;
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000} hour${ms === 3_600_000 ? '' : 's'}`;
+  if (ms % 60_000 === 0) return `${ms / 60_000} minute${ms === 60_000 ? '' : 's'}`;
+  return `${ms / 1000} seconds`;
+}
+
+/** The finest timeframe at least as long as `ms` (D1 for anything longer). */
+function finestNotFiner(ms: number): Timeframe {
+  return (Object.keys(TIMEFRAME_MS) as Timeframe[]).find((tf) => TIMEFRAME_MS[tf] >= ms) ?? 'D1';
 }
 
 /** Bars opening in [from, to), sharing no memory with the input (prices and spreads kept). */

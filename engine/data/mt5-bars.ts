@@ -53,6 +53,7 @@ export function importMt5Bars(input: Buffer | string, options: Mt5BarsOptions = 
   let header: ReturnType<typeof parseHeader> | undefined;
   let col = { date: -1, time: -1, open: -1, high: -1, low: -1, close: -1, tickVol: -1, vol: -1, spread: -1 };
   const times: number[] = [];
+  const lines: number[] = [];
   const values: number[][] = [[], [], [], [], [], [], [], []];
   let lastTime = -Infinity;
 
@@ -112,12 +113,13 @@ export function importMt5Bars(input: Buffer | string, options: Mt5BarsOptions = 
     }
     lastTime = time;
     times.push(time);
+    lines.push(lineNumber);
     numbers.forEach((v, k) => values[k].push(v));
   });
   if (header === undefined) throw new DataError(file, 1, undefined, 'the file is empty (expected a header row)');
   if (rows === 0) throw new DataError(file, 1, undefined, NO_DATA_ROWS);
 
-  const timeframe = options.timeframe ?? inferTimeframe(file, times);
+  const timeframe = options.timeframe ?? inferTimeframe(file, times, lines);
   const series = createBarSeries(options.symbol ?? symbolFromFileName(file), timeframe, times.length, { prices: 'bid', spread: col.spread !== -1 });
   for (let i = 0; i < times.length; i++) {
     appendBar(series, { time: times[i], open: values[0][i], high: values[1][i], low: values[2][i], close: values[3][i], volume: values[4][i], spread: values[6][i] });
@@ -139,12 +141,25 @@ export function symbolFromFileName(file: string): string {
   return stem.length > 0 && stem !== '<buffer>' ? stem : 'UNKNOWN';
 }
 
-/** The timeframe whose length equals the smallest gap between consecutive times. */
-export function inferTimeframe(file: string, times: readonly number[]): Timeframe {
+/**
+ * The timeframe whose length equals the smallest gap between consecutive times. A file it
+ * cannot be read from is a DataError on the line that shows it: the only bar, or the second
+ * bar of the smallest gap. (`lines[i]` is the file line of `times[i]`.)
+ */
+export function inferTimeframe(file: string, times: readonly number[], lines: readonly number[] = []): Timeframe {
   let gap = Infinity;
-  for (let i = 1; i < times.length; i++) gap = Math.min(gap, times[i] - times[i - 1]);
+  let at = 0;
+  for (let i = 1; i < times.length; i++) {
+    if (times[i] - times[i - 1] < gap) {
+      gap = times[i] - times[i - 1];
+      at = i;
+    }
+  }
   for (const [tf, ms] of Object.entries(TIMEFRAME_MS)) if (ms === gap) return tf as Timeframe;
-  throw new Error(
-    `${file}: cannot infer the timeframe (smallest gap between bars: ${Number.isFinite(gap) ? `${gap / 60_000} min` : 'fewer than two bars'}); pass the timeframe option`,
-  );
+  const line = lines[at] ?? 2;
+  if (!Number.isFinite(gap)) {
+    throw new DataError(file, line, undefined, 'the file holds one bar, and a bar file\'s timeframe is read from the gap between its bars: export two bars or more');
+  }
+  throw new DataError(file, line, undefined,
+    `cannot tell the bars' timeframe: the smallest gap between two bars (lines ${lines[at - 1] ?? '?'} and ${line}) is ${gap / 60_000} min, not one of ${Object.keys(TIMEFRAME_MS).join(', ')}`);
 }

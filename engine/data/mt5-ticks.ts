@@ -24,7 +24,9 @@ export interface Mt5TicksResult {
  * cell means "unchanged from the previous tick" and is filled forward; the first tick must carry
  * both (there is nothing to carry forward), else it is an error. An empty LAST is filled forward
  * too (0 until the first one); an empty VOLUME is 0. Times must not decrease (several ticks in
- * one millisecond are normal). Prices must be positive numbers.
+ * one millisecond are normal). Prices must be positive numbers, and a tick's bid (given or carried)
+must not be above its ask: a crossed quote is an error naming both prices (a locked quote, bid
+= ask, is fine).
  *
  * @example
  * const { ticks } = importMt5Ticks('EURUSD_ticks.csv');
@@ -66,6 +68,13 @@ export function importMt5Ticks(input: Buffer | string, options: Mt5TicksOptions 
     if (newBid === undefined) return;
     const newAsk = carriedPrice(cellAt(cells, col.ask), ask, 'ASK', problems, lineNumber, columnName(header, col.ask));
     if (newAsk === undefined) return;
+    if (newBid > newAsk) {
+      // A crossed quote is not a market (MT5's server never sends one); its mid would be a spike.
+      const bidGiven = cellAt(cells, col.bid).length > 0;
+      const carried = (given: boolean) => (given ? '' : ' (carried from an earlier tick)');
+      return problems.report(lineNumber, columnName(header, bidGiven ? col.bid : col.ask),
+        `crossed quote: bid ${newBid}${carried(bidGiven)} is above ask ${newAsk}${carried(cellAt(cells, col.ask).length > 0)}`);
+    }
     let newLast = last;
     if (cellAt(cells, col.last).length > 0) {
       const v = parseNumberCell(cellAt(cells, col.last));

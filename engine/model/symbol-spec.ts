@@ -154,6 +154,19 @@ export function symbolSpec(s: SymbolSpec, where = `symbol spec "${s.name}"`): Sy
   for (const key of ['point', 'contractSize', 'tickSize', 'tickValueProfit', 'volumeMin', 'volumeStep', 'volumeMax'] as const) {
     if (!(spec[key] > 0)) throw new Error(`${where}: field "${key}" must be greater than 0, got ${spec[key]}`);
   }
+  // Sizing rounds down to the step and clamps into [volumeMin, volumeMax]; the simulator accepts
+  // only whole steps within the limits. Limits off the step grid, or crossed, would make sizing
+  // send volumes the simulator refuses (10014) on every order: refused here, before any run.
+  if (spec.volumeMin > spec.volumeMax) {
+    throw new Error(`${where}: field "volumeMin" (${spec.volumeMin}) is above "volumeMax" (${spec.volumeMax}): no volume could be traded; make volumeMin at most volumeMax`);
+  }
+  for (const key of ['volumeMin', 'volumeMax'] as const) {
+    const steps = spec[key] / spec.volumeStep;
+    if (Math.abs(steps - Math.round(steps)) >= 1e-7) {
+      throw new Error(`${where}: field "${key}" (${spec[key]}) is not a whole number of "volumeStep" (${spec.volumeStep}) steps: `
+        + 'volumes are sized in whole steps clamped to the limits, so orders at that limit would be refused (10014); give limits on the step grid');
+    }
+  }
   // The simulator books a deal's profit as the price move x contract size x lots (MT5's Forex
   // and CFD calculation); a tick value that says otherwise would size orders for another loss.
   const tickValue = spec.tickSize * spec.contractSize;

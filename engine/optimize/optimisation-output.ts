@@ -96,7 +96,7 @@ export function optimisationRecording(rec: Omit<OptimisationRecording, 'kind' | 
     // Ratios and probabilities to four decimals, as every other figure on the wire.
     overfitting: rec.overfitting && {
       ...rec.overfitting,
-      pbo: rec.overfitting.pbo && { ...rec.overfitting.pbo, value: round4(rec.overfitting.pbo.value), probabilityOfLoss: round4(rec.overfitting.pbo.probabilityOfLoss) },
+      pbo: rec.overfitting.pbo && { ...rec.overfitting.pbo, value: rec.overfitting.pbo.value === null ? null : round4(rec.overfitting.pbo.value), probabilityOfLoss: round4(rec.overfitting.pbo.probabilityOfLoss) },
       dsr: rec.overfitting.dsr && { ...rec.overfitting.dsr, value: round4(rec.overfitting.dsr.value), sharpe: round4(rec.overfitting.dsr.sharpe), benchmark: round4(rec.overfitting.dsr.benchmark) },
     },
     trials: ranked.map((r) => ({ id: r.id, params: r.params, score: Number.isFinite(r.score) ? r.score : null, metrics: r.metrics })),

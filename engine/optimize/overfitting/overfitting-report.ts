@@ -4,7 +4,17 @@ import { momentsOf } from './moments.ts';
 import { probabilityOfBacktestOverfitting, sharpeRatios } from './pbo.ts';
 
 export interface OverfittingReport {
-  readonly pbo: { readonly value: number; readonly splits: number; readonly partitions: number; readonly probabilityOfLoss: number; readonly reading: string } | null;
+  readonly pbo: {
+    /** Null when the trials cannot be told apart in any split: no verdict (`reason` says why). */
+    readonly value: number | null;
+    readonly reason?: string;
+    readonly splits: number;
+    /** Splits PBO is taken over: those where the trials differ both in and out of sample. */
+    readonly judged: number;
+    readonly partitions: number;
+    readonly probabilityOfLoss: number;
+    readonly reading: string;
+  } | null;
   readonly dsr: {
     readonly value: number;
     /** The winner's weekly Sharpe ratio and the benchmark SR0 it is judged against (weekly). */
@@ -35,9 +45,13 @@ export function overfittingReport(ranked: readonly TrialRecord[], partitions = 1
   else if (T < 8) notes.push(`PBO needs at least 8 weeks of returns (got ${T})`);
   else {
     const p = probabilityOfBacktestOverfitting(returns, S);
+    const ways = `${p.splits.toLocaleString('en-US')} ways to split the ${T} weeks in half`;
+    const left = p.splits - p.judged;
     pbo = {
-      value: p.pbo, splits: p.splits, partitions: S, probabilityOfLoss: p.probabilityOfLoss,
-      reading: `in ${pct(p.pbo)} of the ${p.splits.toLocaleString('en-US')} ways to split the ${T} weeks in half, the parameters that won one half ranked in the bottom half of the other: ${p.pbo < 0.1 ? 'little sign of overfitting' : p.pbo < 0.5 ? 'some overfitting; the ranking only partly carries over' : 'the search is overfit: the winner is no better than a coin toss out of sample'}.`,
+      value: p.pbo, ...(p.reason ? { reason: p.reason } : {}), splits: p.splits, judged: p.judged, partitions: S, probabilityOfLoss: p.probabilityOfLoss,
+      reading: p.pbo === null
+        ? `in none of the ${ways} could the ${ranked.length.toLocaleString('en-US')} trials be told apart (they had the same Sharpe ratio in one half or the other), so the search had no winner to test: PBO is undefined, which is not a sign of overfitting.`
+        : `in ${pct(p.pbo)} of the ${left > 0 ? `${p.judged.toLocaleString('en-US')} of the ` : ''}${ways}${left > 0 ? ` where the trials could be told apart (in the other ${left.toLocaleString('en-US')} they had the same Sharpe ratio in one half)` : ''}, the parameters that won one half ranked in the bottom half of the other: ${p.pbo < 0.1 ? 'little sign of overfitting' : p.pbo < 0.5 ? 'some overfitting; the ranking only partly carries over' : 'the search is overfit: the winner is no better than a coin toss out of sample'}.`,
     };
   }
   let dsr: OverfittingReport['dsr'] = null;
@@ -57,4 +71,15 @@ export function overfittingReport(ranked: readonly TrialRecord[], partitions = 1
 
 function pct(x: number): string {
   return `${(x * 100).toFixed(x < 0.1 ? 1 : 0)} %`;
+}
+
+/**
+ * PBO as a figure for a line of text: `0.231`, or `n/a (trials indistinguishable: ...)` when
+ * it is undefined.
+ *
+ * @example
+ * `PBO ${pboFigure(report.pbo)}: ${report.pbo.reading}`;
+ */
+export function pboFigure(pbo: { readonly value: number | null; readonly reason?: string }): string {
+  return pbo.value === null ? `n/a (${pbo.reason ?? 'undefined'})` : pbo.value.toFixed(3);
 }

@@ -1,18 +1,29 @@
 import { momentsOf } from './moments.ts';
 
 export interface PboResult {
-  /** Probability of backtest overfitting: share of splits whose in-sample winner ranked at or below the median out of sample. */
-  readonly pbo: number;
-  /** The logit λ of the winner's out-of-sample relative rank, one per split. */
+  /**
+   * Probability of backtest overfitting: share of the judged splits whose in-sample winner
+   * ranked at or below the median out of sample. Null when no split could be judged (the
+   * trials cannot be told apart): that is no verdict, not a verdict of overfitting.
+   */
+  readonly pbo: number | null;
+  /** Why `pbo` is null. */
+  readonly reason?: string;
+  /** The logit λ of the winner's out-of-sample relative rank, one per judged split (tied winners: of their mean rank). */
   readonly logits: number[];
   /** Splits evaluated: C(S, S/2). */
   readonly splits: number;
+  /** Splits where the trials could be told apart both in and out of sample; PBO is over these. */
+  readonly judged: number;
   readonly partitions: number;
   /** Share of splits where the in-sample winner lost money out of sample (Sharpe < 0). */
   readonly probabilityOfLoss: number;
   /** Per split: the winner's in-sample and out-of-sample Sharpe (performance degradation). */
   readonly degradation: { readonly inSample: number; readonly outOfSample: number }[];
 }
+
+/** The reason PBO is undefined when every trial performs alike. */
+export const INDISTINGUISHABLE = 'trials indistinguishable: no selection to judge';
 
 /**
  * The Probability of Backtest Overfitting by combinatorially symmetric cross-validation
@@ -22,7 +33,16 @@ export interface PboResult {
  * the in-sample set J (its complement the out-of-sample set), the trial with the best
  * in-sample Sharpe ratio is located in the out-of-sample ranking: relative rank
  * ω = rank / (N + 1), logit λ = ln(ω / (1 - ω)). PBO is the share of splits with λ ≤ 0.
- * Ties in a ranking share the average rank; an in-sample tie goes to the lower trial index.
+ *
+ * Ties, as the paper's ranks leave them open:
+ * - trials with equal out-of-sample Sharpe ratios share the average of their ranks (mid-rank);
+ * - a split where every trial has the same in-sample Sharpe ratio selects nothing, and one where
+ *   every trial has the same out-of-sample Sharpe ratio cannot rank the selection: neither is
+ *   judged (their λ would be 0, a median rank, and count as overfit although nothing was
+ *   chosen). PBO is the share over the judged splits, null when none is (`reason`);
+ * - several trials tied for the best in-sample Sharpe ratio: the search could have picked any
+ *   of them, so the split counts the share of them that rank at or below the median out of
+ *   sample (the chance a fair tie-break picks an overfit one), not whichever comes first.
  *
  * @example
  * probabilityOfBacktestOverfitting(weeklyReturnsPerTrial, 16).pbo;
@@ -63,10 +83,16 @@ export function probabilityOfBacktestOverfitting(returns: readonly ArrayLike<num
   const m = half * size;
   const isSum = new Float64Array(n);
   const isSq = new Float64Array(n);
+  const isSharpe = new Float64Array(n);
+  const oosSharpe = new Float64Array(n);
+  const winners: number[] = [];
   const logits: number[] = [];
   const degradation: { inSample: number; outOfSample: number }[] = [];
   let losses = 0;
+  let overfit = 0;
+  let splits = 0;
   for (const J of combinations(S, half)) {
+    splits++;
     isSum.fill(0);
     isSq.fill(0);
     for (const b of J) {
@@ -76,36 +102,79 @@ export function probabilityOfBacktestOverfitting(returns: readonly ArrayLike<num
         isSq[k] += sq[o + k];
       }
     }
-    let best = 0;
     let bestSharpe = -Infinity;
+    let oosAlike = true;
     for (let k = 0; k < n; k++) {
       const s = sharpeOf(isSum[k], isSq[k], m);
-      if (s > bestSharpe) {
-        bestSharpe = s;
-        best = k;
-      }
+      isSharpe[k] = s;
+      if (s > bestSharpe) bestSharpe = s;
+      oosSharpe[k] = sharpeOf(totalSum[k] - isSum[k], totalSq[k] - isSq[k], m);
+      if (oosSharpe[k] !== oosSharpe[0]) oosAlike = false;
     }
-    const chosen = sharpeOf(totalSum[best] - isSum[best], totalSq[best] - isSq[best], m);
-    let below = 0;
-    let equal = 0;
-    for (let k = 0; k < n; k++) {
-      const s = sharpeOf(totalSum[k] - isSum[k], totalSq[k] - isSq[k], m);
-      if (s < chosen) below++;
-      else if (s === chosen) equal++;
+    winners.length = 0;
+    for (let k = 0; k < n; k++) if (isSharpe[k] === bestSharpe) winners.push(k);
+    let chosenSum = 0;
+    let lossShare = 0;
+    for (const w of winners) {
+      chosenSum += oosSharpe[w];
+      if (oosSharpe[w] < 0) lossShare++;
     }
-    // Ranks 1..N ascending; trials equal to the chosen one (itself included) share the average.
-    const rank = below + (equal + 1) / 2;
-    const omega = rank / (n + 1);
+    losses += lossShare / winners.length;
+    degradation.push({ inSample: bestSharpe, outOfSample: chosenSum / winners.length });
+    if (winners.length === n || oosAlike) continue;
+    const ranks = winners.length === 1 ? [rankOf(oosSharpe, oosSharpe[winners[0]])] : ranksOf(oosSharpe, winners);
+    let omegaSum = 0;
+    let overfitShare = 0;
+    for (const rank of ranks) {
+      const omega = rank / (n + 1);
+      omegaSum += omega;
+      if (Math.log(omega / (1 - omega)) <= 0) overfitShare++;
+    }
+    const omega = omegaSum / ranks.length;
     logits.push(Math.log(omega / (1 - omega)));
-    degradation.push({ inSample: bestSharpe, outOfSample: chosen });
-    if (chosen < 0) losses++;
+    overfit += overfitShare / ranks.length;
   }
+  const judged = logits.length;
   return {
-    pbo: logits.filter((l) => l <= 0).length / logits.length,
-    logits, splits: logits.length, partitions: S,
-    probabilityOfLoss: losses / logits.length,
+    pbo: judged > 0 ? overfit / judged : null,
+    ...(judged > 0 ? {} : { reason: INDISTINGUISHABLE }),
+    logits, splits, judged, partitions: S,
+    probabilityOfLoss: losses / splits,
     degradation,
   };
+}
+
+/** Rank 1..N (ascending) of `value` among `values`; equal values share the average rank. */
+function rankOf(values: Float64Array, value: number): number {
+  let below = 0;
+  let equal = 0;
+  for (let k = 0; k < values.length; k++) {
+    if (values[k] < value) below++;
+    else if (values[k] === value) equal++;
+  }
+  return below + (equal + 1) / 2;
+}
+
+/** The mid-ranks of several entries of `values`, from one sort (a tie for first can be large). */
+function ranksOf(values: Float64Array, entries: readonly number[]): number[] {
+  const sorted = Float64Array.from(values).sort();
+  return entries.map((k) => {
+    const first = bound(sorted, values[k], false);
+    const after = bound(sorted, values[k], true);
+    return first + (after - first + 1) / 2;
+  });
+}
+
+/** Index of the first element >= x (or > x when `strict`) in an ascending array. */
+function bound(sorted: Float64Array, x: number, strict: boolean): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] < x || (strict && sorted[mid] === x)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Sharpe ratio (mean over sample standard deviation) from a block total; 0 for a flat series. */

@@ -1,7 +1,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { barAt } from '../../../engine/model/bar.ts';
-import { FIXTURES_DIR, loadHistory } from '../../../engine/data/load-history.ts';
+import { FIXTURES_DIR, loadHistory, rowSpacing } from '../../../engine/data/load-history.ts';
+import { HistoryOptionError } from '../../../engine/data/history-option-error.ts';
+import { inferTimeframe } from '../../../engine/data/mt5-bars.ts';
+import { tickSeriesFrom } from '../../../engine/data/tick-series.ts';
 import { encodeLines, makeTempDir, MT5_BARS_HEADER, MT5_TICKS_HEADER, mt5BarRow, mt5TickRow, utc } from '../../kit/data-builders.ts';
 
 const dir = makeTempDir();
@@ -153,6 +156,44 @@ test('an H1 export in server time resampled to H4 and D1 gives the server\'s own
     assert.is(built.length, expected.length, tf);
     for (let i = 0; i < built.length; i++) assert.equal(barAt(built, i), barAt(expected, i), `${tf} bar ${i}`);
   }
+});
+
+test('a file\'s row spacing is the median gap between rows on the same UTC day: nights, weekends, bursts and equal times do not move it', () => {
+  const at = (times: number[]) => tickSeriesFrom(times.map((time) => ({ time, bid: 1, ask: 1, last: 0, volume: 0 })));
+  const MIN = 60_000;
+  // 30-minute rows over a Friday and a Monday, with the weekend between them and one missing row.
+  const halfHours = [...[0, 30, 60, 120, 150].map((m) => utc('2024-01-05T20:00:00') + m * MIN), ...[0, 30, 60].map((m) => utc('2024-01-08T00:00:00') + m * MIN)];
+  assert.is(rowSpacing(at(halfHours)), 30 * MIN);
+  // Ticks: bursts in one millisecond and a quiet minute; the median is the typical gap.
+  assert.is(rowSpacing(at([0, 0, 0, 1000, 2000, 2000, 3000, 63_000, 64_000].map((t) => utc('2024-01-08T10:00:00') + t))), 1000);
+  // Daily prices have no two rows on one day: the median of all gaps, a day.
+  assert.is(rowSpacing(at([2, 3, 4, 5, 8, 9].map((d) => utc(`2024-01-0${d}T00:00:00`)))), 86_400_000);
+  assert.is(rowSpacing(at([utc('2024-01-08T00:00:00')])), 0);
+});
+
+test('the loader names the option a refusal is about: a timeframe finer than the rows, a bad date, an empty range', () => {
+  const hourly = dir.write('hourly.csv', encodeLines(['time,price', ...Array.from({ length: 48 }, (_, h) => `${new Date(utc('2024-01-08T00:00:00') + h * 3_600_000).toISOString().slice(0, 19)},1.1`)]));
+  assert.is(loadHistory({ symbol: 'EURUSD', timeframe: 'H1', file: hourly }).series.length, 48);
+  const option = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (e) {
+      if (e instanceof HistoryOptionError) return [e.option, e.message, e.worded((o) => `--${o}`)];
+      throw e;
+    }
+    throw new Error('no refusal');
+  };
+  assert.equal(option(() => loadHistory({ symbol: 'EURUSD', timeframe: 'M30', file: hourly })).slice(0, 2),
+    ['timeframe', 'hourly.csv: its rows are 1 hour apart (the median gap between consecutive rows on the same UTC day); cannot make finer M30 bars from them (each would hold one price): use H1 or coarser']);
+  assert.equal(option(() => loadHistory({ symbol: 'USDCHF', timeframe: 'H1', from: '1998-06-01', to: '1998-01-01' })),
+    ['to', "'to' (1998-01-01) must be after 'from' (1998-06-01)", '--to (1998-01-01) must be after --from (1998-06-01)']);
+  assert.equal(option(() => loadHistory({ symbol: 'USDCHF', timeframe: 'H1', from: '1998-02-30' }))[0], 'from');
+});
+
+test('a bar file whose timeframe cannot be read is named by file and line, without an option the caller may not have', () => {
+  assert.throws(() => inferTimeframe('one.csv', [utc('2024-01-08T00:00:00')], [2]), (e: Error) => e.message === "one.csv:2: the file holds one bar, and a bar file's timeframe is read from the gap between its bars: export two bars or more");
+  assert.throws(() => inferTimeframe('odd.csv', [0, 7_200_000, 14_400_000].map((t) => utc('2024-01-08T00:00:00') + t), [2, 3, 5]),
+    (e: Error) => e.message === "odd.csv:3: cannot tell the bars' timeframe: the smallest gap between two bars (lines 2 and 3) is 120 min, not one of M1, M5, M15, M30, H1, H4, D1");
 });
 
 test.run();

@@ -71,4 +71,18 @@ test('skipInvalid reports bad rows and the carried prices ignore them', () => {
   assert.equal(ticks.map((t) => [t.bid, t.ask]), [[1.1, 1.2], [1.1, 1.25]]);
 });
 
+test('reviewer finding 3: a crossed quote (bid above ask) is an error naming file, line and both prices, also when one side is carried; a locked quote is fine', () => {
+  const ok = [MT5_TICKS_HEADER, mt5TickRow('2020.01.06', '00:00:00.000', '1.09995', '1.10005'), mt5TickRow('2020.01.06', '00:00:20.000', '1.10005', '1.10005')];
+  assert.is(importMt5Ticks(encodeLines(ok)).ticks.length, 2, 'bid = ask is a locked, not a crossed, quote');
+  const crossed = encodeLines([...ok, mt5TickRow('2020.01.06', '00:00:40.000', '1.11204', '1.10194')]);
+  assert.throws(() => importMt5Ticks(crossed, { fileName: 'ticks_crossed.csv' }),
+    (e: Error) => e.message === 'ticks_crossed.csv:4: column "<BID>": crossed quote: bid 1.11204 is above ask 1.10194');
+  const askOnly = encodeLines([...ok, mt5TickRow('2020.01.06', '00:00:40.000', '', '1.10001')]);
+  assert.throws(() => importMt5Ticks(askOnly, { fileName: 't.csv' }),
+    (e: Error) => e.message === 't.csv:4: column "<ASK>": crossed quote: bid 1.10005 (carried from an earlier tick) is above ask 1.10001');
+  const skipped = importMt5Ticks(crossed, { skipInvalid: true });
+  assert.is(skipped.ticks.length, 2);
+  assert.equal(skipped.skipped.map((r) => r.line), [4]);
+});
+
 test.run();

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { lotSize, roundVolume } from '../../../engine/governor/position-sizing.ts';
+import { isValidVolume, lotSize, roundVolume } from '../../../engine/governor/position-sizing.ts';
 import { resolveSymbolSpec } from '../../../engine/model/symbol-spec.ts';
 import { SimBroker } from '../../../engine/broker/sim-broker.ts';
 import { DEAL_ENTRY_OUT, ORDER_TYPE_BUY, marketOrder, type Deal } from '../../../engine/model/mt5.ts';
@@ -63,6 +63,32 @@ test('a tick value that disagrees with tick size x contract size is refused, nam
     /field "tickValueProfit" \(1\) disagrees with tickSize x contractSize \(0\.01 x 1 = 0\.01\)/);
   // Given consistently, it is accepted.
   assert.is(resolveSymbolSpec('ACME', { ACME: { digits: 2, contractSize: 1, baseCurrency: 'ACME', profitCurrency: 'USD', tickValueProfit: 0.01 } }).tickValueProfit, 0.01);
+});
+
+test('reviewer finding 4: volume limits crossed or off the step grid are refused when the spec is resolved, naming the fields', () => {
+  assert.throws(() => resolveSymbolSpec('USDCHF', { USDCHF: { volumeMin: 5, volumeMax: 1 } }),
+    /symbol spec "USDCHF": field "volumeMin" \(5\) is above "volumeMax" \(1\): no volume could be traded/);
+  assert.throws(() => resolveSymbolSpec('USDCHF', { USDCHF: { volumeStep: 0.3 } }),
+    /symbol spec "USDCHF": field "volumeMin" \(0\.01\) is not a whole number of "volumeStep" \(0\.3\) steps/);
+  assert.throws(() => resolveSymbolSpec('USDCHF', { USDCHF: { volumeStep: 0.3, volumeMin: 0.3 } }),
+    /field "volumeMax" \(100\) is not a whole number of "volumeStep" \(0\.3\) steps/);
+  assert.throws(() => resolveSymbolSpec('ACME', { ACME: { digits: 2, contractSize: 1, baseCurrency: 'ACME', profitCurrency: 'USD', volumeStep: 1 } }),
+    /symbol spec "ACME": field "volumeMin" \(0\.01\) is not a whole number of "volumeStep" \(1\) steps/);
+});
+
+test('on a valid spec every volume sizing gives is one the simulator accepts (limits on the grid, float steps included)', () => {
+  const specs = [
+    resolveSymbolSpec('USDCHF'),
+    resolveSymbolSpec('USDCHF', { USDCHF: { volumeStep: 0.3, volumeMin: 0.3, volumeMax: 30 } }),
+    resolveSymbolSpec('USDCHF', { USDCHF: { volumeStep: 0.1, volumeMin: 0.7, volumeMax: 2.3 } }),
+    resolveSymbolSpec('ACME', { ACME: { digits: 2, contractSize: 1, baseCurrency: 'ACME', profitCurrency: 'USD', volumeStep: 1, volumeMin: 1, volumeMax: 500 } }),
+  ];
+  for (const spec of specs) {
+    for (let v = 0.001; v < 1000; v *= 1.037) {
+      const lots = roundVolume(spec, v);
+      assert.ok(isValidVolume(spec, lots), `${spec.volumeMin}/${spec.volumeStep}/${spec.volumeMax}: ${v} sized to ${lots}`);
+    }
+  }
 });
 
 test('an unknown symbol names itself and how to add it', () => {

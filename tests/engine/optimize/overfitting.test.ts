@@ -114,18 +114,18 @@ test('PBO equals a brute-force CSCV on small matrices (noise, and a real edge)',
     // Trial 0 carries a true edge in the last case; pure noise otherwise.
     const matrix = Array.from({ length: trials }, (_, k) => Array.from({ length: T }, () => draw() + (k === 0 ? edge : 0)));
     const result = probabilityOfBacktestOverfitting(matrix, S);
-    assert.ok(Math.abs(result.pbo - bruteForcePbo(matrix, S)) < 1e-12, `N=${trials} T=${T} S=${S}`);
+    assert.ok(Math.abs(result.pbo! - bruteForcePbo(matrix, S)) < 1e-12, `N=${trials} T=${T} S=${S}`);
   }
 });
 
 test('PBO is near 1/2 or above for pure noise and near 0 for one trial with a real edge', () => {
   const draw = normalSource(mulberry32(3));
   const noise = Array.from({ length: 50 }, () => Array.from({ length: 320 }, () => draw()));
-  assert.ok(probabilityOfBacktestOverfitting(noise, 16).pbo > 0.3);
+  assert.ok(probabilityOfBacktestOverfitting(noise, 16).pbo! > 0.3);
   const edge = noise.map((r, k) => (k === 7 ? r.map((x) => x + 0.6) : r));
   const result = probabilityOfBacktestOverfitting(edge, 16);
   assert.is(result.splits, 12_870);
-  assert.ok(result.pbo < 0.01, `pbo ${result.pbo}`);
+  assert.ok(result.pbo! < 0.01, `pbo ${result.pbo}`);
 });
 
 test('PBO refuses an odd partition count and too few observations', () => {

@@ -220,7 +220,8 @@ export interface OptimisationRecordingView {
   readonly stopped?: boolean;
   readonly trials?: readonly { readonly id: string; readonly params: Record<string, number | string | boolean>; readonly score: number | null; readonly metrics: Record<string, number> & { readonly profitFactor: number | null } }[];
   readonly overfitting?: {
-    readonly pbo: { readonly value: number; readonly reading: string } | null;
+    /** `value` null: the trials could not be told apart, so PBO is undefined (`reason`). */
+    readonly pbo: { readonly value: number | null; readonly reason?: string; readonly reading: string } | null;
     readonly dsr: { readonly value: number; readonly reading: string } | null;
     readonly notes: readonly string[];
   } | null;
