@@ -49,7 +49,7 @@ export interface PortfolioResult {
 
 /**
  * A portfolio backtest: every symbol through one account, one governor and one simulator,
- * bars merged by close time (`runtime/bar-merge.ts`, the paper bot's order), on the same
+ * each bar's OPEN and CLOSE steps merged by time (`runtime/bar-merge.ts`, the paper bot's order), on the same
  * TradingEngine path as paper trading. BACKTEST_START and BACKTEST_COMPLETE describe the whole
  * portfolio (`symbol` lists the symbols; `symbols`, `timeframes`, `strategies` and `params`
  * give each), and the report has the portfolio and each symbol. Open positions close at each
@@ -106,7 +106,7 @@ export function runPortfolio(options: PortfolioOptions): PortfolioResult {
   };
   try {
     for (const actor of actors) actor.start();
-    const sources: MergeSource[] = symbols.map((s) => ({ series: s.series, next: 0 }));
+    const sources: MergeSource[] = symbols.map((s) => ({ series: s.series, next: 0, opened: false }));
     runMerged(engine, actors, sources, clock, options.progressEvery ?? 100_000, options.onProgress);
     const last = clock.now;
 

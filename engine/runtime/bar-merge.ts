@@ -1,72 +1,90 @@
 import { TIMEFRAME_MS, type BarSeries } from '../model/bar.ts';
 
-/** One symbol's bars in a merge, and the index of its next bar. */
+/** One symbol's bars in a merge: the bar whose step comes next, and which of its two steps that is. */
 export interface MergeSource {
   readonly series: BarSeries;
   next: number;
+  /** Bar `next`'s OPEN step has run: its CLOSE comes next. */
+  opened: boolean;
 }
+
+/** A step's rank among steps at one time: a bar closing at T ends before one opening at T. */
+const CLOSE = 0;
+const OPEN = 1;
 
 /**
- * The order several symbols' bars reach the engine: by close time (a bar is known when it
- * closes), ties in the order the symbols are configured. One rule for the portfolio backtest
- * and the paper bot's replay, so both see the same bars in the same order whatever the
- * timeframes and session hours.
+ * The order several symbols' bars reach the engine. Each bar is two steps: its OPEN at its
+ * time (the governor's clock, swaps, fills at the open) and its CLOSE at time + timeframe
+ * (stops over its range, the strategy). Steps go by time; at an equal time CLOSE steps before
+ * OPEN steps; among steps of one kind at one time, the configured order. One rule for the
+ * portfolio backtest and the paper bot's replay, so both see the same steps in the same order
+ * whatever the timeframes and session hours.
  */
-export function closeTimeOf(source: MergeSource): number {
+export function stepTimeOf(source: MergeSource): number {
   const s = source.series;
-  return source.next < s.length ? s.time[source.next] + TIMEFRAME_MS[s.timeframe] : Infinity;
+  if (source.next >= s.length) return Infinity;
+  return source.opened ? s.time[source.next] + TIMEFRAME_MS[s.timeframe] : s.time[source.next];
 }
 
-/** The source whose next bar closes first (the earlier configured on a tie), or -1 when all are done. */
+/** The source whose next step goes first (see `stepTimeOf`), or -1 when all are done. */
 export function nextSource(sources: readonly MergeSource[]): number {
   let best = -1;
-  let bestClose = Infinity;
+  let bestTime = Infinity;
+  let bestKind = OPEN;
   for (let k = 0; k < sources.length; k++) {
-    const close = closeTimeOf(sources[k]);
-    if (close < bestClose) {
+    const time = stepTimeOf(sources[k]);
+    const kind = sources[k].opened ? CLOSE : OPEN;
+    if (time < bestTime || (time === bestTime && time !== Infinity && kind < bestKind)) {
       best = k;
-      bestClose = close;
+      bestTime = time;
+      bestKind = kind;
     }
   }
   return best;
 }
 
 /**
- * How many bars of `sources[k]` from its next one come before any other source's next bar:
- * those run as one range. At least 1 when `k` has a bar left.
+ * How many bars of `sources[k]` from its next one run whole (OPEN and CLOSE with no other
+ * source's step between them, `TradingEngine.processBars`) before any other source's next
+ * step. 0 when its next step is a CLOSE, when it is done, or when another step comes between
+ * its next bar's OPEN and CLOSE: that bar then runs as two steps. Call it for the source
+ * `nextSource` picked.
  */
-export function runLength(sources: readonly MergeSource[], k: number): number {
+export function wholeBars(sources: readonly MergeSource[], k: number): number {
   const own = sources[k];
   const s = own.series;
-  if (own.next >= s.length) return 0;
-  // Alone: every bar left is one range (an optimiser's one-symbol trial).
+  if (own.opened || own.next >= s.length) return 0;
+  // Alone: every bar left runs whole (a single symbol's run, an optimiser's one-symbol trial).
   if (sources.length === 1) return s.length - own.next;
-  // The first other bar that would go before ours: the earliest close among the others; on an
-  // equal close, an earlier-configured source goes first.
+  // The first other step: the least (time, kind, configured order) among the others' next steps.
   let limit = Infinity;
-  let limitFromEarlier = false;
+  let limitKind = OPEN;
+  let limitIndex = sources.length;
   for (let j = 0; j < sources.length; j++) {
     if (j === k) continue;
-    const close = closeTimeOf(sources[j]);
-    if (close < limit || (close === limit && j < k)) {
-      limit = close;
-      limitFromEarlier = j < k;
+    const time = stepTimeOf(sources[j]);
+    const kind = sources[j].opened ? CLOSE : OPEN;
+    if (time < limit || (time === limit && (kind < limitKind || (kind === limitKind && j < limitIndex)))) {
+      limit = time;
+      limitKind = kind;
+      limitIndex = j;
     }
   }
-  return Math.max(1, closingBefore(s.time, own.next, s.length, TIMEFRAME_MS[s.timeframe], limit, limitFromEarlier) - own.next);
+  // Our CLOSE at `limit` goes first unless the limit is a CLOSE of an earlier-configured source.
+  return closingBefore(s.time, own.next, s.length, TIMEFRAME_MS[s.timeframe], limit, limitKind === CLOSE && limitIndex < k) - own.next;
 }
 
 /**
  * The index of the first bar from `from` that closes after `limit` (or at it, when the limit's
- * source goes first), or `length`. The scan is a function of its own: a long scan is compiled
+ * step goes first), or `length`. The scan is a function of its own: a long scan is compiled
  * while it runs, and code after such a loop in the same function had no type feedback yet, so
  * it threw the compiled code away at the end of every run.
  */
-function closingBefore(time: Float64Array, from: number, length: number, barMs: number, limit: number, limitFromEarlier: boolean): number {
+function closingBefore(time: Float64Array, from: number, length: number, barMs: number, limit: number, limitFirst: boolean): number {
   let i = from;
   while (i < length) {
     const close = time[i] + barMs;
-    if (close > limit || (close === limit && limitFromEarlier)) break;
+    if (close > limit || (close === limit && limitFirst)) break;
     i++;
   }
   return i;

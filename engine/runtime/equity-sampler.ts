@@ -97,6 +97,13 @@ export class EquitySampler {
     if (this.at >= this.nextSample) this.nextSample = (Math.floor(this.at / DAY_MS) + 1) * DAY_MS;
   }
 
+  /** The equity moved where no sample is taken (a bar's open step): no bar is skipped until the band is solved again. */
+  dropBand(): void {
+    this.bandDirection = 0;
+    this.bandBook = null;
+    this.emptyBand();
+  }
+
   /** Samples the equity of a skipped last bar (a new day began, or the run ends). */
   flush(): void {
     if (!this.skipped) return;

@@ -1,19 +1,21 @@
 import type { SymbolActor } from '../actor/symbol-actor.ts';
-import { nextSource, runLength, type MergeSource } from './bar-merge.ts';
+import { TIMEFRAME_MS } from '../model/bar.ts';
+import { nextSource, wholeBars, type MergeSource } from './bar-merge.ts';
 import type { TradingEngine } from './trading-engine.ts';
 
 /** The session clock a merged run writes: a class, so per-bar writes stay unboxed. */
 export class MergedClock {
-  /** Close time of the bar being processed. */
+  /** Time of the step being processed (a bar's close, or its open for an OPEN step). */
   now = 0.5;
   bars = 0;
 }
 
 /**
  * Several symbols' bars through one engine (one account, one governor, one broker) in the
- * merge order of `bar-merge.ts`: each step runs the longest range of one symbol's bars that
- * closes before any other symbol's next bar, through `processBars` (the same per-bar path a
- * single-symbol backtest takes). `onProgress` is called each time `every` more bars are done.
+ * step order of `bar-merge.ts`. Bars with no other symbol's step between their open and their
+ * close run whole, as a range through `processBars` (the per-bar path a single-symbol backtest
+ * takes); any other bar runs as its OPEN step (`TradingEngine.openStep`) and, later, its CLOSE
+ * step (`closeStep`). `onProgress` is called each time `every` more bars are done.
  */
 export function runMerged(engine: TradingEngine, actors: readonly SymbolActor[], sources: readonly MergeSource[], clock: MergedClock,
   every: number, onProgress?: (bars: number) => void): void {
@@ -22,10 +24,26 @@ export function runMerged(engine: TradingEngine, actors: readonly SymbolActor[],
     const k = nextSource(sources);
     if (k < 0) break;
     const source = sources[k];
-    const n = runLength(sources, k);
-    engine.processBars(actors[k], source.series, source.next, source.next + n, clock);
-    source.next += n;
-    clock.bars += n;
+    const series = source.series;
+    const i = source.next;
+    if (source.opened) {
+      clock.now = series.time[i] + TIMEFRAME_MS[series.timeframe];
+      engine.closeStep(actors[k], series, i);
+      source.opened = false;
+      source.next = i + 1;
+      clock.bars++;
+    } else {
+      const n = wholeBars(sources, k);
+      if (n === 0) {
+        clock.now = series.time[i];
+        engine.openStep(actors[k], series.time[i], series.open[i]);
+        source.opened = true;
+        continue;
+      }
+      engine.processBars(actors[k], series, i, i + n, clock);
+      source.next = i + n;
+      clock.bars += n;
+    }
     if (clock.bars >= nextReport) {
       nextReport = clock.bars - (clock.bars % every) + every;
       onProgress?.(clock.bars);
