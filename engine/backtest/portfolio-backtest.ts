@@ -38,6 +38,8 @@ export interface PortfolioOptions {
   readonly report?: boolean;
   /** No STATE_TRANSITION or pace DECISION events: the same trades and metrics, less to build (an optimiser's trial). */
   readonly quiet?: boolean;
+  /** Sample equity at every bar's close (audits, tests; see `TradingEngineOptions.equityEveryBar`). */
+  readonly equityEveryBar?: boolean;
 }
 
 export interface PortfolioResult {
@@ -77,7 +79,7 @@ export function runPortfolio(options: PortfolioOptions): PortfolioResult {
   const engine = new TradingEngine({
     sessionId, now: () => clock.now, broker: sim, sim, balance, currency: sim.config.currency,
     riskPercent: options.riskPercent ?? 1, governor: options.governor, performanceEvery: 'week',
-    machine: options.machine ?? 'compiled', emitBars: options.emitBars ?? false, onEvent: emit, quiet: options.quiet,
+    machine: options.machine ?? 'compiled', emitBars: options.emitBars ?? false, onEvent: emit, quiet: options.quiet, equityEveryBar: options.equityEveryBar,
   });
   const actors = symbols.map((s) => engine.addSymbol({
     spec: s.spec, series: s.series, strategy: s.strategy, strategyConfig: s.strategyConfig, onTradeClosed: ledger?.recorder(s.spec.name),
