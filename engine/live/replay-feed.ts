@@ -1,5 +1,5 @@
 import { TIMEFRAME_MS } from '../model/bar.ts';
-import { nextSource, stepTimeOf, type MergeSource } from '../runtime/bar-merge.ts';
+import { StepMerge, type MergeSource } from '../runtime/bar-merge.ts';
 
 export interface FeedSource extends MergeSource {
   readonly symbol: string;
@@ -16,6 +16,7 @@ export interface FeedSource extends MergeSource {
  */
 export class ReplayFeed {
   private timer: NodeJS.Timeout | null = null;
+  private readonly merge: StepMerge;
 
   constructor(
     readonly sources: readonly FeedSource[],
@@ -24,7 +25,9 @@ export class ReplayFeed {
     private readonly onExhausted: () => void,
     /** While true, timer ticks deliver nothing (market time stands still). */
     private readonly wait: () => boolean = () => false,
-  ) {}
+  ) {
+    this.merge = new StepMerge(sources);
+  }
 
   /** Starts delivering one market step every `1000 / barsPerSecond` ms. */
   start(barsPerSecond: number): void {
@@ -51,18 +54,16 @@ export class ReplayFeed {
       this.onExhausted();
       return false;
     }
+    const merge = this.merge;
     for (;;) {
-      const k = nextSource(this.sources);
-      if (k < 0) break;
+      const k = merge.first();
+      if (k < 0 || merge.timeOf(k) > nextClose) break;
       const s = this.sources[k];
-      if (stepTimeOf(s) > nextClose) break;
-      if (s.opened) {
-        s.opened = false;
-        this.deliverClose(s, s.next++);
-      } else {
-        s.opened = true;
-        this.deliverOpen(s, s.next);
-      }
+      const i = s.next;
+      const opened = s.opened;
+      merge.stepped(k);
+      if (opened) this.deliverClose(s, i);
+      else this.deliverOpen(s, i);
     }
     return true;
   }
@@ -80,5 +81,6 @@ export class ReplayFeed {
       while (i < s.series.length && s.series.time[i] <= after) i++;
       s.next = i;
     }
+    this.merge.sync();
   }
 }

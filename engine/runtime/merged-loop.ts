@@ -1,6 +1,5 @@
 import type { SymbolActor } from '../actor/symbol-actor.ts';
-import { TIMEFRAME_MS } from '../model/bar.ts';
-import { nextSource, wholeBars, type MergeSource } from './bar-merge.ts';
+import { StepMerge, type MergeSource } from './bar-merge.ts';
 import type { TradingEngine } from './trading-engine.ts';
 
 /** The session clock a merged run writes: a class, so per-bar writes stay unboxed. */
@@ -20,28 +19,29 @@ export class MergedClock {
 export function runMerged(engine: TradingEngine, actors: readonly SymbolActor[], sources: readonly MergeSource[], clock: MergedClock,
   every: number, onProgress?: (bars: number) => void): void {
   let nextReport = clock.bars - (clock.bars % every) + every;
+  const merge = new StepMerge(sources);
   for (;;) {
-    const k = nextSource(sources);
+    const k = merge.first();
     if (k < 0) break;
     const source = sources[k];
     const series = source.series;
     const i = source.next;
     if (source.opened) {
-      clock.now = series.time[i] + TIMEFRAME_MS[series.timeframe];
+      clock.now = merge.closeTimeOf(k);
       engine.closeStep(actors[k], series, i);
-      source.opened = false;
-      source.next = i + 1;
+      merge.closed(k);
       clock.bars++;
     } else {
-      const n = wholeBars(sources, k);
+      // After an OPEN step moved the equity, the next close is sampled whatever it is: bars run as steps until then.
+      const n = engine.sampleDue ? 0 : merge.wholeBars(k);
       if (n === 0) {
         clock.now = series.time[i];
         engine.openStep(actors[k], series.time[i], series.open[i]);
-        source.opened = true;
+        merge.opened(k);
         continue;
       }
       engine.processBars(actors[k], series, i, i + n, clock);
-      source.next = i + n;
+      merge.ran(k, n);
       clock.bars += n;
     }
     if (clock.bars >= nextReport) {

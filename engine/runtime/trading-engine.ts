@@ -301,6 +301,14 @@ export class TradingEngine {
     eq.sampleAndResetBand(actor.book, series, i);
   }
 
+  /**
+   * An OPEN step moved the equity and no close has been sampled since: until one is, bars must
+   * run as steps (`closeStep` samples every close), not whole (`processBars` skips samples).
+   */
+  get sampleDue(): boolean {
+    return this.sampler.moved;
+  }
+
   /** Samples the equity of a skipped last bar (the run ends). */
   flushEquity(): void {
     this.sampler.flush();

@@ -132,4 +132,26 @@ test('one timeframe: a stop inside symbol A\'s bar does not size symbol B\'s ent
   }
 });
 
+test('a position closed at an H4 open, then H1 bars run whole to the day\'s end: the day closes on the equity after that close, as sampling every bar gives', () => {
+  // XAUUSD (configured first) buys at 04:00 and is told to close at the close of its 16:00 bar;
+  // its 20:00 bar opens 10.00 lower, so the close at that open books a loss. EURUSD's flat H1
+  // bars of 20:00-23:00 then run whole, with nothing open: the day's last equity is theirs.
+  const xauusd = {
+    series: bars('XAUUSD', 'H4', 0, [...flat(1000, 5), [990, 990, 990, 990], ...flat(990, 2)]),
+    strategy: script('xauusd-script', { 1: { direction: 'buy', stopLoss: 900 }, 4: { direction: 'close' } }),
+  };
+  const eurusd = { series: bars('EURUSD', 'H1', 0, flat(1.1, 32)), strategy: script('eurusd-script', {}) };
+  const run = (equityEveryBar: boolean) => {
+    const out: string[] = [];
+    runPortfolio({
+      symbols: [xauusd, eurusd].map((l) => ({ spec: resolveSymbolSpec(l.series.symbol), series: l.series, strategy: l.strategy, strategyConfig: {} })),
+      balance: 10_000, riskPercent: 1, governor: governor(10), broker: BROKER, equityEveryBar, onEvent: (e) => out.push(JSON.stringify(e)),
+    });
+    return out;
+  };
+  const every = run(true);
+  assert.ok(every.some((line) => line.includes('"TRADE_EXIT"') && line.includes('"exit_price":990')), 'the position closes at the 20:00 open');
+  assert.equal(run(false), every);
+});
+
 test.run();

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { appendBar, createBarSeries, type BarSeries, type Timeframe } from '../../../engine/model/bar.ts';
-import { nextSource, wholeBars, type MergeSource } from '../../../engine/runtime/bar-merge.ts';
+import { StepMerge, type MergeSource } from '../../../engine/runtime/bar-merge.ts';
 
 const H = 3_600_000;
 const T0 = Date.UTC(2024, 0, 8, 0);
@@ -18,34 +18,35 @@ const source = (s: BarSeries): MergeSource => ({ series: s, next: 0, opened: fal
  */
 function order(sources: MergeSource[]): string[] {
   const out: string[] = [];
-  for (let k = nextSource(sources); k >= 0; k = nextSource(sources)) {
+  const merge = new StepMerge(sources);
+  for (let k = merge.first(); k >= 0; k = merge.first()) {
     const src = sources[k];
     const s = src.series;
     const at = (i: number) => `${s.symbol}@${(s.time[i] - T0) / H}`;
     if (src.opened) {
       out.push(`close ${at(src.next)}`);
-      src.opened = false;
-      src.next++;
+      merge.stepped(k);
       continue;
     }
-    const n = wholeBars(sources, k);
+    const n = merge.wholeBars(k);
     if (n === 0) {
       out.push(`open ${at(src.next)}`);
-      src.opened = true;
+      merge.stepped(k);
       continue;
     }
     out.push(Array.from({ length: n }, (_, j) => at(src.next + j)).join(' '));
-    src.next += n;
+    merge.ran(k, n);
   }
   return out;
 }
 
 test('one source alone runs all its bars whole, and none once it is done', () => {
   const only: MergeSource = { series: series('USDCHF', 'H1', [0, 1, 2, 3, 4]), next: 2, opened: false };
-  assert.is(wholeBars([only], 0), 3);
-  only.next = 5;
-  assert.is(wholeBars([only], 0), 0);
-  assert.is(nextSource([only]), -1);
+  const merge = new StepMerge([only]);
+  assert.is(merge.wholeBars(0), 3);
+  merge.ran(0, 3);
+  assert.is(merge.wholeBars(0), 0);
+  assert.is(merge.first(), -1);
 });
 
 test('an H4 bar opens before the H1 bars inside it and closes after those that close before it; at one time closes go first, each kind in the configured order', () => {
