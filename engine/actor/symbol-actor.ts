@@ -393,6 +393,31 @@ export class SymbolActor {
   }
 
   /**
+   * `processBar`'s first half, as a step of its own (a run of several symbols, the paper bot's
+   * replay): at the bar's open `time` the symbol is quoted at `open`, and what the previous
+   * close decided executes there (close, then entry). The bar's high, low and close are not
+   * read: the paper bot's window receives the bar only at its close. `spreadPoints`: a bid
+   * bar's own spread (NaN: the symbol's), as `SimBroker.quoteOpen` takes it.
+   */
+  barOpened(time: number, open: number, spreadPoints: number): void {
+    const sim = this.o.sim;
+    const book = this.book;
+    if (sim === null || book === null) return;
+    this.lastTime = time;
+    sim.quoteOpen(book, open, time, spreadPoints);
+    if (this.pendingClose !== null) this.executeClose();
+    if (this.pendingEntry !== null) this.executeEntry(time);
+  }
+
+  /** `processBar`'s second half, after `barOpened`: stops and targets over bar `i`'s range, then its close. */
+  barClosed(i: number): void {
+    const sim = this.o.sim;
+    const book = this.book;
+    if (sim !== null && book !== null && this.position !== null) sim.checkStopsAt(book, this.o.series, i, this.barMs);
+    this.closeBar(i);
+  }
+
+  /**
    * Orders wait for the next bar's open. While none does, a bar with nothing to execute at
    * its open (no stop within reach) needs only `closeBar`: the engine's fast path.
    */

@@ -38,6 +38,8 @@ export interface PortfolioOptions {
   readonly report?: boolean;
   /** No STATE_TRANSITION or pace DECISION events: the same trades and metrics, less to build (an optimiser's trial). */
   readonly quiet?: boolean;
+  /** Sample equity at every bar's close (audits, tests; see `TradingEngineOptions.equityEveryBar`). */
+  readonly equityEveryBar?: boolean;
 }
 
 export interface PortfolioResult {
@@ -49,7 +51,7 @@ export interface PortfolioResult {
 
 /**
  * A portfolio backtest: every symbol through one account, one governor and one simulator,
- * bars merged by close time (`runtime/bar-merge.ts`, the paper bot's order), on the same
+ * each bar's OPEN and CLOSE steps merged by time (`runtime/bar-merge.ts`, the paper bot's order), on the same
  * TradingEngine path as paper trading. BACKTEST_START and BACKTEST_COMPLETE describe the whole
  * portfolio (`symbol` lists the symbols; `symbols`, `timeframes`, `strategies` and `params`
  * give each), and the report has the portfolio and each symbol. Open positions close at each
@@ -77,7 +79,7 @@ export function runPortfolio(options: PortfolioOptions): PortfolioResult {
   const engine = new TradingEngine({
     sessionId, now: () => clock.now, broker: sim, sim, balance, currency: sim.config.currency,
     riskPercent: options.riskPercent ?? 1, governor: options.governor, performanceEvery: 'week',
-    machine: options.machine ?? 'compiled', emitBars: options.emitBars ?? false, onEvent: emit, quiet: options.quiet,
+    machine: options.machine ?? 'compiled', emitBars: options.emitBars ?? false, onEvent: emit, quiet: options.quiet, equityEveryBar: options.equityEveryBar,
   });
   const actors = symbols.map((s) => engine.addSymbol({
     spec: s.spec, series: s.series, strategy: s.strategy, strategyConfig: s.strategyConfig, onTradeClosed: ledger?.recorder(s.spec.name),
@@ -106,7 +108,7 @@ export function runPortfolio(options: PortfolioOptions): PortfolioResult {
   };
   try {
     for (const actor of actors) actor.start();
-    const sources: MergeSource[] = symbols.map((s) => ({ series: s.series, next: 0 }));
+    const sources: MergeSource[] = symbols.map((s) => ({ series: s.series, next: 0, opened: false }));
     runMerged(engine, actors, sources, clock, options.progressEvery ?? 100_000, options.onProgress);
     const last = clock.now;
 

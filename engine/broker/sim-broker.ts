@@ -330,6 +330,26 @@ export class SimBroker implements BrokerPort {
     book.hasQuote = true;
   }
 
+  /**
+   * The quote at a bar's open (`time`), given its price alone (a portfolio's or the paper bot's
+   * OPEN step, before the bar is in a series): mid bars around `open` with the symbol's spread;
+   * bid bars bid = `open`, ask = `open` + the bar's spread (`spreadPoints`, NaN when the bars
+   * carry none: the symbol's; the user's when fixed), as `quoteBar` quotes them.
+   */
+  quoteOpen(book: SymbolBook, open: number, time: number, spreadPoints: number): void {
+    if (!book.bidBars) {
+      this.quoteClose(book, open, time);
+      return;
+    }
+    const spread = book.spreadFixed || !(spreadPoints >= 0) ? book.spread : spreadPoints * book.spec.point;
+    const q = book.quote;
+    book.barSpread = spread;
+    q.time = time;
+    q.bid = open;
+    q.ask = normalizePrice(book.spec, open + spread);
+    book.hasQuote = true;
+  }
+
   /** The quote at a mid bar's close (`close` mid, `time` its close time): the bar loop's path, inlined there. */
   quoteClose(book: SymbolBook, close: number, time: number): void {
     const q = book.quote;

@@ -54,9 +54,10 @@ class PaperMarket implements BotMarket {
     this.histories = options.symbols.map((s, k) => real[k] ?? loadHistory({ symbol: s.symbol, timeframe: s.timeframe, ...range }));
     const sources: FeedSource[] = options.symbols.map((s, k) => {
       this.synthetic.set(s.symbol, this.histories[k].synthetic);
-      return { symbol: s.symbol, history: this.histories[k].series, next: 0 };
+      return { symbol: s.symbol, series: this.histories[k].series, next: 0, opened: false };
     });
-    this.feed = new ReplayFeed(sources, (source, i) => this.bot?.deliver(source.symbol, ...barOf(source, i)), () => this.onExhausted(),
+    this.feed = new ReplayFeed(sources, (source, i) => this.bot?.deliverOpen(source.symbol, source.series.time[i], source.series.open[i], source.series.spread ? source.series.spread[i] : Number.NaN),
+      (source, i) => this.bot?.deliverClose(source.symbol, ...barOf(source, i)), () => this.onExhausted(),
       // The replay is this market's time: it waits rather than drop what the journal cannot take yet.
       () => options.journalHealth?.full === true);
   }
@@ -102,9 +103,9 @@ class PaperMarket implements BotMarket {
     const warmup = this.options.warmupBars ?? 200;
     const startAt = this.options.startAt ? Date.parse(`${this.options.startAt}T00:00:00Z`) : null;
     this.feed.seek(restored?.feedCursor ?? {}, (s) => {
-      if (startAt === null) return Math.min(warmup, s.history.length);
+      if (startAt === null) return Math.min(warmup, s.series.length);
       let i = 0;
-      while (i < s.history.length && s.history.time[i] < startAt) i++;
+      while (i < s.series.length && s.series.time[i] < startAt) i++;
       return i;
     });
     for (const source of this.feed.sources) {
@@ -160,6 +161,6 @@ function realHistory(symbol: string, timeframe: Timeframe): LoadedHistory | null
 }
 
 function barOf(source: FeedSource, i: number): [number, number, number, number, number, number, number] {
-  const h = source.history;
+  const h = source.series;
   return [h.time[i], h.open[i], h.high[i], h.low[i], h.close[i], h.volume[i], h.spread ? h.spread[i] : 0];
 }

@@ -157,6 +157,28 @@ export class TradingBot implements BotController {
     this.engine.processBar(actor, window.series, i);
   }
 
+  /**
+   * A replayed bar's OPEN step (the paper bot): the governor's clock, swaps and what the last
+   * close decided, filled at `open`; the strategy sees the bar only at its close
+   * (`deliverClose`). The portfolio backtest's steps at the same market times.
+   */
+  deliverOpen(symbol: string, time: number, open: number, spread = Number.NaN): void {
+    const actor = this.engine.actors.get(symbol);
+    if (!actor || !this.windows.has(symbol)) return;
+    this.clockTime = time;
+    this.engine.openStep(actor, time, open, spread);
+  }
+
+  /** A replayed bar's CLOSE step, after its `deliverOpen`: into the symbol's window, then stops, close and strategy. */
+  deliverClose(symbol: string, time: number, open: number, high: number, low: number, close: number, volume: number, spread = 0): void {
+    const actor = this.engine.actors.get(symbol);
+    const window = this.windows.get(symbol);
+    if (!actor || !window) return;
+    const i = window.push(time, open, high, low, close, volume, spread);
+    this.clockTime = time + TIMEFRAME_MS[window.series.timeframe];
+    this.engine.closeStep(actor, window.series, i);
+  }
+
   /** A bar of history shown to the strategy before trading (warm-up). */
   prime(symbol: string, time: number, open: number, high: number, low: number, close: number, volume: number, spread = 0): void {
     const window = this.windows.get(symbol);

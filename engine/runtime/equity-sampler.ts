@@ -97,6 +97,22 @@ export class EquitySampler {
     if (this.at >= this.nextSample) this.nextSample = (Math.floor(this.at / DAY_MS) + 1) * DAY_MS;
   }
 
+  /**
+   * The equity moved where no sample is taken (a deal or a swap at a bar's OPEN step): nothing
+   * may be skipped until the next sample, so the band is emptied and `moved` is set until the
+   * band is solved again (a flat account's bars run whole sample only a new day's first, and
+   * the day before would close on the equity before the move).
+   */
+  dropBand(): void {
+    this.bandDirection = 0;
+    this.bandBook = null;
+    this.emptyBand();
+    this.moved = true;
+  }
+
+  /** Set by `dropBand`, cleared when the band is solved again: the merged loop then runs bars as steps, each close sampled. */
+  moved = false;
+
   /** Samples the equity of a skipped last bar (a new day began, or the run ends). */
   flush(): void {
     if (!this.skipped) return;
@@ -110,6 +126,7 @@ export class EquitySampler {
   }
 
   private resetBand(book: SymbolBook | null, close: number): void {
+    this.moved = false;
     const sim = this.sim!;
     const direction = book ? sim.soleDirection(book) : 0;
     this.bandDirection = direction;

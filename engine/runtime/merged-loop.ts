@@ -1,31 +1,49 @@
 import type { SymbolActor } from '../actor/symbol-actor.ts';
-import { nextSource, runLength, type MergeSource } from './bar-merge.ts';
+import { StepMerge, type MergeSource } from './bar-merge.ts';
 import type { TradingEngine } from './trading-engine.ts';
 
 /** The session clock a merged run writes: a class, so per-bar writes stay unboxed. */
 export class MergedClock {
-  /** Close time of the bar being processed. */
+  /** Time of the step being processed (a bar's close, or its open for an OPEN step). */
   now = 0.5;
   bars = 0;
 }
 
 /**
  * Several symbols' bars through one engine (one account, one governor, one broker) in the
- * merge order of `bar-merge.ts`: each step runs the longest range of one symbol's bars that
- * closes before any other symbol's next bar, through `processBars` (the same per-bar path a
- * single-symbol backtest takes). `onProgress` is called each time `every` more bars are done.
+ * step order of `bar-merge.ts`. Bars with no other symbol's step between their open and their
+ * close run whole, as a range through `processBars` (the per-bar path a single-symbol backtest
+ * takes); any other bar runs as its OPEN step (`TradingEngine.openStep`) and, later, its CLOSE
+ * step (`closeStep`). `onProgress` is called each time `every` more bars are done.
  */
 export function runMerged(engine: TradingEngine, actors: readonly SymbolActor[], sources: readonly MergeSource[], clock: MergedClock,
   every: number, onProgress?: (bars: number) => void): void {
   let nextReport = clock.bars - (clock.bars % every) + every;
+  const merge = new StepMerge(sources);
   for (;;) {
-    const k = nextSource(sources);
+    const k = merge.first();
     if (k < 0) break;
     const source = sources[k];
-    const n = runLength(sources, k);
-    engine.processBars(actors[k], source.series, source.next, source.next + n, clock);
-    source.next += n;
-    clock.bars += n;
+    const series = source.series;
+    const i = source.next;
+    if (source.opened) {
+      clock.now = merge.closeTimeOf(k);
+      engine.closeStep(actors[k], series, i);
+      merge.closed(k);
+      clock.bars++;
+    } else {
+      // After an OPEN step moved the equity, the next close is sampled whatever it is: bars run as steps until then.
+      const n = engine.sampleDue ? 0 : merge.wholeBars(k);
+      if (n === 0) {
+        clock.now = series.time[i];
+        engine.openStep(actors[k], series.time[i], series.open[i], series.spread ? series.spread[i] : Number.NaN);
+        merge.opened(k);
+        continue;
+      }
+      engine.processBars(actors[k], series, i, i + n, clock);
+      merge.ran(k, n);
+      clock.bars += n;
+    }
     if (clock.bars >= nextReport) {
       nextReport = clock.bars - (clock.bars % every) + every;
       onProgress?.(clock.bars);

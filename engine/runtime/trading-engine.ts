@@ -267,6 +267,59 @@ export class TradingEngine {
     }
   }
 
+  /**
+   * A bar's OPEN step, in a run where another symbol's step comes between this bar's open and
+   * its close (`runtime/merged-loop.ts`, the paper bot's replay): the governor's clock at `time`,
+   * the multi-position stop-out refresh, the rollover swaps due by then, then the actor's open
+   * (its quote at `open`, its pending close and entry executed there). Until the bar's CLOSE
+   * step the symbol is quoted at this open, the latest price known. `processBar`'s first half,
+   * in its order; equity is sampled only at closes.
+   */
+  openStep(actor: SymbolActor, time: number, open: number, spreadPoints = Number.NaN): void {
+    const eq = this.sampler;
+    // A skipped sample stands for the equity as it was: it is taken before anything moves it.
+    if (eq.skipped) eq.flush();
+    if (time >= this.governor.nextEventTime) this.onGovernorClock(actor, time);
+    const sim = this.options.sim;
+    if (sim === null) {
+      actor.barOpened(time, open, spreadPoints);
+      return;
+    }
+    if (sim.openPositions > 1) sim.refreshRisk();
+    const revision = sim.revision;
+    if (time >= sim.nextRollover) sim.rollover(time);
+    actor.barOpened(time, open, spreadPoints);
+    // A deal or a swap moved equity: the band (solved before it) no longer holds.
+    if (sim.revision !== revision) eq.dropBand();
+  }
+
+  /**
+   * Bar `i`'s CLOSE step after its `openStep`: stops, targets and stop-out over the bar's
+   * range, the close quote, the strategy, the held range, and an equity sample at the close
+   * (every CLOSE step is sampled: exact whatever ran between the two steps).
+   */
+  closeStep(actor: SymbolActor, series: BarSeries, i: number): void {
+    const closeTime = series.time[i] + actor.barMs;
+    const eq = this.sampler;
+    if (eq.skipped) eq.flush();
+    actor.barClosed(i);
+    eq.at = closeTime;
+    if (this.options.sim === null) {
+      if (closeTime >= eq.nextSample) eq.sample();
+      return;
+    }
+    if (actor.holdsRange && actor.position !== null) holdBar(actor, series.high[i], series.low[i]);
+    eq.sampleAndResetBand(actor.book, series, i);
+  }
+
+  /**
+   * An OPEN step moved the equity and no close has been sampled since: until one is, bars must
+   * run as steps (`closeStep` samples every close), not whole (`processBars` skips samples).
+   */
+  get sampleDue(): boolean {
+    return this.sampler.moved;
+  }
+
   /** Samples the equity of a skipped last bar (the run ends). */
   flushEquity(): void {
     this.sampler.flush();

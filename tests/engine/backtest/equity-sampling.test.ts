@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { loadHistory } from '../../../engine/data/load-history.ts';
 import { tileChunks } from '../../../engine/data/tile.ts';
 import { runBacktest } from '../../../engine/backtest/backtest-runner.ts';
+import { runPortfolio } from '../../../engine/backtest/portfolio-backtest.ts';
 import { smaCrossover } from '../../../plugins/sma-crossover/index.ts';
 import { patternsSr } from '../../../plugins/patterns-sr/index.ts';
 import type { Strategy } from '../../../engine/strategy/strategy.ts';
@@ -39,6 +40,29 @@ test('a USD-profit symbol (profit as is, not divided by the price): sampling eve
   const every = events(smaCrossover as Strategy, 'H1', true, false, 'EURUSD');
   assert.equal(events(smaCrossover as Strategy, 'H1', false, false, 'EURUSD'), every);
   assert.ok(JSON.parse(every[every.length - 1]).data.max_drawdown > 0);
+});
+
+test('a portfolio (bars run whole and bars split into open and close steps, one position or several): sampling every bar gives identical events', () => {
+  // USDCHF's prices under other specs: H1 beside H1 splits every bar (every open before any
+  // close), H1 beside H4 runs the H1 bars inside an H4 bar whole, with the H4 symbol at its open;
+  // the H4 symbol configured first charges the night's swaps at its open, before the H1 bars of
+  // 00:00-04:00 run whole (their equity band must be solved again for the swap).
+  const h1 = loadHistory({ symbol: 'USDCHF', timeframe: 'H1' }).series;
+  const h4 = loadHistory({ symbol: 'USDCHF', timeframe: 'H4' }).series;
+  const portfolio = (names: readonly (readonly [string, typeof h1])[], equityEveryBar: boolean) => {
+    const out: string[] = [];
+    runPortfolio({
+      symbols: names.map(([name, series]) => ({ spec: resolveSymbolSpec(name), series, strategy: smaCrossover as Strategy, strategyConfig: smaCrossover.defaultConfig })),
+      governor: { minTradesPerWeek: 3, maxTradesPerWeek: 20 }, equityEveryBar, report: false, onEvent: (e) => out.push(JSON.stringify(e)),
+    });
+    return out;
+  };
+  for (const names of [[['USDCHF', h1], ['EURUSD', h4]], [['EURUSD', h4], ['USDCHF', h1]], [['USDCHF', h1], ['GBPUSD', h1], ['EURUSD', h4]]] as const) {
+    const every = portfolio(names, true);
+    assert.ok(every.length > 1_000);
+    assert.equal(portfolio(names, false), every, names.map(([n, s]) => `${n} ${s.timeframe}`).join(', '));
+    assert.ok(JSON.parse(every[every.length - 1]).data.max_drawdown > 0);
+  }
 });
 
 test('streamed in chunks, a history gives the same events as in one series (H1 and H4, the timeframe read from the chunks)', () => {

@@ -203,7 +203,7 @@ test('a quiet portfolio run (an optimiser trial\'s) makes the same trades, refus
   assert.is(quiet.events.filter((e) => e.event_type === 'PERFORMANCE').length, loud.events.filter((e) => e.event_type === 'PERFORMANCE').length);
 });
 
-test('a merged run\'s log never goes back in time: an H4 fill learnt after H1 bars is stamped when learnt, its own time kept in its data', () => {
+test('a merged run\'s log never goes back in time: an H4 stop learnt at its bar\'s close, after H1 bars, is stamped when learnt, its own time kept in its data', () => {
   const events = portfolioEvents();
   let last = '';
   for (const e of events) {

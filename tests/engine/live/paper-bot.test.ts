@@ -120,8 +120,8 @@ test('after a crash, the journal restores balance, the week count, open position
 });
 
 test('the paper log never goes back in time, and each TRADE_EXIT is followed by the account\'s PERFORMANCE at its time', async () => {
-  // An H4 symbol beside an H1 one: its fills at the H4 open are learnt after the H1 bars that
-  // close before the H4 bar does.
+  // An H4 symbol beside an H1 one: a stop inside an H4 bar (stamped with the bar's time) is
+  // learnt at its close, after the H1 bars that close before it.
   const bot = createPaperBot(options({ symbols: [{ symbol: 'USDCHF', timeframe: 'H1' }, { symbol: 'XAUUSD', timeframe: 'H4' }] }));
   const events: LogEvent[] = [];
   bot.events$.subscribe((e) => events.push(e));
