@@ -4,6 +4,7 @@ import { LiveCore } from '../core/live-core.ts';
 import type { FromLiveWorker, ToLiveWorker } from '../core/live-worker-protocol.ts';
 import { applyPatch } from '../core/state-diff.ts';
 import { initialState, type WorkbenchInput, type WorkbenchState } from '../core/state.ts';
+import { RequestWatch, type Refusal } from './refusals.ts';
 
 /**
  * The live session: the connection, the folded state, and which state the views show
@@ -37,6 +38,9 @@ export class WorkbenchSession {
   private heard = false;
   private requestId = 0;
   private pending = new Map<string | number, { resolve: (reply: ServerMessage) => void; reject: (err: Error) => void }>();
+  /** The user's commands sent without waiting for their reply: a refusal still reaches the user. */
+  private watched = new RequestWatch();
+  private refusalListeners = new Set<(refusal: Refusal) => void>();
 
   connect(url = defaultSocketUrl(location)): void {
     this.url = url;
@@ -104,9 +108,21 @@ export class WorkbenchSession {
     this.core?.retryNow();
   }
 
-  /** Sends with a fresh request id; false when offline. */
-  send(message: ClientMessage): boolean {
-    return this.deliver({ ...message, request_id: ++this.requestId } as ClientMessage);
+  /**
+   * Sends with a fresh request id; false when offline. With `watch` (the user's own commands), a
+   * refusal in the reply (`command_result` not ok, a `rate_limited` error) goes to `onRefused`.
+   */
+  send(message: ClientMessage, options: { watch?: boolean } = {}): boolean {
+    const id = ++this.requestId;
+    const sent = this.deliver({ ...message, request_id: id } as ClientMessage);
+    if (sent && options.watch) this.watched.watch(id, message);
+    return sent;
+  }
+
+  /** Calls `listener` for every refused command sent with `watch`; returns the unsubscribe. */
+  onRefused(listener: (refusal: Refusal) => void): () => void {
+    this.refusalListeners.add(listener);
+    return () => this.refusalListeners.delete(listener);
   }
 
   /** Sends and waits for the reply that echoes the request id. */
@@ -197,6 +213,8 @@ export class WorkbenchSession {
   private resolveReply(reply: ServerMessage): void {
     const id = (reply as { request_id?: string | number }).request_id;
     if (id !== undefined) this.pending.get(id)?.resolve(reply);
+    const refusal = this.watched.settle(reply);
+    if (refusal) for (const listener of this.refusalListeners) listener(refusal);
   }
 
   private startCore(): LiveCore {
