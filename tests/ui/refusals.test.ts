@@ -1,6 +1,15 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { RequestWatch, commandTitle } from '../../ui/src/platform/refusals.ts';
+import { RequestWatch, commandTitle, describeServerError } from '../../ui/src/platform/refusals.ts';
+import { decodeClientMessage } from '../../protocol/index.ts';
+import { balanceError, countError, integerError } from '../../ui/src/features/backtests/form-checks.ts';
+
+/** The server's own reply to a message of the wrong shape (its decoder, its cut details). */
+function shapeError(message: Record<string, unknown>) {
+  const decoded = decodeClientMessage(JSON.stringify(message));
+  if (decoded.ok) throw new Error('expected a refusal');
+  return decoded;
+}
 
 test('issue M2: a refused close_position is named with its symbol and ticket and carries the server\'s reason', () => {
   const watch = new RequestWatch();
@@ -36,6 +45,35 @@ test('the watch is bounded: the oldest unanswered command ages out', () => {
 test('commands are titled as the user reads them; an unknown one by its wire name', () => {
   assert.is(commandTitle({ type: 'resume_symbol', symbol: 'XAUUSD' }), 'Resume symbol XAUUSD');
   assert.is(commandTitle({ type: 'ping' }), '"ping"');
+});
+
+test('issue M3: a run_backtest of the wrong shape names the field from the value sent, not "invalid \\"run_backtest\\" message"', () => {
+  const huge = { type: 'run_backtest', symbol: 'USDCHF', timeframe: 'H4', balance: 1e13, request_id: 3 };
+  const reply = shapeError(huge);
+  assert.is(reply.error, 'invalid "run_backtest" message');
+  assert.is(describeServerError(reply, huge), 'balance: expected Balance (0 < balance <= 1e12), got 10000000000000');
+  const empty = { type: 'run_backtest', symbol: 'USDCHF', timeframe: 'H4', balance: null };
+  assert.match(describeServerError(shapeError(empty), empty), /^balance: (expected .*, )?got null$/);
+});
+
+test('issue M3: a field inside params is named with its path; an unknown value keeps the server\'s words', () => {
+  const sent = { type: 'run_backtest', symbol: 'USDCHF', timeframe: 'H4', params: { fast: 'x' } };
+  assert.is(describeServerError({ code: 'invalid_shape', error: 'invalid "run_backtest" message', details: ['Invalid value "x" supplied to : ...'] }, sent), 'params.fast: got "x"');
+  assert.is(describeServerError({ code: 'invalid_shape', error: 'bad', details: ['something else'] }, sent), 'bad: something else');
+  assert.is(describeServerError({ code: 'unknown_type', error: 'unknown message type "x"', details: [] }), 'unknown message type "x"');
+});
+
+test('issue M3: the forms\' own checks name what is wrong with an empty or out-of-range number', () => {
+  assert.is(balanceError(null), 'enter an amount (e.g. 10000).');
+  assert.is(balanceError(1e13), 'an amount above 0 and at most 1,000,000,000,000.');
+  assert.is(balanceError(0), 'an amount above 0 and at most 1,000,000,000,000.');
+  assert.is(balanceError(10_000), null);
+  assert.is(countError(null), 'enter a whole number of 1 or more.');
+  assert.is(countError(2.5), 'a whole number of 1 or more.');
+  assert.is(countError(-5), 'a whole number of 1 or more.');
+  assert.is(countError(50), null);
+  assert.is(integerError(null), 'enter a whole number.');
+  assert.is(integerError(-3), null);
 });
 
 test.run();

@@ -31,9 +31,42 @@ export function commandTitle(message: ClientMessage): string {
 export function refusalReason(reply: ServerMessage): string | null {
   if (reply.type === 'command_result') return reply.ok ? null : reply.reason;
   if (reply.type !== 'error') return null;
+  return describeServerError(reply);
+}
+
+type ErrorReply = Extract<ServerMessage, { type: 'error' }>;
+
+/**
+ * A protocol `error` in words. For a message of the wrong shape the server's detail is an io-ts
+ * path report (`Invalid value 1e13 supplied to : ((...) & Partial<{ ..., balance: Balance (0 <
+ * balance <= 1e12), ...`), cut to a length that may lose the field's name: given the message we
+ * sent, the field is found by its value, e.g. `balance: expected Balance (0 < balance <= 1e12),
+ * got 10000000000000`.
+ */
+export function describeServerError(reply: Pick<ErrorReply, 'code' | 'error' | 'details'>, sent?: object): string {
   if (reply.code === 'rate_limited') return `not processed: the server is rate-limiting this page (${reply.error}); try again in a moment`;
-  const details = reply.details?.length ? ` (${reply.details[0]})` : '';
-  return `${reply.error}${details}`;
+  const detail = reply.details?.[0];
+  if (!detail) return reply.error;
+  const value = /^Invalid value (.+?) supplied to /.exec(detail)?.[1];
+  const fields = value !== undefined && sent ? fieldsWithValue(sent, value) : [];
+  if (fields.length !== 1) return `${reply.error}: ${detail}`;
+  const name = fields[0].split('.').pop()!;
+  // The codec's name for the field, when the report shows it whole (followed by `,` or `}`).
+  const expected = new RegExp(`(?:^|[{,] )${escapeRegExp(name)}: ([^,{}]+?)(?:,|\\s*\\})`).exec(detail)?.[1];
+  return `${fields[0]}: ${expected ? `expected ${expected}, ` : ''}got ${value}`;
+}
+
+/** Paths (`balance`, `params.fast`) of the sent message's fields whose JSON is `json`. */
+function fieldsWithValue(sent: object, json: string, prefix = ''): string[] {
+  return Object.entries(sent).flatMap(([key, v]) => {
+    if (prefix === '' && (key === 'type' || key === 'request_id')) return [];
+    if (JSON.stringify(v) === json) return [`${prefix}${key}`];
+    return v !== null && typeof v === 'object' && !Array.isArray(v) ? fieldsWithValue(v, json, `${prefix}${key}.`) : [];
+  });
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /**
