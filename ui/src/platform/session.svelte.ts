@@ -23,6 +23,8 @@ export class WorkbenchSession {
   authRequired = $state(false);
   /** The server refused the token we had. */
   tokenRejected = $state(false);
+  /** The server answered 401 since we last connected: the status bar says a token is needed, also after the dialog was closed. */
+  tokenNeeded = $state(false);
   /** The bearer token for this tab only (sessionStorage: gone when the tab closes). */
   private token: string | null = readToken();
   private probing = false;
@@ -88,6 +90,7 @@ export class WorkbenchSession {
     try {
       const res = await fetch('recordings', { method: 'HEAD', headers: this.authHeaders() });
       if (res.status === 401) {
+        this.tokenNeeded = true;
         this.tokenRejected = this.token !== null;
         this.authRequired = true;
       }
@@ -199,6 +202,7 @@ export class WorkbenchSession {
         return;
       case 'status':
         this.connection = msg.status;
+        if (msg.status.phase === 'open') this.tokenNeeded = false;
         void this.checkAuth(msg.status);
         return;
       case 'reply':
@@ -221,6 +225,7 @@ export class WorkbenchSession {
     this.core = new LiveCore({
       onstatus: (status) => {
         this.connection = status;
+        if (status.phase === 'open') this.tokenNeeded = false;
         void this.checkAuth(status);
       },
       onreply: (reply) => this.resolveReply(reply),
