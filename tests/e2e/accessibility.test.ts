@@ -7,7 +7,7 @@ import type { LogEvent } from '../../protocol/index.ts';
 import { smaCrossover } from '../../plugins/sma-crossover/index.ts';
 import { seriousViolations } from '../kit/axe.ts';
 import { builtWorkbench, openWorkbench, runFromPalette } from '../kit/browser.ts';
-import { injectSession } from './injected-session.ts';
+import { injectSession, injectedSession } from './injected-session.ts';
 import { injectOptimisations, optimisationMessages } from './injected-optimisation.ts';
 
 const optimisations = await optimisationMessages();
@@ -26,12 +26,27 @@ function twoRuns(): { events: LogEvent[]; ids: string[] } {
 }
 const RUNS = twoRuns();
 
+/** The box scrolls (so axe's scrollable-region-focusable looks at it), and is one Tab stop. */
+async function assertScrollableRegion(page: Page, selector: string): Promise<void> {
+  const box = page.locator(selector);
+  await box.waitFor();
+  const { scrolls, tabIndex } = await box.evaluate((el) => ({ scrolls: el.scrollHeight > el.clientHeight, tabIndex: (el as HTMLElement).tabIndex }));
+  assert.ok(scrolls, `${selector} scrolls in this session`);
+  assert.is(tabIndex, 0, `${selector} is reached by Tab`);
+}
+
 const VIEWS: readonly [string, (page: Page) => Promise<void>][] = [
   ['symbol editor', async (page) => {
     await page.locator('[data-symbol="USDCHF"] button.row').click();
     await page.locator('[data-symbol-editor="USDCHF"]').waitFor();
+    // Issue M6: its decisions list scrolls; a keyboard must reach it.
+    await assertScrollableRegion(page, '[data-symbol-editor="USDCHF"] [data-decision-list]');
   }],
-  ['trades', (page) => runFromPalette(page, 'Open Trades')],
+  ['trades', async (page) => {
+    await runFromPalette(page, 'Open Trades');
+    // Issue M6: "Profit per day" scrolls in its box with nothing focusable in it.
+    await assertScrollableRegion(page, '[data-scroll="profit-by-day"]');
+  }],
   ['performance dashboard', (page) => runFromPalette(page, 'Open Performance Dashboard')],
   ['state machines', (page) => runFromPalette(page, 'Show State Machines')],
   ['backtest report with charts', async (page) => {
@@ -68,7 +83,7 @@ for (const theme of ['dark', 'light'] as const) {
   test(`the main views have no serious or critical accessibility violation in the ${theme} theme`, async () => {
     const page = await openWorkbench(workbench.browser, workbench.url);
     if (theme === 'light') await runFromPalette(page, 'Toggle Light / Dark Theme');
-    await injectSession(page);
+    await injectSession(page, injectedSession({ busy: true }));
     await page.evaluate((inputs) => (window as unknown as { __tradeloom: { inject(i: unknown[]): void } }).__tradeloom.inject(inputs), RUNS.events as unknown[]);
     const found: string[] = [];
     for (const [name, open] of VIEWS) {

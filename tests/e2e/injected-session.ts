@@ -8,7 +8,7 @@ import { EventFactory } from '../kit/ui-events.ts';
  * events off the socket): USDCHF with 4-digit prices and bars, a closed trade and an open one,
  * EURUSD marked synthetic. For keyboard and accessibility checks that need symbols on screen.
  */
-export function injectedSession(): LogEvent[] {
+export function injectedSession(options: { busy?: boolean } = {}): LogEvent[] {
   const f = new EventFactory('live-1', Date.UTC(1997, 0, 6, 0, 0, 0));
   const init = f.init(['USDCHF', 'EURUSD']);
   const data = init.data as { config: { trading_settings: Record<string, unknown> }; digits?: Record<string, number> };
@@ -26,6 +26,13 @@ export function injectedSession(): LogEvent[] {
     if (i === 70) events.push(withData(f.exit('USDCHF', price, 25.5, 10_025.5), { timestamp: time }), f.transition('USDCHF', 'in-trade', 'scanning', 'CLOSED', 'take profit'));
     if (i === 100) events.push(f.transition('USDCHF', 'scanning', 'in-trade', 'FILLED', 'buy filled'), f.entry('USDCHF', price, 2, time));
     if (i % 10 === 0) events.push(f.decision('EURUSD', 'skip_no_signal', 1));
+    // Busy: enough of USDCHF's decisions that its list scrolls in the symbol editor.
+    if (options.busy && i % 3 === 0) events.push(f.decision('USDCHF', 'skip_no_signal', 1));
+  }
+  // Busy: EURUSD trades closed on 24 days, so "Profit per day" scrolls in its box.
+  for (let day = 0; options.busy && day < 24; day++) {
+    const time = formatTimestamp(Date.UTC(1997, 1, 3 + day, 10, 0, 0)).slice(0, 19);
+    events.push(f.entry('EURUSD', 1.3, 1, time), withData(f.exit('EURUSD', 1.301, day % 3 ? 12.5 : -8, 10_025.5 + day), { timestamp: time }));
   }
   return events;
 }

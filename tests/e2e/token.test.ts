@@ -54,4 +54,29 @@ test('the workbench asks for the token on 401, refuses a wrong one, connects wit
   }
 });
 
+test('issue m2: the token dialog cancelled, the status bar says the server needs a token and offers to enter it', async () => {
+  const browser = await launchBrowser();
+  const server = await startEngineServer({ speed: 20, env: { TRADELOOM_TOKEN: TOKEN } });
+  try {
+    const page = await openWorkbench(browser, server.url);
+    const dialog = page.getByRole('dialog', { name: 'This server needs a token' });
+    await dialog.waitFor({ timeout: 30_000 });
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const status = page.locator('[data-status="connection"][data-phase="offline"]');
+    await status.getByText('the server needs a token').waitFor({ timeout: 15_000 });
+    assert.match(await status.innerText(), /^✕ Offline — the server needs a token\s+enter token$/);
+    await status.getByRole('button', { name: 'enter token' }).click();
+    await dialog.waitFor();
+    await dialog.getByLabel('Token').fill(TOKEN);
+    await dialog.getByRole('button', { name: 'Connect' }).click();
+    await waitFor('the page to connect with the token', async () => (await pageConnection(page)).phase === 'open');
+    assert.is(await page.getByText('the server needs a token').count(), 0);
+  } finally {
+    await browser.close();
+    await server.stop();
+    removeDir(server.dataDir);
+  }
+});
+
 test.run();

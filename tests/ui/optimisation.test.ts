@@ -35,6 +35,12 @@ test('a client that joined late takes the recording\'s trials as its rows, the o
   assert.equal(state.optimisations.o2.rows.map((r) => [r.id, r.value]), [['x', 0.1], ['y', null]]);
 });
 
+test('issue m4: the objective\'s column is named as the score, never a second "Net profit"', () => {
+  const labels = trialColumns(['fast'], 'Net profit').map((c) => c.label);
+  assert.equal(labels.filter((l) => l === 'Net profit'), ['Net profit']);
+  assert.ok(labels.includes('Score: Net profit'));
+});
+
 test('sorting puts missing values last in either direction and breaks ties by trial id', () => {
   const rows = [row('d', 5, 20, 1), row('a', 10, 20, null), row('c', 5, 40, 3), row('b', 10, 40, 1)];
   const value = trialColumns(['fast', 'slow'], 'Sharpe').find((c) => c.key === 'value')!;

@@ -43,6 +43,54 @@ test('a restarted server numbering afresh resets the seq high-water mark', () =>
   assert.is(next.lastSeq, 0);
 });
 
+const hello = (session: string, lastSeq: number, symbols: { symbol: string; state: string; trades_this_week: number }[] = []): WorkbenchInput => ({
+  type: 'connection_established', connection_id: `c-${session}`, session_id: session, last_seq: lastSeq,
+  bot_status: { running: true, connected: true, error: null, trades_this_week: 0, last_trade_time: null, session_id: session, symbols },
+});
+
+test('issue M1: a server back as another session clears the old account\'s trades, symbols and log before folding its own', () => {
+  const old = new EventFactory('old-session');
+  let state = fold([hello('old-session', 0), old.init(['USDCHF']), old.entry('USDCHF', 0.9, 1), old.exit('USDCHF', 0.91, 120, 10_120), old.entry('USDCHF', 0.92, 2)]);
+  assert.is(state.trades.length, 1);
+  assert.ok(state.symbols.USDCHF.position);
+  // The new server's numbering is far ahead of ours: only its session id tells it apart.
+  state = reduce(state, hello('new-session', 40, [{ symbol: 'EURUSD', state: 'scanning', trades_this_week: 0 }]));
+  assert.is(state.sessionId, 'new-session');
+  assert.is(state.lastSeq, 0, 'resume asks from 0: every event of the new session is wanted');
+  assert.equal(state.trades, []);
+  assert.equal(state.daily, {});
+  assert.equal(state.equity, []);
+  assert.equal(state.log, []);
+  assert.equal(state.weekly, {});
+  assert.is(state.config, null);
+  assert.equal(state.symbolOrder, ['EURUSD'], 'only the symbols the new server names');
+  const fresh = new EventFactory('new-session');
+  state = reduceAll(state, [fresh.init(['EURUSD']), fresh.entry('EURUSD', 1.1, 1), fresh.exit('EURUSD', 1.09, -30, 9_970)]);
+  assert.equal(state.trades.map((t) => [t.symbol, t.pnl]), [['EURUSD', -30]]);
+  assert.is(state.stats.totalPnl, -30);
+  assert.is(state.bot.balance, 9_970);
+});
+
+test('issue M1: a server that numbers below what the page holds (rolled back) also starts the live views over', () => {
+  const f = new EventFactory('s');
+  let state = fold([hello('s', 0), f.init(['USDCHF']), f.entry('USDCHF', 0.9, 1), f.exit('USDCHF', 0.91, 120, 10_120)]);
+  state = reduce(state, hello('s', 1));
+  assert.is(state.lastSeq, 0);
+  assert.equal(state.trades, []);
+  assert.equal(state.log, []);
+});
+
+test('issue M1: the same session coming back keeps everything folded, and resume goes on from the last seq', () => {
+  const f = new EventFactory('s');
+  let state = fold([hello('s', 0), f.init(['USDCHF']), f.entry('USDCHF', 0.9, 1), f.exit('USDCHF', 0.91, 120, 10_120)]);
+  const before = state;
+  state = reduce(state, hello('s', 10, [{ symbol: 'USDCHF', state: 'scanning', trades_this_week: 1 }]));
+  assert.is(state.lastSeq, before.lastSeq);
+  assert.is(state.trades, before.trades);
+  assert.is(state.log, before.log);
+  assert.is(state.connectionId, 'c-s');
+});
+
 test('STATE_TRANSITION sets the symbol state and lists the transition with its cause', () => {
   const f = new EventFactory();
   const state = fold([f.transition('EURUSDm', 'idle', 'scanning'), f.transition('EURUSDm', 'scanning', 'throttled', 'LIMIT_REACHED', 'weekly max 10 reached')]);

@@ -32,13 +32,18 @@ export function reduceAll(state: WorkbenchState, inputs: readonly WorkbenchInput
 function reduceMessage(state: WorkbenchState, msg: ServerMessage): WorkbenchState {
   switch (msg.type) {
     case 'connection_established': {
+      const sessionId = msg.session_id ?? msg.bot_status.session_id ?? state.sessionId;
+      // Another session (a new account, a fresh data dir) or a server that numbers afresh: what we
+      // folded never happened there, so the live views start over as on a fresh page, and resume
+      // asks from 0. Mixing them would show the old account's trades as the new one's.
+      const newSession = (state.sessionId !== null && sessionId !== state.sessionId)
+        || (msg.last_seq !== undefined && msg.last_seq < state.lastSeq);
+      const base = newSession ? freshLive(state) : state;
       const next: WorkbenchState = {
-        ...state,
-        // A restarted server that numbers afresh: forget our high-water mark or we would drop all.
-        lastSeq: msg.last_seq !== undefined && msg.last_seq < state.lastSeq ? 0 : state.lastSeq,
+        ...base,
         connectionId: msg.connection_id,
-        sessionId: msg.session_id ?? msg.bot_status.session_id ?? state.sessionId,
-        bot: botFromStatus(state.bot, msg.bot_status),
+        sessionId,
+        bot: botFromStatus(base.bot, msg.bot_status),
       };
       // The hello's status names the symbols in the bot's order with their state, digits and
       // positions: a fresh page shows them before any event is replayed.
@@ -54,7 +59,7 @@ function reduceMessage(state: WorkbenchState, msg: ServerMessage): WorkbenchStat
       // The server's numbering is not the one we folded (it restarted afresh or was rolled
       // back): what we hold may never have happened there. Start over from what it replays.
       if (!msg.reset) return state;
-      return { ...initialState(), connectionId: state.connectionId, sessionId: state.sessionId, bot: state.bot, limits: state.limits, config: state.config, optimisations: state.optimisations, optimisationOrder: state.optimisationOrder };
+      return { ...freshLive(state), sessionId: state.sessionId, config: state.config };
     case 'command_result':
       return {
         ...state,
@@ -74,6 +79,25 @@ function reduceMessage(state: WorkbenchState, msg: ServerMessage): WorkbenchStat
     default:
       return state;
   }
+}
+
+/**
+ * The state a fresh page would start from, keeping the link, the bot's last status and limits
+ * (the hello restates them), the problems seen (keys keep counting, so none repeats) and the
+ * optimisations (kept by id, so a replay cannot count one twice). Backtest reports go: the
+ * server replays from 0 next and would fold their events again.
+ */
+function freshLive(state: WorkbenchState): WorkbenchState {
+  return {
+    ...initialState(),
+    nextKey: state.nextKey,
+    connectionId: state.connectionId,
+    bot: state.bot,
+    limits: state.limits,
+    problems: state.problems,
+    optimisations: state.optimisations,
+    optimisationOrder: state.optimisationOrder,
+  };
 }
 
 function foldStatusSymbols(state: WorkbenchState, symbols: Extract<ServerMessage, { type: 'status' }>['symbols']): WorkbenchState {

@@ -12,7 +12,7 @@ export function createCommandRunner(session: WorkbenchSession, layout: Layout, q
     // Commands act on the running bot, so they read the live state even while a replay is shown.
     state: () => session.live,
     send: (message) => {
-      const sent = session.send(message);
+      const sent = session.send(message, { watch: true });
       if (!sent) quick.notify(`Offline: "${message.type}" was not sent`, 'error');
       return sent;
     },
@@ -22,6 +22,8 @@ export function createCommandRunner(session: WorkbenchSession, layout: Layout, q
     notify: (message, kind) => quick.notify(message, kind),
     runCommand: (id) => runner.run(id),
   };
+  // A refused command is said where the user looks, not only in Problems (issues C1, M2).
+  session.onRefused((refusal) => quick.notify(`${refusal.command} refused: ${refusal.reason}`, 'error'));
   const runner: CommandRunner = {
     context,
     async run(id) {

@@ -53,6 +53,11 @@ export class QuickInput {
   notify(message: string, kind: 'info' | 'error' = 'info'): void {
     const notice = { id: ++this.noticeId, message, kind };
     this.notices = [...this.notices.slice(-3), notice];
-    setTimeout(() => (this.notices = this.notices.filter((n) => n.id !== notice.id)), 5000);
+    // A refusal's reason can be a sentence or two: an error stays long enough to be read, and can be dismissed.
+    setTimeout(() => this.dismiss(notice.id), kind === 'error' ? 15_000 : 5000);
+  }
+
+  dismiss(id: number): void {
+    this.notices = this.notices.filter((n) => n.id !== id);
   }
 }

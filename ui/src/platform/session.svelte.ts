@@ -4,6 +4,7 @@ import { LiveCore } from '../core/live-core.ts';
 import type { FromLiveWorker, ToLiveWorker } from '../core/live-worker-protocol.ts';
 import { applyPatch } from '../core/state-diff.ts';
 import { initialState, type WorkbenchInput, type WorkbenchState } from '../core/state.ts';
+import { RequestWatch, type Refusal } from './refusals.ts';
 
 /**
  * The live session: the connection, the folded state, and which state the views show
@@ -22,6 +23,8 @@ export class WorkbenchSession {
   authRequired = $state(false);
   /** The server refused the token we had. */
   tokenRejected = $state(false);
+  /** The server answered 401 since we last connected: the status bar says a token is needed, also after the dialog was closed. */
+  tokenNeeded = $state(false);
   /** The bearer token for this tab only (sessionStorage: gone when the tab closes). */
   private token: string | null = readToken();
   private probing = false;
@@ -37,6 +40,9 @@ export class WorkbenchSession {
   private heard = false;
   private requestId = 0;
   private pending = new Map<string | number, { resolve: (reply: ServerMessage) => void; reject: (err: Error) => void }>();
+  /** The user's commands sent without waiting for their reply: a refusal still reaches the user. */
+  private watched = new RequestWatch();
+  private refusalListeners = new Set<(refusal: Refusal) => void>();
 
   connect(url = defaultSocketUrl(location)): void {
     this.url = url;
@@ -84,6 +90,7 @@ export class WorkbenchSession {
     try {
       const res = await fetch('recordings', { method: 'HEAD', headers: this.authHeaders() });
       if (res.status === 401) {
+        this.tokenNeeded = true;
         this.tokenRejected = this.token !== null;
         this.authRequired = true;
       }
@@ -104,9 +111,21 @@ export class WorkbenchSession {
     this.core?.retryNow();
   }
 
-  /** Sends with a fresh request id; false when offline. */
-  send(message: ClientMessage): boolean {
-    return this.deliver({ ...message, request_id: ++this.requestId } as ClientMessage);
+  /**
+   * Sends with a fresh request id; false when offline. With `watch` (the user's own commands), a
+   * refusal in the reply (`command_result` not ok, a `rate_limited` error) goes to `onRefused`.
+   */
+  send(message: ClientMessage, options: { watch?: boolean } = {}): boolean {
+    const id = ++this.requestId;
+    const sent = this.deliver({ ...message, request_id: id } as ClientMessage);
+    if (sent && options.watch) this.watched.watch(id, message);
+    return sent;
+  }
+
+  /** Calls `listener` for every refused command sent with `watch`; returns the unsubscribe. */
+  onRefused(listener: (refusal: Refusal) => void): () => void {
+    this.refusalListeners.add(listener);
+    return () => this.refusalListeners.delete(listener);
   }
 
   /** Sends and waits for the reply that echoes the request id. */
@@ -183,6 +202,7 @@ export class WorkbenchSession {
         return;
       case 'status':
         this.connection = msg.status;
+        if (msg.status.phase === 'open') this.tokenNeeded = false;
         void this.checkAuth(msg.status);
         return;
       case 'reply':
@@ -197,12 +217,15 @@ export class WorkbenchSession {
   private resolveReply(reply: ServerMessage): void {
     const id = (reply as { request_id?: string | number }).request_id;
     if (id !== undefined) this.pending.get(id)?.resolve(reply);
+    const refusal = this.watched.settle(reply);
+    if (refusal) for (const listener of this.refusalListeners) listener(refusal);
   }
 
   private startCore(): LiveCore {
     this.core = new LiveCore({
       onstatus: (status) => {
         this.connection = status;
+        if (status.phase === 'open') this.tokenNeeded = false;
         void this.checkAuth(status);
       },
       onreply: (reply) => this.resolveReply(reply),

@@ -14,7 +14,8 @@ const num = (x: number | null, digits = 2) => (x === null || !Number.isFinite(x)
 export function trialColumns(paramNames: readonly string[], objectiveLabel: string): TrialColumn[] {
   return [
     ...paramNames.map((name): TrialColumn => ({ key: `param:${name}`, label: name, read: (r) => r.params[name] ?? null, format: (r) => String(r.params[name] ?? '') })),
-    { key: 'value', label: objectiveLabel, read: (r) => r.value, format: (r) => num(r.value, 4) },
+    // Named as the objective's score: with `net-profit` the plain label repeated the Net profit column's.
+    { key: 'value', label: `Score: ${objectiveLabel}`, read: (r) => r.value, format: (r) => num(r.value, 4) },
     { key: 'net_profit', label: 'Net profit', read: (r) => r.net_profit, format: (r) => num(r.net_profit) },
     { key: 'profit_factor', label: 'PF', read: (r) => r.profit_factor, format: (r) => num(r.profit_factor) },
     { key: 'sharpe', label: 'Sharpe', read: (r) => r.sharpe, format: (r) => num(r.sharpe) },

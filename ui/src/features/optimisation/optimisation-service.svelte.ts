@@ -1,6 +1,7 @@
 import type { ClientMessage } from '../../../../protocol/index.ts';
 import type { OptimisationRecordingView } from '../../core/state.ts';
 import type { WorkbenchSession } from '../../platform/session.svelte.ts';
+import { describeServerError } from '../../platform/refusals.ts';
 
 /** An optimisation recording on the server (`<dataDir>/optimisations/<name>/optimisation.json`). */
 export interface OptimisationInfo {
@@ -35,7 +36,7 @@ export async function command(session: WorkbenchSession, message: ClientMessage,
   try {
     const reply = await session.request(message, timeoutMs);
     if (reply.type === 'command_result') return { ok: reply.ok, reason: reply.reason, data: reply.data };
-    if (reply.type === 'error') return { ok: false, reason: `${reply.error}${reply.details?.length ? `: ${reply.details[0]}` : ''}` };
+    if (reply.type === 'error') return { ok: false, reason: describeServerError(reply, message) };
     return { ok: false, reason: `unexpected reply ${reply.type}` };
   } catch (err) {
     return { ok: false, reason: (err as Error).message === 'offline' ? 'offline: nothing was sent' : `no answer from the server (${(err as Error).message})` };
