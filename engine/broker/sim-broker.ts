@@ -1058,10 +1058,12 @@ function stopsRefusal(fault: number, book: SymbolBook, buy: boolean, sl: number,
   const spec = book.spec;
   const side = buy ? 'bid' : 'ask';
   const exitSide = normalizePrice(spec, buy ? book.quote.bid : book.quote.ask);
-  const gap = spec.stopsLevel > 0 ? ` - ${spec.stopsLevel} points` : '';
+  // The limit lies beyond the price on the stop's side: below it for a buy's stop-loss and a
+  // sell's take-profit, above it for the other two.
+  const gap = (below: boolean) => (spec.stopsLevel > 0 ? ` ${below ? '-' : '+'} ${spec.stopsLevel} points` : '');
   return fault === STOPS_SL_SIDE
-    ? `${buy ? 'buy' : 'sell'} stop-loss ${sl} is not ${buy ? 'below' : 'above'} the ${side} ${exitSide}${gap} it would close at`
-    : `${buy ? 'buy' : 'sell'} take-profit ${tp} is not ${buy ? 'above' : 'below'} the ${side} ${exitSide}${gap} it would close at`;
+    ? `${buy ? 'buy' : 'sell'} stop-loss ${sl} is not ${buy ? 'below' : 'above'} the ${side} ${exitSide}${gap(buy)} it would close at`
+    : `${buy ? 'buy' : 'sell'} take-profit ${tp} is not ${buy ? 'above' : 'below'} the ${side} ${exitSide}${gap(!buy)} it would close at`;
 }
 
 /** The simulator's costs and levels, each checked by name: a negative spread or commission would pay the trader. */

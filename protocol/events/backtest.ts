@@ -97,6 +97,7 @@ export const BacktestCompleteDataCodec = t.intersection([
     error: t.string,
     /**
      * Symbols whose strategy threw (each after its ERROR): that symbol traded no more from `time`
+     * (the close time of the bar its hook threw on)
      * (its open position was left to its stops and closed at the end), the others ran on.
      */
     faults: t.array(t.type({ symbol: t.string, time: t.string, error: t.string })),

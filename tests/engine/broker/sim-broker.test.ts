@@ -48,6 +48,13 @@ test('a stop exactly the stops level away is accepted, one point nearer is refus
   }
   assert.is(accepted, 1000);
   assert.is(refused, 1000);
+  // The refusal names the limit on the stop's own side: below the bid for a buy, above the ask for a sell.
+  const broker = new SimBroker([USDJPY], { balance: 1e6 });
+  broker.setMid('USDJPY', T, 110);
+  const sell = broker.orderSend(marketOrder({ symbol: 'USDJPY', volume: 0.1, type: ORDER_TYPE_SELL, sl: 110.015 }));
+  assert.match(sell.comment, /sell stop-loss 110\.015 is not above the ask 110\.006 \+ 10 points it would close at/);
+  const buy = broker.orderSend(marketOrder({ symbol: 'USDJPY', volume: 0.1, type: ORDER_TYPE_BUY, sl: 109.985 }));
+  assert.match(buy.comment, /buy stop-loss 109\.985 is not below the bid 109\.994 - 10 points it would close at/);
 });
 
 test('a deposit currency with more than 8 or fractional decimals is refused when the simulator is built, naming the setting', () => {
