@@ -86,6 +86,8 @@ class LiveMarket implements BotMarket {
         ticket: p.positionId, direction: p.direction, entryPrice: p.entryPrice, lotSize: p.lotSize,
         stopLoss: p.stopLoss, takeProfit: p.takeProfit, entryTime: p.entryTime, entryIndex: 0,
       });
+      // Parts closed before the restart: booked then (the journal's balance has them), added into the round trip when the rest closes.
+      if (p.exits) bot.actor(p.symbol)?.restoreExits(p.positionId, p.exits);
     }
   }
 
@@ -124,14 +126,21 @@ class LiveMarket implements BotMarket {
     for (const closed of r.closed) {
       const actor = bot.actor(closed.known.symbol);
       if (!actor?.holds(closed.known.positionId)) continue;
-      bot.engine.account.balance += closed.profit;
+      // Its exit deals are booked like live ones (those already booked, live or journaled, are
+      // skipped); the last one closes the round trip, whose TRADE_EXIT adds in every part.
+      const reason = `${EXIT_REASON[closed.reason]} (while disconnected)`;
+      closed.exitDeals.forEach((deal, i) => actor.foundExitDeal(deal, i === closed.exitDeals.length - 1 ? reason : null));
+      if (!actor.holds(closed.known.positionId)) continue;
+      // Gone with no exit deal left to book (it closed before the window, or the history is short): closed at what is known.
       actor.positionClosedElsewhere(
-        closed.known.positionId, closed.exitPrice ?? closed.known.entryPrice, closed.exitTime ?? r.at, round2(closed.profit),
-        `${EXIT_REASON[closed.reason]} (while disconnected)`, round2(bot.engine.account.balance),
+        closed.known.positionId, closed.exitPrice ?? closed.known.entryPrice, closed.exitTime ?? r.at, 0, reason, round2(bot.engine.account.balance),
       );
     }
     for (const changed of r.changed) {
-      bot.actor(changed.known.symbol)?.updatePosition(changed.known.positionId, changed.position.volume, changed.position.sl, changed.position.tp);
+      const actor = bot.actor(changed.known.symbol);
+      // A part closed while away: its exit deal is booked and tallied like a live one (once).
+      for (const deal of changed.exitDeals) actor?.foundExitDeal(deal, null);
+      actor?.updatePosition(changed.known.positionId, changed.position.volume, changed.position.sl, changed.position.tp);
     }
     bot.emitStatus(`reconciled with ${this.broker.name}: ${adopted} adopted, ${r.closed.length} closed, ${r.changed.length} changed while away`
       + (foreign.length ? `; ${foreign.length} not the bot's (magic other than ${this.magic}), left alone` : ''));

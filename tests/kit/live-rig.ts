@@ -53,6 +53,9 @@ export async function liveJournalRig(options: LiveRigOptions = {}) {
   const bot: TradingBot = await createLiveBot({
     symbols: [{ symbol: 'EURUSD', timeframe: 'H1' }], strategies: new Map([[strategy.id, strategy]]), strategy: strategy.id,
     balance: 10_000, riskPercent: 1, brokerPort: broker, restored,
+    // As engine/cli/start.ts: a restart continues the journal's last session (a new session would
+    // hide a journal that closes positions by session).
+    sessionId: restored?.lastSessionId ?? undefined,
   });
   const events: LogEvent[] = [];
   let seq = journal.lastSeq;
