@@ -47,6 +47,8 @@ class LiveMarket implements BotMarket {
   private bot: TradingBot | null = null;
   /** Ticks older than the symbol's quote, ignored, by symbol. */
   private readonly staleTicks = new Map<string, number>();
+  /** Positions whose TRADE_ENTRY this process emitted (filled or adopted): counted in their week already. */
+  private readonly entered = new Set<number>();
   /** Positions of someone else already reported (once each per process). */
   private readonly reportedForeign = new Set<number>();
   readonly magic: number;
@@ -65,6 +67,9 @@ class LiveMarket implements BotMarket {
     this.bot = bot;
     const timeframes = new Map(this.options.symbols.map((s) => [s.symbol, s.timeframe]));
     this.subscriptions.push(
+      bot.events$.subscribe((e) => {
+        if (e.event_type === 'TRADE_ENTRY' && e.data.position_id !== undefined) this.entered.add(e.data.position_id);
+      }),
       this.broker.bars$.subscribe(({ symbol, timeframe, bar }) => {
         if (this.delivering && timeframes.get(symbol) === timeframe) bot.deliver(symbol, bar.time, bar.open, bar.high, bar.low, bar.close, bar.volume);
       }),
@@ -163,6 +168,8 @@ class LiveMarket implements BotMarket {
       stopLoss: p.sl, takeProfit: p.tp, entryTime: p.time, entryIndex: 0,
     });
     const g = bot.engine.governor;
+    // An entry the governor did not reserve: counted once, in its week, if that is the current one.
+    const counted = !this.entered.has(opened.restored.positionId) && g.recordAdopted(p.time);
     bot.publish(bot.engine.events.make('TRADE_ENTRY', 'INFO', {
       symbol: p.symbol, direction: p.type === POSITION_TYPE_BUY ? 'buy' : 'sell', price: p.price_open, lot_size: p.volume,
       stop_loss: p.sl, take_profit: p.tp, patterns_detected: [], sr_levels: { support: null, resistance: null },
@@ -172,7 +179,8 @@ class LiveMarket implements BotMarket {
         price: p.price_open, bid: 0, ask: 0, comment: 'adopted: opened on the terminal while the engine was disconnected',
       },
       position_id: opened.restored.positionId, time: formatSeconds(p.time),
-      reason: role === 'managed' ? 'adopted after reconnection' : 'adopted after reconnection as a second position of this bot on the symbol: kept, not managed; no new entries until one is closed',
+      reason: (role === 'managed' ? 'adopted after reconnection' : 'adopted after reconnection as a second position of this bot on the symbol: kept, not managed; no new entries until one is closed')
+        + (counted ? `; counted in this week's trades (${g.trades} of ${g.max})` : '; not counted in this week\'s trades (opened in another week, or counted already)'),
     }));
     return true;
   }
