@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ORDER_TYPE_SELL } from '../../../engine/model/mt5.ts';
+import { ORDER_TYPE_BUY, ORDER_TYPE_SELL } from '../../../engine/model/mt5.ts';
 import { liveJournalRig, until } from '../../kit/live-rig.ts';
 import { scripted } from '../../kit/engine-builders.ts';
 
@@ -130,6 +130,32 @@ test('F1: while two positions of the bot are open on a symbol a new entry is ref
     await until('a new entry', () => r.of('TRADE_ENTRY').length === 3);
     assert.is(r.terminal.positionsList('EURUSD').length, 1);
     assert.equal(r.journal.restore()!.positions.map((p) => p.positionId), [r.of('TRADE_ENTRY')[2]!.data.position_id]);
+  } finally {
+    await r.done();
+  }
+});
+
+test('F3 (r5): positions opened on the terminal while the engine is connected are classified at once, once each: the bot\'s magic kept as a duplicate (ERROR, no new entry), magic 0 reported as foreign_position', async () => {
+  const r = await liveJournalRig();
+  try {
+    r.bot.start();
+    r.bar(1.2);
+    await until('the bot\'s entry', () => r.of('TRADE_ENTRY').length === 1);
+    const own = r.of('TRADE_ENTRY')[0]!.data.position_id!;
+    const extra = r.openOnTerminal('buy', 0.2, r.magic); // another instance, or by hand with the bot's magic
+    const manual = r.terminal.openByHand('EURUSD', ORDER_TYPE_BUY, 0.5, r.nextTime());
+    await until('the foreign report', () => r.decisions('foreign_position').length === 1);
+    await until('the duplicate kept', () => r.of('TRADE_ENTRY').length === 2);
+    await new Promise((res) => setTimeout(res, 300));
+    assert.equal([r.decisions('foreign_position')[0]!.data.ticket, r.decisions('foreign_position')[0]!.data.magic], [manual.ticket, 0]);
+    assert.is(r.decisions('foreign_position').length, 1, 'reported once');
+    assert.is(r.of('TRADE_ENTRY').length, 2, 'the duplicate adopted once');
+    assert.is(r.of('TRADE_ENTRY')[1]!.data.position_id, extra.ticket);
+    assert.match(r.of('TRADE_ENTRY')[1]!.data.reason!, /second position of this bot on the symbol: kept, not managed/);
+    assert.ok(r.of('ERROR').some((e) => e.data.error.includes(`#${own}`) && e.data.error.includes(`#${extra.ticket}`)), 'an ERROR names both');
+    assert.equal(r.journal.restore()!.positions.map((p) => p.positionId).sort(), [own, extra.ticket].sort(), 'the journal knows both of the bot\'s, not the manual one');
+    assert.is(r.bot.status().symbols![0]!.position!.ticket, own, 'the bot still manages its own');
+    assert.is(r.rig.ea.received.filter((m) => m.type === 'order').length, 1, 'nothing closed or sent');
   } finally {
     await r.done();
   }
