@@ -132,6 +132,8 @@ export class SymbolActor {
   private liveBid = 0;
   private liveAsk = 0;
   private liveQuoteTime = Number.NEGATIVE_INFINITY;
+  /** Whether the quote held came from a tick stamped ahead of this machine's clock (see `quote`). */
+  private liveQuoteAhead = false;
   private readonly sizing = new Sizing();
   /** The simulator's result of this actor's last order, written in place (read at once, never kept). */
   private readonly simResult: TradeResult = { retcode: 0, deal: 0, order: 0, volume: 0, price: 0.5, bid: 0.5, ask: 0.5, comment: '', request_id: 0, retcode_external: 0 };
@@ -331,11 +333,14 @@ export class SymbolActor {
 
   /**
    * The latest bid and ask of a live feed: live entries are sized from it (the price the order is
-   * sent at). A tick older than the quote held (out of order, stale) is ignored: returns false.
+   * sent at). A tick older than the quote held (out of order, stale) is ignored: returns false;
+   * except when the quote held came from a tick stamped ahead of this machine's clock (`ahead`):
+   * the next tick replaces it whatever its time, so one bad stamp cannot freeze the quote.
    */
-  quote(bid: number, ask: number, time: number): boolean {
-    if (time < this.liveQuoteTime) return false;
+  quote(bid: number, ask: number, time: number, ahead = false): boolean {
+    if (time < this.liveQuoteTime && !this.liveQuoteAhead) return false;
     this.liveQuoteTime = time;
+    this.liveQuoteAhead = ahead;
     this.liveBid = bid;
     this.liveAsk = ask;
     return true;

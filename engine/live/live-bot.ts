@@ -74,9 +74,10 @@ class LiveMarket implements BotMarket {
         if (this.delivering && timeframes.get(symbol) === timeframe) bot.deliver(symbol, bar.time, bar.open, bar.high, bar.low, bar.close, bar.volume);
       }),
       // The latest tick of each symbol: a live entry is sized from the price it is sent at. An
-      // older tick than the quote held is ignored (counted, reported at the 1st, 10th, 100th...).
+      // older tick than the quote held is ignored (counted, reported at the 1st, 10th, 100th...),
+      // unless the quote held is stamped ahead of this machine's clock: such a tick never freezes the quote.
       this.broker.ticks$.subscribe((tick) => {
-        if (bot.actor(tick.symbol)?.quote(tick.bid, tick.ask, tick.time) === false) this.staleTick(bot, tick.symbol, tick.time);
+        if (bot.actor(tick.symbol)?.quote(tick.bid, tick.ask, tick.time, tick.ahead === true) === false) this.staleTick(bot, tick.symbol, tick.time);
       }),
       this.broker.connection$.subscribe((connected) => {
         bot.emitStatus(connected ? `${this.broker.name} connected` : `${this.broker.name} connection lost: new entries paused until it returns`);

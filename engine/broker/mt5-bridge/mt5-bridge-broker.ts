@@ -420,7 +420,7 @@ export class Mt5BridgeBroker implements LiveBrokerPort {
         const { type: _type, symbol, ...tick } = message;
         if (!this.stamps.tickOk(symbol, tick.time)) return;
         this.serverTime = Math.max(this.serverTime, tick.time);
-        this.tickSubject.next({ symbol, ...tick });
+        this.tickSubject.next(this.stamps.ahead(tick.time) ? { symbol, ...tick, ahead: true } : { symbol, ...tick });
         return;
       }
       case 'bar': {
