@@ -698,7 +698,9 @@ export class SymbolActor {
       return;
     }
     if (this.position) {
-      this.error(`closing position #${ticket} failed: ${r.retcode} ${r.comment}`, describeResult(r));
+      // The lots still open (after any parts closed before this refusal), named: the user closes them.
+      const left = this.position.ticket === ticket ? `; ${shortText(this.position.lotSize)} lots of #${ticket} are still open, managed by the bot (its stops stay on the terminal): close them on the terminal or with the close command` : '';
+      this.error(`closing position #${ticket} failed: ${r.retcode} ${r.comment}${left}`, describeResult(r));
     }
   }
 
