@@ -107,6 +107,8 @@ export class SymbolActor {
    * place of the managed one: while any is open no new entry is sent on this symbol.
    */
   readonly duplicates = new Map<number, OpenPosition>();
+  /** Closes sent for kept positions (`requestCloseKept`), with their reason, by ticket. */
+  private readonly keptCloses = new Map<number, string>();
   /** Exit deals of positions closed in part so far, by ticket (see `ExitTally`). */
   private readonly tallies = new Map<number, ExitTally>();
   private inFlight = false;
@@ -274,6 +276,31 @@ export class SymbolActor {
     } else {
       this.duplicates.set(ticket, updated);
     }
+    return true;
+  }
+
+  /**
+   * Closes a kept (not managed) position of this bot on the symbol by its ticket (the user's
+   * `close_position` naming it): the whole of it, at the next price. False if no such kept
+   * position or a close of it is on its way. Its exit deal reports the round trip as usual.
+   */
+  requestCloseKept(ticket: number, reason: string): boolean {
+    const position = this.duplicates.get(ticket);
+    if (!position || this.keptCloses.has(ticket)) return false;
+    this.keptCloses.set(ticket, reason);
+    const request = marketOrder({
+      symbol: this.symbol, volume: position.lotSize, type: position.direction === 'buy' ? ORDER_TYPE_SELL : ORDER_TYPE_BUY,
+      position: ticket, magic: this.o.magic ?? 0, comment: reason,
+    });
+    const answered = (r: TradeResult) => {
+      if (r.retcode === TRADE_RETCODE.DONE || r.retcode === TRADE_RETCODE.DONE_PARTIAL) return;
+      this.keptCloses.delete(ticket);
+      const left = this.duplicates.get(ticket);
+      if (left) this.error(`closing kept position #${ticket} failed: ${r.retcode} ${r.comment}; ${shortText(left.lotSize)} lots of #${ticket} are still open`, describeResult(r));
+    };
+    const result = this.o.broker.orderSend(request);
+    if (isPromise(result)) result.then(answered, (err) => answered(connectionFailure(err)));
+    else answered(result);
     return true;
   }
 
@@ -765,8 +792,11 @@ export class SymbolActor {
     const tally = this.tallies.size > 0 ? this.tallies.get(position.ticket) ?? null : null;
     if (tally !== null) this.tallies.delete(position.ticket);
     const stoppedOut = deal.reason === DEAL_REASON_SO;
+    const keptReason = position === managed ? undefined : this.keptCloses.get(position.ticket);
     const reason = closeAs !== null ? closeAs : stoppedOut ? 'Stop out' : EXIT_REASON_BY_DEAL_REASON[deal.reason]
-      ?? (deal.reason === DEAL_REASON_EXPERT && this.closeReason !== null && position === managed ? this.closeReason : deal.comment || 'Closed');
+      ?? (deal.reason === DEAL_REASON_EXPERT && this.closeReason !== null && position === managed ? this.closeReason
+        : deal.reason === DEAL_REASON_EXPERT && keptReason !== undefined ? keptReason : deal.comment || 'Closed');
+    if (position !== managed) this.keptCloses.delete(position.ticket);
     const profit = tally === null ? deal.profit : round2(tally.profit + deal.profit);
     const commission = tally === null ? deal.commission : tally.commission + deal.commission;
     const swap = tally === null ? deal.swap : round2(tally.swap + deal.swap);

@@ -161,4 +161,34 @@ test('F3 (r5): positions opened on the terminal while the engine is connected ar
   }
 });
 
+test('F5 (r5): a kept second position of the bot is listed in status (kept_positions) and close_position(symbol, its ticket) closes it, reported as a TRADE_EXIT; the managed one is untouched', async () => {
+  const r = await liveJournalRig();
+  try {
+    r.bot.start();
+    r.bar(1.2);
+    await until('the bot\'s entry', () => r.of('TRADE_ENTRY').length === 1);
+    const own = r.of('TRADE_ENTRY')[0]!.data.position_id!;
+    r.rig.ea.disconnect();
+    await r.rig.connection(false);
+    const extra = r.openOnTerminal('buy', 0.3, r.magic);
+    await r.rig.ea.connect();
+    await until('the reconciliation', () => r.of('BOT_STATUS').some((e) => /reconciled/.test(e.data.reason ?? '')));
+    const status = r.bot.status().symbols![0]!;
+    assert.is(status.position!.ticket, own);
+    assert.equal(status.kept_positions?.map((p) => [p.ticket, p.direction, p.lot_size]), [[extra.ticket, 'buy', 0.3]]);
+
+    const outcome = r.bot.closePosition('EURUSD', extra.ticket);
+    assert.ok(outcome.ok, outcome.reason);
+    await until('the kept one\'s exit', () => r.of('TRADE_EXIT').length === 1);
+    const exit = r.of('TRADE_EXIT')[0]!.data;
+    assert.equal([exit.position_id, exit.lot_size, exit.exit_reason], [extra.ticket, 0.3, 'Closed by user']);
+    assert.equal(sides(r), [`#${own} buy 0.9 magic ${r.magic}`], 'only the managed position is left');
+    assert.is(r.bot.status().symbols![0]!.kept_positions, undefined);
+    assert.is(r.bot.status().symbols![0]!.position!.ticket, own);
+    assert.equal(r.journal.restore()!.positions.map((p) => p.positionId), [own]);
+  } finally {
+    await r.done();
+  }
+});
+
 test.run();
