@@ -14,8 +14,11 @@ export class ExitTally {
   profit = 0;
   commission = 0;
   swap = 0;
+  /** Tickets of the deals in the tally: a deal found again (a reconciliation, a restart) is not added twice. */
+  readonly deals = new Set<number>();
 
-  add(deal: Deal): void {
+  add(deal: Pick<Deal, 'ticket' | 'volume' | 'price' | 'profit' | 'commission' | 'swap'>): void {
+    this.deals.add(deal.ticket);
     this.volume += deal.volume;
     this.value += deal.price * deal.volume;
     this.profit += deal.profit;

@@ -107,6 +107,8 @@ export class SymbolActor {
    * place of the managed one: while any is open no new entry is sent on this symbol.
    */
   readonly duplicates = new Map<number, OpenPosition>();
+  /** Closes sent for kept positions (`requestCloseKept`), with their reason, by ticket. */
+  private readonly keptCloses = new Map<number, string>();
   /** Exit deals of positions closed in part so far, by ticket (see `ExitTally`). */
   private readonly tallies = new Map<number, ExitTally>();
   private inFlight = false;
@@ -132,6 +134,8 @@ export class SymbolActor {
   private liveBid = 0;
   private liveAsk = 0;
   private liveQuoteTime = Number.NEGATIVE_INFINITY;
+  /** Whether the quote held came from a tick stamped ahead of this machine's clock (see `quote`). */
+  private liveQuoteAhead = false;
   private readonly sizing = new Sizing();
   /** The simulator's result of this actor's last order, written in place (read at once, never kept). */
   private readonly simResult: TradeResult = { retcode: 0, deal: 0, order: 0, volume: 0, price: 0.5, bid: 0.5, ask: 0.5, comment: '', request_id: 0, retcode_external: 0 };
@@ -275,6 +279,31 @@ export class SymbolActor {
     return true;
   }
 
+  /**
+   * Closes a kept (not managed) position of this bot on the symbol by its ticket (the user's
+   * `close_position` naming it): the whole of it, at the next price. False if no such kept
+   * position or a close of it is on its way. Its exit deal reports the round trip as usual.
+   */
+  requestCloseKept(ticket: number, reason: string): boolean {
+    const position = this.duplicates.get(ticket);
+    if (!position || this.keptCloses.has(ticket)) return false;
+    this.keptCloses.set(ticket, reason);
+    const request = marketOrder({
+      symbol: this.symbol, volume: position.lotSize, type: position.direction === 'buy' ? ORDER_TYPE_SELL : ORDER_TYPE_BUY,
+      position: ticket, magic: this.o.magic ?? 0, comment: reason,
+    });
+    const answered = (r: TradeResult) => {
+      if (r.retcode === TRADE_RETCODE.DONE || r.retcode === TRADE_RETCODE.DONE_PARTIAL) return;
+      this.keptCloses.delete(ticket);
+      const left = this.duplicates.get(ticket);
+      if (left) this.error(`closing kept position #${ticket} failed: ${r.retcode} ${r.comment}; ${shortText(left.lotSize)} lots of #${ticket} are still open`, describeResult(r));
+    };
+    const result = this.o.broker.orderSend(request);
+    if (isPromise(result)) result.then(answered, (err) => answered(connectionFailure(err)));
+    else answered(result);
+    return true;
+  }
+
   /** Whether `ticket` is one of this actor's positions (managed or duplicate). */
   holds(ticket: number): boolean {
     return this.position?.ticket === ticket || this.duplicates.has(ticket);
@@ -289,7 +318,12 @@ export class SymbolActor {
     const duplicate = this.duplicates.get(ticket);
     const position = duplicate ?? (this.position?.ticket === ticket ? this.position : null);
     if (!position) return;
+    const tally = this.tallies.get(ticket) ?? null;
     this.tallies.delete(ticket);
+    if (tally !== null) {
+      // Parts closed earlier were booked already: the round trip adds them in.
+      pnl = round2(pnl + tally.profit + tally.commission + tally.swap);
+    }
     if (duplicate) {
       this.duplicates.delete(ticket);
     } else {
@@ -301,7 +335,7 @@ export class SymbolActor {
     this.emit(this.o.events.make('TRADE_EXIT', 'INFO', {
       symbol: this.symbol, exit_price: exitPrice, exit_reason: reason, pnl, balance_after: balanceAfter,
       timestamp: formatSeconds(time), position_id: position.ticket, direction: position.direction,
-      entry_price: position.entryPrice, lot_size: position.lotSize,
+      entry_price: position.entryPrice, lot_size: tally === null ? position.lotSize : lotsLeft(position.lotSize, -tally.volume),
     }, time));
     if (!duplicate && this.state === 'in-trade') this.send('EXITED', reason);
     this.promoteDuplicate();
@@ -326,11 +360,14 @@ export class SymbolActor {
 
   /**
    * The latest bid and ask of a live feed: live entries are sized from it (the price the order is
-   * sent at). A tick older than the quote held (out of order, stale) is ignored: returns false.
+   * sent at). A tick older than the quote held (out of order, stale) is ignored: returns false;
+   * except when the quote held came from a tick stamped ahead of this machine's clock (`ahead`):
+   * the next tick replaces it whatever its time, so one bad stamp cannot freeze the quote.
    */
-  quote(bid: number, ask: number, time: number): boolean {
-    if (time < this.liveQuoteTime) return false;
+  quote(bid: number, ask: number, time: number, ahead = false): boolean {
+    if (time < this.liveQuoteTime && !this.liveQuoteAhead) return false;
     this.liveQuoteTime = time;
+    this.liveQuoteAhead = ahead;
     this.liveBid = bid;
     this.liveAsk = ask;
     return true;
@@ -688,7 +725,9 @@ export class SymbolActor {
       return;
     }
     if (this.position) {
-      this.error(`closing position #${ticket} failed: ${r.retcode} ${r.comment}`, describeResult(r));
+      // The lots still open (after any parts closed before this refusal), named: the user closes them.
+      const left = this.position.ticket === ticket ? `; ${shortText(this.position.lotSize)} lots of #${ticket} are still open, managed by the bot (its stops stay on the terminal): close them on the terminal or with the close command` : '';
+      this.error(`closing position #${ticket} failed: ${r.retcode} ${r.comment}${left}`, describeResult(r));
     }
   }
 
@@ -698,6 +737,35 @@ export class SymbolActor {
    * round trip's net amount (profit + swap + both commissions) with its parts alongside.
    */
   private onDeal(deal: Deal): void {
+    this.bookDeal(deal, null);
+  }
+
+  /**
+   * An exit deal of one of this actor's positions found in the broker's deal history rather than
+   * on the live stream (a reconciliation after a reconnection or a restart): booked and tallied
+   * exactly as a live one, once (a deal already in the position's tally is skipped). `closeAs`:
+   * the position is gone from the terminal and this is its last exit deal found; the round trip
+   * is reported with that reason whatever volume the deals add up to. False if not booked.
+   */
+  foundExitDeal(deal: Deal, closeAs: string | null): boolean {
+    if (deal.symbol !== this.symbol || deal.entry === DEAL_ENTRY_IN || !this.holds(deal.position_id)) return false;
+    if (this.tallies.get(deal.position_id)?.deals.has(deal.ticket)) return false;
+    this.bookDeal(deal, closeAs);
+    return true;
+  }
+
+  /** Exit deals already booked for part of a position (the journal's, after a restart): its round trip will add them in. */
+  restoreExits(ticket: number, exits: readonly { deal: number; volume: number; price: number; profit: number; commission: number; swap: number }[]): void {
+    if (exits.length === 0) return;
+    let tally = this.tallies.get(ticket);
+    if (tally === undefined) {
+      tally = new ExitTally();
+      this.tallies.set(ticket, tally);
+    }
+    for (const e of exits) if (!tally.deals.has(e.deal)) tally.add({ ticket: e.deal, volume: e.volume, price: e.price, profit: e.profit, commission: e.commission, swap: e.swap });
+  }
+
+  private bookDeal(deal: Deal, closeAs: string | null): void {
     if (deal.symbol !== this.symbol) return;
     const account = this.o.account;
     if (deal.entry === DEAL_ENTRY_IN) {
@@ -710,7 +778,7 @@ export class SymbolActor {
     const managed = this.position;
     const position = managed !== null && managed.ticket === deal.position_id ? managed
       : this.duplicates.size > 0 ? this.duplicates.get(deal.position_id) ?? null : null;
-    if (position !== null && deal.volume < position.lotSize - VOLUME_EPSILON) {
+    if (position !== null && closeAs === null && deal.volume < position.lotSize - VOLUME_EPSILON) {
       // Closed in part: MT5 keeps the position open with the rest; the round trip is reported when the rest closes.
       this.closedInPart(position, deal);
       return;
@@ -724,8 +792,11 @@ export class SymbolActor {
     const tally = this.tallies.size > 0 ? this.tallies.get(position.ticket) ?? null : null;
     if (tally !== null) this.tallies.delete(position.ticket);
     const stoppedOut = deal.reason === DEAL_REASON_SO;
-    const reason = stoppedOut ? 'Stop out' : EXIT_REASON_BY_DEAL_REASON[deal.reason]
-      ?? (deal.reason === DEAL_REASON_EXPERT && this.closeReason !== null && position === managed ? this.closeReason : deal.comment || 'Closed');
+    const keptReason = position === managed ? undefined : this.keptCloses.get(position.ticket);
+    const reason = closeAs !== null ? closeAs : stoppedOut ? 'Stop out' : EXIT_REASON_BY_DEAL_REASON[deal.reason]
+      ?? (deal.reason === DEAL_REASON_EXPERT && this.closeReason !== null && position === managed ? this.closeReason
+        : deal.reason === DEAL_REASON_EXPERT && keptReason !== undefined ? keptReason : deal.comment || 'Closed');
+    if (position !== managed) this.keptCloses.delete(position.ticket);
     const profit = tally === null ? deal.profit : round2(tally.profit + deal.profit);
     const commission = tally === null ? deal.commission : tally.commission + deal.commission;
     const swap = tally === null ? deal.swap : round2(tally.swap + deal.swap);
@@ -770,7 +841,20 @@ export class SymbolActor {
       this.tallies.set(position.ticket, tally);
     }
     tally.add(deal);
-    this.updatePosition(position.ticket, lotsLeft(position.lotSize, deal.volume), position.stopLoss, position.takeProfit);
+    const left = lotsLeft(position.lotSize, deal.volume);
+    this.updatePosition(position.ticket, left, position.stopLoss, position.takeProfit);
+    if (this.o.sim !== null) return;
+    // Live: said (and journaled: the position's volume, the deal, the balance) as it happens, so a
+    // restart adds this deal into the round trip's TRADE_EXIT.
+    const g = this.o.governor;
+    const balance = round2(this.o.account.balance);
+    this.emit(this.o.events.make('DECISION', 'INFO', {
+      symbol: this.symbol, decision: 'partial_close',
+      reason: `position #${position.ticket} ${position.direction} closed in part: ${shortText(deal.volume)} of ${shortText(position.lotSize)} lots at ${deal.price} (deal ${deal.ticket}, profit ${round2(deal.profit + deal.commission + deal.swap)}); ${shortText(left)} lots left open, reported in full when they close`,
+      trades_this_week: g.trades, max_trades: g.max, aggression_multiplier: round4(g.aggression), time: formatSeconds(deal.time),
+      ticket: position.ticket, lot_size: left, deal: deal.ticket, closed_lots: deal.volume, exit_price: deal.price,
+      profit: deal.profit, commission: deal.commission, swap: deal.swap, balance_after: balance,
+    }, deal.time));
   }
 
   /** `formatSeconds(at)`, from the actor's last stamp when `at` is its time (see `stamp`). */

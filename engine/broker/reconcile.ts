@@ -40,6 +40,8 @@ export interface ChangedWhileAway {
   readonly known: RestoredPosition;
   readonly position: Position;
   readonly changes: readonly ('volume' | 'sl' | 'tp')[];
+  /** The position's exit deals found in the window (a part closed while away, or one the engine may already have booked), oldest first. */
+  readonly exitDeals: readonly Deal[];
 }
 
 export interface Reconciliation {
@@ -97,7 +99,7 @@ export function reconcile(known: readonly RestoredPosition[], snapshot: BrokerSn
     if (Math.abs(position.volume - k.lotSize) > 1e-9) changes.push('volume');
     if (Math.abs(position.sl - k.stopLoss) > 1e-12) changes.push('sl');
     if (Math.abs(position.tp - k.takeProfit) > 1e-12) changes.push('tp');
-    if (changes.length) changed.push({ known: k, position, changes });
+    if (changes.length) changed.push({ known: k, position, changes, exitDeals: deals.filter((d) => d.position_id === id && d.entry !== DEAL_ENTRY_IN) });
     else unchanged.push(id);
   }
   return {

@@ -107,6 +107,19 @@ export class Governor {
     return this.trades;
   }
 
+  /**
+   * Counts an entry the bot did not reserve a slot for: a position of its own found on the
+   * terminal (a late fill, a fill whose journal write was lost). Counted only if it opened in the
+   * current week (before any bar, its own week becomes the current one); returns whether it was.
+   */
+  recordAdopted(time: number): boolean {
+    if (!Number.isFinite(this.weekStart)) this.observe(time);
+    if (weekStartOf(time, this.config.week) !== this.weekStart) return false;
+    this.trades++;
+    if (this.lastTradeTime === null || time > this.lastTradeTime) this.lastTradeTime = time;
+    return true;
+  }
+
   isWithinTarget(trades: number): boolean {
     return trades >= this.min && trades <= this.max;
   }

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseTimestamp, type EventOf, type LogEvent } from '../../protocol/index.ts';
-import type { RestoredPosition, RestoredState } from '../model/restored-state.ts';
+import type { PartialExit, RestoredPosition, RestoredState } from '../model/restored-state.ts';
 import { weekStartOf } from '../time/trading-week.ts';
 import { JOURNAL_SCHEMA } from './journal-schema.ts';
 
@@ -95,6 +95,8 @@ export class Journal {
       openPosition: p('INSERT OR REPLACE INTO positions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
       findPosition: p('SELECT position_id FROM positions WHERE session_id = ? AND symbol = ? ORDER BY entry_time DESC LIMIT 1'),
       closePosition: p('DELETE FROM positions WHERE session_id = ? AND position_id = ?'),
+      shrinkPosition: p('UPDATE positions SET lot_size = ? WHERE position_id = ? AND symbol = ?'),
+      addPartialExit: p('INSERT OR IGNORE INTO partial_exits VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
       setWeek: p(`INSERT INTO weekly_counters(week_start, trades, last_trade_time) VALUES (?, ?, ?)
         ON CONFLICT(week_start) DO UPDATE SET trades = excluded.trades, last_trade_time = excluded.last_trade_time`),
       keepEvent: p('INSERT OR REPLACE INTO recent_events(seq, sheddable, json) VALUES (?, ?, ?)'),
@@ -240,6 +242,9 @@ export class Journal {
       case 'TRADE_EXIT':
         if (!this.backtestSessions.has(sid)) this.recordExit(event);
         return;
+      case 'DECISION':
+        if (event.data.decision === 'partial_close' && !this.backtestSessions.has(sid)) this.recordPartialExit(event);
+        return;
       case 'BAR':
         if (!this.backtestSessions.has(sid)) this.stmts.setCursor.run(event.data.symbol, parseTimestamp(event.data.time));
         return;
@@ -259,6 +264,16 @@ export class Journal {
     // The governor's own count is authoritative: it already knows which week the entry is in.
     this.stmts.setWeek.run(weekStartOf(time), d.trades_this_week, time);
     this.setMeta('last_trade_time', String(time));
+  }
+
+  /** Part of an open position closed (live): what is left, the exit deal (its round trip's TRADE_EXIT adds it in) and the balance. */
+  private recordPartialExit(event: SequencedEvent & EventOf<'DECISION'>): void {
+    const d = event.data;
+    if (d.ticket === undefined || d.lot_size === undefined || d.deal === undefined) return;
+    const time = parseTimestamp(d.time ?? event.timestamp);
+    this.stmts.shrinkPosition.run(d.lot_size, d.ticket, d.symbol);
+    this.stmts.addPartialExit.run(d.deal, d.ticket, d.symbol, d.closed_lots ?? 0, d.exit_price ?? 0, d.profit ?? 0, d.commission ?? 0, d.swap ?? 0, time);
+    if (d.balance_after !== undefined) this.setMeta('balance', String(d.balance_after));
   }
 
   private recordExit(event: SequencedEvent & EventOf<'TRADE_EXIT'>): void {
@@ -295,6 +310,7 @@ export class Journal {
         stopLoss: row.stop_loss,
         takeProfit: row.take_profit,
         entryTime: row.entry_time,
+        ...this.partialExitsOf(row.position_id, row.symbol),
       }),
     );
     const feedCursor: Record<string, number> = {};
@@ -310,6 +326,12 @@ export class Journal {
       feedCursor,
       lastSessionId: lastSession,
     };
+  }
+
+  private partialExitsOf(positionId: number, symbol: string): { exits?: PartialExit[] } {
+    const exits = this.db.prepare('SELECT deal, volume, price, profit, commission, swap, time FROM partial_exits WHERE position_id = ? AND symbol = ? ORDER BY time, deal')
+      .all(positionId, symbol) as PartialExit[];
+    return exits.length > 0 ? { exits } : {};
   }
 
   /** Closed trades, oldest first (for audits and the restart test). */

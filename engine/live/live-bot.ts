@@ -47,6 +47,8 @@ class LiveMarket implements BotMarket {
   private bot: TradingBot | null = null;
   /** Ticks older than the symbol's quote, ignored, by symbol. */
   private readonly staleTicks = new Map<string, number>();
+  /** Positions whose TRADE_ENTRY this process emitted (filled or adopted): counted in their week already. */
+  private readonly entered = new Set<number>();
   /** Positions of someone else already reported (once each per process). */
   private readonly reportedForeign = new Set<number>();
   readonly magic: number;
@@ -65,13 +67,17 @@ class LiveMarket implements BotMarket {
     this.bot = bot;
     const timeframes = new Map(this.options.symbols.map((s) => [s.symbol, s.timeframe]));
     this.subscriptions.push(
+      bot.events$.subscribe((e) => {
+        if (e.event_type === 'TRADE_ENTRY' && e.data.position_id !== undefined) this.entered.add(e.data.position_id);
+      }),
       this.broker.bars$.subscribe(({ symbol, timeframe, bar }) => {
         if (this.delivering && timeframes.get(symbol) === timeframe) bot.deliver(symbol, bar.time, bar.open, bar.high, bar.low, bar.close, bar.volume);
       }),
       // The latest tick of each symbol: a live entry is sized from the price it is sent at. An
-      // older tick than the quote held is ignored (counted, reported at the 1st, 10th, 100th...).
+      // older tick than the quote held is ignored (counted, reported at the 1st, 10th, 100th...),
+      // unless the quote held is stamped ahead of this machine's clock: such a tick never freezes the quote.
       this.broker.ticks$.subscribe((tick) => {
-        if (bot.actor(tick.symbol)?.quote(tick.bid, tick.ask, tick.time) === false) this.staleTick(bot, tick.symbol, tick.time);
+        if (bot.actor(tick.symbol)?.quote(tick.bid, tick.ask, tick.time, tick.ahead === true) === false) this.staleTick(bot, tick.symbol, tick.time);
       }),
       this.broker.connection$.subscribe((connected) => {
         bot.emitStatus(connected ? `${this.broker.name} connected` : `${this.broker.name} connection lost: new entries paused until it returns`);
@@ -86,6 +92,8 @@ class LiveMarket implements BotMarket {
         ticket: p.positionId, direction: p.direction, entryPrice: p.entryPrice, lotSize: p.lotSize,
         stopLoss: p.stopLoss, takeProfit: p.takeProfit, entryTime: p.entryTime, entryIndex: 0,
       });
+      // Parts closed before the restart: booked then (the journal's balance has them), added into the round trip when the rest closes.
+      if (p.exits) bot.actor(p.symbol)?.restoreExits(p.positionId, p.exits);
     }
   }
 
@@ -124,14 +132,21 @@ class LiveMarket implements BotMarket {
     for (const closed of r.closed) {
       const actor = bot.actor(closed.known.symbol);
       if (!actor?.holds(closed.known.positionId)) continue;
-      bot.engine.account.balance += closed.profit;
+      // Its exit deals are booked like live ones (those already booked, live or journaled, are
+      // skipped); the last one closes the round trip, whose TRADE_EXIT adds in every part.
+      const reason = `${EXIT_REASON[closed.reason]} (while disconnected)`;
+      closed.exitDeals.forEach((deal, i) => actor.foundExitDeal(deal, i === closed.exitDeals.length - 1 ? reason : null));
+      if (!actor.holds(closed.known.positionId)) continue;
+      // Gone with no exit deal left to book (it closed before the window, or the history is short): closed at what is known.
       actor.positionClosedElsewhere(
-        closed.known.positionId, closed.exitPrice ?? closed.known.entryPrice, closed.exitTime ?? r.at, round2(closed.profit),
-        `${EXIT_REASON[closed.reason]} (while disconnected)`, round2(bot.engine.account.balance),
+        closed.known.positionId, closed.exitPrice ?? closed.known.entryPrice, closed.exitTime ?? r.at, 0, reason, round2(bot.engine.account.balance),
       );
     }
     for (const changed of r.changed) {
-      bot.actor(changed.known.symbol)?.updatePosition(changed.known.positionId, changed.position.volume, changed.position.sl, changed.position.tp);
+      const actor = bot.actor(changed.known.symbol);
+      // A part closed while away: its exit deal is booked and tallied like a live one (once).
+      for (const deal of changed.exitDeals) actor?.foundExitDeal(deal, null);
+      actor?.updatePosition(changed.known.positionId, changed.position.volume, changed.position.sl, changed.position.tp);
     }
     bot.emitStatus(`reconciled with ${this.broker.name}: ${adopted} adopted, ${r.closed.length} closed, ${r.changed.length} changed while away`
       + (foreign.length ? `; ${foreign.length} not the bot's (magic other than ${this.magic}), left alone` : ''));
@@ -154,6 +169,8 @@ class LiveMarket implements BotMarket {
       stopLoss: p.sl, takeProfit: p.tp, entryTime: p.time, entryIndex: 0,
     });
     const g = bot.engine.governor;
+    // An entry the governor did not reserve: counted once, in its week, if that is the current one.
+    const counted = !this.entered.has(opened.restored.positionId) && g.recordAdopted(p.time);
     bot.publish(bot.engine.events.make('TRADE_ENTRY', 'INFO', {
       symbol: p.symbol, direction: p.type === POSITION_TYPE_BUY ? 'buy' : 'sell', price: p.price_open, lot_size: p.volume,
       stop_loss: p.sl, take_profit: p.tp, patterns_detected: [], sr_levels: { support: null, resistance: null },
@@ -163,7 +180,8 @@ class LiveMarket implements BotMarket {
         price: p.price_open, bid: 0, ask: 0, comment: 'adopted: opened on the terminal while the engine was disconnected',
       },
       position_id: opened.restored.positionId, time: formatSeconds(p.time),
-      reason: role === 'managed' ? 'adopted after reconnection' : 'adopted after reconnection as a second position of this bot on the symbol: kept, not managed; no new entries until one is closed',
+      reason: (role === 'managed' ? 'adopted after reconnection' : 'adopted after reconnection as a second position of this bot on the symbol: kept, not managed; no new entries until one is closed')
+        + (counted ? `; counted in this week's trades (${g.trades} of ${g.max})` : '; not counted in this week\'s trades (opened in another week, or counted already)'),
     }));
     return true;
   }

@@ -234,6 +234,13 @@ export class TradingBot implements BotController {
     const actor = this.engine.actors.get(symbol);
     if (!actor) return { ok: false, reason: `unknown symbol "${symbol}"` };
     const open = actor.position;
+    if (ticket !== undefined && open?.ticket !== ticket && actor.duplicates.has(ticket)) {
+      // A kept (not managed) position of the bot's on the symbol: closed by its ticket.
+      if (!this.running) return { ok: false, reason: 'the bot is stopped: no price to close at; start it first' };
+      return actor.requestCloseKept(ticket, 'Closed by user')
+        ? { ok: true, reason: `${symbol} kept position #${ticket} closes at the next price` }
+        : { ok: false, reason: `${symbol} kept position #${ticket} already has a close pending` };
+    }
     if (ticket !== undefined && open?.ticket !== ticket) return { ok: false, reason: this.staleTicket(symbol, ticket, open?.ticket ?? null) };
     if (!open) return { ok: false, reason: `${symbol} has no open position` };
     if (!this.running) return { ok: false, reason: 'the bot is stopped: no price to close at; start it first' };
@@ -358,6 +365,14 @@ export class TradingBot implements BotController {
             ticket: a.position.ticket, time: formatSeconds(a.position.entryTime), ...this.floatingProfit(a.symbol, a.position.ticket),
           }
           : null,
+        ...(a.duplicates.size > 0
+          ? {
+            kept_positions: [...a.duplicates.values()].map((p) => ({
+              direction: p.direction, lot_size: p.lotSize, entry_price: p.entryPrice, stop_loss: p.stopLoss, take_profit: p.takeProfit,
+              ticket: p.ticket, time: formatSeconds(p.entryTime),
+            })),
+          }
+          : {}),
       })),
     };
   }

@@ -12,6 +12,23 @@ export interface RestoredPosition {
   readonly takeProfit: number;
   /** Epoch ms (market time). */
   readonly entryTime: number;
+  /**
+   * Exit deals already booked that closed part of the position (live: DECISION `partial_close`),
+   * oldest first; `lotSize` is what is left. The round trip's TRADE_EXIT adds them in.
+   */
+  readonly exits?: readonly PartialExit[];
+}
+
+/** One exit deal that closed part of a position, as the journal keeps it. */
+export interface PartialExit {
+  readonly deal: number;
+  readonly volume: number;
+  readonly price: number;
+  readonly profit: number;
+  readonly commission: number;
+  readonly swap: number;
+  /** Epoch ms. */
+  readonly time: number;
 }
 
 export interface RestoredState {

@@ -8,7 +8,10 @@ import { envelopeOf } from '../envelope.ts';
  * the broker is away, or the journal cannot write), `skip_duplicate_positions` (entry refused
  * because more than one position of the bot is open on the symbol) and `foreign_position` (live:
  * a position on the account that is not the bot's, by its magic number, is left alone; `ticket`,
- * `lot_size` and `magic` name it).
+ * `lot_size` and `magic` name it) and `partial_close` (live: an exit deal closed part of one of
+ * the bot's positions; `ticket`, `lot_size` (lots left), `closed_lots`, `exit_price`, `deal`,
+ * `profit`, `commission`, `swap` and `balance_after` describe it; the round trip's TRADE_EXIT comes
+ * when the rest closes).
  */
 export const DecisionKindCodec = t.keyof({
   skip_max_trades_reached: null,
@@ -21,6 +24,7 @@ export const DecisionKindCodec = t.keyof({
   skip_journal_failing: null,
   skip_duplicate_positions: null,
   foreign_position: null,
+  partial_close: null,
 });
 export type DecisionKind = t.TypeOf<typeof DecisionKindCodec>;
 
@@ -43,6 +47,14 @@ export const DecisionDataCodec = t.intersection([
     ticket: t.number,
     lot_size: t.number,
     magic: t.number,
+    /** For `partial_close`: the exit deal's ticket, lots, price and amounts, and the balance after it. */
+    deal: t.number,
+    closed_lots: t.number,
+    exit_price: t.number,
+    profit: t.number,
+    commission: t.number,
+    swap: t.number,
+    balance_after: t.number,
   }),
 ]);
 export type DecisionData = t.TypeOf<typeof DecisionDataCodec>;

@@ -29,6 +29,15 @@ export const BotStatusCodec = t.intersection([
             /** The broker's ticket, the entry time, and the floating profit in account currency at the last quote. */
             t.partial({ ticket: t.number, time: t.string, profit: t.number }),
           ])),
+          /**
+           * Live: other positions of the bot's open on the symbol besides `position` (a second one
+           * found on a restart or a reconnection): kept, not managed; `close_position` with the
+           * ticket closes one. Absent when there is none.
+           */
+          kept_positions: t.array(t.intersection([
+            t.type({ direction: t.string, lot_size: t.number, entry_price: t.number, stop_loss: t.number, take_profit: t.number, ticket: t.number }),
+            t.partial({ time: t.string }),
+          ])),
           synthetic: t.boolean,
           timeframe: t.string,
           /** Decimal places of the symbol's prices (its MT5 spec). */

@@ -213,6 +213,13 @@ export class FakeTerminal {
     return position;
   }
 
+  /** The user closes `volume` lots of position `ticket` by hand on the terminal, at `price` (a DEAL_REASON_CLIENT exit deal). */
+  closeByHand(ticket: number, volume: number, price: number, time: number): Deal {
+    const position = this.positions.get(ticket);
+    if (!position) throw new Error(`no open position #${ticket}`);
+    return this.closePart(position, volume, price, time, DEAL_REASON_CLIENT, '');
+  }
+
   private closePart(position: Position, volume: number, price: number, time: number, reason: number, sentComment: string): Deal {
     const comment = this.options.rewriteComment && reason === DEAL_REASON_EXPERT ? this.options.rewriteComment(sentComment) : sentComment;
     const profit = this.profitOf(position, price) * (volume / position.volume);

@@ -5,6 +5,7 @@ import { createLiveBot, DEFAULT_LIVE_MAGIC } from '../../engine/live/live-bot.ts
 import type { TradingBot } from '../../engine/live/trading-bot.ts';
 import { Journal } from '../../engine/journal/journal.ts';
 import type { Strategy } from '../../engine/strategy/strategy.ts';
+import type { GovernorConfig } from '../../engine/governor/governor-config.ts';
 import { ORDER_TYPE_BUY, ORDER_TYPE_SELL, TRADE_ACTION_DEAL, type Position } from '../../engine/model/mt5.ts';
 import type { LogEvent } from '../../protocol/index.ts';
 import { firstValueFrom, filter, timeout } from 'rxjs';
@@ -31,6 +32,8 @@ export interface LiveRigOptions {
   readonly terminal?: FakeTerminal;
   /** The journal folder to keep across a restart (default a new temporary one). */
   readonly dir?: string;
+  /** The governor's settings (weekly minimum and maximum...). */
+  readonly governor?: Partial<GovernorConfig>;
 }
 
 /**
@@ -52,7 +55,10 @@ export async function liveJournalRig(options: LiveRigOptions = {}) {
   const strategy = options.strategy ?? flipFlop;
   const bot: TradingBot = await createLiveBot({
     symbols: [{ symbol: 'EURUSD', timeframe: 'H1' }], strategies: new Map([[strategy.id, strategy]]), strategy: strategy.id,
-    balance: 10_000, riskPercent: 1, brokerPort: broker, restored,
+    balance: 10_000, riskPercent: 1, brokerPort: broker, restored, ...(options.governor ? { governor: options.governor } : {}),
+    // As engine/cli/start.ts: a restart continues the journal's last session (a new session would
+    // hide a journal that closes positions by session).
+    sessionId: restored?.lastSessionId ?? undefined,
   });
   const events: LogEvent[] = [];
   let seq = journal.lastSeq;

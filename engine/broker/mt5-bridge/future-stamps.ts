@@ -33,6 +33,11 @@ export class FutureStamps {
     return false;
   }
 
+  /** Whether `time` is later than this machine's clock (a passing tick can be, by up to the tolerance). */
+  ahead(time: number): boolean {
+    return time > this.now();
+  }
+
   /** True if the tick may pass; else counts it (reported at the 1st, 10th, 100th, ... of the symbol) and returns false. */
   tickOk(symbol: string, time: number): boolean {
     const now = this.now();

@@ -1,5 +1,5 @@
 import { BehaviorSubject, Subject, type Observable } from 'rxjs';
-import { TRADE_RETCODE, type AccountInfo, type Deal, type Position, type SymbolInfo, type TradeRequest, type TradeResult } from '../../model/mt5.ts';
+import { DEAL_ENTRY_IN, TRADE_RETCODE, type AccountInfo, type Deal, type Position, type SymbolInfo, type TradeRequest, type TradeResult } from '../../model/mt5.ts';
 import type { RestoredPosition } from '../../model/restored-state.ts';
 import type { LiveBar, LiveBrokerPort, LiveTick } from '../live-broker-port.ts';
 import { reconcile, type Reconciliation } from '../reconcile.ts';
@@ -80,6 +80,8 @@ export class Mt5BridgeBroker implements LiveBrokerPort {
   /** The trade server's offset from UTC: every time from the EA is converted with it on arrival, every request bound on the way out. */
   private readonly clock: ServerClock;
   private currentSession: BridgeSessionInfo | null = null;
+  /** Time of the earliest position-opening deal no order of this engine claims, waiting for its reconciliation (`openedElsewhere`). */
+  private openingSince: number | null = null;
 
   private constructor(private readonly options: Mt5BridgeBrokerOptions) {
     this.deals$ = this.dealSubject.asObservable();
@@ -284,6 +286,8 @@ export class Mt5BridgeBroker implements LiveBrokerPort {
       this.lateWatch.set(p.clientId, p.sentAt);
     }
     p.resolve(result);
+    // A position opened elsewhere while this order was in flight: classified now (after the order's own fill is the bot's).
+    if (this.openingSince !== null) queueMicrotask(() => this.reconcileOpenings());
   }
 
   private lookup(p: PendingOrder): Promise<EaMessageOf<'found'>> {
@@ -376,6 +380,27 @@ export class Mt5BridgeBroker implements LiveBrokerPort {
     this.reconciliationSubject.next({ ...result, closed, clean: result.opened.length === 0 && closed.length === 0 && result.changed.length === 0 });
   }
 
+  /**
+   * A position-opening deal on the live stream that no order of this engine claims (opened by
+   * hand, by another EA, by another instance with the bot's magic): the same reconciliation as a
+   * reconnection classifies it (foreign_position, or the bot's magic: adopted or kept as a
+   * duplicate), once. While an order of the engine's is in flight the deal may be its fill (a
+   * broker that rewrites comments hides the client id): the reconciliation waits until none is,
+   * by when that fill is the journal's.
+   */
+  private openedElsewhere(deal: Deal): void {
+    if (this.claimedDeals.has(deal.ticket) || this.ownClientIds.has(clientIdOf(deal.comment) ?? '')) return;
+    this.openingSince = Math.min(this.openingSince ?? deal.time, deal.time);
+    this.reconcileOpenings();
+  }
+
+  private reconcileOpenings(): void {
+    if (this.openingSince === null || !this.isConnected() || this.pending.all().some((p) => p.kind === 'order')) return;
+    const since = this.openingSince - LOOKUP_MARGIN_MS;
+    this.openingSince = null;
+    void this.reconcileNow(since).catch((err: Error) => this.problemSubject.next(`mt5-bridge: reconciliation after a position opened on the terminal failed: ${err.message}`));
+  }
+
   /** A fill of an order that had already been answered without one: reported, and adopted through a reconciliation. */
   private adoptLate(clientId: string, detail: string): void {
     const sentAt = this.lateWatch.get(clientId);
@@ -395,7 +420,7 @@ export class Mt5BridgeBroker implements LiveBrokerPort {
         const { type: _type, symbol, ...tick } = message;
         if (!this.stamps.tickOk(symbol, tick.time)) return;
         this.serverTime = Math.max(this.serverTime, tick.time);
-        this.tickSubject.next({ symbol, ...tick });
+        this.tickSubject.next(this.stamps.ahead(tick.time) ? { symbol, ...tick, ahead: true } : { symbol, ...tick });
         return;
       }
       case 'bar': {
@@ -404,9 +429,10 @@ export class Mt5BridgeBroker implements LiveBrokerPort {
         return;
       }
       case 'deal': {
-        this.deliverDeal(message.deal);
+        const fresh = this.deliverDeal(message.deal);
         const id = clientIdOf(message.deal.comment);
         if (id && this.lateWatch.has(id)) this.adoptLate(id, `deal ${message.deal.ticket}`);
+        else if (fresh && message.deal.entry === DEAL_ENTRY_IN) this.openedElsewhere(message.deal);
         return;
       }
       case 'order_result': {
@@ -437,11 +463,13 @@ export class Mt5BridgeBroker implements LiveBrokerPort {
     }
   }
 
-  private deliverDeal(deal: Deal): void {
-    if (this.seenDeals.has(deal.ticket)) { this.duplicatesDropped += 1; return; }
+  /** Publishes `deal` on deals$ once; false if it was seen already. */
+  private deliverDeal(deal: Deal): boolean {
+    if (this.seenDeals.has(deal.ticket)) { this.duplicatesDropped += 1; return false; }
     this.seenDeals.add(deal.ticket);
     this.serverTime = Math.max(this.serverTime, deal.time);
     this.emittedDeals.add(deal.ticket);
     this.dealSubject.next(deal);
+    return true;
   }
 }

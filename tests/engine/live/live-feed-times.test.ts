@@ -63,4 +63,26 @@ test('F4: a tick 5 hours older than the latest quote does not replace it: the en
   assert.equal(sizes, [0.9, 0.9], 'the stale tick changed nothing');
 });
 
+test('F4 (r5): a tick stamped 14 min ahead of the clock (within the tolerance) at an off-market price does not freeze the quote: the real ticks after it replace it and the entry is sized from the market now (0.9 lots, not 3.33)', async () => {
+  const MIN = 60_000;
+  const OFF = 7_200_000; // the trade server runs at UTC+2
+  // No pace step (aggression 1): the lots are the risk over the stop distance from the quote.
+  const r = await liveJournalRig({ broker: { now: () => NOW }, ea: { serverOffsetS: 7200 }, governor: { aggressionStep: 1 } });
+  try {
+    r.bot.start();
+    r.rig.ea.tick('EURUSD', NOW + 14 * MIN + OFF, 1.1991, 1.1993); // ahead of the clock, off-market
+    for (let i = 0; i < 10; i++) r.rig.ea.tick('EURUSD', NOW - 10_000 + i * 1000 + OFF, 1.1999, 1.2001); // the market now
+    r.terminal.setQuote('EURUSD', NOW, 1.1999, 1.2001);
+    await new Promise((res) => setTimeout(res, 200));
+    r.rig.ea.bar('EURUSD', 'H1', { time: NOW - 2 * HOUR + OFF, open: 1.2, high: 1.2005, low: 1.1995, close: 1.2, volume: 10 });
+    await until('the entry', () => r.of('TRADE_ENTRY').length === 1);
+    const sent = r.rig.ea.received.filter((m) => m.type === 'order').map((m) => Number((m as { volume: unknown }).volume));
+    assert.equal(sent, [0.9], 'sized from 1.2001 with the stop at 1.1990: 1 % of 10000 over 11 pips');
+    assert.is(r.of('TRADE_ENTRY')[0]!.data.lot_size, 0.9);
+    assert.not.ok(r.of('ERROR').some((e) => /older than the latest quote ignored/.test(e.data.error)), 'the real ticks were not taken for stale ones');
+  } finally {
+    await r.done();
+  }
+});
+
 test.run();

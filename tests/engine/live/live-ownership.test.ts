@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ORDER_TYPE_SELL } from '../../../engine/model/mt5.ts';
+import { ORDER_TYPE_BUY, ORDER_TYPE_SELL } from '../../../engine/model/mt5.ts';
 import { liveJournalRig, until } from '../../kit/live-rig.ts';
 import { scripted } from '../../kit/engine-builders.ts';
 
@@ -130,6 +130,62 @@ test('F1: while two positions of the bot are open on a symbol a new entry is ref
     await until('a new entry', () => r.of('TRADE_ENTRY').length === 3);
     assert.is(r.terminal.positionsList('EURUSD').length, 1);
     assert.equal(r.journal.restore()!.positions.map((p) => p.positionId), [r.of('TRADE_ENTRY')[2]!.data.position_id]);
+  } finally {
+    await r.done();
+  }
+});
+
+test('F3 (r5): positions opened on the terminal while the engine is connected are classified at once, once each: the bot\'s magic kept as a duplicate (ERROR, no new entry), magic 0 reported as foreign_position', async () => {
+  const r = await liveJournalRig();
+  try {
+    r.bot.start();
+    r.bar(1.2);
+    await until('the bot\'s entry', () => r.of('TRADE_ENTRY').length === 1);
+    const own = r.of('TRADE_ENTRY')[0]!.data.position_id!;
+    const extra = r.openOnTerminal('buy', 0.2, r.magic); // another instance, or by hand with the bot's magic
+    const manual = r.terminal.openByHand('EURUSD', ORDER_TYPE_BUY, 0.5, r.nextTime());
+    await until('the foreign report', () => r.decisions('foreign_position').length === 1);
+    await until('the duplicate kept', () => r.of('TRADE_ENTRY').length === 2);
+    await new Promise((res) => setTimeout(res, 300));
+    assert.equal([r.decisions('foreign_position')[0]!.data.ticket, r.decisions('foreign_position')[0]!.data.magic], [manual.ticket, 0]);
+    assert.is(r.decisions('foreign_position').length, 1, 'reported once');
+    assert.is(r.of('TRADE_ENTRY').length, 2, 'the duplicate adopted once');
+    assert.is(r.of('TRADE_ENTRY')[1]!.data.position_id, extra.ticket);
+    assert.match(r.of('TRADE_ENTRY')[1]!.data.reason!, /second position of this bot on the symbol: kept, not managed/);
+    assert.ok(r.of('ERROR').some((e) => e.data.error.includes(`#${own}`) && e.data.error.includes(`#${extra.ticket}`)), 'an ERROR names both');
+    assert.equal(r.journal.restore()!.positions.map((p) => p.positionId).sort(), [own, extra.ticket].sort(), 'the journal knows both of the bot\'s, not the manual one');
+    assert.is(r.bot.status().symbols![0]!.position!.ticket, own, 'the bot still manages its own');
+    assert.is(r.rig.ea.received.filter((m) => m.type === 'order').length, 1, 'nothing closed or sent');
+  } finally {
+    await r.done();
+  }
+});
+
+test('F5 (r5): a kept second position of the bot is listed in status (kept_positions) and close_position(symbol, its ticket) closes it, reported as a TRADE_EXIT; the managed one is untouched', async () => {
+  const r = await liveJournalRig();
+  try {
+    r.bot.start();
+    r.bar(1.2);
+    await until('the bot\'s entry', () => r.of('TRADE_ENTRY').length === 1);
+    const own = r.of('TRADE_ENTRY')[0]!.data.position_id!;
+    r.rig.ea.disconnect();
+    await r.rig.connection(false);
+    const extra = r.openOnTerminal('buy', 0.3, r.magic);
+    await r.rig.ea.connect();
+    await until('the reconciliation', () => r.of('BOT_STATUS').some((e) => /reconciled/.test(e.data.reason ?? '')));
+    const status = r.bot.status().symbols![0]!;
+    assert.is(status.position!.ticket, own);
+    assert.equal(status.kept_positions?.map((p) => [p.ticket, p.direction, p.lot_size]), [[extra.ticket, 'buy', 0.3]]);
+
+    const outcome = r.bot.closePosition('EURUSD', extra.ticket);
+    assert.ok(outcome.ok, outcome.reason);
+    await until('the kept one\'s exit', () => r.of('TRADE_EXIT').length === 1);
+    const exit = r.of('TRADE_EXIT')[0]!.data;
+    assert.equal([exit.position_id, exit.lot_size, exit.exit_reason], [extra.ticket, 0.3, 'Closed by user']);
+    assert.equal(sides(r), [`#${own} buy 0.9 magic ${r.magic}`], 'only the managed position is left');
+    assert.is(r.bot.status().symbols![0]!.kept_positions, undefined);
+    assert.is(r.bot.status().symbols![0]!.position!.ticket, own);
+    assert.equal(r.journal.restore()!.positions.map((p) => p.positionId), [own]);
   } finally {
     await r.done();
   }

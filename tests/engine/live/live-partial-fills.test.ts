@@ -82,4 +82,32 @@ test('F2: a close that keeps filling only in part is retried for the rest three 
   }
 });
 
+test('F6 (r5): a close filled in part twice (0.3, then 0.2 of the rest) whose next close is refused (10018) names the 0.4 lots left in its ERROR', async () => {
+  const r = await liveJournalRig();
+  try {
+    r.bot.start();
+    r.bar(1.2);
+    await until('TRADE_ENTRY', () => r.of('TRADE_ENTRY').length === 1);
+    const id = r.of('TRADE_ENTRY')[0]!.data.position_id!;
+    // The closes as the trade server answers them: 0.3 of 0.9 (10010), 0.2 of the 0.6 left (10010), then 10018.
+    const answers = [() => r.terminal.partialNext(0.3), () => r.terminal.partialNext(0.2), () => r.terminal.rejectNext(TRADE_RETCODE.MARKET_CLOSED)];
+    const execute = r.terminal.execute.bind(r.terminal);
+    let nested = false;
+    r.terminal.execute = (request) => {
+      if (request.position && !nested) answers.shift()?.();
+      const outer = nested;
+      nested = true;
+      try { return execute(request); } finally { nested = outer; }
+    };
+    r.bar(1.2005);
+    await until('the ERROR', () => r.of('ERROR').some((e) => /closing position/.test(e.data.error)));
+    const error = r.of('ERROR').find((e) => /closing position/.test(e.data.error))!.data.error;
+    assert.match(error, new RegExp(`closing position #${id} failed: 10018 .*0\\.4 lots of #${id} are still open`));
+    assert.equal(r.terminal.positionsList('EURUSD').map((p) => p.volume), [0.4]);
+    assert.is(r.bot.status().symbols![0]!.position!.lot_size, 0.4);
+  } finally {
+    await r.done();
+  }
+});
+
 test.run();
