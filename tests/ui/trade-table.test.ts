@@ -40,6 +40,19 @@ test('exits are coloured by outcome and shaped apart; labels keep their distance
   assert.ok(Math.max(...kept) <= 1000 - 72);
 });
 
+test('labels are spaced by where the chart draws them: a Friday and a Monday label one bar apart do not both keep their text', () => {
+  // H1 bars, evenly spaced 10 px by the chart whatever the time between them: Friday 20:00,
+  // 21:00, then Monday 00:00 and 01:00 (51 hours later). Linearly, Monday sits hundreds of
+  // pixels away; on the chart, 10 px.
+  const H = 3600;
+  const times = [0, H, 52 * H, 53 * H];
+  const x = new Map(times.map((t, i) => [t, 100 + i * 10]));
+  const keep = labelSpacing(times, [0, 60 * H], 1000, (t) => x.get(t) ?? null);
+  assert.equal(keep.filter(Boolean).length, 1, 'one label for four markers 10 px apart');
+  const linear = labelSpacing(times, [0, 60 * H], 1000);
+  assert.equal(linear.filter(Boolean).length, 2, 'the linear placement (the old rule) keeps two, which overlap on the chart');
+});
+
 test('reports are titled apart and a run with no trades says why', () => {
   const start = { session_id: 'abcd1234', symbol: 'USDCHF', data_points: 62496, starting_balance: 10000, trade_constraints: { min_trades_per_week: 3, max_trades_per_week: 10 }, timeframe: 'M30', strategy: 'patterns-sr' };
   assert.is(reportTitle(start), 'USDCHF M30 patterns-sr · abcd');

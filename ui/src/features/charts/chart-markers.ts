@@ -26,9 +26,13 @@ const AXIS_PX = 40;
 /**
  * Which markers keep their text label: walking from the newest, a label is kept only when it
  * lies at least LABEL_PX from the last kept one and LABEL_PX/2 + AXIS_PX inside the right edge.
- * Off-screen markers (outside `range`) get none. Without a range, the newest six.
+ * Off-screen markers (outside `range`) get none. Without a range, the newest six. `toX` is the
+ * chart's own time-to-pixel mapping (bars are evenly spaced, so a weekend takes no room: two
+ * labels on Friday and Monday sit side by side although days apart); without it, or where it
+ * has no answer, the time is placed linearly across the range.
  */
-export function labelSpacing(times: readonly number[], range: readonly [number, number] | null, width: number): boolean[] {
+export function labelSpacing(times: readonly number[], range: readonly [number, number] | null, width: number,
+  toX?: (time: number) => number | null): boolean[] {
   const keep = new Array<boolean>(times.length).fill(false);
   if (!range || range[1] <= range[0] || width <= 0) {
     for (let i = Math.max(0, times.length - 6); i < times.length; i++) keep[i] = true;
@@ -38,7 +42,7 @@ export function labelSpacing(times: readonly number[], range: readonly [number, 
   let lastX = Number.POSITIVE_INFINITY;
   for (let i = times.length - 1; i >= 0; i--) {
     if (times[i] < range[0] || times[i] > range[1]) continue;
-    const x = (times[i] - range[0]) * pxPerSecond;
+    const x = toX?.(times[i]) ?? (times[i] - range[0]) * pxPerSecond;
     if (x > width - AXIS_PX - LABEL_PX / 2) continue;
     if (lastX - x < LABEL_PX) continue;
     keep[i] = true;
