@@ -22,9 +22,9 @@ test('the Run Backtest form starts a backtest on the server and its report fills
       await page.locator(`[data-view="backtests"] [data-backtest="${sessionId}"]`).click();
       const report = page.locator(`[data-backtest-report="${sessionId}"][data-complete="true"]`);
       await report.waitFor({ timeout: 30_000 });
-      assert.is(await report.locator('[data-metric="total_trades"] .value').innerText(), String(complete.data.total_trades));
+      assert.is(await report.locator('[data-metric="total_trades"] .value').innerText(), (complete.data.total_trades as number).toLocaleString('en-US'));
       const final = complete.data.final_balance as number;
-      assert.is(await report.locator('[data-metric="final_balance"] .value').innerText(), Number.isInteger(final) ? String(final) : final.toFixed(2));
+      assert.is(await report.locator('[data-metric="final_balance"] .value').innerText(), final.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
       const weeks = reference.received.filter((m) => m.event_type === 'WEEKLY_SUMMARY' && m.session_id === sessionId).length;
       assert.is(await report.locator('tr[data-week]').count(), weeks);
     } finally {

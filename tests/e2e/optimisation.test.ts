@@ -49,7 +49,7 @@ test('the workbench starts a small grid: the table fills, the heatmap is drawn, 
       const report = page.locator('[data-backtest-report][data-complete="true"]');
       await report.waitFor({ timeout: 120_000 });
       const final = best.metrics.finalBalance;
-      assert.is(await report.locator('[data-metric="final_balance"] .value').innerText(), Number.isInteger(final) ? String(final) : final.toFixed(2));
+      assert.is(await report.locator('[data-metric="final_balance"] .value').innerText(), final.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
       assert.equal(pageErrors(page), []);
     } finally {
       reference.close();

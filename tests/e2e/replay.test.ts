@@ -59,8 +59,8 @@ async function replayToEndAndCheck(page: import('playwright-core').Page, expecte
   // And on screen, in the backtest report editor.
   await page.locator('[data-view="backtests"] [data-backtest]').first().click();
   const shown = await page.locator('[data-metric="final_balance"] .value').innerText();
-  assert.is(shown, Number.isInteger(expected.final_balance) ? String(expected.final_balance) : expected.final_balance.toFixed(2));
-  assert.is(await page.locator('[data-metric="total_trades"] .value').innerText(), String(expected.total_trades));
+  assert.is(shown, expected.final_balance.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
+  assert.is(await page.locator('[data-metric="total_trades"] .value').innerText(), expected.total_trades.toLocaleString('en-US'));
 }
 
 test('a local JSONL recording replays to its end with no server at all and shows the recording\'s final numbers', async () => {

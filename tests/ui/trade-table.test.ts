@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import type { ClosedTrade } from '../../ui/src/core/state.ts';
 import { DEFAULT_QUERY, formatDuration, profitByDay, profitBySymbol, queryTrades } from '../../ui/src/features/trades/trade-table.ts';
 import { labelSpacing, markerStyle } from '../../ui/src/features/charts/chart-markers.ts';
+import { formatMetric } from '../../ui/src/features/backtests/report-rows.ts';
 import { noTradeExplanation, reportTitle } from '../../ui/src/features/backtests/report-title.ts';
 
 const trade = (key: number, symbol: string, pnl: number, entryTime: number | null, exitTime: number, reason = 'Stop loss hit'): ClosedTrade => ({
@@ -51,6 +52,16 @@ test('labels are spaced by where the chart draws them: a Friday and a Monday lab
   assert.equal(keep.filter(Boolean).length, 1, 'one label for four markers 10 px apart');
   const linear = labelSpacing(times, [0, 60 * H], 1000);
   assert.equal(linear.filter(Boolean).length, 2, 'the linear placement (the old rule) keeps two, which overlap on the chart');
+});
+
+test('the report cards show money as the Strategy Tester table does (13,198.00), counts whole with separators, ratios to 2 decimals', () => {
+  assert.is(formatMetric('final_balance', 13198), '13,198.00');
+  assert.is(formatMetric('max_drawdown', 3499.04), '3,499.04');
+  assert.is(formatMetric('total_return', -3280.08), '-3,280.08');
+  assert.is(formatMetric('total_trades', 1172), '1,172');
+  assert.is(formatMetric('profit_factor', 1.5), '1.50');
+  assert.is(formatMetric('win_rate', 0.4123), '41.23%');
+  assert.is(formatMetric('recovery_factor', null), '—');
 });
 
 test('reports are titled apart and a run with no trades says why', () => {

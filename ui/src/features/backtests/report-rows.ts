@@ -14,11 +14,19 @@ const LABELS: Record<string, string> = {
   wins: 'Wins', losses: 'Losses', gross_profit: 'Gross profit', gross_loss: 'Gross loss', bars: 'Bars',
 };
 
-function format(key: string, value: unknown): string {
+/** Amounts of money: shown as the Strategy Tester table shows them (13,198.00). */
+const MONEY = new Set(['final_balance', 'total_return', 'max_drawdown', 'expectancy', 'gross_profit', 'gross_loss', 'balance']);
+/** Counts: whole numbers with thousands separators (1,172). */
+const COUNTS = new Set(['total_trades', 'wins', 'losses', 'bars']);
+
+/** A metric as the report shows it: money to the cent with separators, counts whole, ratios to 2 decimals, rates in %. */
+export function formatMetric(key: string, value: unknown): string {
   if (value === null || value === undefined) return '—';
   if (typeof value !== 'number') return String(value);
   if (key === 'win_rate' || key === 'max_drawdown_pct') return `${(value * 100).toFixed(2)}%`;
-  return Number.isInteger(value) ? String(value) : value.toFixed(2);
+  if (MONEY.has(key)) return value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  if (COUNTS.has(key) && Number.isInteger(value)) return value.toLocaleString('en-US');
+  return value.toFixed(2);
 }
 
 /**
@@ -29,17 +37,17 @@ export function reportRows(report: BacktestReport): ReportRow[] {
   const c = report.complete;
   if (!c) {
     return [
-      { key: 'balance', label: 'Balance so far', value: format('balance', report.balance) },
+      { key: 'balance', label: 'Balance so far', value: formatMetric('balance', report.balance) },
       { key: 'total_trades', label: 'Trades so far', value: String(report.trades) },
-      { key: 'win_rate', label: 'Win rate so far', value: report.trades ? format('win_rate', report.wins / report.trades) : '—' },
+      { key: 'win_rate', label: 'Win rate so far', value: report.trades ? formatMetric('win_rate', report.wins / report.trades) : '—' },
       { key: 'weeks_total', label: 'Weeks so far', value: String(report.weeks.length) },
     ];
   }
   const rows: ReportRow[] = ['final_balance', 'total_return', 'total_trades', 'max_drawdown'].map((key) => ({
-    key, label: LABELS[key], value: format(key, (c as unknown as Record<string, unknown>)[key]),
+    key, label: LABELS[key], value: formatMetric(key, (c as unknown as Record<string, unknown>)[key]),
   }));
   for (const [key, value] of Object.entries(c.metrics ?? {})) {
-    if (key !== 'weeks_within_target' && key !== 'weeks_total') rows.push({ key, label: LABELS[key] ?? key, value: format(key, value) });
+    if (key !== 'weeks_within_target' && key !== 'weeks_total') rows.push({ key, label: LABELS[key] ?? key, value: formatMetric(key, value) });
   }
   // One figure for the governor's band (metrics and weekly_stats count the same weeks).
   const band = `${report.start.trade_constraints.min_trades_per_week}–${report.start.trade_constraints.max_trades_per_week}`;
