@@ -80,6 +80,8 @@ export function summarise(ends: BacktestEnds): BacktestSummary {
     ...(s.params !== undefined ? { params: s.params } : {}), ...(s.from !== undefined ? { from: s.from } : {}), ...(s.to !== undefined ? { to: s.to } : {}),
     complete: c !== null,
     ...(c ? { final_balance: c.final_balance, total_trades: c.total_trades, total_return: c.total_return } : {}),
+    // A run that failed part way, or a symbol whose strategy threw, is never listed as a whole run.
+    ...(c?.error !== undefined ? { error: c.error } : {}), ...(c?.faults?.length ? { faults: c.faults } : {}),
   };
 }
 

@@ -194,7 +194,8 @@ export class OptimisationService {
       clearInterval(timer);
       progress();
       this.running = null;
-      this.broadcast({ type: 'optimisation_complete', optimisation_id: id, stopped: true, done, planned, recording: null, error: (err as Error).message });
+      // Failed before any trial said how many there would be: the count its start reply gave.
+      this.broadcast({ type: 'optimisation_complete', optimisation_id: id, stopped: true, done, planned: planned || (m.trials ?? plan.space.size), recording: null, error: (err as Error).message });
     } finally {
       await executor.close();
     }

@@ -97,4 +97,21 @@ test('a backtest failing after its BACKTEST_START sends ERROR in its own session
   }
 });
 
+test('an optimisation whose strategy throws in a trial ends with optimisation_complete carrying the error, naming the combination, and the planned count its start reply gave', async () => {
+  const c = await connect();
+  try {
+    const mark = c.received.length;
+    const reply = await c.request({ type: 'start_optimisation', ...range, strategy: 'throwing-plugin', ranges: { throwAtIndex: '5,50,500' }, method: 'grid', request_id: 'opt' }, 'command_result');
+    assert.ok(reply.ok, reply.reason);
+    assert.is(reply.data.combinations, 3);
+    const done = await c.next((m) => m.type === 'optimisation_complete' && m.optimisation_id === reply.data.optimisation_id, mark, 120_000);
+    assert.is(done.stopped, true);
+    assert.is(done.recording, null);
+    assert.match(done.error, /^trial throwAtIndex=\d+: strategy throwing-plugin failed in onBar on USDCHF: .*so the search stopped$/);
+    assert.is(done.planned, 3);
+  } finally {
+    await c.close();
+  }
+});
+
 test.run();

@@ -1,12 +1,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runBacktest } from '../../engine/backtest/backtest-runner.ts';
 import { loadHistory } from '../../engine/data/load-history.ts';
 import { Recorder } from '../../engine/recorder/recorder.ts';
 import { smaCrossover } from '../../plugins/sma-crossover/index.ts';
+import { throwingPlugin } from '../../fixtures/plugins/throwing-plugin/index.ts';
 import { startTestServer, TestClient } from '../kit/server-kit.ts';
 
 /** A real backtest recorded as the server records one: its events in a `backtest` JSONL file. */
@@ -61,6 +62,41 @@ test('list_recordings says what each recorded backtest ran and how it ended; get
   } finally {
     client.close();
     await t.close();
+  }
+});
+
+test('list_recordings never lists a run whose strategy threw, or that failed part way, as a whole run: its summary carries faults or error', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tradeloom-bt-rec-'));
+  const dir = join(dataDir, 'recordings');
+  mkdirSync(dir);
+  const { series } = loadHistory({ symbol: 'USDCHF', timeframe: 'H4', from: '1998-01-01', to: '1998-12-31' });
+  const record = (sessionId: string, config: Record<string, unknown>, startedAt: number) => {
+    const recorder = new Recorder({ dir, kind: 'backtest', sessionId, startedAt });
+    try {
+      runBacktest({ symbol: 'USDCHF', series, strategy: throwingPlugin, strategyConfig: { ...throwingPlugin.defaultConfig, ...config }, onEvent: (e) => recorder.record(e) });
+    } catch {
+      // The failed run's ERROR and BACKTEST_COMPLETE are in the recording already.
+    }
+    recorder.close();
+    return recorder.name;
+  };
+  const faulted = record('run-fault', { throwAtIndex: 100 }, Date.UTC(2026, 0, 1));
+  const failed = record('run-failed', { throwAtStart: 'with-bars' }, Date.UTC(2026, 0, 2));
+  const t = await startTestServer({}, { dataDir });
+  const client = await TestClient.connect(t.wsUrl);
+  try {
+    const list = await client.request({ type: 'list_recordings' }, 'command_result');
+    const byName = new Map<string, any>(list.data.recordings.map((r: { name: string }) => [r.name, r]));
+    const f = byName.get(faulted).backtest;
+    assert.is(f.complete, true);
+    assert.equal(f.faults.map((x: { symbol: string }) => x.symbol), ['USDCHF']);
+    assert.match(f.faults[0].error, /strategy throwing-plugin failed in onBar on USDCHF/);
+    const e = byName.get(failed).backtest;
+    assert.match(e.error, /deliberate failure at start/);
+  } finally {
+    client.close();
+    await t.close();
+    rmSync(dataDir, { recursive: true, force: true });
   }
 });
 
