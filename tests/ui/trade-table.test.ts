@@ -4,7 +4,7 @@ import type { ClosedTrade } from '../../ui/src/core/state.ts';
 import { DEFAULT_QUERY, formatDuration, profitByDay, profitBySymbol, queryTrades } from '../../ui/src/features/trades/trade-table.ts';
 import { labelSpacing, markerStyle } from '../../ui/src/features/charts/chart-markers.ts';
 import { formatMetric } from '../../ui/src/features/backtests/report-rows.ts';
-import { noTradeExplanation, reportTitle } from '../../ui/src/features/backtests/report-title.ts';
+import { noTradeExplanation, reportTitle, runProblems } from '../../ui/src/features/backtests/report-title.ts';
 
 const trade = (key: number, symbol: string, pnl: number, entryTime: number | null, exitTime: number, reason = 'Stop loss hit'): ClosedTrade => ({
   key, symbol, direction: key % 2 ? 'buy' : 'sell', lots: 0.1, entryPrice: 1.1, exitPrice: 1.2, entryTime, exitTime, pnl, reason,
@@ -71,6 +71,11 @@ test('reports are titled apart and a run with no trades says why', () => {
   const complete = { session_id: 'abcd1234', final_balance: 10000, total_return: 0, total_trades: 0, max_drawdown: 0, weekly_stats: {} };
   const base = { sessionId: 'abcd1234', start, weeks: [], equity: [], trades: 0, wins: 0, balance: 10000, complete };
   assert.match(noTradeExplanation({ ...base, refusals: {} })!, /no entry signal over 62,496 bars/);
+  // A strategy that stopped part way is not "no entry signal": its own line says what happened.
+  const faulted = { ...base, refusals: {}, complete: { ...complete, faults: [{ symbol: 'USDCHF', time: '1999-01-12T12:00:00', error: 'strategy x failed in onBar on USDCHF: boom' }] } };
+  assert.is(noTradeExplanation(faulted), null);
+  assert.match(runProblems(faulted)[0], /^USDCHF stopped at 1999-01-12T12:00:00: strategy x failed in onBar on USDCHF: boom\. It traded no more after that/);
+  assert.match(runProblems({ ...base, refusals: {}, complete: { ...complete, error: 'boom' } })[0], /^The run failed: boom\. The figures cover the bars before the failure\.$/);
   assert.is(noTradeExplanation({ ...base, refusals: { '10016 Invalid stops': 118 } }), 'No trades: all 118 entries were refused (118× 10016 Invalid stops).');
   assert.is(noTradeExplanation({ ...base, complete: { ...complete, total_trades: 3 }, refusals: {} }), null);
 });

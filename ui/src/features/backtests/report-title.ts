@@ -13,6 +13,9 @@ export function reportTitle(start: BacktestStartData): string {
 /** Why a finished run has no trades, in a trader's words; null when it traded or is still running. */
 export function noTradeExplanation(report: BacktestReport): string | null {
   if (!report.complete || report.complete.total_trades > 0) return null;
+  // A run that failed or whose strategy stopped says that instead (`runProblems`): no signal over
+  // all its bars would not be true.
+  if (report.complete.error || report.complete.faults?.length) return null;
   const reasons = Object.entries(report.refusals).sort((a, b) => b[1] - a[1]);
   const refused = reasons.reduce((n, [, count]) => n + count, 0);
   if (refused === 0) return `No trades: the strategy gave no entry signal over ${report.start.data_points.toLocaleString('en-US')} bars. Try another timeframe or strategy.`;
