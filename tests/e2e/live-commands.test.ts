@@ -79,6 +79,38 @@ test('issue C1: with the Trades tab open, events streaming in do not make it ask
   }
 });
 
+
+test('a reviewer: with the Trades tab open, positions opening and closing ten times in about 2 s do not make it ask for the status at each opening', async () => {
+  const server = await serve();
+  try {
+    server.bot.entry('USDCHF');
+    const openPage = await openWorkbench(browser, `${server.httpUrl}/`);
+    const sent = countSent(openPage);
+    await openPage.reload();
+    try {
+      await waitFor('the page to connect', async () => (await pageConnection(openPage)).phase === 'open');
+      await openPage.keyboard.press('Control+Alt+KeyL');
+      await openPage.locator('[data-table="open-positions"] [data-position="USDCHF"]').waitFor();
+      const before = sent.get('request_status') ?? 0;
+      const seen = await pageState(openPage, (s) => s.eventsSeen);
+      // None open, then one, ten times: each opening restarted the poll and asked at once (before).
+      for (let i = 0; i < 10; i++) {
+        server.bot.exit('USDCHF');
+        await new Promise((r) => setTimeout(r, 100));
+        server.bot.entry('USDCHF');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      await waitFor('the events on the page', async () => (await pageState(openPage, (s) => s.eventsSeen)) >= seen + 20, 15_000);
+      const asked = (sent.get('request_status') ?? 0) - before;
+      assert.ok(asked <= 2, `request_status sent ${asked} times for 10 openings over about 2 s`);
+    } finally {
+      await openPage.context().close();
+    }
+  } finally {
+    await server.close();
+  }
+});
+
 test('issue M2: a refused close_position shows a notice naming the command and the server\'s reason', async () => {
   const server = await serve();
   try {
