@@ -1,3 +1,4 @@
+import { FutureStamps } from '../future-stamps.ts';
 import { BehaviorSubject, Subject, type Observable } from 'rxjs';
 import { randomBytes } from 'node:crypto';
 import {
@@ -24,6 +25,8 @@ export interface MetaApiBrokerOptions {
   readonly backoffMs?: { readonly initial: number; readonly max: number };
   /** How long to leave the SDK to reconnect by itself before the adapter reopens the session (default 60 s). */
   readonly reopenAfterMs?: number;
+  /** This machine's UTC clock (tests set it): quotes and candles stamped past it by more than the tolerance are refused. */
+  readonly now?: () => number;
   /** Attempts at start before `connect` gives up (default 5). */
   readonly startAttempts?: number;
   /**
@@ -94,7 +97,11 @@ export class MetaApiBroker implements LiveBrokerPort {
     this.bars$ = this.barSubject.asObservable();
     this.reconciliation$ = this.reconciliationSubject.asObservable();
     this.problems$ = this.problemSubject.asObservable();
+    this.stamps = new FutureStamps(options.now ?? Date.now, (text) => this.problemSubject.next(text), 'metaapi');
   }
+
+  /** Quotes and candles stamped in the future (a terminal's clock or zone gone wrong) are refused, as the MT5 bridge refuses them. */
+  private readonly stamps: FutureStamps;
 
   /** Opens the session (retrying with backoff), subscribes to quotes and candles. */
   static async connect(open: MetaApiOpener, options: MetaApiBrokerOptions): Promise<MetaApiBroker> {
@@ -245,9 +252,13 @@ export class MetaApiBroker implements LiveBrokerPort {
       },
       onSymbolPriceUpdated: (_i, price) => {
         if (!live()) return;
+        const time = timeMs(price.time);
+        // A quote far ahead of this clock would move the engine's clock and freeze later quotes.
+        if (!this.stamps.tickOk(price.symbol, time)) return;
         this.prices.set(price.symbol, price);
-        this.serverTime = Math.max(this.serverTime, timeMs(price.time));
-        this.tickSubject.next({ symbol: price.symbol, time: timeMs(price.time), bid: price.bid, ask: price.ask, last: 0, volume: 0 });
+        this.serverTime = Math.max(this.serverTime, time);
+        const tick = { symbol: price.symbol, time, bid: price.bid, ask: price.ask, last: 0, volume: 0 };
+        this.tickSubject.next(this.stamps.ahead(time) ? { ...tick, ahead: true } : tick);
       },
       onCandlesUpdated: (_i, candles) => { if (live()) for (const c of candles) this.candle(c); },
     };
@@ -255,6 +266,8 @@ export class MetaApiBroker implements LiveBrokerPort {
 
   /** MetaApi streams the forming candle; a candle is closed when the next one opens. */
   private candle(c: MetaApiCandle): void {
+    // A candle opening in the future would close the forming one there and hold every later candle back.
+    if (!this.stamps.formingOk(c.symbol, c.timeframe, timeMs(c.time))) return;
     const key = `${c.symbol}|${c.timeframe}`;
     const previous = this.formingCandles.get(key);
     if (previous && timeMs(c.time) > timeMs(previous.time) && c.timeframe === metaApiTimeframe(this.timeframe)) {

@@ -11,7 +11,7 @@ import { PendingRequests, type PendingOrder, type PendingQuery } from './pending
 import { LOOKUP_MARGIN_MS, failure, resultFromFound } from './order-results.ts';
 import { normaliseRequest, type BridgeSymbolRules } from './order-normalise.ts';
 import { BarGaps } from './bar-gaps.ts';
-import { FutureStamps } from './future-stamps.ts';
+import { FutureStamps } from '../future-stamps.ts';
 import { ServerClock } from './server-clock.ts';
 
 export interface Mt5BridgeBrokerOptions extends BridgeServerOptions {

@@ -65,6 +65,26 @@ test('quotes arrive on ticks$ and a candle is published on bars$ once the next o
   await broker.close();
 });
 
+test('a quote or a candle stamped ten years ahead is refused with a problem naming it; the quotes and candles after it keep flowing (as the MT5 bridge)', async () => {
+  const { fake, broker, problems } = await rig({ now: () => T0 + 120_000 });
+  const ticks: number[] = [];
+  broker.ticks$.subscribe((t) => ticks.push(t.time));
+  const bars: MetaApiBar[] = [];
+  broker.bars$.subscribe((b) => bars.push(b));
+  const FUTURE = T0 + 10 * 365 * 86_400_000;
+  fake.price('EURUSD', FUTURE, 1.2, 1.20012);
+  fake.price('EURUSD', T0 + 2_000, 1.1001, 1.10022);
+  assert.equal(ticks, [T0 + 2_000], 'the future quote is not a tick; the next one is');
+  assert.ok(problems.some((p) => /^metaapi: refused a EURUSD tick stamped in the future/.test(p)), problems.join('\n'));
+  fake.candle('EURUSD', T0, [1.1, 1.1003, 1.0999, 1.1001]);
+  fake.candle('EURUSD', FUTURE, [1.2, 1.2, 1.2, 1.2]);
+  assert.ok(problems.some((p) => /^metaapi: refused a EURUSD 1m candle opening .* after this machine's clock/.test(p)), problems.join('\n'));
+  fake.candle('EURUSD', T0 + 60_000, [1.1002, 1.1002, 1.1002, 1.1002]);
+  assert.equal(bars, [{ symbol: 'EURUSD', timeframe: 'M1', bar: { time: T0, open: 1.1, high: 1.1003, low: 1.0999, close: 1.1001, volume: 12 } }],
+    'the bar before the future candle closes when the next real one opens');
+  await broker.close();
+});
+
 test('a trade that executed but timed out is confirmed from the deal history by its clientId, not resent', async () => {
   const { fake, broker } = await rig();
   fake.timeoutAfterNextExecution = true;

@@ -1,6 +1,6 @@
-import { formatSeconds } from '../../../protocol/envelope.ts';
-import { TIMEFRAME_MS, isTimeframe } from '../../model/bar.ts';
-import type { LiveBar } from '../live-broker-port.ts';
+import { formatSeconds } from '../../protocol/envelope.ts';
+import { TIMEFRAME_MS, isTimeframe } from '../model/bar.ts';
+import type { LiveBar } from './live-broker-port.ts';
 
 /**
  * How far after this machine's UTC clock a time from the EA may lie (after the server offset is
@@ -20,7 +20,8 @@ export const FUTURE_TOLERANCE_MS = 15 * 60_000;
 export class FutureStamps {
   private readonly ticksRefused = new Map<string, number>();
 
-  constructor(private readonly now: () => number, private readonly report: (text: string) => void) {}
+  /** `source` names the broker in each report (`mt5-bridge`, `metaapi`). */
+  constructor(private readonly now: () => number, private readonly report: (text: string) => void, private readonly source = 'mt5-bridge') {}
 
   /** True if the bar may pass; else reports it and returns false. */
   barOk(bar: LiveBar): boolean {
@@ -28,10 +29,28 @@ export class FutureStamps {
     const close = bar.bar.time + length;
     const now = this.now();
     if (close <= now + FUTURE_TOLERANCE_MS) return true;
-    this.report(`mt5-bridge: refused a ${bar.symbol} ${bar.timeframe} bar opened ${formatSeconds(bar.bar.time)} UTC: it closes ${describeAhead(close - now)} after this machine's clock `
+    this.report(`${this.source}: refused a ${bar.symbol} ${bar.timeframe} bar opened ${formatSeconds(bar.bar.time)} UTC: it closes ${describeAhead(close - now)} after this machine's clock `
       + `(${formatSeconds(now)} UTC; tolerance ${FUTURE_TOLERANCE_MS / 60_000} min); the engine's clock does not move and later bars keep flowing. Check the terminal's clock and time zone`);
     return false;
   }
+
+  /**
+   * True if a forming candle (MetaApi streams the bar still open) may be taken: its open is not
+   * past the tolerance (its close lies ahead by nature); else reports it once per candle and
+   * returns false.
+   */
+  formingOk(symbol: string, timeframe: string, openTime: number): boolean {
+    const now = this.now();
+    if (openTime <= now + FUTURE_TOLERANCE_MS) return true;
+    if (this.lastRefusedCandle !== `${symbol}|${timeframe}|${openTime}`) {
+      this.lastRefusedCandle = `${symbol}|${timeframe}|${openTime}`;
+      this.report(`${this.source}: refused a ${symbol} ${timeframe} candle opening ${formatSeconds(openTime)} UTC, ${describeAhead(openTime - now)} after this machine's clock `
+        + `(${formatSeconds(now)} UTC; tolerance ${FUTURE_TOLERANCE_MS / 60_000} min); the engine's clock does not move and later candles keep flowing. Check the terminal's clock and time zone`);
+    }
+    return false;
+  }
+
+  private lastRefusedCandle = '';
 
   /** Whether `time` is later than this machine's clock (a passing tick can be, by up to the tolerance). */
   ahead(time: number): boolean {
@@ -45,7 +64,7 @@ export class FutureStamps {
     const count = (this.ticksRefused.get(symbol) ?? 0) + 1;
     this.ticksRefused.set(symbol, count);
     if (Number.isInteger(Math.log10(count))) {
-      this.report(`mt5-bridge: refused ${count === 1 ? 'a' : count} ${symbol} tick${count === 1 ? '' : 's'} stamped in the future (latest ${formatSeconds(time)} UTC, ${describeAhead(time - now)} after this machine's clock; tolerance ${FUTURE_TOLERANCE_MS / 60_000} min): not used as a quote`);
+      this.report(`${this.source}: refused ${count === 1 ? 'a' : count} ${symbol} tick${count === 1 ? '' : 's'} stamped in the future (latest ${formatSeconds(time)} UTC, ${describeAhead(time - now)} after this machine's clock; tolerance ${FUTURE_TOLERANCE_MS / 60_000} min): not used as a quote`);
     }
     return false;
   }
