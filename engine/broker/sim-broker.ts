@@ -228,8 +228,7 @@ export class SimBroker implements BrokerPort {
 
   /** Bid bars: bar `i`'s spread in price units (its own, or the symbol's when fixed or not given). */
   spreadAt(book: SymbolBook, bars: BarSeries, i: number): number {
-    const spread = bars.spread;
-    return book.spreadFixed || !spread ? book.spread : spread[i] * book.spec.point;
+    return barSpread(book, bars.spread ? bars.spread[i] : Number.NaN);
   }
 
   /** Bid bars: the ask for bid `price` with bar `i`'s spread, on the symbol's digits (as MT5 quotes it). */
@@ -319,10 +318,7 @@ export class SimBroker implements BrokerPort {
     const mid = atClose ? bars.close[i] : bars.open[i];
     q.time = atClose ? bars.time[i] + barMs : bars.time[i];
     if (book.bidBars) {
-      const spread = this.spreadAt(book, bars, i);
-      book.barSpread = spread;
-      q.bid = mid;
-      q.ask = normalizePrice(book.spec, mid + spread);
+      quoteBid(book, mid, this.spreadAt(book, bars, i));
     } else {
       q.bid = mid - book.halfSpread;
       q.ask = mid + book.halfSpread;
@@ -341,12 +337,8 @@ export class SimBroker implements BrokerPort {
       this.quoteClose(book, open, time);
       return;
     }
-    const spread = book.spreadFixed || !(spreadPoints >= 0) ? book.spread : spreadPoints * book.spec.point;
-    const q = book.quote;
-    book.barSpread = spread;
-    q.time = time;
-    q.bid = open;
-    q.ask = normalizePrice(book.spec, open + spread);
+    book.quote.time = time;
+    quoteBid(book, open, barSpread(book, spreadPoints));
     book.hasQuote = true;
   }
 
@@ -466,52 +458,26 @@ export class SimBroker implements BrokerPort {
    * with the spread of the bar last quoted (`barSpread`).
    */
   checkStopsIn(book: SymbolBook, time: number, open: number, high: number, low: number): void {
-    const positions = book.positions;
-    if (positions.length === 0) return;
+    if (book.positions.length === 0) return;
     const hs = book.halfSpread;
-    const slip = book.slip;
-    for (let k = positions.length - 1; k >= 0; k--) {
-      if (k >= positions.length) continue; // a stop-out closed more than one
-      const position = positions[k];
-      const so = position.stopOut;
-      if (position.type === POSITION_TYPE_BUY) {
-        const bidOpen = open - hs;
-        const soFirst = so > position.sl; // false when NaN (no stop-out price)
-        const stop = soFirst ? so : position.sl;
-        if ((soFirst || stop > 0) && low - hs <= stop) {
-          const price = Math.min(stop, bidOpen) - slip;
-          if (soFirst) this.stopOut(book, position, price, time);
-          else this.closePosition(book, position, price, time, DEAL_REASON_SL);
-        } else if (position.tp > 0 && high - hs >= position.tp) {
-          this.closePosition(book, position, Math.max(position.tp, bidOpen), time, DEAL_REASON_TP);
-        }
-      } else {
-        const askOpen = open + hs;
-        const soFirst = so === so && (position.sl === 0 || so < position.sl);
-        const stop = soFirst ? so : position.sl;
-        if ((soFirst || stop > 0) && high + hs >= stop) {
-          const price = Math.max(stop, askOpen) + slip;
-          if (soFirst) this.stopOut(book, position, price, time);
-          else this.closePosition(book, position, price, time, DEAL_REASON_SL);
-        } else if (position.tp > 0 && low + hs <= position.tp) {
-          this.closePosition(book, position, Math.min(position.tp, askOpen), time, DEAL_REASON_TP);
-        }
-      }
-    }
+    this.checkStopsOn(book, time, open - hs, high - hs, low - hs, open + hs, high + hs, low + hs);
   }
 
   /**
    * `checkStopsIn` for bid bars: a long exits on the bid (the bar's prices), a short on the ask
-   * (the bar's prices + its spread, `barSpread`, on the symbol's digits). The same rule, apart
-   * from the mid path so that its loop stays as it was.
+   * (the bar's prices + its spread, `barSpread`, on the symbol's digits).
    */
   private checkBidStopsIn(book: SymbolBook, time: number, bidOpen: number, bidHigh: number, bidLow: number): void {
-    const positions = book.positions;
-    if (positions.length === 0) return;
+    if (book.positions.length === 0) return;
     const spec = book.spec, spread = book.barSpread;
-    const askOpen = normalizePrice(spec, bidOpen + spread);
-    const askHigh = normalizePrice(spec, bidHigh + spread);
-    const askLow = normalizePrice(spec, bidLow + spread);
+    this.checkStopsOn(book, time, bidOpen, bidHigh, bidLow,
+      normalizePrice(spec, bidOpen + spread), normalizePrice(spec, bidHigh + spread), normalizePrice(spec, bidLow + spread));
+  }
+
+  /** The stop rule of `checkStopsIn` on one bar's bid and ask prices: longs on the bids, shorts on the asks. */
+  private checkStopsOn(book: SymbolBook, time: number, bidOpen: number, bidHigh: number, bidLow: number,
+    askOpen: number, askHigh: number, askLow: number): void {
+    const positions = book.positions;
     const slip = book.slip;
     for (let k = positions.length - 1; k >= 0; k--) {
       if (k >= positions.length) continue; // a stop-out closed more than one
@@ -1049,6 +1015,18 @@ function stopsFault(book: SymbolBook, buy: boolean, sl: number, tp: number): num
   if (sl !== 0 && (buy ? sl > below : sl < above)) return STOPS_SL_SIDE;
   if (tp !== 0 && (buy ? tp < above : tp > below)) return STOPS_TP_SIDE;
   return STOPS_OK;
+}
+
+/** Bid bars: a bar's spread in price units from its own in points (NaN: none given), or the symbol's when fixed or not given. */
+function barSpread(book: SymbolBook, spreadPoints: number): number {
+  return book.spreadFixed || !(spreadPoints >= 0) ? book.spread : spreadPoints * book.spec.point;
+}
+
+/** Bid bars: bid = `bid`, ask = `bid` + `spread` on the symbol's digits, as MT5 quotes them; the spread kept for the bar's stops. */
+function quoteBid(book: SymbolBook, bid: number, spread: number): void {
+  book.barSpread = spread;
+  book.quote.bid = bid;
+  book.quote.ask = normalizePrice(book.spec, bid + spread);
 }
 
 /** The reason for a refusal `stopsFault` gave (`fault` its answer). */
