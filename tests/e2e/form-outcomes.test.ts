@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Locator, Page } from 'playwright-core';
-import { runFromPalette, waitFor } from '../kit/browser.ts';
+import type { Locator } from 'playwright-core';
+import { countSent, runFromPalette, waitFor } from '../kit/browser.ts';
 import { withEngine } from './engine-session.ts';
 
 /** Whether the element is in the viewport and not covered (by the panel, the status bar). */
@@ -12,15 +12,6 @@ function seen(locator: Locator): Promise<boolean> {
     const top = document.elementFromPoint(r.left + Math.min(20, r.width / 2), r.top + r.height / 2);
     return top !== null && el.contains(top);
   });
-}
-
-function countSent(page: Page): Map<string, number> {
-  const counts = new Map<string, number>();
-  page.on('websocket', (ws) => ws.on('framesent', (frame) => {
-    const type = (JSON.parse(String(frame.payload)) as { type?: string }).type ?? '?';
-    counts.set(type, (counts.get(type) ?? 0) + 1);
-  }));
-  return counts;
 }
 
 test('issue M3: the forms say what is wrong next to their button, in view, naming the field, and send nothing of the wrong shape', async () => {

@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Page } from 'playwright-core';
 import type { Browser } from 'playwright-core';
-import { launchBrowser, openWorkbench, pageConnection, pageState, waitFor } from '../kit/browser.ts';
+import { countSent, launchBrowser, openWorkbench, pageConnection, pageState, waitFor } from '../kit/browser.ts';
 import { startTestServer, type TestServer } from '../kit/server-kit.ts';
 import type { ServerSettings } from '../../engine/config/defaults.ts';
 
@@ -27,16 +27,6 @@ async function withPage<T>(browser: Browser, server: TestServer, run: (page: Pag
   } finally {
     await page.context().close();
   }
-}
-
-/** Counts the client's messages of each type on every socket the page (or its worker) opens. */
-function countSent(page: Page): Map<string, number> {
-  const counts = new Map<string, number>();
-  page.on('websocket', (ws) => ws.on('framesent', (frame) => {
-    const type = (JSON.parse(String(frame.payload)) as { type?: string }).type ?? '?';
-    counts.set(type, (counts.get(type) ?? 0) + 1);
-  }));
-  return counts;
 }
 
 let browser: Browser;

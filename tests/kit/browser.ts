@@ -124,6 +124,16 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
   throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
 }
 
+/** Counts the client's messages of each type on every socket the page (or its worker) opens, from now on. */
+export function countSent(page: Page): Map<string, number> {
+  const counts = new Map<string, number>();
+  page.on('websocket', (ws) => ws.on('framesent', (frame) => {
+    const type = (JSON.parse(String(frame.payload)) as { type?: string }).type ?? '?';
+    counts.set(type, (counts.get(type) ?? 0) + 1);
+  }));
+  return counts;
+}
+
 /** A fresh page at the workbench with a fixed viewport and clean localStorage. */
 export async function openWorkbench(browser: Browser, url: string, viewport = { width: 1600, height: 1000 }): Promise<Page> {
   const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
