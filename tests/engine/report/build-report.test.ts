@@ -52,6 +52,25 @@ test('the month, weekday and hour buckets agree with the calendar (Date) for any
   }));
 });
 
+test('the buckets agree with the calendar for entries in time order that step from month to month (each month found from the one before)', () => {
+  const start = Date.UTC(1899, 11, 1);
+  fc.assert(fc.property(fc.array(fc.integer({ min: 0, max: 40 * 24 * 60 }), { minLength: 1, maxLength: 200 }), (steps) => {
+    let t = start;
+    const times = steps.map((minutes) => (t += minutes * 60_000));
+    const r = buildReport(10_000, TradeTable.from(times.map((x) => trade('USDCHF', x, 1))), noDrawdown, { starts: [], closes: [] });
+    const months = new Array(12).fill(0), weekdays = new Array(7).fill(0), hours = new Array(24).fill(0);
+    for (const x of times) {
+      const d = new Date(x);
+      months[d.getUTCMonth()]++;
+      weekdays[d.getUTCDay()]++;
+      hours[d.getUTCHours()]++;
+    }
+    assert.equal(r.by_month.entries, months);
+    assert.equal(r.by_weekday.entries, weekdays);
+    assert.equal(r.by_hour.entries, hours);
+  }));
+});
+
 test('the equity curve keeps each bucket\'s lowest day (the first, on a tie to the cent) and its last day, for any daily closes', () => {
   const DAY = 86_400_000;
   const round2 = (x: number) => Math.round(x * 100) / 100;
