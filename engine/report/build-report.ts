@@ -135,46 +135,49 @@ function curve(initial: number, trades: TradeTable, daily: DailyEquity): Array<[
 }
 
 /**
- * Each symbol's sums and cumulative-profit curve (thinned to SYMBOL_POINTS). Sums are kept in
- * typed columns by symbol id, not in an object per symbol: once per run over every trade, an
- * object whose number fields start as small integers was thrown off V8's optimised code at
- * every run (measured: a few percent of a million-bar backtest).
+ * Each symbol's sums and cumulative-profit curve (thinned to SYMBOL_POINTS), sorted by name.
+ * One pass over the trades per symbol (a portfolio has a handful) with the sums in locals: kept
+ * in typed columns by symbol id, every trade's sums went through memory (0.51 ms for 37,000
+ * trades, measured; 0.30 ms so). An object per symbol whose number fields start as small
+ * integers was thrown off V8's optimised code at every run.
  */
 function perSymbol(trades: TradeTable): Record<string, SymbolReport> {
   const m = trades.symbols.length;
-  // Two passes without per-symbol trade lists: counts first (each curve's step), then the sums.
   const counts = new Int32Array(m);
-  const symbol = trades.symbol, pnls = trades.pnl, directions = trades.direction, exits = trades.exitTime;
   // One symbol (a single-symbol run): every trade is its.
   if (m === 1) counts[0] = trades.length;
-  else for (let i = 0; i < trades.length; i++) counts[symbol[i]]++;
-  const gp = new Float64Array(m), gl = new Float64Array(m), net = new Float64Array(m);
-  const wins = new Int32Array(m), longs = new Int32Array(m), seen = new Int32Array(m), step = new Int32Array(m);
-  const curves: Array<Array<[number, number]>> = [];
-  for (let k = 0; k < m; k++) {
-    step[k] = Math.max(1, Math.ceil(counts[k] / SYMBOL_POINTS));
-    curves.push([]);
-  }
-  for (let i = 0; i < trades.length; i++) {
-    const k = symbol[i];
-    const pnl = pnls[i];
-    if (pnl > 0) { gp[k] += pnl; wins[k]++; } else gl[k] += pnl;
-    if (directions[i] === 1) longs[k]++;
-    net[k] += pnl;
-    const j = seen[k]++;
-    if (j % step[k] === step[k] - 1 || j === counts[k] - 1) curves[k].push([Math.floor(exits[i] / 1000), round2(net[k])]);
-  }
+  else for (let i = 0; i < trades.length; i++) counts[trades.symbol[i]]++;
   const out: Record<string, SymbolReport> = {};
   const ids = trades.symbols.map((_, k) => k).filter((k) => counts[k] > 0).sort((a, b) => (trades.symbols[a] < trades.symbols[b] ? -1 : 1));
-  for (const k of ids) {
-    const n = counts[k];
-    out[trades.symbols[k]] = {
-      trades: n, net_profit: round2(gp[k] + gl[k]), gross_profit: round2(gp[k]), gross_loss: round2(gl[k]),
-      profit_factor: gl[k] <= -HALF_CENT ? round4(gp[k] / -gl[k]) : null, win_pct: n ? round2((100 * wins[k]) / n) : null,
-      long_trades: longs[k], short_trades: n - longs[k], curve: curves[k],
-    };
-  }
+  for (const k of ids) out[trades.symbols[k]] = symbolReport(trades, k, counts[k]);
   return out;
+}
+
+/** The report of the `n` trades of symbol `k`. */
+function symbolReport(trades: TradeTable, k: number, n: number): SymbolReport {
+  const symbol = trades.symbol, pnls = trades.pnl, directions = trades.direction, exits = trades.exitTime;
+  const step = Math.max(1, Math.ceil(n / SYMBOL_POINTS));
+  const curve: Array<[number, number]> = [];
+  let gp = 0, gl = 0, net = 0, wins = 0, longs = 0, seen = 0;
+  // A point at every step-th trade of the symbol, and at its last.
+  let untilPoint = step;
+  for (let i = 0; i < trades.length; i++) {
+    if (symbol[i] !== k) continue;
+    const pnl = pnls[i];
+    if (pnl > 0) { gp += pnl; wins++; } else gl += pnl;
+    if (directions[i] === 1) longs++;
+    net += pnl;
+    seen++;
+    if (--untilPoint === 0 || seen === n) {
+      curve.push([Math.floor(exits[i] / 1000), round2(net)]);
+      untilPoint = step;
+    }
+  }
+  return {
+    trades: n, net_profit: round2(gp + gl), gross_profit: round2(gp), gross_loss: round2(gl),
+    profit_factor: gl <= -HALF_CENT ? round4(gp / -gl) : null, win_pct: n ? round2((100 * wins) / n) : null,
+    long_trades: longs, short_trades: n - longs, curve,
+  };
 }
 
 const r2 = (v: number | null) => (v === null ? null : round2(v));

@@ -71,6 +71,32 @@ test('the buckets agree with the calendar for entries in time order that step fr
   }));
 });
 
+test('each symbol\'s sums and curve (a point every ceil(n / 400)-th trade and at the last) for any trades of up to three symbols', () => {
+  const round2 = (x: number) => Math.round(x * 100) / 100;
+  fc.assert(fc.property(
+    fc.array(fc.tuple(fc.constantFrom('USDCHF', 'EURUSD', 'XAUUSD'), fc.double({ min: -50, max: 50, noNaN: true })), { minLength: 1, maxLength: 1_500 }),
+    (rows) => {
+      const trades = rows.map(([symbol, pnl], i) => trade(symbol, Date.UTC(2020, 0, 1) + i * H, pnl));
+      const r = buildReport(10_000, TradeTable.from(trades), noDrawdown, { starts: [], closes: [] });
+      const names = [...new Set(rows.map(([symbol]) => symbol))].sort();
+      assert.equal(Object.keys(r.per_symbol), names);
+      for (const name of names) {
+        const own = trades.filter((t) => t.symbol === name);
+        const step = Math.max(1, Math.ceil(own.length / 400));
+        let gp = 0, gl = 0, net = 0;
+        const curve: Array<[number, number]> = [];
+        own.forEach((t, j) => {
+          if (t.pnl > 0) gp += t.pnl; else gl += t.pnl;
+          net += t.pnl;
+          if ((j + 1) % step === 0 || j === own.length - 1) curve.push([Math.floor(t.exitTime / 1000), round2(net)]);
+        });
+        const s = r.per_symbol[name];
+        assert.equal([s.trades, s.gross_profit, s.gross_loss, s.long_trades], [own.length, round2(gp), round2(gl), own.filter((t) => t.direction === 1).length]);
+        assert.equal(s.curve, curve);
+      }
+    }), { numRuns: 60 });
+});
+
 test('the equity curve keeps each bucket\'s lowest day (the first, on a tie to the cent) and its last day, for any daily closes', () => {
   const DAY = 86_400_000;
   const round2 = (x: number) => Math.round(x * 100) / 100;
