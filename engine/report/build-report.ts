@@ -54,8 +54,8 @@ const SEVENS = Uint8Array.from({ length: 37 }, (_, i) => i % 7);
  * Adds each trade to its entry hour, weekday and month in `entries` and `profit`. Trades come in
  * exit order, so entries are nearly sorted: the month of an entry is mostly that of the one
  * before or the next one, found from it; the civil calendar (about 0.1 µs) only for another one.
- * The weekday from that of the month's first day. (Measured on 37,000 trades: 0.77 ms with the
- * calendar at each month and a weekday by `%`, 0.48 ms so.)
+ * The weekday from that of the month's first day. (Measured, a million-bar run's 37,000 trades:
+ * 0.80 ms with the calendar at each month and a weekday by `%`, 0.58 ms so.)
  */
 function byEntryTime(trades: TradeTable, entries: Int32Array, profit: Float64Array): void {
   const entryTimes = trades.entryTime, pnls = trades.pnl, n = trades.length;
