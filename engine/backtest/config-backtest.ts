@@ -62,7 +62,7 @@ export function runPortfolioBacktest(resolved: ResolvedBot, options: ConfigBackt
     symbols: bot.symbols.map((s) => {
       const history = histories.get(s.symbol);
       if (!history) throw new ConfigError(bot.where, `${s.field}.symbol`, `no bars were given for ${s.symbol}`);
-      return { spec: s.spec, series: history.series, strategy: s.strategy, strategyConfig: s.params, synthetic: history.synthetic };
+      return { spec: s.spec, series: history.series, strategy: s.strategy, strategyConfig: s.params, synthetic: history.synthetic, dataFingerprint: history.fingerprint };
     }),
     balance: bot.balance, riskPercent: bot.riskPercent, governor: bot.governor, broker: bot.broker,
     sessionId: options.sessionId, onEvent: options.onEvent, onProgress: options.onProgress, progressEvery: options.progressEvery,

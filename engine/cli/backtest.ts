@@ -196,7 +196,7 @@ async function symbolPlan(args: Args): Promise<Plan> {
     if (err instanceof HistoryOptionError) throw historyFlagError(err);
     throw new ConfigError('command line', args.file ? '--file' : '--symbol', (err as Error).message);
   }
-  const { series, synthetic, source } = history;
+  const { series, synthetic, source, fingerprint } = history;
   if (series.length === 0) throw new ConfigError('command line', '--from/--to', `no ${symbol} ${timeframe} bars between ${args.from ?? 'the start'} and ${args.to ?? 'the end'}`);
   const leverage = number('leverage', args.leverage);
   const check = checkSeriesAgainstSpec(series, spec, args.file ?? source);
@@ -212,7 +212,7 @@ async function symbolPlan(args: Args): Promise<Plan> {
     bars: series.length, label: `${symbol} ${timeframe}`, balance, sources: { [symbol]: source }, synthetic: synthetic ? [symbol] : [],
     warnings: check.warnings,
     run: (onEvent, onProgress, progressEvery, emitBars) => runBacktest({
-      symbol, spec, series, strategy, strategyConfig, balance, riskPercent, warnings: check.warnings,
+      symbol, spec, series, strategy, strategyConfig, balance, riskPercent, warnings: check.warnings, dataFingerprint: fingerprint,
       governor: { ...(minTrades !== undefined ? { minTradesPerWeek: minTrades } : {}), ...(maxTrades !== undefined ? { maxTradesPerWeek: maxTrades } : {}) },
       broker: {
         ...(spread !== undefined ? { spreadPoints: { [symbol]: spread } } : {}), ...(commission !== undefined ? { commissionPerLot: commission } : {}),
