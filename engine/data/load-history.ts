@@ -191,7 +191,17 @@ function finestNotFiner(ms: number): Timeframe {
   return (Object.keys(TIMEFRAME_MS) as Timeframe[]).find((tf) => TIMEFRAME_MS[tf] >= ms) ?? 'D1';
 }
 
-/** Bars opening in [from, to), sharing no memory with the input (prices and spreads kept). */
+/**
+ * Bars opening in [from, to), sharing no memory with the input (prices and spreads kept); the
+ * input itself when it is all inside.
+ *
+ * @example
+ * const year = clipSeries(series, Date.UTC(1998, 0, 1), Date.UTC(1999, 0, 1));
+ */
+export function clipSeries(series: BarSeries, from: number, to: number): BarSeries {
+  return clip(series, from, to);
+}
+
 function clip(series: BarSeries, from: number, to: number): BarSeries {
   let start = 0;
   while (start < series.length && series.time[start] < from) start++;
