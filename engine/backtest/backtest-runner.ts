@@ -25,6 +25,12 @@ export interface BacktestOptions {
   readonly broker?: Partial<SimBrokerConfig>;
   /** Defaults to a uuid derived from the inputs, so reruns are byte-identical. */
   readonly sessionId?: string;
+  /**
+   * What the bars were read from (`LoadedHistory.fingerprint`: the file's bytes hashed once as it
+   * was read), part of the default session id: two files with the same bar count, first and last
+   * time but other prices are two sessions.
+   */
+  readonly dataFingerprint?: string;
   /** Every event of the run, in order (recorders, the WebSocket, tests). */
   readonly onEvent?: (event: LogEvent) => void;
   /** Called every `progressEvery` bars with the bars done so far. */
@@ -80,7 +86,8 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
   let pending = iterator ? iterator.next() : null;
   const timeframe = first?.timeframe ?? (pending && !pending.done ? pending.value.timeframe : 'H1');
   const sessionId = options.sessionId ?? stableUuid('backtest', options.symbol, strategy.id, config, balance,
-    options.riskPercent ?? 1, options.governor ?? {}, options.broker ?? {}, options.labels ?? {}, first ? [first.length, first.time[0], first.time[first.length - 1]] : options.totalBars ?? 0);
+    options.riskPercent ?? 1, options.governor ?? {}, options.broker ?? {}, options.labels ?? {}, first ? [first.length, first.time[0], first.time[first.length - 1]] : options.totalBars ?? 0,
+    ...(options.dataFingerprint !== undefined ? [options.dataFingerprint] : []));
 
   // The simulated clock is written once per bar: numbers in closure variables or object
   // literals are re-boxed on every write, fields of a class instance are updated in place.

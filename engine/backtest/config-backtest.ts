@@ -2,7 +2,8 @@ import type { LogEvent } from '../../protocol/index.ts';
 import { ConfigError } from '../config/config-error.ts';
 import { withOverrides, type ResolvedBot } from '../config/resolve-bot.ts';
 import { loadSymbolHistory } from '../config/symbol-history.ts';
-import type { LoadedHistory } from '../data/load-history.ts';
+import { clipSeries, historyRange, shippedHistoryFor, type LoadedHistory } from '../data/load-history.ts';
+import { TIMEFRAME_MS, type BarSeries } from '../model/bar.ts';
 import type { ParamOverride } from '../strategy/strategy-params.ts';
 import { runPortfolio, type PortfolioResult } from './portfolio-backtest.ts';
 
@@ -30,17 +31,99 @@ export interface ConfigBacktestResult extends PortfolioResult {
  * Every configured symbol's bars for [from, to]: its own file, the shipped history or synthetic
  * bars. Any problem (a file that does not parse, a timeframe the data cannot give, no bars in
  * the range) is a ConfigError naming the config file and the field, raised before a run starts.
+ * Symbols run as one account, so only the span their real data share is kept (see
+ * `loadBotHistoriesWithSpan`, which also says what was left out).
  */
 export function loadBotHistories(bot: ResolvedBot, range: { readonly from?: string; readonly to?: string } = {}): Map<string, LoadedHistory> {
+  return loadBotHistoriesWithSpan(bot, range).histories;
+}
+
+export interface BotHistories {
+  readonly histories: Map<string, LoadedHistory>;
+  /** What the common span left out, naming each symbol's span (empty when nothing was). */
+  readonly warnings: readonly string[];
+}
+
+/**
+ * `loadBotHistories` with its warnings. One account trades every symbol at once, so data that
+ * cover different periods cannot be run one after the other as if they were one history (a 2020
+ * EURUSD file and the 1996-2001 USDCHF history made a 24-year run): the run covers the span the
+ * real data share (each symbol's first bar to its last bar's close, within --from/--to), and a
+ * warning names each symbol's span when bars are left out; no common span is a ConfigError
+ * naming them all. Synthetic symbols have no span of their own: they are made for that span.
+ *
+ * @example
+ * const { histories, warnings } = loadBotHistoriesWithSpan(bot, { from: '1998-01-01' });
+ */
+export function loadBotHistoriesWithSpan(bot: ResolvedBot, range: { readonly from?: string; readonly to?: string } = {}): BotHistories {
+  const asked = askedRange(bot, range);
+  const real = bot.symbols.filter((s) => s.file !== undefined || shippedHistoryFor(s.symbol) !== undefined);
+  const whole = new Map(real.map((s) => [s.symbol, loadSymbolHistory(bot, s)]));
+  const spans = real.map((s) => ({ s, span: spanOf(whole.get(s.symbol)!.series) }));
+  let from = asked.from;
+  let to = asked.to;
+  for (const { span } of spans) {
+    from = Math.max(from, span.from);
+    to = Math.min(to, span.to);
+  }
   const out = new Map<string, LoadedHistory>();
+  const warnings: string[] = [];
+  const described = () => spans.map(({ s, span }) => `${s.symbol} ${s.timeframe} ${describeSpan(span)} (${whole.get(s.symbol)!.source})`).join('; ');
+  const wanted = range.from !== undefined || range.to !== undefined ? ` between ${range.from ?? 'the start'} and ${range.to ?? 'the end'}` : '';
+  if (real.length > 1 && !(from < to)) {
+    throw new ConfigError(bot.where, 'bot.symbols', `the symbols' data share no period${wanted}, and one account trades them together: ${described()}. `
+      + 'Give data files that cover a common period, or run one symbol alone (--symbol)');
+  }
+  const cut: string[] = [];
   for (const s of bot.symbols) {
-    const history = loadSymbolHistory(bot, s, range);
+    const loaded = whole.get(s.symbol);
+    // A bar that overlaps the span stays (an H4 bar opening at 20:00 beside H1 bars from 22:00).
+    const clipped = loaded ? clipSeries(loaded.series, Math.max(asked.from, from - TIMEFRAME_MS[loaded.series.timeframe] + 1), Math.min(asked.to, to)) : null;
+    if (loaded && clipped!.length < barsIn(loaded.series, asked.from, asked.to)) cut.push(s.symbol);
+    const history = loaded
+      ? { ...loaded, series: clipped! }
+      : loadSymbolHistory(bot, s, Number.isFinite(from) || Number.isFinite(to) ? { from: isoOf(from), to: isoOf(to) } : range);
     if (history.series.length === 0) {
       throw new ConfigError(bot.where, `${s.field}.symbol`, `no ${s.symbol} ${s.timeframe} bars between ${range.from ?? 'the start'} and ${range.to ?? 'the end'} (${history.source})`);
     }
     out.set(s.symbol, history);
   }
-  return out;
+  // Bars of the asked range left out because another symbol's data end or start there.
+  if (real.length > 1 && cut.length > 0) {
+    warnings.push(`the symbols' data cover different periods; the run covers only the span they share${wanted}, ${describeSpan({ from, to })}: ${described()}`);
+  }
+  return { histories: out, warnings };
+}
+
+function askedRange(bot: ResolvedBot, range: { readonly from?: string; readonly to?: string }): { from: number; to: number } {
+  try {
+    return historyRange(range.from, range.to);
+  } catch (err) {
+    throw new ConfigError(bot.where, '', (err as Error).message);
+  }
+}
+
+/** How many bars open in [from, to). */
+function barsIn(series: BarSeries, from: number, to: number): number {
+  let n = 0;
+  for (let i = 0; i < series.length; i++) if (series.time[i] >= from && series.time[i] < to) n++;
+  return n;
+}
+
+/** From the first bar's open to the last bar's close. */
+function spanOf(series: BarSeries): { from: number; to: number } {
+  if (series.length === 0) return { from: Infinity, to: -Infinity };
+  return { from: series.time[0], to: series.time[series.length - 1] + TIMEFRAME_MS[series.timeframe] };
+}
+
+function describeSpan(span: { from: number; to: number }): string {
+  const at = (t: number) => new Date(t).toISOString().slice(0, 16).replace('T', ' ');
+  return Number.isFinite(span.from) ? `${at(span.from)} to ${at(span.to)} UTC` : 'no bars';
+}
+
+/** A UTC instant as the date-time `historyRange` reads (an exact `to` is exclusive). */
+function isoOf(t: number): string | undefined {
+  return Number.isFinite(t) ? new Date(t).toISOString().slice(0, 19) : undefined;
 }
 
 /**
@@ -62,7 +145,7 @@ export function runPortfolioBacktest(resolved: ResolvedBot, options: ConfigBackt
     symbols: bot.symbols.map((s) => {
       const history = histories.get(s.symbol);
       if (!history) throw new ConfigError(bot.where, `${s.field}.symbol`, `no bars were given for ${s.symbol}`);
-      return { spec: s.spec, series: history.series, strategy: s.strategy, strategyConfig: s.params, synthetic: history.synthetic };
+      return { spec: s.spec, series: history.series, strategy: s.strategy, strategyConfig: s.params, synthetic: history.synthetic, dataFingerprint: history.fingerprint };
     }),
     balance: bot.balance, riskPercent: bot.riskPercent, governor: bot.governor, broker: bot.broker,
     sessionId: options.sessionId, onEvent: options.onEvent, onProgress: options.onProgress, progressEvery: options.progressEvery,

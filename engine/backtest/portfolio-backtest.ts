@@ -19,6 +19,8 @@ export interface PortfolioSymbol {
   readonly strategy: Strategy;
   readonly strategyConfig: unknown;
   readonly synthetic?: boolean;
+  /** What its bars were read from (`LoadedHistory.fingerprint`), part of the default session id. */
+  readonly dataFingerprint?: string;
 }
 
 export interface PortfolioOptions {
@@ -69,7 +71,8 @@ export function runPortfolio(options: PortfolioOptions): PortfolioResult {
   const names = symbols.map((s) => s.spec.name);
   const params = Object.fromEntries(symbols.map((s) => [s.spec.name, s.strategyConfig]));
   const sessionId = options.sessionId ?? stableUuid('portfolio',
-    symbols.map((s) => [s.spec.name, s.series.timeframe, s.strategy.id, s.strategyConfig, s.series.length, s.series.time[0] ?? 0, s.series.time[s.series.length - 1] ?? 0]),
+    symbols.map((s) => [s.spec.name, s.series.timeframe, s.strategy.id, s.strategyConfig, s.series.length, s.series.time[0] ?? 0, s.series.time[s.series.length - 1] ?? 0,
+      ...(s.dataFingerprint !== undefined ? [s.dataFingerprint] : [])]),
     balance, options.riskPercent ?? 1, options.governor ?? {}, options.broker ?? {}, options.labels ?? {});
   const clock = new MergedClock();
   const sim = new SimBroker(symbols.map((s) => s.spec), { historyLimit: 0, ...options.broker, balance });

@@ -5,7 +5,7 @@ import type { BacktestCompleteData, LogEvent } from '../../protocol/index.ts';
 import { loadHistory } from '../data/load-history.ts';
 import { isTimeframe } from '../model/bar.ts';
 import { runBacktest } from '../backtest/backtest-runner.ts';
-import { loadBotHistories, runPortfolioBacktest } from '../backtest/config-backtest.ts';
+import { loadBotHistoriesWithSpan, runPortfolioBacktest } from '../backtest/config-backtest.ts';
 import { loadPlugins, PluginError } from '../strategy/plugin-loader.ts';
 import { decodeParams, parseOverrides } from '../strategy/strategy-params.ts';
 import { ConfigError, readConfigFile, resolveBot, type BotConfig } from '../config/index.ts';
@@ -144,8 +144,8 @@ async function configPlan(args: Args): Promise<Plan> {
   const plugins = await loadPlugins([...(bot.plugins ?? []).map((p) => (p.startsWith('.') ? resolve(dirname(file), p) : p)), ...args.plugin!], { baseDir: dirname(file) });
   const strategies = new Map([...plugins].map(([id, p]) => [id, p.strategy]));
   const resolved = resolveBot(bot, { where: file, baseDir: dirname(file), strategies }, parseOverrides(args.set!));
-  const histories = loadBotHistories(resolved, { from: args.from, to: args.to });
-  const warnings: string[] = [];
+  const { histories, warnings: spanWarnings } = loadBotHistoriesWithSpan(resolved, { from: args.from, to: args.to });
+  const warnings: string[] = [...spanWarnings];
   for (const s of resolved.symbols) {
     const check = checkSeriesAgainstSpec(histories.get(s.symbol)!.series, s.spec, s.file ?? histories.get(s.symbol)!.source);
     if (check.errors.length > 0) throw new ConfigError(file, s.file ? `${s.field}.file` : `bot.symbolSpecs.${s.symbol}`, `the data does not fit ${s.symbol}'s spec: ${check.errors.join('; ')}`);
@@ -196,7 +196,7 @@ async function symbolPlan(args: Args): Promise<Plan> {
     if (err instanceof HistoryOptionError) throw historyFlagError(err);
     throw new ConfigError('command line', args.file ? '--file' : '--symbol', (err as Error).message);
   }
-  const { series, synthetic, source } = history;
+  const { series, synthetic, source, fingerprint } = history;
   if (series.length === 0) throw new ConfigError('command line', '--from/--to', `no ${symbol} ${timeframe} bars between ${args.from ?? 'the start'} and ${args.to ?? 'the end'}`);
   const leverage = number('leverage', args.leverage);
   const check = checkSeriesAgainstSpec(series, spec, args.file ?? source);
@@ -212,7 +212,7 @@ async function symbolPlan(args: Args): Promise<Plan> {
     bars: series.length, label: `${symbol} ${timeframe}`, balance, sources: { [symbol]: source }, synthetic: synthetic ? [symbol] : [],
     warnings: check.warnings,
     run: (onEvent, onProgress, progressEvery, emitBars) => runBacktest({
-      symbol, spec, series, strategy, strategyConfig, balance, riskPercent, warnings: check.warnings,
+      symbol, spec, series, strategy, strategyConfig, balance, riskPercent, warnings: check.warnings, dataFingerprint: fingerprint,
       governor: { ...(minTrades !== undefined ? { minTradesPerWeek: minTrades } : {}), ...(maxTrades !== undefined ? { maxTradesPerWeek: maxTrades } : {}) },
       broker: {
         ...(spread !== undefined ? { spreadPoints: { [symbol]: spread } } : {}), ...(commission !== undefined ? { commissionPerLot: commission } : {}),

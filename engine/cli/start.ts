@@ -190,6 +190,9 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     if (caught.appended > 0 || caught.tornLinesRemoved > 0) {
       say(`recordings caught up from the journal: ${caught.appended} event(s) appended to ${caught.files.join(', ') || '(none)'}${caught.tornLinesRemoved ? `, ${caught.tornLinesRemoved} torn last line(s) removed` : ''}`);
     }
+    if (caught.tornLinesLeft.length) {
+      say(`recordings with a torn last line left as they are (not sessions of this server's journal; get_recording lists the line): ${caught.tornLinesLeft.join(', ')}`);
+    }
     if (caught.unrecoverable) say(`the recordings miss seq ${caught.unrecoverable[0]}..${caught.unrecoverable[1]}, which the journal no longer keeps either`);
   } catch (err) {
     say(`could not catch the recordings up from the journal: ${(err as Error).message}`);

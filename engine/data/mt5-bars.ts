@@ -3,7 +3,7 @@ import { parseClockCell, parseDateCell } from './calendar-cells.ts';
 import { DataError, NO_DATA_ROWS, notANumber, parseNumberCell, RowProblems, type ImportOptions, type SkippedRow } from './data-error.ts';
 import { cellAt, columnName, parseHeader, requireColumn } from './delimited-header.ts';
 import { forEachLine, readTextSource } from './text-source.ts';
-import { toUtcAfter, zonedTimeFor } from './zoned-time.ts';
+import { gapProblem, toUtcAfter, zonedTimeFor } from './zoned-time.ts';
 
 export interface Mt5BarsOptions extends ImportOptions {
   /** Symbol for the series; defaults to the file name up to the first `_`, `.` or space. */
@@ -12,7 +12,8 @@ export interface Mt5BarsOptions extends ImportOptions {
   readonly timeframe?: Timeframe;
   /**
    * IANA zone the export's times are in. MT5 writes the broker's server time (often
-   * EET/EEST); default UTC. Converted with the rules of `ZonedTime` (`toUtcAfter` in the autumn overlap).
+   * EET/EEST); default UTC. Converted with the rules of `ZonedTime` (`toUtcAfter` in the autumn
+   * overlap); a time in the spring-forward gap, which that clock never shows, is a bad row.
    */
   readonly timezone?: string;
   /** Name used in error messages (defaults to the file's base name, or `<buffer>`). */
@@ -106,9 +107,12 @@ export function importMt5Bars(input: Buffer | string, options: Mt5BarsOptions = 
     }
     if (low > Math.min(open, close)) return problems.report(lineNumber, columnName(header, col.low), `low ${low} is above min(open ${open}, close ${close})`);
     const wall = date + clock;
-    const time = zone ? toUtcAfter(zone, wall, lastTime).utc : wall;
+    const timeColumn = columnName(header, col.time === -1 ? col.date : col.time);
+    const zoned = zone ? toUtcAfter(zone, wall, lastTime) : undefined;
+    // Shifted forward, the skipped hour would land on the next real one and be blamed on it.
+    if (zoned?.kind === 'gap') return problems.report(lineNumber, timeColumn, gapProblem(zone!, wall));
+    const time = zoned ? zoned.utc : wall;
     if (time <= lastTime) {
-      const timeColumn = columnName(header, col.time === -1 ? col.date : col.time);
       return problems.report(lineNumber, timeColumn, `time ${new Date(time).toISOString()} is not after the previous bar's ${new Date(lastTime).toISOString()}`);
     }
     lastTime = time;

@@ -3,7 +3,7 @@ import { parseClockCell, parseDateCell } from './calendar-cells.ts';
 import { DataError, NO_DATA_ROWS, notANumber, parseNumberCell, RowProblems, type ImportOptions, type SkippedRow } from './data-error.ts';
 import { cellAt, columnName, parseHeader, requireColumn } from './delimited-header.ts';
 import { forEachLine, readTextSource } from './text-source.ts';
-import { toUtcAfter, zonedTimeFor } from './zoned-time.ts';
+import { gapProblem, toUtcAfter, zonedTimeFor } from './zoned-time.ts';
 
 export interface Mt5TicksOptions extends ImportOptions {
   /** IANA zone of the export's times (MT5 writes server time); default UTC. */
@@ -88,7 +88,9 @@ export function importMt5Ticks(input: Buffer | string, options: Mt5TicksOptions 
       volume = v;
     }
     const wall = date + clock;
-    const time = zone ? toUtcAfter(zone, wall, lastTime).utc : wall;
+    const zoned = zone ? toUtcAfter(zone, wall, lastTime) : undefined;
+    if (zoned?.kind === 'gap') return problems.report(lineNumber, columnName(header, col.time), gapProblem(zone!, wall));
+    const time = zoned ? zoned.utc : wall;
     if (time < lastTime) {
       return problems.report(lineNumber, columnName(header, col.time), `time ${new Date(time).toISOString()} is before the previous tick's ${new Date(lastTime).toISOString()}`);
     }

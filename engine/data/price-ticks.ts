@@ -3,7 +3,7 @@ import { DataError, NO_DATA_ROWS, notANumber, parseNumberCell, RowProblems, type
 import { cellAt, columnName, parseHeader, type DelimitedHeader } from './delimited-header.ts';
 import { forEachLine, readTextSource } from './text-source.ts';
 import { createTickSeries, pushTick, type TickSeries } from './tick-series.ts';
-import { toUtcAfter, zonedTimeFor } from './zoned-time.ts';
+import { gapProblem, toUtcAfter, zonedTimeFor } from './zoned-time.ts';
 
 export interface PriceTicksOptions extends ImportOptions {
   /**
@@ -15,12 +15,11 @@ export interface PriceTicksOptions extends ImportOptions {
   readonly fileName?: string;
 }
 
-/** A row whose local time fell into a DST transition, and what the importer made of it. */
+/** A row whose local time fell into the autumn overlap, and which occurrence the importer took. */
 export interface DstNote {
   readonly line: number;
-  readonly kind: 'gap' | 'ambiguous';
-  /** gap: read with the pre-transition offset (shifted forward); ambiguous: which occurrence. */
-  readonly resolution: 'shifted-forward' | 'first-occurrence' | 'second-occurrence';
+  readonly kind: 'ambiguous';
+  readonly resolution: 'first-occurrence' | 'second-occurrence';
   readonly utc: number;
 }
 
@@ -35,12 +34,14 @@ export interface PriceTicksResult {
  * Imports a plain `time,price` file such as `fixtures/usdchf_m30.csv`. The header names the
  * columns `time` and `price` (any order, other columns ignored); without a header the first two
  * columns are taken. Local times are converted to UTC DST-correctly (see `ZonedTime`):
- * - a time in the spring-forward gap, which cannot exist, is shifted forward by the gap
- *   (Zurich 02:30 on the last Sunday of March is read as 03:30 CEST = 01:30Z);
+ * - a time in the spring-forward gap, which no clock in the zone shows (Zurich 02:30 on the last
+ *   Sunday of March), is a bad row at its own line naming the zone and the skipped hour: the
+ *   file's times are not that zone's (read shifted forward, it used to land on the next row's
+ *   instant and the error blamed that row);
  * - a time in the autumn overlap takes its first occurrence (summer time), unless that would
  *   not be after the previous row, in which case it is the second occurrence: a file written in
- *   local time that lists 02:00, 02:30, 02:00, 02:30 thus maps to four increasing instants.
- * Both cases are listed in `dstNotes`. Times must be strictly increasing after conversion.
+ *   local time that lists 02:00, 02:30, 02:00, 02:30 thus maps to four increasing instants
+ *   (listed in `dstNotes`). Times must be strictly increasing after conversion.
  *
  * @example
  * const { ticks } = importPriceTicks('fixtures/usdchf_m30.csv', { timezone: 'Europe/Zurich' });
@@ -89,8 +90,8 @@ export function importPriceTicks(input: Buffer | string, options: PriceTicksOpti
     else {
       const r = toUtcAfter(zone, iso.wall, lastTime);
       time = r.utc;
-      if (r.kind === 'gap') dstNotes.push({ line: lineNumber, kind: 'gap', resolution: 'shifted-forward', utc: time });
-      else if (r.kind === 'ambiguous') {
+      if (r.kind === 'gap') return problems.report(lineNumber, columnName(header, timeCol), gapProblem(zone, iso.wall));
+      if (r.kind === 'ambiguous') {
         dstNotes.push({ line: lineNumber, kind: 'ambiguous', resolution: r.occurrence === 'second' ? 'second-occurrence' : 'first-occurrence', utc: time });
       }
     }

@@ -8,7 +8,9 @@
  *   when the first would run backwards;
  * - a wall time inside the spring gap (02:00-02:59 on the last Sunday of March in Zurich, which
  *   never happens) is read with the offset in force before the gap, i.e. shifted forward by the
- *   gap's length: 02:30 becomes 03:30 CEST = 01:30Z. `kind` says 'gap' so callers can report it.
+ *   gap's length: 02:30 becomes 03:30 CEST = 01:30Z. `kind` says 'gap' so callers can report it
+ *   (the file importers refuse such a row at its own line, `gapProblem`: a clock in that zone
+ *   never shows it, so the file's zone is not the one it is read with).
  */
 export interface ZonedResult {
   readonly utc: number;
@@ -110,6 +112,33 @@ export class ZonedTime {
     if (bValid) return { utc: b, kind: 'unique' };
     return { utc: a, kind: 'gap' };
   }
+}
+
+/**
+ * Why a wall time in the spring-forward gap is refused, for a file's bad-row message: the
+ * zone, the day and the hour the clocks skipped.
+ *
+ * @example
+ * gapProblem(new ZonedTime('Europe/Athens'), Date.UTC(2021, 2, 28, 3, 0));
+ * // '2021-03-28 03:00 does not exist in Europe/Athens: the clocks went forward from 03:00 to 04:00 that day (daylight saving time) ...'
+ */
+export function gapProblem(zone: ZonedTime, wall: number): string {
+  // The transition instant lies between the wall time read with the later offset (before it)
+  // and with the earlier one (at or after it); a few halvings find it to the second.
+  const day = Math.floor(wall / DAY_MS) * DAY_MS;
+  // Whole seconds (a tick's milliseconds would stall the halving); offsets change on a second.
+  let lo = Math.floor((wall - zone.offsetAt(day + DAY_MS + 16 * HOUR_MS)) / 1000) * 1000;
+  let hi = Math.ceil((wall - zone.offsetAt(day - 16 * HOUR_MS)) / 1000) * 1000;
+  const before = zone.offsetAt(lo);
+  while (hi - lo > 1000) {
+    const mid = Math.floor((lo + hi) / 2000) * 1000;
+    if (zone.offsetAt(mid) === before) lo = mid;
+    else hi = mid;
+  }
+  const hhmm = (t: number) => new Date(t).toISOString().slice(11, 16);
+  const at = new Date(wall).toISOString();
+  return `${at.slice(0, 10)} ${at.slice(11, 19)} does not exist in ${zone.zone}: the clocks went forward from ${hhmm(hi + before)} to ${hhmm(hi + zone.offsetAt(hi))} ` +
+    `that day (daylight saving time), so no row can be stamped in between; the file's times are not ${zone.zone} times (check the timezone it is read with) or the row is wrong`;
 }
 
 /**

@@ -208,6 +208,14 @@ export class Journal {
     return row?.kind ?? null;
   }
 
+  /** The session of the journaled event `seq`, or null when the journal does not hold it (any more). */
+  sessionAt(seq: number): string | null {
+    const row = this.db.prepare('SELECT json FROM recent_events WHERE seq = ?').get(seq) as { json: string } | undefined;
+    if (!row) return null;
+    const sessionId = (JSON.parse(row.json) as { session_id?: unknown }).session_id;
+    return typeof sessionId === 'string' ? sessionId : null;
+  }
+
   /** Journaled events after `seq`, oldest first (the recorder's catch-up after a crash). */
   eventsAfter(seq: number): { seq: number; json: string }[] {
     return this.db.prepare('SELECT seq, json FROM recent_events WHERE seq > ? ORDER BY seq').all(seq) as { seq: number; json: string }[];

@@ -7,6 +7,7 @@ export interface JournaledEvents {
   readonly lastSeq: number;
   eventsAfter(seq: number): { seq: number; json: string }[];
   sessionKind(sessionId: string): string | null;
+  sessionAt(seq: number): string | null;
 }
 
 export interface CatchUpResult {
@@ -15,6 +16,11 @@ export interface CatchUpResult {
   readonly files: readonly string[];
   /** Torn last lines removed (a crash mid-write; the event itself is re-appended from the journal). */
   readonly tornLinesRemoved: number;
+  /**
+   * Files with a torn last line that this server's journal never recorded (a recording copied
+   * in, a CLI backtest's): left as they are, so `get_recording` lists the line as an error.
+   */
+  readonly tornLinesLeft: readonly string[];
   /** Seqs the recordings miss that the journal no longer keeps either (`[from, to]`), or null. */
   readonly unrecoverable: readonly [number, number] | null;
 }
@@ -30,14 +36,20 @@ export interface CatchUpResult {
  */
 export function catchUpRecordings(dir: string, tails: readonly RecordingTail[], journal: JournaledEvents, liveKind: string): CatchUpResult {
   let tornLinesRemoved = 0;
+  const tornLinesLeft: string[] = [];
   for (const tail of tails) {
-    if (tail.tornBytes > 0) {
+    if (tail.tornBytes === 0) continue;
+    // Only this server's own files are repaired: their torn line is an event the journal holds.
+    // Anyone else's file is not ours to rewrite; its torn line stays listed, not hidden.
+    if (isJournaledSession(tail, journal)) {
       truncateSync(tail.path, tail.size - tail.tornBytes);
       tornLinesRemoved++;
+    } else {
+      tornLinesLeft.push(tail.name);
     }
   }
   const recorded = highestRecordedSeq(tails).seq;
-  if (journal.lastSeq <= recorded) return { appended: 0, files: [], tornLinesRemoved, unrecoverable: null };
+  if (journal.lastSeq <= recorded) return { appended: 0, files: [], tornLinesRemoved, tornLinesLeft, unrecoverable: null };
   const events = journal.eventsAfter(recorded);
   const first = events[0]?.seq ?? journal.lastSeq + 1;
   const unrecoverable: [number, number] | null = first > recorded + 1 ? [recorded + 1, first - 1] : null;
@@ -65,5 +77,20 @@ export function catchUpRecordings(dir: string, tails: readonly RecordingTail[], 
   } finally {
     for (const recorder of open.values()) recorder.close();
   }
-  return { appended: events.length, files: [...open.values()].map((r) => r.name), tornLinesRemoved, unrecoverable };
+  return { appended: events.length, files: [...open.values()].map((r) => r.name), tornLinesRemoved, tornLinesLeft, unrecoverable };
+}
+
+/** `<stamp>_<kind>_<session>.jsonl`: the session part of a name the recorder gave. */
+const NAMED_SESSION = /^\d{8}-\d{6}_[A-Za-z0-9-]+_([A-Za-z0-9-]+)\.jsonl$/;
+
+/**
+ * A file the server recorded: its last complete line is the journal's event of that seq and
+ * session, or its session (from that line, or from its name when its only line is torn) is one
+ * the journal saw start. A CLI backtest's lines carry no seq; another server's are not this
+ * journal's events.
+ */
+function isJournaledSession(tail: RecordingTail, journal: JournaledEvents): boolean {
+  if (tail.lastSeq !== null && tail.sessionId !== null && journal.sessionAt(tail.lastSeq) === tail.sessionId) return true;
+  const named = NAMED_SESSION.exec(tail.name)?.[1];
+  return [tail.sessionId, named].some((id) => id != null && journal.sessionKind(id) !== null);
 }

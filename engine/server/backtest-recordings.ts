@@ -1,7 +1,7 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeLogEvent, type BacktestCompleteData, type BacktestStartData, type BacktestSummary } from '../../protocol/index.ts';
-import { isRecordingName, type RecordingInfo } from './recordings.ts';
+import { isRecordingName, withoutBom, type RecordingInfo } from './recordings.ts';
 
 /** A recorded backtest's two ends: what it ran (BACKTEST_START) and, when it finished, its results. */
 export interface BacktestEnds {
@@ -35,14 +35,14 @@ export function readBacktestEnds(dir: string, name: string): BacktestEnds | null
   try {
     const stat = fstatSync(fd);
     if (!stat.isFile() || stat.size === 0) return null;
-    const head = readAt(fd, 0, Math.min(stat.size, HEAD_BYTES));
+    const head = withoutBom(readAt(fd, 0, Math.min(stat.size, HEAD_BYTES)));
     const firstEnd = head.indexOf('\n');
     const start = eventOf(firstEnd < 0 ? head : head.slice(0, firstEnd));
     if (start?.event_type !== 'BACKTEST_START') return null;
     const tailStart = Math.max(0, stat.size - TAIL_BYTES);
     const tail = readAt(fd, tailStart, stat.size - tailStart).replace(/\n+$/, '');
     const lastStart = tail.lastIndexOf('\n');
-    const last = lastStart < 0 && tailStart > 0 ? null : eventOf(tail.slice(lastStart + 1));
+    const last = lastStart < 0 && tailStart > 0 ? null : eventOf(withoutBom(tail.slice(lastStart + 1)));
     const complete = last?.event_type === 'BACKTEST_COMPLETE' && last.data.session_id === start.data.session_id ? last.data : null;
     return { start: start.data, complete };
   } catch {

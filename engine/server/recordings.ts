@@ -118,7 +118,7 @@ export function readRecording(dir: string, name: string): RecordingContent | nul
   const events: LogEvent[] = [];
   const errors: { line: number; error: string }[] = [];
   text.split('\n').forEach((line, i) => {
-    const checked = checkLine(line, i + 1);
+    const checked = checkLine(i === 0 ? withoutBom(line) : line, i + 1);
     if (checked === null) return;
     if ('error' in checked) errors.push(checked);
     else events.push(checked.event);
@@ -151,7 +151,9 @@ export async function loadRecording(dir: string, name: string, maxBytes = Number
   const reader = createInterface({ input: opened.stream, crlfDelay: Number.POSITIVE_INFINITY });
   let n = 0;
   try {
-    for await (const text of reader) {
+    for await (const read of reader) {
+      // Kept as stored, passed on unparsed: a BOM there would make the reply's JSON invalid.
+      const text = n === 0 ? withoutBom(read) : read;
       const checked = checkLine(text, ++n);
       if (checked === null) continue;
       if ('error' in checked) errors.push(checked);
@@ -162,6 +164,14 @@ export async function loadRecording(dir: string, name: string, maxBytes = Number
     return null;
   }
   return { name, lines, errors };
+}
+
+/**
+ * A first line without the UTF-8 byte-order mark an editor may put before it (the UI's local
+ * open drops it, as `TextDecoder` does; JSON does not allow it).
+ */
+export function withoutBom(line: string): string {
+  return line.charCodeAt(0) === 0xfeff ? line.slice(1) : line;
 }
 
 /** One line: null when blank, its event, or what is wrong with it. A torn last line is reported. */

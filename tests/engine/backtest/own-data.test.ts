@@ -30,17 +30,23 @@ const symbols = [
   { symbol: 'EURUSD', timeframe: 'H1', file: 'EURUSD_H1.csv', timezone: 'UTC', params: { fast: 5, slow: 20 } },
   { symbol: 'XAUUSD', timeframe: 'H4' },
 ];
-writeFileSync(join(dir.path, 'bot.json'), JSON.stringify({ bot: { strategy: 'sma-crossover', symbols: [{ symbol: 'USDCHF', timeframe: 'H4' }, ...symbols] } }));
+writeFileSync(join(dir.path, 'bot.json'), JSON.stringify({ bot: { strategy: 'sma-crossover', symbols } }));
+// With the shipped 1996-2001 USDCHF beside it, the 2024 file shares no period with it (review finding 4).
+writeFileSync(join(dir.path, 'with-usdchf.json'), JSON.stringify({ bot: { strategy: 'sma-crossover', symbols: [{ symbol: 'USDCHF', timeframe: 'H4' }, ...symbols] } }));
 writeFileSync(join(dir.path, 'paper.json'), JSON.stringify({ bot: { strategy: 'sma-crossover', speed: 400, warmupBars: 50, autoStart: false, symbols } }));
 
 test('the export drives a --config backtest: EURUSD trades on the file\'s prices, only XAUUSD is labelled synthetic', () => {
   const json = spawnSync(process.execPath, ['--import', 'tsx', 'engine/cli/backtest.ts', '--config', join(dir.path, 'bot.json'), '--no-record', '--json'], { encoding: 'utf8' });
   assert.is(json.status, 0, json.stderr);
   const complete = JSON.parse(json.stdout);
-  assert.equal(complete.symbols, ['USDCHF', 'EURUSD', 'XAUUSD']);
+  assert.equal(complete.symbols, ['EURUSD', 'XAUUSD']);
   assert.equal(complete.params.EURUSD, { fast: 5, slow: 20, stopLossPoints: 500, takeProfitPoints: 1000 });
   assert.ok(complete.report.per_symbol.EURUSD.trades > 10, 'EURUSD traded on the user\'s bars');
   assert.equal(complete.synthetic_symbols, ['XAUUSD']);
+  // Beside the shipped 1996-2001 USDCHF it is refused, not run 28 years back to back as one account.
+  const apart = spawnSync(process.execPath, ['--import', 'tsx', 'engine/cli/backtest.ts', '--config', join(dir.path, 'with-usdchf.json'), '--no-record', '--json'], { encoding: 'utf8' });
+  assert.is(apart.status, 2);
+  assert.match(apart.stderr, /bot\.symbols: the symbols' data share no period, .*USDCHF H4 1996-03-31 20:00 to 2001-03-31 00:00 UTC .*; EURUSD H1 2024-01-01 00:00 to /);
 });
 
 test('the same export drives the paper bot: BOT_INITIALIZATION names the file and params, and EURUSD trades at the file\'s 2024 prices', async () => {

@@ -1,5 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { writeFileSync } from 'node:fs';
 import { barAt } from '../../../engine/model/bar.ts';
 import { FIXTURES_DIR, loadHistory, rowSpacing } from '../../../engine/data/load-history.ts';
 import { HistoryOptionError } from '../../../engine/data/history-option-error.ts';
@@ -194,6 +195,16 @@ test('a bar file whose timeframe cannot be read is named by file and line, witho
   assert.throws(() => inferTimeframe('one.csv', [utc('2024-01-08T00:00:00')], [2]), (e: Error) => e.message === "one.csv:2: the file holds one bar, and a bar file's timeframe is read from the gap between its bars: export two bars or more");
   assert.throws(() => inferTimeframe('odd.csv', [0, 7_200_000, 14_400_000].map((t) => utc('2024-01-08T00:00:00') + t), [2, 3, 5]),
     (e: Error) => e.message === "odd.csv:3: cannot tell the bars' timeframe: the smallest gap between two bars (lines 2 and 3) is 120 min, not one of M1, M5, M15, M30, H1, H4, D1");
+});
+
+test('review finding 11: a time,price file edited in place to the same length is read again, not served from the cache', () => {
+  const rows = (first: string) => encodeLines(['time,price', `2024-01-08T00:00:00,${first}`, '2024-01-08T00:30:00,1.194', '2024-01-08T01:00:00,1.195', '2024-01-08T01:30:00,1.196']);
+  const file = dir.write('edited.csv', rows('1.193'));
+  assert.is(loadHistory({ symbol: 'USDCHF', timeframe: 'H1', file }).series.open[0], 1.193);
+  writeFileSync(file, rows('1.999'));
+  const again = loadHistory({ symbol: 'USDCHF', timeframe: 'H1', file });
+  assert.is(again.series.open[0], 1.999, 'the edited price, not the cached one');
+  assert.is(again.series.high[0], 1.999);
 });
 
 test.run();

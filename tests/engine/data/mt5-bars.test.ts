@@ -78,6 +78,28 @@ test('server time across the autumn overlap: the repeated hour maps to its secon
   assert.is(s.timeframe, 'H1');
 });
 
+test('review finding 13: a server time in the spring-forward gap is refused at its own row, naming the zone and the skipped hour (not blamed on the next row)', () => {
+  // Europe/Athens springs from 03:00 EET to 04:00 EEST on 2021-03-28: 03:00 never happens there.
+  const spring = [
+    rows[0],
+    mt5BarRow('2021.03.28', '01:00', 46447.5, 46733.42, 46401.05, 46686.74),
+    mt5BarRow('2021.03.28', '02:00', 46686.74, 46733.42, 46563.08, 46609.69),
+    mt5BarRow('2021.03.28', '03:00', 46609.69, 46670.1, 46563.08, 46623.48),
+    mt5BarRow('2021.03.28', '04:00', 46623.48, 46824.26, 46576.85, 46777.48),
+  ];
+  const file = dir.write('BTCUSD_H1_spring.csv', encodeLines(spring, 'utf16le-bom'));
+  const e = expectDataError(() => importMt5Bars(file, { timezone: 'Europe/Athens' }));
+  assert.equal([e.line, e.column], [4, '<TIME>']);
+  assert.is(e.message, 'BTCUSD_H1_spring.csv:4: column "<TIME>": 2021-03-28 03:00:00 does not exist in Europe/Athens: the clocks went forward from 03:00 to 04:00 that day '
+    + "(daylight saving time), so no row can be stamped in between; the file's times are not Europe/Athens times (check the timezone it is read with) or the row is wrong");
+  // Skipped, the rows around it keep their instants: 02:00 EET = 00:00Z, 04:00 EEST = 01:00Z.
+  const r = importMt5Bars(file, { timezone: 'Europe/Athens', skipInvalid: true });
+  assert.equal(r.skipped.map((x) => x.line), [4]);
+  assert.equal(Array.from(r.series.time.subarray(0, r.series.length)), [utc('2021-03-27T23:00:00'), utc('2021-03-28T00:00:00'), utc('2021-03-28T01:00:00')]);
+  // In UTC (no --timezone) the same rows are fine.
+  assert.is(importMt5Bars(file).series.length, 4);
+});
+
 test('a non-numeric price is an error naming file, line and column', () => {
   const bad = [...rows.slice(0, 2), mt5BarRow('2024.01.02', '00:30', 1.101, 'abc', 1.1, 1.1025), rows[3]];
   const file = dir.write('bad_prices.csv', encodeLines(bad, 'utf16le-bom'));

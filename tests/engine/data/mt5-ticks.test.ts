@@ -85,4 +85,10 @@ test('reviewer finding 3: a crossed quote (bid above ask) is an error naming fil
   assert.equal(skipped.skipped.map((r) => r.line), [4]);
 });
 
+test('review finding 13: a tick stamped in the spring-forward gap of its --timezone is refused at its own row, naming the zone', () => {
+  const ticks = [MT5_TICKS_HEADER, mt5TickRow('2021.03.28', '02:59:59.500', 1.1, 1.1002), mt5TickRow('2021.03.28', '03:00:00.250', 1.1001, 1.1003), mt5TickRow('2021.03.28', '04:00:01.000', 1.1002, 1.1004)];
+  assert.throws(() => importMt5Ticks(encodeLines(ticks), { timezone: 'Europe/Athens', fileName: 'EURUSD_ticks.csv' }),
+    /^EURUSD_ticks.csv:3: column "<TIME>": 2021-03-28 03:00:00 does not exist in Europe\/Athens: the clocks went forward from 03:00 to 04:00 that day \(daylight saving time\)/);
+});
+
 test.run();

@@ -30,14 +30,14 @@ test('the fixture crosses DST correctly: Friday before and Monday after the 1997
   assert.is(times[i + 1], utc('1997-03-30T22:00:00'));
 });
 
-test('a local file with rows in the spring gap and the autumn overlap maps to increasing UTC instants', () => {
+test('a local file with a row in the spring gap is refused at that row (review finding 13); the autumn overlap maps to increasing UTC instants', () => {
   const file = dir.write(
     'dst.csv',
     encodeLines([
       'time,price',
       '1997-03-30T01:30:00,1.00',
-      '1997-03-30T02:30:00,1.01', // does not exist: shifted forward to 03:30 CEST = 01:30Z
-      '1997-03-30T03:30:00,1.02', // also 01:30Z: a duplicate instant, so an error unless skipped
+      '1997-03-30T02:30:00,1.01', // does not exist in Zurich: a bad row (shifted forward it would be 01:30Z, as the next row)
+      '1997-03-30T03:30:00,1.02', // 03:30 CEST = 01:30Z
       '1997-10-26T01:30:00,1.03',
       '1997-10-26T02:00:00,1.04', // first 02:00 (CEST) = 00:00Z
       '1997-10-26T02:30:00,1.05', // 00:30Z
@@ -46,7 +46,8 @@ test('a local file with rows in the spring gap and the autumn overlap maps to in
       '1997-10-26T03:00:00,1.08', // 02:00Z
     ]),
   );
-  assert.throws(() => importPriceTicks(file, { timezone: 'Europe/Zurich' }), /dst.csv:4: column "time": time 1997-03-30T03:30:00 \(1997-03-30T01:30:00.000Z\) is not after/);
+  assert.throws(() => importPriceTicks(file, { timezone: 'Europe/Zurich' }),
+    /^dst.csv:3: column "time": 1997-03-30 02:30:00 does not exist in Europe\/Zurich: the clocks went forward from 02:00 to 03:00 that day \(daylight saving time\)/);
   const r = importPriceTicks(file, { timezone: 'Europe/Zurich', skipInvalid: true });
   assert.equal(Array.from(r.ticks.time.subarray(0, r.ticks.length)), [
     utc('1997-03-30T00:30:00'),
@@ -58,11 +59,11 @@ test('a local file with rows in the spring gap and the autumn overlap maps to in
     utc('1997-10-26T01:30:00'),
     utc('1997-10-26T02:00:00'),
   ]);
-  assert.equal(r.skipped.map((s) => s.line), [4]);
+  assert.equal(r.skipped.map((s) => s.line), [3]);
+  assert.is(r.ticks.bid[1], 1.02, '01:30Z is the 03:30 CEST row');
   assert.equal(
     r.dstNotes.map((n) => [n.line, n.kind, n.resolution]),
     [
-      [3, 'gap', 'shifted-forward'],
       [6, 'ambiguous', 'first-occurrence'],
       [7, 'ambiguous', 'first-occurrence'],
       [8, 'ambiguous', 'second-occurrence'],
