@@ -18,6 +18,9 @@ test('bad ranges, unknown parameters and bad objectives are clear errors with ex
     [['--param', 'fast=5:10:1', '--constraint', 'fast<slwo'], /unknown parameter "slwo"/],
     [['--param', 'fast=5:10:1', '--method', 'annealing'], /--method "annealing" is not one of grid, random, genetic/],
     [[], /no --param given/],
+    // Reviewer finding 6: patterns-sr ran rewardMultiple=-1 and maxBarsInTrade=2.5.
+    [['--strategy', 'patterns-sr', '--param', 'rewardMultiple=-1,0,2'], /--param rewardMultiple=-1: .*rewardMultiple: expected positive number, got -1/],
+    [['--strategy', 'patterns-sr', '--param', 'maxBarsInTrade=-5,2.5'], /--param maxBarsInTrade=-5: .*maxBarsInTrade: expected whole number, 0 or more, got -5/],
   ];
   for (const [extra, message] of cases) {
     const r = cli([...base, ...extra, '--workers', '0']);
