@@ -14,6 +14,7 @@ import { rankedTable, TrialLog, walkForwardTable, writeOptimisation } from '../o
 import type { SearchMethod } from '../optimize/search.ts';
 import { pboFigure } from '../optimize/overfitting/overfitting-report.ts';
 import { OptimizeProgress } from './optimize-progress.ts';
+import { allFlatNote } from '../optimize/no-trades.ts';
 import { checkRangeFlags } from './history-flags.ts';
 import { botFromFlags } from './optimize-bot.ts';
 import { QueueExecutor, QueueUnreachableError } from '../optimize/queue/queue-executor.ts';
@@ -134,6 +135,8 @@ async function main(): Promise<number> {
     if (ranked.length === 0) return stopped ? 130 : fail('no combination passes the constraints');
     // With walk-forward each window ranks its own in-sample trials: its table shows the winners.
     if (!wf) console.log(`\n${rankedTable(ranked, axes, objective, top)}`);
+    const flat = allFlatNote(ranked);
+    if (flat) console.log(`\n${flat}`);
     if (wf) console.log(`\nwalk-forward (${args['walk-forward']}):\n${walkForwardTable(wf, axes)}`);
     if (overfitting) {
       console.log('');

@@ -4,7 +4,8 @@ import { ParamError } from './param-space.ts';
 /**
  * What the search maximises. `score` is higher-is-better for every objective (drawdown is
  * scored negated), so searches and rankings never need to know the direction; `value` is the
- * number shown to the user. A non-finite score (no trades, undefined ratio) ranks last.
+ * number shown to the user. A trial without trades, or a non-finite value (undefined ratio),
+ * scores -Infinity and ranks last: a flat trial must not beat every losing one on net profit.
  */
 export interface Objective {
   readonly id: string;
@@ -28,6 +29,7 @@ export const BUILTIN_OBJECTIVES: readonly string[] = BUILTIN.map((o) => o.id);
 
 /** Higher is better; -Infinity for a value that cannot be ranked. */
 export function scoreOf(objective: Objective, metrics: TrialMetrics): number {
+  if (metrics.trades === 0) return -Infinity;
   const v = objective.value(metrics);
   if (!Number.isFinite(v)) return -Infinity;
   return objective.direction === 'max' ? v : -v;

@@ -7,9 +7,11 @@ import type { TrialRecord } from './optimizer.ts';
 import type { OverfittingReport } from './overfitting/overfitting-report.ts';
 import type { ParamAxis } from './param-space.ts';
 import type { WalkForwardResult } from './walk-forward.ts';
+import { noTradesNote } from './no-trades.ts';
 
 const METRIC_COLUMNS: readonly (keyof TrialMetrics)[] = [
   'netProfit', 'profitFactor', 'sharpe', 'recoveryFactor', 'expectedPayoff', 'maxDrawdown', 'maxDrawdownPct', 'trades', 'winRate', 'weeksWithinTarget', 'weeksTotal', 'finalBalance',
+  'ordersSent', 'ordersRefused', 'mainRefusal',
 ];
 
 /**
@@ -52,13 +54,18 @@ export function rankedTable(ranked: readonly TrialRecord[], axes: readonly Param
   const fmt = (x: number | null, d = 2) => (x === null || !Number.isFinite(x) ? 'n/a' : x.toFixed(d));
   // The objective gets its own column unless the table already shows it.
   const own = !['net-profit', 'profit-factor', 'sharpe', 'drawdown', 'weeks-in-band'].includes(objective.id);
-  const head = ['#', ...axes.map((a) => a.name), ...(own ? [objective.label] : []), 'Net profit', 'PF', 'Sharpe', 'Max DD %', 'Trades', 'Weeks 3-10'];
-  const rows = ranked.slice(0, top).map((r, k) => {
+  const shown = ranked.slice(0, top);
+  // A trial without trades is flagged (and why, when its orders were refused); the column only when one is shown.
+  const notes = shown.map((r) => noTradesNote(r.metrics));
+  const noted = notes.some((n) => n !== null);
+  const head = ['#', ...axes.map((a) => a.name), ...(own ? [objective.label] : []), 'Net profit', 'PF', 'Sharpe', 'Max DD %', 'Trades', 'Weeks 3-10', ...(noted ? ['Note'] : [])];
+  const rows = shown.map((r, k) => {
     const m = r.metrics;
-    return [String(k + 1), ...axes.map((a) => String(r.params[a.name])), ...(own ? [fmt(objective.value(m), 4)] : []), fmt(m.netProfit), fmt(m.profitFactor), fmt(m.sharpe), fmt(m.maxDrawdownPct * 100), String(m.trades), `${m.weeksWithinTarget}/${m.weeksTotal}`];
+    return [String(k + 1), ...axes.map((a) => String(r.params[a.name])), ...(own ? [fmt(objective.value(m), 4)] : []), fmt(m.netProfit), fmt(m.profitFactor), fmt(m.sharpe), fmt(m.maxDrawdownPct * 100), String(m.trades), `${m.weeksWithinTarget}/${m.weeksTotal}`, ...(noted ? [notes[k] ?? ''] : [])];
   });
   const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
-  const line = (cells: string[]) => cells.map((cell, c) => (c <= axes.length ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
+  const last = head.length - 1;
+  const line = (cells: string[]) => cells.map((cell, c) => (c <= axes.length || (noted && c === last) ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ').trimEnd();
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 

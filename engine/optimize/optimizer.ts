@@ -91,6 +91,8 @@ export async function optimise(o: OptimiseOptions): Promise<OptimiseResult> {
   return { ranked: rank(records), planned, stopped };
 }
 
+/** Best first: score, then (among those that cannot be ranked) trials that traded before those that did not, then grid index. */
 export function rank(records: readonly TrialRecord[]): TrialRecord[] {
-  return [...records].sort((a, b) => b.score - a.score || a.index - b.index);
+  const flat = (r: TrialRecord) => (r.metrics.trades === 0 ? 1 : 0);
+  return [...records].sort((a, b) => b.score - a.score || flat(a) - flat(b) || a.index - b.index);
 }

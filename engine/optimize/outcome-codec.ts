@@ -5,7 +5,12 @@ import type { TrialOutcome } from './trial.ts';
 const METRICS: readonly (keyof TrialMetrics)[] = [
   'netProfit', 'grossProfit', 'grossLoss', 'profitFactor', 'expectedPayoff', 'sharpe', 'sortino', 'recoveryFactor',
   'maxDrawdown', 'maxDrawdownPct', 'trades', 'winRate', 'weeksWithinTarget', 'weeksTotal', 'finalBalance',
+  'ordersSent', 'ordersRefused', 'mainRefusal',
 ];
+/** The metrics outcomes held before the order figures: a mask without EXTENDED has only these. */
+const BASE_METRICS = 15;
+/** Set in the null mask when the outcome holds every metric of METRICS (older workers stored BASE_METRICS). */
+const EXTENDED = 1 << 30;
 
 /** Doubles one outcome takes: a null mask, the metrics, the week count, the weekly returns. */
 const sizeOf = (o: TrialOutcome) => 2 + METRICS.length + o.weeklyReturns.length;
@@ -23,7 +28,7 @@ export function encodeOutcomes(outcomes: readonly TrialOutcome[]): Float64Array 
   const out = new Float64Array(outcomes.reduce((n, o) => n + sizeOf(o), 0));
   let at = 0;
   for (const o of outcomes) {
-    let nulls = 0;
+    let nulls = EXTENDED;
     const m = o.metrics as unknown as Record<string, number | null>;
     for (let k = 0; k < METRICS.length; k++) {
       const v = m[METRICS[k]];
@@ -45,9 +50,10 @@ export function decodeOutcomes(data: Float64Array): TrialOutcome[] {
   let at = 0;
   while (at < data.length) {
     const nulls = data[at];
+    const count = nulls & EXTENDED ? METRICS.length : BASE_METRICS;
     const metrics: Record<string, number | null> = {};
-    for (let k = 0; k < METRICS.length; k++) metrics[METRICS[k]] = nulls & (1 << k) ? null : data[at + 1 + k];
-    at += 1 + METRICS.length;
+    for (let k = 0; k < count; k++) metrics[METRICS[k]] = nulls & (1 << k) ? null : data[at + 1 + k];
+    at += 1 + count;
     const n = data[at++];
     if (!Number.isInteger(n) || n < 0 || at + n > data.length) throw new Error(`trial outcome data is damaged: ${n} weekly returns at offset ${at - 1} of ${data.length}`);
     outcomes.push({ metrics: metrics as unknown as TrialMetrics, weeklyReturns: data.subarray(at, at + n) });

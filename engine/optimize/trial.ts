@@ -91,8 +91,16 @@ export function runTrial(inputs: TrialInputs, params: ParamSet, range?: BarRange
     recoveryFactor: m.recovery_factor ?? null, maxDrawdown: c.max_drawdown, maxDrawdownPct: m.max_drawdown_pct ?? 0,
     trades: c.total_trades, winRate: m.win_rate ?? 0, weeksWithinTarget: m.weeks_within_target ?? 0, weeksTotal: m.weeks_total ?? 0,
     finalBalance: c.final_balance,
+    ordersSent: c.orders?.sent ?? 0, ordersRefused: c.orders?.refused ?? 0, mainRefusal: mainRetcode(c.orders?.refused_by_reason),
   };
   return { metrics, weeklyReturns };
+}
+
+/** The retcode of the first (most frequent) refusal reason, `"10019 There is not enough money..."` -> 10019. */
+function mainRetcode(byReason: Readonly<Record<string, number>> | undefined): number | null {
+  const first = byReason ? Object.keys(byReason)[0] : undefined;
+  const code = first ? Number.parseInt(first, 10) : NaN;
+  return Number.isFinite(code) ? code : null;
 }
 
 /** A trial whose strategy threw: the search stops and names the combination, rather than rank figures that cover part of a run. */
