@@ -134,10 +134,10 @@ async function main(): Promise<number> {
     console.log(`${ranked.length.toLocaleString('en-US')} trials in ${seconds.toFixed(1)} s (${(ranked.length / Math.max(seconds, 1e-3)).toFixed(1)} trials/s)${stopped ? ', STOPPED before the end: results cover the finished trials' : ''}`);
     if (ranked.length === 0) return stopped ? 130 : fail('no combination passes the constraints');
     // With walk-forward each window ranks its own in-sample trials: its table shows the winners.
-    if (!wf) console.log(`\n${rankedTable(ranked, axes, objective, top)}`);
+    if (!wf) console.log(`\n${rankedTable(ranked, axes, objective, top, plan.band)}`);
     const flat = allFlatNote(ranked);
     if (flat) console.log(`\n${flat}`);
-    if (wf) console.log(`\nwalk-forward (${args['walk-forward']}):\n${walkForwardTable(wf, axes)}`);
+    if (wf) console.log(`\nwalk-forward (${args['walk-forward']}):\n${walkForwardTable(wf, axes, plan.band)}`);
     if (overfitting) {
       console.log('');
       if (overfitting.pbo) console.log(`PBO ${pboFigure(overfitting.pbo)}: ${overfitting.pbo.reading}`);

@@ -2,7 +2,7 @@ import { round4 } from '../util/rounding.ts';
 import { mkdirSync, writeFileSync, createWriteStream, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import type { TrialMetrics } from '../strategy/strategy.ts';
-import type { Objective } from './objectives.ts';
+import { DEFAULT_BAND, type Objective, type WeeklyBand } from './objectives.ts';
 import type { TrialRecord } from './optimizer.ts';
 import type { OverfittingReport } from './overfitting/overfitting-report.ts';
 import type { ParamAxis } from './param-space.ts';
@@ -50,7 +50,7 @@ function csvCell(v: unknown): string {
 }
 
 /** The terminal table of the best `top` trials. */
-export function rankedTable(ranked: readonly TrialRecord[], axes: readonly ParamAxis[], objective: Objective, top = 20): string {
+export function rankedTable(ranked: readonly TrialRecord[], axes: readonly ParamAxis[], objective: Objective, top = 20, band: WeeklyBand = DEFAULT_BAND): string {
   const fmt = (x: number | null, d = 2) => (x === null || !Number.isFinite(x) ? 'n/a' : x.toFixed(d));
   // The objective gets its own column unless the table already shows it.
   const own = !['net-profit', 'profit-factor', 'sharpe', 'drawdown', 'weeks-in-band'].includes(objective.id);
@@ -58,7 +58,7 @@ export function rankedTable(ranked: readonly TrialRecord[], axes: readonly Param
   // A trial without trades is flagged (and why, when its orders were refused); the column only when one is shown.
   const notes = shown.map((r) => noTradesNote(r.metrics));
   const noted = notes.some((n) => n !== null);
-  const head = ['#', ...axes.map((a) => a.name), ...(own ? [objective.label] : []), 'Net profit', 'PF', 'Sharpe', 'Max DD %', 'Trades', 'Weeks 3-10', ...(noted ? ['Note'] : [])];
+  const head = ['#', ...axes.map((a) => a.name), ...(own ? [objective.label] : []), 'Net profit', 'PF', 'Sharpe', 'Max DD %', 'Trades', `Weeks ${band.min}-${band.max}`, ...(noted ? ['Note'] : [])];
   const rows = shown.map((r, k) => {
     const m = r.metrics;
     return [String(k + 1), ...axes.map((a) => String(r.params[a.name])), ...(own ? [fmt(objective.value(m), 4)] : []), fmt(m.netProfit), fmt(m.profitFactor), fmt(m.sharpe), fmt(m.maxDrawdownPct * 100), String(m.trades), `${m.weeksWithinTarget}/${m.weeksTotal}`, ...(noted ? [notes[k] ?? ''] : [])];
@@ -124,7 +124,7 @@ export function walkForwardJson(wf: WalkForwardResult): unknown {
 }
 
 /** The walk-forward table for the terminal. */
-export function walkForwardTable(wf: WalkForwardResult, axes: readonly ParamAxis[]): string {
+export function walkForwardTable(wf: WalkForwardResult, axes: readonly ParamAxis[], band: WeeklyBand = DEFAULT_BAND): string {
   const rows = wf.segments.map((s) => {
     const d = (t: number) => new Date(t).toISOString().slice(0, 7);
     return [`${d(s.window.isFrom)}..${d(s.window.oosFrom)}`, `${d(s.window.oosFrom)}..${d(s.window.oosTo)}`, axes.map((a) => `${a.name}=${s.chosen.params[a.name]}`).join(' '),
@@ -135,5 +135,5 @@ export function walkForwardTable(wf: WalkForwardResult, axes: readonly ParamAxis
   const line = (cells: string[]) => cells.map((cell, c) => (c < 3 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
   const m = wf.stitched;
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line), '',
-    `stitched out-of-sample: net profit ${m.netProfit.toFixed(2)}, ${m.trades} trades, profit factor ${m.profitFactor === null ? 'n/a' : m.profitFactor.toFixed(2)}, Sharpe ${m.sharpe.toFixed(2)} (weekly returns), max drawdown ${(m.maxDrawdownPct * 100).toFixed(2)} %, weeks within 3-10 ${m.weeksWithinTarget}/${m.weeksTotal}; walk-forward efficiency ${wf.efficiency === null ? 'n/a' : wf.efficiency.toFixed(2)}`].join('\n');
+    `stitched out-of-sample: net profit ${m.netProfit.toFixed(2)}, ${m.trades} trades, profit factor ${m.profitFactor === null ? 'n/a' : m.profitFactor.toFixed(2)}, Sharpe ${m.sharpe.toFixed(2)} (weekly returns), max drawdown ${(m.maxDrawdownPct * 100).toFixed(2)} %, weeks within ${band.min}-${band.max} ${m.weeksWithinTarget}/${m.weeksTotal}; walk-forward efficiency ${wf.efficiency === null ? 'n/a' : wf.efficiency.toFixed(2)}`].join('\n');
 }

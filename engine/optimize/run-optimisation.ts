@@ -2,7 +2,7 @@ import type { ResolvedBot } from '../config/resolve-bot.ts';
 import { validFor, knownParams, validateBotAxes } from './bot-params.ts';
 import { parseConstraint } from './constraints.ts';
 import type { TrialExecutor } from './executor.ts';
-import { resolveObjective, type Objective } from './objectives.ts';
+import { DEFAULT_BAND, resolveObjective, type Objective, type WeeklyBand } from './objectives.ts';
 import { optimise, rank, type TrialRecord } from './optimizer.ts';
 import { overfittingReport, type OverfittingReport } from './overfitting/overfitting-report.ts';
 import { GridTooLargeError, MAX_TRIALS, parseParam, ParamError, ParamSpace, type ParamAxis, type ParamSet } from './param-space.ts';
@@ -36,6 +36,8 @@ export interface SearchPlan {
   readonly objective: Objective;
   readonly search: SearchOptions;
   readonly walk: WalkForwardPlan | null;
+  /** The governor's weekly trade band: the weeks columns and `weeks-in-band` are named by it. */
+  readonly band: WeeklyBand;
 }
 
 /**
@@ -55,12 +57,13 @@ export function planSearch(bot: ResolvedBot, r: SearchRequest): SearchPlan {
   if (r.population !== undefined && r.population > MAX_POPULATION) throw new ParamError(`--population ${r.population} is more than ${MAX_POPULATION.toLocaleString('en-US')}`);
   validateBotAxes(bot, axes);
   const main = bot.strategies.get(bot.strategy) ?? bot.symbols[0].strategy;
-  const objective = resolveObjective(r.objective ?? 'net-profit', main);
+  const band = { min: bot.governor.minTradesPerWeek ?? DEFAULT_BAND.min, max: bot.governor.maxTradesPerWeek ?? DEFAULT_BAND.max };
+  const objective = resolveObjective(r.objective ?? 'net-profit', main, band);
   const known = knownParams(bot);
   const constraints = (r.constraints ?? []).map((c) => parseConstraint(c, known));
   const walk = r.walkForward ? parseWalkForward(r.walkForward) : null;
   return {
-    axes, space, valid: validFor(bot, constraints), objective, walk,
+    axes, space, valid: validFor(bot, constraints), objective, walk, band,
     search: { method, trials: r.trials, seed: r.seed ?? 1, genetic: r.population ? { population: r.population } : undefined },
   };
 }

@@ -21,7 +21,7 @@ export function trialColumns(paramNames: readonly string[], objectiveLabel: stri
     { key: 'sharpe', label: 'Sharpe', read: (r) => r.sharpe, format: (r) => num(r.sharpe) },
     { key: 'max_drawdown_pct', label: 'Max DD %', read: (r) => r.max_drawdown_pct, format: (r) => num(r.max_drawdown_pct * 100) },
     { key: 'trades', label: 'Trades', read: (r) => r.trades, format: (r) => String(r.trades) },
-    { key: 'weeks', label: 'Weeks 3-10', read: (r) => (r.weeks_total ? r.weeks_within_target / r.weeks_total : null), format: (r) => `${r.weeks_within_target}/${r.weeks_total}` },
+    { key: 'weeks', label: 'Weeks in band', read: (r) => (r.weeks_total ? r.weeks_within_target / r.weeks_total : null), format: (r) => `${r.weeks_within_target}/${r.weeks_total}` },
   ];
 }
 
