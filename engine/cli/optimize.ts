@@ -9,7 +9,7 @@ import { InlineExecutor, type TrialExecutor } from '../optimize/executor.ts';
 import { PoolExecutor } from '../optimize/pool-executor.ts';
 import { shareAll } from '../optimize/shared-series.ts';
 import { prepareRun } from '../optimize/prepare-run.ts';
-import { planSearch, runOptimisation } from '../optimize/run-optimisation.ts';
+import { planSearch, runOptimisation, searchKey } from '../optimize/run-optimisation.ts';
 import { rankedTable, TrialLog, walkForwardTable, writeOptimisation } from '../optimize/optimisation-output.ts';
 import type { SearchMethod } from '../optimize/search.ts';
 import { pboFigure } from '../optimize/overfitting/overfitting-report.ts';
@@ -98,7 +98,8 @@ async function main(): Promise<number> {
     const timeframes = [...new Set(symbols.map((s) => s.timeframe))];
     const strategies = [...new Set(symbols.map((s) => s.strategy.id))];
     const synthetic = [...histories].filter(([, h]) => h.synthetic).map(([s]) => s);
-    const id = `${symbols.map((s) => s.symbol).join('+')}-${timeframes.join('+')}-${strategies.join('+')}-${run.slice(0, 8)}`.toLowerCase();
+    // The run (config and data) and the search (ranges, objective, method, seed/trials, walk-forward): a different search never lands in an earlier one's folder.
+    const id = `${symbols.map((s) => s.symbol).join('+')}-${timeframes.join('+')}-${strategies.join('+')}-${run.slice(0, 8)}-${searchKey(plan, args.constraint!)}`.toLowerCase();
     const out = resolve(args.out ?? join('var/optimisations', id));
 
     if (args.queue) executor = await QueueExecutor.connect(args.queue, { spec: prepared.spec, series: prepared.series, hashes: prepared.hashes, dataHash: prepared.dataHash, run });

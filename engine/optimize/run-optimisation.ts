@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import type { ResolvedBot } from '../config/resolve-bot.ts';
+import { canonical } from './run-spec.ts';
 import { validFor, knownParams, validateBotAxes } from './bot-params.ts';
 import { parseConstraint } from './constraints.ts';
 import type { TrialExecutor } from './executor.ts';
@@ -66,6 +68,25 @@ export function planSearch(bot: ResolvedBot, r: SearchRequest): SearchPlan {
     axes, space, valid: validFor(bot, constraints), objective, walk, band,
     search: { method, trials: r.trials, seed: r.seed ?? 1, genetic: r.population ? { population: r.population } : undefined },
   };
+}
+
+/**
+ * What defines a search beyond its run (config and data): the parameters' values, the
+ * constraints, the objective, the method with the seed, trials and population it uses, and the
+ * walk-forward setting, as a short hash. Two searches that differ in any of them get different
+ * result folders; the same search run again gets the same one (and replaces it).
+ *
+ * @example
+ * const id = `${name}-${run.slice(0, 8)}-${searchKey(plan, constraints)}`;
+ */
+export function searchKey(plan: SearchPlan, constraints: readonly string[] = []): string {
+  const { method, seed, trials, genetic } = plan.search;
+  const drawn = method !== 'grid';
+  return createHash('sha256').update(canonical({
+    axes: plan.axes.map((a) => [a.name, a.values]), constraints: constraints.map((c) => c.replace(/\s+/g, '')), objective: plan.objective.id, method,
+    ...(drawn ? { seed: seed ?? 1, trials: trials ?? null } : {}), ...(method === 'genetic' ? { population: genetic?.population ?? null } : {}),
+    walkForward: plan.walk,
+  })).digest('hex').slice(0, 8);
 }
 
 export interface OptimisationHooks {
