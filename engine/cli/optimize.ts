@@ -129,11 +129,12 @@ async function main(): Promise<number> {
       },
       onSearchDone: (done, planned) => bar?.done(done, planned),
     });
-    const { ranked, planned, stopped, walkForward: wf, overfitting } = result;
+    const { ranked, planned, stopped, walkForward: wf, overfitting, note } = result;
     await log.close();
     const seconds = (Date.now() - started) / 1000;
     console.log(`${ranked.length.toLocaleString('en-US')} trials in ${seconds.toFixed(1)} s (${(ranked.length / Math.max(seconds, 1e-3)).toFixed(1)} trials/s)${stopped ? ', STOPPED before the end: results cover the finished trials' : ''}`);
-    if (ranked.length === 0) return stopped ? 130 : fail('no combination passes the constraints');
+    if (note) console.log(`note: ${note}`);
+    if (ranked.length === 0) return stopped ? 130 : fail(note ?? 'no combination passes the constraints');
     // With walk-forward each window ranks its own in-sample trials: its table shows the winners.
     if (!wf) console.log(`\n${rankedTable(ranked, axes, objective, top, plan.band)}`);
     const flat = allFlatNote(ranked);

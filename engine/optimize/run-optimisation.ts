@@ -106,6 +106,8 @@ export interface OptimisationOutcome {
   readonly planned: number;
   readonly stopped: boolean;
   readonly walkForward: WalkForwardResult | null;
+  /** Why the search ran fewer trials than asked for (a random search over few valid combinations). */
+  readonly note?: string;
   /** PBO and DSR of a plain search (a walk-forward's windows each search differently: none). */
   readonly overfitting: OverfittingReport | null;
 }
@@ -136,5 +138,5 @@ export async function runOptimisation(inputs: TrialInputs, plan: SearchPlan, exe
   const r = await optimise({ ...base, onTrial: (rec, done, planned) => hooks.onTrial?.(rec, done, planned) });
   hooks.onSearchDone?.(r.ranked.length, r.planned);
   const overfitting = r.ranked.length === 0 ? null : hooks.overfitting ? await hooks.overfitting(r.ranked) : overfittingReport(r.ranked);
-  return { ranked: r.ranked, planned: r.planned, stopped: r.stopped, walkForward: null, overfitting };
+  return { ranked: r.ranked, planned: r.planned, stopped: r.stopped, walkForward: null, overfitting, ...(r.note ? { note: r.note } : {}) };
 }
