@@ -9,7 +9,7 @@ import { InlineExecutor, type TrialExecutor } from '../optimize/executor.ts';
 import { PoolExecutor } from '../optimize/pool-executor.ts';
 import { shareAll } from '../optimize/shared-series.ts';
 import { prepareRun } from '../optimize/prepare-run.ts';
-import { planSearch, runOptimisation, searchKey } from '../optimize/run-optimisation.ts';
+import { planSearch, runOptimisation, searchKey, walkForwardSpan } from '../optimize/run-optimisation.ts';
 import { rankedTable, TrialLog, walkForwardTable, writeOptimisation } from '../optimize/optimisation-output.ts';
 import type { SearchMethod } from '../optimize/search.ts';
 import { pboFigure } from '../optimize/overfitting/overfitting-report.ts';
@@ -121,8 +121,15 @@ async function main(): Promise<number> {
     const tty = process.stderr.isTTY;
     const bars = [...histories.values()].reduce((n, h) => n + h.series.length, 0);
     const label = symbols.map((s) => `${s.symbol} ${s.timeframe}`).join(', ');
+    // A walk-forward runs only the span every symbol covers: say which, and how many bars that is.
+    const span = plan.walk && symbols.length > 1 ? walkForwardSpan(inputs, args['walk-forward']!) : null;
     console.log(`optimising ${strategies.join(', ')} on ${label} (${bars.toLocaleString('en-US')} bars from ${[...new Set([...histories.values()].map((h) => h.source))].join(', ')}${synthetic.length ? `, SYNTHETIC: ${synthetic.join(', ')}` : ''}): ` +
       `${space.size.toLocaleString('en-US')} combinations, ${method} search, objective ${objective.id}, on ${executor.description}`);
+    if (span) {
+      const day = (t: number) => new Date(t).toISOString().slice(0, 10);
+      const within = [...histories].map(([s, h]) => `${s} ${h.series.time.filter((t) => t >= span.from && t <= span.to).length.toLocaleString('en-US')}`).join(', ');
+      console.log(`walk-forward on the span every symbol covers, ${day(span.from)}..${day(span.to)} (bars: ${within}); bars outside it are not run`);
+    }
     let bar: OptimizeProgress | null = tty ? new OptimizeProgress('trials') : null;
     const started = Date.now();
     const result = await runOptimisation(inputs, plan, executor, run, {
@@ -144,7 +151,10 @@ async function main(): Promise<number> {
     if (!wf) console.log(`\n${rankedTable(ranked, axes, objective, top, plan.band)}`);
     const flat = allFlatNote(ranked);
     if (flat) console.log(`\n${flat}`);
-    if (wf) console.log(`\nwalk-forward (${args['walk-forward']}):\n${walkForwardTable(wf, axes, plan.band)}`);
+    if (wf) {
+      console.log(`\nwalk-forward (${args['walk-forward']}):\n${walkForwardTable(wf, axes, plan.band)}`);
+      console.log('note: PBO and DSR are not computed for a walk-forward run: each window searches its own in-sample months, so there is no one set of trials to judge; the out-of-sample result above is the test.');
+    }
     if (overfitting) {
       console.log('');
       if (overfitting.pbo) console.log(`PBO ${pboFigure(overfitting.pbo)}: ${overfitting.pbo.reading}`);

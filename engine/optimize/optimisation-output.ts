@@ -117,23 +117,32 @@ export function walkForwardJson(wf: WalkForwardResult): unknown {
     stitched: wf.stitched, equity: wf.equity,
     segments: wf.segments.map((s) => ({
       isFrom: new Date(s.window.isFrom).toISOString().slice(0, 10), oosFrom: new Date(s.window.oosFrom).toISOString().slice(0, 10),
-      oosTo: new Date(s.window.oosTo).toISOString().slice(0, 10), params: s.chosen.params, inSample: s.chosen.metrics,
+      oosTo: new Date(s.window.oosTo).toISOString().slice(0, 10),
+      // The dates of the bars each part really holds (the planned month bounds above may lie outside the data).
+      isFirstBar: day(s.bars.isFirst), isLastBar: day(s.bars.isLast), oosFirstBar: day(s.bars.oosFirst), oosLastBar: day(s.bars.oosLast), partial: s.window.partial,
+      params: s.chosen.params, inSample: s.chosen.metrics,
       inSampleTrials: s.inSampleTrials, outOfSample: s.outOfSample, startBalance: s.startBalance, efficiency: s.efficiency,
     })),
   };
 }
 
-/** The walk-forward table for the terminal. */
+function day(t: number): string {
+  return new Date(t).toISOString().slice(0, 10);
+}
+
+/** The walk-forward table for the terminal: each part labelled with the dates of its first and last bars. */
 export function walkForwardTable(wf: WalkForwardResult, axes: readonly ParamAxis[], band: WeeklyBand = DEFAULT_BAND): string {
   const rows = wf.segments.map((s) => {
-    const d = (t: number) => new Date(t).toISOString().slice(0, 7);
-    return [`${d(s.window.isFrom)}..${d(s.window.oosFrom)}`, `${d(s.window.oosFrom)}..${d(s.window.oosTo)}`, axes.map((a) => `${a.name}=${s.chosen.params[a.name]}`).join(' '),
+    const b = s.bars;
+    return [`${day(b.isFirst)}..${day(b.isLast)}`, `${day(b.oosFirst)}..${day(b.oosLast)}${s.window.partial ? ' (partial)' : ''}`, axes.map((a) => `${a.name}=${s.chosen.params[a.name]}`).join(' '),
       s.chosen.metrics.netProfit.toFixed(2), s.outOfSample.netProfit.toFixed(2), String(s.outOfSample.trades), s.efficiency === null ? 'n/a' : s.efficiency.toFixed(2)];
   });
   const head = ['in-sample', 'out-of-sample', 'chosen', 'IS net profit', 'OOS net profit', 'OOS trades', 'WFE'];
   const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
   const line = (cells: string[]) => cells.map((cell, c) => (c < 3 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
   const m = wf.stitched;
-  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line), '',
+  const partial = wf.segments.some((s) => s.window.partial)
+    ? ['', 'partial: the data end before the segment\'s planned end; its WFE is n/a (a short stretch annualised says little), its trades count in the stitched result.'] : [];
+  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line), ...partial, '',
     `stitched out-of-sample: net profit ${m.netProfit.toFixed(2)}, ${m.trades} trades, profit factor ${m.profitFactor === null ? 'n/a' : m.profitFactor.toFixed(2)}, Sharpe ${m.sharpe.toFixed(2)} (weekly returns), max drawdown ${(m.maxDrawdownPct * 100).toFixed(2)} %, weeks within ${band.min}-${band.max} ${m.weeksWithinTarget}/${m.weeksTotal}; walk-forward efficiency ${wf.efficiency === null ? 'n/a' : wf.efficiency.toFixed(2)}`].join('\n');
 }

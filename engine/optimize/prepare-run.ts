@@ -9,7 +9,7 @@ import { checkSeriesAgainstSpec } from '../backtest/data-check.ts';
 import { ConfigError } from '../config/config-error.ts';
 import { portableBot, runKey, type RunSpec } from './run-spec.ts';
 import { dataSetHash, hashAll } from './shared-series.ts';
-import type { TrialInputs } from './trial.ts';
+import { referenceOf, type TrialInputs } from './trial.ts';
 
 export interface PrepareOptions {
   /** The bot config to optimise (a config file's `bot`, or a one-symbol config built from flags). */
@@ -69,7 +69,7 @@ export async function prepareRun(o: PrepareOptions): Promise<PreparedRun> {
   const series = new Map([...histories].map(([symbol, h]) => [symbol, h.series]));
   const spec: RunSpec = { bot: portableBot(o.bot), where: o.where, plugins, baseDir: cwd };
   const bot = resolveBot(spec.bot, { where: o.where, baseDir: cwd, strategies });
-  const inputs: TrialInputs = { bot, series, reference: series.get(bot.symbols[0].symbol)!, balance: bot.balance };
+  const inputs: TrialInputs = { bot, series, reference: referenceOf(bot, series), balance: bot.balance };
   const hashes = hashAll(series);
   const dataHash = dataSetHash(hashes);
   const { plugins: _, ...rest } = o.bot;

@@ -11,7 +11,7 @@ import { GridTooLargeError, MAX_TRIALS, parseParam, ParamError, ParamSpace, type
 import type { SearchMethod, SearchOptions } from './search.ts';
 import type { TrialInputs } from './trial.ts';
 import { walkForward, type WalkForwardResult } from './walk-forward.ts';
-import { parseWalkForward, walkForwardWindows, type WalkForwardPlan } from './walk-forward-windows.ts';
+import { commonSpan, parseWalkForward, tooShortMessage, walkForwardWindows, type CommonSpan, type WalkForwardPlan } from './walk-forward-windows.ts';
 
 /** What to search, as the CLI's flags and the workbench's `start_optimisation` give it. */
 export interface SearchRequest {
@@ -89,6 +89,19 @@ export function searchKey(plan: SearchPlan, constraints: readonly string[] = [])
   })).digest('hex').slice(0, 8);
 }
 
+/**
+ * The span a walk-forward cuts its windows on: the time every symbol's bars cover (one symbol:
+ * all its bars). Symbols whose data do not overlap are refused, naming each one's dates.
+ */
+export function walkForwardSpan(inputs: TrialInputs, text: string): CommonSpan {
+  const all = inputs.bot.symbols.map((s) => ({ symbol: s.symbol, series: inputs.series.get(s.symbol)! }));
+  const span = commonSpan(all.map((a) => a.series));
+  if (span) return span;
+  const day = (t: number) => new Date(t).toISOString().slice(0, 10);
+  const dates = all.map((a) => `${a.symbol} ${a.series.length ? `${day(a.series.time[0])}..${day(a.series.time[a.series.length - 1])}` : 'no bars'}`).join(', ');
+  throw new ParamError(`--walk-forward ${text}: the symbols' data do not overlap (${dates}), so no window holds bars of every symbol`);
+}
+
 export interface OptimisationHooks {
   readonly signal?: AbortSignal;
   /** Each finished trial; `window` is the walk-forward window (1-based) whose in-sample search ran it. */
@@ -120,8 +133,10 @@ export interface OptimisationOutcome {
 export async function runOptimisation(inputs: TrialInputs, plan: SearchPlan, executor: TrialExecutor, run: string, hooks: OptimisationHooks = {}): Promise<OptimisationOutcome> {
   const base = { space: plan.space, valid: plan.valid, search: plan.search, objective: plan.objective, executor, run, signal: hooks.signal };
   if (plan.walk) {
-    const windows = walkForwardWindows(inputs.reference.time, inputs.reference.length, plan.walk);
-    if (windows.length === 0) throw new ParamError(`--walk-forward: the data (${inputs.reference.length} bars) is too short for one window`);
+    const text = `${plan.walk.mode}:${plan.walk.inSampleMonths}:${plan.walk.outOfSampleMonths}`;
+    const span = walkForwardSpan(inputs, text);
+    const windows = walkForwardWindows(inputs.reference.time, inputs.reference.length, plan.walk, span);
+    if (windows.length === 0) throw new ParamError(tooShortMessage(inputs.reference.time, inputs.reference.length, plan.walk, text, inputs.bot.symbols.length > 1 ? span : undefined));
     const all: TrialRecord[] = [];
     let k = 0;
     const wf = await walkForward(inputs, windows, async (range) => {
