@@ -58,7 +58,7 @@ export function overfittingReport(ranked: readonly TrialRecord[], partitions = 1
   let dsr: OverfittingReport['dsr'] = null;
   if (ranked.length < 2 || T < 3) notes.push('DSR needs at least two trials and three weeks');
   // A flat winner's weekly returns are all zero: its "Sharpe" is no evidence of anything, so no probability is claimed.
-  else if (ranked[0].metrics.trades === 0) notes.push(`DSR n/a: the winner made no trades${ranked.every((r) => r.metrics.trades === 0) ? ' (no trial did)' : ''}, so there is no Sharpe ratio to judge`);
+  else if (ranked[0].metrics?.trades === 0) notes.push(`DSR n/a: the winner made no trades${ranked.every((r) => r.metrics.trades === 0) ? ' (no trial did)' : ''}, so there is no Sharpe ratio to judge`);
   else {
     const m = momentsOf(ranked[0].weeklyReturns);
     const ratios = sharpeRatios(returns);

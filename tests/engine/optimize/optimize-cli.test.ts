@@ -99,7 +99,9 @@ test('a walk-forward run prints each window and the stitched out-of-sample resul
     const r = cli(['--symbol', 'USDCHF', '--timeframe', 'H4', '--from', '1997-01-01', '--to', '1998-12-31', '--param', 'fast=5,10', '--param', 'slow=30,60', '--walk-forward', 'anchored:12:6', '--workers', '0', '--out', dir]);
     assert.is(r.status, 0, r.stderr);
     assert.match(r.stdout, /walk-forward \(anchored:12:6\)/);
-    assert.match(r.stdout, /1997-01\.\.1998-01\s+1998-01\.\.1998-07\s+fast=\d+ slow=\d+/);
+    // Each part labelled with the dates of its first and last bars (reviewer finding 7: month bounds the data did not fill).
+    assert.match(r.stdout, /1997-01-01\.\.1997-12-31\s+1998-01-01\.\.1998-06-30\s+fast=\d+ slow=\d+/);
+    assert.match(r.stdout, /1997-01-01\.\.1998-06-30\s+1998-07-01\.\.1998-12-31\s+fast=\d+ slow=\d+/, 'anchored: the second in-sample part starts at the first bar too');
     assert.match(r.stdout, /stitched out-of-sample: net profit -?\d+\.\d\d, \d+ trades/);
     const recording = JSON.parse(readFileSync(join(dir, 'optimisation.json'), 'utf8'));
     assert.is(recording.walkForward.segments.length, 2);
