@@ -19,6 +19,7 @@ import { checkSeriesAgainstSpec } from '../backtest/data-check.ts';
 import { DEFAULT_GOVERNOR_CONFIG } from '../governor/governor-config.ts';
 import { DEFAULT_SIM_BROKER_CONFIG } from '../broker/sim-broker.ts';
 import { quietOnClosedOutput } from './closed-output.ts';
+import { accountFlag as number, checkWeekLimits } from './account-flags.ts';
 import { checkRangeFlags, historyFlagError } from './history-flags.ts';
 import { HistoryOptionError } from '../data/history-option-error.ts';
 
@@ -65,35 +66,6 @@ function parse(argv: string[]) {
       json: { type: 'boolean', default: false }, bars: { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
     },
   }).values;
-}
-
-function number(name: string, raw: string | undefined): number | undefined {
-  if (raw === undefined) return undefined;
-  const value = Number(raw);
-  if (!Number.isFinite(value)) throw new ConfigError('command line', `--${name}`, `"${raw}" is not a number`);
-  const rule = FLAG_RULES[name];
-  if (rule && !rule.ok(value)) throw new ConfigError('command line', `--${name}`, `"${raw}" must be ${rule.says}`);
-  return value;
-}
-
-/** What each numeric flag accepts: a negative spread or commission would pay the trader, a risk of 0 would still trade the minimum volume. */
-const FLAG_RULES: Record<string, { ok: (v: number) => boolean; says: string }> = {
-  balance: { ok: (v) => v > 0, says: 'greater than 0' },
-  risk: { ok: (v) => v > 0 && v <= 100, says: 'a percent of the balance, above 0 and at most 100' },
-  'min-trades': { ok: (v) => Number.isInteger(v) && v >= 0, says: 'a whole number of entries a week, 0 or more' },
-  'max-trades': { ok: (v) => Number.isInteger(v) && v >= 1, says: 'a whole number of entries a week, at least 1' },
-  spread: { ok: (v) => v >= 0, says: 'a number of points, 0 or more' },
-  commission: { ok: (v) => v >= 0, says: 'an amount per lot per side, 0 or more' },
-  leverage: { ok: (v) => v > 0, says: 'greater than 0' },
-};
-
-/** The week's minimum may not exceed its maximum, whichever flag or default set them. */
-function checkWeekLimits(min: number | undefined, max: number | undefined, defaults: { min: number; max: number }): void {
-  const lo = min ?? defaults.min;
-  const hi = max ?? defaults.max;
-  if (lo <= hi) return;
-  throw new ConfigError('command line', max !== undefined ? '--max-trades' : '--min-trades',
-    `the weekly minimum ${lo}${min === undefined ? ' (the default)' : ''} exceeds the weekly maximum ${hi}${max === undefined ? ' (the default)' : ''}`);
 }
 
 /** What a run needs, from either form: how to run it, and what to say about its data. */

@@ -9,11 +9,13 @@ import { InlineExecutor, type TrialExecutor } from '../optimize/executor.ts';
 import { PoolExecutor } from '../optimize/pool-executor.ts';
 import { shareAll } from '../optimize/shared-series.ts';
 import { prepareRun } from '../optimize/prepare-run.ts';
-import { planSearch, runOptimisation } from '../optimize/run-optimisation.ts';
+import { planSearch, runOptimisation, searchKey, walkForwardSpan } from '../optimize/run-optimisation.ts';
 import { rankedTable, TrialLog, walkForwardTable, writeOptimisation } from '../optimize/optimisation-output.ts';
 import type { SearchMethod } from '../optimize/search.ts';
 import { pboFigure } from '../optimize/overfitting/overfitting-report.ts';
 import { OptimizeProgress } from './optimize-progress.ts';
+import { allFlatNote } from '../optimize/no-trades.ts';
+import { accountFlag } from './account-flags.ts';
 import { checkRangeFlags } from './history-flags.ts';
 import { botFromFlags } from './optimize-bot.ts';
 import { QueueExecutor, QueueUnreachableError } from '../optimize/queue/queue-executor.ts';
@@ -33,8 +35,9 @@ const USAGE = `usage: npm run optimize -- --config my-bot.json --param fast=5:50
   --queue URL         send trials to a BullMQ queue on Redis (redis://host:port); run \`npm run worker\` on each machine
   --out DIR           results folder (default var/optimisations/<id>)   --top N  table rows (default 20)
   --symbol S --timeframe TF --from DATE --to DATE --file PATH --timezone ZONE --strategy ID --plugin PATH
-  --balance N --risk N --min-trades N --max-trades N --spread POINTS --commission N   as for npm run backtest
-                      (with --config they override the config's settings; --symbol keeps only that symbol)`;
+  --balance N --risk N --min-trades N --max-trades N --spread POINTS --commission N --leverage N   as for npm run backtest
+                      (with --config they override the config's settings; --symbol keeps only that symbol)
+  --spec-file PATH --spec FIELD=V   the symbol's spec as for npm run backtest (a symbol without a built-in spec: a stock, an index)`;
 
 async function main(): Promise<number> {
   let args;
@@ -46,6 +49,7 @@ async function main(): Promise<number> {
         strategy: { type: 'string' }, plugin: { type: 'string', multiple: true, default: [] },
         balance: { type: 'string' }, risk: { type: 'string' },
         'min-trades': { type: 'string' }, 'max-trades': { type: 'string' }, spread: { type: 'string' }, commission: { type: 'string' },
+        leverage: { type: 'string' }, 'spec-file': { type: 'string' }, spec: { type: 'string', multiple: true, default: [] },
         param: { type: 'string', multiple: true, default: [] }, constraint: { type: 'string', multiple: true, default: [] },
         objective: { type: 'string', default: 'net-profit' }, method: { type: 'string', default: 'grid' },
         trials: { type: 'string' }, seed: { type: 'string', default: '1' }, population: { type: 'string' },
@@ -79,8 +83,10 @@ async function main(): Promise<number> {
     };
     const source = botFromFlags({
       config: args.config, symbol: args.symbol, timeframe: args.timeframe, file: args.file, timezone: args.timezone, strategy: args.strategy,
-      balance: num('balance', args.balance), risk: num('risk', args.risk), minTrades: num('min-trades', args['min-trades']), maxTrades: num('max-trades', args['max-trades']),
-      spread: num('spread', args.spread), commission: num('commission', args.commission),
+      balance: accountFlag('balance', args.balance), risk: accountFlag('risk', args.risk),
+      minTrades: accountFlag('min-trades', args['min-trades']), maxTrades: accountFlag('max-trades', args['max-trades']),
+      spread: accountFlag('spread', args.spread), commission: accountFlag('commission', args.commission), leverage: accountFlag('leverage', args.leverage),
+      specFile: args['spec-file'], spec: args.spec!,
     });
     const trials = num('trials', args.trials, true);
     const workers = num('workers', args.workers, true) ?? availableParallelism();
@@ -97,7 +103,8 @@ async function main(): Promise<number> {
     const timeframes = [...new Set(symbols.map((s) => s.timeframe))];
     const strategies = [...new Set(symbols.map((s) => s.strategy.id))];
     const synthetic = [...histories].filter(([, h]) => h.synthetic).map(([s]) => s);
-    const id = `${symbols.map((s) => s.symbol).join('+')}-${timeframes.join('+')}-${strategies.join('+')}-${run.slice(0, 8)}`.toLowerCase();
+    // The run (config and data) and the search (ranges, objective, method, seed/trials, walk-forward): a different search never lands in an earlier one's folder.
+    const id = `${symbols.map((s) => s.symbol).join('+')}-${timeframes.join('+')}-${strategies.join('+')}-${run.slice(0, 8)}-${searchKey(plan, args.constraint!)}`.toLowerCase();
     const out = resolve(args.out ?? join('var/optimisations', id));
 
     if (args.queue) executor = await QueueExecutor.connect(args.queue, { spec: prepared.spec, series: prepared.series, hashes: prepared.hashes, dataHash: prepared.dataHash, run });
@@ -114,8 +121,15 @@ async function main(): Promise<number> {
     const tty = process.stderr.isTTY;
     const bars = [...histories.values()].reduce((n, h) => n + h.series.length, 0);
     const label = symbols.map((s) => `${s.symbol} ${s.timeframe}`).join(', ');
+    // A walk-forward runs only the span every symbol covers: say which, and how many bars that is.
+    const span = plan.walk && symbols.length > 1 ? walkForwardSpan(inputs, args['walk-forward']!) : null;
     console.log(`optimising ${strategies.join(', ')} on ${label} (${bars.toLocaleString('en-US')} bars from ${[...new Set([...histories.values()].map((h) => h.source))].join(', ')}${synthetic.length ? `, SYNTHETIC: ${synthetic.join(', ')}` : ''}): ` +
       `${space.size.toLocaleString('en-US')} combinations, ${method} search, objective ${objective.id}, on ${executor.description}`);
+    if (span) {
+      const day = (t: number) => new Date(t).toISOString().slice(0, 10);
+      const within = [...histories].map(([s, h]) => `${s} ${h.series.time.filter((t) => t >= span.from && t <= span.to).length.toLocaleString('en-US')}`).join(', ');
+      console.log(`walk-forward on the span every symbol covers, ${day(span.from)}..${day(span.to)} (bars: ${within}); bars outside it are not run`);
+    }
     let bar: OptimizeProgress | null = tty ? new OptimizeProgress('trials') : null;
     const started = Date.now();
     const result = await runOptimisation(inputs, plan, executor, run, {
@@ -127,14 +141,20 @@ async function main(): Promise<number> {
       },
       onSearchDone: (done, planned) => bar?.done(done, planned),
     });
-    const { ranked, planned, stopped, walkForward: wf, overfitting } = result;
+    const { ranked, planned, stopped, walkForward: wf, overfitting, note } = result;
     await log.close();
     const seconds = (Date.now() - started) / 1000;
     console.log(`${ranked.length.toLocaleString('en-US')} trials in ${seconds.toFixed(1)} s (${(ranked.length / Math.max(seconds, 1e-3)).toFixed(1)} trials/s)${stopped ? ', STOPPED before the end: results cover the finished trials' : ''}`);
-    if (ranked.length === 0) return stopped ? 130 : fail('no combination passes the constraints');
+    if (note) console.log(`note: ${note}`);
+    if (ranked.length === 0) return stopped ? 130 : fail(note ?? 'no combination passes the constraints');
     // With walk-forward each window ranks its own in-sample trials: its table shows the winners.
-    if (!wf) console.log(`\n${rankedTable(ranked, axes, objective, top)}`);
-    if (wf) console.log(`\nwalk-forward (${args['walk-forward']}):\n${walkForwardTable(wf, axes)}`);
+    if (!wf) console.log(`\n${rankedTable(ranked, axes, objective, top, plan.band)}`);
+    const flat = allFlatNote(ranked);
+    if (flat) console.log(`\n${flat}`);
+    if (wf) {
+      console.log(`\nwalk-forward (${args['walk-forward']}):\n${walkForwardTable(wf, axes, plan.band)}`);
+      console.log('note: PBO and DSR are not computed for a walk-forward run: each window searches its own in-sample months, so there is no one set of trials to judge; the out-of-sample result above is the test.');
+    }
     if (overfitting) {
       console.log('');
       if (overfitting.pbo) console.log(`PBO ${pboFigure(overfitting.pbo)}: ${overfitting.pbo.reading}`);

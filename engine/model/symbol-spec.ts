@@ -89,7 +89,7 @@ export function resolveSymbolSpec(name: string, overrides: Partial<Record<string
   const base = BUILTIN_SYMBOL_SPECS[name];
   const override = overrides[name];
   if (!base && !override) {
-    throw new Error(`unknown symbol "${name}": no built-in spec (known: ${Object.keys(BUILTIN_SYMBOL_SPECS).join(', ')}); declare it under "bot.symbolSpecs.${name}" in the config, or with --spec on the backtest command line (digits, contractSize, baseCurrency and profitCurrency at least)`);
+    throw new Error(`unknown symbol "${name}": no built-in spec (known: ${Object.keys(BUILTIN_SYMBOL_SPECS).join(', ')}); declare it under "bot.symbolSpecs.${name}" in the config, or with --spec FIELD=VALUE on the command line of npm run backtest or npm run optimize (digits, contractSize, baseCurrency and profitCurrency at least)`);
   }
   for (const key of Object.keys(override ?? {})) {
     if (!SPEC_FIELDS.has(key)) throw new Error(`symbol spec "${name}": unknown field "${key}" (known: ${[...SPEC_FIELDS].join(', ')})`);

@@ -2,14 +2,16 @@ import { round4 } from '../util/rounding.ts';
 import { mkdirSync, writeFileSync, createWriteStream, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import type { TrialMetrics } from '../strategy/strategy.ts';
-import type { Objective } from './objectives.ts';
+import { DEFAULT_BAND, type Objective, type WeeklyBand } from './objectives.ts';
 import type { TrialRecord } from './optimizer.ts';
 import type { OverfittingReport } from './overfitting/overfitting-report.ts';
 import type { ParamAxis } from './param-space.ts';
 import type { WalkForwardResult } from './walk-forward.ts';
+import { noTradesNote } from './no-trades.ts';
 
 const METRIC_COLUMNS: readonly (keyof TrialMetrics)[] = [
   'netProfit', 'profitFactor', 'sharpe', 'recoveryFactor', 'expectedPayoff', 'maxDrawdown', 'maxDrawdownPct', 'trades', 'winRate', 'weeksWithinTarget', 'weeksTotal', 'finalBalance',
+  'ordersSent', 'ordersRefused', 'mainRefusal',
 ];
 
 /**
@@ -48,17 +50,22 @@ function csvCell(v: unknown): string {
 }
 
 /** The terminal table of the best `top` trials. */
-export function rankedTable(ranked: readonly TrialRecord[], axes: readonly ParamAxis[], objective: Objective, top = 20): string {
+export function rankedTable(ranked: readonly TrialRecord[], axes: readonly ParamAxis[], objective: Objective, top = 20, band: WeeklyBand = DEFAULT_BAND): string {
   const fmt = (x: number | null, d = 2) => (x === null || !Number.isFinite(x) ? 'n/a' : x.toFixed(d));
   // The objective gets its own column unless the table already shows it.
   const own = !['net-profit', 'profit-factor', 'sharpe', 'drawdown', 'weeks-in-band'].includes(objective.id);
-  const head = ['#', ...axes.map((a) => a.name), ...(own ? [objective.label] : []), 'Net profit', 'PF', 'Sharpe', 'Max DD %', 'Trades', 'Weeks 3-10'];
-  const rows = ranked.slice(0, top).map((r, k) => {
+  const shown = ranked.slice(0, top);
+  // A trial without trades is flagged (and why, when its orders were refused); the column only when one is shown.
+  const notes = shown.map((r) => noTradesNote(r.metrics));
+  const noted = notes.some((n) => n !== null);
+  const head = ['#', ...axes.map((a) => a.name), ...(own ? [objective.label] : []), 'Net profit', 'PF', 'Sharpe', 'Max DD %', 'Trades', `Weeks ${band.min}-${band.max}`, ...(noted ? ['Note'] : [])];
+  const rows = shown.map((r, k) => {
     const m = r.metrics;
-    return [String(k + 1), ...axes.map((a) => String(r.params[a.name])), ...(own ? [fmt(objective.value(m), 4)] : []), fmt(m.netProfit), fmt(m.profitFactor), fmt(m.sharpe), fmt(m.maxDrawdownPct * 100), String(m.trades), `${m.weeksWithinTarget}/${m.weeksTotal}`];
+    return [String(k + 1), ...axes.map((a) => String(r.params[a.name])), ...(own ? [fmt(objective.value(m), 4)] : []), fmt(m.netProfit), fmt(m.profitFactor), fmt(m.sharpe), fmt(m.maxDrawdownPct * 100), String(m.trades), `${m.weeksWithinTarget}/${m.weeksTotal}`, ...(noted ? [notes[k] ?? ''] : [])];
   });
   const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
-  const line = (cells: string[]) => cells.map((cell, c) => (c <= axes.length ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
+  const last = head.length - 1;
+  const line = (cells: string[]) => cells.map((cell, c) => (c <= axes.length || (noted && c === last) ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ').trimEnd();
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
@@ -110,23 +117,32 @@ export function walkForwardJson(wf: WalkForwardResult): unknown {
     stitched: wf.stitched, equity: wf.equity,
     segments: wf.segments.map((s) => ({
       isFrom: new Date(s.window.isFrom).toISOString().slice(0, 10), oosFrom: new Date(s.window.oosFrom).toISOString().slice(0, 10),
-      oosTo: new Date(s.window.oosTo).toISOString().slice(0, 10), params: s.chosen.params, inSample: s.chosen.metrics,
+      oosTo: new Date(s.window.oosTo).toISOString().slice(0, 10),
+      // The dates of the bars each part really holds (the planned month bounds above may lie outside the data).
+      isFirstBar: day(s.bars.isFirst), isLastBar: day(s.bars.isLast), oosFirstBar: day(s.bars.oosFirst), oosLastBar: day(s.bars.oosLast), partial: s.window.partial,
+      params: s.chosen.params, inSample: s.chosen.metrics,
       inSampleTrials: s.inSampleTrials, outOfSample: s.outOfSample, startBalance: s.startBalance, efficiency: s.efficiency,
     })),
   };
 }
 
-/** The walk-forward table for the terminal. */
-export function walkForwardTable(wf: WalkForwardResult, axes: readonly ParamAxis[]): string {
+function day(t: number): string {
+  return new Date(t).toISOString().slice(0, 10);
+}
+
+/** The walk-forward table for the terminal: each part labelled with the dates of its first and last bars. */
+export function walkForwardTable(wf: WalkForwardResult, axes: readonly ParamAxis[], band: WeeklyBand = DEFAULT_BAND): string {
   const rows = wf.segments.map((s) => {
-    const d = (t: number) => new Date(t).toISOString().slice(0, 7);
-    return [`${d(s.window.isFrom)}..${d(s.window.oosFrom)}`, `${d(s.window.oosFrom)}..${d(s.window.oosTo)}`, axes.map((a) => `${a.name}=${s.chosen.params[a.name]}`).join(' '),
+    const b = s.bars;
+    return [`${day(b.isFirst)}..${day(b.isLast)}`, `${day(b.oosFirst)}..${day(b.oosLast)}${s.window.partial ? ' (partial)' : ''}`, axes.map((a) => `${a.name}=${s.chosen.params[a.name]}`).join(' '),
       s.chosen.metrics.netProfit.toFixed(2), s.outOfSample.netProfit.toFixed(2), String(s.outOfSample.trades), s.efficiency === null ? 'n/a' : s.efficiency.toFixed(2)];
   });
   const head = ['in-sample', 'out-of-sample', 'chosen', 'IS net profit', 'OOS net profit', 'OOS trades', 'WFE'];
   const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
   const line = (cells: string[]) => cells.map((cell, c) => (c < 3 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
   const m = wf.stitched;
-  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line), '',
-    `stitched out-of-sample: net profit ${m.netProfit.toFixed(2)}, ${m.trades} trades, profit factor ${m.profitFactor === null ? 'n/a' : m.profitFactor.toFixed(2)}, Sharpe ${m.sharpe.toFixed(2)} (weekly returns), max drawdown ${(m.maxDrawdownPct * 100).toFixed(2)} %, weeks within 3-10 ${m.weeksWithinTarget}/${m.weeksTotal}; walk-forward efficiency ${wf.efficiency === null ? 'n/a' : wf.efficiency.toFixed(2)}`].join('\n');
+  const partial = wf.segments.some((s) => s.window.partial)
+    ? ['', 'partial: the data end before the segment\'s planned end; its WFE is n/a (a short stretch annualised says little), its trades count in the stitched result.'] : [];
+  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line), ...partial, '',
+    `stitched out-of-sample: net profit ${m.netProfit.toFixed(2)}, ${m.trades} trades, profit factor ${m.profitFactor === null ? 'n/a' : m.profitFactor.toFixed(2)}, Sharpe ${m.sharpe.toFixed(2)} (weekly returns), max drawdown ${(m.maxDrawdownPct * 100).toFixed(2)} %, weeks within ${band.min}-${band.max} ${m.weeksWithinTarget}/${m.weeksTotal}; walk-forward efficiency ${wf.efficiency === null ? 'n/a' : wf.efficiency.toFixed(2)}`].join('\n');
 }

@@ -40,6 +40,8 @@ export interface OptimiseResult {
   readonly planned: number;
   /** True when stopped by the signal before the search was over. */
   readonly stopped: boolean;
+  /** Why the search plans fewer trials than asked for (a random search over few valid combinations). */
+  readonly note?: string;
 }
 
 /**
@@ -52,7 +54,7 @@ export interface OptimiseResult {
 export async function optimise(o: OptimiseOptions): Promise<OptimiseResult> {
   const validIndex = (i: number) => o.valid(o.space.at(i));
   // The grid is scanned in slices: a server's other clients are answered meanwhile.
-  const { search, planned } = await prepareSearch(o.space, validIndex, o.search, o.signal);
+  const { search, planned, note } = await prepareSearch(o.space, validIndex, o.search, o.signal);
   const records: TrialRecord[] = [];
   const runBatch = async (batch: number[]) => {
     const byId = new Map<string, number>();
@@ -88,9 +90,11 @@ export async function optimise(o: OptimiseOptions): Promise<OptimiseResult> {
   }
   await Promise.all(running);
   if (o.signal?.aborted) stopped = true;
-  return { ranked: rank(records), planned, stopped };
+  return { ranked: rank(records), planned, stopped, ...(note ? { note } : {}) };
 }
 
+/** Best first: score, then (among those that cannot be ranked) trials that traded before those that did not, then grid index. */
 export function rank(records: readonly TrialRecord[]): TrialRecord[] {
-  return [...records].sort((a, b) => b.score - a.score || a.index - b.index);
+  const flat = (r: TrialRecord) => (r.metrics.trades === 0 ? 1 : 0);
+  return [...records].sort((a, b) => b.score - a.score || flat(a) - flat(b) || a.index - b.index);
 }

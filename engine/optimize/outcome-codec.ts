@@ -5,10 +5,18 @@ import type { TrialOutcome } from './trial.ts';
 const METRICS: readonly (keyof TrialMetrics)[] = [
   'netProfit', 'grossProfit', 'grossLoss', 'profitFactor', 'expectedPayoff', 'sharpe', 'sortino', 'recoveryFactor',
   'maxDrawdown', 'maxDrawdownPct', 'trades', 'winRate', 'weeksWithinTarget', 'weeksTotal', 'finalBalance',
+  'ordersSent', 'ordersRefused', 'mainRefusal',
 ];
+/** The metrics outcomes held before the order figures: a mask without EXTENDED has only these. */
+const BASE_METRICS = 15;
+/** Set in the null mask when the outcome holds every metric of METRICS (older workers stored BASE_METRICS). */
+const EXTENDED = 1 << 30;
+
+/** Outcomes without the order figures (built elsewhere than `runTrial`) keep the base layout, so they decode as they were. */
+const extended = (o: TrialOutcome) => o.metrics.ordersSent !== undefined && o.metrics.ordersRefused !== undefined && o.metrics.mainRefusal !== undefined;
 
 /** Doubles one outcome takes: a null mask, the metrics, the week count, the weekly returns. */
-const sizeOf = (o: TrialOutcome) => 2 + METRICS.length + o.weeklyReturns.length;
+const sizeOf = (o: TrialOutcome) => 2 + (extended(o) ? METRICS.length : BASE_METRICS) + o.weeklyReturns.length;
 
 /**
  * Trial outcomes as one Float64Array: what a pool thread sends back for a task (transferred,
@@ -17,21 +25,23 @@ const sizeOf = (o: TrialOutcome) => 2 + METRICS.length + o.weeklyReturns.length;
  * structured clone of thousands of small objects and JSON text per trial cost the coordinator
  * and Redis far more than this.
  *
- * Layout per outcome: [bit k set: metric k is null, ...metrics, n, ...n weekly returns].
+ * Layout per outcome: [bit k set: metric k is null, ...metrics, n, ...n weekly returns]; the
+ * mask's bit 30 says the metrics include the order figures (outcomes stored before them have 15).
  */
 export function encodeOutcomes(outcomes: readonly TrialOutcome[]): Float64Array {
   const out = new Float64Array(outcomes.reduce((n, o) => n + sizeOf(o), 0));
   let at = 0;
   for (const o of outcomes) {
-    let nulls = 0;
+    const count = extended(o) ? METRICS.length : BASE_METRICS;
+    let nulls = count === METRICS.length ? EXTENDED : 0;
     const m = o.metrics as unknown as Record<string, number | null>;
-    for (let k = 0; k < METRICS.length; k++) {
+    for (let k = 0; k < count; k++) {
       const v = m[METRICS[k]];
       if (v === null) nulls |= 1 << k;
       out[at + 1 + k] = v ?? 0;
     }
     out[at] = nulls;
-    at += 1 + METRICS.length;
+    at += 1 + count;
     out[at++] = o.weeklyReturns.length;
     out.set(o.weeklyReturns, at);
     at += o.weeklyReturns.length;
@@ -45,9 +55,10 @@ export function decodeOutcomes(data: Float64Array): TrialOutcome[] {
   let at = 0;
   while (at < data.length) {
     const nulls = data[at];
+    const count = nulls & EXTENDED ? METRICS.length : BASE_METRICS;
     const metrics: Record<string, number | null> = {};
-    for (let k = 0; k < METRICS.length; k++) metrics[METRICS[k]] = nulls & (1 << k) ? null : data[at + 1 + k];
-    at += 1 + METRICS.length;
+    for (let k = 0; k < count; k++) metrics[METRICS[k]] = nulls & (1 << k) ? null : data[at + 1 + k];
+    at += 1 + count;
     const n = data[at++];
     if (!Number.isInteger(n) || n < 0 || at + n > data.length) throw new Error(`trial outcome data is damaged: ${n} weekly returns at offset ${at - 1} of ${data.length}`);
     outcomes.push({ metrics: metrics as unknown as TrialMetrics, weeklyReturns: data.subarray(at, at + n) });

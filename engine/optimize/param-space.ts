@@ -93,12 +93,28 @@ function parseRange(spec: string, body: string): number[] {
   const count = Math.floor((to - from) / step + 1e-9) + 1;
   if (count > MAX_AXIS) throw new ParamError(`--param "${spec}": ${count} values is more than ${MAX_AXIS.toLocaleString('en-US')}`);
   const decimals = Math.max(decimalsOf(parts[0]), decimalsOf(parts[2]));
-  return Array.from({ length: count }, (_, k) => Number((from + k * step).toFixed(decimals)));
+  const values = Array.from({ length: count }, (_, k) => Number((from + k * step).toFixed(decimals)));
+  // Rounding to more than 12 decimals (a step of 1e-13) could merge neighbours: a grid would run one value twice.
+  for (let k = 1; k < values.length; k++) {
+    if (values[k] === values[k - 1]) throw new ParamError(`--param "${spec}": ${name(spec)} would take the value ${values[k]} twice once rounded to ${decimals} decimals; use a coarser step`);
+  }
+  return values;
 }
 
-function decimalsOf(text: string): number {
-  const dot = text.indexOf('.');
-  return dot < 0 ? 0 : Math.min(12, text.length - dot - 1);
+function name(spec: string): string {
+  return spec.slice(0, spec.indexOf('=')).trim();
+}
+
+/**
+ * Decimals a number as typed carries, exponent included: `0.25` 2, `1e-1` 1, `2.5e-3` 4,
+ * `1.5e2` 0. Values in a range are rounded to them so 0.1:0.5:0.1 gives 0.3, not 0.30000000000000004.
+ */
+export function decimalsOf(text: string): number {
+  const m = /^[+-]?(\d*)(?:\.(\d*))?(?:e([+-]?\d+))?$/i.exec(text.trim());
+  if (!m) return 12;
+  const fraction = m[2]?.length ?? 0;
+  const exponent = m[3] ? Number(m[3]) : 0;
+  return Math.min(12, Math.max(0, fraction - exponent));
 }
 
 /**

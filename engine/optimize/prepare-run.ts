@@ -5,9 +5,11 @@ import { resolveBot } from '../config/resolve-bot.ts';
 import type { LoadedHistory } from '../data/load-history.ts';
 import { loadBotHistories } from '../backtest/config-backtest.ts';
 import { loadPlugins } from '../strategy/plugin-loader.ts';
+import { checkSeriesAgainstSpec } from '../backtest/data-check.ts';
+import { ConfigError } from '../config/config-error.ts';
 import { portableBot, runKey, type RunSpec } from './run-spec.ts';
 import { dataSetHash, hashAll } from './shared-series.ts';
-import type { TrialInputs } from './trial.ts';
+import { referenceOf, type TrialInputs } from './trial.ts';
 
 export interface PrepareOptions {
   /** The bot config to optimise (a config file's `bot`, or a one-symbol config built from flags). */
@@ -58,10 +60,16 @@ export async function prepareRun(o: PrepareOptions): Promise<PreparedRun> {
   const strategies = new Map([...loaded].map(([id, p]) => [id, p.strategy]));
   const withFiles = resolveBot({ ...o.bot, plugins: undefined }, { where: o.where, baseDir: o.configDir, strategies });
   const histories = loadBotHistories(withFiles, { from: o.from, to: o.to });
+  // As `npm run backtest` refuses it: prices that do not fit a symbol's spec would make every trial nonsense.
+  for (const s of withFiles.symbols) {
+    const h = histories.get(s.symbol)!;
+    const check = checkSeriesAgainstSpec(h.series, s.spec, s.file ?? h.source);
+    if (check.errors.length > 0) throw new ConfigError(o.where, s.file ? `${s.field}.file` : `bot.symbolSpecs.${s.symbol}`, `the data does not fit ${s.symbol}'s spec: ${check.errors.join('; ')}`);
+  }
   const series = new Map([...histories].map(([symbol, h]) => [symbol, h.series]));
   const spec: RunSpec = { bot: portableBot(o.bot), where: o.where, plugins, baseDir: cwd };
   const bot = resolveBot(spec.bot, { where: o.where, baseDir: cwd, strategies });
-  const inputs: TrialInputs = { bot, series, reference: series.get(bot.symbols[0].symbol)!, balance: bot.balance };
+  const inputs: TrialInputs = { bot, series, reference: referenceOf(bot, series), balance: bot.balance };
   const hashes = hashAll(series);
   const dataHash = dataSetHash(hashes);
   const { plugins: _, ...rest } = o.bot;

@@ -1,15 +1,17 @@
+import { createHash } from 'node:crypto';
 import type { ResolvedBot } from '../config/resolve-bot.ts';
+import { canonical } from './run-spec.ts';
 import { validFor, knownParams, validateBotAxes } from './bot-params.ts';
 import { parseConstraint } from './constraints.ts';
 import type { TrialExecutor } from './executor.ts';
-import { resolveObjective, type Objective } from './objectives.ts';
+import { DEFAULT_BAND, resolveObjective, type Objective, type WeeklyBand } from './objectives.ts';
 import { optimise, rank, type TrialRecord } from './optimizer.ts';
 import { overfittingReport, type OverfittingReport } from './overfitting/overfitting-report.ts';
 import { GridTooLargeError, MAX_TRIALS, parseParam, ParamError, ParamSpace, type ParamAxis, type ParamSet } from './param-space.ts';
 import type { SearchMethod, SearchOptions } from './search.ts';
 import type { TrialInputs } from './trial.ts';
 import { walkForward, type WalkForwardResult } from './walk-forward.ts';
-import { parseWalkForward, walkForwardWindows, type WalkForwardPlan } from './walk-forward-windows.ts';
+import { commonSpan, parseWalkForward, tooShortMessage, walkForwardWindows, type CommonSpan, type WalkForwardPlan } from './walk-forward-windows.ts';
 
 /** What to search, as the CLI's flags and the workbench's `start_optimisation` give it. */
 export interface SearchRequest {
@@ -36,6 +38,8 @@ export interface SearchPlan {
   readonly objective: Objective;
   readonly search: SearchOptions;
   readonly walk: WalkForwardPlan | null;
+  /** The governor's weekly trade band: the weeks columns and `weeks-in-band` are named by it. */
+  readonly band: WeeklyBand;
 }
 
 /**
@@ -55,14 +59,47 @@ export function planSearch(bot: ResolvedBot, r: SearchRequest): SearchPlan {
   if (r.population !== undefined && r.population > MAX_POPULATION) throw new ParamError(`--population ${r.population} is more than ${MAX_POPULATION.toLocaleString('en-US')}`);
   validateBotAxes(bot, axes);
   const main = bot.strategies.get(bot.strategy) ?? bot.symbols[0].strategy;
-  const objective = resolveObjective(r.objective ?? 'net-profit', main);
+  const band = { min: bot.governor.minTradesPerWeek ?? DEFAULT_BAND.min, max: bot.governor.maxTradesPerWeek ?? DEFAULT_BAND.max };
+  const objective = resolveObjective(r.objective ?? 'net-profit', main, band);
   const known = knownParams(bot);
   const constraints = (r.constraints ?? []).map((c) => parseConstraint(c, known));
   const walk = r.walkForward ? parseWalkForward(r.walkForward) : null;
   return {
-    axes, space, valid: validFor(bot, constraints), objective, walk,
+    axes, space, valid: validFor(bot, constraints), objective, walk, band,
     search: { method, trials: r.trials, seed: r.seed ?? 1, genetic: r.population ? { population: r.population } : undefined },
   };
+}
+
+/**
+ * What defines a search beyond its run (config and data): the parameters' values, the
+ * constraints, the objective, the method with the seed, trials and population it uses, and the
+ * walk-forward setting, as a short hash. Two searches that differ in any of them get different
+ * result folders; the same search run again gets the same one (and replaces it).
+ *
+ * @example
+ * const id = `${name}-${run.slice(0, 8)}-${searchKey(plan, constraints)}`;
+ */
+export function searchKey(plan: SearchPlan, constraints: readonly string[] = []): string {
+  const { method, seed, trials, genetic } = plan.search;
+  const drawn = method !== 'grid';
+  return createHash('sha256').update(canonical({
+    axes: plan.axes.map((a) => [a.name, a.values]), constraints: constraints.map((c) => c.replace(/\s+/g, '')), objective: plan.objective.id, method,
+    ...(drawn ? { seed: seed ?? 1, trials: trials ?? null } : {}), ...(method === 'genetic' ? { population: genetic?.population ?? null } : {}),
+    walkForward: plan.walk,
+  })).digest('hex').slice(0, 8);
+}
+
+/**
+ * The span a walk-forward cuts its windows on: the time every symbol's bars cover (one symbol:
+ * all its bars). Symbols whose data do not overlap are refused, naming each one's dates.
+ */
+export function walkForwardSpan(inputs: TrialInputs, text: string): CommonSpan {
+  const all = inputs.bot.symbols.map((s) => ({ symbol: s.symbol, series: inputs.series.get(s.symbol)! }));
+  const span = commonSpan(all.map((a) => a.series));
+  if (span) return span;
+  const day = (t: number) => new Date(t).toISOString().slice(0, 10);
+  const dates = all.map((a) => `${a.symbol} ${a.series.length ? `${day(a.series.time[0])}..${day(a.series.time[a.series.length - 1])}` : 'no bars'}`).join(', ');
+  throw new ParamError(`--walk-forward ${text}: the symbols' data do not overlap (${dates}), so no window holds bars of every symbol`);
 }
 
 export interface OptimisationHooks {
@@ -82,6 +119,8 @@ export interface OptimisationOutcome {
   readonly planned: number;
   readonly stopped: boolean;
   readonly walkForward: WalkForwardResult | null;
+  /** Why the search ran fewer trials than asked for (a random search over few valid combinations). */
+  readonly note?: string;
   /** PBO and DSR of a plain search (a walk-forward's windows each search differently: none). */
   readonly overfitting: OverfittingReport | null;
 }
@@ -94,8 +133,10 @@ export interface OptimisationOutcome {
 export async function runOptimisation(inputs: TrialInputs, plan: SearchPlan, executor: TrialExecutor, run: string, hooks: OptimisationHooks = {}): Promise<OptimisationOutcome> {
   const base = { space: plan.space, valid: plan.valid, search: plan.search, objective: plan.objective, executor, run, signal: hooks.signal };
   if (plan.walk) {
-    const windows = walkForwardWindows(inputs.reference.time, inputs.reference.length, plan.walk);
-    if (windows.length === 0) throw new ParamError(`--walk-forward: the data (${inputs.reference.length} bars) is too short for one window`);
+    const text = `${plan.walk.mode}:${plan.walk.inSampleMonths}:${plan.walk.outOfSampleMonths}`;
+    const span = walkForwardSpan(inputs, text);
+    const windows = walkForwardWindows(inputs.reference.time, inputs.reference.length, plan.walk, span);
+    if (windows.length === 0) throw new ParamError(tooShortMessage(inputs.reference.time, inputs.reference.length, plan.walk, text, inputs.bot.symbols.length > 1 ? span : undefined));
     const all: TrialRecord[] = [];
     let k = 0;
     const wf = await walkForward(inputs, windows, async (range) => {
@@ -112,5 +153,5 @@ export async function runOptimisation(inputs: TrialInputs, plan: SearchPlan, exe
   const r = await optimise({ ...base, onTrial: (rec, done, planned) => hooks.onTrial?.(rec, done, planned) });
   hooks.onSearchDone?.(r.ranked.length, r.planned);
   const overfitting = r.ranked.length === 0 ? null : hooks.overfitting ? await hooks.overfitting(r.ranked) : overfittingReport(r.ranked);
-  return { ranked: r.ranked, planned: r.planned, stopped: r.stopped, walkForward: null, overfitting };
+  return { ranked: r.ranked, planned: r.planned, stopped: r.stopped, walkForward: null, overfitting, ...(r.note ? { note: r.note } : {}) };
 }

@@ -4,7 +4,7 @@ import type { BotConfig } from '../config/config-codec.ts';
 import { resolveBot } from '../config/resolve-bot.ts';
 import { loadPlugins } from '../strategy/plugin-loader.ts';
 import type { ParamSet } from './param-space.ts';
-import type { BarRange, TrialInputs } from './trial.ts';
+import { referenceOf, type BarRange, type TrialInputs } from './trial.ts';
 
 /**
  * An optimisation's fixed inputs as plain data, so a worker thread or another machine can
@@ -46,7 +46,7 @@ export async function resolveRun(spec: RunSpec, series: ReadonlyMap<string, BarS
   }
   const bot = resolveBot(spec.bot, { where: spec.where, baseDir: spec.baseDir, strategies });
   for (const s of bot.symbols) if (!series.has(s.symbol)) throw new Error(`no bars for ${s.symbol} were given to this run`);
-  return { bot, series, reference: series.get(bot.symbols[0].symbol)!, balance: bot.balance };
+  return { bot, series, reference: referenceOf(bot, series), balance: bot.balance };
 }
 
 /** The run's identity: the spec (without where it was loaded from) and the data set's hash. */

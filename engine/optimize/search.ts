@@ -41,7 +41,7 @@ const GRID_BATCH = 2_048;
 export function createSearch(space: ParamSpace, valid: (index: number) => boolean, options: SearchOptions): Search {
   switch (options.method) {
     case 'grid': return gridSearch(space, valid);
-    case 'random': return listSearch(runToEnd(randomPicks(space, valid, options.trials ?? 100, options.seed ?? 1)));
+    case 'random': return listSearch(runToEnd(randomPicks(space, valid, options.trials ?? 100, options.seed ?? 1)).picked);
     case 'genetic': return new GeneticSearch(space, valid, { ...options.genetic, trials: options.trials ?? 1_000, seed: options.seed ?? 1 });
   }
 }
@@ -50,6 +50,8 @@ export function createSearch(space: ParamSpace, valid: (index: number) => boolea
 export interface PreparedSearch {
   readonly search: Search;
   readonly planned: number;
+  /** Why a random search plans fewer trials than `--trials` asked for (only so many combinations pass the constraints). */
+  readonly note?: string;
 }
 
 /**
@@ -67,8 +69,9 @@ export async function prepareSearch(space: ParamSpace, valid: (index: number) =>
       return { search: listSearch(indices), planned: indices.length };
     }
     case 'random': {
-      const picked = await runSliced(randomPicks(space, valid, options.trials ?? 100, options.seed ?? 1), signal);
-      return { search: listSearch(picked), planned: picked.length };
+      const asked = options.trials ?? 100;
+      const draw = await runSliced(randomPicks(space, valid, asked, options.seed ?? 1), signal);
+      return { search: listSearch(draw.picked), planned: draw.picked.length, ...(draw.picked.length < asked && !signal?.aborted ? { note: shortfall(draw, asked, space.size) } : {}) };
     }
     case 'genetic': {
       const trials = options.trials ?? 1_000;
@@ -107,30 +110,77 @@ function* validIndices(space: ParamSpace, valid: (index: number) => boolean): Ge
   return all;
 }
 
+/** Grids up to this size are enumerated for a random draw (exact and uniform). */
+const ENUMERATE = 4_000_000;
+/** Grids up to this size are scanned once (a reservoir sample) when rejection finds too few: about a minute at most. */
+const SCAN = 64_000_000;
+
+/** A random search's draw: the picks, and how many valid combinations exist when the whole grid was looked at. */
+interface RandomDraw {
+  readonly picked: number[];
+  /** Every valid combination counted (the grid enumerated or scanned); null when only sampled. */
+  readonly validCount: number | null;
+  /** Draws made when sampled by rejection alone. */
+  readonly draws: number;
+}
+
 /**
  * `trials` distinct valid combinations drawn uniformly with a seeded generator (the same seed
  * draws the same ones). Grids up to a few million are enumerated and shuffled, so the draw is
- * exact; larger ones are sampled by rejection. Yields every SLICE combinations looked at.
+ * exact; larger ones are sampled by rejection, and when the constraints leave too few valid
+ * combinations for that to find (1 in 200,000, say) a grid of up to 64 million is scanned once
+ * with a reservoir sample, which is exact again. Yields every SLICE combinations looked at.
  */
-function* randomPicks(space: ParamSpace, valid: (index: number) => boolean, trials: number, seed: number): Generator<void, number[]> {
+function* randomPicks(space: ParamSpace, valid: (index: number) => boolean, trials: number, seed: number): Generator<void, RandomDraw> {
   const rng = mulberry32(seed);
-  if (space.size <= 4_000_000) {
+  if (space.size <= ENUMERATE) {
     const all = yield* validIndices(space, valid);
-    const n = Math.min(trials, all.length);
-    // Partial Fisher-Yates: the first n slots are a uniform sample without replacement.
-    for (let k = 0; k < n; k++) {
-      const j = k + Math.floor(rng() * (all.length - k));
-      [all[k], all[j]] = [all[j], all[k]];
-    }
-    return all.slice(0, n);
+    return { picked: shuffledHead(all, trials, rng), validCount: all.length, draws: 0 };
   }
   const seen = new Set<number>();
-  for (let tries = 0; seen.size < trials && tries < trials * 100; tries++) {
+  const budget = Math.max(trials * 100, 1_000_000);
+  let tries = 0;
+  for (; seen.size < trials && tries < budget; tries++) {
     const i = Math.floor(rng() * space.size);
     if (!seen.has(i) && valid(i)) seen.add(i);
     if (tries % SLICE === SLICE - 1) yield;
   }
-  return [...seen];
+  if (seen.size >= trials || space.size > SCAN) return { picked: [...seen], validCount: null, draws: tries };
+  // Algorithm R: after the scan each valid combination is in the reservoir with the same chance.
+  const reservoir: number[] = [];
+  let count = 0;
+  for (let i = 0; i < space.size; i++) {
+    if (valid(i)) {
+      count++;
+      if (reservoir.length < trials) reservoir.push(i);
+      else {
+        const j = Math.floor(rng() * count);
+        if (j < trials) reservoir[j] = i;
+      }
+    }
+    if (i % SLICE === SLICE - 1) yield;
+  }
+  return { picked: shuffledHead(reservoir, trials, rng), validCount: count, draws: 0 };
+}
+
+/** Partial Fisher-Yates: the first n slots are a uniform sample without replacement, in random order. */
+function shuffledHead(all: number[], trials: number, rng: () => number): number[] {
+  const n = Math.min(trials, all.length);
+  for (let k = 0; k < n; k++) {
+    const j = k + Math.floor(rng() * (all.length - k));
+    [all[k], all[j]] = [all[j], all[k]];
+  }
+  return all.slice(0, n);
+}
+
+/** `random search: only 45 of the 10,000,000 combinations pass the constraints; all 45 run (--trials asked for 100)`. */
+function shortfall(draw: RandomDraw, asked: number, size: number): string {
+  const n = (x: number) => x.toLocaleString('en-US');
+  const got = draw.picked.length;
+  if (draw.validCount !== null) {
+    return `random search: only ${n(draw.validCount)} of the ${n(size)} combinations pass the constraints; ${got === 1 ? 'it runs' : `all ${n(got)} run`} (${n(asked)} trials were asked for)`;
+  }
+  return `random search: ${n(draw.draws)} random draws from the ${n(size)} combinations found only ${n(got)} that pass the constraints, so ${n(got)} of the ${n(asked)} trials asked for run (the grid is too large to scan; loosen the constraints or narrow the ranges)`;
 }
 
 /** The given combinations in order, in batches. */

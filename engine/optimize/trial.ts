@@ -18,14 +18,32 @@ export interface TrialInputs {
   readonly bot: ResolvedBot;
   /** Every symbol's bars. */
   readonly series: ReadonlyMap<string, BarSeries>;
-  /** The first symbol's bars: bar ranges (walk-forward windows) index these. */
+  /** The bars bar ranges (walk-forward windows) index: the symbol whose data end first (`referenceOf`). */
   readonly reference: BarSeries;
   readonly balance: number;
 }
 
 /**
+ * The series walk-forward ranges index: the symbol whose data end first (the first configured
+ * on a tie), so a range running to its last bar stops every symbol at the end of the span they
+ * all cover. Coordinator and workers pick the same one from the same config and bars.
+ *
+ * @example
+ * const reference = referenceOf(bot, series);
+ */
+export function referenceOf(bot: ResolvedBot, series: ReadonlyMap<string, BarSeries>): BarSeries {
+  const lastOf = (x: BarSeries) => (x.length > 0 ? x.time[x.length - 1] : -Infinity);
+  let best: BarSeries | null = null;
+  for (const s of bot.symbols) {
+    const x = series.get(s.symbol);
+    if (x && (!best || lastOf(x) < lastOf(best))) best = x;
+  }
+  return best ?? series.get(bot.symbols[0].symbol)!;
+}
+
+/**
  * Bars `from..to-1` of the reference series (walk-forward windows); the other symbols run their
- * bars opening in the same time span. The whole series when absent.
+ * bars opening in the same time span (up to the reference's last bar). The whole series when absent.
  */
 export interface BarRange {
   readonly from: number;
@@ -43,7 +61,8 @@ export interface TrialOutcome {
 export interface TrialTrace {
   readonly exits: { time: number; pnl: number }[];
   readonly equity: { time: number; equity: number }[];
-  readonly weeks: { trades: number; withinTarget: boolean }[];
+  /** Each WEEKLY_SUMMARY; `start` (the week's first moment) tells a week two segments share. */
+  readonly weeks: { start?: string; trades: number; withinTarget: boolean }[];
 }
 
 /**
@@ -69,7 +88,7 @@ export function runTrial(inputs: TrialInputs, params: ParamSet, range?: BarRange
     } else if (trace && event.event_type === 'TRADE_EXIT') {
       trace.exits.push({ time: parseTimestamp(event.timestamp), pnl: event.data.pnl });
     } else if (trace && event.event_type === 'WEEKLY_SUMMARY') {
-      trace.weeks.push({ trades: event.data.trades, withinTarget: event.data.within_target });
+      trace.weeks.push({ start: event.data.week_start, trades: event.data.trades, withinTarget: event.data.within_target });
     }
   };
   const bounds = range ? timeBounds(inputs.reference, range) : null;
@@ -91,8 +110,16 @@ export function runTrial(inputs: TrialInputs, params: ParamSet, range?: BarRange
     recoveryFactor: m.recovery_factor ?? null, maxDrawdown: c.max_drawdown, maxDrawdownPct: m.max_drawdown_pct ?? 0,
     trades: c.total_trades, winRate: m.win_rate ?? 0, weeksWithinTarget: m.weeks_within_target ?? 0, weeksTotal: m.weeks_total ?? 0,
     finalBalance: c.final_balance,
+    ordersSent: c.orders?.sent ?? 0, ordersRefused: c.orders?.refused ?? 0, mainRefusal: mainRetcode(c.orders?.refused_by_reason),
   };
   return { metrics, weeklyReturns };
+}
+
+/** The retcode of the first (most frequent) refusal reason, `"10019 There is not enough money..."` -> 10019. */
+function mainRetcode(byReason: Readonly<Record<string, number>> | undefined): number | null {
+  const first = byReason ? Object.keys(byReason)[0] : undefined;
+  const code = first ? Number.parseInt(first, 10) : NaN;
+  return Number.isFinite(code) ? code : null;
 }
 
 /** A trial whose strategy threw: the search stops and names the combination, rather than rank figures that cover part of a run. */
@@ -111,9 +138,9 @@ export function overridesOf(params: ParamSet): ParamOverride[] {
   });
 }
 
-/** The reference bars' range as open times: [from, to), `to` open-ended when the range runs to the last bar. */
+/** The reference bars' range as open times: [from, to), `to` just after the reference's last bar when the range runs to it. */
 function timeBounds(reference: BarSeries, range: BarRange): { from: number; to: number } {
-  return { from: reference.time[range.from] ?? Infinity, to: range.to < reference.length ? reference.time[range.to] : Infinity };
+  return { from: reference.time[range.from] ?? Infinity, to: range.to < reference.length ? reference.time[range.to] : reference.time[reference.length - 1] + 1 };
 }
 
 /** Another symbol's bars opening within the bounds (the reference's own range maps to itself). */

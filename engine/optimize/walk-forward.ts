@@ -3,6 +3,7 @@ import type { TrialMetrics } from '../strategy/strategy.ts';
 import type { OptimiseResult, TrialRecord } from './optimizer.ts';
 import { runTrial, type BarRange, type TrialInputs, type TrialTrace } from './trial.ts';
 import type { WalkForwardWindow } from './walk-forward-windows.ts';
+import { DEFAULT_GOVERNOR_CONFIG } from '../governor/governor-config.ts';
 
 const YEAR_MS = 365.25 * 86_400_000;
 
@@ -16,9 +17,12 @@ export interface WalkForwardSegment {
   readonly startBalance: number;
   /**
    * Walk-forward efficiency: the out-of-sample return per year over the in-sample winner's
-   * return per year (Pardo); null when the in-sample return was not positive.
+   * return per year (Pardo); null when the in-sample return was not positive, or the segment is
+   * partial (a month of a six-month segment, annualised, would say little).
    */
   readonly efficiency: number | null;
+  /** Open times of the first and last bars each part really holds (the labels). */
+  readonly bars: { readonly isFirst: number; readonly isLast: number; readonly oosFirst: number; readonly oosLast: number };
 }
 
 /**
@@ -80,17 +84,36 @@ export async function walkForward(inputs: TrialInputs, windows: readonly WalkFor
     const oosYears = span(inputs, window.outOfSample);
     const isRate = chosen.metrics.netProfit / inputs.balance / isYears;
     const oosRate = oos.netProfit / balance / oosYears;
-    segments.push({ window, chosen, inSampleTrials: result.ranked.length, outOfSample: oos, startBalance: balance, efficiency: isRate > 0 ? oosRate / isRate : null });
+    const t = inputs.reference.time;
+    const bars = { isFirst: t[window.inSample.from], isLast: t[window.inSample.to - 1], oosFirst: t[window.outOfSample.from], oosLast: t[window.outOfSample.to - 1] };
+    segments.push({ window, chosen, inSampleTrials: result.ranked.length, outOfSample: oos, startBalance: balance, efficiency: isRate > 0 && !window.partial ? oosRate / isRate : null, bars });
     balance = oos.finalBalance;
   }
-  const stitched = stitch(inputs.balance, trace, weekly, segments);
+  const band = { min: inputs.bot.governor.minTradesPerWeek ?? DEFAULT_GOVERNOR_CONFIG.minTradesPerWeek, max: inputs.bot.governor.maxTradesPerWeek ?? DEFAULT_GOVERNOR_CONFIG.maxTradesPerWeek };
+  const stitched = stitch(inputs.balance, trace, weekly, segments, band);
   const years = segments.reduce((s, g) => s + span(inputs, g.window.outOfSample), 0);
   const isMean = segments.reduce((s, g) => s + g.chosen.metrics.netProfit / inputs.balance / span(inputs, g.window.inSample), 0) / (segments.length || 1);
   const oosRate = years > 0 ? (balance / inputs.balance - 1) / years : 0;
   return { segments, stitched, equity: trace.equity, finalBalance: balance, efficiency: isMean > 0 ? oosRate / isMean : null, stopped };
 }
 
-function stitch(start: number, trace: TrialTrace, weekly: number[], segments: readonly WalkForwardSegment[]): StitchedMetrics {
+/**
+ * A week that a segment boundary cuts appears in both segments' summaries: it is one week of the
+ * stitched run, its trades added and judged against the band again.
+ */
+function mergedWeeks(weeks: TrialTrace['weeks'], band: { min: number; max: number }): { trades: number; withinTarget: boolean }[] {
+  const out: { start?: string; trades: number; withinTarget: boolean }[] = [];
+  for (const w of weeks) {
+    const prev = out[out.length - 1];
+    if (prev && w.start !== undefined && prev.start === w.start) {
+      prev.trades += w.trades;
+      prev.withinTarget = prev.trades >= band.min && prev.trades <= band.max;
+    } else out.push({ ...w });
+  }
+  return out;
+}
+
+function stitch(start: number, trace: TrialTrace, weekly: number[], segments: readonly WalkForwardSegment[], band: { min: number; max: number }): StitchedMetrics {
   let gross = 0;
   let loss = 0;
   let wins = 0;
@@ -111,7 +134,10 @@ function stitch(start: number, trace: TrialTrace, weekly: number[], segments: re
     netProfit: trace.exits.reduce((sum, e) => sum + e.pnl, 0), trades: trace.exits.length,
     winRate: trace.exits.length ? wins / trace.exits.length : 0, profitFactor: loss > 0 ? gross / loss : null,
     sharpe: momentsOf(weekly).sharpe * Math.sqrt(52), maxDrawdownPct: drawdown,
-    weeksWithinTarget: trace.weeks.filter((w) => w.withinTarget).length, weeksTotal: trace.weeks.length,
+    ...(() => {
+      const weeks = mergedWeeks(trace.weeks, band);
+      return { weeksWithinTarget: weeks.filter((w) => w.withinTarget).length, weeksTotal: weeks.length };
+    })(),
   };
 }
 

@@ -1,15 +1,18 @@
 import type { OptimisationTrialRow } from '../../protocol/index.ts';
 import type { TrialRecord } from '../optimize/optimizer.ts';
 import type { SearchPlan } from '../optimize/run-optimisation.ts';
+import { noTradesNote } from '../optimize/no-trades.ts';
 
 /** A finished trial as the workbench's table row (`optimisation_progress`). */
 export function rowOf(r: TrialRecord, plan: SearchPlan, window?: number): OptimisationTrialRow {
   const m = r.metrics;
-  const value = plan.objective.value(m);
+  // A trial without trades has no value to rank by (a flat 0.00 must not sort above a loss).
+  const value = m.trades > 0 ? plan.objective.value(m) : NaN;
   return {
     id: r.id, params: { ...r.params }, value: Number.isFinite(value) ? value : null, net_profit: m.netProfit, profit_factor: m.profitFactor,
     sharpe: m.sharpe, max_drawdown_pct: m.maxDrawdownPct, trades: m.trades, weeks_within_target: m.weeksWithinTarget, weeks_total: m.weeksTotal,
     ...(window ? { window } : {}),
+    ...(m.trades === 0 ? { note: noTradesNote(m)! } : {}),
   };
 }
 

@@ -127,6 +127,11 @@ export interface TrialMetrics {
   readonly weeksWithinTarget: number;
   readonly weeksTotal: number;
   readonly finalBalance: number;
+  /** Entry orders sent and refused (BACKTEST_COMPLETE's `orders`); absent in outcomes stored by older workers. */
+  readonly ordersSent?: number;
+  readonly ordersRefused?: number;
+  /** The MT5 retcode most refusals gave (10019: not enough money), null when none was refused. */
+  readonly mainRefusal?: number | null;
 }
 
 type StrategyDefinition<TConfig, TState> = Omit<Strategy<TConfig, TState>, 'kind'>;

@@ -1,7 +1,18 @@
 import * as t from 'io-ts';
 
-/** Bar counts the level finder and the ATR accept: whole bars, at least one (refused before a run, naming the field). */
+// Every field is refused before a run when its value has no meaning, naming the field
+// (`rewardMultiple: expected positive number, got -1`): an optimiser's range must not run
+// combinations whose stop sits on the level or whose take-profit sits behind the entry.
+/** Bar counts the level finder and the ATR accept: whole bars, at least one. */
 const PositiveInt = t.refinement(t.number, (n) => Number.isInteger(n) && n > 0, 'positive integer');
+/** Whole bars, 0 allowed where 0 means "off". */
+const NonNegativeInt = t.refinement(t.number, (n) => Number.isInteger(n) && n >= 0, 'whole number, 0 or more');
+/** A distance or multiple that must be there: finite and above zero. */
+const PositiveNumber = t.refinement(t.number, (n) => Number.isFinite(n) && n > 0, 'positive number');
+/** A distance where 0 is meaningful (exact touch, no widening). */
+const NonNegativeNumber = t.refinement(t.number, (n) => Number.isFinite(n) && n >= 0, 'number, 0 or more');
+/** At least one pattern (an empty list would never trade); an unknown name is refused at start, naming it and the known ones. */
+const PatternList = t.refinement(t.array(t.string), (a) => a.length > 0, 'non-empty list of pattern names');
 
 /** Config of the `patterns-sr` strategy; distances are in ATRs so one config fits any symbol. */
 export const PatternsSrConfigCodec = t.type({
@@ -9,23 +20,23 @@ export const PatternsSrConfigCodec = t.type({
   fractalBars: PositiveInt,
   atrPeriod: PositiveInt,
   /** Swing points within this many ATRs merge into one level. */
-  clusterToleranceAtr: t.number,
+  clusterToleranceAtr: NonNegativeNumber,
   /** Levels need at least this many touches to count. */
-  minTouches: t.number,
+  minTouches: PositiveInt,
   /** The pattern's extreme must come within this many ATRs of the level. */
-  proximityAtr: t.number,
+  proximityAtr: NonNegativeNumber,
   /** Stop this many ATRs beyond the level. */
-  stopBufferAtr: t.number,
+  stopBufferAtr: PositiveNumber,
   /** Stops closer than this many ATRs are widened to it (noise would take them). */
-  minStopAtr: t.number,
+  minStopAtr: NonNegativeNumber,
   /** Take-profit at this multiple of the stop distance when the opposite level is nearer than that... */
-  rewardMultiple: t.number,
+  rewardMultiple: PositiveNumber,
   /** ...and at the opposite level when it offers at least this multiple. */
-  minLevelReward: t.number,
+  minLevelReward: PositiveNumber,
   /** Close a trade still open after this many bars (0 = never). */
-  maxBarsInTrade: t.number,
+  maxBarsInTrade: NonNegativeInt,
   /** Pattern display names that may trigger an entry (see PATTERNS in plugins/lib/candlestick-patterns). */
-  patterns: t.array(t.string),
+  patterns: PatternList,
 });
 export type PatternsSrConfig = t.TypeOf<typeof PatternsSrConfigCodec>;
 

@@ -67,8 +67,12 @@ export const OptimisationTrialRowCodec = t.intersection([
     weeks_within_target: t.number,
     weeks_total: t.number,
   }),
-  /** The walk-forward window (1-based) whose in-sample search ran it. */
-  t.partial({ window: t.number }),
+  t.partial({
+    /** The walk-forward window (1-based) whose in-sample search ran it. */
+    window: t.number,
+    /** Why a trial ranks last without a score: `no trades`, or with its refused orders' main reason. */
+    note: t.string,
+  }),
 ]);
 export type OptimisationTrialRow = t.TypeOf<typeof OptimisationTrialRowCodec>;
 

@@ -45,17 +45,20 @@ export function overfittingReport(ranked: readonly TrialRecord[], partitions = 1
   else if (T < 8) notes.push(`PBO needs at least 8 weeks of returns (got ${T})`);
   else {
     const p = probabilityOfBacktestOverfitting(returns, S);
+    const few = p.splits < FEW_SPLITS;
     const ways = `${p.splits.toLocaleString('en-US')} ways to split the ${T} weeks in half`;
     const left = p.splits - p.judged;
     pbo = {
       value: p.pbo, ...(p.reason ? { reason: p.reason } : {}), splits: p.splits, judged: p.judged, partitions: S, probabilityOfLoss: p.probabilityOfLoss,
       reading: p.pbo === null
         ? `in none of the ${ways} could the ${ranked.length.toLocaleString('en-US')} trials be told apart (they had the same Sharpe ratio in one half or the other), so the search had no winner to test: PBO is undefined, which is not a sign of overfitting.`
-        : `in ${pct(p.pbo)} of the ${left > 0 ? `${p.judged.toLocaleString('en-US')} of the ` : ''}${ways}${left > 0 ? ` where the trials could be told apart (in the other ${left.toLocaleString('en-US')} they had the same Sharpe ratio in one half)` : ''}, the parameters that won one half ranked in the bottom half of the other: ${p.pbo < 0.1 ? 'little sign of overfitting' : p.pbo < 0.5 ? 'some overfitting; the ranking only partly carries over' : 'the search is overfit: the winner is no better than a coin toss out of sample'}.`,
+        : `in ${pct(p.pbo)} of the ${left > 0 ? `${p.judged.toLocaleString('en-US')} of the ` : ''}${ways}${left > 0 ? ` where the trials could be told apart (in the other ${left.toLocaleString('en-US')} they had the same Sharpe ratio in one half)` : ''}, the parameters that won one half ranked in the bottom half of the other: ${few ? `from only ${p.judged.toLocaleString('en-US')} split${p.judged === 1 ? '' : 's'} (${T} weeks make ${S} blocks of at least 4) this is too little evidence for a verdict either way; ${4 * partitions} weeks or more give ${choose(partitions, partitions / 2).toLocaleString('en-US')} splits` : p.pbo < 0.1 ? 'little sign of overfitting' : p.pbo < 0.5 ? 'some overfitting; the ranking only partly carries over' : 'the search is overfit: the winner is no better than a coin toss out of sample'}.`,
     };
   }
   let dsr: OverfittingReport['dsr'] = null;
   if (ranked.length < 2 || T < 3) notes.push('DSR needs at least two trials and three weeks');
+  // A flat winner's weekly returns are all zero: its "Sharpe" is no evidence of anything, so no probability is claimed.
+  else if (ranked[0].metrics?.trades === 0) notes.push(`DSR n/a: the winner made no trades${ranked.every((r) => r.metrics.trades === 0) ? ' (no trial did)' : ''}, so there is no Sharpe ratio to judge`);
   else {
     const m = momentsOf(ranked[0].weeklyReturns);
     const ratios = sharpeRatios(returns);
@@ -67,6 +70,18 @@ export function overfittingReport(ranked: readonly TrialRecord[], partitions = 1
     };
   }
   return { pbo, dsr, notes };
+}
+
+/**
+ * Below this many splits (fewer than 6 blocks: 2 or 6 splits) the share is too coarse to call a
+ * search overfit or not: one split moves PBO by a half or a sixth.
+ */
+const FEW_SPLITS = 20;
+
+function choose(n: number, k: number): number {
+  let c = 1;
+  for (let i = 1; i <= k; i++) c = (c * (n - k + i)) / i;
+  return Math.round(c);
 }
 
 function pct(x: number): string {

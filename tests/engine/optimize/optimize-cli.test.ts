@@ -18,6 +18,9 @@ test('bad ranges, unknown parameters and bad objectives are clear errors with ex
     [['--param', 'fast=5:10:1', '--constraint', 'fast<slwo'], /unknown parameter "slwo"/],
     [['--param', 'fast=5:10:1', '--method', 'annealing'], /--method "annealing" is not one of grid, random, genetic/],
     [[], /no --param given/],
+    // Reviewer finding 6: patterns-sr ran rewardMultiple=-1 and maxBarsInTrade=2.5.
+    [['--strategy', 'patterns-sr', '--param', 'rewardMultiple=-1,0,2'], /--param rewardMultiple=-1: .*rewardMultiple: expected positive number, got -1/],
+    [['--strategy', 'patterns-sr', '--param', 'maxBarsInTrade=-5,2.5'], /--param maxBarsInTrade=-5: .*maxBarsInTrade: expected whole number, 0 or more, got -5/],
   ];
   for (const [extra, message] of cases) {
     const r = cli([...base, ...extra, '--workers', '0']);
@@ -96,7 +99,9 @@ test('a walk-forward run prints each window and the stitched out-of-sample resul
     const r = cli(['--symbol', 'USDCHF', '--timeframe', 'H4', '--from', '1997-01-01', '--to', '1998-12-31', '--param', 'fast=5,10', '--param', 'slow=30,60', '--walk-forward', 'anchored:12:6', '--workers', '0', '--out', dir]);
     assert.is(r.status, 0, r.stderr);
     assert.match(r.stdout, /walk-forward \(anchored:12:6\)/);
-    assert.match(r.stdout, /1997-01\.\.1998-01\s+1998-01\.\.1998-07\s+fast=\d+ slow=\d+/);
+    // Each part labelled with the dates of its first and last bars (reviewer finding 7: month bounds the data did not fill).
+    assert.match(r.stdout, /1997-01-01\.\.1997-12-31\s+1998-01-01\.\.1998-06-30\s+fast=\d+ slow=\d+/);
+    assert.match(r.stdout, /1997-01-01\.\.1998-06-30\s+1998-07-01\.\.1998-12-31\s+fast=\d+ slow=\d+/, 'anchored: the second in-sample part starts at the first bar too');
     assert.match(r.stdout, /stitched out-of-sample: net profit -?\d+\.\d\d, \d+ trades/);
     const recording = JSON.parse(readFileSync(join(dir, 'optimisation.json'), 'utf8'));
     assert.is(recording.walkForward.segments.length, 2);

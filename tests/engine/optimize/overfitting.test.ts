@@ -5,6 +5,8 @@ import { deflatedSharpe, expectedMaxSharpe } from '../../../engine/optimize/over
 import { probabilityOfBacktestOverfitting } from '../../../engine/optimize/overfitting/pbo.ts';
 import { momentsOf } from '../../../engine/optimize/overfitting/moments.ts';
 import { mulberry32, normalSource } from '../../../engine/data/seeded-random.ts';
+import { overfittingReport } from '../../../engine/optimize/overfitting/overfitting-report.ts';
+import type { TrialRecord } from '../../../engine/optimize/optimizer.ts';
 
 // Independent references, coded here differently from the engine: Φ by Simpson's rule on the
 // density, Φ⁻¹ by bisection on that, and the expected maximum of N standard normals by
@@ -126,6 +128,24 @@ test('PBO is near 1/2 or above for pure noise and near 0 for one trial with a re
   const result = probabilityOfBacktestOverfitting(edge, 16);
   assert.is(result.splits, 12_870);
   assert.ok(result.pbo! < 0.01, `pbo ${result.pbo}`);
+});
+
+test('PBO from very few splits admits how little evidence it is rather than calling the search overfit (reviewer finding 9: 14 weeks, 2 splits, "the search is overfit")', () => {
+  const trial = (index: number, weeklyReturns: number[]): TrialRecord => ({
+    id: String(index), index, params: {}, score: index, weeklyReturns,
+    metrics: { netProfit: 1, grossProfit: 1, grossLoss: 0, profitFactor: null, expectedPayoff: 0, sharpe: 0, sortino: 0, recoveryFactor: null, maxDrawdown: 0, maxDrawdownPct: 0, trades: 5, winRate: 1, weeksWithinTarget: 0, weeksTotal: 14, finalBalance: 1 },
+  });
+  // Trial 0 wins the first 7 weeks and loses the last 7; trial 1 the other way round: each half's winner is the other's loser.
+  const a = [...Array(7).fill(0.01).map((x, k) => x + k * 1e-4), ...Array(7).fill(-0.01).map((x, k) => x + k * 1e-4)];
+  const b = a.map((x) => -x);
+  const report = overfittingReport([trial(0, a), trial(1, b)]);
+  assert.is(report.pbo!.splits, 2);
+  assert.is(report.pbo!.value, 1);
+  assert.match(report.pbo!.reading, /from only 2 splits \(14 weeks make 2 blocks of at least 4\) this is too little evidence for a verdict either way; 64 weeks or more give 12,870 splits/);
+  assert.not.match(report.pbo!.reading, /overfit:/);
+  // With enough weeks the verdict stands.
+  const long = (sign: number) => Array.from({ length: 64 }, (_, k) => sign * (k < 32 ? 0.01 : -0.01) + k * 1e-5);
+  assert.not.match(overfittingReport([trial(0, long(1)), trial(1, long(-1))]).pbo!.reading, /too little evidence/);
 });
 
 test('PBO refuses an odd partition count and too few observations', () => {

@@ -23,6 +23,18 @@ test('a range from:to:step includes both ends, and a list keeps its order', () =
   assert.equal(parseParam('mode=a,true,3').values, ['a', true, 3]);
 });
 
+test('ranges in exponent notation keep their values exactly (reviewer finding 2: 1e-1:5e-1:1e-1 gave 0,0,0,0,1)', () => {
+  assert.equal(parseParam('x=1e-1:5e-1:1e-1').values, [0.1, 0.2, 0.3, 0.4, 0.5]);
+  assert.equal(parseParam('x=1:2:1e-1').values, [1, 1.1, 1.2, 1.3, 1.4, 1.5, 1.6, 1.7, 1.8, 1.9, 2]);
+  assert.equal(parseParam('x=2.5e-3:1e-2:2.5e-3').values, [0.0025, 0.005, 0.0075, 0.01]);
+  assert.equal(parseParam('x=1e2:3E2:1e2').values, [100, 200, 300]);
+});
+
+test('a range whose values would repeat once rounded is refused naming the parameter', () => {
+  throwsParam(() => parseParam('stopBufferAtr=0:1e-12:1e-13'), /--param "stopBufferAtr=0:1e-12:1e-13": stopBufferAtr would take the value 0 twice once rounded to 12 decimals; use a coarser step/);
+  throwsParam(() => parseParam('x=1e-1,0.1'), /the list repeats a value/);
+});
+
 test('bad ranges are refused with the spec and the reason', () => {
   throwsParam(() => parseParam('fast=50:5:1'), /ends \(5\) before it starts \(50\)/);
   throwsParam(() => parseParam('fast=5:50:0'), /step must be positive/);

@@ -41,6 +41,26 @@ test('random search draws distinct valid combinations, the same ones for the sam
   assert.not.equal(a, c);
 });
 
+test('random search over a huge grid with few valid combinations returns the trials asked for, or says how many exist (reviewer finding 5: fast=1:1000000:1 slow=1:10:1 "no combination passes")', async () => {
+  const huge = new ParamSpace([parseParam('fast=1:1000000:1'), parseParam('slow=1:10:1')]);
+  const valid = (i: number) => { const p = huge.at(i) as { fast: number; slow: number }; return p.fast < p.slow; };
+  const three = await prepareSearch(huge, valid, { method: 'random', trials: 3, seed: 1 });
+  const picked = drain(three.search, () => 0);
+  assert.is(picked.length, 3);
+  assert.is(new Set(picked).size, 3);
+  assert.ok(picked.every(valid));
+  assert.is(three.note, undefined);
+  // All 45 asked for: the grid is scanned once and every valid combination runs.
+  const all = await prepareSearch(huge, valid, { method: 'random', trials: 45, seed: 1 });
+  assert.is(drain(all.search, () => 0).length, 45);
+  // More than exist: each one runs once and the note says how many exist and why.
+  const more = await prepareSearch(huge, valid, { method: 'random', trials: 100, seed: 1 });
+  assert.is(more.planned, 45);
+  assert.is(more.note, 'random search: only 45 of the 10,000,000 combinations pass the constraints; all 45 run (100 trials were asked for)');
+  const small = await prepareSearch(space, (i) => i < 4, { method: 'random', trials: 10, seed: 1 });
+  assert.is(small.note, 'random search: only 4 of the 16,000 combinations pass the constraints; all 4 run (10 trials were asked for)');
+});
+
 test('the genetic search is reproducible for a seed, never reruns a combination, and finds the grid optimum', () => {
   const run = (seed: number) => drain(createSearch(space, () => true, { method: 'genetic', trials: 1_500, seed, genetic: { population: 40, stall: 15 } }), landscape);
   const a = run(7);

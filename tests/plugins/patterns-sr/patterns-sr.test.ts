@@ -61,6 +61,26 @@ test('an unknown pattern name in the config is refused at start, naming it', () 
   assert.throws(() => strategyContext(patternsSr, candles([]), config), /unknown candlestick pattern "Bulish Engulfing"/);
 });
 
+test('values with no meaning are refused naming the field (reviewer finding 6: rewardMultiple -1, maxBarsInTrade 2.5 and stopBufferAtr 0 were accepted)', () => {
+  const refused: [Record<string, unknown>, RegExp][] = [
+    [{ rewardMultiple: -1 }, /rewardMultiple: expected positive number, got -1/],
+    [{ rewardMultiple: 0 }, /rewardMultiple: expected positive number, got 0/],
+    [{ maxBarsInTrade: -5 }, /maxBarsInTrade: expected whole number, 0 or more, got -5/],
+    [{ maxBarsInTrade: 2.5 }, /maxBarsInTrade: expected whole number, 0 or more, got 2.5/],
+    [{ stopBufferAtr: 0 }, /stopBufferAtr: expected positive number, got 0/],
+    [{ minLevelReward: 0 }, /minLevelReward: expected positive number/],
+    [{ minTouches: 1.5 }, /minTouches: expected positive integer/],
+    [{ minTouches: 0 }, /minTouches: expected positive integer/],
+    [{ proximityAtr: -0.5 }, /proximityAtr: expected number, 0 or more/],
+    [{ clusterToleranceAtr: -1 }, /clusterToleranceAtr: expected number, 0 or more/],
+    [{ minStopAtr: -1 }, /minStopAtr: expected number, 0 or more/],
+    [{ patterns: [] }, /patterns: expected non-empty list of pattern names/],
+  ];
+  for (const [config, message] of refused) assert.throws(() => validateStrategyConfig(patternsSr, config), message, JSON.stringify(config));
+  // 0 keeps its documented meaning where it has one.
+  for (const config of [{ maxBarsInTrade: 0 }, { minStopAtr: 0 }, { proximityAtr: 0 }, { clusterToleranceAtr: 0 }, DEFAULT_PATTERNS_SR_CONFIG]) validateStrategyConfig(patternsSr, config);
+});
+
 test('on USDCHF H1 1996-1999 (the training years) most weeks land in the 3-10 trade band and every entry names its pattern and level', () => {
   const { series } = loadHistory({ symbol: 'USDCHF', timeframe: 'H1', from: '1996-04-01', to: '1999-12-31' });
   const entries: TradeEntryData[] = [];

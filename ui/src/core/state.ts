@@ -229,7 +229,11 @@ export interface OptimisationRecordingView {
     readonly efficiency: number | null;
     readonly equity: readonly { readonly time: number; readonly equity: number }[];
     readonly stitched: Record<string, number | null>;
-    readonly segments: readonly { readonly isFrom: string; readonly oosFrom: string; readonly oosTo: string; readonly params: Record<string, unknown>; readonly inSample: Record<string, number>; readonly outOfSample: Record<string, number>; readonly efficiency: number | null }[];
+    readonly segments: readonly {
+      readonly isFrom: string; readonly oosFrom: string; readonly oosTo: string;
+      /** The dates of the first and last bars each part holds, and whether the data end before the segment's planned end (recordings since 2026-11). */
+      readonly isFirstBar?: string; readonly isLastBar?: string; readonly oosFirstBar?: string; readonly oosLastBar?: string; readonly partial?: boolean;
+      readonly params: Record<string, unknown>; readonly inSample: Record<string, number>; readonly outOfSample: Record<string, number>; readonly efficiency: number | null }[];
   } | null;
 }
 

@@ -20,8 +20,9 @@ export function trialColumns(paramNames: readonly string[], objectiveLabel: stri
     { key: 'profit_factor', label: 'PF', read: (r) => r.profit_factor, format: (r) => num(r.profit_factor) },
     { key: 'sharpe', label: 'Sharpe', read: (r) => r.sharpe, format: (r) => num(r.sharpe) },
     { key: 'max_drawdown_pct', label: 'Max DD %', read: (r) => r.max_drawdown_pct, format: (r) => num(r.max_drawdown_pct * 100) },
-    { key: 'trades', label: 'Trades', read: (r) => r.trades, format: (r) => String(r.trades) },
-    { key: 'weeks', label: 'Weeks 3-10', read: (r) => (r.weeks_total ? r.weeks_within_target / r.weeks_total : null), format: (r) => `${r.weeks_within_target}/${r.weeks_total}` },
+    // A trial without trades ranks last and says why (`no trades: 76 of 76 orders refused, 10019 ...`).
+    { key: 'trades', label: 'Trades', read: (r) => r.trades, format: (r) => (r.note ? `${r.trades} (${r.note})` : String(r.trades)) },
+    { key: 'weeks', label: 'Weeks in band', read: (r) => (r.weeks_total ? r.weeks_within_target / r.weeks_total : null), format: (r) => `${r.weeks_within_target}/${r.weeks_total}` },
   ];
 }
 
