@@ -36,10 +36,18 @@ export class TrialLog {
   }
 }
 
-/** The ranked trials as CSV: rank, parameters, objective value, then every metric. */
+/**
+ * The ranked trials as CSV: rank, parameters, objective value, every metric, the id, then the
+ * table's note. A trial without trades has no objective value (empty, as `score` is null in
+ * `optimisation.json`): a 0 there would sort a flat trial above the losing ones. New columns go
+ * at the end, so spreadsheets reading the earlier ones by position keep working.
+ */
 export function trialsCsv(ranked: readonly TrialRecord[], axes: readonly ParamAxis[], objective: Objective): string {
-  const head = ['rank', ...axes.map((a) => a.name), objective.id, ...METRIC_COLUMNS, 'id'];
-  const rows = ranked.map((r, k) => [k + 1, ...axes.map((a) => r.params[a.name]), objective.value(r.metrics), ...METRIC_COLUMNS.map((c) => r.metrics[c]), r.id]);
+  const head = ['rank', ...axes.map((a) => a.name), objective.id, ...METRIC_COLUMNS, 'id', 'note'];
+  const rows = ranked.map((r, k) => [
+    k + 1, ...axes.map((a) => r.params[a.name]), Number.isFinite(r.score) ? objective.value(r.metrics) : null,
+    ...METRIC_COLUMNS.map((c) => r.metrics[c]), r.id, noTradesNote(r.metrics),
+  ]);
   return [head, ...rows].map((row) => row.map(csvCell).join(',')).join('\n') + '\n';
 }
 

@@ -52,6 +52,29 @@ test('a flat trial ranks below a losing one and is flagged "no trades" in the ta
   }
 });
 
+test('trials.csv leaves a no-trades trial\'s objective empty (it read 0) and appends a note column with the table\'s words (review 2, finding 6)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tradeloom-opt-flat-csv-'));
+  try {
+    const r = cli(['--from', '1998-01-01', '--to', '1998-03-31', '--param', 'fast=10', '--param', 'slow=12,500', '--workers', '0', '--out', dir]);
+    assert.is(r.status, 0, r.stderr);
+    const [head, traded, flatRow] = readFileSync(join(dir, 'trials.csv'), 'utf8').trim().split('\n').map((line) => line.split(','));
+    // The earlier columns keep their places; the new one comes last.
+    assert.equal(head.slice(0, 5), ['rank', 'fast', 'slow', 'net-profit', 'netProfit']);
+    assert.equal(head.slice(-2), ['id', 'note']);
+    assert.equal(traded.slice(0, 3), ['1', '10', '12']);
+    assert.is(Number(traded[3]), -1107.32);
+    assert.is(traded[head.length - 1], '', 'a trial that traded has no note');
+    assert.equal(flatRow.slice(0, 3), ['2', '10', '500']);
+    assert.is(flatRow[3], '', 'no objective value for a trial that never traded');
+    assert.is(flatRow[4], '0', 'its net profit metric is still 0');
+    assert.is(flatRow[head.length - 1], 'no trades');
+    const recording = JSON.parse(readFileSync(join(dir, 'optimisation.json'), 'utf8'));
+    assert.is(recording.trials[1].score, null);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('when every order is refused each trial says why, the search says plainly that nothing traded, and DSR is n/a rather than "50 %"', () => {
   for (const workers of ['2', '0']) {
     const dir = mkdtempSync(join(tmpdir(), 'tradeloom-opt-refused-'));
