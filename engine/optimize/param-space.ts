@@ -1,3 +1,4 @@
+import { parseNumberCell } from '../data/data-error.ts';
 import type { Strategy } from '../strategy/strategy.ts';
 import { validateStrategyConfig } from '../strategy/plugin-loader.ts';
 
@@ -70,51 +71,85 @@ export function parseParam(spec: string): ParamAxis {
   if (body.includes(':')) return { name, values: parseRange(spec, body) };
   const values = body.split(',').map((raw) => raw.trim());
   if (values.some((v) => v === '')) throw new ParamError(`--param "${spec}": empty item in the list`);
-  const parsed = values.map(listValue);
+  const parsed = values.map((raw) => listValue(spec, raw));
   if (new Set(parsed.map(String)).size !== parsed.length) throw new ParamError(`--param "${spec}": the list repeats a value`);
   return { name, values: parsed };
 }
 
-function listValue(raw: string): ParamValue {
+/**
+ * A list item: `true`/`false`, a decimal number, or else a string. A number written any other
+ * way `Number()` reads (`0x1A`, `0b11`, `0o7`) is refused, as a data file's cells refuse it:
+ * `x=1,0x1` must not become a list repeating 1.
+ */
+function listValue(spec: string, raw: string): ParamValue {
   if (raw === 'true') return true;
   if (raw === 'false') return false;
-  const n = Number(raw);
-  return Number.isFinite(n) ? n : raw;
+  const n = parseNumberCell(raw);
+  if (n !== undefined) return n;
+  if (Number.isFinite(Number(raw))) throw new ParamError(`--param "${spec}": ${name(spec)}'s value "${raw}" is not a decimal number (write it as 26, 0.5 or 1e-3)`);
+  return raw;
 }
 
+/**
+ * An inclusive range in exact decimal arithmetic: from, to and step are read as decimals
+ * (scaled integers), so 0.1:0.3:0.1 is 0.1, 0.2, 0.3 and 1e-13:5e-13:1e-13 five distinct
+ * values, with no cap on the decimals; each value is then the double nearest its decimal.
+ */
 function parseRange(spec: string, body: string): number[] {
-  const parts = body.split(':');
+  const parts = body.split(':').map((p) => p.trim());
   if (parts.length !== 3) throw new ParamError(`--param "${spec}": a range is from:to:step (three numbers)`);
-  const [from, to, step] = parts.map(Number);
-  if (![from, to, step].every(Number.isFinite)) throw new ParamError(`--param "${spec}": from, to and step must be numbers`);
+  const [from, to, step] = parts.map((p) => parseNumberCell(p));
+  if (from === undefined || to === undefined || step === undefined) {
+    const k = parts.findIndex((p) => parseNumberCell(p) === undefined);
+    const bad = parts[k];
+    // 0x10 is a number to `Number()` but not to a data file's cells: say so rather than "not a number".
+    if (bad !== '' && Number.isFinite(Number(bad))) throw new ParamError(`--param "${spec}": ${name(spec)}'s ${['from', 'to', 'step'][k]} "${bad}" is not a decimal number (write it as 26, 0.5 or 1e-3)`);
+    throw new ParamError(`--param "${spec}": from, to and step must be numbers`);
+  }
   if (!(step > 0)) throw new ParamError(`--param "${spec}": step must be positive, got ${parts[2]}`);
   if (to < from) throw new ParamError(`--param "${spec}": the range ends (${to}) before it starts (${from})`);
-  // A small tolerance so 0.1:0.5:0.1 includes 0.5 despite binary fractions.
-  const count = Math.floor((to - from) / step + 1e-9) + 1;
-  if (count > MAX_AXIS) throw new ParamError(`--param "${spec}": ${count} values is more than ${MAX_AXIS.toLocaleString('en-US')}`);
-  const decimals = Math.max(decimalsOf(parts[0]), decimalsOf(parts[2]));
-  const values = Array.from({ length: count }, (_, k) => Number((from + k * step).toFixed(decimals)));
-  // Rounding to more than 12 decimals (a step of 1e-13) could merge neighbours: a grid would run one value twice.
+  const [f, t, st] = parts.map(exactDecimal);
+  // 1e-400 reads as 0: past a double's range the decimals mean nothing (and 10^1e8 would not fit in memory).
+  if ([f, t, st].some((d) => d.scale > MAX_SCALE)) throw new ParamError(`--param "${spec}": ${name(spec)} needs more than ${MAX_SCALE} decimals, more than a number holds`);
+  const scale = Math.max(f.scale, t.scale, st.scale);
+  const [F, T, S] = [f, t, st].map((d) => d.units * 10n ** BigInt(scale - d.scale));
+  const count = (T - F) / S + 1n;
+  if (count > BigInt(MAX_AXIS)) throw new ParamError(`--param "${spec}": ${count.toLocaleString('en-US')} values is more than ${MAX_AXIS.toLocaleString('en-US')}`);
+  const values = Array.from({ length: Number(count) }, (_, k) => Number(decimalText(F + BigInt(k) * S, scale)));
+  // A double holds about 16 significant digits: 1:1.0000000000000000001:1e-19 would run 1 twice.
   for (let k = 1; k < values.length; k++) {
-    if (values[k] === values[k - 1]) throw new ParamError(`--param "${spec}": ${name(spec)} would take the value ${values[k]} twice once rounded to ${decimals} decimals; use a coarser step`);
+    if (values[k] === values[k - 1]) throw new ParamError(`--param "${spec}": ${name(spec)} would take the value ${values[k]} twice (a number holds about 16 significant digits); use a coarser step`);
   }
   return values;
 }
+
+/** Decimals a range may carry: a double's smallest value is about 5e-324. */
+const MAX_SCALE = 330;
 
 function name(spec: string): string {
   return spec.slice(0, spec.indexOf('=')).trim();
 }
 
-/**
- * Decimals a number as typed carries, exponent included: `0.25` 2, `1e-1` 1, `2.5e-3` 4,
- * `1.5e2` 0. Values in a range are rounded to them so 0.1:0.5:0.1 gives 0.3, not 0.30000000000000004.
- */
-export function decimalsOf(text: string): number {
-  const m = /^[+-]?(\d*)(?:\.(\d*))?(?:e([+-]?\d+))?$/i.exec(text.trim());
-  if (!m) return 12;
-  const fraction = m[2]?.length ?? 0;
-  const exponent = m[3] ? Number(m[3]) : 0;
-  return Math.min(12, Math.max(0, fraction - exponent));
+/** A decimal as typed (`-2.5e-3`) as an integer and a power of ten: -25 and 4. */
+function exactDecimal(text: string): { units: bigint; scale: number } {
+  const m = /^([+-]?)(\d*)(?:\.(\d*))?(?:e([+-]?\d+))?$/i.exec(text)!;
+  const fraction = m[3] ?? '';
+  const exponent = m[4] ? Number(m[4]) : 0;
+  let scale = fraction.length - exponent;
+  if (scale > MAX_SCALE) return { units: 0n, scale };
+  let units = BigInt(`${m[1]}${m[2] || '0'}${fraction}`);
+  if (scale < 0) {
+    units *= 10n ** BigInt(-scale);
+    scale = 0;
+  }
+  return { units, scale };
+}
+
+/** `units / 10^scale` written out as a decimal (`-25`, 4 -> `-0.0025`). */
+function decimalText(units: bigint, scale: number): string {
+  const sign = units < 0n ? '-' : '';
+  const digits = (units < 0n ? -units : units).toString().padStart(scale + 1, '0');
+  return scale === 0 ? `${sign}${digits}` : `${sign}${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
 }
 
 /**

@@ -30,9 +30,36 @@ test('ranges in exponent notation keep their values exactly (reviewer finding 2:
   assert.equal(parseParam('x=1e2:3E2:1e2').values, [100, 200, 300]);
 });
 
-test('a range whose values would repeat once rounded is refused naming the parameter', () => {
-  throwsParam(() => parseParam('stopBufferAtr=0:1e-12:1e-13'), /--param "stopBufferAtr=0:1e-12:1e-13": stopBufferAtr would take the value 0 twice once rounded to 12 decimals; use a coarser step/);
+test('a range whose values would repeat as numbers is refused naming the parameter', () => {
+  // Before review 2 (finding 7) the 12-decimal cap merged 0 and 1e-13 here; the range is now exact (below), and
+  // only steps finer than a double's ~16 significant digits still merge.
+  throwsParam(() => parseParam('stopBufferAtr=1:1.0000000000000000001:1e-19'), /--param "stopBufferAtr=1:1.0000000000000000001:1e-19": stopBufferAtr would take the value 1 twice \(a number holds about 16 significant digits\); use a coarser step/);
   throwsParam(() => parseParam('x=1e-1,0.1'), /the list repeats a value/);
+});
+
+test('ranges are exact decimals with no 12-decimal cap: distinct values stay distinct and nothing is silently rounded (review 2, finding 7)', () => {
+  assert.equal(parseParam('stopBufferAtr=0:1e-12:1e-13').values, [0, 1e-13, 2e-13, 3e-13, 4e-13, 5e-13, 6e-13, 7e-13, 8e-13, 9e-13, 1e-12]);
+  assert.equal(parseParam('x=1e-13:5e-13:1e-13').values, [1e-13, 2e-13, 3e-13, 4e-13, 5e-13], 'refused before as "the value 0 twice"');
+  const v = parseParam('x=1.23456789012345e-5:2e-5:1e-6').values;
+  assert.is(v[0], 1.23456789012345e-5, 'the start was rounded to 0.000012345679');
+  assert.is(v[1], 1.33456789012345e-5);
+  assert.is(v.length, 8);
+  assert.equal(parseParam('x=0.1:0.3:0.1').values, [0.1, 0.2, 0.3]);
+  assert.equal(parseParam('x=1.005:1.035:0.01').values, [1.005, 1.015, 1.025, 1.035]);
+  assert.equal(parseParam('x=-.5:.5:.25').values, [-0.5, -0.25, 0, 0.25, 0.5]);
+});
+
+test('hex, binary and octal numbers are refused as data cells refuse them, naming the parameter (review 2, finding 7: 0x0:0xA:0x2 ran 0..10)', () => {
+  throwsParam(() => parseParam('x=0x0:0xA:0x2'), /--param "x=0x0:0xA:0x2": x's from "0x0" is not a decimal number/);
+  throwsParam(() => parseParam('x=0:10:0b10'), /x's step "0b10" is not a decimal number/);
+  throwsParam(() => parseParam('fast=1,0x1'), /--param "fast=1,0x1": fast's value "0x1" is not a decimal number/);
+  throwsParam(() => parseParam('fast=5,0o7'), /fast's value "0o7" is not a decimal number/);
+  assert.equal(parseParam('mode=a,0x').values, ['a', '0x'], 'a word that is no number stays a string');
+});
+
+test('a range too long names its count with thousands separators (review 2, finding 7: "1000001 values")', () => {
+  throwsParam(() => parseParam('x=0:1000000:1'), /--param "x=0:1000000:1": 1,000,001 values is more than 1,000,000/);
+  throwsParam(() => parseParam('x=0:1:1e-12'), /1,000,000,000,001 values is more than 1,000,000/);
 });
 
 test('bad ranges are refused with the spec and the reason', () => {
