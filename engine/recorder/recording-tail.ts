@@ -24,7 +24,9 @@ export function readRecordingTail(path: string, name = path): RecordingTail {
     const length = Math.min(size, TAIL_BYTES);
     const buffer = Buffer.alloc(length);
     readSync(fd, buffer, 0, length, size - length);
-    const text = buffer.toString('utf8');
+    // A byte-order mark opening the file is no line: a file holding only one is empty, not torn.
+    const read = buffer.toString('utf8');
+    const text = length === size && read.charCodeAt(0) === 0xfeff ? read.slice(1) : read;
     const lastNewline = text.lastIndexOf('\n');
     const tornBytes = Buffer.byteLength(text.slice(lastNewline + 1));
     const lines = text.slice(0, lastNewline + 1).split('\n');

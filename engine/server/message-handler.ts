@@ -2,7 +2,7 @@ import { decodeClientMessage, formatTimestamp, type BotStatus, type ClientMessag
 import type { BotController, CommandOutcome } from '../live/bot-controller.ts';
 import type { Broadcaster } from './broadcaster.ts';
 import type { ClientChannel } from './client-channel.ts';
-import { listRecordings, loadRecording } from './recordings.ts';
+import { listRecordings, loadRecording, recordingHeadProblem } from './recordings.ts';
 import { readBacktestEnds, withBacktestSummaries } from './backtest-recordings.ts';
 import type { ServerMetrics } from './server-metrics.ts';
 import type { OptimisationService } from './optimisation-service.ts';
@@ -139,7 +139,11 @@ function runCommand(ctx: HandlerContext, m: ClientMessage): CommandOutcome | Pro
     }
     case 'get_backtest': {
       const ends = readBacktestEnds(ctx.recordingsDir, m.name);
-      if (!ends) return { ok: false, reason: `no backtest recording named ${JSON.stringify(m.name.slice(0, 200))}` };
+      if (!ends) {
+        // An empty file, or one an editor gave two byte-order marks, is not "no recording": say what it is.
+        const problem = recordingHeadProblem(ctx.recordingsDir, m.name);
+        return { ok: false, reason: problem ? `recording ${JSON.stringify(m.name)} ${problem}` : `no backtest recording named ${JSON.stringify(m.name.slice(0, 200))}` };
+      }
       return { ok: true, reason: ends.complete ? 'complete' : 'did not finish', data: { name: m.name, start: ends.start, complete: ends.complete } };
     }
     default:

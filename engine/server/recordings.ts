@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readFileSync, type ReadStream } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readFileSync, readSync, type ReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -15,6 +15,8 @@ export interface RecordingInfo {
   readonly started: string;
   readonly size: number;
   readonly modified: string;
+  /** True when the file holds no event at all: nothing, or only a byte-order mark and blank lines. */
+  readonly empty?: true;
 }
 
 export interface RecordingContent {
@@ -59,6 +61,7 @@ export function listRecordings(dir: string): RecordingInfo[] {
       started: `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}T${t.slice(0, 2)}:${t.slice(2, 4)}:${t.slice(4, 6)}`,
       size: stat.size,
       modified: stat.mtime.toISOString(),
+      ...(stat.size <= SMALL && recordingHeadProblem(dir, name) === EMPTY ? { empty: true as const } : {}),
     });
   }
   return out.sort((a, b) => (a.name < b.name ? 1 : a.name > b.name ? -1 : 0));
@@ -174,9 +177,47 @@ export function withoutBom(line: string): string {
   return line.charCodeAt(0) === 0xfeff ? line.slice(1) : line;
 }
 
+/** Files up to this size are read whole to tell an empty one (a BOM and blank lines at most). */
+const SMALL = 64;
+const EMPTY = 'is empty (no events)';
+const TWO_BOMS = 'starts with two UTF-8 byte-order marks (EF BB BF twice; an editor added one to a file that had one): save it with one at most';
+
+/**
+ * Why a recording's start cannot be read as events, in words for a reply: `is empty (no events)`
+ * for a file holding nothing (or a byte-order mark and blank lines only), or the two
+ * byte-order marks an editor can leave; null when neither (or the file cannot be opened).
+ *
+ * @example
+ * const why = recordingHeadProblem(dir, name); // 'is empty (no events)'
+ */
+export function recordingHeadProblem(dir: string, name: string): string | null {
+  if (!isRecordingName(name)) return null;
+  let fd: number;
+  try {
+    fd = openSync(join(dir, name), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch {
+    return null;
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) return null;
+    const buffer = Buffer.alloc(Math.min(stat.size, SMALL));
+    const n = buffer.length === 0 ? 0 : readSync(fd, buffer, 0, buffer.length, 0);
+    const head = buffer.toString('utf8', 0, n);
+    if (withoutBom(head).charCodeAt(0) === 0xfeff) return TWO_BOMS;
+    return stat.size <= SMALL && withoutBom(head).trim() === '' ? EMPTY : null;
+  } catch {
+    return null;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** One line: null when blank, its event, or what is wrong with it. A torn last line is reported. */
 function checkLine(text: string, line: number): { event: LogEvent } | { line: number; error: string } | null {
   if (text.trim() === '') return null;
+  // Left after the one a file may open with: JSON.parse's "Unexpected token" would not say what it is.
+  if (text.charCodeAt(0) === 0xfeff) return { line, error: line === 1 ? `the file ${TWO_BOMS}` : 'a UTF-8 byte-order mark inside the file (one is allowed only at its very start)' };
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -98,4 +98,46 @@ test('a recording with a UTF-8 BOM reads over the socket as in the workbench; a 
   }
 });
 
+test('a recording holding only a BOM (or nothing) is listed as empty, not a torn line nor a backtest; a double BOM is named as such (review 2, finding 8)', async () => {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(config, JSON.stringify({ bot: { symbols: [{ symbol: 'USDCHF' }], autoStart: false } }));
+  const run = cliRecording();
+  const bomOnly = '20260102-000001_backtest_bom-only.jsonl';
+  writeFileSync(join(dir, bomOnly), '\uFEFF');
+  const nothing = '20260102-000002_backtest_nothing.jsonl';
+  writeFileSync(join(dir, nothing), '');
+  const twoBoms = '20260102-000003_backtest_two-boms.jsonl';
+  writeFileSync(join(dir, twoBoms), `\uFEFF\uFEFF${run.lines.join('\n')}\n`);
+
+  const started = await startServer();
+  try {
+    const { client } = started;
+    assert.not.match(started.server.stderr(), /torn last line[^\n]*bom-only/, 'a lone BOM is not a torn line');
+    assert.is(statSync(join(dir, bomOnly)).size, 3, 'left as it is');
+    const list = await client.request({ type: 'list_recordings' }, 'command_result');
+    const entry = (name: string) => list.data.recordings.find((r: { name: string }) => r.name === name);
+    for (const name of [bomOnly, nothing]) {
+      assert.is(entry(name).empty, true, name);
+      assert.is(entry(name).backtest, undefined, name);
+      const ends = await client.request({ type: 'get_backtest', name }, 'command_result');
+      assert.is(ends.ok, false);
+      assert.is(ends.reason, `recording "${name}" is empty (no events)`);
+      const whole = await client.request({ type: 'get_recording', name }, 'command_result');
+      assert.equal(whole.data.events, []);
+      assert.equal(whole.data.errors, []);
+    }
+    assert.is(entry(twoBoms).empty, undefined);
+    const ends = await client.request({ type: 'get_backtest', name: twoBoms }, 'command_result');
+    assert.is(ends.ok, false);
+    assert.match(ends.reason, /^recording "20260102-000003_backtest_two-boms\.jsonl" starts with two UTF-8 byte-order marks/);
+    const whole = await client.request({ type: 'get_recording', name: twoBoms }, 'command_result');
+    assert.is(whole.data.errors.length, 1);
+    assert.is(whole.data.errors[0].line, 1);
+    assert.match(whole.data.errors[0].error, /^the file starts with two UTF-8 byte-order marks/, 'not "malformed JSON: Unexpected token"');
+    assert.is(whole.data.events.length, run.lines.length - 1);
+  } finally {
+    await stop(started);
+  }
+});
+
 test.run();
