@@ -116,7 +116,9 @@ export class ZonedTime {
 
 /**
  * Why a wall time in the spring-forward gap is refused, for a file's bad-row message: the
- * zone, the day and the hour the clocks skipped.
+ * zone, the day and the hour the clocks skipped, and whether that was daylight saving time
+ * (the old offset comes back within a year) or a change of the zone's standard time (both
+ * dates named when a whole day was skipped, as Pacific/Apia skipped 2011-12-30).
  *
  * @example
  * gapProblem(new ZonedTime('Europe/Athens'), Date.UTC(2021, 2, 28, 3, 0));
@@ -135,10 +137,28 @@ export function gapProblem(zone: ZonedTime, wall: number): string {
     if (zone.offsetAt(mid) === before) lo = mid;
     else hi = mid;
   }
+  const after = zone.offsetAt(hi);
   const hhmm = (t: number) => new Date(t).toISOString().slice(11, 16);
+  const stamp = (t: number) => new Date(t).toISOString().slice(0, 16).replace('T', ' ');
   const at = new Date(wall).toISOString();
-  return `${at.slice(0, 10)} ${at.slice(11, 19)} does not exist in ${zone.zone}: the clocks went forward from ${hhmm(hi + before)} to ${hhmm(hi + zone.offsetAt(hi))} ` +
-    `that day (daylight saving time), so no row can be stamped in between; the file's times are not ${zone.zone} times (check the timezone it is read with) or the row is wrong`;
+  const [from, to] = [hi + before, hi + after];
+  // Pacific/Apia skipped 2011-12-30 whole: "from 00:00 to 00:00 that day" would say nothing.
+  const skipped = stamp(from).slice(0, 10) === stamp(to).slice(0, 10) ? `from ${hhmm(from)} to ${hhmm(to)} that day` : `from ${stamp(from)} to ${stamp(to)}`;
+  const why = seasonal(zone, hi, before) ? 'daylight saving time' : `a change of the zone's standard time, from UTC${utcOffset(before)} to UTC${utcOffset(after)}`;
+  return `${at.slice(0, 10)} ${at.slice(11, 19)} does not exist in ${zone.zone}: the clocks went forward ${skipped} ` +
+    `(${why}), so no row can be stamped in between; the file's times are not ${zone.zone} times (check the timezone it is read with) or the row is wrong`;
+}
+
+/** True when the offset before a transition comes back within about a year: clocks changed for the season. */
+function seasonal(zone: ZonedTime, transition: number, before: number): boolean {
+  for (let month = 1; month <= 13; month++) if (zone.offsetAt(transition + month * 30 * DAY_MS) === before) return true;
+  return false;
+}
+
+/** `-10:00`, `+14:00`, `+05:45`. */
+function utcOffset(ms: number): string {
+  const minutes = Math.round(Math.abs(ms) / 60_000);
+  return `${ms < 0 ? '-' : '+'}${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 }
 
 /**

@@ -78,6 +78,21 @@ test('server time across the autumn overlap: the repeated hour maps to its secon
   assert.is(s.timeframe, 'H1');
 });
 
+test('a day a zone skipped outright (Pacific/Apia, 2011-12-30) is refused naming both dates and the change of standard time, not "daylight saving time" nor "from 00:00 to 00:00" (review 2, finding 9)', () => {
+  const apia = [
+    MT5_BARS_HEADER,
+    mt5BarRow('2011.12.29', '23:00', 1.2, 1.21, 1.19, 1.2),
+    mt5BarRow('2011.12.30', '12:00', 1.2, 1.21, 1.19, 1.2),
+    mt5BarRow('2011.12.31', '01:00', 1.2, 1.21, 1.19, 1.2),
+  ];
+  const file = dir.write('USDWST_H1_apia.csv', encodeLines(apia));
+  const e = expectDataError(() => importMt5Bars(file, { timezone: 'Pacific/Apia' }));
+  assert.equal([e.line, e.column], [3, '<TIME>']);
+  assert.is(e.message, 'USDWST_H1_apia.csv:3: column "<TIME>": 2011-12-30 12:00:00 does not exist in Pacific/Apia: the clocks went forward from 2011-12-30 00:00 to 2011-12-31 00:00 '
+    + "(a change of the zone's standard time, from UTC-10:00 to UTC+14:00), so no row can be stamped in between; the file's times are not Pacific/Apia times (check the timezone it is read with) or the row is wrong");
+  assert.not.match(e.message, /daylight saving/);
+});
+
 test('review finding 13: a server time in the spring-forward gap is refused at its own row, naming the zone and the skipped hour (not blamed on the next row)', () => {
   // Europe/Athens springs from 03:00 EET to 04:00 EEST on 2021-03-28: 03:00 never happens there.
   const spring = [
