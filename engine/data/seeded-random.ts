@@ -13,6 +13,23 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
+/**
+ * A whole number in [0, n) from a source of 32-bit floats such as `mulberry32`. Up to 2^32 it
+ * is `Math.floor(rng() * n)`, one draw (so seeded results stay as they were); above, one draw
+ * holds too few bits to reach every number (2^32 values for 2^40 choices), so two draws make
+ * a 53-bit fraction, enough for any safe integer n.
+ *
+ * @example
+ * const rng = mulberry32(7);
+ * const index = randomBelow(rng, 10_000_000_000); // every index reachable
+ */
+export function randomBelow(rng: () => number, n: number): number {
+  if (n <= 4294967296) return Math.floor(rng() * n);
+  const high = Math.floor(rng() * 2097152); // 21 bits
+  const low = rng(); // 32 bits
+  return Math.min(n - 1, Math.floor(((high + low) / 2097152) * n));
+}
+
 /** Standard normal draws (Box-Muller, both values used) from a uniform source. */
 export function normalSource(uniform: () => number): () => number {
   let spare = NaN;

@@ -1,4 +1,4 @@
-import { mulberry32 } from '../data/seeded-random.ts';
+import { mulberry32, randomBelow } from '../data/seeded-random.ts';
 import type { ParamSpace } from './param-space.ts';
 import type { Search } from './search.ts';
 
@@ -121,7 +121,7 @@ export class GeneticSearch implements Search {
   private randomUnseen(count: number, taken: Set<number> = new Set()): number[] {
     const out: number[] = [];
     for (let tries = 0; out.length < count && tries < count * 200; tries++) {
-      const i = Math.floor(this.rng() * this.space.size);
+      const i = randomBelow(this.rng, this.space.size);
       if (this.seen.has(i) || taken.has(i) || !this.valid(i)) continue;
       taken.add(i);
       out.push(i);

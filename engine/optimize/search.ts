@@ -1,4 +1,4 @@
-import { mulberry32 } from '../data/seeded-random.ts';
+import { mulberry32, randomBelow } from '../data/seeded-random.ts';
 import type { ParamSpace } from './param-space.ts';
 import { GeneticSearch, type GeneticOptions } from './genetic-search.ts';
 
@@ -141,7 +141,7 @@ function* randomPicks(space: ParamSpace, valid: (index: number) => boolean, tria
   const budget = Math.max(trials * 100, 1_000_000);
   let tries = 0;
   for (; seen.size < trials && tries < budget; tries++) {
-    const i = Math.floor(rng() * space.size);
+    const i = randomBelow(rng, space.size);
     if (!seen.has(i) && valid(i)) seen.add(i);
     if (tries % SLICE === SLICE - 1) yield;
   }

@@ -61,6 +61,24 @@ test('random search over a huge grid with few valid combinations returns the tri
   assert.is(small.note, 'random search: only 4 of the 16,000 combinations pass the constraints; all 4 run (10 trials were asked for)');
 });
 
+test('random and genetic draws reach every combination of a grid above 2^32 (review 2, finding 9: one 32-bit draw reached only every third index of 3 x 2^32)', () => {
+  // 196,608 x 65,536 = 3 x 2^32 combinations; one draw scaled to it lands on multiples of 3 only.
+  const huge = new ParamSpace([{ name: 'a', values: Array.from({ length: 196_608 }, (_, k) => k) }, { name: 'b', values: Array.from({ length: 65_536 }, (_, k) => k) }]);
+  assert.is(huge.size, 3 * 2 ** 32);
+  const valid = (i: number) => i % 3 !== 0;
+  for (const method of ['random', 'genetic'] as const) {
+    const picks = drain(createSearch(huge, valid, { method, trials: 50, seed: 7 }), (i) => i % 1000);
+    assert.is(picks.length, 50, method);
+    assert.ok(picks.every(valid), method);
+    assert.is(new Set(picks).size, 50, method);
+    assert.equal(drain(createSearch(huge, valid, { method, trials: 50, seed: 7 }), (i) => i % 1000), picks, `${method}: the same seed draws the same`);
+  }
+  // Every residue class of the high part is hit: indices spread over the whole grid, not just its first 2^32.
+  const spread = drain(createSearch(huge, () => true, { method: 'random', trials: 2000, seed: 3 }), () => 0);
+  assert.ok(spread.some((i) => i > 2 ** 33), 'the top third is drawn');
+  assert.equal(new Set(spread.map((i) => i % 3)), new Set([0, 1, 2]));
+});
+
 test('the genetic search is reproducible for a seed, never reruns a combination, and finds the grid optimum', () => {
   const run = (seed: number) => drain(createSearch(space, () => true, { method: 'genetic', trials: 1_500, seed, genetic: { population: 40, stall: 15 } }), landscape);
   const a = run(7);
