@@ -9,6 +9,7 @@ import { InlineExecutor, type TrialExecutor } from '../optimize/executor.ts';
 import { PoolExecutor } from '../optimize/pool-executor.ts';
 import { shareAll } from '../optimize/shared-series.ts';
 import { prepareRun } from '../optimize/prepare-run.ts';
+import { runIdentity } from '../optimize/run-spec.ts';
 import { planSearch, runOptimisation, searchKey, walkForwardSpan } from '../optimize/run-optimisation.ts';
 import { rankedTable, TrialLog, walkForwardTable, writeOptimisation } from '../optimize/optimisation-output.ts';
 import type { SearchMethod } from '../optimize/search.ts';
@@ -104,7 +105,8 @@ async function main(): Promise<number> {
     const strategies = [...new Set(symbols.map((s) => s.strategy.id))];
     const synthetic = [...histories].filter(([, h]) => h.synthetic).map(([s]) => s);
     // The run (config and data) and the search (ranges, objective, method, seed/trials, walk-forward): a different search never lands in an earlier one's folder.
-    const id = `${symbols.map((s) => s.symbol).join('+')}-${timeframes.join('+')}-${strategies.join('+')}-${run.slice(0, 8)}-${searchKey(plan, args.constraint!)}`.toLowerCase();
+    // Both hashes are of the search as meant, not as spelt: defaults written out, axes and values as sets where the search runs them so.
+    const id = `${symbols.map((s) => s.symbol).join('+')}-${timeframes.join('+')}-${strategies.join('+')}-${runIdentity(inputs.bot, prepared.spec, prepared.dataHash).slice(0, 8)}-${searchKey(plan, args.constraint!)}`.toLowerCase();
     const out = resolve(args.out ?? join('var/optimisations', id));
 
     if (args.queue) executor = await QueueExecutor.connect(args.queue, { spec: prepared.spec, series: prepared.series, hashes: prepared.hashes, dataHash: prepared.dataHash, run });

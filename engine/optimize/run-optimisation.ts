@@ -7,7 +7,8 @@ import type { TrialExecutor } from './executor.ts';
 import { DEFAULT_BAND, resolveObjective, type Objective, type WeeklyBand } from './objectives.ts';
 import { optimise, rank, type TrialRecord } from './optimizer.ts';
 import { overfittingReport, type OverfittingReport } from './overfitting/overfitting-report.ts';
-import { GridTooLargeError, MAX_TRIALS, parseParam, ParamError, ParamSpace, type ParamAxis, type ParamSet } from './param-space.ts';
+import { GridTooLargeError, MAX_TRIALS, parseParam, ParamError, ParamSpace, type ParamAxis, type ParamSet, type ParamValue } from './param-space.ts';
+import { declaredParams } from '../strategy/strategy-params.ts';
 import type { SearchMethod, SearchOptions } from './search.ts';
 import type { TrialInputs } from './trial.ts';
 import { walkForward, type WalkForwardResult } from './walk-forward.ts';
@@ -40,6 +41,11 @@ export interface SearchPlan {
   readonly walk: WalkForwardPlan | null;
   /** The governor's weekly trade band: the weeks columns and `weeks-in-band` are named by it. */
   readonly band: WeeklyBand;
+  /**
+   * Each axis's name as the search key spells it: `USDCHF.fast` for a bare `fast` that goes to
+   * USDCHF alone (and the other way round), so both spellings are one search.
+   */
+  readonly keyNames: readonly string[];
 }
 
 /**
@@ -65,7 +71,7 @@ export function planSearch(bot: ResolvedBot, r: SearchRequest): SearchPlan {
   const constraints = (r.constraints ?? []).map((c) => parseConstraint(c, known));
   const walk = r.walkForward ? parseWalkForward(r.walkForward) : null;
   return {
-    axes, space, valid: validFor(bot, constraints), objective, walk, band,
+    axes, space, valid: validFor(bot, constraints), objective, walk, band, keyNames: axes.map((a) => targetName(bot, a.name)),
     search: { method, trials: r.trials, seed: r.seed ?? 1, genetic: r.population ? { population: r.population } : undefined },
   };
 }
@@ -74,19 +80,54 @@ export function planSearch(bot: ResolvedBot, r: SearchRequest): SearchPlan {
  * What defines a search beyond its run (config and data): the parameters' values, the
  * constraints, the objective, the method with the seed, trials and population it uses, and the
  * walk-forward setting, as a short hash. Two searches that differ in any of them get different
- * result folders; the same search run again gets the same one (and replaces it).
+ * result folders; the same search run again gets the same one (and replaces it), however it is
+ * written: the values as a range or a list in any order, the parameters in any order (a grid,
+ * or a random search drawing every valid combination, runs the same set of trials), `fast` or
+ * `USDCHF.fast` when USDCHF alone has it, the constraints in any order. A random search that
+ * draws fewer than all, and a genetic one, draw by the order of the axes and of their values, so
+ * that order stays part of their key.
  *
  * @example
  * const id = `${name}-${run.slice(0, 8)}-${searchKey(plan, constraints)}`;
  */
 export function searchKey(plan: SearchPlan, constraints: readonly string[] = []): string {
   const { method, seed, trials, genetic } = plan.search;
-  const drawn = method !== 'grid';
+  // Every valid combination runs: the set, not the order drawn, is the search (the seed then changes nothing).
+  const everything = method === 'grid' || (method === 'random' && drawsAll(plan, trials ?? 100));
+  const named = plan.axes.map((a, k) => ({ name: plan.keyNames[k], values: everything ? [...a.values].sort(byValue) : a.values }));
+  const axes = (everything ? [...named].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) : named).map((a) => [a.name, a.values]);
   return createHash('sha256').update(canonical({
-    axes: plan.axes.map((a) => [a.name, a.values]), constraints: constraints.map((c) => c.replace(/\s+/g, '')), objective: plan.objective.id, method,
-    ...(drawn ? { seed: seed ?? 1, trials: trials ?? null } : {}), ...(method === 'genetic' ? { population: genetic?.population ?? null } : {}),
+    axes, constraints: [...new Set(constraints.map((c) => c.replace(/\s+/g, '')))].sort(), objective: plan.objective.id, method,
+    ...(method === 'random' ? (everything ? { trials: 'all' } : { seed: seed ?? 1, trials: trials ?? null }) : {}),
+    ...(method === 'genetic' ? { seed: seed ?? 1, trials: trials ?? null, population: genetic?.population ?? null } : {}),
     walkForward: plan.walk,
   })).digest('hex').slice(0, 8);
+}
+
+/** Grids up to this size are counted to tell whether a random search draws every valid combination (a fraction of a second). */
+const COUNT_VALID = 100_000;
+
+/** True when `trials` reaches every valid combination (counted only for grids up to COUNT_VALID). */
+function drawsAll(plan: SearchPlan, trials: number): boolean {
+  if (trials >= plan.space.size) return true;
+  if (plan.space.size > COUNT_VALID) return false;
+  let valid = 0;
+  for (let i = 0; i < plan.space.size && valid <= trials; i++) if (plan.valid(plan.space.at(i))) valid++;
+  return valid <= trials;
+}
+
+/** Numbers before strings before booleans, each in its own order: a list's values as a set. */
+function byValue(a: ParamValue, b: ParamValue): number {
+  const rank = (v: ParamValue) => (typeof v === 'number' ? 0 : typeof v === 'string' ? 1 : 2);
+  if (rank(a) !== rank(b)) return rank(a) - rank(b);
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** `fast` as `USDCHF.fast` when USDCHF is the only symbol whose strategy has it; a qualified or shared name as given. */
+function targetName(bot: ResolvedBot, name: string): string {
+  if (name.includes('.')) return name;
+  const targets = bot.symbols.filter((s) => declaredParams(s.strategy).has(name));
+  return targets.length === 1 ? `${targets[0].symbol}.${name}` : name;
 }
 
 /**

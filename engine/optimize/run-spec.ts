@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { BarSeries } from '../model/bar.ts';
 import type { BotConfig } from '../config/config-codec.ts';
-import { resolveBot } from '../config/resolve-bot.ts';
+import { resolveBot, type ResolvedBot } from '../config/resolve-bot.ts';
+import { DEFAULT_SIM_BROKER_CONFIG } from '../broker/sim-broker.ts';
+import { DEFAULT_GOVERNOR_CONFIG } from '../governor/governor-config.ts';
 import { loadPlugins } from '../strategy/plugin-loader.ts';
 import type { ParamSet } from './param-space.ts';
 import { referenceOf, type BarRange, type TrialInputs } from './trial.ts';
@@ -53,6 +55,39 @@ export async function resolveRun(spec: RunSpec, series: ReadonlyMap<string, BarS
 export function runKey(spec: RunSpec, dataHash: string): string {
   const { baseDir: _, where: _w, ...rest } = spec;
   return sha256(canonical({ ...rest, data: dataHash }));
+}
+
+/**
+ * The run as the result folder's id names it: `runKey`'s inputs with every default written out
+ * and every symbol's settings as resolved (timeframe, strategy, its parameters with their
+ * defaults, the instrument's spec), so a config that spells a default (`--leverage 100`,
+ * `"riskPercent": 1`) or sets a parameter on the bot rather than the symbol is the same run.
+ * Trial ids keep `runKey` (what queued and stored outcomes are found by), unchanged.
+ *
+ * @example
+ * const id = `${name}-${runIdentity(inputs.bot, spec, dataHash).slice(0, 8)}-${searchKey(plan)}`;
+ */
+export function runIdentity(bot: ResolvedBot, spec: RunSpec, dataHash: string): string {
+  const {
+    symbols: _s, timeframe: _t, strategy: _st, params: _p, symbolSpecs: _ss, broker: b = {},
+    balance: _ba, riskPercent: _r, minTradesPerWeek: _min, maxTradesPerWeek: _max, ...rest
+  } = spec.bot;
+  const d = DEFAULT_SIM_BROKER_CONFIG;
+  const { spreadPoints, ...costs } = b;
+  return sha256(canonical({
+    // Fields with no default applied here (warm-up bars, start date, ...) stay as written: never two runs under one id.
+    ...rest,
+    balance: bot.balance, riskPercent: bot.riskPercent,
+    minTradesPerWeek: bot.governor.minTradesPerWeek ?? DEFAULT_GOVERNOR_CONFIG.minTradesPerWeek,
+    maxTradesPerWeek: bot.governor.maxTradesPerWeek ?? DEFAULT_GOVERNOR_CONFIG.maxTradesPerWeek,
+    broker: {
+      ...costs, leverage: b.leverage ?? d.leverage, commissionPerLot: b.commissionPerLot ?? d.commissionPerLot, slippagePoints: b.slippagePoints ?? d.slippagePoints,
+      marginCallLevel: b.marginCallLevel ?? d.marginCallLevel, stopOutLevel: b.stopOutLevel ?? d.stopOutLevel,
+      ...(spreadPoints && Object.keys(spreadPoints).length > 0 ? { spreadPoints } : {}),
+    },
+    symbols: bot.symbols.map((s) => ({ symbol: s.symbol, timeframe: s.timeframe, strategy: s.strategy.id, params: s.params, spec: s.spec })),
+    plugins: spec.plugins, data: dataHash,
+  }));
 }
 
 /**

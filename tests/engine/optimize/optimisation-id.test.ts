@@ -46,4 +46,56 @@ test('a different search gets its own default folder and never replaces an earli
   }
 });
 
+test('the same search written differently gets the same folder: parameter order, list order, USDCHF.fast for fast, an explicit default, a random search asking more trials than exist (review 2, finding 5)', () => {
+  const base = ['--param', 'fast=5,10', '--param', 'slow=30,60'];
+  const same = [
+    ['--param', 'slow=30,60', '--param', 'fast=5,10'],
+    ['--param', 'fast=10,5', '--param', 'slow=60,30'],
+    ['--param', 'USDCHF.fast=5,10', '--param', 'slow=30,60'],
+    [...base, '--leverage', '100', '--risk', '1'],
+    ['--param', 'slow=30:60:30', '--param', 'fast=10,5', '--constraint', 'fast<slow', '--constraint', 'fast > 1'],
+  ];
+  const folders: string[] = [];
+  try {
+    const first = cli(base);
+    assert.is(first.status, 0, first.stderr);
+    folders.push(folderOf(first.stdout));
+    const ids = (dir: string) => readFileSync(`${dir}/trials.jsonl`, 'utf8').trim().split('\n').map((l) => JSON.parse(l).id).sort();
+    const trialIds = ids(folders[0]);
+    for (const args of same.slice(0, 4)) {
+      const r = cli(args);
+      assert.is(r.status, 0, `${args.join(' ')}: ${r.stderr}`);
+      assert.is(folderOf(r.stdout), folders[0], args.join(' '));
+    }
+    // Constraints in any order, spaced any way, are one search (but not the search without them).
+    const c1 = cli(same[4]);
+    const c2 = cli([...base, '--constraint', 'fast>1', '--constraint', 'fast<slow']);
+    assert.is(c1.status, 0, c1.stderr);
+    folders.push(folderOf(c1.stdout));
+    assert.is(folderOf(c2.stdout), folders[1]);
+    assert.is.not(folders[1], folders[0]);
+    // Trial ids (what Redis keeps outcomes under) are the run key's, unchanged by the folder's canonical id.
+    assert.equal(ids(folders[1]), trialIds);
+    // Random: 4 combinations exist, so --trials 4, 10 or the default run the same four, whatever the seed.
+    const random = ['random', 'random-10', 'random-default'].map((_, k) => cli([...base, '--method', 'random', ...[['--trials', '4'], ['--trials', '10', '--seed', '5'], []][k]]));
+    for (const r of random) assert.is(r.status, 0, r.stderr);
+    folders.push(folderOf(random[0].stdout));
+    assert.is(folderOf(random[1].stdout), folders[2]);
+    assert.is(folderOf(random[2].stdout), folders[2]);
+    assert.is.not(folders[2], folders[0], 'a random search is not the grid');
+    // Drawing fewer than all: the seed and the order of the axes still decide which, so they are part of the search.
+    const few = [cli([...base, '--method', 'random', '--trials', '2']), cli(['--param', 'slow=30,60', '--param', 'fast=5,10', '--method', 'random', '--trials', '2'])];
+    for (const r of few) assert.is(r.status, 0, r.stderr);
+    folders.push(...few.map((r) => folderOf(r.stdout)));
+    assert.is.not(folders[3], folders[4]);
+    // A real difference in the run still tells them apart.
+    const lev = cli([...base, '--leverage', '50']);
+    assert.is(lev.status, 0, lev.stderr);
+    folders.push(folderOf(lev.stdout));
+    assert.is.not(folders[5], folders[0]);
+  } finally {
+    for (const folder of new Set(folders)) rmSync(folder, { recursive: true, force: true });
+  }
+});
+
 test.run();
