@@ -187,6 +187,11 @@ export class TradingBot implements BotController {
     this.engine.actors.get(symbol)?.primeBar(window.push(time, open, high, low, close, volume, spread));
   }
 
+  /** Sets the market clock to where a replay starts, after a warm-up whose last bars may close later. */
+  startClockAt(time: number): void {
+    this.clockTime = time;
+  }
+
   /** Emits an event on the bot's stream (market notices, reconciliation reports). */
   publish(event: LogEvent): void {
     this.out.next(event);
