@@ -7,9 +7,9 @@ import { encodeLines, makeTempDir, MT5_BARS_HEADER, mt5BarRow } from '../kit/dat
 import { TestClient, type Json } from '../kit/server-kit.ts';
 import { killAllServers, startServerProcess } from '../kit/server-process.ts';
 
-// Review 2, finding 1: `npm start --config` keeps the backtest's period rule (refuses data that
-// share no period, replays only the shared span of partly overlapping data, every symbol from
-// one market time).
+// Review 2, findings 1 and 2: `npm start --config` keeps the backtest's period rule (refuses
+// data that share no period, replays only the shared span of partly overlapping data, every
+// symbol from one market time), and the workbench's run_backtest tests a symbol on its own file.
 
 /** EURUSD H1 as MT5 exports it, weekdays from `first` for `days` days, its times written in the file's zone. */
 function eurusdExport(first: string, days: number): Buffer {
@@ -90,6 +90,30 @@ test('partly overlapping data: npm start warns as the backtest does and replays 
       if (e.event_type === 'TRADE_EXIT') assert.ok(Math.abs(at(e.timestamp) - at(e.data.timestamp)) <= H4, `TRADE_EXIT ${e.data.timestamp} at ${e.timestamp}`);
     }
     assert.ok(events.some((e) => e.event_type === 'TRADE_EXIT'), 'the bot traded');
+    client.ws.close();
+  } finally {
+    server.child.kill('SIGINT');
+    await server.exit;
+  }
+});
+
+test('run_backtest on a symbol the bot trades from a file tests that file, read in its zone, not synthetic bars', async () => {
+  const server = startServerProcess(['--config', join(dir.path, 'partial.json'), '--port', '0', '--data-dir', join(dir.path, 'var-backtest')]);
+  try {
+    const url = await server.listening;
+    const client = await TestClient.connect(`${url.replace('http', 'ws')}/ws`);
+    const reply = await client.request({ type: 'run_backtest', symbol: 'EURUSD', timeframe: 'H1', from: '2000-12-31', to: '2001-01-02' }, 'command_result');
+    assert.is(reply.ok, true, reply.reason);
+    assert.not.match(reply.reason, /synthetic/);
+    assert.is(reply.data.synthetic, false);
+    // 2001-01-01 00:00 .. 2001-01-03 03:00 in UTC+4: four bars on 2000-12-31 (20:00-23:00 UTC) and two whole days.
+    assert.is(reply.data.data_points, 4 + 48);
+    const complete = await client.next((m) => m.event_type === 'BACKTEST_COMPLETE' && m.session_id === reply.data.session_id, 0, 30_000);
+    assert.ok(complete);
+    // A symbol without a file (USDCHF) still uses the shipped history.
+    const usdchf = await client.request({ type: 'run_backtest', symbol: 'USDCHF', timeframe: 'H4', from: '1998-01-01', to: '1998-01-31' }, 'command_result');
+    assert.is(usdchf.ok, true, usdchf.reason);
+    assert.is(usdchf.data.synthetic, false);
     client.ws.close();
   } finally {
     server.child.kill('SIGINT');
