@@ -42,6 +42,21 @@ export interface BotHistories {
   readonly histories: Map<string, LoadedHistory>;
   /** What the common span left out, naming each symbol's span (empty when nothing was). */
   readonly warnings: readonly string[];
+  /** The span the real data share, [from, to) in ms UTC (infinite ends when no symbol has real data). */
+  readonly span: { readonly from: number; readonly to: number };
+}
+
+export interface BotHistoryRange {
+  readonly from?: string;
+  readonly to?: string;
+  /**
+   * Keep each real symbol's bars before the shared span (from `from` on): the paper bot shows
+   * them to its strategies as warm-up and starts its replay at `span.from`. A backtest leaves
+   * them out.
+   */
+  readonly earlierBars?: boolean;
+  /** How the user runs one symbol alone, for the refusal: default `--symbol` (the backtest's and the optimiser's flag). */
+  readonly oneSymbol?: string;
 }
 
 /**
@@ -55,7 +70,7 @@ export interface BotHistories {
  * @example
  * const { histories, warnings } = loadBotHistoriesWithSpan(bot, { from: '1998-01-01' });
  */
-export function loadBotHistoriesWithSpan(bot: ResolvedBot, range: { readonly from?: string; readonly to?: string } = {}): BotHistories {
+export function loadBotHistoriesWithSpan(bot: ResolvedBot, range: BotHistoryRange = {}): BotHistories {
   const asked = askedRange(bot, range);
   const real = bot.symbols.filter((s) => s.file !== undefined || shippedHistoryFor(s.symbol) !== undefined);
   const whole = new Map(real.map((s) => [s.symbol, loadSymbolHistory(bot, s)]));
@@ -72,7 +87,7 @@ export function loadBotHistoriesWithSpan(bot: ResolvedBot, range: { readonly fro
   const wanted = range.from !== undefined || range.to !== undefined ? ` between ${range.from ?? 'the start'} and ${range.to ?? 'the end'}` : '';
   if (real.length > 1 && !(from < to)) {
     throw new ConfigError(bot.where, 'bot.symbols', `the symbols' data share no period${wanted}, and one account trades them together: ${described()}. `
-      + 'Give data files that cover a common period, or run one symbol alone (--symbol)');
+      + `Give data files that cover a common period, or run one symbol alone (${range.oneSymbol ?? '--symbol'})`);
   }
   const cut: string[] = [];
   for (const s of bot.symbols) {
@@ -81,7 +96,7 @@ export function loadBotHistoriesWithSpan(bot: ResolvedBot, range: { readonly fro
     const clipped = loaded ? clipSeries(loaded.series, Math.max(asked.from, from - TIMEFRAME_MS[loaded.series.timeframe] + 1), Math.min(asked.to, to)) : null;
     if (loaded && clipped!.length < barsIn(loaded.series, asked.from, asked.to)) cut.push(s.symbol);
     const history = loaded
-      ? { ...loaded, series: clipped! }
+      ? { ...loaded, series: range.earlierBars ? clipSeries(loaded.series, asked.from, Math.min(asked.to, to)) : clipped! }
       : loadSymbolHistory(bot, s, Number.isFinite(from) || Number.isFinite(to) ? { from: isoOf(from), to: isoOf(to) } : range);
     if (history.series.length === 0) {
       throw new ConfigError(bot.where, `${s.field}.symbol`, `no ${s.symbol} ${s.timeframe} bars between ${range.from ?? 'the start'} and ${range.to ?? 'the end'} (${history.source})`);
@@ -92,7 +107,7 @@ export function loadBotHistoriesWithSpan(bot: ResolvedBot, range: { readonly fro
   if (real.length > 1 && cut.length > 0) {
     warnings.push(`the symbols' data cover different periods; the run covers only the span they share${wanted}, ${describeSpan({ from, to })}: ${described()}`);
   }
-  return { histories: out, warnings };
+  return { histories: out, warnings, span: { from, to } };
 }
 
 function askedRange(bot: ResolvedBot, range: { readonly from?: string; readonly to?: string }): { from: number; to: number } {

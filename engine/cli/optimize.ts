@@ -94,6 +94,8 @@ async function main(): Promise<number> {
     const top = num('top', args.top, true)!;
     checkRangeFlags(args.from, args.to);
     const prepared = await prepareRun({ ...source, plugins: args.plugin!, from: args.from, to: args.to });
+    // The backtest's warnings about the same bars (the shared span, data that fit the spec loosely).
+    for (const warning of prepared.warnings) console.error(`optimize: warning: ${warning}`);
     const { inputs, histories, run } = prepared;
     const plan = planSearch(inputs.bot, {
       params: args.param!, constraints: args.constraint!, objective: args.objective, method, trials,

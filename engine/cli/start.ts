@@ -2,7 +2,8 @@ import { availableParallelism } from 'node:os';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, loadConfig, loadSymbolHistory, resolveBot, type AppConfig } from '../config/index.ts';
+import { ConfigError, loadConfig, resolveBot, type AppConfig } from '../config/index.ts';
+import { loadBotHistoriesWithSpan } from '../backtest/config-backtest.ts';
 import { Journal } from '../journal/journal.ts';
 import { JournalHealth } from '../journal/journal-health.ts';
 import { JournalLock } from '../journal/journal-lock.ts';
@@ -10,7 +11,6 @@ import { catchUpRecordings } from '../recorder/recording-catch-up.ts';
 import { JournalRefusal, openJournalForStart } from './open-journal.ts';
 import { dataDirProblem } from './data-dir-problem.ts';
 import { createPaperBot } from '../live/paper-bot.ts';
-import { shippedHistoryFor } from '../data/load-history.ts';
 import { createLiveBot } from '../live/live-bot.ts';
 import { Mt5BridgeBroker } from '../broker/mt5-bridge/mt5-bridge-broker.ts';
 import { MIN_SECRET_LENGTH, checkBridgeOptions } from '../broker/mt5-bridge/bridge-server.ts';
@@ -98,14 +98,17 @@ async function createBot(config: AppConfig, restored: RestoredState | null, jour
     const brokerPort = await MetaApiBroker.connect(metaApiSdkOpener({ token, accountId }), { symbols: symbols.map((s) => s.symbol), timeframe: symbols[0].timeframe, knownPositions });
     return createLiveBot({ ...common, brokerPort, restored, ...(b.magic ? { magic: b.magic } : {}) });
   }
-  // Each symbol's own data file is read (and checked) now, so a bad file is a config error.
-  const histories = new Map(resolved.symbols.filter((s) => s.file).map((s) => [s.symbol, loadSymbolHistory(resolved, s)]));
-  // The shipped history is checked now too (a timeframe finer than its 30-minute rows is a
-  // config error, not a replay of one-price bars); its rows are parsed once, for the bot as well.
-  for (const s of resolved.symbols) if (!s.file && shippedHistoryFor(s.symbol)) loadSymbolHistory(resolved, s);
+  // Every symbol's data is read (and checked) now, so a bad file is a config error, and with the
+  // backtest's period rule: one account trades them together, so data that share no period are
+  // refused (exit 2) and partly overlapping data replay only the span they share, said on stderr
+  // and in BOT_INITIALIZATION. Bars before that span are kept for the strategies' warm-up.
+  const { histories, warnings, span } = loadBotHistoriesWithSpan(resolved, { earlierBars: true, oneSymbol: 'a config naming only that symbol' });
+  for (const warning of warnings) say(`warning: ${warning}`);
   return createPaperBot({
     ...common,
     histories,
+    replayFrom: span.from,
+    dataWarnings: warnings,
     speed: bot.speed ?? 4,
     warmupBars: bot.warmupBars,
     startAt: bot.startAt,

@@ -1,5 +1,5 @@
 import { POSITION_TYPE_BUY, POSITION_TYPE_SELL } from '../model/mt5.ts';
-import { quotingOf, type BarQuoting, type Timeframe } from '../model/bar.ts';
+import { quotingOf, TIMEFRAME_MS, type BarQuoting, type Timeframe } from '../model/bar.ts';
 import { SimBroker } from '../broker/sim-broker.ts';
 import { resolveSymbolSpec } from '../model/symbol-spec.ts';
 import { loadHistory, SHIPPED_HISTORY, type LoadedHistory } from '../data/load-history.ts';
@@ -19,6 +19,13 @@ export interface PaperBotOptions extends TradingBotOptions {
   readonly autoStart?: boolean;
   /** Histories already loaded (and checked) by symbol, e.g. each symbol's own data file. */
   readonly histories?: ReadonlyMap<string, LoadedHistory>;
+  /**
+   * The start (ms UTC) of the span the symbols' data share (`loadBotHistoriesWithSpan`): no
+   * symbol's replay starts before it; bars before it only warm the strategies up.
+   */
+  readonly replayFrom?: number;
+  /** What the data left out (the shared span's warning), also in BOT_INITIALIZATION `trading_settings.data_warnings`. */
+  readonly dataWarnings?: readonly string[];
 }
 
 /**
@@ -42,7 +49,10 @@ class PaperMarket implements BotMarket {
     const specs = options.symbols.map((s) => resolveSymbolSpec(s.symbol, options.symbolSpecs));
     this.sim = new SimBroker(specs, { firstTicket: Date.now(), ...options.broker, balance: restored?.balance ?? options.balance });
     this.broker = this.sim;
-    this.settings = { speed_bars_per_second: options.speed, feed: 'replayed history' };
+    this.settings = {
+      speed_bars_per_second: options.speed, feed: 'replayed history',
+      ...(options.dataWarnings?.length ? { data_warnings: [...options.dataWarnings] } : {}),
+    };
     // Real history first: synthetic symbols are generated over the same dates.
     const real = options.symbols.map((s) => options.histories?.get(s.symbol) ?? (s.file
       ? loadHistory({ symbol: s.symbol, timeframe: s.timeframe, file: s.file, ...(s.timezone ? { timezone: s.timezone } : {}) })
@@ -98,19 +108,39 @@ class PaperMarket implements BotMarket {
     this.bot?.emitStatus('the recorded history is exhausted; start with a fresh data dir to replay it again');
   }
 
-  /** Warm-up: the bars before the start point go to the strategies without trading. */
+  /**
+   * Warm-up: the bars before the start point go to the strategies without trading. Every symbol
+   * starts at one market time (one account trades them together): `startAt`, else the first time
+   * by which each symbol has had its warm-up bars (counting bars before the shared span), never
+   * before the shared span. A bar still open at that time is replayed (as the backtest keeps a
+   * bar that overlaps its span), and the market clock starts at the first replayed step.
+   */
   private positionFeed(restored: RestoredState | null): void {
     const warmup = this.options.warmupBars ?? 200;
-    const startAt = this.options.startAt ? Date.parse(`${this.options.startAt}T00:00:00Z`) : null;
+    const at = this.replayStart(warmup);
     this.feed.seek(restored?.feedCursor ?? {}, (s) => {
-      if (startAt === null) return Math.min(warmup, s.series.length);
       let i = 0;
-      while (i < s.series.length && s.series.time[i] < startAt) i++;
+      while (i < s.series.length && s.series.time[i] + TIMEFRAME_MS[s.series.timeframe] <= at) i++;
       return i;
     });
     for (const source of this.feed.sources) {
       for (let j = Math.max(0, source.next - warmup); j < source.next; j++) this.bot!.prime(source.symbol, ...barOf(source, j));
     }
+    // A primed H1 bar can close after the H4 bar still open at the start: events carry the replay's time.
+    const first = Math.min(...this.feed.sources.filter((s) => s.next < s.series.length).map((s) => s.series.time[s.next]));
+    if (Number.isFinite(first)) this.bot!.startClockAt(first);
+  }
+
+  /** The market time every symbol's replay starts at, for a fresh bot. */
+  private replayStart(warmup: number): number {
+    const from = this.options.replayFrom ?? -Infinity;
+    if (this.options.startAt) return Math.max(Date.parse(`${this.options.startAt}T00:00:00Z`), from);
+    const sources = this.feed.sources.filter((s) => s.series.length > 0);
+    const endOf = (s: FeedSource) => s.series.time[s.series.length - 1] + TIMEFRAME_MS[s.series.timeframe];
+    let at = from;
+    for (const s of sources) at = Math.max(at, warmup < s.series.length ? s.series.time[warmup] : endOf(s));
+    // A history too short for every symbol's warm-up: trade from the shared span's start with what warm-up there is.
+    return sources.length && at >= Math.min(...sources.map(endOf)) ? from : at;
   }
 
   private restore(bot: TradingBot, state: RestoredState): void {

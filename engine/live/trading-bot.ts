@@ -187,6 +187,11 @@ export class TradingBot implements BotController {
     this.engine.actors.get(symbol)?.primeBar(window.push(time, open, high, low, close, volume, spread));
   }
 
+  /** Sets the market clock to where a replay starts, after a warm-up whose last bars may close later. */
+  startClockAt(time: number): void {
+    this.clockTime = time;
+  }
+
   /** Emits an event on the bot's stream (market notices, reconciliation reports). */
   publish(event: LogEvent): void {
     this.out.next(event);
@@ -293,7 +298,12 @@ export class TradingBot implements BotController {
     let spec;
     try {
       spec = this.specOf(request.symbol);
-      history = loadHistory({ symbol: request.symbol, timeframe: request.timeframe, from: request.from, to: request.to });
+      // A symbol the bot trades from its own data file is tested on that file, in its zone.
+      const own = this.options.symbols.find((s) => s.symbol === request.symbol);
+      history = loadHistory({
+        symbol: request.symbol, timeframe: request.timeframe, from: request.from, to: request.to,
+        ...(own?.file ? { file: own.file } : {}), ...(own?.file && own.timezone ? { timezone: own.timezone } : {}),
+      });
     } catch (err) {
       // The loader names itself for developers ("loadHistory: ..."); the user needs only what was wrong.
       return { ok: false, reason: (err as Error).message.replace(/^loadHistory: /, '') };

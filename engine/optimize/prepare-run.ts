@@ -3,7 +3,7 @@ import type { BarSeries } from '../model/bar.ts';
 import type { BotConfig } from '../config/config-codec.ts';
 import { resolveBot } from '../config/resolve-bot.ts';
 import type { LoadedHistory } from '../data/load-history.ts';
-import { loadBotHistories } from '../backtest/config-backtest.ts';
+import { loadBotHistoriesWithSpan } from '../backtest/config-backtest.ts';
 import { loadPlugins } from '../strategy/plugin-loader.ts';
 import { checkSeriesAgainstSpec } from '../backtest/data-check.ts';
 import { ConfigError } from '../config/config-error.ts';
@@ -40,6 +40,11 @@ export interface PreparedRun {
    * `spec.plugins`): what a recording keeps so a trial can be run again as a full backtest.
    */
   readonly bot: BotConfig;
+  /**
+   * What `npm run backtest` warns about the same bars: the span the symbols share when it leaves
+   * bars out, and data that fit a symbol's spec only loosely. The caller says them (stderr).
+   */
+  readonly warnings: readonly string[];
 }
 
 /**
@@ -59,12 +64,14 @@ export async function prepareRun(o: PrepareOptions): Promise<PreparedRun> {
   const loaded = await loadPlugins(plugins, { baseDir: cwd });
   const strategies = new Map([...loaded].map(([id, p]) => [id, p.strategy]));
   const withFiles = resolveBot({ ...o.bot, plugins: undefined }, { where: o.where, baseDir: o.configDir, strategies });
-  const histories = loadBotHistories(withFiles, { from: o.from, to: o.to });
+  const { histories, warnings: spanWarnings } = loadBotHistoriesWithSpan(withFiles, { from: o.from, to: o.to });
+  const warnings = [...spanWarnings];
   // As `npm run backtest` refuses it: prices that do not fit a symbol's spec would make every trial nonsense.
   for (const s of withFiles.symbols) {
     const h = histories.get(s.symbol)!;
     const check = checkSeriesAgainstSpec(h.series, s.spec, s.file ?? h.source);
     if (check.errors.length > 0) throw new ConfigError(o.where, s.file ? `${s.field}.file` : `bot.symbolSpecs.${s.symbol}`, `the data does not fit ${s.symbol}'s spec: ${check.errors.join('; ')}`);
+    warnings.push(...check.warnings);
   }
   const series = new Map([...histories].map(([symbol, h]) => [symbol, h.series]));
   const spec: RunSpec = { bot: portableBot(o.bot), where: o.where, plugins, baseDir: cwd };
@@ -74,7 +81,7 @@ export async function prepareRun(o: PrepareOptions): Promise<PreparedRun> {
   const dataHash = dataSetHash(hashes);
   const { plugins: _, ...rest } = o.bot;
   const absolute: BotConfig = { ...rest, symbols: (o.bot.symbols ?? []).map((x) => (x.file ? { ...x, file: resolve(o.configDir, x.file) } : x)) };
-  return { spec, inputs, histories, series, hashes, dataHash, run: runKey(spec, dataHash), bot: absolute };
+  return { spec, inputs, histories, series, hashes, dataHash, run: runKey(spec, dataHash), bot: absolute, warnings };
 }
 
 function dotted(p: string): string {

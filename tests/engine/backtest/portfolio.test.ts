@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { resolveBot, type BotConfig } from '../../../engine/config/index.ts';
-import { loadBotHistories, runPortfolioBacktest } from '../../../engine/backtest/config-backtest.ts';
+import { loadBotHistories, loadBotHistoriesWithSpan, runPortfolioBacktest } from '../../../engine/backtest/config-backtest.ts';
 import { runBacktest } from '../../../engine/backtest/backtest-runner.ts';
 import { runPortfolio } from '../../../engine/backtest/portfolio-backtest.ts';
 import { createPaperBot } from '../../../engine/live/paper-bot.ts';
@@ -155,6 +155,111 @@ test('on an MT5 bar export (bid bars, a spread per bar) the portfolio backtest a
       assert.is(e.data.price, e.data.direction === 'buy' ? Math.round((open + eurusd.spread![i] * 0.00001) * 1e5) / 1e5 : open, `${e.data.direction} at ${e.data.time}`);
     }
     void paper.shutdown();
+  } finally {
+    dir.remove();
+  }
+});
+
+/** EURUSD H1 bid bars (an MT5 export, UTC) from `first` for `days` days, as a file in `dir`. */
+function eurusdFile(dir: { write(name: string, data: Buffer): string }, first: string, days: number): string {
+  const lines = [MT5_BARS_HEADER];
+  let price = 1.09;
+  for (let i = 0; i < days * 24; i++) {
+    const t = new Date(Date.parse(`${first}T00:00:00Z`) + i * 3_600_000);
+    if (t.getUTCDay() === 0 || t.getUTCDay() === 6) continue;
+    const next = price + 0.0011 * Math.sin(i / 7) + 0.0005 * Math.cos(i / 3);
+    const iso = t.toISOString();
+    lines.push(mt5BarRow(iso.slice(0, 10).replaceAll('-', '.'), iso.slice(11, 16), price.toFixed(5), (Math.max(price, next) + 0.0004).toFixed(5),
+      (Math.min(price, next) - 0.0004).toFixed(5), next.toFixed(5), 100, 0, 4 + (i % 11) * 2));
+    price = next;
+  }
+  return dir.write('EURUSD_H1.csv', encodeLines(lines, 'utf16le-bom'));
+}
+
+test('data that overlap only partly (review 2, finding 1): the paper bot as `npm start` loads it replays the backtest\'s shared span and makes the same trades', () => {
+  // EURUSD 2001-01..2001-06 beside the shipped USDCHF (to 2001-03-31): they share the first quarter of 2001.
+  const dir = makeTempDir('tradeloom-portfolio-partial-');
+  try {
+    const file = eurusdFile(dir, '2001-01-01', 180);
+    const partBot = resolveBot({ ...BOT, symbols: [{ symbol: 'USDCHF' }, { symbol: 'EURUSD', file, timezone: 'UTC' }] }, { where: 'test-bot.json', baseDir: '.', strategies });
+    const cut = loadBotHistoriesWithSpan(partBot);
+    assert.is(cut.warnings.length, 1);
+    const backtest: LogEvent[] = [];
+    runPortfolioBacktest(partBot, { histories: cut.histories, onEvent: (e) => backtest.push(e) });
+    // What `npm start` gives the paper bot: USDCHF's bars from 1996 on (for a warm-up), the span's start.
+    const replay = loadBotHistoriesWithSpan(partBot, { earlierBars: true });
+    assert.ok(replay.histories.get('USDCHF')!.series.time[0] < Date.UTC(1997, 0, 1), 'USDCHF keeps its earlier bars');
+    assert.is(replay.span.from, Date.UTC(2001, 0, 1));
+    const paper = createPaperBot({
+      symbols: partBot.symbols.map((s) => ({ symbol: s.symbol, timeframe: s.timeframe, strategy: s.strategy.id, strategyConfig: s.params })),
+      strategies, strategy: partBot.strategy, balance: partBot.balance, riskPercent: partBot.riskPercent, governor: partBot.governor, broker: partBot.broker,
+      speed: 0.001, warmupBars: 0, autoStart: false, histories: replay.histories, replayFrom: replay.span.from, dataWarnings: replay.warnings,
+    });
+    const events: LogEvent[] = [];
+    paper.events$.subscribe((e) => events.push(e));
+    assert.is(paper.start().ok, true);
+    paper.advance(1_000_000);
+    const init = events.find((e) => e.event_type === 'BOT_INITIALIZATION')!;
+    assert.equal((init.data.config.trading_settings as { data_warnings: string[] }).data_warnings, cut.warnings);
+    const paperEntries = entries(events);
+    assert.ok(paperEntries.filter((line) => line.includes(' EURUSD ')).length >= 5 && paperEntries.filter((line) => line.includes(' USDCHF ')).length >= 5, `both symbols traded (${paperEntries.length})`);
+    assert.ok(paperEntries.every((line) => line >= '2001-01-01'), 'no trade before the shared span');
+    assert.equal(paperEntries, entries(backtest));
+    assert.equal(exits(events), exits(backtest));
+    assert.equal(refusals(events), refusals(backtest));
+    void paper.shutdown();
+  } finally {
+    dir.remove();
+  }
+});
+
+test('the paper bot warms a symbol up on its bars before the shared span, and starts every symbol at one market time', () => {
+  const dir = makeTempDir('tradeloom-portfolio-warm-');
+  try {
+    const file = eurusdFile(dir, '2001-01-01', 180);
+    const seen = new Map<string, number[]>();
+    const spy = { ...smaCrossover, onBar(ctx: Parameters<NonNullable<typeof smaCrossover.onBar>>[0]) {
+      seen.set(ctx.symbol, [...(seen.get(ctx.symbol) ?? []), ctx.bars.time[ctx.index]]);
+      return smaCrossover.onBar!(ctx);
+    } } as Strategy;
+    const spies = new Map<string, Strategy>([['sma-crossover', spy]]);
+    const partBot = resolveBot({ ...BOT, symbols: [{ symbol: 'USDCHF' }, { symbol: 'EURUSD', file, timezone: 'UTC' }] }, { where: 'test-bot.json', baseDir: '.', strategies: spies });
+    const replay = loadBotHistoriesWithSpan(partBot, { earlierBars: true });
+    const run = (startAt?: string) => {
+      seen.clear();
+      const paper = createPaperBot({
+        symbols: partBot.symbols.map((s) => ({ symbol: s.symbol, timeframe: s.timeframe, strategy: s.strategy.id, strategyConfig: s.params })),
+        strategies: spies, strategy: partBot.strategy, balance: partBot.balance, riskPercent: partBot.riskPercent, governor: partBot.governor, broker: partBot.broker,
+        speed: 0.001, warmupBars: 50, autoStart: false, histories: replay.histories, replayFrom: replay.span.from, ...(startAt ? { startAt } : {}),
+      });
+      const primed = new Map([...seen].map(([symbol, times]) => [symbol, [...times]]));
+      const events: LogEvent[] = [];
+      paper.events$.subscribe((e) => events.push(e));
+      assert.is(paper.start().ok, true);
+      paper.advance(200);
+      void paper.shutdown();
+      const bars = events.filter((e) => e.event_type === 'BAR');
+      const first = (symbol: string) => parseTimestamp((bars.find((e) => e.data.symbol === symbol)!.data as { time: string }).time);
+      const init = events.find((e) => e.event_type === 'BOT_INITIALIZATION')!;
+      return { primed, first, init: parseTimestamp(init.timestamp) };
+    };
+    // From the shared span's start: USDCHF is warm on its last 50 bars before it; EURUSD has none to show.
+    const atSpan = run('2001-01-01');
+    assert.is(atSpan.primed.get('USDCHF')?.length, 50);
+    assert.ok(atSpan.primed.get('USDCHF')!.every((t) => t < replay.span.from), 'USDCHF\'s warm-up is from before the span');
+    assert.is(atSpan.primed.get('EURUSD'), undefined);
+    assert.is(atSpan.first('USDCHF'), replay.span.from);
+    assert.is(atSpan.first('EURUSD'), replay.span.from);
+    assert.is(atSpan.init, replay.span.from, 'BOT_INITIALIZATION carries the replay\'s start');
+    // The default start waits for every symbol's warm-up: after EURUSD's first 50 bars, for both symbols.
+    const warm = run();
+    const start = replay.histories.get('EURUSD')!.series.time[50];
+    assert.is(warm.primed.get('EURUSD')?.length, 50);
+    assert.is(warm.primed.get('USDCHF')?.length, 50);
+    assert.is(warm.first('EURUSD'), start);
+    assert.is(warm.first('USDCHF'), start);
+    assert.is(warm.primed.get('USDCHF')!.at(-1)! + 3_600_000, start, 'USDCHF\'s last warm-up bar is the one before the start');
+    assert.is(warm.init, start);
   } finally {
     dir.remove();
   }
