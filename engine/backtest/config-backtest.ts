@@ -19,6 +19,12 @@ export interface ConfigBacktestOptions {
   readonly onProgress?: (barsDone: number) => void;
   readonly progressEvery?: number;
   readonly emitBars?: boolean;
+  /**
+   * What loading `histories` found (the shared span's warning, data-vs-spec warnings), carried
+   * into BACKTEST_COMPLETE `warnings`; without `histories` the bars are loaded here and the
+   * span's warning is found here.
+   */
+  readonly warnings?: readonly string[];
 }
 
 export interface ConfigBacktestResult extends PortfolioResult {
@@ -155,7 +161,9 @@ function isoOf(t: number): string | undefined {
  */
 export function runPortfolioBacktest(resolved: ResolvedBot, options: ConfigBacktestOptions = {}): ConfigBacktestResult {
   const bot = withOverrides(resolved, options.paramOverrides ?? []);
-  const histories = options.histories ?? loadBotHistories(bot, { from: options.from, to: options.to });
+  const loaded = options.histories ? null : loadBotHistoriesWithSpan(bot, { from: options.from, to: options.to });
+  const histories = options.histories ?? loaded!.histories;
+  const warnings = options.warnings ?? loaded?.warnings ?? [];
   const result = runPortfolio({
     symbols: bot.symbols.map((s) => {
       const history = histories.get(s.symbol);
@@ -164,7 +172,7 @@ export function runPortfolioBacktest(resolved: ResolvedBot, options: ConfigBackt
     }),
     balance: bot.balance, riskPercent: bot.riskPercent, governor: bot.governor, broker: bot.broker,
     sessionId: options.sessionId, onEvent: options.onEvent, onProgress: options.onProgress, progressEvery: options.progressEvery,
-    labels: { from: options.from, to: options.to }, emitBars: options.emitBars,
+    labels: { from: options.from, to: options.to }, emitBars: options.emitBars, warnings,
   });
   return { ...result, bot, histories };
 }

@@ -38,6 +38,8 @@ export interface PortfolioOptions {
   readonly emitBars?: boolean;
   /** False: no trade ledger and no `report` (an optimiser's trial reads only the metrics). */
   readonly report?: boolean;
+  /** What loading the data found (the shared span's warning, data-vs-spec warnings), carried into BACKTEST_COMPLETE `warnings`. */
+  readonly warnings?: readonly string[];
   /** No STATE_TRANSITION or pace DECISION events: the same trades and metrics, less to build (an optimiser's trial). */
   readonly quiet?: boolean;
   /** Sample equity at every bar's close (audits, tests; see `TradingEngineOptions.equityEveryBar`). */
@@ -108,6 +110,7 @@ export function runPortfolio(options: PortfolioOptions): PortfolioResult {
     symbol: names.join(','), timeframe: oneTimeframe, strategy: strategyIds, symbols: names, params,
     synthetic_symbols: symbols.filter((s) => s.synthetic).map((s) => s.spec.name),
     ...(labels.from ? { from: labels.from } : {}), ...(labels.to ? { to: labels.to } : {}),
+    ...(options.warnings?.length ? { warnings: [...options.warnings] } : {}),
   };
   try {
     for (const actor of actors) actor.start();

@@ -131,7 +131,7 @@ async function configPlan(args: Args): Promise<Plan> {
     sources: Object.fromEntries([...histories].map(([s, h]) => [s, h.source])),
     synthetic: [...histories].filter(([, h]) => h.synthetic).map(([s]) => s),
     warnings,
-    run: (onEvent, onProgress, progressEvery, emitBars) => runPortfolioBacktest(resolved, { histories, from: args.from, to: args.to, onEvent, onProgress, progressEvery, emitBars }),
+    run: (onEvent, onProgress, progressEvery, emitBars) => runPortfolioBacktest(resolved, { histories, warnings, from: args.from, to: args.to, onEvent, onProgress, progressEvery, emitBars }),
   };
 }
 

@@ -33,8 +33,10 @@ function backtest(symbols: object[], args: string[] = []) {
   const config = dir.write(`bot-${Math.random().toString(36).slice(2)}.json`, JSON.stringify({ bot: { timeframe: 'H1', symbols } }));
   const record = join(dir.path, `rec-${Math.random().toString(36).slice(2)}`);
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'engine/cli/backtest.ts', '--config', config, '--record', record, '--json', ...args], { encoding: 'utf8' });
-  const start = () => JSON.parse(readFileSync(join(record, readdirSync(record)[0]), 'utf8').split('\n')[0]).data;
-  return { status: r.status, stderr: r.stderr, start };
+  const events = () => readFileSync(join(record, readdirSync(record)[0]), 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line));
+  const start = () => events()[0].data;
+  const complete = () => events().find((e) => e.event_type === 'BACKTEST_COMPLETE').data;
+  return { status: r.status, stderr: r.stderr, start, complete };
 }
 
 test('symbols whose data overlap in part run over the span they share, with a warning naming each symbol\'s span', () => {
@@ -44,6 +46,9 @@ test('symbols whose data overlap in part run over the span they share, with a wa
   assert.match(r.stderr, /EURUSD H1 2024-01-08 00:00 to 2024-01-28 00:00 UTC \(.*EURUSD_H1_\d+\.csv\); GBPUSD H1 2024-01-22 00:00 to 2024-02-11 00:00 UTC/);
   const start = r.start();
   assert.is(start.data_points, 2 * 6 * 24, 'both symbols over the 6 shared days, not 20 + 20 days one after the other');
+  // The recording says it too, for the workbench's report and anyone replaying the run.
+  const warnings: string[] = r.complete().warnings ?? [];
+  assert.ok(warnings.some((w) => /^the symbols' data cover different periods; the run covers only the span they share, 2024-01-22 00:00 to 2024-01-28 00:00 UTC: EURUSD H1/.test(w)), JSON.stringify(warnings));
 });
 
 test('symbols whose data share no period are refused before the run, naming each span; --from/--to say the same', () => {
