@@ -1,7 +1,6 @@
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
-import { join } from 'node:path';
+import { readSync } from 'node:fs';
 import { decodeLogEvent, type BacktestCompleteData, type BacktestStartData, type BacktestSummary } from '../../protocol/index.ts';
-import { isRecordingName, withoutBom, type RecordingInfo } from './recordings.ts';
+import { readRecordingFile, withoutBom, type RecordingInfo } from './recordings.ts';
 
 /** A recorded backtest's two ends: what it ran (BACKTEST_START) and, when it finished, its results. */
 export interface BacktestEnds {
@@ -25,31 +24,19 @@ const MAX_CACHED = 2_000;
  * null when the run did not finish (or its last line is torn).
  */
 export function readBacktestEnds(dir: string, name: string): BacktestEnds | null {
-  if (!isRecordingName(name)) return null;
-  let fd: number;
-  try {
-    fd = openSync(join(dir, name), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-  } catch {
-    return null;
-  }
-  try {
-    const stat = fstatSync(fd);
-    if (!stat.isFile() || stat.size === 0) return null;
-    const head = withoutBom(readAt(fd, 0, Math.min(stat.size, HEAD_BYTES)));
+  return readRecordingFile(dir, name, (fd, size) => {
+    if (size === 0) return null;
+    const head = withoutBom(readAt(fd, 0, Math.min(size, HEAD_BYTES)));
     const firstEnd = head.indexOf('\n');
     const start = eventOf(firstEnd < 0 ? head : head.slice(0, firstEnd));
     if (start?.event_type !== 'BACKTEST_START') return null;
-    const tailStart = Math.max(0, stat.size - TAIL_BYTES);
-    const tail = readAt(fd, tailStart, stat.size - tailStart).replace(/\n+$/, '');
+    const tailStart = Math.max(0, size - TAIL_BYTES);
+    const tail = readAt(fd, tailStart, size - tailStart).replace(/\n+$/, '');
     const lastStart = tail.lastIndexOf('\n');
     const last = lastStart < 0 && tailStart > 0 ? null : eventOf(withoutBom(tail.slice(lastStart + 1)));
     const complete = last?.event_type === 'BACKTEST_COMPLETE' && last.data.session_id === start.data.session_id ? last.data : null;
     return { start: start.data, complete };
-  } catch {
-    return null;
-  } finally {
-    closeSync(fd);
-  }
+  });
 }
 
 function readAt(fd: number, position: number, length: number): string {

@@ -100,24 +100,33 @@ export async function openRecording(dir: string, name: string): Promise<OpenReco
   }
 }
 
-/** Reads and validates a recording (tools and tests; the server uses `loadRecording`). */
-export function readRecording(dir: string, name: string): RecordingContent | null {
+/**
+ * `read(fd, size)` on a recording opened as `openRecording` opens it (no symlink followed, a
+ * regular file only, no wait on a FIFO), closed after; null for a bad name, any such refusal,
+ * or a read that throws.
+ */
+export function readRecordingFile<T>(dir: string, name: string, read: (fd: number, size: number) => T): T | null {
   if (!isRecordingName(name)) return null;
   let fd: number;
   try {
-    fd = openSync(join(dir, name), constants.O_RDONLY | constants.O_NOFOLLOW);
+    fd = openSync(join(dir, name), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch {
     return null;
   }
-  let text: string;
   try {
-    if (!fstatSync(fd).isFile()) return null;
-    text = readFileSync(fd, 'utf8');
+    const stat = fstatSync(fd);
+    return stat.isFile() ? read(fd, stat.size) : null;
   } catch {
     return null;
   } finally {
     closeSync(fd);
   }
+}
+
+/** Reads and validates a recording (tools and tests; the server uses `loadRecording`). */
+export function readRecording(dir: string, name: string): RecordingContent | null {
+  const text = readRecordingFile(dir, name, (fd) => readFileSync(fd, 'utf8'));
+  if (text === null) return null;
   const events: LogEvent[] = [];
   const errors: { line: number; error: string }[] = [];
   text.split('\n').forEach((line, i) => {
@@ -191,26 +200,13 @@ const TWO_BOMS = 'starts with two UTF-8 byte-order marks (EF BB BF twice; an edi
  * const why = recordingHeadProblem(dir, name); // 'is empty (no events)'
  */
 export function recordingHeadProblem(dir: string, name: string): string | null {
-  if (!isRecordingName(name)) return null;
-  let fd: number;
-  try {
-    fd = openSync(join(dir, name), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-  } catch {
-    return null;
-  }
-  try {
-    const stat = fstatSync(fd);
-    if (!stat.isFile()) return null;
-    const buffer = Buffer.alloc(Math.min(stat.size, SMALL));
+  return readRecordingFile(dir, name, (fd, size) => {
+    const buffer = Buffer.alloc(Math.min(size, SMALL));
     const n = buffer.length === 0 ? 0 : readSync(fd, buffer, 0, buffer.length, 0);
     const head = buffer.toString('utf8', 0, n);
     if (withoutBom(head).charCodeAt(0) === 0xfeff) return TWO_BOMS;
-    return stat.size <= SMALL && withoutBom(head).trim() === '' ? EMPTY : null;
-  } catch {
-    return null;
-  } finally {
-    closeSync(fd);
-  }
+    return size <= SMALL && withoutBom(head).trim() === '' ? EMPTY : null;
+  });
 }
 
 /** One line: null when blank, its event, or what is wrong with it. A torn last line is reported. */

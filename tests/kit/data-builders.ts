@@ -60,3 +60,37 @@ export function mt5TickRow(date: string, time: string, bid: number | string, ask
 export function utc(iso: string): number {
   return Date.parse(`${iso}Z`);
 }
+
+/**
+ * `EURUSD.csv` in `dir`: a `time,price` file of weekday hourly EURUSD prices from `from` to `to`
+ * (5 decimals), deterministic; returns its path.
+ */
+export function eurusdHourlyFile(dir: string, from: string, to: string): string {
+  const lines = ['time,price'];
+  let price = 1.1;
+  for (let t = Date.parse(from); t <= Date.parse(to); t += 3_600_000) {
+    const d = new Date(t);
+    if (d.getUTCDay() === 0 || d.getUTCDay() === 6) continue;
+    const i = t / 3_600_000;
+    price *= 1 + 0.0008 * Math.sin(i / 11) * Math.cos(i / 97) + 0.0003 * Math.sin(i * 1.3);
+    lines.push(`${d.toISOString().slice(0, 19)},${price.toFixed(5)}`);
+  }
+  const file = join(dir, 'EURUSD.csv');
+  writeFileSync(file, lines.join('\n') + '\n');
+  return file;
+}
+
+/** `ACME_D1.csv` in `dir`: a `time,price` file of weekday daily stock-like prices around 150.00 (2 decimals) from 2020, deterministic; returns its path. */
+export function stockDailyFile(dir: string): string {
+  const lines = ['time,price'];
+  let price = 150;
+  for (let i = 0; i < 700; i++) {
+    const t = new Date(Date.UTC(2020, 0, 1) + i * 86_400_000);
+    if (t.getUTCDay() === 0 || t.getUTCDay() === 6) continue;
+    price = Math.max(20, price * (1 + 0.02 * Math.sin(i / 7) * Math.cos(i / 31) + 0.004 * Math.sin(i * 1.7)));
+    lines.push(`${t.toISOString().slice(0, 19)},${price.toFixed(2)}`);
+  }
+  const file = join(dir, 'ACME_D1.csv');
+  writeFileSync(file, lines.join('\n') + '\n');
+  return file;
+}

@@ -114,18 +114,7 @@ test('on an MT5 bar export (bid bars, a spread per bar) the portfolio backtest a
   // EURUSD H1 as MT5 exports it, spreads 4-24 points by the hour, beside USDCHF's mid bars.
   const dir = makeTempDir('tradeloom-portfolio-bid-');
   try {
-    const lines = [MT5_BARS_HEADER];
-    let price = 1.09;
-    for (let i = 0; i < 24 * 60; i++) {
-      const t = new Date(Date.UTC(1998, 2, 2) + i * 3_600_000);
-      if (t.getUTCDay() === 0 || t.getUTCDay() === 6) continue;
-      const next = price + 0.0011 * Math.sin(i / 7) + 0.0005 * Math.cos(i / 3);
-      const iso = t.toISOString();
-      lines.push(mt5BarRow(iso.slice(0, 10).replaceAll('-', '.'), iso.slice(11, 16), price.toFixed(5), (Math.max(price, next) + 0.0004).toFixed(5),
-        (Math.min(price, next) - 0.0004).toFixed(5), next.toFixed(5), 100, 0, 4 + (i % 11) * 2));
-      price = next;
-    }
-    const file = dir.write('EURUSD_H1.csv', encodeLines(lines, 'utf16le-bom'));
+    const file = eurusdFile(dir, '1998-03-02', 60);
     const bidBot = resolveBot({ ...BOT, symbols: [{ symbol: 'USDCHF' }, { symbol: 'EURUSD', file, timezone: 'UTC' }] }, { where: 'test-bot.json', baseDir: '.', strategies });
     const bidHistories = loadBotHistories(bidBot, RANGE);
     const eurusd = bidHistories.get('EURUSD')!.series;

@@ -4,26 +4,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stockDailyFile as stockFile } from '../../kit/data-builders.ts';
 
 // Reviewer finding 14: optimize refused --spec, --spec-file and --leverage as unknown options,
 // and an unknown symbol's error pointed at "--spec on the backtest command line".
 const optimize = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'engine/cli/optimize.ts', '--workers', '0', ...args], { encoding: 'utf8' });
 const backtest = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'engine/cli/backtest.ts', '--no-record', ...args], { encoding: 'utf8' });
-
-/** A daily stock-like series around 150.00 (2 decimals), deterministic (as the backtest's instrument test makes it). */
-function stockFile(dir: string): string {
-  const lines = ['time,price'];
-  let price = 150;
-  for (let i = 0; i < 700; i++) {
-    const t = new Date(Date.UTC(2020, 0, 1) + i * 86_400_000);
-    if (t.getUTCDay() === 0 || t.getUTCDay() === 6) continue;
-    price = Math.max(20, price * (1 + 0.02 * Math.sin(i / 7) * Math.cos(i / 31) + 0.004 * Math.sin(i * 1.7)));
-    lines.push(`${t.toISOString().slice(0, 19)},${price.toFixed(2)}`);
-  }
-  const file = join(dir, 'ACME_D1.csv');
-  writeFileSync(file, lines.join('\n') + '\n');
-  return file;
-}
 
 test('a stock without a built-in spec optimises with --spec-file and --spec, and its best trial is what npm run backtest gives with the same flags', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tradeloom-opt-stock-'));

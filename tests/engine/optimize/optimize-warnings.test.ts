@@ -4,28 +4,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { eurusdHourlyFile as eurusdFile } from '../../kit/data-builders.ts';
 
 // Review 2, findings 3 and 4: `npm run optimize` says what `npm run backtest` says about the same
 // bars (the shared span of a config's symbols, data that fit a --spec only loosely).
 
 const cli = (command: 'optimize' | 'backtest', args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', `engine/cli/${command}.ts`, ...(command === 'optimize' ? ['--workers', '0'] : ['--no-record']), ...args], { encoding: 'utf8' });
 const warningsOf = (stderr: string, command: string) => stderr.split('\n').filter((line) => line.startsWith(`${command}: warning: `)).map((line) => line.slice(`${command}: warning: `.length));
-
-/** EURUSD hourly prices from `from` to `to` (5 decimals), deterministic. */
-function eurusdFile(dir: string, from: string, to: string): string {
-  const lines = ['time,price'];
-  let price = 1.1;
-  for (let t = Date.parse(from); t <= Date.parse(to); t += 3_600_000) {
-    const d = new Date(t);
-    if (d.getUTCDay() === 0 || d.getUTCDay() === 6) continue;
-    const i = t / 3_600_000;
-    price *= 1 + 0.0008 * Math.sin(i / 11) * Math.cos(i / 97) + 0.0003 * Math.sin(i * 1.3);
-    lines.push(`${d.toISOString().slice(0, 19)},${price.toFixed(5)}`);
-  }
-  const file = join(dir, 'EURUSD.csv');
-  writeFileSync(file, lines.join('\n') + '\n');
-  return file;
-}
 
 test('optimize --config on partly overlapping data prints the backtest\'s shared-span warning', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tradeloom-opt-warn-'));

@@ -4,24 +4,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { eurusdHourlyFile as eurusdFile } from '../../kit/data-builders.ts';
 
 const optimize = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'engine/cli/optimize.ts', '--workers', '0', ...args], { encoding: 'utf8' });
-
-/** EURUSD hourly prices from `from` to `to` (5 decimals), deterministic. */
-function eurusdFile(dir: string, from: string, to: string): string {
-  const lines = ['time,price'];
-  let price = 1.1;
-  for (let t = Date.parse(from); t <= Date.parse(to); t += 3_600_000) {
-    const d = new Date(t);
-    if (d.getUTCDay() === 0 || d.getUTCDay() === 6) continue;
-    const i = t / 3_600_000;
-    price *= 1 + 0.0008 * Math.sin(i / 11) * Math.cos(i / 97) + 0.0003 * Math.sin(i * 1.3);
-    lines.push(`${d.toISOString().slice(0, 19)},${price.toFixed(5)}`);
-  }
-  const file = join(dir, 'EURUSD.csv');
-  writeFileSync(file, lines.join('\n') + '\n');
-  return file;
-}
 
 interface Segment { isFirstBar: string; isLastBar: string; oosFirstBar: string; oosLastBar: string; partial: boolean; efficiency: number | null }
 
