@@ -239,6 +239,7 @@ export class TradingEngine {
     let holding = actor.holdsRange && actor.position !== null;
     let top = actor.heldHigh;
     let bottom = actor.heldLow;
+    const pick = PICK;
     for (let j = from; j < to; j++) {
       const t = time[j];
       const closeTime = t + barMs;
@@ -264,9 +265,11 @@ export class TradingEngine {
       sim.quoteClose(book, close[j], closeTime);
       actor.closeQuotedBar(j, closeTime);
       if (holding) {
+        // Branch-free, as `holdBar`.
         const h = high[j], l = low[j];
-        if (h > top) top = h;
-        if (l < bottom) bottom = l;
+        pick[0] = top; pick[1] = h; pick[2] = bottom; pick[3] = l;
+        top = pick[+(h > top)];
+        bottom = pick[2 + +(l < bottom)];
       }
       eq.at = closeTime;
       if (open === 0) {
