@@ -149,8 +149,9 @@ export class SymbolActor {
   /**
    * The open position's held range (`HeldRange`): the highest high and lowest low of the bars it
    * was open at the close of, its fill bar included, the bar it closes in not. The engine folds
-   * each bar in as it closes it (`TradingEngine.processBar`) while a trade recorder reads it
-   * (`holdsRange`); a fill starts it empty. The trade ledger's MFE and MAE.
+   * each bar in as it closes it (`TradingEngine.processBar`; its bar loop keeps the range in
+   * locals while bars run inline and stores it here before any bar that can fill or close) while
+   * a trade recorder reads it (`holdsRange`); a fill starts it empty. The trade ledger's MFE and MAE.
    */
   heldHigh = Number.NEGATIVE_INFINITY;
   heldLow = Number.POSITIVE_INFINITY;
