@@ -49,11 +49,11 @@ test('a portfolio (bars run whole and bars split into open and close steps, one 
   // 00:00-04:00 run whole (their equity band must be solved again for the swap).
   const h1 = loadHistory({ symbol: 'USDCHF', timeframe: 'H1' }).series;
   const h4 = loadHistory({ symbol: 'USDCHF', timeframe: 'H4' }).series;
-  const portfolio = (names: readonly (readonly [string, typeof h1])[], equityEveryBar: boolean) => {
+  const portfolio = (names: readonly (readonly [string, typeof h1])[], equityEveryBar: boolean, report = false) => {
     const out: string[] = [];
     runPortfolio({
       symbols: names.map(([name, series]) => ({ spec: resolveSymbolSpec(name), series, strategy: smaCrossover as Strategy, strategyConfig: smaCrossover.defaultConfig })),
-      governor: { minTradesPerWeek: 3, maxTradesPerWeek: 20 }, equityEveryBar, report: false, onEvent: (e) => out.push(JSON.stringify(e)),
+      governor: { minTradesPerWeek: 3, maxTradesPerWeek: 20 }, equityEveryBar, report, onEvent: (e) => out.push(JSON.stringify(e)),
     });
     return out;
   };
@@ -63,6 +63,14 @@ test('a portfolio (bars run whole and bars split into open and close steps, one 
     assert.equal(portfolio(names, false), every, names.map(([n, s]) => `${n} ${s.timeframe}`).join(', '));
     assert.ok(JSON.parse(every[every.length - 1]).data.max_drawdown > 0);
   }
+  // With the Strategy Tester report: each trade's MFE and MAE come from its held range, which the
+  // bar loop keeps in locals while H1 bars run whole inside an H4 bar, and which `processBar`
+  // (every bar, when equity is sampled at each) folds in through the actor.
+  const names = [['EURUSD', h4], ['USDCHF', h1]] as const;
+  const every = portfolio(names, true, true);
+  const complete = JSON.parse(every[every.length - 1]).data;
+  assert.ok(complete.report.mfe_mae.length > 100 && complete.report.mfe_mae.some(([mfe]: number[]) => mfe > 0));
+  assert.equal(portfolio(names, false, true), every, 'with the report');
 });
 
 test('streamed in chunks, a history gives the same events as in one series (H1 and H4, the timeframe read from the chunks)', () => {
