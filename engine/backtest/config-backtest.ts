@@ -5,6 +5,7 @@ import { loadSymbolHistory } from '../config/symbol-history.ts';
 import { clipSeries, historyRange, shippedHistoryFor, type LoadedHistory } from '../data/load-history.ts';
 import { TIMEFRAME_MS, type BarSeries } from '../model/bar.ts';
 import type { ParamOverride } from '../strategy/strategy-params.ts';
+import { checkSeriesAgainstSpec } from './data-check.ts';
 import { runPortfolio, type PortfolioResult } from './portfolio-backtest.ts';
 
 export interface ConfigBacktestOptions {
@@ -46,7 +47,10 @@ export function loadBotHistories(bot: ResolvedBot, range: { readonly from?: stri
 
 export interface BotHistories {
   readonly histories: Map<string, LoadedHistory>;
-  /** What the common span left out, naming each symbol's span (empty when nothing was). */
+  /**
+   * What the common span left out, naming each symbol's span, then each data file's prices that
+   * do not fit its symbol's spec (`checkSeriesAgainstSpec`); empty when neither.
+   */
   readonly warnings: readonly string[];
   /** The span the real data share, [from, to) in ms UTC (infinite ends when no symbol has real data). */
   readonly span: { readonly from: number; readonly to: number };
@@ -72,6 +76,10 @@ export interface BotHistoryRange {
  * real data share (each symbol's first bar to its last bar's close, within --from/--to), and a
  * warning names each symbol's span when bars are left out; no common span is a ConfigError
  * naming them all. Synthetic symbols have no span of their own: they are made for that span.
+ * Every symbol's bars are then checked against its spec, as `npm run backtest -- --symbol`
+ * checks its file: a price that is not a positive number is a ConfigError naming the symbol's
+ * file (or its spec), prices off the spec's scale are warnings. So the backtest, the optimiser,
+ * the paper bot and the workbench's config runs refuse and warn alike.
  *
  * @example
  * const { histories, warnings } = loadBotHistoriesWithSpan(bot, { from: '1998-01-01' });
@@ -112,6 +120,12 @@ export function loadBotHistoriesWithSpan(bot: ResolvedBot, range: BotHistoryRang
   // Bars of the asked range left out because another symbol's data end or start there.
   if (real.length > 1 && cut.length > 0) {
     warnings.push(`the symbols' data cover different periods; the run covers only the span they share${wanted}, ${describeSpan({ from, to })}: ${described()}`);
+  }
+  for (const s of bot.symbols) {
+    const history = out.get(s.symbol)!;
+    const check = checkSeriesAgainstSpec(history.series, s.spec, s.file ?? history.source, `bot.symbolSpecs.${s.symbol} in ${bot.where}`);
+    if (check.errors.length > 0) throw new ConfigError(bot.where, s.file ? `${s.field}.file` : `bot.symbolSpecs.${s.symbol}`, `the data does not fit ${s.symbol}'s spec: ${check.errors.join('; ')}`);
+    warnings.push(...check.warnings);
   }
   return { histories: out, warnings, span: { from, to } };
 }

@@ -17,7 +17,9 @@ export interface DataCheck {
  * bar's move (median of high - low, or of the close-to-close step for single-price bars) is
  * under 1 point or over 1,000,000 points.
  */
-export function checkSeriesAgainstSpec(s: BarSeries, spec: SymbolSpec, source = spec.name): DataCheck {
+export function checkSeriesAgainstSpec(s: BarSeries, spec: SymbolSpec, source = spec.name,
+  /** Where the user declares the instrument's own spec: the backtest's flags, or a config's `bot.symbolSpecs`. */
+  declare = '--spec-file or --spec digits=...'): DataCheck {
   const errors: string[] = [];
   const warnings: string[] = [];
   const columns = ['open', 'high', 'low', 'close'] as const;
@@ -38,7 +40,7 @@ export function checkSeriesAgainstSpec(s: BarSeries, spec: SymbolSpec, source = 
   }
   if (errors.length > 0 || s.length === 0) return { errors, warnings };
   if (decimals <= spec.digits - 3) {
-    warnings.push(`${source}: prices have at most ${decimals} decimals but ${spec.name}'s spec has ${spec.digits} digits: the price scale is far from the spec's (stops in points would be ${10 ** (spec.digits - decimals)}x closer than meant); declare the instrument's own spec (--spec-file or --spec digits=...)`);
+    warnings.push(`${source}: prices have at most ${decimals} decimals but ${spec.name}'s spec has ${spec.digits} digits: the price scale is far from the spec's (stops in points would be ${10 ** (spec.digits - decimals)}x closer than meant); declare the instrument's own spec (${declare})`);
   }
   const n = Math.min(s.length, 10_000);
   const ranges = new Float64Array(n);
@@ -48,7 +50,7 @@ export function checkSeriesAgainstSpec(s: BarSeries, spec: SymbolSpec, source = 
   ranges.sort();
   const median = ranges[n >> 1];
   if (median > 1_000_000) {
-    warnings.push(`${source}: a typical bar moves ${Math.round(median).toLocaleString('en-US')} points of ${spec.name} (point ${spec.point}): the spec's ${spec.digits} digits look too many for these prices (stops in points would sit inside a bar's noise); declare the instrument's own spec (--spec-file or --spec digits=...)`);
+    warnings.push(`${source}: a typical bar moves ${Math.round(median).toLocaleString('en-US')} points of ${spec.name} (point ${spec.point}): the spec's ${spec.digits} digits look too many for these prices (stops in points would sit inside a bar's noise); declare the instrument's own spec (${declare})`);
   } else if (median > 0 && median < 1) {
     warnings.push(`${source}: a typical bar moves less than one point of ${spec.name} (point ${spec.point}): the spec's ${spec.digits} digits look too few for these prices`);
   }

@@ -76,7 +76,7 @@ interface Plan {
   readonly sources: Record<string, string>;
   readonly synthetic: string[];
   /** Data that fits the spec with remarks (printed before the run). */
-  readonly warnings: string[];
+  readonly warnings: readonly string[];
   run(onEvent: (e: LogEvent) => void, onProgress: (done: number) => void, progressEvery: number, emitBars: boolean): { complete: BacktestCompleteData; bars: number };
 }
 
@@ -116,13 +116,8 @@ async function configPlan(args: Args): Promise<Plan> {
   const plugins = await loadPlugins([...(bot.plugins ?? []).map((p) => (p.startsWith('.') ? resolve(dirname(file), p) : p)), ...args.plugin!], { baseDir: dirname(file) });
   const strategies = new Map([...plugins].map(([id, p]) => [id, p.strategy]));
   const resolved = resolveBot(bot, { where: file, baseDir: dirname(file), strategies }, parseOverrides(args.set!));
-  const { histories, warnings: spanWarnings } = loadBotHistoriesWithSpan(resolved, { from: args.from, to: args.to });
-  const warnings: string[] = [...spanWarnings];
-  for (const s of resolved.symbols) {
-    const check = checkSeriesAgainstSpec(histories.get(s.symbol)!.series, s.spec, s.file ?? histories.get(s.symbol)!.source);
-    if (check.errors.length > 0) throw new ConfigError(file, s.file ? `${s.field}.file` : `bot.symbolSpecs.${s.symbol}`, `the data does not fit ${s.symbol}'s spec: ${check.errors.join('; ')}`);
-    warnings.push(...check.warnings);
-  }
+  // The shared span, then every symbol's data checked against its spec (refused or warned).
+  const { histories, warnings } = loadBotHistoriesWithSpan(resolved, { from: args.from, to: args.to });
   const all = [...histories.values()];
   return {
     bars: all.reduce((n, h) => n + h.series.length, 0),

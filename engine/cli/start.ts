@@ -101,7 +101,9 @@ async function createBot(config: AppConfig, restored: RestoredState | null, jour
   // Every symbol's data is read (and checked) now, so a bad file is a config error, and with the
   // backtest's period rule: one account trades them together, so data that share no period are
   // refused (exit 2) and partly overlapping data replay only the span they share, said on stderr
-  // and in BOT_INITIALIZATION. Bars before that span are kept for the strategies' warm-up.
+  // and in BOT_INITIALIZATION. Bars before that span are kept for the strategies' warm-up. Prices
+  // are checked against each symbol's spec as the backtest checks them: a price that is not a
+  // positive number is refused (exit 2), prices off the spec's scale are warned of alike.
   const { histories, warnings, span } = loadBotHistoriesWithSpan(resolved, { earlierBars: true, oneSymbol: 'a config naming only that symbol' });
   for (const warning of warnings) say(`warning: ${warning}`);
   return createPaperBot({

@@ -10,6 +10,7 @@ import type { GovernorConfig } from '../governor/governor-config.ts';
 import type { Strategy } from '../strategy/strategy.ts';
 import { loadHistory } from '../data/load-history.ts';
 import { runBacktest } from '../backtest/backtest-runner.ts';
+import { checkSeriesAgainstSpec } from '../backtest/data-check.ts';
 import { BacktestFailedError } from '../backtest/run-end.ts';
 import { TradingEngine } from '../runtime/trading-engine.ts';
 import type { SymbolActor } from '../actor/symbol-actor.ts';
@@ -309,9 +310,13 @@ export class TradingBot implements BotController {
       return { ok: false, reason: (err as Error).message.replace(/^loadHistory: /, '') };
     }
     if (history.series.length === 0) return { ok: false, reason: `no ${request.symbol} ${request.timeframe} bars in that range` };
+    // The data against the symbol's spec, as `npm run backtest` checks it: refused in the reply,
+    // or warned of in BACKTEST_COMPLETE `warnings`.
+    const check = checkSeriesAgainstSpec(history.series, spec, history.source, `bot.symbolSpecs.${spec.name} in the bot's config`);
+    if (check.errors.length > 0) return { ok: false, reason: `the data does not fit ${spec.name}'s spec: ${check.errors.join('; ')}` };
     const run = {
       symbol: request.symbol, spec, strategy, strategyConfig: params.config, balance: request.balance ?? this.options.balance,
-      riskPercent: this.options.riskPercent, governor: this.options.governor, broker: this.options.broker,
+      riskPercent: this.options.riskPercent, governor: this.options.governor, broker: this.options.broker, warnings: check.warnings,
     };
     // The same run over no bars first: what the plugin refuses when it starts (a value its codec
     // lets through) is refused here, before the reply, not after BACKTEST_START.

@@ -5,8 +5,6 @@ import { resolveBot } from '../config/resolve-bot.ts';
 import type { LoadedHistory } from '../data/load-history.ts';
 import { loadBotHistoriesWithSpan } from '../backtest/config-backtest.ts';
 import { loadPlugins } from '../strategy/plugin-loader.ts';
-import { checkSeriesAgainstSpec } from '../backtest/data-check.ts';
-import { ConfigError } from '../config/config-error.ts';
 import { portableBot, runKey, type RunSpec } from './run-spec.ts';
 import { dataSetHash, hashAll } from './shared-series.ts';
 import { referenceOf, type TrialInputs } from './trial.ts';
@@ -64,15 +62,9 @@ export async function prepareRun(o: PrepareOptions): Promise<PreparedRun> {
   const loaded = await loadPlugins(plugins, { baseDir: cwd });
   const strategies = new Map([...loaded].map(([id, p]) => [id, p.strategy]));
   const withFiles = resolveBot({ ...o.bot, plugins: undefined }, { where: o.where, baseDir: o.configDir, strategies });
-  const { histories, warnings: spanWarnings } = loadBotHistoriesWithSpan(withFiles, { from: o.from, to: o.to });
-  const warnings = [...spanWarnings];
-  // As `npm run backtest` refuses it: prices that do not fit a symbol's spec would make every trial nonsense.
-  for (const s of withFiles.symbols) {
-    const h = histories.get(s.symbol)!;
-    const check = checkSeriesAgainstSpec(h.series, s.spec, s.file ?? h.source);
-    if (check.errors.length > 0) throw new ConfigError(o.where, s.file ? `${s.field}.file` : `bot.symbolSpecs.${s.symbol}`, `the data does not fit ${s.symbol}'s spec: ${check.errors.join('; ')}`);
-    warnings.push(...check.warnings);
-  }
+  // As `npm run backtest` does: the shared span, and prices that do not fit a symbol's spec
+  // refused (they would make every trial nonsense) or warned of.
+  const { histories, warnings } = loadBotHistoriesWithSpan(withFiles, { from: o.from, to: o.to });
   const series = new Map([...histories].map(([symbol, h]) => [symbol, h.series]));
   const spec: RunSpec = { bot: portableBot(o.bot), where: o.where, plugins, baseDir: cwd };
   const bot = resolveBot(spec.bot, { where: o.where, baseDir: cwd, strategies });
