@@ -11,7 +11,7 @@ import { shareAll } from '../optimize/shared-series.ts';
 import { prepareRun } from '../optimize/prepare-run.ts';
 import { runIdentity } from '../optimize/run-spec.ts';
 import { planSearch, runOptimisation, searchKey, walkForwardSpan } from '../optimize/run-optimisation.ts';
-import { rankedTable, TrialLog, walkForwardTable, writeOptimisation } from '../optimize/optimisation-output.ts';
+import { rankedTable, TrialLog, walkForwardTable, runNotes, writeOptimisation } from '../optimize/optimisation-output.ts';
 import type { SearchMethod } from '../optimize/search.ts';
 import { pboFigure } from '../optimize/overfitting/overfitting-report.ts';
 import { OptimizeProgress } from './optimize-progress.ts';
@@ -176,6 +176,7 @@ async function main(): Promise<number> {
       },
       objective: { id: objective.id, label: objective.label, direction: objective.direction },
       overfitting,
+      ...runNotes(prepared.warnings, note),
     }, ranked, objective, wf);
     console.log(`\nresults: ${join(out, 'trials.jsonl')}, ${join(out, 'trials.csv')}; workbench recording: ${path}`);
     if (synthetic.length) console.log(`note: ${synthetic.join(', ')} ha${synthetic.length > 1 ? 've' : 's'} no real history here; those bars are SYNTHETIC.`);

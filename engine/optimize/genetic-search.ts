@@ -34,6 +34,7 @@ export class GeneticSearch implements Search {
   private best = -Infinity;
   private stalled = 0;
   private started = false;
+  private ended: string | undefined;
 
   constructor(private readonly space: ParamSpace, private readonly valid: (index: number) => boolean, private readonly options: GeneticOptions) {
     this.rng = mulberry32(options.seed);
@@ -43,6 +44,7 @@ export class GeneticSearch implements Search {
   }
 
   next(): number[] | null {
+    if (this.ended !== undefined) return null;
     const budget = this.options.trials - this.seen.size;
     if (budget <= 0) return null;
     if (this.started) {
@@ -51,7 +53,7 @@ export class GeneticSearch implements Search {
         this.best = bestNow;
         this.stalled = 0;
       } else if (++this.stalled >= this.stall) {
-        return null;
+        return this.end(`${this.stall} generation${this.stall === 1 ? '' : 's'} in a row found no better score than the best so far (the search converged)`);
       }
     }
     const size = Math.min(this.population, budget);
@@ -59,7 +61,19 @@ export class GeneticSearch implements Search {
     this.started = true;
     for (const i of batch) this.seen.add(i);
     this.generation = batch;
-    return batch.length > 0 ? batch : null;
+    if (batch.length > 0) return batch;
+    return this.end(`no combination that passes the constraints and was not run yet could be bred or drawn (${count(this.space.size)} combinations in the grid)`);
+  }
+
+  endNote(): string | undefined {
+    return this.ended;
+  }
+
+  /** Ends the search before its budget, saying why (with how many of the trials asked for ran). */
+  private end(why: string): null {
+    const ran = this.seen.size;
+    this.ended = `genetic search: stopped after ${count(ran)} of the ${count(this.options.trials)} trials asked for: ${why}`;
+    return null;
   }
 
   tell(index: number, score: number): void {
@@ -128,4 +142,8 @@ export class GeneticSearch implements Search {
     }
     return out;
   }
+}
+
+function count(n: number): string {
+  return n.toLocaleString('en-US');
 }

@@ -89,6 +89,17 @@ export interface OptimisationRecording {
   readonly trials: readonly { readonly id: string; readonly params: unknown; readonly score: number | null; readonly metrics: TrialMetrics }[];
   readonly overfitting: OverfittingReport | null;
   readonly walkForward: unknown;
+  /**
+   * What the user should know about the run: the data's warnings (the span the symbols share,
+   * prices off a spec's scale) and why the search ran fewer trials than asked for. Absent when none.
+   */
+  readonly notes?: readonly string[];
+}
+
+/** The recording's `notes`: the data's warnings, then the search's note; nothing when neither. */
+export function runNotes(warnings: readonly string[], searchNote: string | undefined): { notes?: string[] } {
+  const notes = [...warnings, ...(searchNote ? [searchNote] : [])];
+  return notes.length > 0 ? { notes } : {};
 }
 
 /**

@@ -40,7 +40,10 @@ export interface OptimiseResult {
   readonly planned: number;
   /** True when stopped by the signal before the search was over. */
   readonly stopped: boolean;
-  /** Why the search plans fewer trials than asked for (a random search over few valid combinations). */
+  /**
+   * Why the search ran fewer trials than asked for: a random search over few valid combinations,
+   * a genetic search that converged or could breed nothing new.
+   */
   readonly note?: string;
 }
 
@@ -90,7 +93,10 @@ export async function optimise(o: OptimiseOptions): Promise<OptimiseResult> {
   }
   await Promise.all(running);
   if (o.signal?.aborted) stopped = true;
-  return { ranked: rank(records), planned, stopped, ...(note ? { note } : {}) };
+  // A search that ended before the trials asked for says why (a stop by the signal is `stopped`).
+  const ended = stopped ? undefined : search.endNote?.();
+  const said = [note, ended].filter((x) => x !== undefined).join('; ');
+  return { ranked: rank(records), planned, stopped, ...(said ? { note: said } : {}) };
 }
 
 /** Best first: score, then (among those that cannot be ranked) trials that traded before those that did not, then grid index. */

@@ -160,7 +160,10 @@ export interface OptimisationOutcome {
   readonly planned: number;
   readonly stopped: boolean;
   readonly walkForward: WalkForwardResult | null;
-  /** Why the search ran fewer trials than asked for (a random search over few valid combinations). */
+  /**
+   * Why the search ran fewer trials than asked for (a random search over few valid combinations,
+   * a genetic search that converged or bred nothing new; each walk-forward window's, named).
+   */
   readonly note?: string;
   /** PBO and DSR of a plain search (a walk-forward's windows each search differently: none). */
   readonly overfitting: OverfittingReport | null;
@@ -179,6 +182,7 @@ export async function runOptimisation(inputs: TrialInputs, plan: SearchPlan, exe
     const windows = walkForwardWindows(inputs.reference.time, inputs.reference.length, plan.walk, span);
     if (windows.length === 0) throw new ParamError(tooShortMessage(inputs.reference.time, inputs.reference.length, plan.walk, text, inputs.bot.symbols.length > 1 ? span : undefined));
     const all: TrialRecord[] = [];
+    const notes: string[] = [];
     let k = 0;
     const wf = await walkForward(inputs, windows, async (range) => {
       const window = ++k;
@@ -186,10 +190,11 @@ export async function runOptimisation(inputs: TrialInputs, plan: SearchPlan, exe
       const r = await optimise({ ...base, range, onTrial: (rec, done, planned) => hooks.onTrial?.(rec, done, planned, window) });
       hooks.onSearchDone?.(r.ranked.length, r.planned);
       all.push(...r.ranked);
+      if (r.note) notes.push(`window ${window}: ${r.note}`);
       return r;
     });
     const ranked = rank(all);
-    return { ranked, planned: ranked.length, stopped: wf.stopped, walkForward: wf, overfitting: null };
+    return { ranked, planned: ranked.length, stopped: wf.stopped, walkForward: wf, overfitting: null, ...(notes.length ? { note: notes.join('; ') } : {}) };
   }
   const r = await optimise({ ...base, onTrial: (rec, done, planned) => hooks.onTrial?.(rec, done, planned) });
   hooks.onSearchDone?.(r.ranked.length, r.planned);

@@ -16,6 +16,12 @@ export interface Search {
    * before this one's scores are told, so an executor never runs dry between batches.
    */
   readonly independent?: boolean;
+  /**
+   * Why the search ended before running the trials asked for, once `next` has returned null
+   * (the genetic search converged, or could breed no combination not yet run); undefined when
+   * it ran them all or the caller stopped it.
+   */
+  endNote?(): string | undefined;
 }
 
 export type SearchMethod = 'grid' | 'random' | 'genetic';

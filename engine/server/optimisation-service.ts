@@ -10,7 +10,7 @@ import { PoolExecutor } from '../optimize/pool-executor.ts';
 import { prepareRun, type PreparedRun } from '../optimize/prepare-run.ts';
 import { planSearch, runOptimisation, type SearchPlan } from '../optimize/run-optimisation.ts';
 import { shareAll } from '../optimize/shared-series.ts';
-import { optimisationRecording, writeOptimisation } from '../optimize/optimisation-output.ts';
+import { optimisationRecording, runNotes, writeOptimisation } from '../optimize/optimisation-output.ts';
 import { listOptimisations, readOptimisation } from './optimisation-recordings.ts';
 import { startTrialBacktest } from './trial-backtest.ts';
 import { fieldOf, round, rowOf } from './optimisation-rows.ts';
@@ -85,7 +85,11 @@ export class OptimisationService {
     return {
       ok: true,
       reason: `optimisation ${id} started: ${plan.space.size} combinations, ${plan.search.method} search on ${symbols.map((s) => `${s.symbol} ${s.timeframe}`).join(', ')}`,
-      data: { optimisation_id: id, combinations: plan.space.size, axes: plan.axes, objective: { id: plan.objective.id, label: plan.objective.label, direction: plan.objective.direction } },
+      data: {
+        optimisation_id: id, combinations: plan.space.size, axes: plan.axes, objective: { id: plan.objective.id, label: plan.objective.label, direction: plan.objective.direction },
+        // The data's warnings now, before the first trial (also in the recording's `notes`).
+        ...(prepared.warnings.length > 0 ? { warnings: [...prepared.warnings] } : {}),
+      },
     };
   }
 
@@ -182,7 +186,7 @@ export class OptimisationService {
       });
       clearInterval(timer);
       progress();
-      const rec = { ...header, planned: result.planned, stopped: result.stopped, overfitting: result.overfitting };
+      const rec = { ...header, planned: result.planned, stopped: result.stopped, overfitting: result.overfitting, ...runNotes(prepared.warnings, result.note) };
       if (result.ranked.length > 0) writeOptimisation(join(this.options.dir, id), rec, result.ranked, plan.objective, result.walkForward);
       this.keep(id, prepared);
       // Free before anyone hears it ended: a client may start the next one at once.

@@ -5,7 +5,7 @@ import { pageErrors, runFromPalette, waitFor } from '../kit/browser.ts';
 import { ProtocolClient, withEngine } from './engine-session.ts';
 
 /** Fills the Start Optimisation form for USDCHF H4 sma-crossover over 1998-1999H1 with these ranges. */
-async function startFromForm(page: Page, fast: string, slow: string, dates = { from: '1998-01-01', to: '1999-06-30' }): Promise<void> {
+async function startFromForm(page: Page, fast: string, slow: string, dates = { from: '1998-01-01', to: '1999-06-30' }, more?: (form: ReturnType<Page['locator']>) => Promise<void>): Promise<void> {
   await runFromPalette(page, 'Start Optimisation');
   const form = page.locator('form[data-editor-type="optimisation-form"]');
   await form.waitFor();
@@ -20,6 +20,7 @@ async function startFromForm(page: Page, fast: string, slow: string, dates = { f
   await form.locator('input[name="range-name-1"]').fill('slow');
   await form.locator('input[name="range-values-1"]').fill(slow);
   await form.locator('select[name="objective"]').selectOption('sharpe');
+  await more?.(form);
   await form.getByRole('button', { name: 'Start optimisation' }).click();
 }
 
@@ -54,6 +55,22 @@ test('the workbench starts a small grid: the table fills, the heatmap is drawn, 
     } finally {
       reference.close();
     }
+  });
+});
+
+test('a genetic search asked for more trials than the grid holds says in its editor why it ran fewer', async () => {
+  await withEngine({}, async ({ page }) => {
+    await startFromForm(page, '4:12:4', '20,40', undefined, async (form) => {
+      await form.locator('select[name="method"]').selectOption('genetic');
+      await form.locator('input[name="trials"]').fill('50');
+    });
+    const editor = page.locator('[data-optimisation][data-running="false"]');
+    await editor.locator('[data-finished]').waitFor({ timeout: 180_000 });
+    assert.is(await editor.locator('[data-trial-table] tbody tr').count(), 6);
+    const notes = editor.locator('[data-run-notes]');
+    assert.is(await notes.getAttribute('aria-label'), 'About this run');
+    assert.match(await notes.innerText(), /genetic search: stopped after 6 of the 50 trials asked for: no combination that passes the constraints and was not run yet could be bred or drawn \(6 combinations in the grid\)/);
+    assert.equal(pageErrors(page), []);
   });
 });
 

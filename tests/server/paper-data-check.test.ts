@@ -76,6 +76,28 @@ test('run_backtest of the configured symbol carries the same warning in BACKTEST
   }
 });
 
+test('start_optimisation on the config says the data\'s warning at once, and the recording keeps it with why the genetic search ran fewer trials', async () => {
+  const server = startServerProcess(['--config', join(dir.path, 'bot.json'), '--port', '0', '--data-dir', join(dir.path, 'var-optimise')]);
+  try {
+    const url = await server.listening;
+    const client = await TestClient.connect(`${url.replace('http', 'ws')}/ws`);
+    const reply = await client.request({ type: 'start_optimisation', ranges: { fast: '4:6:1', slow: '12,14' }, method: 'genetic', trials: 50, population: 4 }, 'command_result');
+    assert.is(reply.ok, true, reply.reason);
+    const warnings = reply.data.warnings as string[];
+    assert.is(warnings.length, 1, JSON.stringify(warnings));
+    assert.match(warnings[0], SCALE);
+    const complete = await client.next((m: Json) => m.type === 'optimisation_complete' && m.optimisation_id === reply.data.optimisation_id, 0, 120_000);
+    assert.is(complete.done, 6);
+    assert.equal(complete.recording.notes, [warnings[0], 'genetic search: stopped after 6 of the 50 trials asked for: no combination that passes the constraints and was not run yet could be bred or drawn (6 combinations in the grid)']);
+    const again = await client.request({ type: 'get_optimisation', name: reply.data.optimisation_id }, 'command_result');
+    assert.equal(again.data.recording.notes, complete.recording.notes, 'the recording on disk keeps them');
+    client.ws.close();
+  } finally {
+    server.child.kill('SIGINT');
+    await server.exit;
+  }
+});
+
 test.after(() => {
   killAllServers();
   dir.remove();

@@ -52,4 +52,17 @@ test('stopping mid-grid keeps the trials that finished and reports the run as st
   assert.is(new Set(r.ranked.map((x) => x.index)).size, r.ranked.length, 'none twice');
 });
 
+test('a genetic search that ends before the trials asked for says why in the optimiser\'s result (CLI, recording and workbench show it)', async () => {
+  const inputs = await resolveRun(spec, bars);
+  const objective = resolveObjective('net-profit', inputs.bot.symbols[0].strategy);
+  // fast 2..4 x slow 40..42: 9 combinations, 200 trials asked for.
+  const tiny = new ParamSpace([parseParam('fast=2:4:1'), parseParam('slow=40:42:1')]);
+  const r = await optimise({ space: tiny, valid: () => true, search: { method: 'genetic', trials: 200, seed: 1, genetic: { population: 4, stall: 1_000 } }, objective, executor: new InlineExecutor(inputs), run });
+  assert.is(r.ranked.length, 9);
+  assert.is(r.note, 'genetic search: stopped after 9 of the 200 trials asked for: no combination that passes the constraints and was not run yet could be bred or drawn (9 combinations in the grid)');
+  const all = await optimise({ space: tiny, valid: () => true, search: { method: 'genetic', trials: 5, seed: 1, genetic: { population: 4 } }, objective, executor: new InlineExecutor(inputs), run });
+  assert.is(all.ranked.length, 5);
+  assert.is(all.note, undefined, 'the trials asked for ran: nothing to explain');
+});
+
 test.run();

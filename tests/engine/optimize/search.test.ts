@@ -102,6 +102,23 @@ test('the genetic search respects constraints and stops when the grid is exhaust
   assert.is(order.length, 15, 'all 15 valid combinations, then it stops');
 });
 
+test('a genetic search that ends before the trials asked for says why: the grid exhausted, or converged after `stall` generations', () => {
+  const small = new ParamSpace([parseParam('a=1:6:1'), parseParam('b=1:6:1')]);
+  const valid = (i: number) => (small.at(i).a as number) < (small.at(i).b as number);
+  const exhausted = createSearch(small, valid, { method: 'genetic', trials: 1_000, seed: 3, genetic: { population: 8, stall: 1_000 } });
+  assert.is(exhausted.endNote?.(), undefined, 'nothing to say before it ends');
+  assert.is(drain(exhausted, (i) => i).length, 15);
+  assert.is(exhausted.endNote?.(), 'genetic search: stopped after 15 of the 1,000 trials asked for: no combination that passes the constraints and was not run yet could be bred or drawn (36 combinations in the grid)');
+  // Every score the same: no generation beats the first, so it stops after the first + 2.
+  const flat = createSearch(space, () => true, { method: 'genetic', trials: 1_000, seed: 3, genetic: { population: 10, stall: 2 } });
+  assert.is(drain(flat, () => 1).length, 30);
+  assert.is(flat.endNote?.(), 'genetic search: stopped after 30 of the 1,000 trials asked for: 2 generations in a row found no better score than the best so far (the search converged)');
+  // The budget reached: nothing to explain.
+  const budget = createSearch(space, () => true, { method: 'genetic', trials: 25, seed: 3, genetic: { population: 10, stall: 1_000 } });
+  assert.is(drain(budget, landscape).length, 25);
+  assert.is(budget.endNote?.(), undefined);
+});
+
 test('prepareSearch gives the same combinations as createSearch with its planned count, and lets other callbacks run while it scans the grid', async () => {
   const big = new ParamSpace([parseParam('x=0:399:1'), parseParam('y=0:399:1')]);
   const valid = (i: number) => i % 7 !== 0;

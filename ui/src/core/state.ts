@@ -235,6 +235,8 @@ export interface OptimisationRecordingView {
       readonly isFirstBar?: string; readonly isLastBar?: string; readonly oosFirstBar?: string; readonly oosLastBar?: string; readonly partial?: boolean;
       readonly params: Record<string, unknown>; readonly inSample: Record<string, number>; readonly outOfSample: Record<string, number>; readonly efficiency: number | null }[];
   } | null;
+  /** The data's warnings and why the search ran fewer trials than asked for (recordings since 2026-12). */
+  readonly notes?: readonly string[];
 }
 
 export interface OptimisationView {
