@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -86,10 +86,16 @@ test('a recording from the real server\'s list replays through the same views to
   const dataDir = mkdtempSync(join(tmpdir(), 'tradeloom-e2e-replay-'));
   mkdirSync(join(dataDir, 'recordings'), { recursive: true });
   copyFileSync(recording, join(dataDir, 'recordings', name));
+  // A file an editor left with only a byte-order mark: listed as empty, nothing to click.
+  const EMPTY_NAME = '20240101-000000_backtest_0000-bom-only.jsonl';
+  writeFileSync(join(dataDir, 'recordings', EMPTY_NAME), '\uFEFF\n');
   const server = await startEngineServer({ dataDir });
   try {
     const page = await openWorkbench(browser, server.url);
     await page.locator(`[data-recording="${name}"]`).click({ timeout: 30_000 });
+    const empty = page.locator(`[data-recording="${EMPTY_NAME}"]`);
+    assert.is(await empty.innerText(), `${EMPTY_NAME} · empty (no events)`);
+    assert.is(await empty.evaluate((el) => el.tagName), 'SPAN', 'not a replay button');
     await replayToEndAndCheck(page, expected);
     // Seeking back and stepping folds the same reducer again: the start is clean.
     await page.locator('[aria-label="Seek"]').fill('0');

@@ -4,6 +4,8 @@ export interface RecordingInfo {
   readonly size?: number;
   readonly events?: number;
   readonly modified?: string;
+  /** The file holds no events (zero bytes, or a byte-order mark and blank lines): nothing to replay. */
+  readonly empty?: boolean;
 }
 
 /**
@@ -23,6 +25,7 @@ export function parseRecordingList(body: unknown): RecordingInfo[] {
         size: typeof r.size === 'number' ? r.size : typeof r.bytes === 'number' ? r.bytes : undefined,
         events: typeof r.events === 'number' ? r.events : undefined,
         modified: typeof r.modified === 'string' ? r.modified : typeof r.mtime === 'string' ? r.mtime : undefined,
+        ...(r.empty === true ? { empty: true } : {}),
       });
     }
   }
