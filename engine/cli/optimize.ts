@@ -175,6 +175,7 @@ async function main(): Promise<number> {
         baseConfig: Object.fromEntries(symbols.map((s) => [s.symbol, s.params])), bot: prepared.bot, plugins: prepared.spec.plugins,
       },
       objective: { id: objective.id, label: objective.label, direction: objective.direction },
+      band: { min: plan.band.min, max: plan.band.max },
       overfitting,
       ...runNotes(prepared.warnings, note),
     }, ranked, objective, wf);

@@ -83,6 +83,8 @@ export interface OptimisationRecording {
   readonly id: string;
   readonly createdFrom: Readonly<Record<string, unknown>>;
   readonly objective: { readonly id: string; readonly label: string; readonly direction: 'max' | 'min' };
+  /** The governor's weekly trade band the trials' `weeksWithinTarget` count weeks within (recordings since 2026-12). */
+  readonly band?: WeeklyBand;
   readonly axes: readonly ParamAxis[];
   readonly planned: number;
   readonly stopped: boolean;

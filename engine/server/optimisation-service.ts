@@ -159,7 +159,7 @@ export class OptimisationService {
       sent = done;
       const seconds = (Date.now() - started) / 1000;
       const rate = done / Math.max(seconds, 1e-3);
-      const message = { type: 'optimisation_progress', optimisation_id: id, objective: header.objective, done, planned: Math.max(planned, done), trials_per_second: round(rate), eta_seconds: done ? round(Math.max(0, planned - done) / rate) : null, rows };
+      const message = { type: 'optimisation_progress', optimisation_id: id, objective: header.objective, band: header.band, done, planned: Math.max(planned, done), trials_per_second: round(rate), eta_seconds: done ? round(Math.max(0, planned - done) / rate) : null, rows };
       rows = [];
       this.broadcast(message);
     };
@@ -170,7 +170,8 @@ export class OptimisationService {
       from: m.from ?? null, to: m.to ?? null, method: plan.search.method, seed: plan.search.seed, trials: m.trials ?? null, walkForward: m.walk_forward ?? null,
       dataHash: prepared.dataHash, bot: prepared.bot, plugins: prepared.spec.plugins, config: this.options.where,
     };
-    const header = { id, axes: plan.axes, createdFrom, objective: { id: plan.objective.id, label: plan.objective.label, direction: plan.objective.direction } };
+    const band = { min: plan.band.min, max: plan.band.max };
+    const header = { id, axes: plan.axes, createdFrom, objective: { id: plan.objective.id, label: plan.objective.label, direction: plan.objective.direction }, band };
     const timer = setInterval(progress, PROGRESS_MS);
     try {
       const result = await runOptimisation(prepared.inputs, plan, executor, prepared.run, {

@@ -79,18 +79,24 @@ export type OptimisationTrialRow = t.TypeOf<typeof OptimisationTrialRowCodec>;
 /** What the search maximises or minimises; `value` in each row is this objective's. */
 export const OptimisationObjectiveCodec = t.type({ id: t.string, label: t.string, direction: t.keyof({ max: null, min: null }) });
 
-export const OptimisationProgressCodec = t.type({
-  type: t.literal('optimisation_progress'),
-  optimisation_id: t.string,
-  objective: OptimisationObjectiveCodec,
-  done: t.number,
-  planned: t.number,
-  trials_per_second: t.number,
-  /** Seconds left at the current pace (null before the first trial). */
-  eta_seconds: t.union([t.number, t.null]),
-  /** Trials finished since the previous progress message. */
-  rows: t.array(OptimisationTrialRowCodec),
-});
+export const OptimisationProgressCodec = t.intersection([
+  t.type({
+    type: t.literal('optimisation_progress'),
+    optimisation_id: t.string,
+    objective: OptimisationObjectiveCodec,
+    done: t.number,
+    planned: t.number,
+    trials_per_second: t.number,
+    /** Seconds left at the current pace (null before the first trial). */
+    eta_seconds: t.union([t.number, t.null]),
+    /** Trials finished since the previous progress message. */
+    rows: t.array(OptimisationTrialRowCodec),
+  }),
+  t.partial({
+    /** The governor's weekly trade band the rows' `weeks_within_target` count weeks within (the bot's config). */
+    band: t.type({ min: t.number, max: t.number }),
+  }),
+]);
 export type OptimisationProgress = t.TypeOf<typeof OptimisationProgressCodec>;
 
 /** The end of a search: finished, cancelled (`stopped`, the finished rows kept) or failed (`error`). */

@@ -67,6 +67,8 @@ test('a genetic search asked for more trials than the grid holds says in its edi
     const editor = page.locator('[data-optimisation][data-running="false"]');
     await editor.locator('[data-finished]').waitFor({ timeout: 180_000 });
     assert.is(await editor.locator('[data-trial-table] tbody tr').count(), 6);
+    // The weeks column is named by the bot's weekly band (the defaults here), as the CLI's table is.
+    assert.is(await editor.locator('button[data-sort="weeks"]').innerText(), 'Weeks 3-10');
     const notes = editor.locator('[data-run-notes]');
     assert.is(await notes.getAttribute('aria-label'), 'About this run');
     assert.match(await notes.innerText(), /genetic search: stopped after 6 of the 50 trials asked for: no combination that passes the constraints and was not run yet could be bred or drawn \(6 combinations in the grid\)/);

@@ -32,7 +32,7 @@ function stockExport(): Buffer {
 const dir = makeTempDir('tradeloom-paper-data-check-');
 writeFileSync(join(dir.path, 'STOCK_H1.csv'), stockExport());
 writeFileSync(join(dir.path, 'bot.json'), JSON.stringify({
-  bot: { strategy: 'sma-crossover', params: { fast: 5, slow: 12 }, timeframe: 'H1', speed: 1_000_000, warmupBars: 30, autoStart: false, symbols: [{ symbol: 'EURUSD', file: 'STOCK_H1.csv' }] },
+  bot: { strategy: 'sma-crossover', params: { fast: 5, slow: 12 }, timeframe: 'H1', speed: 1_000_000, warmupBars: 30, autoStart: false, minTradesPerWeek: 1, maxTradesPerWeek: 4, symbols: [{ symbol: 'EURUSD', file: 'STOCK_H1.csv' }] },
 }));
 /** The backtest's warning for these prices under EURUSD's spec. */
 const SCALE = /\S*STOCK_H1\.csv: prices have at most 2 decimals but EURUSD's spec has 5 digits: the price scale is far from the spec's[^\n]*/;
@@ -76,7 +76,7 @@ test('run_backtest of the configured symbol carries the same warning in BACKTEST
   }
 });
 
-test('start_optimisation on the config says the data\'s warning at once, and the recording keeps it with why the genetic search ran fewer trials', async () => {
+test('start_optimisation on the config says the data\'s warning at once, and the recording keeps it with why the genetic search ran fewer trials and the configured weekly band', async () => {
   const server = startServerProcess(['--config', join(dir.path, 'bot.json'), '--port', '0', '--data-dir', join(dir.path, 'var-optimise')]);
   try {
     const url = await server.listening;
@@ -88,6 +88,11 @@ test('start_optimisation on the config says the data\'s warning at once, and the
     assert.match(warnings[0], SCALE);
     const complete = await client.next((m: Json) => m.type === 'optimisation_complete' && m.optimisation_id === reply.data.optimisation_id, 0, 120_000);
     assert.is(complete.done, 6);
+    // The weeks are counted within the configured band, and every message says which.
+    const progress = client.received.filter((m: Json) => m.type === 'optimisation_progress' && m.optimisation_id === reply.data.optimisation_id);
+    assert.ok(progress.length > 0);
+    for (const m of progress) assert.equal(m.band, { min: 1, max: 4 });
+    assert.equal(complete.recording.band, { min: 1, max: 4 });
     assert.equal(complete.recording.notes, [warnings[0], 'genetic search: stopped after 6 of the 50 trials asked for: no combination that passes the constraints and was not run yet could be bred or drawn (6 combinations in the grid)']);
     const again = await client.request({ type: 'get_optimisation', name: reply.data.optimisation_id }, 'command_result');
     assert.equal(again.data.recording.notes, complete.recording.notes, 'the recording on disk keeps them');

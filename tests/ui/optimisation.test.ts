@@ -41,6 +41,13 @@ test('issue m4: the objective\'s column is named as the score, never a second "N
   assert.ok(labels.includes('Score: Net profit'));
 });
 
+test('the weeks column is named by the configured weekly band when the server says it, generic for an older server', () => {
+  const weeks = (band?: { min: number; max: number } | null) => trialColumns(['fast'], 'Sharpe', band).find((c) => c.key === 'weeks')!.label;
+  assert.is(weeks({ min: 1, max: 4 }), 'Weeks 1-4');
+  assert.is(weeks(null), 'Weeks in band');
+  assert.is(weeks(), 'Weeks in band');
+});
+
 test('sorting puts missing values last in either direction and breaks ties by trial id', () => {
   const rows = [row('d', 5, 20, 1), row('a', 10, 20, null), row('c', 5, 40, 3), row('b', 10, 40, 1)];
   const value = trialColumns(['fast', 'slow'], 'Sharpe').find((c) => c.key === 'value')!;

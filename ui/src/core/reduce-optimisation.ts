@@ -9,18 +9,19 @@ import { OPTIMISATION_ROW_CAP, appendCapped, type OptimisationView, type Workben
 export function reduceOptimisation(state: WorkbenchState, msg: OptimisationProgress | OptimisationComplete): WorkbenchState {
   const id = msg.optimisation_id;
   const known = state.optimisations[id];
-  const view: OptimisationView = known ?? { id, rows: [], done: 0, planned: 0, trialsPerSecond: 0, etaSeconds: null, objective: null, finished: false, stopped: false, error: null, recording: null };
+  const view: OptimisationView = known ?? { id, rows: [], done: 0, planned: 0, trialsPerSecond: 0, etaSeconds: null, objective: null, band: null, finished: false, stopped: false, error: null, recording: null };
   let next: OptimisationView;
   if (msg.type === 'optimisation_progress') {
     let rows = view.rows;
     for (const row of msg.rows) rows = appendCapped(rows, row, OPTIMISATION_ROW_CAP);
-    next = { ...view, rows, done: msg.done, planned: msg.planned, trialsPerSecond: msg.trials_per_second, etaSeconds: msg.eta_seconds, objective: msg.objective };
+    next = { ...view, rows, done: msg.done, planned: msg.planned, trialsPerSecond: msg.trials_per_second, etaSeconds: msg.eta_seconds, objective: msg.objective, band: msg.band ?? view.band };
   } else {
     const recording = (msg.recording ?? null) as OptimisationView['recording'];
     const fromRecording = recording ? rowsOfRecording(recording) : [];
     next = {
       ...view, done: msg.done, planned: msg.planned, etaSeconds: 0, finished: true, stopped: msg.stopped, error: msg.error ?? null, recording,
       objective: recording?.objective ?? view.objective,
+      band: recording?.band ?? view.band,
       rows: fromRecording.length > view.rows.length ? fromRecording : view.rows,
     };
   }

@@ -210,9 +210,17 @@ export interface WorkbenchState {
   readonly optimisationOrder: readonly string[];
 }
 
+/** The governor's weekly trade band: at least `min`, at most `max` trades a week. */
+export interface WeeklyBandView {
+  readonly min: number;
+  readonly max: number;
+}
+
 /** The recording an optimisation ends with (`optimisation.json`), as far as the workbench reads it. */
 export interface OptimisationRecordingView {
   readonly id: string;
+  /** The weekly trade band its weeks are counted within (recordings since 2026-12). */
+  readonly band?: WeeklyBandView;
   readonly createdFrom?: Readonly<Record<string, unknown>>;
   readonly objective?: { readonly id: string; readonly label: string; readonly direction: 'max' | 'min' };
   readonly axes?: readonly { readonly name: string; readonly values: readonly (number | string | boolean)[] }[];
@@ -247,6 +255,8 @@ export interface OptimisationView {
   readonly trialsPerSecond: number;
   readonly etaSeconds: number | null;
   readonly objective: { readonly id: string; readonly label: string; readonly direction: 'max' | 'min' } | null;
+  /** The weekly trade band the rows' weeks are counted within (null until a message says it; older servers never do). */
+  readonly band: WeeklyBandView | null;
   readonly finished: boolean;
   readonly stopped: boolean;
   readonly error: string | null;

@@ -11,7 +11,7 @@ export interface TrialColumn {
 const num = (x: number | null, digits = 2) => (x === null || !Number.isFinite(x) ? 'n/a' : x.toFixed(digits));
 
 /** The parameter columns (in the search's order), the objective, then the Strategy Tester's figures. */
-export function trialColumns(paramNames: readonly string[], objectiveLabel: string): TrialColumn[] {
+export function trialColumns(paramNames: readonly string[], objectiveLabel: string, band?: { readonly min: number; readonly max: number } | null): TrialColumn[] {
   return [
     ...paramNames.map((name): TrialColumn => ({ key: `param:${name}`, label: name, read: (r) => r.params[name] ?? null, format: (r) => String(r.params[name] ?? '') })),
     // Named as the objective's score: with `net-profit` the plain label repeated the Net profit column's.
@@ -22,7 +22,8 @@ export function trialColumns(paramNames: readonly string[], objectiveLabel: stri
     { key: 'max_drawdown_pct', label: 'Max DD %', read: (r) => r.max_drawdown_pct, format: (r) => num(r.max_drawdown_pct * 100) },
     // A trial without trades ranks last and says why (`no trades: 76 of 76 orders refused, 10019 ...`).
     { key: 'trades', label: 'Trades', read: (r) => r.trades, format: (r) => (r.note ? `${r.trades} (${r.note})` : String(r.trades)) },
-    { key: 'weeks', label: 'Weeks in band', read: (r) => (r.weeks_total ? r.weeks_within_target / r.weeks_total : null), format: (r) => `${r.weeks_within_target}/${r.weeks_total}` },
+    // Named by the configured band when known (`Weeks 2-4`), as the CLI's table is.
+    { key: 'weeks', label: band ? `Weeks ${band.min}-${band.max}` : 'Weeks in band', read: (r) => (r.weeks_total ? r.weeks_within_target / r.weeks_total : null), format: (r) => `${r.weeks_within_target}/${r.weeks_total}` },
   ];
 }
 
