@@ -35,3 +35,11 @@ export function runProblems(report: BacktestReport): string[] {
   for (const f of c.faults ?? []) out.push(`${f.symbol} stopped at ${f.time}: ${f.error}. It traded no more after that, so these figures do not cover the whole run.`);
   return out;
 }
+
+/**
+ * What the data check said before the run (BACKTEST_COMPLETE `warnings`: bars left out where the
+ * symbols' data do not overlap, prices off a symbol spec's scale), as the CLI prints them.
+ */
+export function runWarnings(report: BacktestReport): readonly string[] {
+  return report.complete?.warnings ?? [];
+}
