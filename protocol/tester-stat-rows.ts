@@ -1,4 +1,5 @@
 import type { TesterStatsData } from './events/backtest-report.ts';
+import type { BacktestCompleteData } from './events/backtest.ts';
 
 /** One line of the Strategy Tester table: the MT5 label and the value as text. */
 export interface TesterStatRow {
@@ -65,4 +66,24 @@ export function testerStatRows(s: TesterStatsData): TesterStatRow[] {
     ['average_mae', 'Average MAE', money(s.average_mae)],
   ];
   return rows.map(([key, label, value]) => ({ key, label, value }));
+}
+
+/**
+ * The account's side of a finished run, in the CLI summary's words and shared with the workbench:
+ * each losing trade's loss over the balance it was sized from (`realized_risk`), the swap charged
+ * (when any) and the entry orders refused, by reason (when any). Rows only for what the run has.
+ */
+export function accountRows(c: Pick<BacktestCompleteData, 'realized_risk' | 'swap_total' | 'orders'>): TesterStatRow[] {
+  const rows: TesterStatRow[] = [];
+  const risk = c.realized_risk;
+  if (risk && risk.losing_trades > 0) {
+    rows.push({ key: 'realized_risk', label: 'Loss per losing trade', value: `median ${risk.median_pct.toFixed(2)} %, p90 ${risk.p90_pct.toFixed(2)} %, max ${risk.max_pct.toFixed(2)} % of balance` });
+  }
+  if (c.swap_total !== undefined && c.swap_total !== 0) rows.push({ key: 'swap_total', label: 'Swap', value: money(c.swap_total) });
+  const orders = c.orders;
+  if (orders && orders.refused > 0) {
+    const why = Object.entries(orders.refused_by_reason).map(([reason, n]) => `${reason}: ${n}`).join(', ');
+    rows.push({ key: 'orders_refused', label: 'Orders refused', value: `${orders.refused} of ${orders.sent} (${why})` });
+  }
+  return rows;
 }

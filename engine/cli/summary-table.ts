@@ -1,4 +1,4 @@
-import { testerStatRows, type BacktestCompleteData } from '../../protocol/index.ts';
+import { accountRows, testerStatRows, type BacktestCompleteData } from '../../protocol/index.ts';
 
 export interface SummaryContext {
   readonly balance: number;
@@ -32,16 +32,8 @@ export function formatSummary(c: BacktestCompleteData, ctx: SummaryContext): str
     ['Recovery factor', ratio(m.recovery_factor)],
     ['Weeks within target', `${m.weeks_within_target ?? 0} of ${m.weeks_total ?? 0}`],
   ];
-  const risk = c.realized_risk;
-  if (risk && risk.losing_trades > 0) {
-    rows.push(['Loss per losing trade', `median ${risk.median_pct.toFixed(2)} %, p90 ${risk.p90_pct.toFixed(2)} %, max ${risk.max_pct.toFixed(2)} % of balance`]);
-  }
-  if (c.swap_total !== undefined && c.swap_total !== 0) rows.push(['Swap', money(c.swap_total)]);
+  for (const row of accountRows(c)) rows.push([row.label, row.value]);
   const orders = c.orders;
-  if (orders && orders.refused > 0) {
-    const why = Object.entries(orders.refused_by_reason).map(([reason, n]) => `${reason}: ${n}`).join(', ');
-    rows.push(['Orders refused', `${orders.refused} of ${orders.sent} (${why})`]);
-  }
   const notes: string[] = [];
   if (orders && orders.sent > 0 && orders.refused === orders.sent) {
     const reasons = Object.keys(orders.refused_by_reason).map((r) => r.replace(/^(\d+) (.*)$/, (_, code: string, text: string) => `${code} ${text.toLowerCase()}`));

@@ -27,6 +27,13 @@ test('the Run Backtest form starts a backtest on the server and its report fills
       assert.is(await report.locator('[data-metric="final_balance"] .value').innerText(), final.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
       const weeks = reference.received.filter((m) => m.event_type === 'WEEKLY_SUMMARY' && m.session_id === sessionId).length;
       assert.is(await report.locator('tr[data-week]').count(), weeks);
+      // The account's side, as the CLI summary prints it: loss per losing trade over the balance it was sized from, and the swap.
+      const risk = complete.data.realized_risk as { losing_trades: number; median_pct: number; p90_pct: number; max_pct: number };
+      assert.ok(risk.losing_trades > 0);
+      assert.is(await report.locator('tr[data-stat="realized_risk"] td').innerText(), `median ${risk.median_pct.toFixed(2)} %, p90 ${risk.p90_pct.toFixed(2)} %, max ${risk.max_pct.toFixed(2)} % of balance`);
+      const swap = complete.data.swap_total as number;
+      assert.ok(swap !== 0, 'USDCHF positions held overnight are charged swap');
+      assert.is(await report.locator('tr[data-stat="swap_total"] td').innerText(), swap.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
     } finally {
       reference.close();
     }

@@ -1,5 +1,5 @@
 import type { BacktestReport } from '../../core/state.ts';
-import { testerStatRows, type SymbolReport, type TesterStatRow } from '../../../../protocol/index.ts';
+import { accountRows, testerStatRows, type SymbolReport, type TesterStatRow } from '../../../../protocol/index.ts';
 
 export interface ReportRow {
   readonly key: string;
@@ -61,6 +61,11 @@ export function reportRows(report: BacktestReport): ReportRow[] {
 export function testerRows(report: BacktestReport): TesterStatRow[] {
   const stats = report.complete?.report?.stats;
   return stats ? testerStatRows(stats) : [];
+}
+
+/** The account's side of a finished run (loss per losing trade, swap, refused orders), as the CLI summary shows it; empty while running. */
+export function accountStatRows(report: BacktestReport): TesterStatRow[] {
+  return report.complete ? accountRows(report.complete) : [];
 }
 
 /** Each symbol's share of a (portfolio) run, by symbol. */
