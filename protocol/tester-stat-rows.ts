@@ -87,3 +87,15 @@ export function accountRows(c: Pick<BacktestCompleteData, 'realized_risk' | 'swa
   }
   return rows;
 }
+
+/**
+ * What went wrong in a finished run, in a trader's words, for every view of it (the workbench's
+ * report, the HTML report): a run that failed part way (`error`) and each symbol whose strategy
+ * threw and was parked (`faults`). Empty when the run was whole.
+ */
+export function runProblemTexts(c: Pick<BacktestCompleteData, 'error' | 'faults'>): string[] {
+  return [
+    ...(c.error ? [`The run failed: ${c.error}. The figures cover the bars before the failure.`] : []),
+    ...(c.faults ?? []).map((f) => `${f.symbol} stopped at ${f.time}: ${f.error}. It traded no more after that, so these figures do not cover the whole run.`),
+  ];
+}

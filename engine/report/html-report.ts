@@ -1,5 +1,5 @@
 import type { BacktestCompleteData } from '../../protocol/index.ts';
-import { testerStatRows } from '../../protocol/tester-stat-rows.ts';
+import { accountRows, runProblemTexts, testerStatRows } from '../../protocol/tester-stat-rows.ts';
 import { barChart, lineChart, scatterChart } from './svg-charts.ts';
 
 export interface HtmlReportContext {
@@ -24,7 +24,8 @@ export function renderHtmlReport(c: BacktestCompleteData, context: HtmlReportCon
   const r = c.report;
   if (!r) throw new Error('renderHtmlReport: BACKTEST_COMPLETE has no report');
   const title = `Backtest ${c.symbol ?? ''} ${c.timeframe ?? ''} ${c.strategy ?? ''}`.trim();
-  const stats = testerStatRows(r.stats).map((row) => `<tr><th>${esc(row.label)}</th><td data-key="${row.key}">${esc(row.value)}</td></tr>`).join('');
+  // MT5's table, then the account's side as the CLI summary and the workbench show it.
+  const stats = [...testerStatRows(r.stats), ...accountRows(c)].map((row) => `<tr><th>${esc(row.label)}</th><td data-key="${row.key}">${esc(row.value)}</td></tr>`).join('');
   let peak = -Infinity;
   const drawdown = r.curve.map(([t, , e]): [number, number] => {
     peak = Math.max(peak, e);
@@ -52,11 +53,9 @@ export function renderHtmlReport(c: BacktestCompleteData, context: HtmlReportCon
     lineChart('per-symbol', 'Net profit by symbol', symbols.map(([s, v], i) => ({ name: s, color: COLORS[i % COLORS.length], points: v.curve })), { includeZero: true }),
     barChart('symbol-profit', 'Net profit per symbol', symbols.map(([s]) => s), symbols.map(([, v]) => v.net_profit), COLORS[5]),
   ].join('\n');
-  // A run that failed part way, or a symbol whose strategy threw: said before any figure.
-  const problems = [
-    ...(c.error ? [`The run failed: ${c.error}. The figures cover the bars before the failure.`] : []),
-    ...(c.faults ?? []).map((f) => `${f.symbol} stopped at ${f.time}: ${f.error}. It traded no more after that, so these figures do not cover the whole run.`),
-  ].map((text) => `<p class="problem" role="alert">${esc(text)}</p>\n`).join('');
+  // A run that failed part way, or a symbol whose strategy threw, then the data check's warnings: said before any figure.
+  const problems = runProblemTexts(c).map((text) => `<p class="problem" role="alert">${esc(text)}</p>\n`).join('')
+    + (c.warnings ?? []).map((text) => `<p class="warning"><strong>Warning:</strong> ${esc(text)}</p>\n`).join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -68,7 +67,7 @@ td{font-variant-numeric:tabular-nums}.stats{columns:2;column-gap:32px}.stats tr{
 .charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(420px,1fr));gap:16px}
 figure{margin:0}figcaption{font-weight:600;margin-bottom:4px}svg.chart{width:100%;height:auto;background:#fafafa;border:1px solid #e3e3e3}
 svg text{font-size:10px;fill:#555}.grid{stroke:#e3e3e3}.legend i{display:inline-block;width:10px;height:10px;margin:0 4px 0 10px}
-.legend{font-weight:400}.meta{color:#555}em{color:#b36b00}.problem{color:#b00020;font-weight:600}
+.legend{font-weight:400}.meta{color:#555}em{color:#b36b00}.problem{color:#b00020;font-weight:600}.warning{border-left:3px solid #b36b00;padding-left:8px}
 </style></head><body>
 <h1>${esc(title)}</h1>
 <p class="meta">Session ${esc(c.session_id)}${c.from || c.to ? ` · ${esc(c.from ?? 'start')} to ${esc(c.to ?? 'end')}` : ''} · final balance ${c.final_balance.toFixed(2)} · ${c.total_trades} trades${context.synthetic?.length ? ` · <em>synthetic data: ${esc(context.synthetic.join(', '))}</em>` : ''}</p>

@@ -8,7 +8,7 @@ import { runPortfolioBacktest } from '../../../engine/backtest/config-backtest.t
 import { renderHtmlReport } from '../../../engine/report/html-report.ts';
 import type { Strategy } from '../../../engine/strategy/strategy.ts';
 import { smaCrossover } from '../../../plugins/sma-crossover/index.ts';
-import { testerStatRows } from '../../../protocol/index.ts';
+import { accountRows, testerStatRows } from '../../../protocol/index.ts';
 import { launchBrowser } from '../../kit/browser.ts';
 import { makeTempDir } from '../../kit/data-builders.ts';
 
@@ -57,13 +57,26 @@ test('the HTML report of a three-symbol run opens offline in Chromium with every
     const scatter = charts.find((c) => c.name === 'mfe-profit')!;
     assert.is(scatter.drawn, complete.total_trades, 'one point per trade');
     const table = await page.$$eval('.stats tr', (rows) => rows.map((r) => [r.querySelector('th')!.textContent, r.querySelector('td')!.textContent]));
-    assert.equal(table, testerStatRows(complete.report!.stats).map((r) => [r.label, r.value]));
+    // MT5's table, then the account's side as the CLI summary prints it (loss per losing trade, swap).
+    assert.equal(table, [...testerStatRows(complete.report!.stats), ...accountRows(complete)].map((r) => [r.label, r.value]));
+    assert.ok(table.some(([label]) => label === 'Loss per losing trade'));
     assert.match(await page.textContent('body') ?? '', /synthetic data: EURUSD, XAUUSD/);
     if (process.env.UPDATE_SCREENSHOTS === '1') await page.screenshot({ path: 'ui/screenshots/backtest-html-report.png', fullPage: false });
   } finally {
     await browser.close();
     dir.remove();
   }
+});
+
+test('the HTML report says the data check\'s warnings and a failed run\'s problem before any figure', () => {
+  const strategies = new Map<string, Strategy>([['sma-crossover', smaCrossover as Strategy]]);
+  const bot = resolveBot({ strategy: 'sma-crossover', timeframe: 'H4', symbols: [{ symbol: 'USDCHF' }] }, { where: 'test', baseDir: '.', strategies });
+  const { complete } = runPortfolioBacktest(bot, { from: '1998-01-01', to: '1998-06-30' });
+  const html = renderHtmlReport({ ...complete, warnings: ['prices.csv: prices have at most 2 decimals & more'], error: 'disk <full>' });
+  const warning = html.indexOf('<p class="warning"><strong>Warning:</strong> prices.csv: prices have at most 2 decimals &amp; more</p>');
+  const problem = html.indexOf('<p class="problem" role="alert">The run failed: disk &lt;full&gt;. The figures cover the bars before the failure.</p>');
+  assert.ok(problem > 0 && warning > problem, 'the problem, then the warning, escaped');
+  assert.ok(warning < html.indexOf('<h2>Results</h2>'), 'before the figures');
 });
 
 test.run();

@@ -1,4 +1,4 @@
-import type { BacktestStartData } from '../../../../protocol/index.ts';
+import { runProblemTexts, type BacktestStartData } from '../../../../protocol/index.ts';
 import type { BacktestReport } from '../../core/state.ts';
 
 /**
@@ -28,12 +28,7 @@ export function noTradeExplanation(report: BacktestReport): string | null {
  * and each symbol whose strategy threw and was parked (`faults`). Empty when the run was whole.
  */
 export function runProblems(report: BacktestReport): string[] {
-  const c = report.complete;
-  if (!c) return [];
-  const out: string[] = [];
-  if (c.error) out.push(`The run failed: ${c.error}. The figures cover the bars before the failure.`);
-  for (const f of c.faults ?? []) out.push(`${f.symbol} stopped at ${f.time}: ${f.error}. It traded no more after that, so these figures do not cover the whole run.`);
-  return out;
+  return report.complete ? runProblemTexts(report.complete) : [];
 }
 
 /**
