@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { encodeLines, makeTempDir, MT5_BARS_HEADER, mt5BarRow } from '../kit/data-builders.ts';
+import { makeTempDir, stockHourlyExport } from '../kit/data-builders.ts';
 import { waitFor } from '../kit/browser.ts';
 import { ProtocolClient, withEngine } from './engine-session.ts';
 
@@ -10,24 +10,8 @@ import { ProtocolClient, withEngine } from './engine-session.ts';
 // 150.00 prices under EURUSD's 5-digit spec shows the warning in the Problems panel (counted in
 // its badge), and a backtest of that symbol shows it at the top of its report.
 
-/** A stock-like series (two decimals, around 150) as an MT5 H1 export, weekdays of January 2024. */
-function stockExport(): Buffer {
-  const lines = [MT5_BARS_HEADER];
-  let price = 150;
-  for (let i = 0; i < 31 * 24; i++) {
-    const t = new Date(Date.parse('2024-01-01T00:00:00Z') + i * 3_600_000);
-    if (t.getUTCDay() === 0 || t.getUTCDay() === 6) continue;
-    const next = Math.round((price + 0.9 * Math.sin(i / 7) + 0.3 * Math.cos(i / 3)) * 100) / 100;
-    const iso = t.toISOString();
-    lines.push(mt5BarRow(iso.slice(0, 10).replaceAll('-', '.'), iso.slice(11, 16), price.toFixed(2), (Math.max(price, next) + 0.12).toFixed(2),
-      (Math.min(price, next) - 0.12).toFixed(2), next.toFixed(2)));
-    price = next;
-  }
-  return encodeLines(lines, 'utf16le-bom');
-}
-
 const dir = makeTempDir('tradeloom-e2e-data-warnings-');
-writeFileSync(join(dir.path, 'STOCK_H1.csv'), stockExport());
+writeFileSync(join(dir.path, 'STOCK_H1.csv'), stockHourlyExport());
 const config = join(dir.path, 'bot.json');
 writeFileSync(config, JSON.stringify({
   bot: { strategy: 'sma-crossover', params: { fast: 5, slow: 12 }, timeframe: 'H1', speed: 1_000, warmupBars: 30, autoStart: true, symbols: [{ symbol: 'EURUSD', file: 'STOCK_H1.csv' }] },

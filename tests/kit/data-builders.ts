@@ -80,6 +80,34 @@ export function eurusdHourlyFile(dir: string, from: string, to: string): string 
   return file;
 }
 
+/**
+ * An MT5 H1 bar export (UTF-16 with a BOM, as the terminal writes it) of weekdays from `first`
+ * (UTC midnight) for `days` days: each bar moves from the last close by `step(i, close)` (i the
+ * hour since `first`), its high and low `pad` beyond its open and close, prices to `decimals`.
+ *
+ * @example
+ * mt5HourlyExport('2024-01-01', 31, { start: 150, decimals: 2, pad: 0.12, step: (i) => 0.9 * Math.sin(i / 7) })
+ */
+export function mt5HourlyExport(first: string, days: number, o: { start: number; decimals: number; pad: number; step: (i: number, close: number) => number }): Buffer {
+  const lines = [MT5_BARS_HEADER];
+  let price = o.start;
+  for (let i = 0; i < days * 24; i++) {
+    const t = new Date(Date.parse(`${first}T00:00:00Z`) + i * 3_600_000);
+    if (t.getUTCDay() === 0 || t.getUTCDay() === 6) continue;
+    const next = price + o.step(i, price);
+    const iso = t.toISOString();
+    lines.push(mt5BarRow(iso.slice(0, 10).replaceAll('-', '.'), iso.slice(11, 16), price.toFixed(o.decimals), (Math.max(price, next) + o.pad).toFixed(o.decimals),
+      (Math.min(price, next) - o.pad).toFixed(o.decimals), next.toFixed(o.decimals)));
+    price = next;
+  }
+  return encodeLines(lines, 'utf16le-bom');
+}
+
+/** A stock's January 2024 as an MT5 H1 export: prices around 150 with two decimals (a stock under a 5-digit forex spec is 3 decimals short). */
+export function stockHourlyExport(): Buffer {
+  return mt5HourlyExport('2024-01-01', 31, { start: 150, decimals: 2, pad: 0.12, step: (i) => 0.9 * Math.sin(i / 7) + 0.3 * Math.cos(i / 3) });
+}
+
 /** `ACME_D1.csv` in `dir`: a `time,price` file of weekday daily stock-like prices around 150.00 (2 decimals) from 2020, deterministic; returns its path. */
 export function stockDailyFile(dir: string): string {
   const lines = ['time,price'];

@@ -3,6 +3,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { readRecording } from '../../engine/server/recordings.ts';
+import { TestClient } from './server-kit.ts';
 
 // `npm start` as a real process (engine/cli/start.ts without the UI build), and what its data
 // dir holds afterwards: for the fail-safe, restart and chaos checks.
@@ -39,6 +40,26 @@ export function startServerProcess(args: readonly string[], env: NodeJS.ProcessE
   });
   listening.catch(() => undefined);
   return { child, exit, listening, stderr: () => stderr };
+}
+
+/**
+ * `npm start -- --config CONFIG` on an ephemeral port with its own data dir, a ws client on it,
+ * `run(client, server)`, then the client closed and the server stopped by SIGINT (awaited).
+ */
+export async function withConfiguredServer(config: string, dataDir: string, run: (client: TestClient, server: ServerProcess) => Promise<void>): Promise<void> {
+  const server = startServerProcess(['--config', config, '--port', '0', '--data-dir', dataDir]);
+  try {
+    const url = await server.listening;
+    const client = await TestClient.connect(`${url.replace('http', 'ws')}/ws`);
+    try {
+      await run(client, server);
+    } finally {
+      client.ws.close();
+    }
+  } finally {
+    server.child.kill('SIGINT');
+    await server.exit;
+  }
 }
 
 /** SIGKILLs every server process this kit started and that is still running. */

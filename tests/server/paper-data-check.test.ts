@@ -3,9 +3,9 @@ import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { encodeLines, makeTempDir, MT5_BARS_HEADER, mt5BarRow } from '../kit/data-builders.ts';
-import { TestClient, type Json } from '../kit/server-kit.ts';
-import { killAllServers, startServerProcess } from '../kit/server-process.ts';
+import { makeTempDir, stockHourlyExport } from '../kit/data-builders.ts';
+import type { Json } from '../kit/server-kit.ts';
+import { killAllServers, withConfiguredServer } from '../kit/server-process.ts';
 
 // A config's data is checked against each symbol's spec wherever it is loaded, with the
 // backtest's messages: the paper bot (`npm start -- --config`) warns on stderr and in
@@ -13,24 +13,8 @@ import { killAllServers, startServerProcess } from '../kit/server-process.ts';
 // Before, only `npm run backtest` and `npm run optimize` checked: a stock's 150.00 prices under
 // EURUSD's 5-digit spec replayed without a word.
 
-/** A stock-like series (two decimals, around 150) as an MT5 H1 export, weekdays of January 2024. */
-function stockExport(): Buffer {
-  const lines = [MT5_BARS_HEADER];
-  let price = 150;
-  for (let i = 0; i < 31 * 24; i++) {
-    const t = new Date(Date.parse('2024-01-01T00:00:00Z') + i * 3_600_000);
-    if (t.getUTCDay() === 0 || t.getUTCDay() === 6) continue;
-    const next = Math.round((price + 0.9 * Math.sin(i / 7) + 0.3 * Math.cos(i / 3)) * 100) / 100;
-    const iso = t.toISOString();
-    lines.push(mt5BarRow(iso.slice(0, 10).replaceAll('-', '.'), iso.slice(11, 16), price.toFixed(2), (Math.max(price, next) + 0.12).toFixed(2),
-      (Math.min(price, next) - 0.12).toFixed(2), next.toFixed(2)));
-    price = next;
-  }
-  return encodeLines(lines, 'utf16le-bom');
-}
-
 const dir = makeTempDir('tradeloom-paper-data-check-');
-writeFileSync(join(dir.path, 'STOCK_H1.csv'), stockExport());
+writeFileSync(join(dir.path, 'STOCK_H1.csv'), stockHourlyExport());
 writeFileSync(join(dir.path, 'bot.json'), JSON.stringify({
   bot: { strategy: 'sma-crossover', params: { fast: 5, slow: 12 }, timeframe: 'H1', speed: 1_000_000, warmupBars: 30, autoStart: false, minTradesPerWeek: 1, maxTradesPerWeek: 4, symbols: [{ symbol: 'EURUSD', file: 'STOCK_H1.csv' }] },
 }));
@@ -42,45 +26,28 @@ test('npm start warns of data off the spec\'s scale as the backtest does: on std
   assert.is(b.status, 0, b.stderr);
   const warning = SCALE.exec(b.stderr)?.[0];
   assert.ok(warning, `the backtest warns:\n${b.stderr}`);
-  const server = startServerProcess(['--config', join(dir.path, 'bot.json'), '--port', '0', '--data-dir', join(dir.path, 'var-paper')]);
-  try {
-    const url = await server.listening;
+  await withConfiguredServer(join(dir.path, 'bot.json'), join(dir.path, 'var-paper'), async (client, server) => {
     assert.ok(server.stderr().includes(`warning: ${warning}`), `npm start says the same before it serves:\n${server.stderr()}`);
-    const client = await TestClient.connect(`${url.replace('http', 'ws')}/ws`);
     assert.is((await client.request({ type: 'start_bot' }, 'command_result')).ok, true);
     const init = await client.next((m) => m.event_type === 'BOT_INITIALIZATION');
     assert.equal(init.data.config.trading_settings.data_warnings, [warning]);
     // A config declares specs in the config, not with the backtest's flags.
     assert.match(warning!, /declare the instrument's own spec \(bot\.symbolSpecs\.EURUSD in [^)]*bot\.json\)$/);
-    client.ws.close();
-  } finally {
-    server.child.kill('SIGINT');
-    await server.exit;
-  }
+  });
 });
 
 test('run_backtest of the configured symbol carries the same warning in BACKTEST_COMPLETE', async () => {
-  const server = startServerProcess(['--config', join(dir.path, 'bot.json'), '--port', '0', '--data-dir', join(dir.path, 'var-backtest')]);
-  try {
-    const url = await server.listening;
-    const client = await TestClient.connect(`${url.replace('http', 'ws')}/ws`);
+  await withConfiguredServer(join(dir.path, 'bot.json'), join(dir.path, 'var-backtest'), async (client) => {
     const reply = await client.request({ type: 'run_backtest', symbol: 'EURUSD', timeframe: 'H1' }, 'command_result');
     assert.is(reply.ok, true, reply.reason);
     const complete = await client.next((m: Json) => m.event_type === 'BACKTEST_COMPLETE' && m.session_id === reply.data.session_id, 0, 30_000);
     const warnings = complete.data.warnings as string[] | undefined;
     assert.ok(warnings?.some((w) => SCALE.test(w)), `BACKTEST_COMPLETE warnings: ${JSON.stringify(warnings)}`);
-    client.ws.close();
-  } finally {
-    server.child.kill('SIGINT');
-    await server.exit;
-  }
+  });
 });
 
 test('start_optimisation on the config says the data\'s warning at once, and the recording keeps it with why the genetic search ran fewer trials and the configured weekly band', async () => {
-  const server = startServerProcess(['--config', join(dir.path, 'bot.json'), '--port', '0', '--data-dir', join(dir.path, 'var-optimise')]);
-  try {
-    const url = await server.listening;
-    const client = await TestClient.connect(`${url.replace('http', 'ws')}/ws`);
+  await withConfiguredServer(join(dir.path, 'bot.json'), join(dir.path, 'var-optimise'), async (client) => {
     const reply = await client.request({ type: 'start_optimisation', ranges: { fast: '4:6:1', slow: '12,14' }, method: 'genetic', trials: 50, population: 4 }, 'command_result');
     assert.is(reply.ok, true, reply.reason);
     const warnings = reply.data.warnings as string[];
@@ -96,11 +63,7 @@ test('start_optimisation on the config says the data\'s warning at once, and the
     assert.equal(complete.recording.notes, [warnings[0], 'genetic search: stopped after 6 of the 50 trials asked for: no combination that passes the constraints and was not run yet could be bred or drawn (6 combinations in the grid)']);
     const again = await client.request({ type: 'get_optimisation', name: reply.data.optimisation_id }, 'command_result');
     assert.equal(again.data.recording.notes, complete.recording.notes, 'the recording on disk keeps them');
-    client.ws.close();
-  } finally {
-    server.child.kill('SIGINT');
-    await server.exit;
-  }
+  });
 });
 
 test.after(() => {

@@ -3,9 +3,9 @@ import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { encodeLines, makeTempDir, MT5_BARS_HEADER, mt5BarRow } from '../kit/data-builders.ts';
-import { TestClient, type Json } from '../kit/server-kit.ts';
-import { killAllServers, startServerProcess } from '../kit/server-process.ts';
+import { makeTempDir, mt5HourlyExport } from '../kit/data-builders.ts';
+import type { Json } from '../kit/server-kit.ts';
+import { killAllServers, startServerProcess, withConfiguredServer } from '../kit/server-process.ts';
 
 // Review 2, findings 1 and 2: `npm start --config` keeps the backtest's period rule (refuses
 // data that share no period, replays only the shared span of partly overlapping data, every
@@ -13,18 +13,7 @@ import { killAllServers, startServerProcess } from '../kit/server-process.ts';
 
 /** EURUSD H1 as MT5 exports it, weekdays from `first` for `days` days, its times written in the file's zone. */
 function eurusdExport(first: string, days: number): Buffer {
-  const lines = [MT5_BARS_HEADER];
-  let price = 1.1;
-  for (let i = 0; i < days * 24; i++) {
-    const t = new Date(Date.parse(`${first}T00:00:00Z`) + i * 3_600_000);
-    if (t.getUTCDay() === 0 || t.getUTCDay() === 6) continue;
-    const next = price + 0.0025 * Math.sin(i / 11) + 0.0006 * Math.cos(i / 3);
-    const iso = t.toISOString();
-    lines.push(mt5BarRow(iso.slice(0, 10).replaceAll('-', '.'), iso.slice(11, 16), price.toFixed(5), (Math.max(price, next) + 0.0004).toFixed(5),
-      (Math.min(price, next) - 0.0004).toFixed(5), next.toFixed(5)));
-    price = next;
-  }
-  return encodeLines(lines, 'utf16le-bom');
+  return mt5HourlyExport(first, days, { start: 1.1, decimals: 5, pad: 0.0004, step: (i) => 0.0025 * Math.sin(i / 11) + 0.0006 * Math.cos(i / 3) });
 }
 
 const dir = makeTempDir('tradeloom-paper-periods-');
@@ -58,9 +47,7 @@ test('data that share no period: npm start exits 2 before listening, with the ba
 });
 
 test('partly overlapping data: npm start warns as the backtest does and replays only the shared span, every symbol from one market time', async () => {
-  const server = startServerProcess(['--config', join(dir.path, 'partial.json'), '--port', '0', '--data-dir', join(dir.path, 'var-partial')]);
-  try {
-    const url = await server.listening;
+  await withConfiguredServer(join(dir.path, 'partial.json'), join(dir.path, 'var-partial'), async (client, server) => {
     const warning = /warning: (the symbols' data cover different periods[^\n]*)/.exec(server.stderr())?.[1];
     assert.ok(warning, server.stderr());
     assert.match(warning!, /the span they share, 2000-12-31 20:00 to 2001-03-31 00:00 UTC: EURUSD H4 2000-12-31 20:00 to 2001-06-29 20:00 UTC/);
@@ -68,7 +55,6 @@ test('partly overlapping data: npm start warns as the backtest does and replays 
     assert.is(b.status, 0, b.stderr);
     assert.ok(b.stderr.includes(`backtest: warning: ${warning}`), `the backtest warns the same:\n${b.stderr}`);
 
-    const client = await TestClient.connect(`${url.replace('http', 'ws')}/ws`);
     assert.is((await client.request({ type: 'start_bot' }, 'command_result')).ok, true);
     const init = await client.next((m) => m.event_type === 'BOT_INITIALIZATION');
     assert.equal(init.data.config.trading_settings.data_warnings, [warning]);
@@ -90,18 +76,11 @@ test('partly overlapping data: npm start warns as the backtest does and replays 
       if (e.event_type === 'TRADE_EXIT') assert.ok(Math.abs(at(e.timestamp) - at(e.data.timestamp)) <= H4, `TRADE_EXIT ${e.data.timestamp} at ${e.timestamp}`);
     }
     assert.ok(events.some((e) => e.event_type === 'TRADE_EXIT'), 'the bot traded');
-    client.ws.close();
-  } finally {
-    server.child.kill('SIGINT');
-    await server.exit;
-  }
+  });
 });
 
 test('run_backtest on a symbol the bot trades from a file tests that file, read in its zone, not synthetic bars', async () => {
-  const server = startServerProcess(['--config', join(dir.path, 'partial.json'), '--port', '0', '--data-dir', join(dir.path, 'var-backtest')]);
-  try {
-    const url = await server.listening;
-    const client = await TestClient.connect(`${url.replace('http', 'ws')}/ws`);
+  await withConfiguredServer(join(dir.path, 'partial.json'), join(dir.path, 'var-backtest'), async (client) => {
     const reply = await client.request({ type: 'run_backtest', symbol: 'EURUSD', timeframe: 'H1', from: '2000-12-31', to: '2001-01-02' }, 'command_result');
     assert.is(reply.ok, true, reply.reason);
     assert.not.match(reply.reason, /synthetic/);
@@ -114,11 +93,7 @@ test('run_backtest on a symbol the bot trades from a file tests that file, read 
     const usdchf = await client.request({ type: 'run_backtest', symbol: 'USDCHF', timeframe: 'H4', from: '1998-01-01', to: '1998-01-31' }, 'command_result');
     assert.is(usdchf.ok, true, usdchf.reason);
     assert.is(usdchf.data.synthetic, false);
-    client.ws.close();
-  } finally {
-    server.child.kill('SIGINT');
-    await server.exit;
-  }
+  });
 });
 
 test.after(() => {
