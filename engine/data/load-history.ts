@@ -139,9 +139,10 @@ function barsFromBytes(bytes: Buffer, hash: string, file: string, symbol: string
   // Parsing the 62,000-row fixture costs ~0.2 s; a process that loads it for several runs
   // (tests, a server running backtests) parses it once. The ticks are only ever read.
   const key = `${file}\0${timezone ?? 'UTC'}`;
+  const mt5Ticks = head.includes('BID') && head.includes('ASK');
   let cached = tickCache.get(key);
   if (cached?.hash !== hash) {
-    const ticks = head.includes('BID') && head.includes('ASK')
+    const ticks = mt5Ticks
       ? tickSeriesFrom(importMt5Ticks(bytes, { timezone, fileName }).ticks)
       : importPriceTicks(bytes, { timezone, fileName }).ticks;
     cached = { hash, ticks, spacing: rowSpacing(ticks) };
@@ -156,7 +157,9 @@ function barsFromBytes(bytes: Buffer, hash: string, file: string, symbol: string
   }
   // Bars of mid prices, as the simulator reads them (its spread sits around the bar's price): an
   // MT5 tick export's mid of bid and ask; a time,price file's price (its bid and ask are the same).
-  return resampleTicks(ticks, timeframe, { symbol, price: 'mid' });
+  // An MT5 tick export is bucketed on its file's clock, as MT5 builds bars on its server's (and
+  // as a bar export is resampled); a time,price file on the UTC grid.
+  return resampleTicks(ticks, timeframe, { symbol, price: 'mid', ...(mt5Ticks ? { timezone } : {}) });
 }
 
 /**

@@ -1,6 +1,6 @@
 import { createBarSeries, quotingOf, TIMEFRAME_MS, type BarSeries, type Timeframe } from '../model/bar.ts';
 import type { TickSeries } from './tick-series.ts';
-import { zonedTimeFor } from './zoned-time.ts';
+import { zonedTimeFor, type ZonedTime } from './zoned-time.ts';
 
 /** Which side of the quote candles are built from. MT5 charts use the bid. */
 export type CandlePrice = 'bid' | 'ask' | 'mid';
@@ -9,21 +9,32 @@ export interface ResampleTicksOptions {
   readonly symbol: string;
   /** Default 'bid', as MT5 builds its charts; for mid-price files bid = ask so it is moot. */
   readonly price?: CandlePrice;
+  /**
+   * IANA zone of the clock the ticks were written in (the file's `--timezone`, for MT5 the trade
+   * server's); the buckets are aligned on it, as MT5 builds its bars on its server's clock. Default UTC.
+   */
+  readonly timezone?: string;
 }
 
 /**
  * Ticks to candles: open = first, high = max, low = min, close = last, volume = tick count.
- * Buckets are aligned on UTC multiples of the timeframe from the epoch, so H4 opens at 00, 04,
- * 08 ... UTC and D1 at 00:00 UTC; a bucket with no tick produces no candle (no flat filler
- * bars over weekends). Ticks must be in non-decreasing time order. The candles are marked as
- * mid prices (`prices: 'mid'`, no spread column) whichever side they are built from: the
- * simulator quotes the symbol's spread around them (`loadHistory` builds them from the mid).
- * Two passes over the typed arrays (count, then fill) and no per-tick allocation.
+ * Buckets are aligned on multiples of the timeframe on the ticks' clock (`options.timezone`,
+ * default UTC): in UTC H4 opens at 00, 04, 08 ... UTC and D1 at 00:00 UTC; an Athens tick export
+ * gives D1 bars from 00:00 Athens (22:00Z in winter), the bars MT5 builds on that server, as
+ * `resampleBars` does for a bar export. Each bar is labelled with its bucket's start in UTC (never
+ * before the tick before it); the hour a DST change adds to a bucket in autumn is a bar of its own,
+ * so no bar holds a tick at or after time + timeframe. A bucket with no tick produces no candle
+ * (no flat filler bars over weekends). Ticks must be in non-decreasing time order. The candles are
+ * marked as mid prices (`prices: 'mid'`, no spread column) whichever side they are built from:
+ * the simulator quotes the symbol's spread around them (`loadHistory` builds them from the mid).
+ * Two passes over the typed arrays (count, then fill) and no per-tick allocation in UTC.
  *
  * @example
- * const h1 = resampleTicks(importPriceTicks(file, { timezone: 'Europe/Zurich' }).ticks, 'H1', { symbol: 'USDCHF' });
+ * const h1 = resampleTicks(importPriceTicks(file, { timezone: 'Europe/Zurich' }).ticks, 'H1', { symbol: 'USDCHF', timezone: 'Europe/Zurich' });
  */
 export function resampleTicks(ticks: TickSeries, timeframe: Timeframe, options: ResampleTicksOptions): BarSeries {
+  const zone = zonedTimeFor(options.timezone);
+  if (zone !== undefined) return resampleTicksZoned(ticks, timeframe, options, zone);
   const step = TIMEFRAME_MS[timeframe];
   const n = ticks.length;
   const time = ticks.time;
@@ -63,6 +74,62 @@ export function resampleTicks(ticks: TickSeries, timeframe: Timeframe, options: 
     }
   }
   out.length = buckets;
+  return out;
+}
+
+/**
+ * `resampleTicks` on a zone's clock: each tick's bucket (its wall time floored to the timeframe,
+ * that instant in UTC, never before the previous tick), then the candles as in UTC.
+ */
+function resampleTicksZoned(ticks: TickSeries, timeframe: Timeframe, options: ResampleTicksOptions, zone: ZonedTime): BarSeries {
+  const step = TIMEFRAME_MS[timeframe];
+  const n = ticks.length;
+  const time = ticks.time;
+  const bucketOf = new Int32Array(n);
+  const starts: number[] = [];
+  let key = Number.NaN;
+  let start = Number.NEGATIVE_INFINITY;
+  let previous = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < n; i++) {
+    const t = time[i];
+    if (t < previous) throw new Error(`resampleTicks: tick ${i} at ${new Date(t).toISOString()} is earlier than the one before it; sort the ticks first`);
+    const k = Math.floor(zone.toWall(t) / step) * step;
+    if (k !== key) {
+      key = k;
+      start = Math.min(t, Math.max(zone.toUtc(k).utc, previous));
+      starts.push(start);
+    } else if (t >= start + step) {
+      // The hour the autumn change adds to this bucket: a bar of its own, one timeframe on.
+      while (t >= start + step) start += step;
+      starts.push(start);
+    }
+    bucketOf[i] = starts.length - 1;
+    previous = t;
+  }
+  const out = createBarSeries(options.symbol, timeframe, starts.length);
+  const side = options.price ?? 'bid';
+  const primary = side === 'ask' ? ticks.ask : ticks.bid;
+  const other = side === 'mid' ? ticks.ask : undefined;
+  let current = -1;
+  for (let i = 0; i < n; i++) {
+    const p = other === undefined ? primary[i] : (primary[i] + other[i]) / 2;
+    const k = bucketOf[i];
+    if (k !== current) {
+      current = k;
+      out.time[k] = starts[k];
+      out.open[k] = p;
+      out.high[k] = p;
+      out.low[k] = p;
+      out.close[k] = p;
+      out.volume[k] = 1;
+    } else {
+      if (p > out.high[k]) out.high[k] = p;
+      if (p < out.low[k]) out.low[k] = p;
+      out.close[k] = p;
+      out.volume[k]++;
+    }
+  }
+  out.length = starts.length;
   return out;
 }
 

@@ -159,6 +159,49 @@ test('an H1 export in server time resampled to H4 and D1 gives the server\'s own
   }
 });
 
+test('an MT5 tick export in server time makes the server\'s own H4 and D1 bars (buckets on its clock, across the spring change); a time,price file keeps the UTC grid', () => {
+  // Athens ticks every 20 minutes of wall time, Monday 2024-0325 to Tuesday 2024-04-02 (weekends
+  // closed; DST starts Sunday 03-31, so the week's bars shift from 22:00Z to 21:00Z).
+  const tickRows: string[] = [];
+  const priceRows: string[] = ['time,price'];
+  const byTf: Record<'H4' | 'D1', Map<number, number[]>> = { H4: new Map(), D1: new Map() };
+  let i = 0;
+  for (let wall = Date.UTC(2024, 2, 25); wall < Date.UTC(2024, 3, 3); wall += 20 * 60_000) {
+    const day = new Date(wall).getUTCDay();
+    if (day === 0 || day === 6) continue;
+    const price = Number((1.08 + 0.002 * Math.sin(i++ / 9)).toFixed(5));
+    const [date, time] = mt5Cells(wall);
+    tickRows.push(mt5TickRow(date, `${time}:00.000`, price.toFixed(5), price.toFixed(5)));
+    priceRows.push(`${new Date(wall).toISOString().slice(0, 19)},${price.toFixed(5)}`);
+    for (const tf of ['H4', 'D1'] as const) {
+      const step = tf === 'H4' ? 4 * 3_600_000 : 86_400_000;
+      const bucket = Math.floor(wall / step) * step;
+      byTf[tf].set(bucket, [...(byTf[tf].get(bucket) ?? []), price]);
+    }
+  }
+  const ticks = dir.write('EURUSD_ticks_athens.csv', encodeLines([MT5_TICKS_HEADER, ...tickRows], 'utf16le-bom'));
+  for (const tf of ['H4', 'D1'] as const) {
+    // What the server's own export holds: one bar per bucket of its clock, OHLC of its ticks.
+    const rows = [...byTf[tf]].map(([bucket, prices]) => {
+      const [date, time] = mt5Cells(bucket);
+      return mt5BarRow(date, time, prices[0].toFixed(5), Math.max(...prices).toFixed(5), Math.min(...prices).toFixed(5), prices[prices.length - 1].toFixed(5), prices.length);
+    });
+    const own = dir.write(`EURUSD_${tf}_athens_ticks_own.csv`, encodeLines([MT5_BARS_HEADER, ...rows]));
+    const built = loadHistory({ symbol: 'EURUSD', timeframe: tf, file: ticks, timezone: 'Europe/Athens' }).series;
+    const expected = loadHistory({ symbol: 'EURUSD', timeframe: tf, file: own, timezone: 'Europe/Athens' }).series;
+    assert.is(built.length, expected.length, tf);
+    const ohlc = (s: typeof built, k: number) => { const b = barAt(s, k); return [b.time, b.open, b.high, b.low, b.close].map((x) => Math.round(x * 1e6) / 1e6); };
+    for (let k = 0; k < built.length; k++) assert.equal(ohlc(built, k), ohlc(expected, k), `${tf} bar ${k}`);
+  }
+  const d1 = loadHistory({ symbol: 'EURUSD', timeframe: 'D1', file: ticks, timezone: 'Europe/Athens' }).series;
+  assert.is(d1.time[0], utc('2024-03-24T22:00:00'), 'Monday from 00:00 Athens (EET)');
+  assert.is(d1.time[d1.length - 1], utc('2024-04-01T21:00:00'), 'Tuesday from 00:00 Athens (EEST)');
+  // A time,price file (no server behind it) keeps the UTC grid, whatever its zone.
+  const prices = dir.write('EURUSD_prices_athens.csv', priceRows.join('\n') + '\n');
+  const utcDays = loadHistory({ symbol: 'EURUSD', timeframe: 'D1', file: prices, timezone: 'Europe/Athens' }).series;
+  for (let k = 0; k < utcDays.length; k++) assert.is(utcDays.time[k] % 86_400_000, 0, `D1 bar ${k} at a UTC midnight`);
+});
+
 test('a file\'s row spacing is the median gap between rows on the same UTC day: nights, weekends, bursts and equal times do not move it', () => {
   const at = (times: number[]) => tickSeriesFrom(times.map((time) => ({ time, bid: 1, ask: 1, last: 0, volume: 0 })));
   const MIN = 60_000;

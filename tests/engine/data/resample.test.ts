@@ -103,4 +103,23 @@ test('bars on a server clock (Europe/Athens) make H4 on that clock, across both 
   assert.equal(bars(resampleBars(source, 'H1', { timezone: 'Europe/Athens' })), bars(source));
 });
 
+test('ticks on a server clock (Europe/Athens) make the same H4 bars as that clock\'s H1 bars do, across the autumn change', () => {
+  // One tick a quarter past each hour, 2024-10-26 21:15Z to 2024-10-27 06:15Z (04:00 EEST -> 03:00 EET).
+  const hours = ['2024-10-26T21', '2024-10-26T22', '2024-10-26T23', '2024-10-27T00', '2024-10-27T01', '2024-10-27T02', '2024-10-27T03', '2024-10-27T04', '2024-10-27T05', '2024-10-27T06'];
+  const athens = tickSeriesFrom(hours.map((h, k) => mid(`${h}:15:00`, 1 + k / 100)));
+  const h4 = resampleTicks(athens, 'H4', { symbol: 'TEST', timezone: 'Europe/Athens' });
+  // The 00:00-04:00 local bucket holds five hours; the fifth (03:15 EET = 01:15Z) is a bar of its own, one H4 on.
+  assert.equal(Array.from(h4.time.subarray(0, h4.length)), [utc('2024-10-26T21:00:00'), utc('2024-10-27T01:00:00'), utc('2024-10-27T02:00:00'), utc('2024-10-27T06:00:00')]);
+  assert.equal(Array.from(h4.volume.subarray(0, h4.length)), [4, 1, 4, 1]);
+  const viaBars = resampleBars(resampleTicks(athens, 'H1', { symbol: 'TEST', timezone: 'Europe/Athens' }), 'H4', { timezone: 'Europe/Athens' });
+  assert.equal(bars(h4), bars(viaBars), 'ticks -> H4 equals ticks -> H1 -> H4 on the same clock');
+  for (let i = 0; i < athens.length; i++) {
+    const k = Array.from(h4.time.subarray(0, h4.length)).findLastIndex((t) => t <= athens.time[i]);
+    assert.ok(athens.time[i] < h4.time[k] + TIMEFRAME_MS.H4, `tick ${hours[i]} is within its bar`);
+  }
+  // UTC and no zone are the same grid.
+  assert.equal(bars(resampleTicks(ticks, 'D1', { symbol: 'TEST', timezone: 'UTC' })), bars(resampleTicks(ticks, 'D1', { symbol: 'TEST' })));
+  assert.throws(() => resampleTicks(tickSeriesFrom([mid('2024-01-02T00:00:00', 1), mid('2024-01-01T00:00:00', 1)]), 'H1', { symbol: 'T', timezone: 'Europe/Athens' }), /earlier than the one before it/);
+});
+
 test.run();
