@@ -69,6 +69,14 @@ const VIEWS: readonly [string, (page: Page) => Promise<void>][] = [
     await page.locator('[data-optimisation-item="usdchf-walk-forward"]').click();
     await page.locator('[data-optimisation="usdchf-walk-forward"] [data-walk-forward]').waitFor();
   }],
+  ['optimisation editor with notes', async (page) => {
+    await page.locator('[data-optimisation-item="usdchf-genetic"]').click();
+    await page.locator('[data-optimisation="usdchf-genetic"] [data-run-notes]').waitFor();
+  }],
+  ['problems panel with a data warning', async (page) => {
+    await page.locator('[data-panel="problems"]').click();
+    await page.locator('[data-view="problems"] [data-data-warning]').waitFor();
+  }],
   ['start optimisation form', (page) => runFromPalette(page, 'Start Optimisation')],
   ['command palette', async (page) => {
     await page.keyboard.press('Control+Shift+P');

@@ -13,6 +13,8 @@ export function injectedSession(options: { busy?: boolean } = {}): LogEvent[] {
   const init = f.init(['USDCHF', 'EURUSD']);
   const data = init.data as { config: { trading_settings: Record<string, unknown> }; digits?: Record<string, number> };
   data.config.trading_settings.synthetic_symbols = ['EURUSD'];
+  // Busy: a data warning as the data check words it, for the Problems panel.
+  if (options.busy) data.config.trading_settings.data_warnings = ["EURUSD_H1.csv: prices have at most 2 decimals but EURUSD's spec has 5 digits: the price scale is far from the spec's (stops in points would be 1000x closer than meant); declare the instrument's own spec (bot.symbolSpecs.EURUSD in bot.json)"];
   data.digits = { USDCHF: 4, EURUSD: 5 };
   const events: LogEvent[] = [init, f.transition('USDCHF', 'idle', 'scanning'), f.transition('EURUSD', 'idle', 'scanning')];
   let price = 1.2142;
