@@ -58,6 +58,23 @@ export interface Reconciliation {
   readonly clean: boolean;
 }
 
+const DAY_MS = 86_400_000;
+
+/**
+ * Where the first reconciliation after a start looks back from (the deals it reads): 7 days, or
+ * further, to a day before the earliest position the journal knows was opened. A position closed,
+ * or closed in part, while the bot was stopped longer than a week is then found with its exit
+ * deals, booked and reported with its real price and profit (a 7-day window missed them).
+ *
+ * @example
+ * firstSyncSince(journal.restore()?.positions ?? [], Date.now());
+ */
+export function firstSyncSince(known: readonly RestoredPosition[], now: number): number {
+  let since = now - 7 * DAY_MS;
+  for (const p of known) if (Number.isFinite(p.entryTime) && p.entryTime - DAY_MS < since) since = p.entryTime - DAY_MS;
+  return since;
+}
+
 /**
  * Compares the journal's open positions with the broker's, after time away from it (a lost
  * connection, a restart). Pure: applying the result twice, or reconciling the same snapshot twice,

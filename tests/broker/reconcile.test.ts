@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { reconcile, splitByOwner, toRestored } from '../../engine/broker/reconcile.ts';
+import { firstSyncSince, reconcile, splitByOwner, toRestored } from '../../engine/broker/reconcile.ts';
 import { DEAL_ENTRY_IN, DEAL_ENTRY_OUT, DEAL_REASON_SL, DEAL_REASON_TP, POSITION_TYPE_BUY, POSITION_TYPE_SELL, type Deal, type Position } from '../../engine/model/mt5.ts';
 
 const pos = (ticket: number, over: Partial<Position> = {}): Position => ({
@@ -46,6 +46,16 @@ test('positions opened while away are the bot\'s only with its magic number: by 
 test('a position closed before the window has no exit deals and is reported as closed with unknown price', () => {
   const r = reconcile([toRestored(pos(1))], { positions: [], deals: [], since: 0, at: 10 });
   assert.equal([r.closed[0]!.reason, r.closed[0]!.exitPrice, r.closed[0]!.exitTime], ['closed', null, null]);
+});
+
+test('the first reconciliation after a start reads 7 days back, or from a day before the earliest position the journal knows', () => {
+  const now = Date.UTC(2026, 11, 1, 12, 0, 0);
+  const day = 86_400_000;
+  const at = (entryTime: number) => ({ symbol: 'EURUSD', positionId: 1, direction: 'buy' as const, lotSize: 0.1, entryPrice: 1.1, stopLoss: 0, takeProfit: 0, entryTime });
+  assert.is(firstSyncSince([], now), now - 7 * day);
+  assert.is(firstSyncSince([at(now - 2 * day)], now), now - 7 * day, 'a recent position: the week covers it');
+  assert.is(firstSyncSince([at(now - 2 * day), at(now - 30 * day)], now), now - 31 * day, 'a month-old position: back to a day before it');
+  assert.is(firstSyncSince([at(Number.NaN)], now), now - 7 * day, 'an unknown entry time does not widen it');
 });
 
 test('a broker position unknown to the journal is adopted with its entry deal, in the journal shape', () => {

@@ -8,7 +8,7 @@ import {
 import type { Timeframe } from '../../model/bar.ts';
 import type { RestoredPosition } from '../../model/restored-state.ts';
 import type { LiveBar, LiveBrokerPort, LiveTick } from '../live-broker-port.ts';
-import { reconcile, type Reconciliation } from '../reconcile.ts';
+import { firstSyncSince, reconcile, type Reconciliation } from '../reconcile.ts';
 import type { MetaApiCandle, MetaApiEvents, MetaApiOpener, MetaApiSession, MetaApiSymbolPrice } from './metaapi-shapes.ts';
 import { failure, sendMetaApiOrder, type MetaApiOrderContext } from './metaapi-orders.ts';
 import { metaApiTimeframe, ticketOf, timeMs, toAccountInfo, toDeal, toPosition, toSymbolInfo } from './metaapi-mapping.ts';
@@ -20,6 +20,7 @@ export interface MetaApiBrokerOptions {
   readonly timeframe?: Timeframe;
   /** The journal's open positions; when given, every (re)synchronisation emits a reconciliation. */
   readonly knownPositions?: () => readonly RestoredPosition[];
+  /** Start of the window reconciled on the first connection (default: 7 days back, or a day before the earliest known position opened: `firstSyncSince`). */
   readonly firstSyncSince?: number;
   /** Reopen backoff: first delay and cap (default 1 s doubling to 60 s). */
   readonly backoffMs?: { readonly initial: number; readonly max: number };
@@ -318,7 +319,7 @@ export class MetaApiBroker implements LiveBrokerPort {
   private async reconcileNow(from?: number): Promise<void> {
     const known = this.options.knownPositions;
     if (!known || !this.session) return;
-    const since = from ?? this.lostAt ?? this.options.firstSyncSince ?? Date.now() - 7 * DAY_MS;
+    const since = from ?? this.lostAt ?? this.options.firstSyncSince ?? firstSyncSince(known(), Date.now());
     const at = Date.now();
     const rpc = this.session.rpc;
     const [raw, history] = await Promise.all([rpc.getPositions(), allDealsByTimeRange(rpc, new Date(since), new Date(Math.max(at, this.serverTime) + DAY_MS))]);

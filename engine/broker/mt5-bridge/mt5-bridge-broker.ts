@@ -2,7 +2,7 @@ import { BehaviorSubject, Subject, type Observable } from 'rxjs';
 import { DEAL_ENTRY_IN, TRADE_RETCODE, type AccountInfo, type Deal, type Position, type SymbolInfo, type TradeRequest, type TradeResult } from '../../model/mt5.ts';
 import type { RestoredPosition } from '../../model/restored-state.ts';
 import type { LiveBar, LiveBrokerPort, LiveTick } from '../live-broker-port.ts';
-import { reconcile, type Reconciliation } from '../reconcile.ts';
+import { firstSyncSince, reconcile, type Reconciliation } from '../reconcile.ts';
 import type { Bar } from '../../model/bar.ts';
 import { BridgeServer, type BridgeServerOptions, type BridgeSessionInfo } from './bridge-server.ts';
 import type { EaMessage, EaMessageOf, EaMessageType, EngineMessage } from './bridge-protocol.ts';
@@ -21,7 +21,7 @@ export interface Mt5BridgeBrokerOptions extends BridgeServerOptions {
   readonly reconnectWindowMs?: number;
   /** The journal's open positions; when given, every (re)connection emits a reconciliation. */
   readonly knownPositions?: () => readonly RestoredPosition[];
-  /** Start of the window reconciled on the first connection (default: 7 days back). */
+  /** Start of the window reconciled on the first connection (default: 7 days back, or a day before the earliest known position opened: `firstSyncSince`). */
   readonly firstSyncSince?: number;
   /** Deals per `deals_get` reply and bars per `history` reply (default 500: replies stay far below the line limit). */
   readonly historyPageSize?: number;
@@ -364,7 +364,7 @@ export class Mt5BridgeBroker implements LiveBrokerPort {
       }
     }
     if (wasLost) await this.barGaps.fill((symbol, timeframe, from) => this.historyBars(symbol, timeframe, from), (text) => this.problemSubject.next(text));
-    await this.reconcileNow(this.lostAt ?? this.options.firstSyncSince ?? Date.now() - 7 * 86_400_000);
+    await this.reconcileNow(this.lostAt ?? this.options.firstSyncSince ?? firstSyncSince(this.options.knownPositions?.() ?? [], Date.now()));
   }
 
   private async reconcileNow(since: number): Promise<void> {

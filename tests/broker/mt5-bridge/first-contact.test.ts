@@ -11,6 +11,7 @@ import type { LiveBar } from '../../../engine/broker/live-broker-port.ts';
 import { FakeEa } from '../../kit/fake-ea.ts';
 import { FakeTerminal } from '../../kit/fake-terminal.ts';
 import { SECRET, bridgeRig } from './bridge-harness.ts';
+import { toRestored } from '../../../engine/broker/reconcile.ts';
 
 // Issue 16: what would break on first contact with a real terminal, each reproduced with the fake EA.
 const T0 = Date.UTC(2026, 0, 5, 10, 0, 0);
@@ -203,6 +204,28 @@ test('item 12: with a certificate the link is TLS: an EA connecting over TLS aut
       try { await plain.connect(); assert.unreachable('a plaintext EA was served'); } catch (err) { assert.match((err as Error).message, /closed before welcome/); }
     } finally { plain.disconnect(); await rig.dispose(); }
   } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
+test('a position the journal knows, stopped out while the bot was down for over a week, is found with its stop deal on the first connection (the window reaches back to its opening)', async () => {
+  const DAY = 86_400_000;
+  const now = Date.now();
+  const terminal = new FakeTerminal();
+  terminal.setQuote('EURUSD', now - 10 * DAY, 1.1, 1.10012);
+  const opened = terminal.openByHand('EURUSD', ORDER_TYPE_BUY, 0.1, now - 10 * DAY);
+  const stop = terminal.hitStop(opened.ticket, 1.095, now - 9 * DAY);
+  const journal = [toRestored(opened)];
+  const broker = await Mt5BridgeBroker.listen({ secret: SECRET, port: 0, heartbeatMs: 250, knownPositions: () => journal });
+  const reconciled = firstValueFrom(broker.reconciliation$.pipe(timeout(10_000)));
+  const ea = new FakeEa({ port: broker.port, secret: SECRET, terminal });
+  try {
+    await ea.connect();
+    const r = await reconciled;
+    assert.is(r.closed.length, 1);
+    assert.is(r.closed[0]!.known.positionId, opened.identifier);
+    assert.equal(r.closed[0]!.exitDeals.map((d) => d.ticket), [stop.ticket], 'its exit deal, 9 days back, is in the window');
+    assert.is(r.closed[0]!.reason, 'stop_loss');
+    assert.is(r.closed[0]!.exitPrice, 1.095);
+  } finally { ea.disconnect(); await broker.close(); }
 });
 
 test.run();
