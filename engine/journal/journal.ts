@@ -90,11 +90,14 @@ export class Journal {
       addOrder: p('INSERT OR REPLACE INTO orders VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
       openTrade: p(`INSERT OR REPLACE INTO trades(position_id, session_id, symbol, direction, lot_size, entry_price, stop_loss,
         take_profit, entry_time, entry_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      // By position, in whichever live session it was opened: a position carried over a restart
+      // that began a new session (--new-epoch) closes in the new one. Its open row only (exit_time
+      // NULL): a paper account's tickets may repeat those of positions closed long before.
       closeTrade: p(`UPDATE trades SET exit_price = ?, exit_reason = ?, pnl = ?, balance_after = ?, exit_time = ?, exit_seq = ?
-        WHERE session_id = ? AND position_id = ?`),
+        WHERE position_id = ? AND symbol = ? AND exit_time IS NULL`),
       openPosition: p('INSERT OR REPLACE INTO positions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
-      findPosition: p('SELECT position_id FROM positions WHERE session_id = ? AND symbol = ? ORDER BY entry_time DESC LIMIT 1'),
-      closePosition: p('DELETE FROM positions WHERE session_id = ? AND position_id = ?'),
+      findPosition: p('SELECT position_id FROM positions WHERE symbol = ? ORDER BY entry_time DESC LIMIT 1'),
+      closePosition: p('DELETE FROM positions WHERE position_id = ? AND symbol = ?'),
       shrinkPosition: p('UPDATE positions SET lot_size = ? WHERE position_id = ? AND symbol = ?'),
       addPartialExit: p('INSERT OR IGNORE INTO partial_exits VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
       setWeek: p(`INSERT INTO weekly_counters(week_start, trades, last_trade_time) VALUES (?, ?, ?)
@@ -269,9 +272,14 @@ export class Journal {
     this.stmts.addOrder.run(event.seq, event.session_id, d.symbol, d.direction, 'entry', d.lot_size, d.price, r.retcode, r.deal, r.order, positionId, d.time ?? event.timestamp);
     this.stmts.openTrade.run(positionId, event.session_id, d.symbol, d.direction, d.lot_size, d.price, d.stop_loss, d.take_profit, time, event.seq);
     this.stmts.openPosition.run(d.symbol, positionId, event.session_id, d.direction, d.lot_size, d.price, d.stop_loss, d.take_profit, time);
-    // The governor's own count is authoritative: it already knows which week the entry is in.
-    this.stmts.setWeek.run(weekStartOf(time), d.trades_this_week, time);
-    this.setMeta('last_trade_time', String(time));
+    // The governor's own count is authoritative, and it is the count of the week the event is made
+    // in: the entry's own week, except for a position adopted after a reconnection that was opened
+    // in an earlier week (its TRADE_ENTRY carries this week's count and its own, older, time).
+    const made = parseTimestamp(event.timestamp);
+    const week = weekStartOf(made === made ? Math.max(made, time) : time);
+    this.stmts.setWeek.run(week, d.trades_this_week, time);
+    const last = Number(this.meta('last_trade_time'));
+    if (!(last >= time)) this.setMeta('last_trade_time', String(time));
   }
 
   /** Part of an open position closed (live): what is left, the exit deal (its round trip's TRADE_EXIT adds it in) and the balance. */
@@ -287,12 +295,12 @@ export class Journal {
   private recordExit(event: SequencedEvent & EventOf<'TRADE_EXIT'>): void {
     const d = event.data;
     const time = parseTimestamp(d.timestamp);
-    const row = d.position_id === undefined ? (this.stmts.findPosition.get(event.session_id, d.symbol) as { position_id: number } | undefined) : undefined;
+    const row = d.position_id === undefined ? (this.stmts.findPosition.get(d.symbol) as { position_id: number } | undefined) : undefined;
     const positionId = d.position_id ?? row?.position_id ?? -event.seq;
     const side = d.direction === 'buy' ? 'sell' : d.direction === 'sell' ? 'buy' : 'close';
     this.stmts.addOrder.run(event.seq, event.session_id, d.symbol, side, 'exit', d.lot_size ?? 0, d.exit_price, null, null, null, positionId, d.timestamp);
-    this.stmts.closeTrade.run(d.exit_price, d.exit_reason, d.pnl, d.balance_after, time, event.seq, event.session_id, positionId);
-    this.stmts.closePosition.run(event.session_id, positionId);
+    this.stmts.closeTrade.run(d.exit_price, d.exit_reason, d.pnl, d.balance_after, time, event.seq, positionId, d.symbol);
+    this.stmts.closePosition.run(positionId, d.symbol);
     this.setMeta('balance', String(d.balance_after));
   }
 

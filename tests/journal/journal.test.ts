@@ -64,6 +64,58 @@ test('after reopening, restore gives the balance, open positions, weekly count w
   reopened.close();
 });
 
+test('a position carried over into a new session (--new-epoch) and closed there is closed in the journal: not restored as open again', () => {
+  const path = join(dir, 'j.sqlite');
+  const journal = Journal.open(path);
+  const bot = new FakeBot();
+  wire(journal, bot);
+  bot.init();
+  bot.entry('USDCHF', 0.91);
+  bot.entry('EURUSD', 1.09);
+  // The next start begins a new session; the carried-over USDCHF position closes in it.
+  const next = 'cccccccc-0000-4000-8000-00000000000c';
+  bot.emit('TRADE_EXIT', 'INFO', {
+    symbol: 'USDCHF', exit_price: 0.9115, exit_reason: 'Take profit hit', pnl: 150, balance_after: 10_150,
+    timestamp: '2024-01-15T10:00:00', position_id: 1, direction: 'buy', entry_price: 0.91, lot_size: 0.1,
+  }, next);
+  journal.close();
+  const reopened = Journal.open(path);
+  const state = reopened.restore()!;
+  assert.equal(state.positions.map((p) => p.symbol), ['EURUSD'], 'only the EURUSD position is still open');
+  assert.is(state.balance, 10_150);
+  assert.equal(reopened.closedTrades().map((t) => [t.symbol, t.pnl, t.balanceAfter]), [['USDCHF', 150, 10_150]], 'its trade row is closed');
+  reopened.close();
+});
+
+test('a position adopted after a reconnection that opened in an earlier week leaves that week\'s count alone: its count is this week\'s', () => {
+  const path = join(dir, 'j.sqlite');
+  const journal = Journal.open(path);
+  const bot = new FakeBot();
+  wire(journal, bot);
+  bot.init();
+  bot.entry('USDCHF', 0.91);
+  bot.entry('GBPUSD', 1.27);
+  const thisWeek = journal.restore()!;
+  assert.is(thisWeek.tradesThisWeek, 2);
+  // Opened a week and a half ago on the terminal, adopted now: this week's count becomes 3.
+  const opened = Date.UTC(2024, 0, 5, 14, 0, 0);
+  bot.emit('TRADE_ENTRY', 'INFO', {
+    symbol: 'EURUSD', direction: 'buy', price: 1.09, lot_size: 0.1, stop_loss: 1.08, take_profit: 1.1, patterns_detected: [], sr_levels: { support: null, resistance: null },
+    aggression_multiplier: 1, trades_this_week: 3, position_id: 77, time: '2024-01-05T14:00:00',
+    execution_result: { retcode: 10009, deal: 0, order: 77, volume: 0.1, price: 1.09, bid: 0, ask: 0, comment: 'adopted: opened on the terminal while the engine was disconnected' },
+    reason: 'adopted after reconnection; counted in this week\'s trades (3 of 10)',
+  });
+  journal.close();
+  const reopened = Journal.open(path);
+  const state = reopened.restore()!;
+  assert.is(state.weekStart, thisWeek.weekStart, 'still this week');
+  assert.is(state.tradesThisWeek, 3);
+  assert.is(state.lastTradeTime, thisWeek.lastTradeTime, 'the last trade time does not go back to the adopted position\'s opening');
+  assert.ok(weekStartOf(opened) < thisWeek.weekStart);
+  assert.ok(state.positions.some((p) => p.symbol === 'EURUSD' && p.entryTime === opened), 'the adopted position is journaled with its own opening time');
+  reopened.close();
+});
+
 test('the opening balance comes from BOT_INITIALIZATION until a trade closes', () => {
   const journal = Journal.open(join(dir, 'j.sqlite'));
   const bot = new FakeBot();
