@@ -27,89 +27,21 @@ export interface ResampleTicksOptions {
  * (no flat filler bars over weekends). Ticks must be in non-decreasing time order. The candles are
  * marked as mid prices (`prices: 'mid'`, no spread column) whichever side they are built from:
  * the simulator quotes the symbol's spread around them (`loadHistory` builds them from the mid).
- * Two passes over the typed arrays (count, then fill) and no per-tick allocation in UTC.
+ * Two passes over the typed arrays (each tick's bucket, then the candles) and no per-tick allocation.
  *
  * @example
  * const h1 = resampleTicks(importPriceTicks(file, { timezone: 'Europe/Zurich' }).ticks, 'H1', { symbol: 'USDCHF', timezone: 'Europe/Zurich' });
  */
 export function resampleTicks(ticks: TickSeries, timeframe: Timeframe, options: ResampleTicksOptions): BarSeries {
   const zone = zonedTimeFor(options.timezone);
-  if (zone !== undefined) return resampleTicksZoned(ticks, timeframe, options, zone);
   const step = TIMEFRAME_MS[timeframe];
+  const buckets = zone === undefined ? utcBuckets(ticks, step) : zonedBuckets(ticks, step, zone);
   const n = ticks.length;
-  const time = ticks.time;
-  let buckets = 0;
-  let current = -Infinity;
-  for (let i = 0; i < n; i++) {
-    const b = Math.floor(time[i] / step) * step;
-    if (b !== current) {
-      if (b < current) throw new Error(`resampleTicks: tick ${i} at ${new Date(time[i]).toISOString()} is earlier than the one before it; sort the ticks first`);
-      current = b;
-      buckets++;
-    }
-  }
-  const out = createBarSeries(options.symbol, timeframe, buckets);
+  const out = createBarSeries(options.symbol, timeframe, buckets.starts.length);
   const side = options.price ?? 'bid';
   const primary = side === 'ask' ? ticks.ask : ticks.bid;
   const other = side === 'mid' ? ticks.ask : undefined;
-  let k = -1;
-  current = -Infinity;
-  for (let i = 0; i < n; i++) {
-    const p = other === undefined ? primary[i] : (primary[i] + other[i]) / 2;
-    const b = Math.floor(time[i] / step) * step;
-    if (b !== current) {
-      current = b;
-      k++;
-      out.time[k] = b;
-      out.open[k] = p;
-      out.high[k] = p;
-      out.low[k] = p;
-      out.close[k] = p;
-      out.volume[k] = 1;
-    } else {
-      if (p > out.high[k]) out.high[k] = p;
-      if (p < out.low[k]) out.low[k] = p;
-      out.close[k] = p;
-      out.volume[k]++;
-    }
-  }
-  out.length = buckets;
-  return out;
-}
-
-/**
- * `resampleTicks` on a zone's clock: each tick's bucket (its wall time floored to the timeframe,
- * that instant in UTC, never before the previous tick), then the candles as in UTC.
- */
-function resampleTicksZoned(ticks: TickSeries, timeframe: Timeframe, options: ResampleTicksOptions, zone: ZonedTime): BarSeries {
-  const step = TIMEFRAME_MS[timeframe];
-  const n = ticks.length;
-  const time = ticks.time;
-  const bucketOf = new Int32Array(n);
-  const starts: number[] = [];
-  let key = Number.NaN;
-  let start = Number.NEGATIVE_INFINITY;
-  let previous = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < n; i++) {
-    const t = time[i];
-    if (t < previous) throw new Error(`resampleTicks: tick ${i} at ${new Date(t).toISOString()} is earlier than the one before it; sort the ticks first`);
-    const k = Math.floor(zone.toWall(t) / step) * step;
-    if (k !== key) {
-      key = k;
-      start = Math.min(t, Math.max(zone.toUtc(k).utc, previous));
-      starts.push(start);
-    } else if (t >= start + step) {
-      // The hour the autumn change adds to this bucket: a bar of its own, one timeframe on.
-      while (t >= start + step) start += step;
-      starts.push(start);
-    }
-    bucketOf[i] = starts.length - 1;
-    previous = t;
-  }
-  const out = createBarSeries(options.symbol, timeframe, starts.length);
-  const side = options.price ?? 'bid';
-  const primary = side === 'ask' ? ticks.ask : ticks.bid;
-  const other = side === 'mid' ? ticks.ask : undefined;
+  const { bucketOf, starts } = buckets;
   let current = -1;
   for (let i = 0; i < n; i++) {
     const p = other === undefined ? primary[i] : (primary[i] + other[i]) / 2;
@@ -131,6 +63,66 @@ function resampleTicksZoned(ticks: TickSeries, timeframe: Timeframe, options: Re
   }
   out.length = starts.length;
   return out;
+}
+
+/** Each tick's candle (index into `starts`) and each candle's time (UTC ms). */
+interface TickBuckets {
+  readonly bucketOf: Int32Array;
+  readonly starts: number[];
+}
+
+/** Buckets on UTC multiples of `step` from the epoch; a tick whose bucket is earlier than the one before is refused. */
+function utcBuckets(ticks: TickSeries, step: number): TickBuckets {
+  const n = ticks.length;
+  const time = ticks.time;
+  const bucketOf = new Int32Array(n);
+  const starts: number[] = [];
+  let current = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const b = Math.floor(time[i] / step) * step;
+    if (b !== current) {
+      if (b < current) throw unsorted(i, time[i]);
+      current = b;
+      starts.push(b);
+    }
+    bucketOf[i] = starts.length - 1;
+  }
+  return { bucketOf, starts };
+}
+
+/**
+ * Buckets on a zone's clock: each tick's wall time floored to `step`, that instant in UTC (never
+ * before the previous tick); the hour the autumn change adds to a bucket is a bucket of its own,
+ * one `step` on. A tick earlier than the one before is refused.
+ */
+function zonedBuckets(ticks: TickSeries, step: number, zone: ZonedTime): TickBuckets {
+  const n = ticks.length;
+  const time = ticks.time;
+  const bucketOf = new Int32Array(n);
+  const starts: number[] = [];
+  let key = Number.NaN;
+  let start = Number.NEGATIVE_INFINITY;
+  let previous = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < n; i++) {
+    const t = time[i];
+    if (t < previous) throw unsorted(i, t);
+    const k = Math.floor(zone.toWall(t) / step) * step;
+    if (k !== key) {
+      key = k;
+      start = Math.min(t, Math.max(zone.toUtc(k).utc, previous));
+      starts.push(start);
+    } else if (t >= start + step) {
+      while (t >= start + step) start += step;
+      starts.push(start);
+    }
+    bucketOf[i] = starts.length - 1;
+    previous = t;
+  }
+  return { bucketOf, starts };
+}
+
+function unsorted(i: number, t: number): Error {
+  return new Error(`resampleTicks: tick ${i} at ${new Date(t).toISOString()} is earlier than the one before it; sort the ticks first`);
 }
 
 export interface ResampleBarsOptions {

@@ -16,6 +16,18 @@ test.after.each(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** A journal at `j.sqlite` in the test's folder, wired to a fake bot that has started and entered USDCHF and `second`. */
+function twoEntries(second: [string, number]): { path: string; journal: Journal; bot: FakeBot } {
+  const path = join(dir, 'j.sqlite');
+  const journal = Journal.open(path);
+  const bot = new FakeBot();
+  wire(journal, bot);
+  bot.init();
+  bot.entry('USDCHF', 0.91);
+  bot.entry(...second);
+  return { path, journal, bot };
+}
+
 function wire(journal: Journal, bot: FakeBot): SequencedEvent[] {
   const seen: SequencedEvent[] = [];
   let seq = journal.lastSeq;
@@ -65,13 +77,7 @@ test('after reopening, restore gives the balance, open positions, weekly count w
 });
 
 test('a position carried over into a new session (--new-epoch) and closed there is closed in the journal: not restored as open again', () => {
-  const path = join(dir, 'j.sqlite');
-  const journal = Journal.open(path);
-  const bot = new FakeBot();
-  wire(journal, bot);
-  bot.init();
-  bot.entry('USDCHF', 0.91);
-  bot.entry('EURUSD', 1.09);
+  const { path, journal, bot } = twoEntries(['EURUSD', 1.09]);
   // The next start begins a new session; the carried-over USDCHF position closes in it.
   const next = 'cccccccc-0000-4000-8000-00000000000c';
   bot.emit('TRADE_EXIT', 'INFO', {
@@ -88,13 +94,7 @@ test('a position carried over into a new session (--new-epoch) and closed there 
 });
 
 test('a position adopted after a reconnection that opened in an earlier week leaves that week\'s count alone: its count is this week\'s', () => {
-  const path = join(dir, 'j.sqlite');
-  const journal = Journal.open(path);
-  const bot = new FakeBot();
-  wire(journal, bot);
-  bot.init();
-  bot.entry('USDCHF', 0.91);
-  bot.entry('GBPUSD', 1.27);
+  const { path, journal, bot } = twoEntries(['GBPUSD', 1.27]);
   const thisWeek = journal.restore()!;
   assert.is(thisWeek.tradesThisWeek, 2);
   // Opened a week and a half ago on the terminal, adopted now: this week's count becomes 3.
