@@ -2,7 +2,7 @@ import { FutureStamps } from '../future-stamps.ts';
 import { BehaviorSubject, Subject, type Observable } from 'rxjs';
 import { randomBytes } from 'node:crypto';
 import {
-  TRADE_RETCODE,
+  DEAL_ENTRY_IN, TRADE_RETCODE,
   type AccountInfo, type Deal, type Position, type SymbolInfo, type TradeRequest, type TradeResult,
 } from '../../model/mt5.ts';
 import type { Timeframe } from '../../model/bar.ts';
@@ -76,6 +76,10 @@ export class MetaApiBroker implements LiveBrokerPort {
   /** Tickets actually published on deals$ (a subset of seenDeals). */
   private readonly emittedDeals = new Set<number>();
   private readonly ownClientIds = new Set<string>();
+  /** Orders of this engine sent and not yet answered. */
+  private ordersInFlight = 0;
+  /** Time of the earliest position-opening deal no order of this engine claims, waiting for its reconciliation (`openedElsewhere`). */
+  private openingSince: number | null = null;
   /** Trades answered without a confirmed outcome, by clientId (value: when sent): a fill seen later is adopted. */
   private readonly lateWatch = new Map<string, number>();
   private session: MetaApiSession | null = null;
@@ -119,10 +123,15 @@ export class MetaApiBroker implements LiveBrokerPort {
     if (!this.session || !this.isConnected()) return Promise.resolve(failure(this.orderContext(), TRADE_RETCODE.CONNECTION, request, 'MetaApi connection is down'));
     const clientId = `TL_${randomBytes(6).toString('hex').slice(0, 8)}`;
     this.ownClientIds.add(clientId);
+    this.ordersInFlight += 1;
     return sendMetaApiOrder(this.orderContext(), request, clientId).then((result) => {
       // Not confirmed: should it have executed after all, the reconciliation must adopt it.
       if (result.retcode !== TRADE_RETCODE.DONE && result.retcode !== TRADE_RETCODE.PLACED) this.ownClientIds.delete(clientId);
       return result;
+    }).finally(() => {
+      this.ordersInFlight -= 1;
+      // A position opened elsewhere while this order was in flight: classified now (after the order's own fill is the bot's).
+      if (this.openingSince !== null) queueMicrotask(() => this.reconcileOpenings());
     });
   }
 
@@ -250,6 +259,7 @@ export class MetaApiBroker implements LiveBrokerPort {
         // Replayed or missed while away: the reconciliation reports it instead.
         if (this.isConnected()) { this.emittedDeals.add(deal.ticket); this.dealSubject.next(deal); }
         if (raw.clientId && this.lateWatch.has(raw.clientId)) this.adoptLate(raw.clientId, deal.ticket);
+        else if (this.isConnected() && deal.entry === DEAL_ENTRY_IN && !(raw.clientId && this.ownClientIds.has(raw.clientId))) this.openedElsewhere(deal);
       },
       onSymbolPriceUpdated: (_i, price) => {
         if (!live()) return;
@@ -308,6 +318,25 @@ export class MetaApiBroker implements LiveBrokerPort {
   }
 
   /** A fill of a trade answered without one: reported, and adopted through a reconciliation. */
+  /**
+   * A position-opening deal on the live stream that no order of this engine claims (opened by
+   * hand, by another EA, by another instance with the bot's magic): the same reconciliation as a
+   * reconnection classifies it (foreign_position, or the bot's magic: adopted or kept as a
+   * duplicate), once, as the MT5 bridge does. While an order of the engine's is in flight the deal
+   * may be its fill: the reconciliation waits until none is.
+   */
+  private openedElsewhere(deal: Deal): void {
+    this.openingSince = Math.min(this.openingSince ?? deal.time, deal.time);
+    this.reconcileOpenings();
+  }
+
+  private reconcileOpenings(): void {
+    if (this.openingSince === null || !this.isConnected() || this.ordersInFlight > 0) return;
+    const since = this.openingSince - DAY_MS;
+    this.openingSince = null;
+    void this.reconcileNow(since).catch((err: Error) => this.problemSubject.next(`metaapi: reconciliation after a position opened on the terminal failed: ${err.message}`));
+  }
+
   private adoptLate(clientId: string, ticket: number): void {
     const sentAt = this.lateWatch.get(clientId);
     if (sentAt === undefined) return;

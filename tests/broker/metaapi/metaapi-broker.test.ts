@@ -153,6 +153,24 @@ test('positions closed by a stop and opened by hand while disconnected are recon
   await broker.close();
 });
 
+test('a position opened by hand while connected is classified at once by a reconciliation, as the MT5 bridge does; the engine\'s own fills are not', async () => {
+  const journal: RestoredPosition[] = [];
+  const { fake, broker } = await rig({ knownPositions: () => journal });
+  try {
+    // The first reconciliation (on connect) is clean; wait it out.
+    await firstValueFrom(broker.reconciliation$.pipe(timeout(300))).catch(() => undefined);
+    const reports: { opened: number; symbols: string[] }[] = [];
+    broker.reconciliation$.subscribe((r) => reports.push({ opened: r.opened.length, symbols: r.opened.map((o) => o.restored.symbol) }));
+    // The engine's own entry: its deal carries the engine's clientId, so no reconciliation.
+    assert.is((await broker.orderSend(marketOrder({ symbol: 'EURUSD', volume: 0.1, type: ORDER_TYPE_BUY }))).retcode, TRADE_RETCODE.DONE);
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(reports, [], 'its own fill is not classified');
+    fake.terminal.openByHand('USDJPY', ORDER_TYPE_SELL, 0.3, T0 + 120_000);
+    const r = await firstValueFrom(broker.reconciliation$.pipe(filter((x) => x.opened.length > 0), timeout(5_000)));
+    assert.equal(r.opened.map((o) => [o.restored.symbol, o.restored.direction, o.position.magic]), [['USDJPY', 'sell', 0]]);
+  } finally { await broker.close(); }
+});
+
 test('when the SDK does not come back within reopenAfterMs the adapter reopens the session', async () => {
   const { fake, broker } = await rig({ reopenAfterMs: 20 });
   fake.failOpens = 1;
