@@ -56,6 +56,12 @@ export interface Reconciliation {
   readonly deals: readonly Deal[];
   /** True when nothing happened while away. */
   readonly clean: boolean;
+  /**
+   * Set by the adapters when the check ran while the link was up (a position-opening deal on the
+   * stream that no order claims, a late fill), not after a (re)connection: what it finds happened
+   * on the terminal meanwhile, not while the engine was away.
+   */
+  readonly connected?: boolean;
 }
 
 const DAY_MS = 86_400_000;

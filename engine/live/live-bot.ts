@@ -134,7 +134,7 @@ class LiveMarket implements BotMarket {
       if (!actor?.holds(closed.known.positionId)) continue;
       // Its exit deals are booked like live ones (those already booked, live or journaled, are
       // skipped); the last one closes the round trip, whose TRADE_EXIT adds in every part.
-      const reason = `${EXIT_REASON[closed.reason]} (while disconnected)`;
+      const reason = `${EXIT_REASON[closed.reason]} (${r.connected ? 'found on the terminal' : 'while disconnected'})`;
       closed.exitDeals.forEach((deal, i) => actor.foundExitDeal(deal, i === closed.exitDeals.length - 1 ? reason : null));
       if (!actor.holds(closed.known.positionId)) continue;
       // Gone with no exit deal left to book (it closed before the window, or the history is short): closed at what is known.
@@ -148,7 +148,8 @@ class LiveMarket implements BotMarket {
       for (const deal of changed.exitDeals) actor?.foundExitDeal(deal, null);
       actor?.updatePosition(changed.known.positionId, changed.position.volume, changed.position.sl, changed.position.tp);
     }
-    bot.emitStatus(`reconciled with ${this.broker.name}: ${adopted} adopted, ${r.closed.length} closed, ${r.changed.length} changed while away`
+    // A check run while connected found what happened on the terminal meanwhile, not while away.
+    bot.emitStatus(`reconciled with ${this.broker.name}: ${adopted} adopted, ${r.closed.length} closed, ${r.changed.length} changed ${r.connected ? 'on the terminal meanwhile' : 'while away'}`
       + (foreign.length ? `; ${foreign.length} not the bot's (magic other than ${this.magic}), left alone` : ''));
   }
 

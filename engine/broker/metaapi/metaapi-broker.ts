@@ -334,7 +334,7 @@ export class MetaApiBroker implements LiveBrokerPort {
     if (this.openingSince === null || !this.isConnected() || this.ordersInFlight > 0) return;
     const since = this.openingSince - DAY_MS;
     this.openingSince = null;
-    void this.reconcileNow(since).catch((err: Error) => this.problemSubject.next(`metaapi: reconciliation after a position opened on the terminal failed: ${err.message}`));
+    void this.reconcileNow(since, true).catch((err: Error) => this.problemSubject.next(`metaapi: reconciliation after a position opened on the terminal failed: ${err.message}`));
   }
 
   private adoptLate(clientId: string, ticket: number): void {
@@ -342,10 +342,10 @@ export class MetaApiBroker implements LiveBrokerPort {
     if (sentAt === undefined) return;
     this.lateWatch.delete(clientId);
     this.problemSubject.next(`metaapi: late fill of clientId ${clientId} (deal ${ticket}): adopted, not repeated`);
-    void this.reconcileNow(sentAt - DAY_MS).catch((err: Error) => this.problemSubject.next(`metaapi: reconciliation after a late fill failed: ${err.message}`));
+    void this.reconcileNow(sentAt - DAY_MS, true).catch((err: Error) => this.problemSubject.next(`metaapi: reconciliation after a late fill failed: ${err.message}`));
   }
 
-  private async reconcileNow(from?: number): Promise<void> {
+  private async reconcileNow(from?: number, connected = false): Promise<void> {
     const known = this.options.knownPositions;
     if (!known || !this.session) return;
     const since = from ?? this.lostAt ?? this.options.firstSyncSince ?? firstSyncSince(known(), Date.now());
@@ -358,7 +358,7 @@ export class MetaApiBroker implements LiveBrokerPort {
     const own = new Set(raw.filter((p) => p.clientId && this.ownClientIds.has(p.clientId)).map((p) => ticketOf(p.id)));
     const result = reconcile(known(), { positions: raw.map(toPosition), deals, since, at }, (p) => own.has(p.ticket));
     const closed = result.closed.filter((c) => !(c.exitDeals.length > 0 && c.exitDeals.every((d) => delivered.has(d.ticket))));
-    this.reconciliationSubject.next({ ...result, closed, clean: result.opened.length === 0 && closed.length === 0 && result.changed.length === 0 });
+    this.reconciliationSubject.next({ ...result, closed, clean: result.opened.length === 0 && closed.length === 0 && result.changed.length === 0, ...(connected ? { connected } : {}) });
   }
 
   private orderContext(): MetaApiOrderContext {

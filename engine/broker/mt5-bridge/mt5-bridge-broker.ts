@@ -367,7 +367,7 @@ export class Mt5BridgeBroker implements LiveBrokerPort {
     await this.reconcileNow(this.lostAt ?? this.options.firstSyncSince ?? firstSyncSince(this.options.knownPositions?.() ?? [], Date.now()));
   }
 
-  private async reconcileNow(since: number): Promise<void> {
+  private async reconcileNow(since: number, connected = false): Promise<void> {
     const known = this.options.knownPositions;
     if (!known) return;
     const at = Date.now();
@@ -377,7 +377,7 @@ export class Mt5BridgeBroker implements LiveBrokerPort {
     const ownOrder = (p: Position) => this.ownClientIds.has(clientIdOf(p.comment) ?? '');
     const result = reconcile(known(), { positions, deals, since, at }, ownOrder);
     const closed = result.closed.filter((c) => !(c.exitDeals.length > 0 && c.exitDeals.every((d) => delivered.has(d.ticket))));
-    this.reconciliationSubject.next({ ...result, closed, clean: result.opened.length === 0 && closed.length === 0 && result.changed.length === 0 });
+    this.reconciliationSubject.next({ ...result, closed, clean: result.opened.length === 0 && closed.length === 0 && result.changed.length === 0, ...(connected ? { connected } : {}) });
   }
 
   /**
@@ -398,7 +398,7 @@ export class Mt5BridgeBroker implements LiveBrokerPort {
     if (this.openingSince === null || !this.isConnected() || this.pending.all().some((p) => p.kind === 'order')) return;
     const since = this.openingSince - LOOKUP_MARGIN_MS;
     this.openingSince = null;
-    void this.reconcileNow(since).catch((err: Error) => this.problemSubject.next(`mt5-bridge: reconciliation after a position opened on the terminal failed: ${err.message}`));
+    void this.reconcileNow(since, true).catch((err: Error) => this.problemSubject.next(`mt5-bridge: reconciliation after a position opened on the terminal failed: ${err.message}`));
   }
 
   /** A fill of an order that had already been answered without one: reported, and adopted through a reconciliation. */
@@ -407,7 +407,7 @@ export class Mt5BridgeBroker implements LiveBrokerPort {
     if (sentAt === undefined) return;
     this.lateWatch.delete(clientId);
     this.problemSubject.next(`mt5-bridge: late fill of client order ${clientId} (${detail}): adopted, not repeated`);
-    void this.reconcileNow(sentAt - LOOKUP_MARGIN_MS).catch((err: Error) => this.problemSubject.next(`mt5-bridge: reconciliation after a late fill failed: ${err.message}`));
+    void this.reconcileNow(sentAt - LOOKUP_MARGIN_MS, true).catch((err: Error) => this.problemSubject.next(`mt5-bridge: reconciliation after a late fill failed: ${err.message}`));
   }
 
   private onMessage(received: EaMessage): void {

@@ -146,6 +146,7 @@ test('positions closed by a stop and opened by hand while disconnected are recon
   assert.is(r.closed.length, 1);
   assert.is(r.closed[0]!.reason, 'stop_loss');
   assert.is(r.closed[0]!.known.positionId, p!.ticket);
+  assert.is(r.connected, undefined, 'after a reconnection');
   assert.is(r.opened.length, 1);
   assert.is(r.opened[0]!.restored.symbol, 'USDJPY');
   assert.equal(live, []);
@@ -168,6 +169,7 @@ test('a position opened by hand while connected is classified at once by a recon
     fake.terminal.openByHand('USDJPY', ORDER_TYPE_SELL, 0.3, T0 + 120_000);
     const r = await firstValueFrom(broker.reconciliation$.pipe(filter((x) => x.opened.length > 0), timeout(5_000)));
     assert.equal(r.opened.map((o) => [o.restored.symbol, o.restored.direction, o.position.magic]), [['USDJPY', 'sell', 0]]);
+    assert.is(r.connected, true, 'a check while connected, not a reconnection');
   } finally { await broker.close(); }
 });
 

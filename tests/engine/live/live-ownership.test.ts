@@ -156,6 +156,9 @@ test('F3 (r5): positions opened on the terminal while the engine is connected ar
     assert.equal(r.journal.restore()!.positions.map((p) => p.positionId).sort(), [own, extra.ticket].sort(), 'the journal knows both of the bot\'s, not the manual one');
     assert.is(r.bot.status().symbols![0]!.position!.ticket, own, 'the bot still manages its own');
     assert.is(r.rig.ea.received.filter((m) => m.type === 'order').length, 1, 'nothing closed or sent');
+    // Found while connected: said so, not "while away".
+    const said = r.of('BOT_STATUS').map((e) => e.data.reason ?? '').filter((t) => /^reconciled/.test(t));
+    assert.ok(said.length > 0 && said.every((t) => /on the terminal meanwhile/.test(t) && !/while away/.test(t)), said.join('\n'));
   } finally {
     await r.done();
   }
