@@ -11,6 +11,15 @@ import type { LiveBar } from './live-broker-port.ts';
 export const FUTURE_TOLERANCE_MS = 15 * 60_000;
 
 /**
+ * How far after this machine's clock a passing tick may lie and still be an ordinary tick: two
+ * machines' clocks drift by seconds. A tick later than that (up to the tolerance) is marked
+ * `ahead`: it cannot hold the quote back, since the tick after it is taken whatever its time.
+ * Within it the stale-tick check applies as usual (before, a terminal one second ahead of this
+ * machine marked every tick `ahead` and so turned the check off).
+ */
+export const CLOCK_DRIFT_MS = 60_000;
+
+/**
  * Refuses bars and ticks stamped in the future (`FUTURE_TOLERANCE_MS` past the engine's UTC
  * clock), before anything in the engine sees them: such a bar would move the engine's clock and
  * the governor's week, and every later correct bar would look older than it and be dropped. Each
@@ -52,9 +61,9 @@ export class FutureStamps {
 
   private lastRefusedCandle = '';
 
-  /** Whether `time` is later than this machine's clock (a passing tick can be, by up to the tolerance). */
+  /** Whether `time` is later than this machine's clock by more than clock drift (`CLOCK_DRIFT_MS`; a passing tick can be, by up to the tolerance). */
   ahead(time: number): boolean {
-    return time > this.now();
+    return time > this.now() + CLOCK_DRIFT_MS;
   }
 
   /** True if the tick may pass; else counts it (reported at the 1st, 10th, 100th, ... of the symbol) and returns false. */

@@ -63,6 +63,23 @@ test('F4: a tick 5 hours older than the latest quote does not replace it: the en
   assert.equal(sizes, [0.9, 0.9], 'the stale tick changed nothing');
 });
 
+test('a terminal clock a few seconds ahead of this machine\'s (drift) keeps the stale-tick check: a tick 5 hours older than the latest quote is still ignored and counted', async () => {
+  const r = await liveJournalRig({ broker: { now: () => NOW }, governor: { aggressionStep: 1 } });
+  try {
+    r.bot.start();
+    // Every tick stamped 3 s after this machine's clock.
+    for (let i = 0; i < 5; i++) r.rig.ea.tick('EURUSD', NOW + 3_000 + i * 1000, 1.1999, 1.2001);
+    r.rig.ea.tick('EURUSD', NOW - 5 * HOUR, 1.1979, 1.1981);
+    r.terminal.setQuote('EURUSD', NOW, 1.1999, 1.2001);
+    await until('the stale tick counted', () => r.of('ERROR').some((e) => /older than the latest quote ignored/.test(e.data.error)));
+    r.rig.ea.bar('EURUSD', 'H1', { time: NOW - 2 * HOUR, open: 1.2, high: 1.2005, low: 1.1995, close: 1.2, volume: 10 });
+    await until('the entry', () => r.of('TRADE_ENTRY').length === 1);
+    assert.equal(r.rig.ea.received.filter((m) => m.type === 'order').map((m) => Number((m as { volume: unknown }).volume)), [0.9], 'sized from the latest quote (1.2001), not the stale one');
+  } finally {
+    await r.done();
+  }
+});
+
 test('F4 (r5): a tick stamped 14 min ahead of the clock (within the tolerance) at an off-market price does not freeze the quote: the real ticks after it replace it and the entry is sized from the market now (0.9 lots, not 3.33)', async () => {
   const MIN = 60_000;
   const OFF = 7_200_000; // the trade server runs at UTC+2
