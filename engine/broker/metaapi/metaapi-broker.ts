@@ -317,7 +317,6 @@ export class MetaApiBroker implements LiveBrokerPort {
     }
   }
 
-  /** A fill of a trade answered without one: reported, and adopted through a reconciliation. */
   /**
    * A position-opening deal on the live stream that no order of this engine claims (opened by
    * hand, by another EA, by another instance with the bot's magic): the same reconciliation as a
@@ -337,6 +336,7 @@ export class MetaApiBroker implements LiveBrokerPort {
     void this.reconcileNow(since, true).catch((err: Error) => this.problemSubject.next(`metaapi: reconciliation after a position opened on the terminal failed: ${err.message}`));
   }
 
+  /** A fill of a trade answered without one: reported, and adopted through a reconciliation. */
   private adoptLate(clientId: string, ticket: number): void {
     const sentAt = this.lateWatch.get(clientId);
     if (sentAt === undefined) return;
