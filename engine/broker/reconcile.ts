@@ -1,5 +1,6 @@
 import { DEAL_ENTRY_IN, DEAL_REASON_SL, DEAL_REASON_SO, DEAL_REASON_TP, POSITION_TYPE_BUY, type Deal, type Position } from '../model/mt5.ts';
 import type { RestoredPosition } from '../model/restored-state.ts';
+import { DAY_MS } from '../time/trading-week.ts';
 
 /** What the broker looked like when the connection came back. */
 export interface BrokerSnapshot {
@@ -64,7 +65,6 @@ export interface Reconciliation {
   readonly connected?: boolean;
 }
 
-const DAY_MS = 86_400_000;
 
 /**
  * Where the first reconciliation after a start looks back from (the deals it reads): 7 days, or

@@ -36,4 +36,20 @@ test('an unknown zone is a clear error', () => {
   assert.throws(() => new ZonedTime('Mars/Olympus'), /unknown time zone "Mars\/Olympus"/);
 });
 
+test('toWall on a day with a clock change gives each instant\'s own wall time (the change found once, not asked of Intl per time)', () => {
+  const days: [string, number][] = [
+    ['Europe/Athens', Date.UTC(2024, 2, 31)], ['Europe/Athens', Date.UTC(2024, 9, 27)],
+    ['America/New_York', Date.UTC(2024, 2, 10)], ['America/New_York', Date.UTC(2024, 10, 3)],
+    ['Australia/Lord_Howe', Date.UTC(2024, 3, 6)], ['Europe/Zurich', Date.UTC(1996, 2, 31)],
+  ];
+  for (const [zone, day] of days) {
+    const z = new ZonedTime(zone);
+    const fresh = new ZonedTime(zone);
+    assert.ok(fresh.offsetAt(day) !== fresh.offsetAt(day + 86_400_000 - 1000), `${zone} changes its clock on ${new Date(day).toISOString().slice(0, 10)}`);
+    for (let t = day; t < day + 86_400_000; t += 7 * 60_000 + 13_000) {
+      assert.is(z.toWall(t), t + fresh.offsetAt(t), `${zone} at ${new Date(t).toISOString()}`);
+    }
+  }
+});
+
 test.run();
