@@ -114,23 +114,43 @@ export class ZonedTime {
     const day = Math.floor(wall / DAY_MS);
     const cached = this.dayOffsets.get(day);
     if (cached !== undefined) return { utc: wall - cached, kind: 'unique' };
-    // Offsets well before and after this local day; the instant lies within wall ± 14 h.
-    const before = this.offsetAt(day * DAY_MS - 16 * HOUR_MS);
-    const after = this.offsetAt((day + 1) * DAY_MS + 16 * HOUR_MS);
-    if (before === after) {
-      // No transition near this day (zones do not change offset twice within ~2.5 days).
-      this.dayOffsets.set(day, before);
-      return { utc: wall - before, kind: 'unique' };
+    let change = this.wallDayChanges.get(day);
+    if (change === undefined) {
+      // Offsets well before and after this local day; the instant lies within wall ± 14 h.
+      const from = day * DAY_MS - 16 * HOUR_MS;
+      const to = (day + 1) * DAY_MS + 16 * HOUR_MS;
+      const before = this.offsetAt(from);
+      const after = this.offsetAt(to);
+      if (before === after) {
+        // No transition near this day (zones do not change offset twice within ~2.5 days).
+        this.dayOffsets.set(day, before);
+        return { utc: wall - before, kind: 'unique' };
+      }
+      // The first whole second with the later offset, found once for the day: then each time of
+      // it is two comparisons (asking Intl two to four times per row cost 25-45 µs, seconds for a
+      // tick file's busy day).
+      let lo = from, hi = to;
+      while (hi - lo > 1000) {
+        const mid = lo + Math.floor((hi - lo) / 2000) * 1000;
+        if (this.offsetAt(mid) === before) lo = mid;
+        else hi = mid;
+      }
+      change = { at: hi, before, after };
+      this.wallDayChanges.set(day, change);
     }
-    const a = wall - before;
-    const b = wall - after;
-    const aValid = this.offsetAt(a) === before;
-    const bValid = this.offsetAt(b) === after;
+    // Read with each offset, the instant is valid when that offset is the one in force there.
+    const a = wall - change.before;
+    const b = wall - change.after;
+    const aValid = a < change.at;
+    const bValid = b >= change.at;
     if (aValid && bValid) return a === b ? { utc: a, kind: 'unique' } : { utc: Math.min(a, b), kind: 'ambiguous', later: Math.max(a, b) };
     if (aValid) return { utc: a, kind: 'unique' };
     if (bValid) return { utc: b, kind: 'unique' };
     return { utc: a, kind: 'gap' };
   }
+
+  /** Per local day with an offset change near it: the instant of the change and the offsets before and after. */
+  private readonly wallDayChanges = new Map<number, { readonly at: number; readonly before: number; readonly after: number }>();
 }
 
 /**

@@ -52,4 +52,40 @@ test('toWall on a day with a clock change gives each instant\'s own wall time (t
   }
 });
 
+test('toUtc on a day with a clock change resolves each wall time as the zone\'s own offsets do: unique, the gap, both overlap instants', () => {
+  // The reference asks Intl for each wall time: read it with the offset before and after the
+  // change, and keep each reading whose instant has that offset.
+  const reference = (z: ZonedTime, wall: number) => {
+    const day = Math.floor(wall / 86_400_000) * 86_400_000;
+    const before = z.offsetAt(day - 16 * 3_600_000), after = z.offsetAt(day + 40 * 3_600_000);
+    const a = wall - before, b = wall - after;
+    const aValid = z.offsetAt(a) === before, bValid = z.offsetAt(b) === after;
+    if (aValid && bValid) return a === b ? { utc: a, kind: 'unique' } : { utc: Math.min(a, b), kind: 'ambiguous', later: Math.max(a, b) };
+    if (aValid) return { utc: a, kind: 'unique' };
+    if (bValid) return { utc: b, kind: 'unique' };
+    return { utc: a, kind: 'gap' };
+  };
+  const days: [string, number][] = [
+    ['Europe/Athens', Date.UTC(2024, 2, 31)], ['Europe/Athens', Date.UTC(2024, 9, 27)],
+    ['America/New_York', Date.UTC(2024, 2, 10)], ['America/New_York', Date.UTC(2024, 10, 3)],
+    ['Australia/Lord_Howe', Date.UTC(2024, 3, 7)], ['Australia/Lord_Howe', Date.UTC(2024, 9, 6)],
+    ['Europe/Zurich', Date.UTC(1996, 2, 31)], ['Europe/Zurich', Date.UTC(1996, 9, 27)],
+  ];
+  const kinds = new Set<string>();
+  for (const [zone, day] of days) {
+    const z = new ZonedTime(zone);
+    const fresh = new ZonedTime(zone);
+    // Every 7 min 13.25 s of the local day (milliseconds too, as a tick's), and the seconds around each hour.
+    const walls: number[] = [];
+    for (let w = day; w < day + 86_400_000; w += 7 * 60_000 + 13_250) walls.push(w);
+    for (let h = 0; h < 24; h++) for (const d of [-1000, -1, 0, 1, 1000]) walls.push(day + h * 3_600_000 + 30 * 60_000 * (h % 2) + d);
+    for (const w of walls) {
+      const want = reference(fresh, w);
+      kinds.add(want.kind);
+      assert.equal(z.toUtc(w), want, `${zone} at wall ${new Date(w).toISOString()}`);
+    }
+  }
+  assert.equal([...kinds].sort(), ['ambiguous', 'gap', 'unique']);
+});
+
 test.run();
