@@ -7,7 +7,7 @@ import type { GovernorConfig } from '../governor/governor-config.ts';
 import type { Strategy } from '../strategy/strategy.ts';
 import { TradingEngine } from '../runtime/trading-engine.ts';
 import { stableUuid } from '../util/ids.ts';
-import { closeFailedRun, completeData, endBacktest } from './run-end.ts';
+import { closeFailedRun, completeData, endBacktest, ticksModel } from './run-end.ts';
 import { TradeLedger } from '../report/trade-ledger.ts';
 import type { MachineHostKind } from '../actor/machine-host.ts';
 import type { SymbolActor } from '../actor/symbol-actor.ts';
@@ -117,11 +117,12 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
     session_id: sessionId, symbol: spec.name, data_points: dataPoints, starting_balance: balance,
     trade_constraints: { min_trades_per_week: g.min, max_trades_per_week: g.max },
     timeframe, strategy: strategy.id, digits: spec.digits, params: { [spec.name]: config }, ...(options.labels?.from ? { from: options.labels.from } : {}), ...(options.labels?.to ? { to: options.labels.to } : {}),
+    ...ticksModel(sim),
   }, startTime));
 
   const identity = {
     symbol: spec.name, timeframe, strategy: strategy.id, params: { [spec.name]: config },
-    ...(options.warnings?.length ? { warnings: [...options.warnings] } : {}),
+    ...(options.warnings?.length ? { warnings: [...options.warnings] } : {}), ...ticksModel(sim),
   };
   try {
     // The machine starts at the first bar's time, not at the epoch.

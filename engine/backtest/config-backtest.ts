@@ -5,7 +5,7 @@ import { loadSymbolHistory } from '../config/symbol-history.ts';
 import { clipSeries, historyRange, shippedHistoryFor, type LoadedHistory } from '../data/load-history.ts';
 import { TIMEFRAME_MS, type BarSeries } from '../model/bar.ts';
 import type { ParamOverride } from '../strategy/strategy-params.ts';
-import { checkSeriesAgainstSpec } from './data-check.ts';
+import { checkSeriesAgainstSpec, ticksProblem } from './data-check.ts';
 import { runPortfolio, type PortfolioResult } from './portfolio-backtest.ts';
 
 export interface ConfigBacktestOptions {
@@ -126,6 +126,8 @@ export function loadBotHistoriesWithSpan(bot: ResolvedBot, range: BotHistoryRang
     const check = checkSeriesAgainstSpec(history.series, s.spec, s.file ?? history.source, `bot.symbolSpecs.${s.symbol} in ${bot.where}`);
     if (check.errors.length > 0) throw new ConfigError(bot.where, s.file ? `${s.field}.file` : `bot.symbolSpecs.${s.symbol}`, `the data does not fit ${s.symbol}'s spec: ${check.errors.join('; ')}`);
     warnings.push(...check.warnings);
+    const noTicks = bot.broker.model === 'ticks' ? ticksProblem(history.series, `${s.symbol}'s data (${s.file ?? history.source})`) : null;
+    if (noTicks) throw new ConfigError(bot.where, 'bot.broker.model', noTicks);
   }
   return { histories: out, warnings, span: { from, to } };
 }

@@ -65,3 +65,12 @@ function decimalsOf(v: number): number {
   }
   return 10;
 }
+
+/**
+ * Why `series` cannot run under the real-ticks model (`SimBrokerConfig.model: 'ticks'`): bars
+ * without the ticks they were built from (an MT5 bar export) have nothing inside a bar to walk.
+ * Null when it can. `what` names the data for the message.
+ */
+export function ticksProblem(series: BarSeries, what: string): string | null {
+  return series.ticks ? null : `"ticks": ${what} holds bars, not ticks or time,price samples, so there is nothing inside a bar to walk; use "bars" (the default) or a tick export`;
+}

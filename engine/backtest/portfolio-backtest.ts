@@ -10,7 +10,7 @@ import type { MergeSource } from '../runtime/bar-merge.ts';
 import type { MachineHostKind } from '../actor/machine-host.ts';
 import { TradeLedger } from '../report/trade-ledger.ts';
 import { stableUuid } from '../util/ids.ts';
-import { closeFailedRun, completeData, endBacktest } from './run-end.ts';
+import { closeFailedRun, completeData, endBacktest, ticksModel } from './run-end.ts';
 
 /** One symbol of a portfolio run: its spec, bars, strategy and the strategy's decoded config. */
 export interface PortfolioSymbol {
@@ -102,7 +102,7 @@ export function runPortfolio(options: PortfolioOptions): PortfolioResult {
     trade_constraints: { min_trades_per_week: g.min, max_trades_per_week: g.max },
     timeframe: oneTimeframe, strategy: strategyIds, symbols: names, timeframes, strategies, params,
     synthetic_symbols: symbols.filter((s) => s.synthetic).map((s) => s.spec.name),
-    ...(labels.from ? { from: labels.from } : {}), ...(labels.to ? { to: labels.to } : {}),
+    ...(labels.from ? { from: labels.from } : {}), ...(labels.to ? { to: labels.to } : {}), ...ticksModel(sim),
   }, Number.isFinite(startTime) ? startTime : 0));
 
   clock.now = Number.isFinite(startTime) ? startTime : 0;
@@ -110,7 +110,7 @@ export function runPortfolio(options: PortfolioOptions): PortfolioResult {
     symbol: names.join(','), timeframe: oneTimeframe, strategy: strategyIds, symbols: names, params,
     synthetic_symbols: symbols.filter((s) => s.synthetic).map((s) => s.spec.name),
     ...(labels.from ? { from: labels.from } : {}), ...(labels.to ? { to: labels.to } : {}),
-    ...(options.warnings?.length ? { warnings: [...options.warnings] } : {}),
+    ...(options.warnings?.length ? { warnings: [...options.warnings] } : {}), ...ticksModel(sim),
   };
   try {
     for (const actor of actors) actor.start();

@@ -114,3 +114,8 @@ export function closeFailedRun(run: FailedRun, err: unknown): BacktestFailedErro
   emit(engine.events.make('BACKTEST_COMPLETE', 'INFO', { ...complete, error: error.message }));
   return new BacktestFailedError(error.message, run.sessionId, { cause: error });
 }
+
+/** `{ model: 'ticks' }` for a run under the real-ticks model (BACKTEST_START and BACKTEST_COMPLETE say so), else nothing. */
+export function ticksModel(sim: SimBroker): { model?: 'ticks' } {
+  return sim.config.model === 'ticks' ? { model: 'ticks' } : {};
+}

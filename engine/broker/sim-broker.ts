@@ -5,7 +5,7 @@ import { TRADE_RETCODE, TRADE_ACTION_DEAL, ORDER_TYPE_BUY, ORDER_TYPE_SELL, DEAL
 import { conversionProblem, normalizePrice, profitConversion, profitToAccount, SWAP_MODE, type ProfitConversion, type SymbolSpec } from '../model/symbol-spec.ts';
 import { isValidVolume } from '../governor/position-sizing.ts';
 import type { BrokerPort } from './broker-port.ts';
-import type { BarPrices, BarSeries } from '../model/bar.ts';
+import type { BarPrices, BarSeries, TickPath } from '../model/bar.ts';
 import { DealHistory } from './deal-history.ts';
 import { fixed, MAX_MONEY_DIGITS, roundMoney } from '../util/rounding.ts';
 
@@ -38,11 +38,23 @@ export interface SimBrokerConfig {
   readonly marginCallLevel: number;
   /** Margin level (%) at or below which positions are closed, largest loss first (MT5 `ACCOUNT_MARGIN_SO_SO`). */
   readonly stopOutLevel: number;
+  /**
+   * How stops, targets and the stop-out price are tested inside a bar. `bars` (default): over the
+   * bar's range, MT5's rule for OHLC bars (a level inside it fills at the level, a bar that opens
+   * beyond it at the open). `ticks`: MT5's "every tick based on real ticks" on a series built from
+   * ticks or `time,price` samples (`BarSeries.ticks`): each of the bar's ticks in order, a level
+   * triggering at the first tick at or beyond it and filling at that tick's price. Bars without
+   * ticks (MT5 bar exports) are tested as `bars`.
+   */
+  readonly model: SimModel;
 }
+
+/** See `SimBrokerConfig.model`. */
+export type SimModel = 'bars' | 'ticks';
 
 export const DEFAULT_SIM_BROKER_CONFIG: SimBrokerConfig = {
   balance: 10_000, currency: 'USD', leverage: 100, spreadPoints: {}, slippagePoints: 0, commissionPerLot: 0, historyLimit: 100_000, firstTicket: 1,
-  currencyDigits: 2, marginCallLevel: 100, stopOutLevel: 50,
+  currencyDigits: 2, marginCallLevel: 100, stopOutLevel: 50, model: 'bars',
 };
 
 /** A simulated position: MT5's fields plus the price at which it would be stopped out. */
@@ -168,6 +180,8 @@ export class SimBroker implements BrokerPort {
   nextRollover = Number.POSITIVE_INFINITY;
   /** Deals and rollovers so far: a change tells the engine the balance, the equity or the positions moved. */
   revision = 0;
+  /** `config.model === 'ticks'`, read per bar that reaches a level. */
+  private readonly tickModel: boolean;
 
   constructor(specs: readonly SymbolSpec[], config: Partial<SimBrokerConfig> = {}) {
     // One literal, not a spread: the config keeps one hidden class from run to run.
@@ -178,7 +192,10 @@ export class SimBroker implements BrokerPort {
       commissionPerLot: config.commissionPerLot ?? d.commissionPerLot, historyLimit: config.historyLimit ?? d.historyLimit,
       firstTicket: config.firstTicket ?? d.firstTicket, currencyDigits: config.currencyDigits ?? d.currencyDigits,
       marginCallLevel: config.marginCallLevel ?? d.marginCallLevel, stopOutLevel: config.stopOutLevel ?? d.stopOutLevel,
+      model: config.model ?? d.model,
     };
+    if (this.config.model !== 'bars' && this.config.model !== 'ticks') throw new Error(`broker model "${this.config.model}": expected "bars" or "ticks"`);
+    this.tickModel = this.config.model === 'ticks';
     this.moneyDigits = this.config.currencyDigits;
     if (!(Number.isInteger(this.moneyDigits) && this.moneyDigits >= 0 && this.moneyDigits <= MAX_MONEY_DIGITS)) {
       throw new Error(`broker currencyDigits ${this.moneyDigits}: a deposit currency has 0-${MAX_MONEY_DIGITS} decimals`);
@@ -384,7 +401,25 @@ export class SimBroker implements BrokerPort {
     }
     if (bars.low[i] > book.lowTrigger && bars.high[i] < book.highTrigger) return;
     this.quoteBar(book, bars, i, false, barMs);
-    this.checkStopsIn(book, bars.time[i], bars.open[i], bars.high[i], bars.low[i]);
+    const path = this.tickModel ? bars.ticks : null;
+    if (path) this.checkStopsOnTicks(book, bars.time[i], path, i);
+    else this.checkStopsIn(book, bars.time[i], bars.open[i], bars.high[i], bars.low[i]);
+  }
+
+  /**
+   * The real-ticks model inside bar `i`: each tick in order is a price the rule of `checkStopsIn`
+   * is applied to (open, high and low alike), so a level triggers at the first tick at or beyond
+   * it and fills there (a long's stop at that tick's bid, a target at it, a short's at the ask).
+   * Ticks inside the book's trigger band are skipped with two comparisons.
+   */
+  private checkStopsOnTicks(book: SymbolBook, time: number, path: TickPath, i: number): void {
+    const { primary, other, first } = path;
+    const end = first[i + 1];
+    for (let k = first[i]; k < end && book.positions.length > 0; k++) {
+      const p = other === null ? primary[k] : (primary[k] + other[k]) / 2;
+      if (p > book.lowTrigger && p < book.highTrigger) continue;
+      this.checkStopsIn(book, time, p, p, p);
+    }
   }
 
   /** `checkStopsAt` for bid bars: the bid band (longs), then the ask band with the bar's spread (shorts). */

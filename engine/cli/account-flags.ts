@@ -1,4 +1,5 @@
 import { ConfigError } from '../config/config-error.ts';
+import type { SimModel } from '../broker/sim-broker.ts';
 
 // The account and instrument flags `npm run backtest` and `npm run optimize` share, checked
 // the same way by both: a bad value is a ConfigError naming the flag (exit 2).
@@ -37,4 +38,11 @@ export function checkWeekLimits(min: number | undefined, max: number | undefined
   if (lo <= hi) return;
   throw new ConfigError('command line', max !== undefined ? '--max-trades' : '--min-trades',
     `the weekly minimum ${lo}${min === undefined ? ' (the default)' : ''} exceeds the weekly maximum ${hi}${max === undefined ? ' (the default)' : ''}`);
+}
+
+/** `--model`: how stops and targets are tested inside a bar, `bars` or `ticks`; undefined when not given. */
+export function modelFlag(raw: string | undefined): SimModel | undefined {
+  if (raw === undefined) return undefined;
+  if (raw !== 'bars' && raw !== 'ticks') throw new ConfigError('command line', '--model', `"${raw}" is not bars or ticks`);
+  return raw;
 }

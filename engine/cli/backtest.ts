@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { BacktestCompleteData, LogEvent } from '../../protocol/index.ts';
 import { loadHistory } from '../data/load-history.ts';
-import { isTimeframe } from '../model/bar.ts';
+import { isTimeframe, type BarSeries } from '../model/bar.ts';
 import { runBacktest } from '../backtest/backtest-runner.ts';
 import { loadBotHistoriesWithSpan, runPortfolioBacktest } from '../backtest/config-backtest.ts';
 import { loadPlugins, PluginError } from '../strategy/plugin-loader.ts';
@@ -15,11 +15,11 @@ import { formatSummary } from './summary-table.ts';
 import { ProgressBar } from './progress-bar.ts';
 import { specOverrides } from './spec-options.ts';
 import { conversionProblem, resolveSymbolSpec } from '../model/symbol-spec.ts';
-import { checkSeriesAgainstSpec } from '../backtest/data-check.ts';
+import { checkSeriesAgainstSpec, ticksProblem } from '../backtest/data-check.ts';
 import { DEFAULT_GOVERNOR_CONFIG } from '../governor/governor-config.ts';
 import { DEFAULT_SIM_BROKER_CONFIG } from '../broker/sim-broker.ts';
 import { quietOnClosedOutput } from './closed-output.ts';
-import { accountFlag as number, checkWeekLimits } from './account-flags.ts';
+import { accountFlag as number, checkWeekLimits, modelFlag } from './account-flags.ts';
 import { checkRangeFlags, historyFlagError } from './history-flags.ts';
 import { HistoryOptionError } from '../data/history-option-error.ts';
 
@@ -41,6 +41,9 @@ const USAGE = `usage: npm run backtest -- --symbol USDCHF --timeframe H1 [option
   --min-trades N     weekly minimum (default 3)   --max-trades N  weekly maximum (default 10)
   --spread POINTS    spread override             --commission N  per lot per side, USD
   --leverage N       account leverage (default 100; margin, stop-out at 50 % margin level)
+  --model M          how stops and targets are tested inside a bar: bars (default: over its range,
+                     a level inside it fills at the level) or ticks (each tick or time,price sample
+                     in order, filling at the first one at or beyond the level, as MT5's real ticks)
   --spec-file PATH   symbol specs as JSON, the config's symbolSpecs shape: {"AAPL": {"digits": 2, ...}}
   --spec FIELD=V     one field of --symbol's spec (repeatable): digits, contractSize, baseCurrency,
                      profitCurrency, tickSize, tickValueProfit, volumeMin/Step/Max, swapMode, swapLong, ...
@@ -61,7 +64,7 @@ function parse(argv: string[]) {
       strategy: { type: 'string' }, plugin: { type: 'string', multiple: true, default: [] },
       balance: { type: 'string' }, risk: { type: 'string' },
       'min-trades': { type: 'string' }, 'max-trades': { type: 'string' }, spread: { type: 'string' }, commission: { type: 'string' },
-      leverage: { type: 'string' }, 'spec-file': { type: 'string' }, spec: { type: 'string', multiple: true, default: [] },
+      leverage: { type: 'string' }, 'spec-file': { type: 'string' }, spec: { type: 'string', multiple: true, default: [] }, model: { type: 'string' },
       record: { type: 'string', default: 'var/recordings' }, 'no-record': { type: 'boolean', default: false }, report: { type: 'string' },
       json: { type: 'boolean', default: false }, bars: { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
     },
@@ -115,9 +118,13 @@ async function configPlan(args: Args): Promise<Plan> {
   };
   const plugins = await loadPlugins([...(bot.plugins ?? []).map((p) => (p.startsWith('.') ? resolve(dirname(file), p) : p)), ...args.plugin!], { baseDir: dirname(file) });
   const strategies = new Map([...plugins].map(([id, p]) => [id, p.strategy]));
-  const resolved = resolveBot(bot, { where: file, baseDir: dirname(file), strategies }, parseOverrides(args.set!));
-  // The shared span, then every symbol's data checked against its spec (refused or warned).
-  const { histories, warnings } = loadBotHistoriesWithSpan(resolved, { from: args.from, to: args.to });
+  const model = modelFlag(args.model);
+  const bare = resolveBot(bot, { where: file, baseDir: dirname(file), strategies }, parseOverrides(args.set!));
+  // The shared span, then every symbol's data checked against its spec (refused or warned) and,
+  // under the config's own `bot.broker.model: "ticks"`, for ticks to walk.
+  const { histories, warnings } = loadBotHistoriesWithSpan(bare, { from: args.from, to: args.to });
+  if (model === 'ticks') for (const [symbol, h] of histories) checkTicks(h.series, `${symbol}'s data (${h.source})`, 'command line', '--model');
+  const resolved = model === undefined ? bare : { ...bare, broker: { ...bare.broker, model } };
   const all = [...histories.values()];
   return {
     bars: all.reduce((n, h) => n + h.series.length, 0),
@@ -165,6 +172,8 @@ async function symbolPlan(args: Args): Promise<Plan> {
   }
   const { series, synthetic, source, fingerprint } = history;
   if (series.length === 0) throw new ConfigError('command line', '--from/--to', `no ${symbol} ${timeframe} bars between ${args.from ?? 'the start'} and ${args.to ?? 'the end'}`);
+  const model = modelFlag(args.model);
+  if (model === 'ticks') checkTicks(series, args.file ?? source, 'command line', '--model');
   const leverage = number('leverage', args.leverage);
   const check = checkSeriesAgainstSpec(series, spec, args.file ?? source);
   if (check.errors.length > 0) throw new DataMismatch(`the data does not fit ${spec.name}'s spec; nothing was run:\n  ${check.errors.join('\n  ')}`);
@@ -183,11 +192,17 @@ async function symbolPlan(args: Args): Promise<Plan> {
       governor: { ...(minTrades !== undefined ? { minTradesPerWeek: minTrades } : {}), ...(maxTrades !== undefined ? { maxTradesPerWeek: maxTrades } : {}) },
       broker: {
         ...(spread !== undefined ? { spreadPoints: { [symbol]: spread } } : {}), ...(commission !== undefined ? { commissionPerLot: commission } : {}),
-        ...(leverage !== undefined ? { leverage } : {}),
+        ...(leverage !== undefined ? { leverage } : {}), ...(model !== undefined ? { model } : {}),
       },
       labels: { from: args.from, to: args.to }, emitBars, progressEvery, onProgress, onEvent,
     }),
   };
+}
+
+/** `--model ticks` needs bars built from ticks: an MT5 bar export has none to walk. */
+function checkTicks(series: BarSeries, what: string, where: string, field: string): void {
+  const problem = ticksProblem(series, what);
+  if (problem) throw new ConfigError(where, field, problem);
 }
 
 async function main(argv: string[]): Promise<number> {

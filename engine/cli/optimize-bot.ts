@@ -4,7 +4,7 @@ import { readConfigFile } from '../config/load-config.ts';
 import type { BotConfig } from '../config/config-codec.ts';
 import { isTimeframe } from '../model/bar.ts';
 import { conversionProblem, resolveSymbolSpec } from '../model/symbol-spec.ts';
-import { DEFAULT_SIM_BROKER_CONFIG } from '../broker/sim-broker.ts';
+import { DEFAULT_SIM_BROKER_CONFIG, type SimModel } from '../broker/sim-broker.ts';
 import { DEFAULT_GOVERNOR_CONFIG } from '../governor/governor-config.ts';
 import { checkWeekLimits } from './account-flags.ts';
 import { specOverrides } from './spec-options.ts';
@@ -24,6 +24,8 @@ export interface BotFlags {
   readonly spread?: number;
   readonly commission?: number;
   readonly leverage?: number;
+  /** `--model bars|ticks`: how stops and targets are tested inside a bar. */
+  readonly model?: SimModel;
   /** `--spec-file PATH` and `--spec FIELD=VALUE`, as `npm run backtest` takes them (one-symbol form only). */
   readonly specFile?: string;
   readonly spec?: readonly string[];
@@ -67,6 +69,7 @@ export function botFromFlags(f: BotFlags): BotSource {
       ...(f.spread !== undefined ? { spreadPoints: Object.fromEntries((bot.symbols ?? []).map((s) => [s.symbol, f.spread!])) } : {}),
       ...(f.commission !== undefined ? { commissionPerLot: f.commission } : {}),
       ...(f.leverage !== undefined ? { leverage: f.leverage } : {}),
+      ...(f.model !== undefined ? { model: f.model } : {}),
     };
     return { bot, where: file, configDir: dirname(file) };
   }
@@ -94,7 +97,7 @@ export function botFromFlags(f: BotFlags): BotSource {
     ...(f.maxTrades !== undefined ? { maxTradesPerWeek: f.maxTrades } : {}),
     broker: {
       ...(f.spread !== undefined ? { spreadPoints: { [f.symbol]: f.spread } } : {}), ...(f.commission !== undefined ? { commissionPerLot: f.commission } : {}),
-      ...(f.leverage !== undefined ? { leverage: f.leverage } : {}),
+      ...(f.leverage !== undefined ? { leverage: f.leverage } : {}), ...(f.model !== undefined ? { model: f.model } : {}),
     },
     ...(Object.keys(specs).length ? { symbolSpecs: specs as BotConfig['symbolSpecs'] } : {}),
   };

@@ -16,7 +16,7 @@ import type { SearchMethod } from '../optimize/search.ts';
 import { pboFigure } from '../optimize/overfitting/overfitting-report.ts';
 import { OptimizeProgress } from './optimize-progress.ts';
 import { allFlatNote } from '../optimize/no-trades.ts';
-import { accountFlag } from './account-flags.ts';
+import { accountFlag, modelFlag } from './account-flags.ts';
 import { checkRangeFlags } from './history-flags.ts';
 import { botFromFlags } from './optimize-bot.ts';
 import { QueueExecutor, QueueUnreachableError } from '../optimize/queue/queue-executor.ts';
@@ -36,7 +36,7 @@ const USAGE = `usage: npm run optimize -- --config my-bot.json --param fast=5:50
   --queue URL         send trials to a BullMQ queue on Redis (redis://host:port); run \`npm run worker\` on each machine
   --out DIR           results folder (default var/optimisations/<id>)   --top N  table rows (default 20)
   --symbol S --timeframe TF --from DATE --to DATE --file PATH --timezone ZONE --strategy ID --plugin PATH
-  --balance N --risk N --min-trades N --max-trades N --spread POINTS --commission N --leverage N   as for npm run backtest
+  --balance N --risk N --min-trades N --max-trades N --spread POINTS --commission N --leverage N --model M   as for npm run backtest
                       (with --config they override the config's settings; --symbol keeps only that symbol)
   --spec-file PATH --spec FIELD=V   the symbol's spec as for npm run backtest (a symbol without a built-in spec: a stock, an index)`;
 
@@ -50,7 +50,7 @@ async function main(): Promise<number> {
         strategy: { type: 'string' }, plugin: { type: 'string', multiple: true, default: [] },
         balance: { type: 'string' }, risk: { type: 'string' },
         'min-trades': { type: 'string' }, 'max-trades': { type: 'string' }, spread: { type: 'string' }, commission: { type: 'string' },
-        leverage: { type: 'string' }, 'spec-file': { type: 'string' }, spec: { type: 'string', multiple: true, default: [] },
+        leverage: { type: 'string' }, 'spec-file': { type: 'string' }, spec: { type: 'string', multiple: true, default: [] }, model: { type: 'string' },
         param: { type: 'string', multiple: true, default: [] }, constraint: { type: 'string', multiple: true, default: [] },
         objective: { type: 'string', default: 'net-profit' }, method: { type: 'string', default: 'grid' },
         trials: { type: 'string' }, seed: { type: 'string', default: '1' }, population: { type: 'string' },
@@ -87,7 +87,7 @@ async function main(): Promise<number> {
       balance: accountFlag('balance', args.balance), risk: accountFlag('risk', args.risk),
       minTrades: accountFlag('min-trades', args['min-trades']), maxTrades: accountFlag('max-trades', args['max-trades']),
       spread: accountFlag('spread', args.spread), commission: accountFlag('commission', args.commission), leverage: accountFlag('leverage', args.leverage),
-      specFile: args['spec-file'], spec: args.spec!,
+      specFile: args['spec-file'], spec: args.spec!, model: modelFlag(args.model),
     });
     const trials = num('trials', args.trials, true);
     const workers = num('workers', args.workers, true) ?? availableParallelism();

@@ -104,6 +104,8 @@ async function createBot(config: AppConfig, restored: RestoredState | null, jour
   // and in BOT_INITIALIZATION. Bars before that span are kept for the strategies' warm-up. Prices
   // are checked against each symbol's spec as the backtest checks them: a price that is not a
   // positive number is refused (exit 2), prices off the spec's scale are warned of alike.
+  // The replay delivers bars one by one, as a live feed would: there are no ticks inside them to walk.
+  if (resolved.broker.model === 'ticks') throw new ConfigError(where, 'bot.broker.model', '"ticks" is for backtests and the optimiser; the paper bot replays bars and tests stops over each bar\'s range: remove it or set "bars"');
   const { histories, warnings, span } = loadBotHistoriesWithSpan(resolved, { earlierBars: true, oneSymbol: 'a config naming only that symbol' });
   for (const warning of warnings) say(`warning: ${warning}`);
   return createPaperBot({

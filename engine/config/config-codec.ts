@@ -146,6 +146,11 @@ export const BotConfigCodec = t.partial({
     leverage: PositiveNumber,
     marginCallLevel: NonNegativeNumber,
     stopOutLevel: NonNegativeNumber,
+    /**
+     * Backtests and the optimiser: how stops and targets are tested inside a bar, `bars` (default)
+     * or `ticks` (each tick or `time,price` sample, MT5's real ticks). The paper bot refuses `ticks`.
+     */
+    model: t.union([t.literal('bars'), t.literal('ticks')]),
   })),
   /** MT5 symbol spec overrides by symbol (contractSize, digits, point, tickSize, volumeMin, ...). */
   symbolSpecs: t.record(t.string, SymbolSpecOverrideCodec),

@@ -142,6 +142,7 @@ export function resolveBot(bot: BotConfig, context: ResolveContext, overrides: r
       ...(b.leverage !== undefined ? { leverage: b.leverage } : {}),
       ...(b.marginCallLevel !== undefined ? { marginCallLevel: b.marginCallLevel } : {}),
       ...(b.stopOutLevel !== undefined ? { stopOutLevel: b.stopOutLevel } : {}),
+      ...(b.model !== undefined ? { model: b.model } : {}),
     },
     symbolSpecs,
     input: bot,

@@ -217,5 +217,6 @@ function clip(series: BarSeries, from: number, to: number): BarSeries {
     time: sub(series.time), open: sub(series.open), high: sub(series.high),
     low: sub(series.low), close: sub(series.close), volume: sub(series.volume),
     prices: series.prices ?? 'mid', spread: series.spread ? sub(series.spread) : null,
+    ticks: series.ticks ? { ...series.ticks, first: series.ticks.first.subarray(start, end + 1) } : null,
   };
 }

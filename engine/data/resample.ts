@@ -1,4 +1,4 @@
-import { createBarSeries, quotingOf, TIMEFRAME_MS, type BarSeries, type Timeframe } from '../model/bar.ts';
+import { createBarSeries, quotingOf, TIMEFRAME_MS, type BarSeries, type TickPath, type Timeframe } from '../model/bar.ts';
 import type { TickSeries } from './tick-series.ts';
 import { zonedTimeFor, type ZonedTime } from './zoned-time.ts';
 
@@ -62,6 +62,11 @@ export function resampleTicks(ticks: TickSeries, timeframe: Timeframe, options: 
     }
   }
   out.length = starts.length;
+  // Each bar's ticks, for the simulator's real-ticks model.
+  const first = new Int32Array(starts.length + 1);
+  for (let i = n - 1; i >= 0; i--) first[bucketOf[i]] = i;
+  first[starts.length] = n;
+  (out as { ticks: TickPath | null }).ticks = { primary, other: other ?? null, first };
   return out;
 }
 

@@ -54,6 +54,23 @@ export interface BarSeries {
    * or absent: the symbol's spread for every bar.
    */
   readonly spread?: Float64Array | null;
+  /**
+   * The ticks (or `time,price` samples) the bars were built from, when they were: what the
+   * simulator walks under the real-ticks model (`SimBrokerConfig.model`). Null or absent: bars only.
+   */
+  readonly ticks?: TickPath | null;
+}
+
+/**
+ * The prices inside each bar, in time order: bar `i`'s are indexes `first[i]` to `first[i + 1] - 1`
+ * of `primary` (and `other`: the price is the middle of the two when it is set, as the bars were
+ * built). The arrays are the loaded ticks' own (nothing copied); `first` has one entry per bar
+ * and one more, and a view of bars [from, to) is `first.subarray(from, to + 1)`.
+ */
+export interface TickPath {
+  readonly primary: Float64Array;
+  readonly other: Float64Array | null;
+  readonly first: Int32Array;
 }
 
 /** How a new series quotes: its prices and whether it has a spread column. Default: mid, none. */
@@ -84,6 +101,7 @@ export function createBarSeries(symbol: string, timeframe: Timeframe, capacity: 
     length: 0,
     prices: quoting.prices,
     spread: quoting.spread ? new Float64Array(capacity) : null,
+    ticks: null,
   };
 }
 

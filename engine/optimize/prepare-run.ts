@@ -65,7 +65,10 @@ export async function prepareRun(o: PrepareOptions): Promise<PreparedRun> {
   // As `npm run backtest` does: the shared span, and prices that do not fit a symbol's spec
   // refused (they would make every trial nonsense) or warned of.
   const { histories, warnings } = loadBotHistoriesWithSpan(withFiles, { from: o.from, to: o.to });
-  const series = new Map([...histories].map(([symbol, h]) => [symbol, h.series]));
+  // The ticks inside the bars go to the trials only when they walk them (`bot.broker.model`):
+  // a bars-model run shares, stores and hashes its bars as it always did.
+  const ticks = withFiles.broker.model === 'ticks';
+  const series = new Map([...histories].map(([symbol, h]) => [symbol, ticks || !h.series.ticks ? h.series : { ...h.series, ticks: null }]));
   const spec: RunSpec = { bot: portableBot(o.bot), where: o.where, plugins, baseDir: cwd };
   const bot = resolveBot(spec.bot, { where: o.where, baseDir: cwd, strategies });
   const inputs: TrialInputs = { bot, series, reference: referenceOf(bot, series), balance: bot.balance };

@@ -73,7 +73,8 @@ export function runIdentity(bot: ResolvedBot, spec: RunSpec, dataHash: string): 
     balance: _ba, riskPercent: _r, minTradesPerWeek: _min, maxTradesPerWeek: _max, ...rest
   } = spec.bot;
   const d = DEFAULT_SIM_BROKER_CONFIG;
-  const { spreadPoints, ...costs } = b;
+  // The model only when it is not the default: a config that spells "bars" is the same run.
+  const { spreadPoints, model, ...costs } = b;
   return sha256(canonical({
     // Fields with no default applied here (warm-up bars, start date, ...) stay as written: never two runs under one id.
     ...rest,
@@ -84,6 +85,7 @@ export function runIdentity(bot: ResolvedBot, spec: RunSpec, dataHash: string): 
       ...costs, leverage: b.leverage ?? d.leverage, commissionPerLot: b.commissionPerLot ?? d.commissionPerLot, slippagePoints: b.slippagePoints ?? d.slippagePoints,
       marginCallLevel: b.marginCallLevel ?? d.marginCallLevel, stopOutLevel: b.stopOutLevel ?? d.stopOutLevel,
       ...(spreadPoints && Object.keys(spreadPoints).length > 0 ? { spreadPoints } : {}),
+      ...(model === 'ticks' ? { model } : {}),
     },
     symbols: bot.symbols.map((s) => ({ symbol: s.symbol, timeframe: s.timeframe, strategy: s.strategy.id, params: s.params, spec: s.spec })),
     plugins: spec.plugins, data: dataHash,

@@ -167,5 +167,6 @@ export function viewOf(s: BarSeries, range: BarRange): BarSeries {
     time: s.time.subarray(from, to), open: s.open.subarray(from, to), high: s.high.subarray(from, to),
     low: s.low.subarray(from, to), close: s.close.subarray(from, to), volume: s.volume.subarray(from, to),
     prices: s.prices ?? 'mid', spread: s.spread ? s.spread.subarray(from, to) : null,
+    ticks: s.ticks ? { ...s.ticks, first: s.ticks.first.subarray(from, to + 1) } : null,
   };
 }

@@ -20,6 +20,8 @@ export const BacktestStartDataCodec = t.intersection([
     synthetic_symbols: t.array(t.string),
     /** Decimal places of the symbol's prices (its MT5 spec), so a client shows 1.2142, not 1.21. */
     digits: t.number,
+    /** `ticks`: stops and targets tested on each tick or sample inside a bar (`--model ticks`); absent: over the bar's range. */
+    model: t.literal('ticks'),
   }),
 ]);
 export type BacktestStartData = t.TypeOf<typeof BacktestStartDataCodec>;
@@ -93,6 +95,8 @@ export const BacktestCompleteDataCodec = t.intersection([
     swap_total: t.number,
     /** What the data check found before the run (prices that do not fit the symbol spec). */
     warnings: t.array(t.string),
+    /** `ticks`: stops and targets were tested on each tick or sample inside a bar (`--model ticks`); absent: over the bar's range. */
+    model: t.literal('ticks'),
     /** The run failed (after its ERROR): why; the figures cover the bars before the failure. */
     error: t.string,
     /**

@@ -107,7 +107,7 @@ export function mirrorSeries(series: BarSeries): BarSeries {
     time: series.time.slice(0, n), volume: series.volume.slice(0, n),
     open: new Float64Array(n), high: new Float64Array(n), low: new Float64Array(n), close: new Float64Array(n),
     // A mirrored bid is no bid (its spread would lie below it): the mirror is quoted as mid prices.
-    prices: 'mid', spread: null,
+    prices: 'mid', spread: null, ticks: null,
   };
   for (let i = 0; i < n; i++) {
     out.open[i] = c2 - series.open[i];

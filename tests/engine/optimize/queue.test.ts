@@ -69,6 +69,31 @@ test('two queue workers, one killed mid-run, give the local pool\'s results; a r
   }
 });
 
+test('under --model ticks a queue worker reads the ticks from Redis with the bars: the same trials as the local pool, not the bars model\'s', async () => {
+  const redis = await startRedis();
+  const dirs = [0, 1, 2].map(() => mkdtempSync(join(tmpdir(), 'tradeloom-queue-ticks-')));
+  const worker = startWorker(redis.url);
+  try {
+    const few = (extra: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'engine/cli/optimize.ts', '--symbol', 'USDCHF', '--timeframe', 'H1',
+      '--from', '1997-01-01', '--to', '1997-12-31', '--param', 'fast=4,8', '--param', 'slow=30', ...extra], { encoding: 'utf8' });
+    const local = few(['--model', 'ticks', '--workers', '2', '--out', dirs[0]]);
+    assert.is(local.status, 0, local.stderr);
+    const bars = few(['--workers', '2', '--out', dirs[1]]);
+    assert.is(bars.status, 0, bars.stderr);
+    await ready(worker);
+    const queued = few(['--model', 'ticks', '--queue', redis.url, '--out', dirs[2]]);
+    assert.is(queued.status, 0, queued.stderr);
+    assert.is(trials(dirs[2]), trials(dirs[0]));
+    // The final balances (column 16) differ from the bars model's: the ticks were walked.
+    const balances = (dir: string) => trials(dir).trim().split('\n').slice(1).map((row) => row.split(',')[15]).sort().join(' ');
+    assert.is.not(balances(dirs[2]), balances(dirs[1]));
+  } finally {
+    worker.kill('SIGKILL');
+    await redis.stop();
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  }
+});
+
 test('a worker on an unreachable Redis says so and exits 2', () => {
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'engine/cli/worker.ts', '--queue', 'redis://127.0.0.1:1'], { encoding: 'utf8' });
   assert.is(r.status, 2);
