@@ -70,11 +70,13 @@ export function testerStatRows(s: TesterStatsData): TesterStatRow[] {
 
 /**
  * The account's side of a finished run, in the CLI summary's words and shared with the workbench:
- * each losing trade's loss over the balance it was sized from (`realized_risk`), the swap charged
- * (when any) and the entry orders refused, by reason (when any). Rows only for what the run has.
+ * the real-ticks model (when the run used it), each losing trade's loss over the balance it was
+ * sized from (`realized_risk`), the swap charged (when any) and the entry orders refused, by reason
+ * (when any). Rows only for what the run has.
  */
-export function accountRows(c: Pick<BacktestCompleteData, 'realized_risk' | 'swap_total' | 'orders'>): TesterStatRow[] {
+export function accountRows(c: Pick<BacktestCompleteData, 'realized_risk' | 'swap_total' | 'orders' | 'model'>): TesterStatRow[] {
   const rows: TesterStatRow[] = [];
+  if (c.model === 'ticks') rows.push({ key: 'model', label: 'Model', value: 'real ticks: stops and targets tested on each tick or sample inside a bar' });
   const risk = c.realized_risk;
   if (risk && risk.losing_trades > 0) {
     rows.push({ key: 'realized_risk', label: 'Loss per losing trade', value: `median ${risk.median_pct.toFixed(2)} %, p90 ${risk.p90_pct.toFixed(2)} %, max ${risk.max_pct.toFixed(2)} % of balance` });

@@ -18,7 +18,6 @@ export function formatSummary(c: BacktestCompleteData, ctx: SummaryContext): str
     ['Symbol / timeframe', `${c.symbol ?? ''} ${c.timeframe ?? ''}${ctx.synthetic ? ' (SYNTHETIC data)' : ''}`],
     ['Strategy', c.strategy ?? ''],
     ['Data', `${ctx.bars.toLocaleString('en-US')} bars from ${ctx.source}`],
-    ...(c.model === 'ticks' ? [['Model', 'real ticks: stops and targets on each tick or sample (--model ticks)'] as [string, string]] : []),
     ['Session', c.session_id],
     ['Starting balance', money(ctx.balance)],
     ['Final balance', money(c.final_balance)],

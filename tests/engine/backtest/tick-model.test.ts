@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadHistory } from '../../../engine/data/load-history.ts';
 import { runBacktest } from '../../../engine/backtest/backtest-runner.ts';
@@ -111,6 +111,11 @@ test('--model ticks on the CLI: the run says so, the optimiser\'s trial equals t
   assert.is(backtest.status, 0, backtest.stderr);
   const complete = JSON.parse(backtest.stdout);
   assert.is(complete.model, 'ticks');
+  const summary = cli('backtest', ['--symbol', 'USDCHF', '--timeframe', 'H1', '--from', '1998-01-01', '--to', '1998-06-30', '--model', 'ticks', '--no-record']);
+  assert.match(summary.stdout, /Model\s+real ticks: stops and targets tested on each tick or sample inside a bar/);
+  const html = join(dir.path, 'ticks.html');
+  assert.is(cli('backtest', ['--symbol', 'USDCHF', '--timeframe', 'H1', '--from', '1998-01-01', '--to', '1998-06-30', '--model', 'ticks', '--no-record', '--report', html]).status, 0);
+  assert.match(readFileSync(html, 'utf8'), /<th>Model<\/th><td data-key="model">real ticks/);
   const plain = JSON.parse(cli('backtest', ['--symbol', 'USDCHF', '--timeframe', 'H1', '--from', '1998-01-01', '--to', '1998-06-30', '--json', '--no-record']).stdout);
   assert.is(plain.model, undefined);
   assert.is.not(complete.final_balance, plain.final_balance);
