@@ -17,6 +17,8 @@ export interface BacktestRequest {
   readonly balance?: number;
   /** Strategy parameters over the bot's own for that symbol, decoded by the plugin's codec. */
   readonly params?: Readonly<Record<string, unknown>>;
+  /** How stops and targets are tested inside a bar (`SimBrokerConfig.model`); default `bars`. */
+  readonly model?: 'bars' | 'ticks';
 }
 
 /**

@@ -10,7 +10,7 @@ import type { GovernorConfig } from '../governor/governor-config.ts';
 import type { Strategy } from '../strategy/strategy.ts';
 import { loadHistory } from '../data/load-history.ts';
 import { runBacktest } from '../backtest/backtest-runner.ts';
-import { checkSeriesAgainstSpec } from '../backtest/data-check.ts';
+import { checkSeriesAgainstSpec, ticksProblem } from '../backtest/data-check.ts';
 import { BacktestFailedError } from '../backtest/run-end.ts';
 import { TradingEngine } from '../runtime/trading-engine.ts';
 import type { SymbolActor } from '../actor/symbol-actor.ts';
@@ -314,9 +314,13 @@ export class TradingBot implements BotController {
     // or warned of in BACKTEST_COMPLETE `warnings`.
     const check = checkSeriesAgainstSpec(history.series, spec, history.source, `bot.symbolSpecs.${spec.name} in the bot's config`);
     if (check.errors.length > 0) return { ok: false, reason: `the data does not fit ${spec.name}'s spec: ${check.errors.join('; ')}` };
+    const ticks = request.model === 'ticks';
+    const noTicks = ticks ? ticksProblem(history.series, `${request.symbol}'s data (${history.source})`) : null;
+    if (noTicks) return { ok: false, reason: `model ${noTicks}`, data: { field: 'model' } };
     const run = {
       symbol: request.symbol, spec, strategy, strategyConfig: params.config, balance: request.balance ?? this.options.balance,
-      riskPercent: this.options.riskPercent, governor: this.options.governor, broker: this.options.broker, warnings: check.warnings,
+      riskPercent: this.options.riskPercent, governor: this.options.governor, broker: ticks ? { ...this.options.broker, model: 'ticks' as const } : this.options.broker,
+      warnings: check.warnings,
     };
     // The same run over no bars first: what the plugin refuses when it starts (a value its codec
     // lets through) is refused here, before the reply, not after BACKTEST_START.

@@ -121,7 +121,7 @@ function runCommand(ctx: HandlerContext, m: ClientMessage): CommandOutcome | Pro
     case 'close_position':
       return ctx.bot.closePosition(m.symbol, m.ticket);
     case 'run_backtest':
-      return ctx.bot.runBacktest({ symbol: m.symbol, timeframe: m.timeframe, from: m.from, to: m.to, strategy: m.strategy, balance: m.balance, params: m.params });
+      return ctx.bot.runBacktest({ symbol: m.symbol, timeframe: m.timeframe, from: m.from, to: m.to, strategy: m.strategy, balance: m.balance, params: m.params, model: m.model });
     case 'start_optimisation':
       return ctx.optimisations?.start(m) ?? NO_OPTIMISER;
     case 'cancel_optimisation':

@@ -35,7 +35,11 @@ export const ClosePositionCodec = t.intersection([withRequestId('close_position'
 export const StrategyParamsCodec = t.record(t.string, t.unknown);
 export const RunBacktestCodec = t.intersection([
   withRequestId('run_backtest', { symbol: SymbolNameCodec, timeframe: t.string }),
-  t.partial({ from: t.string, to: t.string, strategy: t.string, balance: BalanceCodec, params: StrategyParamsCodec }),
+  t.partial({
+    from: t.string, to: t.string, strategy: t.string, balance: BalanceCodec, params: StrategyParamsCodec,
+    /** `ticks`: stops and targets tested on each tick or sample inside a bar (the real-ticks model); default `bars`. */
+    model: t.union([t.literal('bars'), t.literal('ticks')]),
+  }),
 ]);
 export const ListRecordingsCodec = withRequestId('list_recordings');
 /** What a backtest can be run on here: symbols, timeframes, strategies (answered by a `command_result`). */

@@ -40,4 +40,34 @@ test('the Run Backtest form starts a backtest on the server and its report fills
   });
 });
 
+test('the form runs a backtest under the real-ticks model: BACKTEST_COMPLETE says so and the report has the Model row', async () => {
+  await withEngine({}, async ({ server, page }) => {
+    const reference = await ProtocolClient.connect(server.url);
+    try {
+      await runFromPalette(page, 'Run Backtest');
+      const form = page.locator('form[data-editor-type="backtest-form"]');
+      await form.waitFor();
+      await waitFor('symbols in the form', async () => (await form.locator('select[name="symbol"] option').count()) > 0, 60_000);
+      await form.locator('select[name="symbol"]').selectOption('USDCHF');
+      await form.locator('select[name="timeframe"]').selectOption('H1');
+      await form.locator('input[name="from"]').fill('1999-01-01');
+      await form.locator('input[name="to"]').fill('1999-03-31');
+      await form.locator('select[name="model"]').selectOption('ticks');
+      await form.getByRole('button', { name: 'Run backtest' }).click();
+      await form.getByText('Server: accepted').waitFor({ timeout: 30_000 });
+      const complete = await waitFor('BACKTEST_COMPLETE on the wire', async () => reference.received.find((m) => m.event_type === 'BACKTEST_COMPLETE'), 120_000);
+      assert.is(complete.data.model, 'ticks');
+      const start = reference.received.find((m) => m.event_type === 'BACKTEST_START' && m.session_id === complete.session_id);
+      assert.is(start?.data.model, 'ticks');
+      const sessionId = complete.data.session_id as string;
+      await page.locator(`[data-view="backtests"] [data-backtest="${sessionId}"]`).click();
+      const report = page.locator(`[data-backtest-report="${sessionId}"][data-complete="true"]`);
+      await report.waitFor({ timeout: 30_000 });
+      assert.match(await report.locator('tr[data-stat="model"] td').innerText(), /^real ticks: stops and targets tested on each tick or sample inside a bar$/);
+    } finally {
+      reference.close();
+    }
+  });
+});
+
 test.run();
