@@ -1,27 +1,38 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import type { Page } from 'playwright-core';
 import { runFromPalette, waitFor } from '../kit/browser.ts';
 import { ProtocolClient, withEngine } from './engine-session.ts';
+
+/**
+ * Fills the Run Backtest form for USDCHF (and `model` when given), runs it, and opens its
+ * finished report: BACKTEST_COMPLETE as the reference client received it, and the report.
+ */
+async function runFromForm(page: Page, reference: ProtocolClient, o: { timeframe: string; from: string; to: string; model?: string }) {
+  await runFromPalette(page, 'Run Backtest');
+  const form = page.locator('form[data-editor-type="backtest-form"]');
+  await form.waitFor();
+  await waitFor('symbols in the form', async () => (await form.locator('select[name="symbol"] option').count()) > 0, 60_000);
+  await form.locator('select[name="symbol"]').selectOption('USDCHF');
+  await form.locator('select[name="timeframe"]').selectOption(o.timeframe);
+  await form.locator('input[name="from"]').fill(o.from);
+  await form.locator('input[name="to"]').fill(o.to);
+  if (o.model) await form.locator('select[name="model"]').selectOption(o.model);
+  await form.getByRole('button', { name: 'Run backtest' }).click();
+  await form.getByText('Server: accepted').waitFor({ timeout: 30_000 });
+  const complete = await waitFor('BACKTEST_COMPLETE on the wire', async () => reference.received.find((m) => m.event_type === 'BACKTEST_COMPLETE'), 120_000);
+  const sessionId = complete.data.session_id as string;
+  await page.locator(`[data-view="backtests"] [data-backtest="${sessionId}"]`).click();
+  const report = page.locator(`[data-backtest-report="${sessionId}"][data-complete="true"]`);
+  await report.waitFor({ timeout: 30_000 });
+  return { complete, sessionId, report };
+}
 
 test('the Run Backtest form starts a backtest on the server and its report fills in live to the engine\'s final numbers', async () => {
   await withEngine({}, async ({ server, page }) => {
     const reference = await ProtocolClient.connect(server.url);
     try {
-      await runFromPalette(page, 'Run Backtest');
-      const form = page.locator('form[data-editor-type="backtest-form"]');
-      await form.waitFor();
-      await waitFor('symbols in the form', async () => (await form.locator('select[name="symbol"] option').count()) > 0, 60_000);
-      await form.locator('select[name="symbol"]').selectOption('USDCHF');
-      await form.locator('select[name="timeframe"]').selectOption('H4');
-      await form.locator('input[name="from"]').fill('1999-01-01');
-      await form.locator('input[name="to"]').fill('1999-06-30');
-      await form.getByRole('button', { name: 'Run backtest' }).click();
-      await form.getByText('Server: accepted').waitFor({ timeout: 30_000 });
-      const complete = await waitFor('BACKTEST_COMPLETE on the wire', async () => reference.received.find((m) => m.event_type === 'BACKTEST_COMPLETE'), 120_000);
-      const sessionId = complete.data.session_id as string;
-      await page.locator(`[data-view="backtests"] [data-backtest="${sessionId}"]`).click();
-      const report = page.locator(`[data-backtest-report="${sessionId}"][data-complete="true"]`);
-      await report.waitFor({ timeout: 30_000 });
+      const { complete, sessionId, report } = await runFromForm(page, reference, { timeframe: 'H4', from: '1999-01-01', to: '1999-06-30' });
       assert.is(await report.locator('[data-metric="total_trades"] .value').innerText(), (complete.data.total_trades as number).toLocaleString('en-US'));
       const final = complete.data.final_balance as number;
       assert.is(await report.locator('[data-metric="final_balance"] .value').innerText(), final.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
@@ -34,36 +45,23 @@ test('the Run Backtest form starts a backtest on the server and its report fills
       const swap = complete.data.swap_total as number;
       assert.ok(swap !== 0, 'USDCHF positions held overnight are charged swap');
       assert.is(await report.locator('tr[data-stat="swap_total"] td').innerText(), swap.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
+      // The default model says nothing.
+      assert.is(complete.data.model, undefined);
+      assert.is(await report.locator('tr[data-stat="model"]').count(), 0);
     } finally {
       reference.close();
     }
   });
 });
 
-test('the form runs a backtest under the real-ticks model: BACKTEST_COMPLETE says so and the report has the Model row', async () => {
+test('the form runs a backtest under the real-ticks model: BACKTEST_START/COMPLETE say so and the report has the Model row', async () => {
   await withEngine({}, async ({ server, page }) => {
     const reference = await ProtocolClient.connect(server.url);
     try {
-      await runFromPalette(page, 'Run Backtest');
-      const form = page.locator('form[data-editor-type="backtest-form"]');
-      await form.waitFor();
-      await waitFor('symbols in the form', async () => (await form.locator('select[name="symbol"] option').count()) > 0, 60_000);
-      await form.locator('select[name="symbol"]').selectOption('USDCHF');
-      await form.locator('select[name="timeframe"]').selectOption('H1');
-      await form.locator('input[name="from"]').fill('1999-01-01');
-      await form.locator('input[name="to"]').fill('1999-03-31');
-      await form.locator('select[name="model"]').selectOption('ticks');
-      await form.getByRole('button', { name: 'Run backtest' }).click();
-      await form.getByText('Server: accepted').waitFor({ timeout: 30_000 });
-      const complete = await waitFor('BACKTEST_COMPLETE on the wire', async () => reference.received.find((m) => m.event_type === 'BACKTEST_COMPLETE'), 120_000);
+      const { complete, sessionId, report } = await runFromForm(page, reference, { timeframe: 'H1', from: '1999-01-01', to: '1999-03-31', model: 'ticks' });
       assert.is(complete.data.model, 'ticks');
-      const start = reference.received.find((m) => m.event_type === 'BACKTEST_START' && m.session_id === complete.session_id);
-      assert.is(start?.data.model, 'ticks');
-      const sessionId = complete.data.session_id as string;
-      await page.locator(`[data-view="backtests"] [data-backtest="${sessionId}"]`).click();
-      const report = page.locator(`[data-backtest-report="${sessionId}"][data-complete="true"]`);
-      await report.waitFor({ timeout: 30_000 });
-      assert.match(await report.locator('tr[data-stat="model"] td').innerText(), /^real ticks: stops and targets tested on each tick or sample inside a bar$/);
+      assert.is(reference.received.find((m) => m.event_type === 'BACKTEST_START' && m.session_id === sessionId)?.data.model, 'ticks');
+      assert.is(await report.locator('tr[data-stat="model"] td').innerText(), 'real ticks: stops and targets tested on each tick or sample inside a bar');
     } finally {
       reference.close();
     }
