@@ -128,7 +128,7 @@ async function main(): Promise<number> {
     // A walk-forward runs only the span every symbol covers: say which, and how many bars that is.
     const span = plan.walk && symbols.length > 1 ? walkForwardSpan(inputs, args['walk-forward']!) : null;
     console.log(`optimising ${strategies.join(', ')} on ${label} (${bars.toLocaleString('en-US')} bars from ${[...new Set([...histories.values()].map((h) => h.source))].join(', ')}${synthetic.length ? `, SYNTHETIC: ${synthetic.join(', ')}` : ''}): ` +
-      `${space.size.toLocaleString('en-US')} combinations, ${method} search, objective ${objective.id}, on ${executor.description}`);
+      `${space.size.toLocaleString('en-US')} combinations, ${method} search, objective ${objective.id}${inputs.bot.broker.model === 'ticks' ? ', stops and targets on each tick or sample (model ticks)' : ''}, on ${executor.description}`);
     if (span) {
       const day = (t: number) => new Date(t).toISOString().slice(0, 10);
       const within = [...histories].map(([s, h]) => `${s} ${h.series.time.filter((t) => t >= span.from && t <= span.to).length.toLocaleString('en-US')}`).join(', ');

@@ -124,6 +124,7 @@ test('--model ticks on the CLI: the run says so, the optimiser\'s trial equals t
     const out = join(dir.path, `opt-${workers}`);
     const optimise = cli('optimize', ['--symbol', 'USDCHF', '--timeframe', 'H1', '--from', '1998-01-01', '--to', '1998-06-30', '--param', 'fast=10', '--param', 'slow=30', '--model', 'ticks', '--workers', workers, '--out', out]);
     assert.is(optimise.status, 0, optimise.stderr);
+    assert.match(optimise.stdout, /objective net-profit, stops and targets on each tick or sample \(model ticks\), on /);
     assert.match(optimise.stdout, new RegExp(`\\b${complete.total_return.toFixed(2)}\\b`), `workers ${workers}`);
   }
   const export_ = join(dir.path, 'USDCHF_H1.csv');
