@@ -1,4 +1,4 @@
-// npm run evaluate [-- --policy file.json --neutral-policy file.json | --retrain --seed 1] [--json]
+// npm run evaluate [-- --policy file.json --neutral-policy file.json | --retrain --seed 1] [--model bars|ticks] [--json]
 // Walk-forward evaluation: the two RL policies trained on 1996-1999 (the shipped files, or
 // retrained with --retrain: the plain objective and the direction-neutral one) against
 // patterns-sr, the SMA(10/30) reference and buy-and-hold, all through
@@ -68,7 +68,11 @@ function row(name: string, period: string, r: BacktestResult): EvaluationRow {
 /** The neutral policy shipped beside the default one. */
 export const NEUTRAL_POLICY_PATH = DEFAULT_POLICY_PATH.replace(/\.json$/, '-neutral.json');
 
-export function evaluate(policy: PolicyFile, neutral: PolicyFile): EvaluationRow[] {
+/**
+ * Every strategy over the test and training years. `model`: how stops and targets are tested
+ * inside a bar (the simulator's `model`): `bars` (the default) or `ticks` (each 30-minute sample).
+ */
+export function evaluate(policy: PolicyFile, neutral: PolicyFile, model: 'bars' | 'ticks' = 'bars'): EvaluationRow[] {
   for (const p of [policy, neutral]) {
     if (p.training.to >= TEST_RANGE.from) {
       throw new Error(`a policy was trained up to ${p.training.to}, which overlaps the test years from ${TEST_RANGE.from}: retrain with --retrain`);
@@ -85,7 +89,7 @@ export function evaluate(policy: PolicyFile, neutral: PolicyFile): EvaluationRow
   for (const [period, range] of [['test 2000-01..2001-03', TEST_RANGE], ['train 1996-04..1999-12', TRAIN_RANGE]] as const) {
     const { series } = loadHistory({ symbol: 'USDCHF', timeframe: 'H1', ...range });
     for (const [name, strategy, extra] of entries) {
-      rows.push(row(name, period, runBacktest({ symbol: 'USDCHF', series, strategy, balance: BALANCE, ...extra })));
+      rows.push(row(name, period, runBacktest({ symbol: 'USDCHF', series, strategy, balance: BALANCE, ...(model === 'ticks' ? { broker: { model } } : {}), ...extra })));
     }
   }
   return rows;
@@ -101,7 +105,9 @@ export function evaluationTable(rows: readonly EvaluationRow[]): string {
 
 export function main(argv: readonly string[]): string {
   const flags: string[] = argv.filter((a) => a === '--retrain' || a === '--json');
-  const args = parseArgs(argv.filter((a) => !flags.includes(a)), ['policy', 'neutral-policy', 'seed', 'generations']);
+  const args = parseArgs(argv.filter((a) => !flags.includes(a)), ['policy', 'neutral-policy', 'seed', 'generations', 'model']);
+  const model = args.model ?? 'bars';
+  if (model !== 'bars' && model !== 'ticks') throw new Error(`--model "${model}" is not bars or ticks`);
   let policy: PolicyFile;
   let neutral: PolicyFile;
   if (flags.includes('--retrain')) {
@@ -116,7 +122,7 @@ export function main(argv: readonly string[]): string {
     policy = readPolicyFile(args.policy ? resolve(args.policy) : DEFAULT_POLICY_PATH);
     neutral = readPolicyFile(args['neutral-policy'] ? resolve(args['neutral-policy']) : NEUTRAL_POLICY_PATH);
   }
-  const rows = evaluate(policy, neutral);
+  const rows = evaluate(policy, neutral, model);
   const text = flags.includes('--json') ? JSON.stringify(rows, null, 2) : evaluationTable(rows);
   process.stdout.write(`${text}\n`);
   return text;
