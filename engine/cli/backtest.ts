@@ -119,12 +119,13 @@ async function configPlan(args: Args): Promise<Plan> {
   const plugins = await loadPlugins([...(bot.plugins ?? []).map((p) => (p.startsWith('.') ? resolve(dirname(file), p) : p)), ...args.plugin!], { baseDir: dirname(file) });
   const strategies = new Map([...plugins].map(([id, p]) => [id, p.strategy]));
   const model = modelFlag(args.model);
-  const bare = resolveBot(bot, { where: file, baseDir: dirname(file), strategies }, parseOverrides(args.set!));
+  const fromConfig = resolveBot(bot, { where: file, baseDir: dirname(file), strategies }, parseOverrides(args.set!));
+  const resolved = model === undefined ? fromConfig : { ...fromConfig, broker: { ...fromConfig.broker, model } };
   // The shared span, then every symbol's data checked against its spec (refused or warned) and,
-  // under the config's own `bot.broker.model: "ticks"`, for ticks to walk.
-  const { histories, warnings } = loadBotHistoriesWithSpan(bare, { from: args.from, to: args.to });
+  // under the config's own `bot.broker.model: "ticks"`, for ticks to walk; `--model` overrides
+  // the config's and is checked here, so a refusal names the flag.
+  const { histories, warnings } = loadBotHistoriesWithSpan(model === undefined ? fromConfig : { ...fromConfig, broker: { ...fromConfig.broker, model: 'bars' } }, { from: args.from, to: args.to });
   if (model === 'ticks') for (const [symbol, h] of histories) checkTicks(h.series, `${symbol}'s data (${h.source})`, 'command line', '--model');
-  const resolved = model === undefined ? bare : { ...bare, broker: { ...bare.broker, model } };
   const all = [...histories.values()];
   return {
     bars: all.reduce((n, h) => n + h.series.length, 0),

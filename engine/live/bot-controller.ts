@@ -1,5 +1,6 @@
 import type { Observable } from 'rxjs';
 import type { BotStatus, LogEvent } from '../../protocol/index.ts';
+import type { SimModel } from '../broker/sim-broker.ts';
 
 /** The outcome of a manual command: done, or refused with the reason. */
 export interface CommandOutcome {
@@ -18,7 +19,7 @@ export interface BacktestRequest {
   /** Strategy parameters over the bot's own for that symbol, decoded by the plugin's codec. */
   readonly params?: Readonly<Record<string, unknown>>;
   /** How stops and targets are tested inside a bar (`SimBrokerConfig.model`); default `bars`. */
-  readonly model?: 'bars' | 'ticks';
+  readonly model?: SimModel;
 }
 
 /**

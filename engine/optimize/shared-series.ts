@@ -133,7 +133,10 @@ export function decodeSeries(bytes: Buffer): SharedSeries {
   const body = bytes.subarray(nl + 1);
   const count = COLUMNS.length + (header.prices === 'bid' && header.spread ? 1 : 0);
   const barBytes = header.length * 8 * count;
-  const tickBytes = header.ticks !== undefined ? header.ticks * 8 * (header.tickSides ?? 1) + (header.length + 1) * 4 : 0;
+  if (header.ticks !== undefined && !(Number.isSafeInteger(header.ticks) && header.ticks >= 0 && (header.tickSides === 1 || header.tickSides === 2))) {
+    throw new Error(`data set header has ${header.ticks} ticks of ${header.tickSides} sides: expected a whole number of ticks, 1 or 2 sides`);
+  }
+  const tickBytes = header.ticks !== undefined ? header.ticks * 8 * header.tickSides! + (header.length + 1) * 4 : 0;
   if (body.length !== barBytes + tickBytes) throw new Error(`data set is ${body.length} bytes, expected ${barBytes + tickBytes}`);
   const buffer = new SharedArrayBuffer(barBytes);
   new Uint8Array(buffer).set(body.subarray(0, barBytes));

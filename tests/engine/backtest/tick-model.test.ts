@@ -99,6 +99,12 @@ test('the ticks go to optimiser workers and the queue\'s data store with the bar
     assert.equal([...t.primary], [1.2, 1.2, 1.2, 1.2, 1.193, 1.196]);
     assert.is(hashSeries(copy), hashSeries(series));
   }
+  // A stored data set whose header lies about its ticks is refused, not read out of bounds.
+  const bytes = encodeSeries(series);
+  const nl = bytes.indexOf(10);
+  const header = JSON.parse(bytes.subarray(0, nl).toString('utf8'));
+  const forged = Buffer.concat([Buffer.from(`${JSON.stringify({ ...header, ticks: 0.5, tickSides: 3 })}\n`), bytes.subarray(nl + 1)]);
+  assert.throws(() => decodeSeries(forged), /expected a whole number of ticks, 1 or 2 sides/);
   const barsOnly = { ...series, ticks: null };
   assert.is.not(hashSeries(barsOnly), hashSeries(series));
   assert.is(seriesOf(decodeSeries(encodeSeries(barsOnly))).ticks, null);
@@ -137,6 +143,10 @@ test('--model ticks on the CLI: the run says so, the optimiser\'s trial equals t
   const fromConfig = cli('backtest', ['--config', config, '--no-record']);
   assert.is(fromConfig.status, 2);
   assert.match(fromConfig.stderr, /bot\.json: bot\.broker\.model: "ticks": USDCHF's data/);
+  // The flag overrides the config's model, as every other flag does.
+  const overridden = cli('backtest', ['--config', config, '--model', 'bars', '--json', '--no-record']);
+  assert.is(overridden.status, 0, overridden.stderr);
+  assert.is(JSON.parse(overridden.stdout).model, undefined);
   // The paper bot replays bars one by one: nothing inside them to walk, so it refuses the setting.
   const paperConfig = join(dir.path, 'paper.json');
   writeFileSync(paperConfig, JSON.stringify({ bot: { broker: { model: 'ticks' }, symbols: [{ symbol: 'USDCHF' }] } }));
