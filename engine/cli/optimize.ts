@@ -93,7 +93,12 @@ async function main(): Promise<number> {
     const workers = num('workers', args.workers, true) ?? availableParallelism();
     const top = num('top', args.top, true)!;
     checkRangeFlags(args.from, args.to);
-    const prepared = await prepareRun({ ...source, plugins: args.plugin!, from: args.from, to: args.to });
+    const model = modelFlag(args.model);
+    const prepared = await prepareRun({ ...source, plugins: args.plugin!, from: args.from, to: args.to }).catch((err: unknown) => {
+      // `--model ticks` on data of bars only: the refusal names the flag, not the config field it set.
+      if (err instanceof ConfigError && err.field === 'bot.broker.model' && model !== undefined) throw new ConfigError('command line', '--model', err.problem);
+      throw err;
+    });
     // The backtest's warnings about the same bars (the shared span, data that fit the spec loosely).
     for (const warning of prepared.warnings) console.error(`optimize: warning: ${warning}`);
     const { inputs, histories, run } = prepared;

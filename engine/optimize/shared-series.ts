@@ -145,12 +145,29 @@ export function decodeSeries(bytes: Buffer): SharedSeries {
     const tickBuffer = new SharedArrayBuffer(tickBytes);
     new Uint8Array(tickBuffer).set(body.subarray(barBytes));
     ticks = { count: header.ticks, other: header.tickSides === 2, buffer: tickBuffer };
+    const problem = tickPathProblem(tickPathOf(ticks, header.length), header.ticks);
+    if (problem) throw new Error(`data set's ticks: ${problem}`);
   }
   return {
     symbol: header.symbol, timeframe: header.timeframe, length: header.length, buffer,
     ...(header.prices === 'bid' ? { prices: 'bid' as const, ...(header.spread ? { spread: true } : {}) } : {}),
     ...(ticks ? { ticks } : {}),
   };
+}
+
+/**
+ * What is wrong with a decoded tick path, or null: each bar's first index from 0 to `count`,
+ * never going back (a bar's ticks are `first[i]..first[i+1]-1`), and every price finite.
+ */
+function tickPathProblem(t: TickPath, count: number): string | null {
+  const n = t.first.length - 1;
+  if (t.first[0] !== 0) return `bar 0's first tick is ${t.first[0]}, expected 0`;
+  if (t.first[n] !== count) return `the ticks end at ${t.first[n]}, expected ${count}`;
+  for (let i = 0; i < n; i++) if (t.first[i + 1] < t.first[i]) return `bar ${i + 1}'s first tick ${t.first[i + 1]} is before bar ${i}'s ${t.first[i]}`;
+  for (const side of t.other ? [t.primary, t.other] : [t.primary]) {
+    for (let k = 0; k < count; k++) if (!Number.isFinite(side[k])) return `tick ${k}'s price is ${side[k]}`;
+  }
+  return null;
 }
 
 /** Every symbol's bars in shared memory, by symbol, in the config's order. */

@@ -105,6 +105,13 @@ test('the ticks go to optimiser workers and the queue\'s data store with the bar
   const header = JSON.parse(bytes.subarray(0, nl).toString('utf8'));
   const forged = Buffer.concat([Buffer.from(`${JSON.stringify({ ...header, ticks: 0.5, tickSides: 3 })}\n`), bytes.subarray(nl + 1)]);
   assert.throws(() => decodeSeries(forged), /expected a whole number of ticks, 1 or 2 sides/);
+  // So is one whose tick indexes or prices are corrupt (the indexes are the last 3 Int32s, the
+  // 6 prices the Float64s before them): they would read as prices that trigger nothing.
+  const corrupt = (edit: (b: Buffer) => void) => { const b = Buffer.from(bytes); edit(b); return b; };
+  assert.throws(() => decodeSeries(corrupt((b) => b.writeInt32LE(7, b.length - 8))), /data set's ticks: bar 2's first tick 6 is before bar 1's 7/);
+  assert.throws(() => decodeSeries(corrupt((b) => b.writeInt32LE(9, b.length - 4))), /data set's ticks: the ticks end at 9, expected 6/);
+  assert.throws(() => decodeSeries(corrupt((b) => b.writeInt32LE(1, b.length - 12))), /data set's ticks: bar 0's first tick is 1, expected 0/);
+  assert.throws(() => decodeSeries(corrupt((b) => b.writeDoubleLE(Number.NaN, b.length - 12 - 8 * 2))), /data set's ticks: tick 4's price is NaN/);
   const barsOnly = { ...series, ticks: null };
   assert.is.not(hashSeries(barsOnly), hashSeries(series));
   assert.is(seriesOf(decodeSeries(encodeSeries(barsOnly))).ticks, null);
@@ -138,11 +145,18 @@ test('--model ticks on the CLI: the run says so, the optimiser\'s trial equals t
   const refused = cli('backtest', ['--symbol', 'USDCHF', '--file', export_, '--model', 'ticks', '--no-record']);
   assert.is(refused.status, 2);
   assert.match(refused.stderr, /--model: "ticks": .*USDCHF_H1\.csv holds bars, not ticks or time,price samples/);
+  // The optimiser refuses it the same way, naming the flag when the flag asked for ticks.
+  const optimiseRefused = cli('optimize', ['--symbol', 'USDCHF', '--file', export_, '--param', 'fast=10', '--param', 'slow=30', '--model', 'ticks', '--workers', '0', '--out', join(dir.path, 'refused')]);
+  assert.is(optimiseRefused.status, 2, optimiseRefused.stderr);
+  assert.match(optimiseRefused.stderr, /command line: --model: "ticks": USDCHF's data \(.*USDCHF_H1\.csv\) holds bars, not ticks or time,price samples/);
   const config = join(dir.path, 'bot.json');
   writeFileSync(config, JSON.stringify({ bot: { broker: { model: 'ticks' }, symbols: [{ symbol: 'USDCHF', file: export_ }] } }));
   const fromConfig = cli('backtest', ['--config', config, '--no-record']);
   assert.is(fromConfig.status, 2);
   assert.match(fromConfig.stderr, /bot\.json: bot\.broker\.model: "ticks": USDCHF's data/);
+  const optimiseFromConfig = cli('optimize', ['--config', config, '--param', 'fast=10', '--param', 'slow=30', '--workers', '0', '--out', join(dir.path, 'refused2')]);
+  assert.is(optimiseFromConfig.status, 2, optimiseFromConfig.stderr);
+  assert.match(optimiseFromConfig.stderr, /bot\.json: bot\.broker\.model: "ticks": USDCHF's data/);
   // The flag overrides the config's model, as every other flag does.
   const overridden = cli('backtest', ['--config', config, '--model', 'bars', '--json', '--no-record']);
   assert.is(overridden.status, 0, overridden.stderr);
