@@ -119,8 +119,8 @@ export interface SymbolBook {
   readonly conversion: ProfitConversion;
   /**
    * A bar whose mid low is above `lowTrigger` and mid high below `highTrigger` reaches no
-   * stop or target of this book (bounds widened by a hair so rounding never skips a real
-   * hit); `checkStopsAt` skips such bars with two comparisons.
+   * stop or target of this book (bounds widened by half a point and a hair: the bid and ask
+   * are compared on the symbol's digits); `checkStopsAt` skips such bars with two comparisons.
    */
   lowTrigger: number;
   highTrigger: number;
@@ -453,7 +453,9 @@ export class SimBroker implements BrokerPort {
       if (lowLevel > low) low = lowLevel;
       if (highLevel < high) high = highLevel;
     }
-    const slack = book.spec.point * 1e-3;
+    // The bid and ask are compared on the symbol's digits (`checkStopsIn`): a mid price within
+    // half a point of a level rounds onto it.
+    const slack = book.spec.point * (0.5 + 1e-3);
     book.lowTrigger = low + slack;
     book.highTrigger = high - slack;
   }
@@ -494,8 +496,11 @@ export class SimBroker implements BrokerPort {
    */
   checkStopsIn(book: SymbolBook, time: number, open: number, high: number, low: number): void {
     if (book.positions.length === 0) return;
-    const hs = book.halfSpread;
-    this.checkStopsOn(book, time, open - hs, high - hs, low - hs, open + hs, high + hs, low + hs);
+    // Bid and ask on the symbol's digits, as the levels are: 1.4607 - 0.0001 is
+    // 1.4606000000000001 in floating point, which must reach a stop at 1.4606.
+    const spec = book.spec, hs = book.halfSpread;
+    this.checkStopsOn(book, time, normalizePrice(spec, open - hs), normalizePrice(spec, high - hs), normalizePrice(spec, low - hs),
+      normalizePrice(spec, open + hs), normalizePrice(spec, high + hs), normalizePrice(spec, low + hs));
   }
 
   /**

@@ -20,8 +20,8 @@ import { eventLog } from '../../kit/engine-builders.ts';
  * entries < min × fraction of the session elapsed. Lots = balance (after every deal booked)
  * × 1 % × multiplier / loss per lot between the fill price and the stop (in USD at the stop's
  * rate), rounded down to 0.01; a stop on the wrong side of the closing side's price is
- * refused (10016). Stops checked inside each bar (stop first when both are reached; a gap fills
- * at the open). Swap at each 00:00 UTC rollover ending Monday..Friday (three nights at
+ * refused (10016). Stops checked inside each bar on its bid and ask normalised to the digits
+ * (stop first when both are reached; a gap fills at the open). Swap at each 00:00 UTC rollover ending Monday..Friday (three nights at
  * Wednesday's): 2.5 points per lot long, -7.5 short, in CHF converted at the last quote, each
  * charge rounded to cents. Each deal's profit and swap is booked in cents; open trades close at
  * the last close.
@@ -110,12 +110,13 @@ function independentSma(bars: BarSeries, balance0: number, minPerWeek: number, m
       }
     }
     if (pos) {
+      // The bar's bid and ask on the symbol's digits, as the stop and target are.
       if (pos.dir === 1) {
-        if (l - hs <= pos.sl) exit(Math.min(pos.sl, o - hs));
-        else if (h - hs >= pos.tp) exit(Math.max(pos.tp, o - hs));
+        if (r5(l - hs) <= pos.sl) exit(Math.min(pos.sl, r5(o - hs)));
+        else if (r5(h - hs) >= pos.tp) exit(Math.max(pos.tp, r5(o - hs)));
       } else {
-        if (h + hs >= pos.sl) exit(Math.max(pos.sl, o + hs));
-        else if (l + hs <= pos.tp) exit(Math.min(pos.tp, o + hs));
+        if (r5(h + hs) >= pos.sl) exit(Math.max(pos.sl, r5(o + hs)));
+        else if (r5(l + hs) <= pos.tp) exit(Math.min(pos.tp, r5(o + hs)));
       }
     }
     lastMid = c;

@@ -15,7 +15,7 @@ import { eventLog, scripted } from '../../kit/engine-builders.ts';
  * The real-ticks model (`--model ticks`, MT5's "every tick based on real ticks"): inside a bar
  * built from ticks or time,price samples, a stop or target triggers at the first tick at or
  * beyond it and fills at that tick; the default (`bars`) tests the bar's range and fills at the
- * level. USDCHF's spec: 4 digits, spread 2 points quoted around the samples (bid = price - 0.0001).
+ * level. USDCHF's spec: 5 digits, spread 20 points quoted around the samples (bid = price - 0.0001).
  */
 const dir = makeTempDir('tradeloom-ticks-');
 
@@ -88,6 +88,21 @@ test('a sample exactly at the stop fills at the stop; samples that stay above it
   const above = samples('above-stop.csv', [...flat(8, 1.2), ...flat(9, 1.2), ['10:00', 1.2], ['10:20', 1.1952], ['10:40', 1.198], ...flat(11, 1.198)]);
   const [exit] = run(above, { 1: { direction: 'buy', stopLoss: 1.195 } }, 'ticks').of('TRADE_EXIT');
   assert.is(exit.data.exit_reason, 'End of backtest');
+});
+
+test('a bid or ask exactly at the stop reaches it although floating point puts it a hair away (both models)', () => {
+  // 1.1019 - 0.0001 is 1.1018000000000001 and 1.1058 + 0.0001 is 1.1058999999999999 in floating
+  // point: on the symbol's digits they are 1.1018 and 1.1059, the stops, and must trigger them.
+  const down = samples('bid-at-stop.csv', [...flat(8, 1.105), ...flat(9, 1.105), ['10:00', 1.105], ['10:20', 1.1019], ['10:40', 1.103], ...flat(11, 1.103)]);
+  const up = samples('ask-at-stop.csv', [...flat(8, 1.105), ...flat(9, 1.105), ['10:00', 1.105], ['10:20', 1.1058], ['10:40', 1.103], ...flat(11, 1.103)]);
+  for (const model of [undefined, 'ticks'] as const) {
+    const [long] = run(down, { 1: { direction: 'buy', stopLoss: 1.1018 } }, model).of('TRADE_EXIT');
+    assert.is(long.data.exit_reason, 'Stop loss hit', `long, ${model ?? 'bars'}`);
+    assert.is(long.data.exit_price, 1.1018);
+    const [short] = run(up, { 1: { direction: 'sell', stopLoss: 1.1059 } }, model).of('TRADE_EXIT');
+    assert.is(short.data.exit_reason, 'Stop loss hit', `short, ${model ?? 'bars'}`);
+    assert.is(short.data.exit_price, 1.1059);
+  }
 });
 
 test('the ticks go to optimiser workers and the queue\'s data store with the bars, and change the data\'s hash', () => {
