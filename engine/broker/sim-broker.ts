@@ -588,7 +588,7 @@ export class SimBroker implements BrokerPort {
    * `time`, as MT5's tester does: one night at the end of Monday to Friday, three at the end of
    * the symbol's `swapRollover3Days` (Wednesday by default: it carries the weekend), none at the
    * end of Saturday and Sunday. The swap accrues on the position (equity moves now) and is booked
-   * to the balance in the closing deal's `swap`, each night's charge rounded to cents.
+   * to the balance in the closing deal's `swap`, each rollover's charge (a triple as one) rounded to cents.
    */
   rollover(time: number): void {
     let charged = false;
