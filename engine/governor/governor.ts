@@ -73,9 +73,21 @@ export class Governor {
     // Bars after the session close (a 24/7 feed's Saturday) are not checked again this week.
     if (this.nextPaceCheck > this.sessionEnd) this.nextPaceCheck = Number.POSITIVE_INFINITY;
     this.nextEventTime = Math.min(this.nextWeekStart, this.nextPaceCheck);
-    if (this.trades + this.reserved >= this.expectedPace(time) || this.aggression >= this.config.aggressionCap) return null;
+    if (!this.behindPace(time) || this.aggression >= this.config.aggressionCap) return null;
     this.aggression = Math.min(this.aggression * this.config.aggressionStep, this.config.aggressionCap);
     return this.aggression;
+  }
+
+  /**
+   * Entries (and reservations) below min × the fraction of the session elapsed at `time`,
+   * compared exactly: entries × session < min × elapsed, in whole milliseconds (min × elapsed
+   * in floating point puts 25 × 33.6 h / 120 h at 7.000000000000001, behind with 7 entries).
+   */
+  private behindPace(time: number): boolean {
+    const week = this.config.week;
+    const session = week.sessionHours * HOUR_MS;
+    const elapsed = Math.min(Math.max(time - this.weekStart - week.openOffsetHours * HOUR_MS, 0), session);
+    return (this.trades + this.reserved) * session < this.min * elapsed;
   }
 
   /** Expected entries by now at the minimum pace. */

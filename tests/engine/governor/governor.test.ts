@@ -69,6 +69,28 @@ test('no aggression step while the week is on pace', () => {
   assert.is(g.aggression, 1);
 });
 
+test('the pace is compared exactly: on pace at 7 of 25 after 33.6 of 120 hours, where floating point says 7.000000000000001 were due', () => {
+  const g = new Governor({ minTradesPerWeek: 25, maxTradesPerWeek: 50 });
+  const weekStart = weekStartOf(MONDAY);
+  g.observe(weekStart + 22 * HOUR);
+  for (let k = 0; k < 7; k++) {
+    g.reserve();
+    g.recordEntry(weekStart + 22 * HOUR + k * 60_000);
+  }
+  // The first bar after Monday 21:00's check opens at 06:36 on Tuesday (a gap in the data):
+  // 33.6 h of the 120 h session, 25 x 33.6 / 120 = 7 entries due, 7 done.
+  assert.is(g.checkPace(weekStart + 21 * HOUR + 33 * HOUR + 36 * 60_000), null);
+  assert.is(g.aggression, 1);
+  // One minute later it is behind: 25 x 33.6167 / 120 = 7.0035 due.
+  const h = new Governor({ minTradesPerWeek: 25, maxTradesPerWeek: 50 });
+  h.observe(weekStart + 22 * HOUR);
+  for (let k = 0; k < 7; k++) {
+    h.reserve();
+    h.recordEntry(weekStart + 22 * HOUR + k * 60_000);
+  }
+  assert.is(h.checkPace(weekStart + 21 * HOUR + 33 * HOUR + 36 * 60_000 + 60_000), 1.3);
+});
+
 test('an aggressive week sizes positions up and reports increase_aggression as a DECISION', () => {
   const log = eventLog();
   // A quiet week with a single late entry: the entry is sized with the raised multiplier.
