@@ -769,8 +769,10 @@ export class SimBroker implements BrokerPort {
     const buy = type === ORDER_TYPE_BUY;
     // A spread or slippage wider than the price itself leaves no price to trade at: a position
     // could not be closed at its bid.
-    if (!(quote.bid - book.slip > 0)) {
-      return this.rejection(TRADE_RETCODE.INVALID_PRICE, volume, book, `the bid ${fixed(quote.bid - book.slip, spec.digits)} (after spread and slippage) is not a positive price`);
+    // (On the symbol's digits, as the fill would be: a bid of 0.004 on a 2-digit symbol is 0.00.)
+    const exitBid = normalizePrice(spec, quote.bid - book.slip);
+    if (!(exitBid > 0)) {
+      return this.rejection(TRADE_RETCODE.INVALID_PRICE, volume, book, `the bid ${fixed(exitBid, spec.digits)} (after spread and slippage) is not a positive price`);
     }
     // The stops before the volume: a stop at the price (one that normalises onto it) sizes to
     // 0 lots, and the reason is the stop, not the volume.

@@ -28,6 +28,17 @@ test('a buy whose stop-loss normalises onto its entry price is refused for the s
   assert.is(broker.orderSend(marketOrder({ symbol: 'USDCHF', volume: 0, type: ORDER_TYPE_BUY, sl: 1.19 })).retcode, TRADE_RETCODE.INVALID_VOLUME);
 });
 
+test('a bid that rounds to 0.00 on the symbol\'s digits is no price: the order is refused (10015), not filled at 0', () => {
+  const PENNY = resolveSymbolSpec('PENNY', { PENNY: { digits: 2, contractSize: 1, baseCurrency: 'PNY', profitCurrency: 'USD', volumeMin: 1, volumeStep: 1 } });
+  const broker = new SimBroker([PENNY], { balance: 10_000 });
+  broker.setMid('PENNY', T, 0.004);
+  const r = broker.orderSend(marketOrder({ symbol: 'PENNY', volume: 1, type: ORDER_TYPE_BUY }));
+  assert.is(r.retcode, TRADE_RETCODE.INVALID_PRICE);
+  assert.match(r.comment, /the bid 0\.00 \(after spread and slippage\) is not a positive price/);
+  broker.setMid('PENNY', T, 0.01);
+  assert.is(broker.orderSend(marketOrder({ symbol: 'PENNY', volume: 1, type: ORDER_TYPE_BUY })).retcode, TRADE_RETCODE.DONE);
+});
+
 test('a stop exactly the stops level away is accepted, one point nearer is refused (the limit in the symbol\'s digits, not in doubles)', () => {
   const USDJPY = resolveSymbolSpec('USDJPY', { USDJPY: { stopsLevel: 10 } });
   let accepted = 0;
