@@ -7,11 +7,37 @@ import { EVENT_CODECS, type EventType, type LogEvent } from './events/index.ts';
 /** The outcome of decoding untrusted input: a value, or an error naming what and where. */
 export type Decoded<T> = { ok: true; value: T } | { ok: false; code: string; error: string; details: string[] };
 
-/** Decodes with a codec; on failure the details name each offending path. */
+/**
+ * Decodes with a codec; on failure the error names the first offending field, its value and
+ * what it should be (`model: got "TICKS", expected ("bars" | "ticks")`), and the details are
+ * io-ts's path reports, one per distinct problem.
+ */
 export function decodeWith<C extends t.Mixed>(codec: C, input: unknown, what: string): Decoded<t.TypeOf<C>> {
   const result = codec.decode(input);
   if (E.isRight(result)) return { ok: true, value: result.right };
-  return { ok: false, code: 'invalid_shape', error: `invalid ${what}`, details: PathReporter.report(result).slice(0, 10) };
+  const first = result.left.length > 0 ? fieldProblem(result.left[0]) : null;
+  return { ok: false, code: 'invalid_shape', error: `invalid ${what}${first ? `: ${first}` : ''}`, details: [...new Set(PathReporter.report(result))].slice(0, 10) };
+}
+
+/**
+ * One validation error as `path: got VALUE, expected TYPE`: the path is the message's own keys
+ * (a union's or an intersection's member index is not one), the type the codec's name for the
+ * deepest such key; the value is cut to 80 characters.
+ */
+function fieldProblem(error: t.ValidationError): string | null {
+  const path: string[] = [];
+  let expected: string | null = null;
+  const ctx = error.context;
+  for (let i = 1; i < ctx.length; i++) {
+    const parent = ctx[i - 1].type as t.Mixed & { _tag?: string };
+    if (parent._tag === 'UnionType' || parent._tag === 'IntersectionType' || ctx[i].key === '') continue;
+    path.push(parent._tag === 'ArrayType' || parent._tag === 'ReadonlyArrayType' ? `[${ctx[i].key}]` : ctx[i].key);
+    expected = ctx[i].type.name;
+  }
+  if (path.length === 0 || expected === null) return null;
+  const json = JSON.stringify(error.value) ?? 'undefined';
+  const value = json.length > 80 ? `${json.slice(0, 80)}...` : json;
+  return `${path.join('.').replace(/\.\[/g, '[')}: got ${value}, expected ${expected.length > 160 ? `${expected.slice(0, 160)}...` : expected}`;
 }
 
 /** Longest string a client message may carry anywhere (symbols, names, dates, request ids). */

@@ -37,11 +37,23 @@ test('a wrong shape gets invalid_shape naming the offending field, with the requ
   assert.is(reply.code, 'invalid_shape');
   assert.is(reply.request_id, 'r1');
   assert.match(reply.details.join('\n'), /symbol/);
+  assert.match(reply.error, /^invalid "pause_symbol" message: symbol: got 42, expected symbol name/);
   const notObject = await client.request('[1,2,3]', 'error');
   assert.is(notObject.code, 'invalid_shape');
   const noType = await client.request({ kind: 'ping' }, 'error');
   assert.match(noType.error, /"type"/);
   assert.equal(await client.request({ type: 'ping' }, 'pong'), { type: 'pong' });
+  await client.close();
+});
+
+test('a field deep in a long codec is named in the error itself: run_backtest\'s model and balance', async () => {
+  const client = await TestClient.connect(t.wsUrl);
+  // Before, only in the details, cut at 400 characters before the path: a union's members were
+  // reported twice, each as a type listing of the whole message.
+  const model = await client.request({ type: 'run_backtest', symbol: 'USDCHF', timeframe: 'H4', model: 'TICKS', request_id: 'r2' }, 'error');
+  assert.is(model.error, 'invalid "run_backtest" message: model: got "TICKS", expected ("bars" | "ticks")');
+  const balance = await client.request({ type: 'run_backtest', symbol: 'USDCHF', timeframe: 'H4', balance: -1, request_id: 'r3' }, 'error');
+  assert.match(balance.error, /: balance: got -1, expected Balance \(0 < balance <= 1e12\)$/);
   await client.close();
 });
 
