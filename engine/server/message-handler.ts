@@ -32,7 +32,7 @@ export const MAX_RECORDING_BYTES = 16 * 1024 * 1024;
 const MAX_RECORDING_LOADS = 2;
 let recordingLoads = 0;
 // Only these fields of a command go into the audit log: never echo arbitrary client input.
-const PARAM_KEYS = ['symbol', 'ticket', 'timeframe', 'from', 'to', 'strategy', 'balance', 'name', 'optimisation_id', 'trial_id', 'method', 'objective'] as const;
+const PARAM_KEYS = ['symbol', 'ticket', 'timeframe', 'from', 'to', 'strategy', 'balance', 'model', 'name', 'optimisation_id', 'trial_id', 'method', 'objective'] as const;
 
 export function requestIdOf(raw: string): RequestId {
   // Best effort, so that even an invalid message's error can be matched to its request.

@@ -3,6 +3,9 @@ import * as assert from 'uvu/assert';
 import type { Page } from 'playwright-core';
 import { runFromPalette, waitFor } from '../kit/browser.ts';
 import { ProtocolClient, withEngine } from './engine-session.ts';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { encodeLines, makeTempDir, MT5_BARS_HEADER, mt5BarRow } from '../kit/data-builders.ts';
 
 /**
  * Fills the Run Backtest form for USDCHF (and `model` when given), runs it, and opens its
@@ -66,6 +69,42 @@ test('the form runs a backtest under the real-ticks model: BACKTEST_START/COMPLE
       reference.close();
     }
   });
+});
+
+test('the real-ticks model on data of bars only: the refusal marks the Stops and targets select and names the data', async () => {
+  // EURUSD from an MT5 bar export: 200 H1 bars, no ticks inside them.
+  const dir = makeTempDir('tradeloom-e2e-bars-');
+  try {
+    const rows = Array.from({ length: 200 }, (_, i) => {
+      const t = new Date(Date.UTC(1999, 0, 4) + i * 3_600_000);
+      const p = (1.17 + 0.001 * Math.sin(i / 7)).toFixed(5);
+      return mt5BarRow(t.toISOString().slice(0, 10).replaceAll('-', '.'), t.toISOString().slice(11, 19), p, p, p, p);
+    });
+    const file = join(dir.path, 'EURUSD_H1.csv');
+    writeFileSync(file, encodeLines([MT5_BARS_HEADER, ...rows]));
+    const config = join(dir.path, 'bot.json');
+    writeFileSync(config, JSON.stringify({ bot: { symbols: [{ symbol: 'USDCHF' }, { symbol: 'EURUSD', file }] } }));
+    await withEngine({ extraArgs: ['--config', config] }, async ({ page }) => {
+      await runFromPalette(page, 'Run Backtest');
+      const form = page.locator('form[data-editor-type="backtest-form"]');
+      await waitFor('symbols in the form', async () => (await form.locator('select[name="symbol"] option').count()) > 1, 60_000);
+      await form.locator('select[name="symbol"]').selectOption('EURUSD');
+      await form.locator('select[name="timeframe"]').selectOption('H1');
+      const select = form.locator('select[name="model"]');
+      await select.selectOption('ticks');
+      await form.getByRole('button', { name: 'Run backtest' }).click();
+      await form.getByText('Server: refused').waitFor({ timeout: 30_000 });
+      assert.is(await select.getAttribute('aria-invalid'), 'true');
+      assert.match(await form.locator('#model-error').innerText(), /holds bars, not ticks or time,price samples/);
+      assert.match(await select.getAttribute('aria-describedby') ?? '', /model-error/);
+      // Choosing the other model clears the mark.
+      await select.selectOption('bars');
+      assert.is(await select.getAttribute('aria-invalid'), null);
+      assert.is(await form.locator('#model-error').count(), 0);
+    });
+  } finally {
+    dir.remove();
+  }
 });
 
 test.run();
