@@ -97,6 +97,12 @@ test('run_backtest params: the codec refuses a bad value or an unknown name nami
     assert.equal(runs[0].start.data.params, { USDCHF: { fast: 10, slow: 30, stopLossPoints: 500, takeProfitPoints: 1000 } });
     assert.equal(runs[1].start.data.params, { USDCHF: { fast: 5, slow: 30, stopLossPoints: 500, takeProfitPoints: 1000 } });
     assert.is.not(runs[1].complete.data.total_trades, runs[0].complete.data.total_trades);
+    // The audit log says which model a run asked for.
+    const ticks = await client.request({ ...base, from: '1999-01-01', to: '1999-03-31', model: 'ticks', request_id: 'ticks-1' }, 'command_result');
+    assert.is(ticks.ok, true, ticks.reason);
+    const audit = await client.next((m) => m.event_type === 'COMMAND' && m.data.command === 'run_backtest' && m.data.params.model === 'ticks', 0, 30_000);
+    assert.is(audit.data.params.from, '1999-01-01');
+    await client.next((m) => m.event_type === 'BACKTEST_COMPLETE' && m.data.session_id === ticks.data.session_id, 0, 120_000);
   });
 });
 
