@@ -73,12 +73,21 @@ export interface SyntheticTicks {
  * @example
  * const { ticks } = generateSyntheticTicks({ symbol: 'EURUSD', seed: 42 });
  */
+/** The longest span one synthetic series covers. */
+export const MAX_SYNTHETIC_YEARS = 200;
+const YEAR_MS = 365.25 * 86_400_000;
+
 export function generateSyntheticTicks(options: SyntheticOptions): SyntheticTicks {
   const prof = syntheticProfile(options.symbol);
   if (!prof) throw new Error(`no synthetic profile for symbol ${JSON.stringify(options.symbol)} (known: ${Object.keys(SYNTHETIC_PROFILES).join(', ')})`);
   const from = options.from ?? Date.UTC(2019, 0, 1);
   const to = options.to ?? Date.UTC(2024, 0, 1);
   if (!(to > from)) throw new Error(`synthetic ${options.symbol}: 'to' (${new Date(to).toISOString()}) must be after 'from' (${new Date(from).toISOString()})`);
+  // A bound on what one request can make the process generate (and hold): 200 years are 2.5
+  // million half-hours, about a second; 0001..9999 would be 100 million and minutes of a blocked server.
+  if (to - from > MAX_SYNTHETIC_YEARS * YEAR_MS) {
+    throw new Error(`synthetic ${options.symbol}: ${new Date(from).toISOString().slice(0, 10)}..${new Date(to).toISOString().slice(0, 10)} is ${Math.round((to - from) / YEAR_MS)} years; synthetic data spans at most ${MAX_SYNTHETIC_YEARS} years: give a narrower from/to`);
+  }
   const seed = options.seed ?? seedFromString(prof.symbol);
   const sigma30 = prof.annualVolatility / Math.sqrt(HALF_HOURS_PER_YEAR);
 
@@ -106,7 +115,9 @@ export function generateSyntheticTicks(options: SyntheticOptions): SyntheticTick
       const gap = times[i] - times[i - 1];
       const e = student();
       if (gap === 1_800_000) {
-        const season = CAL.slotFactors[Math.floor((times[i - 1] % 86_400_000) / 1_800_000)] * CAL.weekdayFactors[new Date(times[i - 1]).getUTCDay()];
+        // The half-hour of the UTC day, also before 1970 (where `%` is negative).
+        const slot = Math.floor((((times[i - 1] % 86_400_000) + 86_400_000) % 86_400_000) / 1_800_000);
+        const season = CAL.slotFactors[slot] * CAL.weekdayFactors[new Date(times[i - 1]).getUTCDay()];
         logPrice += sigma30 * season * Math.sqrt(h) * e;
         h = omega + alpha * h * e * e + beta * h;
       } else {

@@ -69,6 +69,15 @@ test('the embedded USDCHF calibration matches what the fixture measures today', 
   assert.equal(fitGarch11(Float64Array.from(e, (x) => x / rms)), CAL.garch);
 });
 
+test('before 1970 the series is prices, not NaN; a span over 200 years is refused before anything is generated', () => {
+  // The half-hour of the day was taken with `%`, negative before 1970: every price was NaN.
+  const s = generateSyntheticTicks({ symbol: 'GBPUSD', seed: 3, from: Date.UTC(1960, 0, 1), to: Date.UTC(1960, 2, 1) });
+  assert.ok(s.ticks.length > 1000);
+  assert.ok(prices(s).every((p) => Number.isFinite(p) && p > 0), 'every 1960 price finite and positive');
+  assert.throws(() => generateSyntheticTicks({ symbol: 'GBPUSD', from: Date.parse('0001-01-01T00:00:00Z'), to: Date.parse('9999-12-31T00:00:00Z') }),
+    /synthetic GBPUSD: 0001-01-01\.\.9999-12-31 is 9999 years; synthetic data spans at most 200 years/);
+});
+
 test('an unknown symbol is refused, broker suffixes are understood', () => {
   assert.throws(() => generateSyntheticTicks({ symbol: 'BTCXYZ' }), /no synthetic profile for symbol "BTCXYZ"/);
   assert.is(syntheticProfile('XAUUSDm')!.digits, 3, 'digits from the built-in XAUUSDm spec');
