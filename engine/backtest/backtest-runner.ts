@@ -76,6 +76,29 @@ export interface BacktestResult {
  * ```
  */
 export function runBacktest(options: BacktestOptions): BacktestResult {
+  const steps = backtestSteps(options, Number.POSITIVE_INFINITY);
+  let step = steps.next();
+  while (!step.done) step = steps.next();
+  return step.value;
+}
+
+/**
+ * `runBacktest` for a process that serves others meanwhile (the server's `run_backtest`): the
+ * same run, with the event loop let through (`pause`, a macrotask by default) after every
+ * `sliceBars` bars, so sockets, timers and the paper or live bot are not held for the whole run.
+ * The events and the result are the same as `runBacktest`'s.
+ */
+export async function runBacktestYielding(options: BacktestOptions, sliceBars = 8_192,
+  pause: () => Promise<void> = () => new Promise((resolve) => setImmediate(resolve))): Promise<BacktestResult> {
+  const steps = backtestSteps(options, sliceBars);
+  for (let step = steps.next(); ; step = steps.next()) {
+    if (step.done) return step.value;
+    await pause();
+  }
+}
+
+/** The run, yielding after each `sliceBars` bars of a series (never inside a bar). */
+function* backtestSteps(options: BacktestOptions, sliceBars: number): Generator<void, BacktestResult, void> {
   const spec = options.spec ?? resolveSymbolSpec(options.symbol);
   const strategy = options.strategy;
   const config = options.strategyConfig ?? strategy.defaultConfig;
@@ -134,7 +157,12 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
     // window and each copied range runs the same way.
     const loop: RangeLoop = { engine, actor, clock, progressEvery, onProgress: options.onProgress };
     if (first) {
-      runRange(loop, first, 0, first.length);
+      for (let i = 0; i < first.length; ) {
+        const to = Math.min(first.length, i + sliceBars);
+        runRange(loop, first, i, to);
+        i = to;
+        if (i < first.length) yield;
+      }
     } else {
       for (; pending && !pending.done; pending = iterator!.next()) {
         const chunk = pending.value;
@@ -143,6 +171,7 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
           runRange(loop, series, series.length - n, series.length);
           j += n;
         }
+        if (sliceBars !== Number.POSITIVE_INFINITY) yield;
       }
     }
 

@@ -9,7 +9,7 @@ import type { SimBroker, SimBrokerConfig } from '../broker/sim-broker.ts';
 import type { GovernorConfig } from '../governor/governor-config.ts';
 import type { Strategy } from '../strategy/strategy.ts';
 import { loadHistory } from '../data/load-history.ts';
-import { runBacktest } from '../backtest/backtest-runner.ts';
+import { runBacktest, runBacktestYielding } from '../backtest/backtest-runner.ts';
 import { checkSeriesAgainstSpec, ticksProblem } from '../backtest/data-check.ts';
 import { BacktestFailedError } from '../backtest/run-end.ts';
 import { TradingEngine } from '../runtime/trading-engine.ts';
@@ -328,10 +328,12 @@ export class TradingBot implements BotController {
     if (refused) return refused;
     const sessionId = newUuid();
     this.backtestBusy = true;
-    // After the reply: the backtest's events then stream to every client.
-    setImmediate(() => {
+    // After the reply: the backtest's events then stream to every client. The run lets the event
+    // loop through every few thousand bars: the bot's own feed, other clients' commands (a
+    // second run_backtest is refused as busy) and /healthz are served while it runs.
+    setImmediate(async () => {
       try {
-        runBacktest({ ...run, series: history.series, sessionId, labels: { from: request.from, to: request.to }, onEvent: (event) => this.out.next(event) });
+        await runBacktestYielding({ ...run, series: history.series, sessionId, labels: { from: request.from, to: request.to }, onEvent: (event) => this.out.next(event) });
       } catch (err) {
         // A failure after BACKTEST_START was reported in the backtest's own session (ERROR, then
         // BACKTEST_COMPLETE with `error`); one before it still gets an ERROR of that session.

@@ -6,7 +6,7 @@ import { startTestServer, TestClient } from '../kit/server-kit.ts';
 
 // The Run Backtest form builds its choices from this answer: the real paper bot behind the real server.
 
-async function withPaperBot(run: (client: TestClient) => Promise<void>): Promise<void> {
+async function withPaperBot(run: (client: TestClient, wsUrl: string) => Promise<void>): Promise<void> {
   const plugins = await loadPlugins([], { baseDir: process.cwd() });
   const bot = createPaperBot({
     symbols: [{ symbol: 'USDCHF', timeframe: 'M30' }, { symbol: 'EURUSD', timeframe: 'M30' }],
@@ -21,7 +21,7 @@ async function withPaperBot(run: (client: TestClient) => Promise<void>): Promise
   const client = await TestClient.connect(t.wsUrl);
   try {
     await client.next((m) => m.type === 'connection_established');
-    await run(client);
+    await run(client, t.wsUrl);
   } finally {
     client.close();
     await bot.shutdown();
@@ -103,6 +103,29 @@ test('run_backtest params: the codec refuses a bad value or an unknown name nami
     const audit = await client.next((m) => m.event_type === 'COMMAND' && m.data.command === 'run_backtest' && m.data.params.model === 'ticks', 0, 30_000);
     assert.is(audit.data.params.from, '1999-01-01');
     await client.next((m) => m.event_type === 'BACKTEST_COMPLETE' && m.data.session_id === ticks.data.session_id, 0, 120_000);
+  });
+});
+
+test('a running backtest lets the server through: another client is answered and a second run_backtest is refused as busy before it ends', async () => {
+  await withPaperBot(async (client, wsUrl) => {
+    const other = await TestClient.connect(wsUrl);
+    try {
+      // The whole USDCHF M30 history, 62,496 bars: seconds of events to every client.
+      const started = await client.request({ type: 'run_backtest', symbol: 'USDCHF', timeframe: 'M30', strategy: 'sma-crossover', request_id: 'long' }, 'command_result');
+      assert.is(started.ok, true, started.reason);
+      const id = started.data.session_id;
+      const done = () => client.received.some((m) => m.event_type === 'BACKTEST_COMPLETE' && m.data.session_id === id);
+      assert.equal(await other.request({ type: 'ping' }, 'pong'), { type: 'pong' });
+      const second = await other.request({ type: 'run_backtest', symbol: 'USDCHF', timeframe: 'H4', request_id: 'second' }, 'command_result');
+      // Before, the run held the event loop from its first bar to its last: the ping and the
+      // second request were read only after BACKTEST_COMPLETE, and the second then ran.
+      assert.is(done(), false, 'answered while the first run was still going');
+      assert.is(second.ok, false);
+      assert.match(second.reason, /a backtest is already running/);
+      await client.next((m) => m.event_type === 'BACKTEST_COMPLETE' && m.data.session_id === id, 0, 120_000);
+    } finally {
+      other.close();
+    }
   });
 });
 
