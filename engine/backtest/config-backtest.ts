@@ -6,7 +6,7 @@ import { clipSeries, historyRange, shippedHistoryFor, type LoadedHistory } from 
 import { TIMEFRAME_MS, type BarSeries } from '../model/bar.ts';
 import type { ParamOverride } from '../strategy/strategy-params.ts';
 import { checkSeriesAgainstSpec, ticksProblem } from './data-check.ts';
-import { runPortfolio, type PortfolioResult } from './portfolio-backtest.ts';
+import { runPortfolio, runPortfolioYielding, type PortfolioOptions, type PortfolioResult } from './portfolio-backtest.ts';
 
 export interface ConfigBacktestOptions {
   /** `--set`-style overrides, decoded by each strategy's codec (refused as the CLI refuses them). */
@@ -176,11 +176,22 @@ function isoOf(t: number): string | undefined {
  * ```
  */
 export function runPortfolioBacktest(resolved: ResolvedBot, options: ConfigBacktestOptions = {}): ConfigBacktestResult {
+  const { bot, histories, portfolio } = portfolioRun(resolved, options);
+  return { ...runPortfolio(portfolio), bot, histories };
+}
+
+/** `runPortfolioBacktest` letting the event loop through between slices of bars (`runPortfolioYielding`). */
+export async function runPortfolioBacktestYielding(resolved: ResolvedBot, options: ConfigBacktestOptions = {}, sliceBars?: number): Promise<ConfigBacktestResult> {
+  const { bot, histories, portfolio } = portfolioRun(resolved, options);
+  return { ...(await runPortfolioYielding(portfolio, sliceBars)), bot, histories };
+}
+
+function portfolioRun(resolved: ResolvedBot, options: ConfigBacktestOptions): { bot: ResolvedBot; histories: ReadonlyMap<string, LoadedHistory>; portfolio: PortfolioOptions } {
   const bot = withOverrides(resolved, options.paramOverrides ?? []);
   const loaded = options.histories ? null : loadBotHistoriesWithSpan(bot, { from: options.from, to: options.to });
   const histories = options.histories ?? loaded!.histories;
   const warnings = options.warnings ?? loaded?.warnings ?? [];
-  const result = runPortfolio({
+  const portfolio: PortfolioOptions = {
     symbols: bot.symbols.map((s) => {
       const history = histories.get(s.symbol);
       if (!history) throw new ConfigError(bot.where, `${s.field}.symbol`, `no bars were given for ${s.symbol}`);
@@ -189,6 +200,6 @@ export function runPortfolioBacktest(resolved: ResolvedBot, options: ConfigBackt
     balance: bot.balance, riskPercent: bot.riskPercent, governor: bot.governor, broker: bot.broker,
     sessionId: options.sessionId, onEvent: options.onEvent, onProgress: options.onProgress, progressEvery: options.progressEvery,
     labels: { from: options.from, to: options.to }, emitBars: options.emitBars, warnings,
-  });
-  return { ...result, bot, histories };
+  };
+  return { bot, histories, portfolio };
 }

@@ -6,7 +6,7 @@ import type { GovernorConfig } from '../governor/governor-config.ts';
 import type { Strategy } from '../strategy/strategy.ts';
 import { TradingEngine } from '../runtime/trading-engine.ts';
 import { MergedClock, runMerged } from '../runtime/merged-loop.ts';
-import type { MergeSource } from '../runtime/bar-merge.ts';
+import { StepMerge, type MergeSource } from '../runtime/bar-merge.ts';
 import type { MachineHostKind } from '../actor/machine-host.ts';
 import { TradeLedger } from '../report/trade-ledger.ts';
 import { stableUuid } from '../util/ids.ts';
@@ -67,6 +67,27 @@ export interface PortfolioResult {
  * ```
  */
 export function runPortfolio(options: PortfolioOptions): PortfolioResult {
+  const steps = portfolioSteps(options, Number.POSITIVE_INFINITY);
+  let step = steps.next();
+  while (!step.done) step = steps.next();
+  return step.value;
+}
+
+/**
+ * `runPortfolio` for a process that serves others meanwhile (the server's trial backtests): the
+ * same run, letting the event loop through (`pause`) after about every `sliceBars` bars.
+ */
+export async function runPortfolioYielding(options: PortfolioOptions, sliceBars = 8_192,
+  pause: () => Promise<void> = () => new Promise((resolve) => setImmediate(resolve))): Promise<PortfolioResult> {
+  const steps = portfolioSteps(options, sliceBars);
+  for (let step = steps.next(); ; step = steps.next()) {
+    if (step.done) return step.value;
+    await pause();
+  }
+}
+
+/** The run, yielding after each `sliceBars` bars or so (between steps, never inside one). */
+function* portfolioSteps(options: PortfolioOptions, sliceBars: number): Generator<void, PortfolioResult, void> {
   const symbols = options.symbols;
   if (symbols.length === 0) throw new Error('runPortfolio: no symbols');
   const balance = options.balance ?? 10_000;
@@ -115,7 +136,8 @@ export function runPortfolio(options: PortfolioOptions): PortfolioResult {
   try {
     for (const actor of actors) actor.start();
     const sources: MergeSource[] = symbols.map((s) => ({ series: s.series, next: 0, opened: false }));
-    runMerged(engine, actors, sources, clock, options.progressEvery ?? 100_000, options.onProgress);
+    const merge = new StepMerge(sources);
+    for (let until = sliceBars; !runMerged(engine, actors, sources, clock, options.progressEvery ?? 100_000, options.onProgress, merge, until); until = clock.bars + sliceBars) yield;
     const last = clock.now;
 
     endBacktest(engine, sim, actors, last);

@@ -14,15 +14,18 @@ export class MergedClock {
  * step order of `bar-merge.ts`. Bars with no other symbol's step between their open and their
  * close run whole, as a range through `processBars` (the per-bar path a single-symbol backtest
  * takes); any other bar runs as its OPEN step (`TradingEngine.openStep`) and, later, its CLOSE
- * step (`closeStep`). `onProgress` is called each time `every` more bars are done.
+ * step (`closeStep`). `onProgress` is called each time `every` more bars are done. With
+ * `until`, it returns false once `until` bars are done (between steps; resume with the same
+ * `merge`), true when every bar has run.
  */
 export function runMerged(engine: TradingEngine, actors: readonly SymbolActor[], sources: readonly MergeSource[], clock: MergedClock,
-  every: number, onProgress?: (bars: number) => void): void {
+  every: number, onProgress?: (bars: number) => void, merge: StepMerge = new StepMerge(sources), until = Number.POSITIVE_INFINITY): boolean {
   let nextReport = clock.bars - (clock.bars % every) + every;
-  const merge = new StepMerge(sources);
   for (;;) {
+    // A caller that lets others run between slices resumes with the same `merge`.
+    if (clock.bars >= until) return false;
     const k = merge.first();
-    if (k < 0) break;
+    if (k < 0) return true;
     const source = sources[k];
     const series = source.series;
     const i = source.next;

@@ -4,7 +4,7 @@ import type { BotConfig } from '../config/config-codec.ts';
 import { ConfigError } from '../config/config-error.ts';
 import { resolveBot } from '../config/resolve-bot.ts';
 import type { CommandOutcome } from '../live/bot-controller.ts';
-import { runPortfolioBacktest } from '../backtest/config-backtest.ts';
+import { runPortfolioBacktestYielding } from '../backtest/config-backtest.ts';
 import { loadPlugins, PluginError } from '../strategy/plugin-loader.ts';
 import { newUuid } from '../util/ids.ts';
 import { prepareRun, type PreparedRun } from '../optimize/prepare-run.ts';
@@ -48,9 +48,10 @@ export async function startTrialBacktest(r: TrialBacktestRequest): Promise<{ out
   }
   const sessionId = newUuid();
   // After the reply, like run_backtest: the events then stream to every client.
-  const running = new Promise<void>((resolve) => setImmediate(() => {
+  // The run lets the event loop through between slices of bars, as run_backtest's does.
+  const running = new Promise<void>((resolve) => setImmediate(async () => {
     try {
-      runPortfolioBacktest(bot, { histories: prepared.histories, paramOverrides: overridesOf(trial.params), ...range, sessionId, onEvent: r.publish });
+      await runPortfolioBacktestYielding(bot, { histories: prepared.histories, paramOverrides: overridesOf(trial.params), ...range, sessionId, onEvent: r.publish });
     } catch (err) {
       // A failure after BACKTEST_START closed the session itself (ERROR, then BACKTEST_COMPLETE
       // with `error`); one before it still gets an ERROR of that session.
