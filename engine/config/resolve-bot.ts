@@ -87,7 +87,9 @@ export function resolveBot(bot: BotConfig, context: ResolveContext, overrides: r
     try {
       spec = resolveSymbolSpec(s.symbol, symbolSpecs);
     } catch (err) {
-      throw new ConfigError(where, `bot.symbolSpecs.${s.symbol}`, (err as Error).message);
+      // A symbol with no spec at all is the symbol entry's problem; a declared spec that is bad, the spec's.
+      const declared = symbolSpecs !== undefined && Object.hasOwn(symbolSpecs, s.symbol);
+      throw new ConfigError(where, declared ? `bot.symbolSpecs.${s.symbol}` : `${field}.symbol`, (err as Error).message);
     }
     const unconvertible = conversionProblem(spec, DEFAULT_SIM_BROKER_CONFIG.currency);
     if (unconvertible) throw new ConfigError(where, `bot.symbolSpecs.${s.symbol}`, unconvertible);

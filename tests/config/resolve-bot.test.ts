@@ -61,6 +61,8 @@ test('two symbols with one name, an unknown strategy or timeframe, and a missing
     /bot\.symbols\[2\]\.symbol: "EURUSD" is configured twice \(also bot\.symbols\[0\]\)/);
   assert.match(failure(() => resolveBot({ symbols: [{ symbol: 'EURUSD', strategy: 'nope' }] }, context)).message, /bot\.symbols\[0\]\.strategy: unknown strategy "nope"/);
   assert.match(failure(() => resolveBot({ symbols: [{ symbol: 'EURUSD', timeframe: 'H7' }] }, context)).message, /bot\.symbols\[0\]\.timeframe: "H7" is not one of/);
+  // A symbol with no spec is the entry's problem (it named bot.symbolSpecs.FOOBAR, not in the file).
+  assert.match(failure(() => resolveBot({ symbols: [{ symbol: 'USDCHF' }, { symbol: 'FOOBAR' }] }, context)).message, /bot\.symbols\[1\]\.symbol: unknown symbol "FOOBAR"/);
   assert.match(failure(() => resolveBot({ symbols: [{ symbol: 'EURUSD', file: 'nothere.csv' }] }, context)).message,
     /^\/cfg\/my-bot\.json: bot\.symbols\[0\]\.file: no such file: \/cfg\/nothere\.csv/);
 });
