@@ -65,7 +65,7 @@ export function summarise(ends: BacktestEnds): BacktestSummary {
     session_id: s.session_id, symbol: s.symbol, data_points: s.data_points, starting_balance: s.starting_balance,
     ...(s.timeframe !== undefined ? { timeframe: s.timeframe } : {}), ...(s.strategy !== undefined ? { strategy: s.strategy } : {}),
     ...(s.params !== undefined ? { params: s.params } : {}), ...(s.from !== undefined ? { from: s.from } : {}), ...(s.to !== undefined ? { to: s.to } : {}),
-    complete: c !== null,
+    complete: c !== null, ...(s.model === 'ticks' ? { model: 'ticks' as const } : {}),
     ...(c ? { final_balance: c.final_balance, total_trades: c.total_trades, total_return: c.total_return } : {}),
     // A run that failed part way, or a symbol whose strategy threw, is never listed as a whole run.
     ...(c?.error !== undefined ? { error: c.error } : {}), ...(c?.faults?.length ? { faults: c.faults } : {}),

@@ -26,6 +26,8 @@ export const BacktestSummaryCodec = t.intersection([
   t.partial({
     timeframe: t.string, strategy: t.string, params: t.record(t.string, t.unknown), from: t.string, to: t.string,
     final_balance: t.number, total_trades: t.number, total_return: t.number,
+    /** `ticks`: run under the real-ticks model (BACKTEST_START's `model`); absent: bars. */
+    model: t.literal('ticks'),
     /** The run failed part way (BACKTEST_COMPLETE's `error`) or a symbol's strategy threw (`faults`): never a whole run. */
     error: t.string, faults: t.array(t.type({ symbol: t.string, time: t.string, error: t.string })),
   }),

@@ -51,6 +51,13 @@ test('rows put what each run ran first, then every Strategy Tester statistic sid
   assert.equal(row('total_trades'), ['3', '—']);
 });
 
+test('a comparison of a real-ticks run with a bars run has a Model row saying which is which; two bars runs have none', () => {
+  const ticks: CompareRun = { ...A, key: 'session:dddd-4', start: start('dddd-4', 5, { from: '1998-01-01', to: '1998-12-31', model: 'ticks' }) };
+  const model = compareRows([A, ticks]).find((r) => r.key === 'model');
+  assert.equal(model, { key: 'model', label: 'Model', values: ['bars', 'real ticks'] });
+  assert.is(compareRows([A, B]).find((r) => r.key === 'model'), undefined);
+});
+
 test('the equity overlay has one coloured line per run, from each report\'s curve', () => {
   const lines = equityOverlay([A, { ...A, key: 'session:cccc', start: start('cccc-3', 7) }]);
   assert.is(lines.length, 2);
@@ -71,8 +78,10 @@ test('only listed recordings with a backtest summary become recorded runs', () =
     { name: 'a.jsonl', kind: 'paper' },
     { name: 'b.jsonl', kind: 'backtest', backtest: { session_id: 's', symbol: 'USDCHF', strategy: 'sma-crossover', data_points: 1200, starting_balance: 10_000, complete: true, total_trades: 4 } },
     { name: 'c.jsonl', kind: 'backtest', backtest: { symbol: 'USDCHF' } },
+    { name: 'd.jsonl', kind: 'backtest', backtest: { session_id: 't', symbol: 'USDCHF', data_points: 1200, starting_balance: 10_000, complete: true, model: 'ticks' } },
   ] });
-  assert.equal(runs, [{ session_id: 's', symbol: 'USDCHF', strategy: 'sma-crossover', data_points: 1200, starting_balance: 10_000, complete: true, total_trades: 4, name: 'b.jsonl' }]);
+  assert.is(runs.find((r) => r.name === 'd.jsonl')?.model, 'ticks', 'a summary says a run used real ticks');
+  assert.equal(runs.filter((r) => r.name !== 'd.jsonl'), [{ session_id: 's', symbol: 'USDCHF', strategy: 'sma-crossover', data_points: 1200, starting_balance: 10_000, complete: true, total_trades: 4, name: 'b.jsonl' }]);
   assert.equal(recordedRuns(null), []);
 });
 

@@ -71,6 +71,9 @@ export function compareRows(runs: readonly CompareRun[]): CompareRow[] {
     { key: 'strategy', label: 'Strategy', values: runs.map((r) => r.start.strategy ?? '—') },
     { key: 'params', label: 'Parameters', values: runs.map((r) => paramsText(r.start.params) || '—') },
     { key: 'range', label: 'Data', values: runs.map((r) => `${rangeText(r.start)} · ${r.start.data_points.toLocaleString('en-US')} bars`) },
+    // How stops and targets were tested, when any run used real ticks: the difference a comparison is often for.
+    ...(runs.some((r) => r.start.model === 'ticks')
+      ? [{ key: 'model', label: 'Model', values: runs.map((r) => (r.start.model === 'ticks' ? 'real ticks' : 'bars')) }] : []),
     // A run of this session without results is still going; a recorded one never finished.
     { key: 'status', label: 'Status', values: runs.map((r) => (r.complete ? 'complete' : r.key.startsWith('session:') ? 'running' : 'did not finish')) },
   ];
