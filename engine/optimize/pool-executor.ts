@@ -51,7 +51,7 @@ export class PoolExecutor implements TrialExecutor {
 
   /** PBO and DSR of ranked trials on one of the pool's threads (seconds for thousands of trials). */
   overfitting(ranked: readonly TrialRecord[]): Promise<OverfittingReport> {
-    return this.pool.run({ weeklyReturns: ranked.map((r) => r.weeklyReturns) }, { name: 'overfitting' });
+    return this.pool.run({ weeklyReturns: ranked.map((r) => r.weeklyReturns), trades: ranked.map((r) => r.metrics.trades) }, { name: 'overfitting' });
   }
 
   async close(): Promise<void> {

@@ -39,6 +39,7 @@ export async function runTrials(task: TrialTask): Promise<Float64Array> {
  * A piscina task: PBO and DSR over the trials' weekly returns, best trial first. Seconds of
  * arithmetic for thousands of trials: a server runs it here, off its event loop.
  */
-export function overfitting(task: { readonly weeklyReturns: readonly WeeklyReturns[] }): OverfittingReport {
-  return overfittingReport(task.weeklyReturns.map((weeklyReturns) => ({ weeklyReturns }) as TrialRecord));
+export function overfitting(task: { readonly weeklyReturns: readonly WeeklyReturns[]; readonly trades: readonly number[] }): OverfittingReport {
+  // Each trial's trade count goes with its returns: a winner (or a search) without trades has no DSR.
+  return overfittingReport(task.weeklyReturns.map((weeklyReturns, k) => ({ weeklyReturns, metrics: { trades: task.trades[k] } }) as TrialRecord));
 }

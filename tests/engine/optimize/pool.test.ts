@@ -3,7 +3,8 @@ import * as assert from 'uvu/assert';
 import { loadHistory } from '../../../engine/data/load-history.ts';
 import { parseParam, ParamSpace } from '../../../engine/optimize/param-space.ts';
 import { resolveObjective } from '../../../engine/optimize/objectives.ts';
-import { optimise } from '../../../engine/optimize/optimizer.ts';
+import { optimise, type TrialRecord } from '../../../engine/optimize/optimizer.ts';
+import { overfittingReport } from '../../../engine/optimize/overfitting/overfitting-report.ts';
 import { PoolExecutor } from '../../../engine/optimize/pool-executor.ts';
 import { hashSeries, shareAll, shareSeries, seriesOf } from '../../../engine/optimize/shared-series.ts';
 import { oneSymbolSpec, resolveRun, runKey } from '../../../engine/optimize/run-spec.ts';
@@ -38,6 +39,25 @@ test('a grid on two worker threads (bars shared, not copied) equals the same par
     }
     const ranked = [...result.ranked].sort((a, b) => b.metrics.sharpe - a.metrics.sharpe || a.index - b.index);
     assert.equal(result.ranked.map((r) => r.id), ranked.map((r) => r.id), 'ranked by the objective');
+  } finally {
+    await pool.close();
+  }
+});
+
+test('the pool\'s PBO and DSR (what the server reports) equal the CLI\'s, also when no trial traded (DSR n/a, not 0.5)', async () => {
+  const pool = new PoolExecutor(shareAll(bars), spec, 1);
+  try {
+    const record = (index: number, trades: number, weekly: (w: number) => number) => ({
+      id: String(index), index, params: {}, score: trades === 0 ? -Infinity : 1 - index,
+      weeklyReturns: Float64Array.from({ length: 261 }, (_, w) => weekly(w)), metrics: { trades } as TrialRecord['metrics'],
+    }) as TrialRecord;
+    const idle = [record(0, 0, () => 0), record(1, 0, () => 0)];
+    const served = await pool.overfitting(idle);
+    assert.equal(served, overfittingReport(idle));
+    assert.is(served.dsr, null);
+    assert.ok(served.notes.some((n) => /DSR n\/a: the winner made no trades \(no trial did\)/.test(n)), served.notes.join(' | '));
+    const trading = [record(0, 40, (w) => Math.sin(w) / 100 + 0.001), record(1, 35, (w) => Math.cos(w) / 100), record(2, 30, (w) => Math.sin(2 * w) / 100)];
+    assert.equal(await pool.overfitting(trading), overfittingReport(trading));
   } finally {
     await pool.close();
   }
