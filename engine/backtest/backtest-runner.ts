@@ -8,6 +8,7 @@ import type { Strategy } from '../strategy/strategy.ts';
 import { TradingEngine } from '../runtime/trading-engine.ts';
 import { stableUuid } from '../util/ids.ts';
 import { closeFailedRun, completeData, endBacktest, ticksModel } from './run-end.ts';
+import { runLettingThrough, runToEnd, type RunSteps } from './run-slices.ts';
 import { TradeLedger } from '../report/trade-ledger.ts';
 import type { MachineHostKind } from '../actor/machine-host.ts';
 import type { SymbolActor } from '../actor/symbol-actor.ts';
@@ -76,10 +77,7 @@ export interface BacktestResult {
  * ```
  */
 export function runBacktest(options: BacktestOptions): BacktestResult {
-  const steps = backtestSteps(options, Number.POSITIVE_INFINITY);
-  let step = steps.next();
-  while (!step.done) step = steps.next();
-  return step.value;
+  return runToEnd(backtestSteps(options, Number.POSITIVE_INFINITY));
 }
 
 /**
@@ -88,17 +86,12 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
  * `sliceBars` bars, so sockets, timers and the paper or live bot are not held for the whole run.
  * The events and the result are the same as `runBacktest`'s.
  */
-export async function runBacktestYielding(options: BacktestOptions, sliceBars = 8_192,
-  pause: () => Promise<void> = () => new Promise((resolve) => setImmediate(resolve))): Promise<BacktestResult> {
-  const steps = backtestSteps(options, sliceBars);
-  for (let step = steps.next(); ; step = steps.next()) {
-    if (step.done) return step.value;
-    await pause();
-  }
+export function runBacktestYielding(options: BacktestOptions, sliceBars = 8_192, pause?: () => Promise<void>): Promise<BacktestResult> {
+  return runLettingThrough(backtestSteps(options, sliceBars), pause);
 }
 
 /** The run, yielding after each `sliceBars` bars of a series (never inside a bar). */
-function* backtestSteps(options: BacktestOptions, sliceBars: number): Generator<void, BacktestResult, void> {
+function* backtestSteps(options: BacktestOptions, sliceBars: number): RunSteps<BacktestResult> {
   const spec = options.spec ?? resolveSymbolSpec(options.symbol);
   const strategy = options.strategy;
   const config = options.strategyConfig ?? strategy.defaultConfig;

@@ -11,6 +11,7 @@ import type { MachineHostKind } from '../actor/machine-host.ts';
 import { TradeLedger } from '../report/trade-ledger.ts';
 import { stableUuid } from '../util/ids.ts';
 import { closeFailedRun, completeData, endBacktest, ticksModel } from './run-end.ts';
+import { runLettingThrough, runToEnd, type RunSteps } from './run-slices.ts';
 
 /** One symbol of a portfolio run: its spec, bars, strategy and the strategy's decoded config. */
 export interface PortfolioSymbol {
@@ -67,27 +68,19 @@ export interface PortfolioResult {
  * ```
  */
 export function runPortfolio(options: PortfolioOptions): PortfolioResult {
-  const steps = portfolioSteps(options, Number.POSITIVE_INFINITY);
-  let step = steps.next();
-  while (!step.done) step = steps.next();
-  return step.value;
+  return runToEnd(portfolioSteps(options, Number.POSITIVE_INFINITY));
 }
 
 /**
  * `runPortfolio` for a process that serves others meanwhile (the server's trial backtests): the
  * same run, letting the event loop through (`pause`) after about every `sliceBars` bars.
  */
-export async function runPortfolioYielding(options: PortfolioOptions, sliceBars = 8_192,
-  pause: () => Promise<void> = () => new Promise((resolve) => setImmediate(resolve))): Promise<PortfolioResult> {
-  const steps = portfolioSteps(options, sliceBars);
-  for (let step = steps.next(); ; step = steps.next()) {
-    if (step.done) return step.value;
-    await pause();
-  }
+export function runPortfolioYielding(options: PortfolioOptions, sliceBars = 8_192, pause?: () => Promise<void>): Promise<PortfolioResult> {
+  return runLettingThrough(portfolioSteps(options, sliceBars), pause);
 }
 
 /** The run, yielding after each `sliceBars` bars or so (between steps, never inside one). */
-function* portfolioSteps(options: PortfolioOptions, sliceBars: number): Generator<void, PortfolioResult, void> {
+function* portfolioSteps(options: PortfolioOptions, sliceBars: number): RunSteps<PortfolioResult> {
   const symbols = options.symbols;
   if (symbols.length === 0) throw new Error('runPortfolio: no symbols');
   const balance = options.balance ?? 10_000;
