@@ -48,11 +48,16 @@ export function overfittingReport(ranked: readonly TrialRecord[], partitions = 1
     const few = p.splits < FEW_SPLITS;
     const ways = `${p.splits.toLocaleString('en-US')} ways to split the ${T} weeks in half`;
     const left = p.splits - p.judged;
+    // What a search with no skill scores: its winner lands at or below the median in
+    // ceil(N/2) of N ranks, 0.5 for an even N but 0.667 for 3 trials, 0.6 for 5.
+    const n = ranked.length;
+    const chance = Math.floor((n + 1) / 2) / n;
+    const baseline = chance > 0.505 ? ` (with ${n} trials a search with no skill at all scores ${pct(chance)})` : '';
     pbo = {
       value: p.pbo, ...(p.reason ? { reason: p.reason } : {}), splits: p.splits, judged: p.judged, partitions: S, probabilityOfLoss: p.probabilityOfLoss,
       reading: p.pbo === null
         ? `in none of the ${ways} could the ${ranked.length.toLocaleString('en-US')} trials be told apart (they had the same Sharpe ratio in one half or the other), so the search had no winner to test: PBO is undefined, which is not a sign of overfitting.`
-        : `in ${pct(p.pbo)} of the ${left > 0 ? `${p.judged.toLocaleString('en-US')} of the ` : ''}${ways}${left > 0 ? ` where the trials could be told apart (in the other ${left.toLocaleString('en-US')} they had the same Sharpe ratio in one half)` : ''}, the parameters that won one half ranked in the bottom half of the other: ${few ? `from only ${p.judged.toLocaleString('en-US')} split${p.judged === 1 ? '' : 's'} (${T} weeks make ${S} blocks of at least 4) this is too little evidence for a verdict either way; ${4 * partitions} weeks or more give ${choose(partitions, partitions / 2).toLocaleString('en-US')} splits` : p.pbo < 0.1 ? 'little sign of overfitting' : p.pbo < 0.5 ? 'some overfitting; the ranking only partly carries over' : 'the search is overfit: the winner is no better than a coin toss out of sample'}.`,
+        : `in ${pct(p.pbo)} of the ${left > 0 ? `${p.judged.toLocaleString('en-US')} of the ` : ''}${ways}${left > 0 ? ` where the trials could be told apart (in the other ${left.toLocaleString('en-US')} they had the same Sharpe ratio in one half)` : ''}, the parameters that won one half ranked in the bottom half of the other: ${few ? `from only ${p.judged.toLocaleString('en-US')} split${p.judged === 1 ? '' : 's'} (${T} weeks make ${S} blocks of at least 4) this is too little evidence for a verdict either way; ${4 * partitions} weeks or more give ${choose(partitions, partitions / 2).toLocaleString('en-US')} splits` : p.pbo < 0.1 ? 'little sign of overfitting' : p.pbo < chance ? 'some overfitting; the ranking only partly carries over' : 'the search is overfit: the winner is no better than a coin toss out of sample'}${few ? '' : baseline}.`,
     };
   }
   let dsr: OverfittingReport['dsr'] = null;

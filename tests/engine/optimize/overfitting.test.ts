@@ -148,6 +148,18 @@ test('PBO from very few splits admits how little evidence it is rather than call
   assert.not.match(overfittingReport([trial(0, long(1)), trial(1, long(-1))]).pbo!.reading, /too little evidence/);
 });
 
+test('with an odd handful of trials PBO is read against what no skill scores (3 trials: 67 %, not 50 %)', () => {
+  // Three trials of pure noise: the in-sample winner lands at or below the median in 2 of 3 ranks by chance.
+  const z = normalSource(mulberry32(7));
+  const noise = (n: number) => Array.from({ length: n }, (_, i) => ({ id: String(i), index: i, params: {}, score: n - i,
+    weeklyReturns: Array.from({ length: 64 }, () => z() * 0.01), metrics: { trades: 5 } as TrialRecord['metrics'] }) as TrialRecord);
+  const three = overfittingReport(noise(3)).pbo!;
+  assert.ok(three.value! > 0.5 && three.value! < 2 / 3, String(three.value));
+  // Before: "the search is overfit: ... coin toss" for anything from 50 %.
+  assert.match(three.reading, /some overfitting; the ranking only partly carries over \(with 3 trials a search with no skill at all scores 67 %\)\.$/);
+  assert.not.match(overfittingReport(noise(4)).pbo!.reading, /no skill at all/);
+});
+
 test('PBO refuses an odd partition count and too few observations', () => {
   assert.throws(() => probabilityOfBacktestOverfitting([[1, 2, 3, 4], [1, 2, 3, 4]], 3), /even/);
   assert.throws(() => probabilityOfBacktestOverfitting([[1, 2, 3], [1, 2, 3]], 2), /blocks of at least 2/);
