@@ -27,7 +27,8 @@ export interface WalkForwardSegment {
 
 /**
  * The stitched out-of-sample run. Its equity is known at each week's close (the segments'
- * PERFORMANCE samples), so its Sharpe ratio is that of weekly returns annualised by sqrt(52),
+ * PERFORMANCE samples), so its Sharpe ratio is that of weekly returns annualised by sqrt(52)
+ * (a week a segment boundary cuts is one return, its two parts compounded),
  * and its drawdown the larger of the weekly-close curve's and the worst segment's own.
  */
 export interface StitchedMetrics {
@@ -77,9 +78,16 @@ export async function walkForward(inputs: TrialInputs, windows: readonly WalkFor
     }
     const chosen = result.ranked[0];
     trace.equity.push({ time: window.oosFrom, equity: balance });
+    const weeksBefore = trace.weeks.length;
     const outcome = runTrial(inputs, chosen.params, window.outOfSample, trace, balance);
     const oos = outcome.metrics;
-    weekly.push(...outcome.weeklyReturns);
+    // A week the segment boundary cuts is one week of the stitched run, as in its weeks: the
+    // previous segment's last return (to its end) and this one's first (from its start) compound.
+    const returns = Array.from(outcome.weeklyReturns);
+    const cut = weeksBefore > 0 && trace.weeks.length > weeksBefore && trace.weeks[weeksBefore].start !== undefined
+      && trace.weeks[weeksBefore].start === trace.weeks[weeksBefore - 1].start;
+    if (cut && weekly.length > 0 && returns.length > 0) weekly[weekly.length - 1] = (1 + weekly[weekly.length - 1]) * (1 + returns.shift()!) - 1;
+    weekly.push(...returns);
     const isYears = span(inputs, window.inSample);
     const oosYears = span(inputs, window.outOfSample);
     const isRate = chosen.metrics.netProfit / inputs.balance / isYears;

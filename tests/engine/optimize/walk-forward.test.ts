@@ -97,4 +97,35 @@ test('the out-of-sample segments are stitched into one run: balances chain, trad
   assert.ok(wf.stitched.maxDrawdownPct >= Math.max(...wf.segments.map((s) => s.outOfSample.maxDrawdownPct)), 'no better than its worst segment');
 });
 
+test('the stitched Sharpe counts a week a segment boundary cuts once, its two parts compounded, as the weeks column does', async () => {
+  const inputs = await resolveRun(spec, bars);
+  const wf = await run(inputs);
+  // Trading weeks start Sunday 00:00 UTC: a Sunday 20:00 bar opens a new week.
+  const WEEK = 7 * 86_400_000;
+  const sunday = Date.UTC(1970, 0, 4);
+  const weekOf = (i: number) => Math.floor((inputs.reference.time[i] - sunday) / WEEK);
+  const merged: number[] = [];
+  const apart: number[] = [];
+  let cuts = 0;
+  wf.segments.forEach((s, k) => {
+    const r = Array.from(runTrial(inputs, s.chosen.params, s.window.outOfSample, undefined, s.startBalance).weeklyReturns);
+    apart.push(...r);
+    if (k > 0 && weekOf(s.window.outOfSample.from) === weekOf(wf.segments[k - 1].window.outOfSample.to - 1)) {
+      cuts++;
+      merged[merged.length - 1] = (1 + merged[merged.length - 1]) * (1 + r.shift()!) - 1;
+    }
+    merged.push(...r);
+  });
+  const sharpe = (x: number[]) => {
+    const mean = x.reduce((a, b) => a + b, 0) / x.length;
+    const sd = Math.sqrt(x.reduce((a, b) => a + (b - mean) ** 2, 0) / (x.length - 1));
+    return (mean / sd) * Math.sqrt(52);
+  };
+  assert.ok(cuts > 0, 'the windows cut weeks');
+  assert.is(merged.length, wf.stitched.weeksTotal, 'one return per week of the stitched run');
+  assert.ok(Math.abs(wf.stitched.sharpe - sharpe(merged)) < 1e-9, `${wf.stitched.sharpe} vs ${sharpe(merged)}`);
+  // Before: each part of a cut week was a return of its own.
+  assert.ok(Math.abs(wf.stitched.sharpe - sharpe(apart)) > 1e-6);
+});
+
 test.run();
