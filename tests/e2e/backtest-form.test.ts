@@ -16,6 +16,9 @@ async function runFromForm(page: Page, reference: ProtocolClient, o: { timeframe
   const form = page.locator('form[data-editor-type="backtest-form"]');
   await form.waitFor();
   await waitFor('symbols in the form', async () => (await form.locator('select[name="symbol"] option').count()) > 0, 60_000);
+  // The server's choices (the strategy select comes with them): when they arrive the form resets
+  // symbol and timeframe to the server's defaults, which would undo a choice made before.
+  await form.locator('select[name="strategy"]').waitFor({ timeout: 60_000 });
   await form.locator('select[name="symbol"]').selectOption('USDCHF');
   await form.locator('select[name="timeframe"]').selectOption(o.timeframe);
   await form.locator('input[name="from"]').fill(o.from);
@@ -88,6 +91,7 @@ test('the real-ticks model on data of bars only: the refusal marks the Stops and
       await runFromPalette(page, 'Run Backtest');
       const form = page.locator('form[data-editor-type="backtest-form"]');
       await waitFor('symbols in the form', async () => (await form.locator('select[name="symbol"] option').count()) > 1, 60_000);
+      await form.locator('select[name="strategy"]').waitFor({ timeout: 60_000 });
       await form.locator('select[name="symbol"]').selectOption('EURUSD');
       await form.locator('select[name="timeframe"]').selectOption('H1');
       const select = form.locator('select[name="model"]');
