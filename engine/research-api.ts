@@ -4,6 +4,7 @@
  */
 export { runBacktest } from './backtest/backtest-runner.ts';
 export type { BacktestOptions, BacktestResult } from './backtest/backtest-runner.ts';
+export type { SimModel } from './broker/sim-broker.ts';
 export { loadHistory } from './data/load-history.ts';
 export type { LoadHistoryOptions, LoadedHistory } from './data/load-history.ts';
 export { tileSeries, tileChunks } from './data/tile.ts';

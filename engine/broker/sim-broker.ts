@@ -1,4 +1,5 @@
 import { BehaviorSubject, Subject, type Observable } from 'rxjs';
+import type { StopModel } from '../../protocol/index.ts';
 import { TRADE_RETCODE, TRADE_ACTION_DEAL, ORDER_TYPE_BUY, ORDER_TYPE_SELL, DEAL_ENTRY_IN, DEAL_ENTRY_OUT,
   DEAL_REASON_EXPERT, DEAL_REASON_SL, DEAL_REASON_SO, DEAL_REASON_TP, POSITION_TYPE_BUY, POSITION_TYPE_SELL, retcodeText,
   type AccountInfo, type Deal, type Position, type SymbolInfo, type TradeRequest, type TradeResult } from '../model/mt5.ts';
@@ -49,8 +50,8 @@ export interface SimBrokerConfig {
   readonly model: SimModel;
 }
 
-/** See `SimBrokerConfig.model`. */
-export type SimModel = 'bars' | 'ticks';
+/** See `SimBrokerConfig.model`: the protocol's `StopModel`, as `run_backtest` and the config spell it. */
+export type SimModel = StopModel;
 
 export const DEFAULT_SIM_BROKER_CONFIG: SimBrokerConfig = {
   balance: 10_000, currency: 'USD', leverage: 100, spreadPoints: {}, slippagePoints: 0, commissionPerLot: 0, historyLimit: 100_000, firstTicket: 1,

@@ -1,4 +1,5 @@
 import * as t from 'io-ts';
+import { StopModelCodec } from '../../protocol/index.ts';
 
 /**
  * The config file of `npm start` (JSON). Every field is optional: what is missing takes the
@@ -150,7 +151,7 @@ export const BotConfigCodec = t.partial({
      * Backtests and the optimiser: how stops and targets are tested inside a bar, `bars` (default)
      * or `ticks` (each tick or `time,price` sample, MT5's real ticks). The paper bot refuses `ticks`.
      */
-    model: t.union([t.literal('bars'), t.literal('ticks')]),
+    model: StopModelCodec,
   })),
   /** MT5 symbol spec overrides by symbol (contractSize, digits, point, tickSize, volumeMin, ...). */
   symbolSpecs: t.record(t.string, SymbolSpecOverrideCodec),

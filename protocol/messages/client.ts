@@ -33,12 +33,18 @@ export const ClosePositionCodec = t.intersection([withRequestId('close_position'
  * server decodes them with the plugin's codec and refuses a value or a name it does not take.
  */
 export const StrategyParamsCodec = t.record(t.string, t.unknown);
+/**
+ * How a backtest tests stops and targets inside a bar: `bars` (the bar's range, the default) or
+ * `ticks` (each tick or `time,price` sample, MT5's "every tick based on real ticks").
+ */
+export const StopModelCodec = t.union([t.literal('bars'), t.literal('ticks')]);
+export type StopModel = t.TypeOf<typeof StopModelCodec>;
 export const RunBacktestCodec = t.intersection([
   withRequestId('run_backtest', { symbol: SymbolNameCodec, timeframe: t.string }),
   t.partial({
     from: t.string, to: t.string, strategy: t.string, balance: BalanceCodec, params: StrategyParamsCodec,
     /** `ticks`: stops and targets tested on each tick or sample inside a bar (the real-ticks model); default `bars`. */
-    model: t.union([t.literal('bars'), t.literal('ticks')]),
+    model: StopModelCodec,
   }),
 ]);
 export const ListRecordingsCodec = withRequestId('list_recordings');

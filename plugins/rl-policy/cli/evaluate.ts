@@ -7,7 +7,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as t from 'io-ts';
-import { loadHistory, runBacktest, type BacktestResult } from '../../../engine/research-api.ts';
+import { loadHistory, runBacktest, type BacktestResult, type SimModel } from '../../../engine/research-api.ts';
 import { defineStrategy, type Strategy } from '../../../engine/plugin-api.ts';
 import { patternsSr } from '../../patterns-sr/index.ts';
 import { smaCrossover } from '../../sma-crossover/index.ts';
@@ -72,7 +72,7 @@ export const NEUTRAL_POLICY_PATH = DEFAULT_POLICY_PATH.replace(/\.json$/, '-neut
  * Every strategy over the test and training years. `model`: how stops and targets are tested
  * inside a bar (the simulator's `model`): `bars` (the default) or `ticks` (each 30-minute sample).
  */
-export function evaluate(policy: PolicyFile, neutral: PolicyFile, model: 'bars' | 'ticks' = 'bars'): EvaluationRow[] {
+export function evaluate(policy: PolicyFile, neutral: PolicyFile, model: SimModel = 'bars'): EvaluationRow[] {
   for (const p of [policy, neutral]) {
     if (p.training.to >= TEST_RANGE.from) {
       throw new Error(`a policy was trained up to ${p.training.to}, which overlaps the test years from ${TEST_RANGE.from}: retrain with --retrain`);
