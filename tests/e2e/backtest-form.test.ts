@@ -8,17 +8,22 @@ import { join } from 'node:path';
 import { encodeLines, makeTempDir, MT5_BARS_HEADER, mt5BarRow } from '../kit/data-builders.ts';
 
 /**
+ * Opens the Run Backtest form from the palette once the server's choices are in it (the strategy
+ * select comes with them), so nothing chosen after is replaced by their arrival.
+ */
+async function openRunForm(page: Page) {
+  await runFromPalette(page, 'Run Backtest');
+  const form = page.locator('form[data-editor-type="backtest-form"]');
+  await form.locator('select[name="strategy"]').waitFor({ timeout: 60_000 });
+  return form;
+}
+
+/**
  * Fills the Run Backtest form for USDCHF (and `model` when given), runs it, and opens its
  * finished report: BACKTEST_COMPLETE as the reference client received it, and the report.
  */
 async function runFromForm(page: Page, reference: ProtocolClient, o: { timeframe: string; from: string; to: string; model?: string }) {
-  await runFromPalette(page, 'Run Backtest');
-  const form = page.locator('form[data-editor-type="backtest-form"]');
-  await form.waitFor();
-  await waitFor('symbols in the form', async () => (await form.locator('select[name="symbol"] option').count()) > 0, 60_000);
-  // The server's choices (the strategy select comes with them): when they arrive the form resets
-  // symbol and timeframe to the server's defaults, which would undo a choice made before.
-  await form.locator('select[name="strategy"]').waitFor({ timeout: 60_000 });
+  const form = await openRunForm(page);
   await form.locator('select[name="symbol"]').selectOption('USDCHF');
   await form.locator('select[name="timeframe"]').selectOption(o.timeframe);
   await form.locator('input[name="from"]').fill(o.from);
@@ -88,10 +93,7 @@ test('the real-ticks model on data of bars only: the refusal marks the Stops and
     const config = join(dir.path, 'bot.json');
     writeFileSync(config, JSON.stringify({ bot: { symbols: [{ symbol: 'USDCHF' }, { symbol: 'EURUSD', file }] } }));
     await withEngine({ extraArgs: ['--config', config] }, async ({ page }) => {
-      await runFromPalette(page, 'Run Backtest');
-      const form = page.locator('form[data-editor-type="backtest-form"]');
-      await waitFor('symbols in the form', async () => (await form.locator('select[name="symbol"] option').count()) > 1, 60_000);
-      await form.locator('select[name="strategy"]').waitFor({ timeout: 60_000 });
+      const form = await openRunForm(page);
       await form.locator('select[name="symbol"]').selectOption('EURUSD');
       await form.locator('select[name="timeframe"]').selectOption('H1');
       const select = form.locator('select[name="model"]');
