@@ -38,6 +38,10 @@ export function formatSummary(c: BacktestCompleteData, ctx: SummaryContext): str
   if (orders && orders.sent > 0 && orders.refused === orders.sent) {
     const reasons = Object.keys(orders.refused_by_reason).map((r) => r.replace(/^(\d+) (.*)$/, (_, code: string, text: string) => `${code} ${text.toLowerCase()}`));
     notes.push(`all ${orders.sent} orders were refused: ${reasons.join(', ')}${orders.first_refusal ? `\n  first: ${orders.first_refusal}` : ''}`);
+  } else if (orders && orders.sent === 0 && c.total_trades === 0 && !c.error && !c.faults?.length) {
+    // Nothing reached the broker, and nothing failed: the strategy never signalled an entry
+    // (every signal gets a slot of an empty week, so a refusal at the weekly maximum cannot be why).
+    notes.push(`no trades: the strategy gave no entry signal over ${ctx.bars.toLocaleString('en-US')} bars`);
   }
   for (const warning of c.warnings ?? []) notes.push(`warning: ${warning}`);
   for (const f of c.faults ?? []) notes.push(`FAILED: ${f.error} (at ${f.time}); ${f.symbol} traded no more after it, so these figures do not cover the whole run`);

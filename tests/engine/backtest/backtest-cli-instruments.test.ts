@@ -20,6 +20,22 @@ test('a stock run under a forex spec warns before the run and the summary says e
   }
 });
 
+test('a run in which the strategy never signals says so, rather than only "Trades 0"', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tradeloom-cli-'));
+  try {
+    // Ten days of a price that never moves, hourly: the two averages never cross.
+    const file = join(dir, 'flat.csv');
+    const rows = Array.from({ length: 240 }, (_, h) => `${new Date(Date.UTC(1999, 0, 4) + h * 3_600_000).toISOString().slice(0, 19)},1.45000`);
+    writeFileSync(file, ['time,price', ...rows].join('\n') + '\n');
+    const r = run(['--symbol', 'USDCHF', '--timeframe', 'H1', '--file', file, '--no-record']);
+    assert.is(r.status, 0, r.stderr);
+    assert.match(r.stdout, /Trades\s+0\n/);
+    assert.match(r.stdout, /no trades: the strategy gave no entry signal over 240 bars/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('the same stock under its own spec (--spec-file, --spec) trades, with no warning', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tradeloom-cli-'));
   try {
