@@ -498,7 +498,28 @@ export class SymbolActor {
       this.fault(err, 'onBar');
       return;
     }
-    if (signal && (this.state === 'scanning' || this.state === 'in-trade')) this.handleSignal(signal, closeTime);
+    if (!signal) return;
+    const now = this.state;
+    if (now === 'scanning' || now === 'in-trade') this.handleSignal(signal, closeTime);
+    else if (now === 'throttled') this.holdThrottledSignal(signal);
+  }
+
+  /**
+   * An entry signal of a throttled symbol in the simulator: kept for the next bar's open, where
+   * it is judged in the week it executes. If the week has rolled by then (a Friday signal filled
+   * on Sunday), the symbol is scanning again and the entry is that week's; if not, it is dropped
+   * there without another refusal (the refusal that throttled the symbol said it takes no entry
+   * until the week rolls). Live orders execute at once, in the same week: nothing to keep.
+   */
+  private holdThrottledSignal(signal: Signal): void {
+    const direction = signal.direction;
+    if ((direction !== 'buy' && direction !== 'sell') || this.o.sim === null || this.pendingEntry !== null) return;
+    const close = this.o.series.close[this.ctx.index];
+    const stopLoss = signal.stopLoss ?? NaN;
+    if (!(stopLoss > 0 && (direction === 'buy' ? stopLoss < close : stopLoss > close))) return;
+    const spec = this.o.spec;
+    const tp = signal.takeProfit ?? 0;
+    this.pendingEntry = { direction, stopLoss: normalizePrice(spec, stopLoss), takeProfit: tp === 0 ? 0 : normalizePrice(spec, tp), signal };
   }
 
   private handleSignal(signal: Signal, time: number): void {
@@ -574,6 +595,11 @@ export class SymbolActor {
   private executeEntry(time: number): void {
     const entry = this.pendingEntry!;
     if (this.position || this.pendingClose !== null) return; // the reversal's close comes first
+    // Signalled while throttled and the week has not rolled: dropped (`holdThrottledSignal`).
+    if (this.state === 'throttled') {
+      this.pendingEntry = null;
+      return;
+    }
     // Decided while the journal could write, due now that it cannot: not sent.
     if (this.refuseBlockedEntry(entry.direction, time)) {
       this.pendingEntry = null;

@@ -14,6 +14,13 @@ export interface GovernorSnapshot {
   readonly weekStart: number;
   readonly trades: number;
   readonly lastTradeTime: number | null;
+  /** The multiplier the pace checks had reached, and the week it belongs to (absent: 1). */
+  readonly aggression?: { readonly weekStart: number; readonly multiplier: number };
+  /**
+   * The latest time the governor's clock had run at (the open of the last bar processed, or of
+   * the last pace step): the pace checkpoints up to it were checked before the restart.
+   */
+  readonly checkedThrough?: number;
 }
 
 /**
@@ -137,15 +144,30 @@ export class Governor {
   }
 
   snapshot(): GovernorSnapshot {
-    return { weekStart: this.weekStart, trades: this.trades, lastTradeTime: this.lastTradeTime };
+    return { weekStart: this.weekStart, trades: this.trades, lastTradeTime: this.lastTradeTime, aggression: { weekStart: this.weekStart, multiplier: this.aggression } };
   }
 
-  /** Restores the count after a restart; a snapshot from an older week only keeps lastTradeTime. */
+  /**
+   * Restores the week after a restart, so the bot goes on as if it had not stopped: the count,
+   * the multiplier and the pace checkpoints already checked, each only if it belongs to the
+   * current week (a snapshot from an older week keeps only lastTradeTime). Checkpoints passed
+   * while the bot was down count once at its first bar, as checkpoints passed in a gap of the data.
+   */
   restore(saved: GovernorSnapshot, now: number): void {
-    const current = weekStartOf(now, this.config.week);
+    const week = this.config.week;
+    const current = weekStartOf(now, week);
     this.startWeek(current);
     this.lastTradeTime = saved.lastTradeTime;
     if (saved.weekStart === current) this.trades = saved.trades;
+    const a = saved.aggression;
+    if (a !== undefined && a.weekStart === current && a.multiplier > 1) this.aggression = Math.min(a.multiplier, this.config.aggressionCap);
+    const checked = saved.checkedThrough;
+    if (checked !== undefined && weekStartOf(checked, week) === current) {
+      const step = this.config.paceCheckHours * HOUR_MS;
+      while (this.nextPaceCheck <= checked) this.nextPaceCheck += step;
+      if (this.nextPaceCheck > this.sessionEnd) this.nextPaceCheck = Number.POSITIVE_INFINITY;
+      this.nextEventTime = Math.min(this.nextWeekStart, this.nextPaceCheck);
+    }
   }
 
   private startWeek(weekStart: number): void {

@@ -254,7 +254,9 @@ export class Journal {
         if (!this.backtestSessions.has(sid)) this.recordExit(event);
         return;
       case 'DECISION':
-        if (event.data.decision === 'partial_close' && !this.backtestSessions.has(sid)) this.recordPartialExit(event);
+        if (this.backtestSessions.has(sid)) return;
+        if (event.data.decision === 'partial_close') this.recordPartialExit(event);
+        else if (event.data.decision === 'increase_aggression') this.recordAggression(event);
         return;
       case 'BAR':
         if (!this.backtestSessions.has(sid)) this.stmts.setCursor.run(event.data.symbol, parseTimestamp(event.data.time));
@@ -280,6 +282,17 @@ export class Journal {
     this.stmts.setWeek.run(week, d.trades_this_week, time);
     const last = Number(this.meta('last_trade_time'));
     if (!(last >= time)) this.setMeta('last_trade_time', String(time));
+  }
+
+  /**
+   * A pace step: the week's multiplier and when the check ran, so a restart goes on with both
+   * (`RestoredState.aggression`), rather than at x1 with the week's checkpoints to pass again.
+   */
+  private recordAggression(event: SequencedEvent & EventOf<'DECISION'>): void {
+    const time = parseTimestamp(event.data.time ?? event.timestamp);
+    const multiplier = event.data.aggression_multiplier;
+    if (!(time === time) || !(typeof multiplier === 'number' && multiplier > 0)) return;
+    this.setMeta('aggression', JSON.stringify({ weekStart: weekStartOf(time), multiplier, time }));
   }
 
   /** Part of an open position closed (live): what is left, the exit deal (its round trip's TRADE_EXIT adds it in) and the balance. */
@@ -329,6 +342,7 @@ export class Journal {
         ...this.partialExitsOf(row.position_id, row.symbol),
       }),
     );
+    const aggression = this.restoredAggression();
     const feedCursor: Record<string, number> = {};
     for (const row of this.db.prepare('SELECT symbol, bar_time FROM feed_cursor').all() as { symbol: string; bar_time: number }[]) {
       feedCursor[row.symbol] = row.bar_time;
@@ -338,10 +352,24 @@ export class Journal {
       weekStart: week?.week_start ?? 0,
       tradesThisWeek: week?.trades ?? 0,
       lastTradeTime: lastTrade !== null ? Number(lastTrade) : null,
+      ...(aggression ? { aggression } : {}),
       positions,
       feedCursor,
       lastSessionId: lastSession,
     };
+  }
+
+  /** The last pace step journaled (`recordAggression`), if it reads whole. */
+  private restoredAggression(): RestoredState['aggression'] {
+    const text = this.meta('aggression');
+    if (text === null) return undefined;
+    try {
+      const a = JSON.parse(text) as { weekStart?: unknown; multiplier?: unknown; time?: unknown };
+      const ok = typeof a.weekStart === 'number' && typeof a.multiplier === 'number' && typeof a.time === 'number' && a.multiplier > 0;
+      return ok ? { weekStart: a.weekStart as number, multiplier: a.multiplier as number, time: a.time as number } : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   private partialExitsOf(positionId: number, symbol: string): { exits?: PartialExit[] } {

@@ -4,7 +4,7 @@ import { POSITION_TYPE_BUY, TRADE_RETCODE } from '../model/mt5.ts';
 import type { LiveBrokerPort } from '../broker/live-broker-port.ts';
 import { splitByOwner, type AdoptedPosition, type Reconciliation } from '../broker/reconcile.ts';
 import type { RestoredState } from '../model/restored-state.ts';
-import { TradingBot, type BotMarket, type TradingBotOptions } from './trading-bot.ts';
+import { governorSnapshot, TradingBot, type BotMarket, type TradingBotOptions } from './trading-bot.ts';
 import { round2 } from '../util/rounding.ts';
 
 /**
@@ -219,7 +219,7 @@ export async function createLiveBot(options: LiveBotOptions): Promise<TradingBot
   const bot = new TradingBot({ ...options, magic }, new LiveMarket({ ...options, magic }), balance);
   if (options.restored) {
     const now = Date.now();
-    bot.engine.governor.restore({ weekStart: options.restored.weekStart, trades: options.restored.tradesThisWeek, lastTradeTime: options.restored.lastTradeTime }, now);
+    bot.engine.governor.restore(governorSnapshot(options.restored), now);
   }
   return bot;
 }

@@ -5,7 +5,7 @@ import { resolveSymbolSpec } from '../model/symbol-spec.ts';
 import { loadHistory, SHIPPED_HISTORY, type LoadedHistory } from '../data/load-history.ts';
 import type { RestoredState } from '../model/restored-state.ts';
 import { ReplayFeed, type FeedSource } from './replay-feed.ts';
-import { TradingBot, type BotMarket, type TradingBotOptions } from './trading-bot.ts';
+import { governorSnapshot, TradingBot, type BotMarket, type TradingBotOptions } from './trading-bot.ts';
 
 export interface PaperBotOptions extends TradingBotOptions {
   /** Market bars replayed per wall-clock second. */
@@ -145,7 +145,7 @@ class PaperMarket implements BotMarket {
 
   private restore(bot: TradingBot, state: RestoredState): void {
     const now = Math.max(...Object.values(state.feedCursor), state.lastTradeTime ?? 0, 0);
-    bot.engine.governor.restore({ weekStart: state.weekStart, trades: state.tradesThisWeek, lastTradeTime: state.lastTradeTime }, now);
+    bot.engine.governor.restore(governorSnapshot(state), now);
     this.sim.restore(state.balance, state.positions.map((p) => ({
       ticket: p.positionId, time: p.entryTime, type: p.direction === 'buy' ? POSITION_TYPE_BUY : POSITION_TYPE_SELL, magic: 0,
       identifier: p.positionId, volume: p.lotSize, price_open: p.entryPrice, sl: p.stopLoss, tp: p.takeProfit,

@@ -7,6 +7,8 @@ import { resolveSymbolSpec, type SymbolSpec } from '../model/symbol-spec.ts';
 import type { BrokerPort } from '../broker/broker-port.ts';
 import type { SimBroker, SimBrokerConfig } from '../broker/sim-broker.ts';
 import type { GovernorConfig } from '../governor/governor-config.ts';
+import type { GovernorSnapshot } from '../governor/governor.ts';
+import type { RestoredState } from '../model/restored-state.ts';
 import type { Strategy } from '../strategy/strategy.ts';
 import { loadHistory } from '../data/load-history.ts';
 import { runBacktest, runBacktestYielding } from '../backtest/backtest-runner.ts';
@@ -20,6 +22,21 @@ import type { BacktestRequest, BotController, CommandOutcome } from './bot-contr
 import type { JournalHealth } from '../journal/journal-health.ts';
 import { describeFate, TicketFates, type TicketFate } from './ticket-fates.ts';
 import { configuredParams, dryRunRefusal, resolveBacktestParams, strategyOptions } from './backtest-params.ts';
+
+/**
+ * The governor's week as the journal left it: the count, the multiplier of the last pace step,
+ * and the latest time its clock is known to have run at (the open of the last bar each feed
+ * processed, or that pace step), up to which the week's checkpoints were checked.
+ */
+export function governorSnapshot(state: RestoredState): GovernorSnapshot {
+  const a = state.aggression;
+  const checkedThrough = Math.max(a?.time ?? Number.NEGATIVE_INFINITY, ...Object.values(state.feedCursor));
+  return {
+    weekStart: state.weekStart, trades: state.tradesThisWeek, lastTradeTime: state.lastTradeTime,
+    ...(a ? { aggression: { weekStart: a.weekStart, multiplier: a.multiplier } } : {}),
+    ...(Number.isFinite(checkedThrough) ? { checkedThrough } : {}),
+  };
+}
 
 export interface BotSymbolConfig {
   readonly symbol: string;

@@ -38,6 +38,8 @@ export interface RestoredState {
   readonly tradesThisWeek: number;
   /** Epoch ms (market time) of the last entry, or null. */
   readonly lastTradeTime: number | null;
+  /** The last pace step: the multiplier it reached, its week's start and its time (epoch ms). */
+  readonly aggression?: { readonly weekStart: number; readonly multiplier: number; readonly time: number };
   readonly positions: readonly RestoredPosition[];
   /** Per symbol, the open time (epoch ms) of the last bar the bot processed. */
   readonly feedCursor: Readonly<Record<string, number>>;

@@ -92,6 +92,43 @@ test('at the weekly maximum the entry is refused when it would execute in the sa
   assert.is(throttled?.data.time, '1999-01-04T13:00:00');
 });
 
+test('a signal made while the symbol is throttled is judged where it executes: in the new week it is that week\'s first entry', () => {
+  // Max 1. Fri 17:00 buy fills at 18:00 (the week's one entry); Fri 18:00 closes it at 19:00.
+  // Fri 19:00 sells: refused at 20:00 at the weekly maximum, the symbol throttled. Fri 20:00 buys:
+  // the order would execute at Sunday 21:00's open, in the new week, so it is kept and taken
+  // there as that week's first entry. (It was dropped when made, the symbol being throttled.)
+  const rows: Row[] = [
+    flat('1999-01-08T17:00:00', 1.2), flat('1999-01-08T18:00:00', 1.2), flat('1999-01-08T19:00:00', 1.2),
+    flat('1999-01-08T20:00:00', 1.2), flat('1999-01-10T21:00:00', 1.2), flat('1999-01-10T22:00:00', 1.2),
+  ];
+  const { log } = run('USDCHF', rows, {
+    0: { direction: 'buy', stopLoss: 1.19 }, 1: { direction: 'close' }, 2: { direction: 'sell', stopLoss: 1.21 }, 3: { direction: 'buy', stopLoss: 1.19 },
+  }, { governor: { minTradesPerWeek: 0, maxTradesPerWeek: 1 } });
+  const skips = log.of('DECISION').filter((d) => d.data.decision === 'skip_max_trades_reached');
+  assert.equal(skips.map((d) => d.data.time), ['1999-01-08T20:00:00']);
+  const entries = log.of('TRADE_ENTRY');
+  assert.equal(entries.map((e) => [e.data.time, e.data.direction, e.data.trades_this_week]), [
+    ['1999-01-08T18:00:00', 'buy', 1], ['1999-01-10T21:00:00', 'buy', 1],
+  ]);
+  const moves = log.of('STATE_TRANSITION').map((e) => `${e.data.from}->${e.data.to}@${(e.data.time ?? '').slice(8, 16)}`);
+  // Then the end of the run closes the position and stops the symbol.
+  assert.equal(moves.slice(-5), ['scanning->throttled@08T20:00', 'throttled->scanning@10T21:00', 'scanning->in-trade@10T21:00', 'in-trade->scanning@10T23:00', 'scanning->idle@10T23:00']);
+});
+
+test('a signal made while throttled that would execute in the same week is dropped, as the refusal said it would be', () => {
+  // Max 1: Mon 10:00 buy fills at 11:00, closed at 12:00; Mon 12:00 sells, refused at 13:00
+  // (throttled); Mon 13:00 buys: it would execute at 14:00, the same week: nothing is sent and
+  // no second refusal is logged (the first one said the symbol is throttled until the week rolls).
+  const rows: Row[] = [0, 1, 2, 3, 4, 5].map((h) => flat(`1999-01-04T${10 + h}:00:00`, 1.2));
+  const { log, result } = run('USDCHF', rows, {
+    0: { direction: 'buy', stopLoss: 1.19 }, 1: { direction: 'close' }, 2: { direction: 'sell', stopLoss: 1.21 }, 3: { direction: 'buy', stopLoss: 1.19 },
+  }, { governor: { minTradesPerWeek: 0, maxTradesPerWeek: 1 } });
+  assert.is(log.of('TRADE_ENTRY').length, 1);
+  assert.is(log.of('DECISION').filter((d) => d.data.decision === 'skip_max_trades_reached').length, 1);
+  assert.is(result.complete.orders?.sent, 1);
+  assert.is(log.of('STATE_TRANSITION').at(-2)?.data.to, 'throttled');
+});
+
 test('a reversal is sized from the balance after the reversed trade\'s loss is booked', () => {
   // 10 % risk. Buy signal at 1.2000, stop 1.1950: fills at the ask 1.2001, 51 pips to the stop:
   // loss per lot 510 / 1.195 = 426.78 USD, 1,000 / 426.78 = 2.343 -> 2.34 lots.

@@ -119,6 +119,69 @@ test('after a crash, the journal restores balance, the week count, open position
   }
 });
 
+test('after a crash mid-week, the governor goes on with the week\'s multiplier and checked checkpoints, as if the bot had not stopped', async () => {
+  // A minimum of 8 a week, so pace steps happen; the crash comes right after one, mid-week.
+  const governed = (extra: Partial<PaperBotOptions> = {}) => options({ symbols: [{ symbol: 'USDCHF', timeframe: 'H1' }], governor: { minTradesPerWeek: 8, maxTradesPerWeek: 12 }, ...extra });
+  /** What the governor decides, from the events: each pace step and each entry's multiplier and count. */
+  const governorTrail = (e: LogEvent): string | null => {
+    if (e.event_type === 'DECISION' && e.data.decision === 'increase_aggression') return `step ${e.data.time} x${e.data.aggression_multiplier}`;
+    if (e.event_type === 'TRADE_ENTRY') return `entry ${e.data.time} x${e.data.aggression_multiplier} #${e.data.trades_this_week} ${e.data.lot_size}`;
+    return null;
+  };
+  const dir = mkdtempSync(join(tmpdir(), 'tradeloom-paper-'));
+  try {
+    // The run that never stops.
+    const whole = createPaperBot(governed());
+    const wholeTrail: string[] = [];
+    whole.events$.subscribe((e) => { const t = governorTrail(e); if (t) wholeTrail.push(t); });
+    whole.start();
+    whole.advance(600);
+
+    const journal = Journal.open(join(dir, 'journal.sqlite'));
+    let seq = 0;
+    const first = createPaperBot(governed());
+    const firstTrail: string[] = [];
+    let crashAfter = '';
+    const recording = first.events$.subscribe((e) => {
+      journal.record({ ...e, seq: ++seq } as never);
+      const t = governorTrail(e);
+      if (t) firstTrail.push(t);
+    });
+    first.start();
+    // Run until a pace step has taken the multiplier above 1.3, on a Tuesday to Thursday.
+    for (let k = 0; k < 600; k++) {
+      first.advance(1);
+      const last = firstTrail.at(-1) ?? '';
+      const day = new Date(`${last.split(' ')[1]}Z`).getUTCDay();
+      if (last.startsWith('step') && !last.endsWith('x1.3') && day >= 2 && day <= 4) {
+        crashAfter = last;
+        break;
+      }
+    }
+    assert.ok(crashAfter, 'a pace step above x1.3 mid-week before the crash');
+    recording.unsubscribe();
+    journal.close();
+    const reopened = Journal.open(join(dir, 'journal.sqlite'));
+    const restored = reopened.restore();
+    assert.ok(restored?.aggression, 'the journal keeps the last pace step');
+    const second = createPaperBot(governed({ restored }));
+    const secondTrail: string[] = [];
+    second.events$.subscribe((e) => { const t = governorTrail(e); if (t) secondTrail.push(t); });
+    second.start();
+    second.advance(200);
+    // Before: the multiplier went back to 1 and the week's passed checkpoints counted as one step.
+    const at = wholeTrail.indexOf(crashAfter);
+    assert.ok(at >= 0, `${crashAfter} is in the uninterrupted run`);
+    assert.equal(secondTrail.slice(0, 12), wholeTrail.slice(at + 1, at + 13), `after the crash at ${crashAfter}`);
+    await second.shutdown();
+    await first.shutdown();
+    await whole.shutdown();
+    reopened.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('the paper log never goes back in time, and each TRADE_EXIT is followed by the account\'s PERFORMANCE at its time', async () => {
   // An H4 symbol beside an H1 one: a stop inside an H4 bar (stamped with the bar's time) is
   // learnt at its close, after the H1 bars that close before it.
