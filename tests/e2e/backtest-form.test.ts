@@ -1,22 +1,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Page } from 'playwright-core';
-import { runFromPalette, waitFor } from '../kit/browser.ts';
+import { waitFor } from '../kit/browser.ts';
 import { ProtocolClient, withEngine } from './engine-session.ts';
+import { openRunForm } from './run-backtest-form.ts';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeLines, makeTempDir, MT5_BARS_HEADER, mt5BarRow } from '../kit/data-builders.ts';
-
-/**
- * Opens the Run Backtest form from the palette once the server's choices are in it (the strategy
- * select comes with them), so nothing chosen after is replaced by their arrival.
- */
-async function openRunForm(page: Page) {
-  await runFromPalette(page, 'Run Backtest');
-  const form = page.locator('form[data-editor-type="backtest-form"]');
-  await form.locator('select[name="strategy"]').waitFor({ timeout: 60_000 });
-  return form;
-}
 
 /**
  * Fills the Run Backtest form for USDCHF (and `model` when given), runs it, and opens its

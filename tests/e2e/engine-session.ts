@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import WebSocket from 'ws';
 import { launchBrowser, openWorkbench, pageConnection, removeDir, startEngineServer, waitFor, type EngineServer, type EngineServerOptions } from '../kit/browser.ts';
+import { startWsProxy, type WsProxy } from '../kit/ws-proxy.ts';
 
 /** A reference client speaking the protocol directly: what the engine itself reports. */
 export class ProtocolClient {
@@ -40,16 +41,43 @@ export interface EngineSession {
 }
 
 /** Starts the real server and a browser on it; tears both down (and the temp dir) afterwards. */
-export async function withEngine<T>(options: EngineServerOptions, run: (session: EngineSession) => Promise<T>): Promise<T> {
+export function withEngine<T>(options: EngineServerOptions, run: (session: EngineSession) => Promise<T>): Promise<T> {
+  return engineSession(options, async (browser, server) => ({ browser, server, page: await openWorkbench(browser, server.url) }), run);
+}
+
+export interface ProxiedEngineSession extends EngineSession {
+  proxy: WsProxy;
+}
+
+/**
+ * As `withEngine`, with the page opened at a `WsProxy` in front of the server: the test sees
+ * what the page's worker and the server say to each other, and can hold the server's answers back.
+ */
+export function withEngineBehindProxy<T>(options: EngineServerOptions, run: (session: ProxiedEngineSession) => Promise<T>): Promise<T> {
+  let proxy: WsProxy | undefined;
+  return engineSession(options, async (browser, server) => {
+    proxy = await startWsProxy(server.url);
+    return { browser, server, proxy, page: await openWorkbench(browser, proxy.url) };
+  }, run, () => proxy?.close());
+}
+
+async function engineSession<S extends EngineSession, T>(
+  options: EngineServerOptions,
+  open: (browser: Browser, server: EngineServer) => Promise<S>,
+  run: (session: S) => Promise<T>,
+  /** Closes what stands between the browser and the server (after the one, before the other). */
+  between?: () => Promise<void> | undefined,
+): Promise<T> {
   const browser = await launchBrowser();
   let server: EngineServer | undefined;
   try {
     server = await startEngineServer(options);
-    const page = await openWorkbench(browser, server.url);
-    await waitFor('the page to connect', async () => (await pageConnection(page)).phase === 'open');
-    return await run({ browser, server, page });
+    const session = await open(browser, server);
+    await waitFor('the page to connect', async () => (await pageConnection(session.page)).phase === 'open');
+    return await run(session);
   } finally {
     await browser.close();
+    await between?.();
     if (server) {
       await server.stop();
       if (!options.dataDir) removeDir(server.dataDir);
