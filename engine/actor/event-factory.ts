@@ -25,6 +25,18 @@ export class EventFactory {
   private floor = Number.NaN;
 
   /**
+   * The session has processed everything up to `at` (a bar's close in a run of several
+   * symbols): a later event is stamped no earlier, as if an event had been made then. So the
+   * stamps of a merged run do not depend on which events it logs (DEBUG `BAR` events or not).
+   */
+  reach(at: number): void {
+    if (at <= this.floor) return;
+    const now = this.now();
+    const reached = at <= now ? at : now;
+    if (!(reached <= this.floor)) this.floor = reached;
+  }
+
+  /**
    * An event at `at` (default: the session clock). The envelope's time never goes back: an
    * event whose own time is earlier than the floor (a fill inside a bar that closes after
    * another symbol's bar in a merged run) is stamped with the floor, the time the session learnt

@@ -14,7 +14,8 @@ export class MergedClock {
  * step order of `bar-merge.ts`. Bars with no other symbol's step between their open and their
  * close run whole, as a range through `processBars` (the per-bar path a single-symbol backtest
  * takes); any other bar runs as its OPEN step (`TradingEngine.openStep`) and, later, its CLOSE
- * step (`closeStep`). `onProgress` is called each time `every` more bars are done. With
+ * step (`closeStep`). After each, the session has reached that close (`EventFactory.reach`):
+ * an event learnt later is stamped no earlier, whether or not the run logs BAR events. `onProgress` is called each time `every` more bars are done. With
  * `until`, it returns false once `until` bars are done (between steps; resume with the same
  * `merge`), true when every bar has run.
  */
@@ -32,6 +33,7 @@ export function runMerged(engine: TradingEngine, actors: readonly SymbolActor[],
     if (source.opened) {
       clock.now = merge.closeTimeOf(k);
       engine.closeStep(actors[k], series, i);
+      engine.events.reach(clock.now);
       merge.closed(k);
       clock.bars++;
     } else {
@@ -44,6 +46,7 @@ export function runMerged(engine: TradingEngine, actors: readonly SymbolActor[],
         continue;
       }
       engine.processBars(actors[k], series, i, i + n, clock);
+      engine.events.reach(clock.now);
       merge.ran(k, n);
       clock.bars += n;
     }

@@ -16,7 +16,7 @@ export interface RecordingAudit {
   readonly wrongWeekMultipliers: number;
   /** Stop-loss exits: realised loss / budget (balance before the entry × risk % × multiplier). */
   readonly stopLossRatios: Quantiles;
-  /** The same for the exits filled at the stop price itself (no gap past it): what sizing controls. */
+  /** The same for the exits filled at the stop price itself (no gap past it), their swap left out: what sizing controls. */
   readonly atStopRatios: Quantiles;
   /** Numbers with more than `maxDecimals` fractional digits anywhere in the log (float noise). */
   readonly noisyNumbers: number;
@@ -111,7 +111,8 @@ export function auditRecording(lines: readonly string[], riskPercent = 1, maxDec
         const budget = entryBudget.get(d.position_id as number);
         if (d.exit_reason === 'Stop loss hit' && budget && pnl < 0) {
           ratios.push(-pnl / budget);
-          if (Math.abs((d.exit_price as number) - (entryStop.get(d.position_id as number) ?? Number.NaN)) < 1e-9) atStop.push(-pnl / budget);
+          // What sizing controls: the loss at the stop, before the swap the position accrued.
+          if (Math.abs((d.exit_price as number) - (entryStop.get(d.position_id as number) ?? Number.NaN)) < 1e-9) atStop.push(-(pnl - ((d.swap as number | undefined) ?? 0)) / budget);
         }
         break;
       }

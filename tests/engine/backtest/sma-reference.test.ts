@@ -92,7 +92,9 @@ function independentSma(bars: BarSeries, balance0: number, minPerWeek: number, m
     if (pending && !pos) {
       const p: Pending = pending;
       pending = null;
-      if (count >= maxPerWeek) {
+      if (throttled) {
+        // Signalled while throttled and the week has not rolled by this open: dropped.
+      } else if (count >= maxPerWeek) {
         throttled = true;
       } else {
         const price = r5(p.dir === 1 ? o + hs : o - hs);
@@ -130,7 +132,8 @@ function independentSma(bars: BarSeries, balance0: number, minPerWeek: number, m
     prevDiff = diff;
     if (i === 30 - 1) continue;
     const dir: 1 | -1 | 0 = prev <= 0 && diff > 0 ? 1 : prev >= 0 && diff < 0 ? -1 : 0;
-    if (dir === 0 || throttled || pending) continue;
+    // A throttled symbol's signal waits for the next open too: taken there if the week has rolled.
+    if (dir === 0 || pending) continue;
     if (pos && pos.dir === dir) continue;
     if (pos) pendingClose = true;
     pending = { dir, sl: r5(c - dir * 500 * point), tp: r5(c + dir * 1000 * point) };
