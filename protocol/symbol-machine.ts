@@ -25,7 +25,6 @@ export const SYMBOL_TRANSITIONS: readonly SymbolTransition[] = [
   { from: 'scanning', event: 'REJECTED', to: 'scanning', label: 'rejected' },
   { from: 'scanning', event: 'LIMIT_REACHED', to: 'throttled', label: 'weekly max reached' },
   { from: 'in-trade', event: 'EXITED', to: 'scanning', label: 'exited' },
-  { from: 'in-trade', event: 'LIMIT_REACHED', to: 'throttled', label: 'reversal refused at weekly max' },
   { from: 'throttled', event: 'WEEK_ROLLED', to: 'scanning', label: 'week rolled' },
   { from: 'scanning', event: 'PAUSE', to: 'paused', label: 'pause' },
   { from: 'in-trade', event: 'PAUSE', to: 'paused', label: 'pause' },

@@ -18,7 +18,8 @@ function statesFromDefinition(): Record<SymbolState, StateConfig> {
 /**
  * The per-symbol state machine (XState v5), built from the protocol's plain-data definition
  * (`protocol/symbol-machine.ts`) that the UI draws: idle -> scanning <-> in-trade;
- * scanning/in-trade -> throttled -> scanning on week rollover; pause, fault and stop.
+ * scanning -> throttled (an entry refused at the weekly maximum; a reversal refused there has
+ * already closed its position, in-trade -> scanning) -> scanning on week rollover; pause, fault and stop.
  */
 export const symbolMachine = setup({
   types: {
