@@ -387,7 +387,7 @@ export class SymbolActor {
   }
 
   /** Reports a decision for this symbol (used by the engine for aggression steps). */
-  decision(kind: 'increase_aggression' | 'reset_aggression', reason: string, at: number): void {
+  decision(kind: 'increase_aggression', reason: string, at: number): void {
     if (this.quiet) return;
     const g = this.o.governor;
     this.emit(this.o.events.make('DECISION', 'INFO', {

@@ -3,7 +3,8 @@ import { envelopeOf } from '../envelope.ts';
 
 /**
  * The spec's three decisions, plus the ones the engine needs to explain itself:
- * `order_rejected` (broker said no), `reset_aggression` (new week), `skip_paused`,
+ * `order_rejected` (broker said no), `reset_aggression` (accepted, not emitted: a new week's reset
+ * shows in the closed week's WEEKLY_SUMMARY `aggression_multiplier`), `skip_paused`,
  * `skip_disconnected` and `skip_journal_failing` (entry refused because the symbol is paused,
  * the broker is away, or the journal cannot write), `skip_duplicate_positions` (entry refused
  * because more than one position of the bot is open on the symbol) and `foreign_position` (live:
