@@ -4,6 +4,7 @@ import * as t from 'io-ts';
 import { either as E } from 'fp-ts';
 import { AppConfigCodec, isSpeed, MAX_SPEED, MIN_SPEED, type AppConfigInput } from './config-codec.ts';
 import { ConfigError } from './config-error.ts';
+import { firstDuplicateKey } from './json-duplicates.ts';
 import { DEFAULT_BOT_CONFIG, DEFAULT_SERVER_SETTINGS, type AppConfig } from './defaults.ts';
 
 /** Command-line flags of `npm start`. The token is deliberately not a flag: argv is world-readable. */
@@ -28,6 +29,7 @@ export function parseFlags(argv: readonly string[]): StartFlags {
     if (!key) throw new ConfigError('command line', name, `unknown flag; known: ${Object.keys(FLAGS).join(', ')}`);
     const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
     if (value === undefined) throw new ConfigError('command line', name, 'needs a value');
+    if (key === 'dataDir' && value.trim() === '') throw new ConfigError('command line', name, 'expected a directory path, got ""');
     if (key === 'port' || key === 'speed') {
       const n = Number(value);
       const ok = key === 'port' ? Number.isInteger(n) && n >= 0 && n <= 65535 : isSpeed(n);
@@ -106,6 +108,8 @@ export function readConfigFile(path: string): AppConfigInput {
     throw new ConfigError(file, '', `not valid JSON: ${(err as Error).message}`);
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new ConfigError(file, '', 'expected a JSON object');
+  const twice = firstDuplicateKey(text);
+  if (twice) throw new ConfigError(file, twice.path, `set twice (lines ${twice.firstLine} and ${twice.line}); JSON would keep the last one without a word: keep one`);
   checkUnknownKeys(AppConfigCodec, json, '', file);
   const decoded = AppConfigCodec.decode(json);
   if (E.isLeft(decoded)) {
@@ -114,7 +118,27 @@ export function readConfigFile(path: string): AppConfigInput {
     const codec = first.context[first.context.length - 1]?.type;
     throw new ConfigError(file, field, `expected ${codec ? expectedOf(codec) : 'a valid value'}, got ${describeValue(first.value)}`);
   }
+  checkSymbolNames(decoded.right, file);
+  if (decoded.right.server?.dataDir !== undefined && decoded.right.server.dataDir.trim() === '') {
+    throw new ConfigError(file, 'server.dataDir', 'expected a directory path, got "" (it would put the journal and recordings in the current directory)');
+  }
   return decoded.right;
+}
+
+/**
+ * Per-symbol settings must name a configured symbol: a spec or spread for a misspelt one
+ * (`XAUUSDm` where the bot trades `XAUUSD`) would be ignored, and the symbol run on defaults.
+ */
+function checkSymbolNames(config: AppConfigInput, file: string): void {
+  const bot = config.bot;
+  if (!bot) return;
+  const configured = (bot.symbols ?? []).map((s) => s.symbol);
+  const named: [string, Record<string, unknown> | undefined][] = [['bot.symbolSpecs', bot.symbolSpecs], ['bot.broker.spreadPoints', bot.broker?.spreadPoints]];
+  for (const [path, entries] of named) {
+    for (const name of Object.keys(entries ?? {})) {
+      if (!configured.includes(name)) throw new ConfigError(file, `${path}.${name}`, `no configured symbol is named ${name} (configured: ${configured.join(', ') || 'none'})`);
+    }
+  }
 }
 
 /** What a codec accepts, in words: a record is "an object of NAME: VALUE entries", not io-ts's `{ [K in string]: ... }`. */

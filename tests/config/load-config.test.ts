@@ -61,6 +61,29 @@ test('a wrong value names the file and the field', () => {
   assert.match(nested.message, /bot\.symbols\[1\]\.symbol/);
 });
 
+test('a setting written twice is refused with both lines (JSON keeps the last one: 1 % then 50 % ran at 50 %)', () => {
+  const err = failure(['--config', file('{\n  "bot": {\n    "riskPercent": 1,\n    "symbols": [{ "symbol": "USDCHF" }],\n    "riskPercent": 50\n  }\n}\n')]);
+  assert.match(err.message, /bot\.riskPercent: set twice \(lines 3 and 5\)/);
+  // At any depth, inside arrays too; a key spelt with an escape is the same key.
+  const nested = failure(['--config', file('{"bot": {"symbols": [{"symbol": "USDCHF"}, {"symbol": "EURUSD", "timeframe": "H1",\n "timeframe": "H4"}]}}')]);
+  assert.match(nested.message, /bot\.symbols\[1\]\.timeframe: set twice \(lines 1 and 2\)/);
+  const escaped = failure(['--config', file('{"server": {"port": 8000, "p\\u006frt": 9000}}')]);
+  assert.match(escaped.message, /server\.port: set twice/);
+  // The same name in two objects is not a duplicate.
+  const ok = loadConfig(['--config', file('{"bot": {"symbols": [{"symbol": "USDCHF"}, {"symbol": "EURUSD"}]}, "server": {"port": 8001}}')], {});
+  assert.is(ok.server.port, 8001);
+});
+
+test('per-symbol settings for a symbol the bot does not trade are refused, naming it; so is an empty data directory', () => {
+  const spec = failure(['--config', file(JSON.stringify({ bot: { symbols: [{ symbol: 'XAUUSD' }], symbolSpecs: { XAUUSDm: { contractSize: 100 } } } }))]);
+  assert.match(spec.message, /bot\.symbolSpecs\.XAUUSDm: no configured symbol is named XAUUSDm \(configured: XAUUSD\)/);
+  const spread = failure(['--config', file(JSON.stringify({ bot: { symbols: [{ symbol: 'USDCHF' }], broker: { spreadPoints: { USDCFH: 30 } } } }))]);
+  assert.match(spread.message, /bot\.broker\.spreadPoints\.USDCFH: no configured symbol/);
+  const empty = failure(['--config', file(JSON.stringify({ server: { dataDir: '' } }))]);
+  assert.match(empty.message, /server\.dataDir: expected a directory path, got ""/);
+  assert.match(failure(['--data-dir', '']).message, /--data-dir: expected a directory path/);
+});
+
 test('an unknown (misspelt) setting is refused, naming it', () => {
   const err = failure(['--config', file(JSON.stringify({ server: { prot: 8000 } }))]);
   assert.match(err.message, /server\.prot: unknown setting/);
