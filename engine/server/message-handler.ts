@@ -83,11 +83,17 @@ export async function handleClientMessage(ctx: HandlerContext, channel: ClientCh
       } catch (err) {
         outcome = { ok: false, reason: `failed: ${(err as Error).message}` };
       }
-      audit(ctx, channel.id, message, outcome);
+      // Questions (reading recordings or optimisations) are answered, not audited: the log is of
+      // what was done. A client asking in a loop would otherwise write the journal, the recording
+      // and every client's feed at its rate limit (100 clients: 58,748 COMMAND events in 8 s).
+      if (!QUESTIONS.has(message.type)) audit(ctx, channel.id, message, outcome);
       channel.sendJson({ type: 'command_result', command: message.type, ok: outcome.ok, reason: outcome.reason, ...rid, ...(outcome.data !== undefined ? { data: outcome.data } : {}) });
     }
   }
 }
+
+/** Messages that read and change nothing: answered by `command_result`, not logged as COMMAND events. */
+const QUESTIONS: ReadonlySet<string> = new Set(['list_recordings', 'get_backtest', 'list_optimisations', 'get_optimisation']);
 
 /** The bot's status, with the journal's failure as its `error` while the journal cannot write. */
 export function statusWithJournal(bot: BotController, broadcaster: Broadcaster): BotStatus {

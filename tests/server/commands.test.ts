@@ -86,6 +86,21 @@ test('recordings are listed and fetched over the WebSocket; a torn line is repor
   await client.close();
 });
 
+test('questions (list_recordings, get_backtest, list_optimisations, get_optimisation) are answered but not logged as COMMAND events; a command after them is', async () => {
+  writeRecording('20240116-090000_backtest_bbbb-2.jsonl', [EVENT(3)]);
+  const client = await TestClient.connect(t.wsUrl);
+  const mark = client.received.length;
+  for (let k = 0; k < 20; k++) assert.is((await client.request({ type: 'list_recordings' }, 'command_result')).ok, true);
+  await client.request({ type: 'get_backtest', name: '20240116-090000_backtest_bbbb-2.jsonl' }, 'command_result');
+  await client.request({ type: 'list_optimisations' }, 'command_result');
+  await client.request({ type: 'get_optimisation', name: 'none' }, 'command_result');
+  await client.request({ type: 'pause_symbol', symbol: 'USDCHF' }, 'command_result');
+  await client.next((m) => m.event_type === 'COMMAND' && m.data.command === 'pause_symbol', mark);
+  const logged = client.received.slice(mark).filter((m) => m.event_type === 'COMMAND').map((m) => m.data.command);
+  assert.equal(logged, ['pause_symbol']);
+  await client.close();
+});
+
 test('HTTP: /healthz, /metrics in Prometheus text, /recordings list and file, and a page saying how to build the UI', async () => {
   writeRecording('20240115-103045_paper_aaaa-1.jsonl', [EVENT(1)]);
   const client = await TestClient.connect(t.wsUrl);
