@@ -11,6 +11,7 @@ import { EXIT_REASON_BY_DEAL_REASON, type SimBroker, type SymbolBook } from '../
 import type { Governor } from '../governor/governor.ts';
 import { lotSize } from '../governor/position-sizing.ts';
 import type { Direction, PositionView, Signal, Strategy, StrategyContext } from '../strategy/strategy.ts';
+import { describeThrown, readSignal, SignalError } from '../strategy/signal-check.ts';
 import { createMachineHost, type MachineHost, type MachineHostKind } from './machine-host.ts';
 import type { EventFactory } from './event-factory.ts';
 import type { Account } from './account.ts';
@@ -188,13 +189,20 @@ export class SymbolActor {
       }
     }
     this.initStrategyState();
-    this.guard(() => this.strategy.onStart?.(this.ctx));
+    this.guard(() => this.strategy.onStart?.(this.ctx), 'onStart');
     this.lastTime = this.o.events.now();
     this.send('START', `strategy ${this.strategy.id} started`);
     if (this.position) this.send('FILLED', `restarted with open position #${this.position.ticket}`);
+    // A plugin that failed before the symbol ran (in onStart or warm-up) parks it
+    // now: the FAULT it raised then found the symbol idle, where it changes nothing.
+    const early = this.faultBeforeStart;
+    this.faultBeforeStart = null;
+    if (early !== null) this.send('FAULT', `plugin ${this.strategy.id} failed before it started: ${early}`);
   }
 
   private strategyReady = false;
+  /** A plugin failure while the symbol was idle (onStart, warm-up): applied by `start`. */
+  private faultBeforeStart: string | null = null;
 
   private initStrategyState(): void {
     if (this.strategyReady) return;
@@ -209,7 +217,7 @@ export class SymbolActor {
   }
 
   stop(): void {
-    this.guard(() => this.strategy.onStop?.(this.ctx));
+    this.guard(() => this.strategy.onStop?.(this.ctx), 'onStop');
     this.send('STOP', 'stopped');
     this.dealSubscription?.();
     this.machine.stop();
@@ -491,9 +499,9 @@ export class SymbolActor {
     const ctx = this.ctx;
     ctx.index = i;
     this.week.time = closeTime;
-    let signal: Signal | null | undefined | void;
+    let signal: Signal | null;
     try {
-      signal = this.strategy.onBar?.(ctx);
+      signal = readSignal(this.strategy.onBar?.(ctx));
     } catch (err) {
       this.fault(err, 'onBar');
       return;
@@ -854,7 +862,7 @@ export class SymbolActor {
     if (this.strategy.onTradeExit) {
       this.guard(() => this.strategy.onTradeExit?.(this.ctx, {
         direction: position.direction, entryPrice: position.entryPrice, exitPrice: deal.price, pnl, reason, time: deal.time,
-      }));
+      }), 'onTradeExit');
     }
     if (this.state === 'in-trade') this.send('EXITED', reason);
     this.promoteDuplicate();
@@ -928,22 +936,23 @@ export class SymbolActor {
     return true;
   }
 
-  private guard(hook: () => void): void {
+  private guard(hook: () => void, where: string): void {
     try {
       hook();
     } catch (err) {
-      this.fault(err, 'hook');
+      this.fault(err, where);
     }
   }
 
   /** A plugin threw: report it with its traceback and park only this symbol. */
   private fault(err: unknown, where: string): void {
-    const e = err instanceof Error ? err : new Error(String(err));
+    const e = describeThrown(err);
     this.pendingEntry = null;
     const message = `strategy ${this.strategy.id} failed in ${where} on ${this.symbol}: ${e.message}`;
     this.faultNote ??= { symbol: this.symbol, time: formatSeconds(this.lastTime), error: message };
-    this.error(message, e.stack ?? String(err));
-    this.send('FAULT', `plugin ${this.strategy.id} threw: ${e.message}`);
+    this.error(message, e.stack);
+    if (this.state === 'idle') this.faultBeforeStart ??= e.message;
+    this.send('FAULT', err instanceof SignalError ? `plugin ${this.strategy.id} ${e.message}` : `plugin ${this.strategy.id} threw: ${e.message}`);
   }
 
   private error(message: string, traceback: string): void {
@@ -1013,7 +1022,7 @@ function isFill(r: TradeResult): boolean {
 }
 
 function connectionFailure(err: unknown): TradeResult {
-  const message = err instanceof Error ? err.message : String(err);
+  const message = describeThrown(err).message;
   return { retcode: TRADE_RETCODE.CONNECTION, deal: 0, order: 0, volume: 0, price: 0, bid: 0, ask: 0, comment: message, request_id: 0, retcode_external: 0 };
 }
 

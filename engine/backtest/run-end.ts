@@ -1,4 +1,5 @@
 import type { BacktestCompleteData, BacktestMetrics, LogEvent } from '../../protocol/index.ts';
+import { describeThrown } from '../strategy/signal-check.ts';
 import type { SimBroker } from '../broker/sim-broker.ts';
 import type { SymbolActor } from '../actor/symbol-actor.ts';
 import type { TradingEngine } from '../runtime/trading-engine.ts';
@@ -98,8 +99,8 @@ export interface FailedRun {
  */
 export function closeFailedRun(run: FailedRun, err: unknown): BacktestFailedError {
   const { engine, emit } = run;
-  const error = err instanceof Error ? err : new Error(String(err));
-  emit(engine.events.make('ERROR', 'ERROR', { error: `backtest failed: ${error.message}`, traceback: error.stack ?? '', symbol: run.actors.map((a) => a.symbol).join(','), source: 'backtest' }));
+  const error = describeThrown(err);
+  emit(engine.events.make('ERROR', 'ERROR', { error: `backtest failed: ${error.message}`, traceback: error.stack, symbol: run.actors.map((a) => a.symbol).join(','), source: 'backtest' }));
   let complete: BacktestCompleteData;
   try {
     endBacktest(engine, run.sim, run.actors, run.last);
@@ -112,7 +113,7 @@ export function closeFailedRun(run: FailedRun, err: unknown): BacktestFailedErro
     };
   }
   emit(engine.events.make('BACKTEST_COMPLETE', 'INFO', { ...complete, error: error.message }));
-  return new BacktestFailedError(error.message, run.sessionId, { cause: error });
+  return new BacktestFailedError(error.message, run.sessionId, { cause: err });
 }
 
 /** `{ model: 'ticks' }` for a run under the real-ticks model (BACKTEST_START and BACKTEST_COMPLETE say so), else nothing. */

@@ -3,6 +3,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { either as E } from 'fp-ts';
 import type * as t from 'io-ts';
+import { describeThrown } from './signal-check.ts';
 import type { Strategy } from './strategy.ts';
 
 /** Where a loaded plugin came from, for messages and BOT_INITIALIZATION. */
@@ -108,7 +109,7 @@ async function importPlugin(target: string, label: string): Promise<ImportedStra
   try {
     mod = (await import(url)) as Record<string, unknown>;
   } catch (err) {
-    const why = err instanceof Error ? err.message : String(err);
+    const why = describeThrown(err).message;
     throw new PluginError(label, `failed to load: ${why}`);
   }
   const strategies = Object.entries(mod).filter(([, v]) => isRecord(v) && v.kind === 'strategy');
