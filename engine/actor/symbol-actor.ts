@@ -259,10 +259,40 @@ export class SymbolActor {
     }
     this.position = position;
     this.ctx.position = position;
+    if (Number.isNaN(position.entryIndex)) this.placeEntryBar();
     this.heldHigh = Number.NEGATIVE_INFINITY;
     this.heldLow = Number.POSITIVE_INFINITY;
     if (this.state === 'scanning') this.send('FILLED', `adopted open position #${position.ticket}`);
     return 'managed';
+  }
+
+  /**
+   * A position adopted without a bar index (restored from the journal or found on the terminal
+   * after a restart: `entryIndex` NaN) gets the index of the bar its entry time falls in, once the
+   * series holds that bar: a strategy counting bars in trade (`patterns-sr`'s `maxBarsInTrade`, the
+   * RL policy's observation) counts from the real entry, not from bar 0 of the new window (which
+   * read as thousands of bars and closed the position at the first bar after every restart). An
+   * entry before the window's first bar gets a negative index, a whole bar per `barMs` before it.
+   */
+  private placeEntryBar(): void {
+    const p = this.position;
+    const s = this.o.series;
+    const n = s.length;
+    if (p === null || n === 0 || s.time[n - 1] + this.barMs <= p.entryTime) return;
+    let index: number;
+    if (p.entryTime < s.time[0]) index = -Math.ceil((s.time[0] - p.entryTime) / this.barMs);
+    else {
+      let lo = 0;
+      let hi = n - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (s.time[mid] <= p.entryTime) lo = mid;
+        else hi = mid - 1;
+      }
+      index = lo;
+    }
+    this.position = openPosition(p.ticket, p.direction, p.entryPrice, p.lotSize, p.stopLoss, p.takeProfit, p.entryTime, index);
+    this.ctx.position = this.position;
   }
 
   /** An ERROR naming every position of this bot open on the symbol, while there is more than one. */
@@ -411,6 +441,7 @@ export class SymbolActor {
   primeBar(i: number): void {
     this.initStrategyState();
     this.ctx.index = i;
+    if (this.position !== null && Number.isNaN(this.position.entryIndex)) this.placeEntryBar();
     try {
       this.strategy.onBar?.(this.ctx);
     } catch (err) {
@@ -499,6 +530,8 @@ export class SymbolActor {
     const ctx = this.ctx;
     ctx.index = i;
     this.week.time = closeTime;
+    const held = this.position;
+    if (held !== null && held.entryIndex !== held.entryIndex) this.placeEntryBar();
     let signal: Signal | null;
     try {
       signal = readSignal(this.strategy.onBar?.(ctx));

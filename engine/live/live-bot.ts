@@ -90,7 +90,7 @@ class LiveMarket implements BotMarket {
     for (const p of this.options.restored?.positions ?? []) {
       bot.actor(p.symbol)?.adoptPosition({
         ticket: p.positionId, direction: p.direction, entryPrice: p.entryPrice, lotSize: p.lotSize,
-        stopLoss: p.stopLoss, takeProfit: p.takeProfit, entryTime: p.entryTime, entryIndex: 0,
+        stopLoss: p.stopLoss, takeProfit: p.takeProfit, entryTime: p.entryTime, entryIndex: Number.NaN,
       });
       // Parts closed before the restart: booked then (the journal's balance has them), added into the round trip when the rest closes.
       if (p.exits) bot.actor(p.symbol)?.restoreExits(p.positionId, p.exits);
@@ -167,7 +167,7 @@ class LiveMarket implements BotMarket {
     if (actor.holds(opened.restored.positionId)) return false;
     const role = actor.adoptPosition({
       ticket: opened.restored.positionId, direction: opened.restored.direction, entryPrice: p.price_open, lotSize: p.volume,
-      stopLoss: p.sl, takeProfit: p.tp, entryTime: p.time, entryIndex: 0,
+      stopLoss: p.sl, takeProfit: p.tp, entryTime: p.time, entryIndex: Number.NaN,
     });
     const g = bot.engine.governor;
     // An entry the governor did not reserve: counted once, in its week, if that is the current one.

@@ -154,7 +154,7 @@ class PaperMarket implements BotMarket {
     for (const p of state.positions) {
       bot.actor(p.symbol)?.adoptPosition({
         ticket: p.positionId, direction: p.direction, entryPrice: p.entryPrice, lotSize: p.lotSize,
-        stopLoss: p.stopLoss, takeProfit: p.takeProfit, entryTime: p.entryTime, entryIndex: 0,
+        stopLoss: p.stopLoss, takeProfit: p.takeProfit, entryTime: p.entryTime, entryIndex: Number.NaN,
       });
     }
   }

@@ -12,7 +12,10 @@ export interface PositionView {
   readonly stopLoss: number;
   readonly takeProfit: number;
   readonly entryTime: number;
-  /** Index of the bar on which the position was filled. */
+  /**
+   * Index of the bar on which the position was filled. After a restart, the bar its entry time
+   * falls in (negative if before the bars the bot holds; NaN only before any bar has arrived).
+   */
   readonly entryIndex: number;
 }
 

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { createPaperBot, type PaperBotOptions } from '../../../engine/live/paper-bot.ts';
 import { Journal } from '../../../engine/journal/journal.ts';
 import { smaCrossover } from '../../../plugins/sma-crossover/index.ts';
+import { defineStrategy, t } from '../../../engine/plugin-api.ts';
 import { decodeLogEvent, type LogEvent } from '../../../protocol/index.ts';
 
 const options = (extra: Partial<PaperBotOptions> = {}): PaperBotOptions => ({
@@ -179,6 +180,61 @@ test('after a crash mid-week, the governor goes on with the week\'s multiplier a
     reopened.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('after a crash, a restored position counts its bars in trade from its real entry bar (patterns-sr\'s time exit, the RL observation)', async () => {
+  // A strategy that buys once with a far stop and then only reports how many bars it has held.
+  const held = new Map<number, number>();
+  const holder = defineStrategy<Record<string, never>>({
+    id: 'holder', description: 'buys once, reports bars in trade', configCodec: t.type({}) as unknown as t.Type<Record<string, never>>, defaultConfig: {},
+    onBar(ctx) {
+      const p = ctx.position;
+      if (p) {
+        held.set(ctx.bars.time[ctx.index], ctx.index - p.entryIndex);
+        return null;
+      }
+      return { direction: 'buy', stopLoss: ctx.bars.close[ctx.index] - 0.05 };
+    },
+  });
+  const holding = (extra: Partial<PaperBotOptions> = {}) => options({ symbols: [{ symbol: 'USDCHF', timeframe: 'H1' }], strategies: new Map([['holder', holder]]), strategy: 'holder', ...extra });
+  for (const warmupBars of [200, 2]) {
+    const dir = mkdtempSync(join(tmpdir(), 'tradeloom-paper-'));
+    try {
+      held.clear();
+      const journal = Journal.open(join(dir, 'journal.sqlite'));
+      let seq = 0;
+      const first = createPaperBot(holding());
+      const recording = first.events$.subscribe((e) => journal.record({ ...e, seq: ++seq } as never));
+      first.start();
+      for (let k = 0; k < 200 && Math.max(0, ...held.values()) < 8; k++) first.advance(1);
+      const lastTime = Math.max(...held.keys());
+      const before = held.get(lastTime)!;
+      assert.is(before, 8, 'held 8 bars at the crash');
+      recording.unsubscribe();
+      journal.close();
+      const reopened = Journal.open(join(dir, 'journal.sqlite'));
+      const restored = reopened.restore()!;
+      held.clear();
+      const second = createPaperBot(holding({ restored, warmupBars }));
+      second.start();
+      second.advance(1);
+      const after = [...held.entries()].filter(([time]) => time > lastTime);
+      assert.is(after.length, 1, 'one bar after the crash');
+      if (warmupBars === 200) {
+        // The entry bar is in the new window: exact. Before the fix: the bar's index in the new window (~200).
+        assert.is(after[0][1], before + 1);
+      } else {
+        // The entry is before the window's 2 bars: counted back in whole bars of clock time, never fewer than were held.
+        assert.ok(after[0][1] >= before + 1 && after[0][1] < before + 60, `${after[0][1]} bars in trade`);
+      }
+      assert.is(second.status().symbols?.[0].state, 'in-trade');
+      await second.shutdown();
+      await first.shutdown();
+      reopened.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
 });
 
