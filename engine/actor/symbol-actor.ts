@@ -211,9 +211,9 @@ export class SymbolActor {
   }
 
   /** Stops trading (back to idle) but keeps the actor, its deal feed and strategy state. */
-  halt(): void {
+  halt(cause = 'stopped by user'): void {
     this.pendingEntry = null;
-    this.send('STOP', 'stopped by user');
+    this.send('STOP', cause);
   }
 
   stop(): void {

@@ -104,8 +104,8 @@ class PaperMarket implements BotMarket {
   }
 
   private onExhausted(): void {
-    this.bot?.stop();
-    this.bot?.emitStatus('the recorded history is exhausted; start with a fresh data dir to replay it again');
+    // Not the user's stop: the status and each symbol's STOP say why.
+    this.bot?.stop('the recorded history is exhausted (start with a fresh data dir to replay it again)');
   }
 
   /**

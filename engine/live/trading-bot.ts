@@ -225,12 +225,13 @@ export class TradingBot implements BotController {
     return { ok: true, reason: `running ${this.engine.actors.size} symbols (${this.market.mode})` };
   }
 
-  stop(): CommandOutcome {
+  /** Stops the bot: by the user (the `stop_bot` command), or `because` of what the feed says (the paper replay's history ran out). */
+  stop(because?: string): CommandOutcome {
     if (!this.running) return { ok: false, reason: 'the bot is not running' };
     this.market.stop();
     this.running = false;
-    for (const actor of this.engine.actors.values()) actor.halt();
-    this.emitStatus('bot stopped by user; open positions are kept');
+    for (const actor of this.engine.actors.values()) actor.halt(because ? `stopped: ${because}` : 'stopped by user');
+    this.emitStatus(`${because ? `bot stopped: ${because}` : 'bot stopped by user'}; open positions are kept`);
     return { ok: true, reason: 'stopped; open positions are kept and resume being managed on start' };
   }
 

@@ -58,8 +58,13 @@ test('partly overlapping data: npm start warns as the backtest does and replays 
     assert.is((await client.request({ type: 'start_bot' }, 'command_result')).ok, true);
     const init = await client.next((m) => m.event_type === 'BOT_INITIALIZATION');
     assert.equal(init.data.config.trading_settings.data_warnings, [warning]);
-    await client.next((m) => m.event_type === 'BOT_STATUS' && /history is exhausted/.test(m.data.reason ?? ''), 0, 60_000);
+    const exhausted = await client.next((m) => m.event_type === 'BOT_STATUS' && /history is exhausted/.test(m.data.reason ?? ''), 0, 60_000);
     const events = client.received.filter((m) => m.event_type) as Json[];
+    // The end of the history is not a user's stop (it said "bot stopped by user").
+    assert.match(exhausted.data.reason, /^bot stopped: the recorded history is exhausted/);
+    const stops = events.filter((e) => e.event_type === 'STATE_TRANSITION' && e.data.to === 'idle');
+    assert.ok(stops.length >= 2 && stops.every((e) => /history is exhausted/.test(e.data.cause)), JSON.stringify(stops.map((e) => e.data.cause)));
+    assert.not.ok(events.some((e) => /by user/.test(JSON.stringify(e.data))), 'nothing says the user stopped it');
     const bars = events.filter((e) => e.event_type === 'BAR');
     const first = (symbol: string) => bars.find((e) => e.data.symbol === symbol)!.data.time as string;
     // One market time for both (EURUSD's 30 warm-up bars are its first: it has none before the span).
