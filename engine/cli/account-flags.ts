@@ -28,7 +28,8 @@ const FLAG_RULES: Record<string, { ok: (v: number) => boolean; says: string }> =
   'max-trades': { ok: (v) => Number.isInteger(v) && v >= 1, says: 'a whole number of entries a week, at least 1' },
   spread: { ok: (v) => v >= 0, says: 'a number of points, 0 or more' },
   commission: { ok: (v) => v >= 0, says: 'an amount per lot per side, 0 or more' },
-  leverage: { ok: (v) => v > 0, says: 'greater than 0' },
+  // MT5's account leverage is 1:N with N a whole number: 0.0001 would need 10,000 times the position in margin.
+  leverage: { ok: (v) => Number.isInteger(v) && v >= 1, says: 'a whole number, 1 or more (the account\'s 1:N)' },
 };
 
 /** The week's minimum may not exceed its maximum, whichever flag or default set them. */

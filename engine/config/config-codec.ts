@@ -9,6 +9,8 @@ const PositiveInt = t.refinement(t.number, (n) => Number.isInteger(n) && n > 0, 
 const NonNegativeInt = t.refinement(t.number, (n) => Number.isInteger(n) && n >= 0, 'non-negative integer');
 const Port = t.refinement(t.number, (n) => Number.isInteger(n) && n >= 0 && n <= 65535, 'port (0..65535)');
 const PositiveNumber = t.refinement(t.number, (n) => Number.isFinite(n) && n > 0, 'positive number');
+/** MT5's account leverage 1:N: N a whole number, 1 or more. */
+const Leverage = t.refinement(t.number, (n) => Number.isInteger(n) && n >= 1, "whole number, 1 or more (the account's 1:N)");
 const NonNegativeNumber = t.refinement(t.number, (n) => Number.isFinite(n) && n >= 0, 'number, 0 or more');
 /** The replay timer fires every 1000/speed ms; past 2^31-1 ms Node's timers overflow to 1 ms. */
 export const MIN_SPEED = 0.001;
@@ -144,7 +146,7 @@ export const BotConfigCodec = t.partial({
     commissionPerLot: NonNegativeNumber,
     spreadPoints: t.record(t.string, NonNegativeNumber),
     /** Simulator account (paper trading and backtests): leverage (100), margin call and stop-out levels in % (100, 50; 0: no stop-out). */
-    leverage: PositiveNumber,
+    leverage: Leverage,
     marginCallLevel: NonNegativeNumber,
     stopOutLevel: NonNegativeNumber,
     /**

@@ -128,6 +128,10 @@ test('dates, ranges and the min <= max rule are checked, naming the file and the
   assert.match(minMax.message, /bot\.minTradesPerWeek: minTradesPerWeek \(12\) must not exceed maxTradesPerWeek \(5\)/);
   assert.match(failure(['--config', file(JSON.stringify({ bot: { minTradesPerWeek: 11 } }))]).message, /must not exceed maxTradesPerWeek \(10\)/, 'against the default max');
   assert.match(failure(['--config', file(JSON.stringify({ bot: { riskPercent: 150 } }))]).message, /bot\.riskPercent: expected percent/);
+  // MT5's leverage is 1:N, N whole: 0.0001 ran with 10,000 times the position in margin.
+  for (const leverage of [0.0001, 0, 33.5]) {
+    assert.match(failure(['--config', file(JSON.stringify({ bot: { broker: { leverage } } }))]).message, /bot\.broker\.leverage: expected whole number, 1 or more/, String(leverage));
+  }
   assert.match(failure(['--config', file(JSON.stringify({ bot: { speed: 1e-7 } }))]).message, /bot\.speed: expected bars per second/);
   assert.match(failure(['--config', file(JSON.stringify({ bot: { symbols: [{ symbol: 'USDCHF' }, { symbol: 'USDCHF' }] } }))]).message, /bot\.symbols: USDCHF is listed twice/);
 });

@@ -23,7 +23,8 @@ test('a cost, risk or governor flag out of range exits 2 naming the flag and wha
     [['--risk', '150'], /--risk: "150" must be a percent/],
     [['--spread=-10'], /--spread: "-10" must be a number of points, 0 or more/],
     [['--commission=-3'], /--commission: "-3" must be an amount per lot per side, 0 or more/],
-    [['--leverage', '0'], /--leverage: "0" must be greater than 0/],
+    [['--leverage', '0'], /--leverage: "0" must be a whole number, 1 or more/],
+    [['--leverage', '0.0001'], /--leverage: "0.0001" must be a whole number, 1 or more \(the account's 1:N\)/],
     [['--max-trades', '0'], /--max-trades: "0" must be a whole number of entries a week, at least 1/],
     [['--min-trades', '1.5'], /--min-trades: "1.5" must be a whole number of entries a week, 0 or more/],
     [['--min-trades', '5', '--max-trades', '2'], /--max-trades: the weekly minimum 5 exceeds the weekly maximum 2/],
@@ -80,7 +81,8 @@ test('the config sets the simulator\'s leverage and levels (bot.broker), --lever
     assert.ok(atOne > 0, `${atOne} refused at leverage 1`);
     assert.is(refusedForMargin(run(['--config', config({}), '--leverage', '1', ...range])), atOne);
     const bad: Array<[object, RegExp]> = [
-      [{ leverage: 0 }, /bot\.broker\.leverage.*positive number/],
+      [{ leverage: 0 }, /bot\.broker\.leverage.*whole number, 1 or more/],
+      [{ leverage: 0.0001 }, /bot\.broker\.leverage.*whole number, 1 or more/],
       [{ commissionPerLot: -3 }, /bot\.broker\.commissionPerLot.*0 or more/],
       [{ spreadPoints: { USDCHF: -1 } }, /bot\.broker\.spreadPoints\.USDCHF.*0 or more/],
       [{ marginCallLevel: 40 }, /bot\.broker\.marginCallLevel: the margin call level 40 % is below the stop-out level 50 %/],

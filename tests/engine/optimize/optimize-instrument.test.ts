@@ -39,7 +39,7 @@ test('instrument and account flags are checked as npm run backtest checks them, 
   writeFileSync(config, JSON.stringify({ bot: { strategy: 'sma-crossover', timeframe: 'H4', symbols: [{ symbol: 'USDCHF' }] } }));
   const base = ['--symbol', 'USDCHF', '--timeframe', 'H4', '--from', '1998-01-01', '--to', '1998-03-31', '--param', 'fast=5'];
   const cases: [string[], RegExp][] = [
-    [[...base, '--leverage', '0'], /--leverage: "0" must be greater than 0/],
+    [[...base, '--leverage', '0'], /--leverage: "0" must be a whole number, 1 or more/],
     [[...base, '--risk', '0'], /--risk: "0" must be a percent of the balance, above 0 and at most 100/],
     [[...base, '--spread=-1'], /--spread: "-1" must be a number of points, 0 or more/],
     [[...base, '--min-trades', '5', '--max-trades', '2'], /the weekly minimum 5 exceeds the weekly maximum 2/],
