@@ -224,8 +224,8 @@ export class SymbolActor {
     this.out.complete();
   }
 
-  pause(): boolean {
-    return this.send('PAUSE', 'paused by user');
+  pause(cause = 'paused by user'): boolean {
+    return this.send('PAUSE', cause);
   }
 
   resume(): boolean {

@@ -261,6 +261,9 @@ export class Journal {
       case 'BAR':
         if (!this.backtestSessions.has(sid)) this.stmts.setCursor.run(event.data.symbol, parseTimestamp(event.data.time));
         return;
+      case 'STATE_TRANSITION':
+        if (!this.backtestSessions.has(sid) && (event.data.event === 'PAUSE' || event.data.event === 'RESUME')) this.recordPause(event.data.symbol, event.data.event === 'PAUSE');
+        return;
       default:
         return;
     }
@@ -293,6 +296,29 @@ export class Journal {
     const multiplier = event.data.aggression_multiplier;
     if (!(time === time) || !(typeof multiplier === 'number' && multiplier > 0)) return;
     this.setMeta('aggression', JSON.stringify({ weekStart: weekStartOf(time), multiplier, time }));
+  }
+
+  /**
+   * A symbol the user paused stays paused until the user resumes it: through a stop and start of
+   * the bot and through a restart (`RestoredState.paused`). A shutdown's STOP does not resume it.
+   */
+  private recordPause(symbol: string, paused: boolean): void {
+    const now = new Set(this.restoredPaused());
+    if (paused === now.has(symbol)) return;
+    if (paused) now.add(symbol);
+    else now.delete(symbol);
+    this.setMeta('paused', JSON.stringify([...now].sort()));
+  }
+
+  private restoredPaused(): string[] {
+    const text = this.meta('paused');
+    if (text === null) return [];
+    try {
+      const list = JSON.parse(text) as unknown;
+      return Array.isArray(list) ? list.filter((s): s is string => typeof s === 'string') : [];
+    } catch {
+      return [];
+    }
   }
 
   /** Part of an open position closed (live): what is left, the exit deal (its round trip's TRADE_EXIT adds it in) and the balance. */
@@ -343,6 +369,7 @@ export class Journal {
       }),
     );
     const aggression = this.restoredAggression();
+    const paused = this.restoredPaused();
     const feedCursor: Record<string, number> = {};
     for (const row of this.db.prepare('SELECT symbol, bar_time FROM feed_cursor').all() as { symbol: string; bar_time: number }[]) {
       feedCursor[row.symbol] = row.bar_time;
@@ -353,6 +380,7 @@ export class Journal {
       tradesThisWeek: week?.trades ?? 0,
       lastTradeTime: lastTrade !== null ? Number(lastTrade) : null,
       ...(aggression ? { aggression } : {}),
+      ...(paused.length > 0 ? { paused } : {}),
       positions,
       feedCursor,
       lastSessionId: lastSession,

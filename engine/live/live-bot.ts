@@ -220,6 +220,7 @@ export async function createLiveBot(options: LiveBotOptions): Promise<TradingBot
   if (options.restored) {
     const now = Date.now();
     bot.engine.governor.restore(governorSnapshot(options.restored), now);
+    bot.keepPaused(options.restored.paused);
   }
   return bot;
 }

@@ -89,6 +89,7 @@ class PaperMarket implements BotMarket {
     const restored = this.options.restored ?? null;
     this.positionFeed(restored);
     if (restored) this.restore(bot, restored);
+    bot.keepPaused(restored?.paused);
   }
 
   start(): void {

@@ -215,10 +215,21 @@ export class TradingBot implements BotController {
     this.out.next(event);
   }
 
+  /** Symbols the user paused (and has not resumed): paused again whenever the bot starts, also after a restart. */
+  private readonly userPaused = new Set<string>();
+
+  /** The journal's paused symbols after a restart (`RestoredState.paused`). */
+  keepPaused(symbols: readonly string[] | undefined): void {
+    for (const symbol of symbols ?? []) if (this.engine.actors.has(symbol)) this.userPaused.add(symbol);
+  }
+
   start(): CommandOutcome {
     if (this.running) return { ok: false, reason: 'the bot is already running' };
     this.running = true;
-    for (const actor of this.engine.actors.values()) actor.start();
+    for (const actor of this.engine.actors.values()) {
+      actor.start();
+      if (this.userPaused.has(actor.symbol)) actor.pause('still paused by the user (resume_symbol to trade it again)');
+    }
     this.emitInitialization();
     this.market.start();
     this.emitStatus('bot started');
@@ -239,15 +250,17 @@ export class TradingBot implements BotController {
     const actor = this.engine.actors.get(symbol);
     if (!actor) return { ok: false, reason: `unknown symbol "${symbol}"; trading ${[...this.engine.actors.keys()].join(', ')}` };
     if (actor.state === 'paused') return { ok: false, reason: `${symbol} is already paused` };
-    return actor.pause()
-      ? { ok: true, reason: `${symbol} paused: no new entries; an open position keeps its stops` }
-      : { ok: false, reason: `${symbol} cannot pause while ${actor.state}` };
+    if (!actor.pause()) return { ok: false, reason: `${symbol} cannot pause while ${actor.state}` };
+    this.userPaused.add(symbol);
+    return { ok: true, reason: `${symbol} paused: no new entries; an open position keeps its stops; it stays paused until resumed, also after a restart` };
   }
 
   resumeSymbol(symbol: string): CommandOutcome {
     const actor = this.engine.actors.get(symbol);
     if (!actor) return { ok: false, reason: `unknown symbol "${symbol}"` };
-    return actor.resume() ? { ok: true, reason: `${symbol} resumed` } : { ok: false, reason: `${symbol} is ${actor.state}, not paused or faulted` };
+    if (!actor.resume()) return { ok: false, reason: `${symbol} is ${actor.state}, not paused or faulted` };
+    this.userPaused.delete(symbol);
+    return { ok: true, reason: `${symbol} resumed` };
   }
 
   /**

@@ -40,6 +40,8 @@ export interface RestoredState {
   readonly lastTradeTime: number | null;
   /** The last pace step: the multiplier it reached, its week's start and its time (epoch ms). */
   readonly aggression?: { readonly weekStart: number; readonly multiplier: number; readonly time: number };
+  /** Symbols the user paused and has not resumed: they stay paused after the restart. */
+  readonly paused?: readonly string[];
   readonly positions: readonly RestoredPosition[];
   /** Per symbol, the open time (epoch ms) of the last bar the bot processed. */
   readonly feedCursor: Readonly<Record<string, number>>;

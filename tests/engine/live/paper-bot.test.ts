@@ -238,6 +238,59 @@ test('after a crash, a restored position counts its bars in trade from its real 
   }
 });
 
+test('a symbol the user paused stays paused through a stop and start and through a crash, until the user resumes it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tradeloom-paper-'));
+  const path = join(dir, 'journal.sqlite');
+  /** A bot on the journal at `path` (restored from it when it has a session), recording into it. */
+  const open = () => {
+    const journal = Journal.open(path);
+    const restored = journal.restore();
+    let seq = journal.lastSeq;
+    const bot = createPaperBot(options(restored ? { restored } : {}));
+    const events: LogEvent[] = [];
+    const recording = bot.events$.subscribe((e) => {
+      journal.record({ ...e, seq: ++seq } as never);
+      events.push(e);
+    });
+    /** The process dies: nothing more reaches the journal. */
+    const crash = () => {
+      recording.unsubscribe();
+      journal.close();
+    };
+    return { bot, crash, events, state: (symbol: string) => bot.status().symbols?.find((x) => x.symbol === symbol)?.state };
+  };
+  const entries = (events: LogEvent[], symbol: string) => events.filter((e) => e.event_type === 'TRADE_ENTRY' && e.data.symbol === symbol).length;
+  try {
+    const first = open();
+    first.bot.start();
+    first.bot.advance(20);
+    assert.is(first.bot.pauseSymbol('USDCHF').ok, true);
+    // The user's stop and start keep it paused.
+    first.bot.stop();
+    first.bot.start();
+    assert.is(first.state('USDCHF'), 'paused');
+    first.crash();
+    const second = open();
+    second.bot.start();
+    assert.is(second.state('USDCHF'), 'paused', 'still paused after the restart (it came back scanning)');
+    assert.is(second.state('EURUSD'), 'scanning');
+    second.bot.advance(150);
+    assert.is(entries(second.events, 'USDCHF'), 0, 'no USDCHF entry while paused');
+    assert.ok(entries(second.events, 'EURUSD') > 0, 'EURUSD trades');
+    const cause = second.events.find((e) => e.event_type === 'STATE_TRANSITION' && e.data.symbol === 'USDCHF' && e.data.to === 'paused');
+    assert.match(String(cause?.data.cause), /still paused by the user/);
+    assert.is(second.bot.resumeSymbol('USDCHF').ok, true);
+    second.crash();
+    const third = open();
+    third.bot.start();
+    assert.is(third.state('USDCHF'), 'scanning', 'resumed before the restart: trading after it');
+    third.crash();
+    for (const b of [first, second, third]) await b.bot.shutdown();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('the paper log never goes back in time, and each TRADE_EXIT is followed by the account\'s PERFORMANCE at its time', async () => {
   // An H4 symbol beside an H1 one: a stop inside an H4 bar (stamped with the bar's time) is
   // learnt at its close, after the H1 bars that close before it.
