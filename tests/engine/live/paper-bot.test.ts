@@ -278,7 +278,7 @@ test('a symbol the user paused stays paused through a stop and start and through
     assert.is(entries(second.events, 'USDCHF'), 0, 'no USDCHF entry while paused');
     assert.ok(entries(second.events, 'EURUSD') > 0, 'EURUSD trades');
     const cause = second.events.find((e) => e.event_type === 'STATE_TRANSITION' && e.data.symbol === 'USDCHF' && e.data.to === 'paused');
-    assert.match(String(cause?.data.cause), /still paused by the user/);
+    assert.match(String((cause?.data as { cause?: string } | undefined)?.cause), /still paused by the user/);
     assert.is(second.bot.resumeSymbol('USDCHF').ok, true);
     second.crash();
     const third = open();
