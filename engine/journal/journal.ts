@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseTimestamp, type EventOf, type LogEvent } from '../../protocol/index.ts';
 import type { PartialExit, RestoredPosition, RestoredState } from '../model/restored-state.ts';
@@ -53,6 +53,10 @@ export class Journal {
   private stale = false;
   /** Set from outside (the lock check): writes refuse with this reason until it is cleared. */
   blockedReason: string | null = null;
+  /** The file this connection writes (device and inode), to notice it deleted or replaced under the bot. */
+  private identity: { readonly dev: number; readonly ino: number } | null = null;
+  /** Set once the file at `path` is no longer the one written: every write refuses from then on. */
+  private lostFile: string | null = null;
 
   private constructor(readonly path: string, private readonly keepEvents: number) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -72,6 +76,10 @@ export class Journal {
     } catch (err) {
       db?.close();
       throw new JournalOpenError(this.path, err as Error);
+    }
+    if (this.path !== ':memory:') {
+      const st = statSync(this.path);
+      this.identity = { dev: st.dev, ino: st.ino };
     }
     if (this.db?.open) {
       try {
@@ -138,6 +146,7 @@ export class Journal {
    */
   recordMany(items: readonly { event: SequencedEvent; json?: string; sheddable?: boolean }[]): void {
     if (this.blockedReason !== null) throw new Error(this.blockedReason);
+    this.checkFile();
     if (this.stale) throw new Error('the journal failed to write and has not been reopened yet');
     let seq = this.seq;
     try {
@@ -172,6 +181,7 @@ export class Journal {
    */
   probe(): void {
     if (this.blockedReason !== null) throw new Error(this.blockedReason);
+    this.checkFile();
     if (this.stale || !this.db.open) this.connect();
     try {
       this.db.transaction(() => this.setMeta('probe', String(Date.now())))();
@@ -179,6 +189,24 @@ export class Journal {
       this.stale = true;
       throw err;
     }
+  }
+
+  /**
+   * Throws if the file at `path` is no longer the one this connection writes (deleted, or
+   * replaced by another file): SQLite would go on committing into the unlinked file, every write
+   * "succeeding", and the next start would find no account, positions or week. The bot then opens
+   * no new position and says why, as on a full disk; this one does not heal by itself (a reopen
+   * would start an empty journal), so it stays until the process restarts. One stat per commit.
+   */
+  private checkFile(): void {
+    if (this.lostFile === null && this.identity !== null) {
+      const st = statSync(this.path, { throwIfNoEntry: false });
+      if (st === undefined || st.ino !== this.identity.ino || st.dev !== this.identity.dev) {
+        this.lostFile = `the journal file ${this.path} was ${st === undefined ? 'deleted' : 'replaced by another file'} while the bot ran: `
+          + 'what it writes now would be lost at the next start. Put the file back or stop the bot, keep the journal, and start again';
+      }
+    }
+    if (this.lostFile !== null) throw new Error(this.lostFile);
   }
 
   /**
