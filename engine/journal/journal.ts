@@ -55,8 +55,6 @@ export class Journal {
   blockedReason: string | null = null;
   /** The file this connection writes (device and inode), to notice it deleted or replaced under the bot. */
   private identity: { readonly dev: number; readonly ino: number } | null = null;
-  /** Set once the file at `path` is no longer the one written: every write refuses from then on. */
-  private lostFile: string | null = null;
 
   private constructor(readonly path: string, private readonly keepEvents: number) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -195,18 +193,16 @@ export class Journal {
    * Throws if the file at `path` is no longer the one this connection writes (deleted, or
    * replaced by another file): SQLite would go on committing into the unlinked file, every write
    * "succeeding", and the next start would find no account, positions or week. The bot then opens
-   * no new position and says why, as on a full disk; this one does not heal by itself (a reopen
-   * would start an empty journal), so it stays until the process restarts. One stat per commit.
+   * no new position and says why, as on a full disk. The probe never reopens another file here
+   * (that would start an empty journal): writes resume only if the same file is put back. One
+   * stat per commit.
    */
   private checkFile(): void {
-    if (this.lostFile === null && this.identity !== null) {
-      const st = statSync(this.path, { throwIfNoEntry: false });
-      if (st === undefined || st.ino !== this.identity.ino || st.dev !== this.identity.dev) {
-        this.lostFile = `the journal file ${this.path} was ${st === undefined ? 'deleted' : 'replaced by another file'} while the bot ran: `
-          + 'what it writes now would be lost at the next start. Put the file back or stop the bot, keep the journal, and start again';
-      }
-    }
-    if (this.lostFile !== null) throw new Error(this.lostFile);
+    if (this.identity === null) return;
+    const st = statSync(this.path, { throwIfNoEntry: false });
+    if (st !== undefined && st.ino === this.identity.ino && st.dev === this.identity.dev) return;
+    throw new Error(`the journal file ${this.path} was ${st === undefined ? 'deleted' : 'replaced by another file'} while the bot ran: `
+      + 'what it writes now would be lost at the next start. Put the same file back (writes resume by themselves) or stop the bot and start again');
   }
 
   /**

@@ -9,7 +9,8 @@ import { killAllServers, startServerProcess } from '../kit/server-process.ts';
 // The journal file deleted (or replaced) under a running bot. SQLite keeps committing into the
 // unlinked file, so every write "succeeded" and the bot traded on, while the next start would find
 // no account, no positions and no week: a bot that cannot record what it does must stop opening
-// positions and say so. Before: nothing noticed, /healthz said 200, entries went on.
+// positions and say so; writes resume if the same file is put back. Before: nothing noticed,
+// /healthz said 200, entries went on.
 
 const root = mkdtempSync(join(tmpdir(), 'tradeloom-deleted-'));
 test.after(() => {
@@ -29,8 +30,8 @@ for (const how of ['deleted', 'replaced by another file'] as const) {
     const path = join(dataDir, 'journal.sqlite');
     if (how === 'deleted') unlinkSync(path);
     else {
-      writeFileSync(`${path}.other`, '');
-      renameSync(`${path}.other`, path);
+      renameSync(path, `${path}.moved`);
+      writeFileSync(path, '');
     }
     const from = client.received.length;
     const notice = await client.next((m) => m.event_type === 'ERROR' && m.data.source === 'journal', from, 30_000);
@@ -49,6 +50,12 @@ for (const how of ['deleted', 'replaced by another file'] as const) {
       held = Number(/tradeloom_journal_held_events (\d+)/.exec(await (await fetch(`${url}/metrics`)).text())?.[1] ?? 0);
     }
     assert.not.ok(client.received.slice(at + 1).some((m) => m.seq !== undefined), 'nothing sequenced is sent');
+    if (how !== 'deleted') {
+      // The same file put back: the writes resume by themselves, the held events go out in order.
+      renameSync(`${path}.moved`, path);
+      await client.next((m) => m.event_type === 'BOT_STATUS' && /writes again/.test(m.data.reason), at, 30_000);
+      assert.is((await fetch(`${url}/healthz`)).status, 200);
+    }
     server.child.kill('SIGTERM');
     assert.is(await server.exit, 0, server.stderr().slice(-2000));
   });
