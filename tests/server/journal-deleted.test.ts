@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdtempSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TestClient } from '../kit/server-kit.ts';
@@ -30,8 +30,10 @@ for (const how of ['deleted', 'replaced by another file'] as const) {
     const path = join(dataDir, 'journal.sqlite');
     if (how === 'deleted') unlinkSync(path);
     else {
-      renameSync(path, `${path}.moved`);
-      writeFileSync(path, '');
+      // Kept aside under another name (the same file), then another file put in its place at once.
+      linkSync(path, `${path}.moved`);
+      writeFileSync(`${path}.other`, '');
+      renameSync(`${path}.other`, path);
     }
     const from = client.received.length;
     const notice = await client.next((m) => m.event_type === 'ERROR' && m.data.source === 'journal', from, 30_000);
