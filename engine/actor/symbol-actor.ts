@@ -11,7 +11,8 @@ import { EXIT_REASON_BY_DEAL_REASON, type SimBroker, type SymbolBook } from '../
 import type { Governor } from '../governor/governor.ts';
 import { lotSize } from '../governor/position-sizing.ts';
 import type { Direction, PositionView, Signal, Strategy, StrategyContext } from '../strategy/strategy.ts';
-import { describeThrown, readSignal, SignalError } from '../strategy/signal-check.ts';
+import { readSignal, SignalError } from '../strategy/signal-check.ts';
+import { describeThrown } from '../util/thrown.ts';
 import { createMachineHost, type MachineHost, type MachineHostKind } from './machine-host.ts';
 import type { EventFactory } from './event-factory.ts';
 import type { Account } from './account.ts';
@@ -530,8 +531,7 @@ export class SymbolActor {
     const ctx = this.ctx;
     ctx.index = i;
     this.week.time = closeTime;
-    const held = this.position;
-    if (held !== null && held.entryIndex !== held.entryIndex) this.placeEntryBar();
+    if (this.position !== null && Number.isNaN(this.position.entryIndex)) this.placeEntryBar();
     let signal: Signal | null;
     try {
       signal = readSignal(this.strategy.onBar?.(ctx));

@@ -1,5 +1,5 @@
 import type { BacktestCompleteData, BacktestMetrics, LogEvent } from '../../protocol/index.ts';
-import { describeThrown } from '../strategy/signal-check.ts';
+import { describeThrown } from '../util/thrown.ts';
 import type { SimBroker } from '../broker/sim-broker.ts';
 import type { SymbolActor } from '../actor/symbol-actor.ts';
 import type { TradingEngine } from '../runtime/trading-engine.ts';

@@ -3,7 +3,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { either as E } from 'fp-ts';
 import type * as t from 'io-ts';
-import { describeThrown } from './signal-check.ts';
+import { describeThrown } from '../util/thrown.ts';
 import type { Strategy } from './strategy.ts';
 
 /** Where a loaded plugin came from, for messages and BOT_INITIALIZATION. */

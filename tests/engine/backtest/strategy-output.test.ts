@@ -66,9 +66,9 @@ test('an empty object or a bare string is refused the same way; the open positio
   }
 });
 
-test('fields of the wrong type are named: a buy with patterns 5, a stopLoss given as text, a reason that is an object', () => {
+test('fields of the wrong type are named: patterns 5, a stopLoss given as text, a reason that is an object, a text among decision values', () => {
   const cases: [Out, string][] = [
-    [(ctx) => ({ direction: 'close', patterns: 5 }), 'patterns is 5: expected an array of strings'],
+    [() => ({ direction: 'close', patterns: 5 }), 'patterns is 5: expected an array of strings'],
     [(ctx) => ({ direction: 'hold', stopLoss: String(ctx.bars.close[ctx.index] - 0.01) }), 'stopLoss is "'],
     [() => ({ direction: 'hold', reason: { text: 'x' } }), 'reason is {"text":"x"}: expected a string'],
     [() => ({ direction: 'hold', decision: { action: 'hold', values: { hold: 'high' } } }), 'decision.values.hold is "high": expected a number'],

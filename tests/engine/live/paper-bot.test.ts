@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPaperBot, type PaperBotOptions } from '../../../engine/live/paper-bot.ts';
 import { Journal } from '../../../engine/journal/journal.ts';
+import type { RestoredState } from '../../../engine/model/restored-state.ts';
 import { smaCrossover } from '../../../plugins/sma-crossover/index.ts';
 import { defineStrategy, t } from '../../../engine/plugin-api.ts';
 import { decodeLogEvent, type LogEvent } from '../../../protocol/index.ts';
@@ -183,6 +184,27 @@ test('after a crash mid-week, the governor goes on with the week\'s multiplier a
   }
 });
 
+/**
+ * A paper bot on the journal at `path`, restored from it when it holds a session, journaling all
+ * it emits; `crash()` is the process dying: nothing more reaches the journal, which is closed.
+ */
+function journaledBot(path: string, make: (restored: RestoredState | null) => PaperBotOptions) {
+  const journal = Journal.open(path);
+  const restored = journal.restore();
+  let seq = journal.lastSeq;
+  const bot = createPaperBot(make(restored));
+  const events: LogEvent[] = [];
+  const recording = bot.events$.subscribe((e) => {
+    journal.record({ ...e, seq: ++seq } as never);
+    events.push(e);
+  });
+  const crash = () => {
+    recording.unsubscribe();
+    journal.close();
+  };
+  return { bot, crash, events, state: (symbol: string) => bot.status().symbols?.find((x) => x.symbol === symbol)?.state };
+}
+
 test('after a crash, a restored position counts its bars in trade from its real entry bar (patterns-sr\'s time exit, the RL observation)', async () => {
   // A strategy that buys once with a far stop and then only reports how many bars it has held.
   const held = new Map<number, number>();
@@ -202,21 +224,16 @@ test('after a crash, a restored position counts its bars in trade from its real 
     const dir = mkdtempSync(join(tmpdir(), 'tradeloom-paper-'));
     try {
       held.clear();
-      const journal = Journal.open(join(dir, 'journal.sqlite'));
-      let seq = 0;
-      const first = createPaperBot(holding());
-      const recording = first.events$.subscribe((e) => journal.record({ ...e, seq: ++seq } as never));
+      const path = join(dir, 'journal.sqlite');
+      const { bot: first, crash } = journaledBot(path, () => holding());
       first.start();
       for (let k = 0; k < 200 && Math.max(0, ...held.values()) < 8; k++) first.advance(1);
       const lastTime = Math.max(...held.keys());
       const before = held.get(lastTime)!;
       assert.is(before, 8, 'held 8 bars at the crash');
-      recording.unsubscribe();
-      journal.close();
-      const reopened = Journal.open(join(dir, 'journal.sqlite'));
-      const restored = reopened.restore()!;
+      crash();
       held.clear();
-      const second = createPaperBot(holding({ restored, warmupBars }));
+      const { bot: second, crash: end } = journaledBot(path, (restored) => holding({ restored: restored!, warmupBars }));
       second.start();
       second.advance(1);
       const after = [...held.entries()].filter(([time]) => time > lastTime);
@@ -229,9 +246,9 @@ test('after a crash, a restored position counts its bars in trade from its real 
         assert.ok(after[0][1] >= before + 1 && after[0][1] < before + 60, `${after[0][1]} bars in trade`);
       }
       assert.is(second.status().symbols?.[0].state, 'in-trade');
+      end();
       await second.shutdown();
       await first.shutdown();
-      reopened.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -241,24 +258,7 @@ test('after a crash, a restored position counts its bars in trade from its real 
 test('a symbol the user paused stays paused through a stop and start and through a crash, until the user resumes it', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tradeloom-paper-'));
   const path = join(dir, 'journal.sqlite');
-  /** A bot on the journal at `path` (restored from it when it has a session), recording into it. */
-  const open = () => {
-    const journal = Journal.open(path);
-    const restored = journal.restore();
-    let seq = journal.lastSeq;
-    const bot = createPaperBot(options(restored ? { restored } : {}));
-    const events: LogEvent[] = [];
-    const recording = bot.events$.subscribe((e) => {
-      journal.record({ ...e, seq: ++seq } as never);
-      events.push(e);
-    });
-    /** The process dies: nothing more reaches the journal. */
-    const crash = () => {
-      recording.unsubscribe();
-      journal.close();
-    };
-    return { bot, crash, events, state: (symbol: string) => bot.status().symbols?.find((x) => x.symbol === symbol)?.state };
-  };
+  const open = () => journaledBot(path, (restored) => options(restored ? { restored } : {}));
   const entries = (events: LogEvent[], symbol: string) => events.filter((e) => e.event_type === 'TRADE_ENTRY' && e.data.symbol === symbol).length;
   try {
     const first = open();
