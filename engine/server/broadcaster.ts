@@ -54,8 +54,13 @@ export interface BroadcasterOptions {
   readonly sinks?: readonly EventSink[];
   /** Told of every event after it went out (metrics). */
   readonly onPublished?: (event: SequencedEvent, clients: number) => void;
-  /** A sink failed: the event still goes out, and the failure is reported, never swallowed. */
-  readonly onSinkError?: (error: unknown, sink: EventSink, event: SequencedEvent) => void;
+  /**
+   * A sink failed: the event still goes out, and the failure is reported, never swallowed.
+   * `first` is true for the first failure after the sink last took an event.
+   */
+  readonly onSinkError?: (error: unknown, sink: EventSink, event: SequencedEvent, first: boolean) => void;
+  /** A sink that failed took an event again (`failed`: how many events it refused meanwhile). */
+  readonly onSinkRecovered?: (sink: EventSink, event: SequencedEvent, failed: number) => void;
 }
 
 // These are never shed even if a producer tagged them DEBUG.
@@ -90,6 +95,8 @@ export class Broadcaster {
   private readonly backtestSessions = new Set<string>();
   /** The failure's ERROR event, held right after the event whose write failed. */
   private failureNotice: LogEvent | null = null;
+  /** Sinks whose last write failed, with how many events they refused since. */
+  private readonly failingSinks = new Map<EventSink, number>();
 
   constructor(private readonly options: BroadcasterOptions) {
     this.seq = options.startSeq;
@@ -177,10 +184,17 @@ export class Broadcaster {
   private fanOut(stamped: SequencedEvent, json: string, sheddable: boolean): void {
     this.seq = stamped.seq;
     for (const sink of this.options.sinks ?? []) {
+      const failed = this.failingSinks.get(sink);
       try {
         sink.record(stamped, json, sheddable);
       } catch (error) {
-        this.options.onSinkError?.(error, sink, stamped);
+        this.failingSinks.set(sink, (failed ?? 0) + 1);
+        this.options.onSinkError?.(error, sink, stamped, failed === undefined);
+        continue;
+      }
+      if (failed !== undefined) {
+        this.failingSinks.delete(sink);
+        this.options.onSinkRecovered?.(sink, stamped, failed);
       }
     }
     const frame: OutboundFrame = { data: Buffer.from(json), sheddable };

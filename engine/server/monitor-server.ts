@@ -11,6 +11,7 @@ import { formatTimestamp, type LogEvent } from '../../protocol/index.ts';
 import type { BotController } from '../live/bot-controller.ts';
 import { AccessPolicy } from './access-policy.ts';
 import { isLoopbackHost } from '../util/loopback-host.ts';
+import { describeThrown } from '../util/thrown.ts';
 import { Broadcaster, type EventSink, type JournalRecovery, type JournalSink } from './broadcaster.ts';
 import { ClientChannel } from './client-channel.ts';
 import { CLOSE_CODES } from './close-codes.ts';
@@ -85,12 +86,29 @@ export async function startMonitorServer(options: MonitorServerOptions): Promise
     replayBytes: settings.replayBufferBytes,
     sinks: options.sinks,
     onPublished: (event: SequencedEvent) => metrics.onEvent(event),
-    onSinkError: (error, _sink, event) => {
+    onSinkError: (error, _sink, event, first) => {
       metrics.sinkErrors++;
+      const message = describeThrown(error).message;
+      // Once per outage every client is told, as an event of the log (journaled, so it is
+      // replayed); published after this event has gone out, so the order stays the seq's.
+      if (first) {
+        queueMicrotask(() => broadcaster.publish(notice('ERROR', 'ERROR', {
+          error: `recording cannot write: ${message} (event ${event.seq}, ${event.event_type}). The journal has every event and trading goes on; the recording takes the missed lines when it can write again, and the next start appends any it could not hold`,
+          traceback: '', source: 'recorder',
+        })));
+      }
       // A full disk fails every event: one line in ten seconds says it, /metrics counts them all.
-      if (Date.now() - lastSinkLog < 10_000) return;
+      if (!first && Date.now() - lastSinkLog < 10_000) return;
       lastSinkLog = Date.now();
-      log(`recording failed on event ${event.seq} (${event.event_type}): ${(error as Error).message}; the journal has it, and the next start appends it to the recording`);
+      log(`recording failed on event ${event.seq} (${event.event_type}): ${message}; the journal has it, and the next start appends it to the recording`);
+    },
+    onSinkRecovered: (_sink, event, failed) => {
+      const text = `the recording writes again (from event ${event.seq}) after ${failed} failed write(s); the lines it held are written`;
+      log(text);
+      queueMicrotask(() => {
+        const s = bot.status();
+        broadcaster.publish(notice('INFO', 'BOT_STATUS', { running: s.running, connected: s.connected, broker: s.broker ?? 'unknown', reason: text }));
+      });
     },
     failureEvent: (problem) => {
       log(`journal cannot write: ${problem}. No new positions; events are held (not sent) until it can; retrying every second`);
