@@ -285,6 +285,9 @@ export class Journal {
       case 'BAR':
         if (!this.backtestSessions.has(sid)) this.stmts.setCursor.run(event.data.symbol, parseTimestamp(event.data.time));
         return;
+      case 'COMMAND':
+        if (!this.backtestSessions.has(sid) && event.data.command === 'close_position' && event.data.ok === true) this.recordCloseRequest(event);
+        return;
       case 'STATE_TRANSITION':
         if (!this.backtestSessions.has(sid) && (event.data.event === 'PAUSE' || event.data.event === 'RESUME')) this.recordPause(event.data.symbol, event.data.event === 'PAUSE');
         return;
@@ -334,6 +337,43 @@ export class Journal {
     this.setMeta('paused', JSON.stringify([...now].sort()));
   }
 
+  /**
+   * A user's accepted close of the bot's position, not executed yet (the paper bot closes at the
+   * next bar's open): kept until the position's TRADE_EXIT, so a crash in between does not
+   * forget it (`RestoredState.closeRequests`).
+   */
+  private recordCloseRequest(event: SequencedEvent & EventOf<'COMMAND'>): void {
+    const symbol = event.data.symbol;
+    if (typeof symbol !== 'string') return;
+    const asked = (event.data.params as Record<string, unknown> | undefined)?.ticket;
+    const open = this.db.prepare('SELECT position_id FROM positions WHERE symbol = ?').all(symbol) as { position_id: number }[];
+    const ticket = typeof asked === 'number' ? asked : open.length === 1 ? open[0].position_id : null;
+    if (ticket === null || !open.some((p) => p.position_id === ticket)) return;
+    this.setMeta('close_requests', JSON.stringify({ ...this.restoredCloseRequests(), [symbol]: ticket }));
+  }
+
+  private forgetCloseRequest(symbol: string, positionId: number): void {
+    const requests = this.restoredCloseRequests();
+    if (requests[symbol] !== positionId) return;
+    delete requests[symbol];
+    this.setMeta('close_requests', JSON.stringify(requests));
+  }
+
+  private restoredCloseRequests(): Record<string, number> {
+    const text = this.meta('close_requests');
+    const out: Record<string, number> = {};
+    if (text === null) return out;
+    try {
+      const parsed = JSON.parse(text) as unknown;
+      if (parsed && typeof parsed === 'object') {
+        for (const [symbol, ticket] of Object.entries(parsed)) if (typeof ticket === 'number') out[symbol] = ticket;
+      }
+    } catch {
+      // An unreadable value is no request.
+    }
+    return out;
+  }
+
   private restoredPaused(): string[] {
     const text = this.meta('paused');
     if (text === null) return [];
@@ -364,6 +404,7 @@ export class Journal {
     this.stmts.addOrder.run(event.seq, event.session_id, d.symbol, side, 'exit', d.lot_size ?? 0, d.exit_price, null, null, null, positionId, d.timestamp);
     this.stmts.closeTrade.run(d.exit_price, d.exit_reason, d.pnl, d.balance_after, time, event.seq, positionId, d.symbol);
     this.stmts.closePosition.run(positionId, d.symbol);
+    this.forgetCloseRequest(d.symbol, positionId);
     this.setMeta('balance', String(d.balance_after));
   }
 
@@ -394,6 +435,7 @@ export class Journal {
     );
     const aggression = this.restoredAggression();
     const paused = this.restoredPaused();
+    const closeRequests = this.restoredCloseRequests();
     const feedCursor: Record<string, number> = {};
     for (const row of this.db.prepare('SELECT symbol, bar_time FROM feed_cursor').all() as { symbol: string; bar_time: number }[]) {
       feedCursor[row.symbol] = row.bar_time;
@@ -405,6 +447,7 @@ export class Journal {
       lastTradeTime: lastTrade !== null ? Number(lastTrade) : null,
       ...(aggression ? { aggression } : {}),
       ...(paused.length > 0 ? { paused } : {}),
+      ...(Object.keys(closeRequests).length > 0 ? { closeRequests } : {}),
       positions,
       feedCursor,
       lastSessionId: lastSession,

@@ -221,6 +221,7 @@ export async function createLiveBot(options: LiveBotOptions): Promise<TradingBot
     const now = Date.now();
     bot.engine.governor.restore(governorSnapshot(options.restored), now);
     bot.keepPaused(options.restored.paused);
+    bot.keepCloseRequests(options.restored.closeRequests);
   }
   return bot;
 }

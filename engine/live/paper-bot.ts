@@ -90,6 +90,7 @@ class PaperMarket implements BotMarket {
     this.positionFeed(restored);
     if (restored) this.restore(bot, restored);
     bot.keepPaused(restored?.paused);
+    bot.keepCloseRequests(restored?.closeRequests);
   }
 
   start(): void {

@@ -223,12 +223,25 @@ export class TradingBot implements BotController {
     for (const symbol of symbols ?? []) if (this.engine.actors.has(symbol)) this.userPaused.add(symbol);
   }
 
+  /** The user's closes accepted before a restart and not executed (`RestoredState.closeRequests`): ticket by symbol. */
+  private readonly closeRequests = new Map<string, number>();
+
+  /** Keeps the journal's pending closes: each is sent again when the bot starts with that position open. */
+  keepCloseRequests(requests: Readonly<Record<string, number>> | undefined): void {
+    for (const [symbol, ticket] of Object.entries(requests ?? {})) if (this.engine.actors.has(symbol)) this.closeRequests.set(symbol, ticket);
+  }
+
   start(): CommandOutcome {
     if (this.running) return { ok: false, reason: 'the bot is already running' };
     this.running = true;
     for (const actor of this.engine.actors.values()) {
       actor.start();
       if (this.userPaused.has(actor.symbol)) actor.pause('still paused by the user (resume_symbol to trade it again)');
+      const ticket = this.closeRequests.get(actor.symbol);
+      if (ticket !== undefined && actor.position?.ticket === ticket) {
+        actor.requestClose('Closed by user');
+        this.closeRequests.delete(actor.symbol);
+      }
     }
     this.emitInitialization();
     this.market.start();

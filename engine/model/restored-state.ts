@@ -42,6 +42,11 @@ export interface RestoredState {
   readonly aggression?: { readonly weekStart: number; readonly multiplier: number; readonly time: number };
   /** Symbols the user paused and has not resumed: they stay paused after the restart. */
   readonly paused?: readonly string[];
+  /**
+   * Positions the user asked to close (`close_position`, accepted) that had not closed yet, by
+   * symbol: the close is sent again after the restart rather than forgotten.
+   */
+  readonly closeRequests?: Readonly<Record<string, number>>;
   readonly positions: readonly RestoredPosition[];
   /** Per symbol, the open time (epoch ms) of the last bar the bot processed. */
   readonly feedCursor: Readonly<Record<string, number>>;

@@ -194,15 +194,16 @@ function journaledBot(path: string, make: (restored: RestoredState | null) => Pa
   let seq = journal.lastSeq;
   const bot = createPaperBot(make(restored));
   const events: LogEvent[] = [];
-  const recording = bot.events$.subscribe((e) => {
+  const record = (e: LogEvent) => {
     journal.record({ ...e, seq: ++seq } as never);
     events.push(e);
-  });
+  };
+  const recording = bot.events$.subscribe(record);
   const crash = () => {
     recording.unsubscribe();
     journal.close();
   };
-  return { bot, crash, events, state: (symbol: string) => bot.status().symbols?.find((x) => x.symbol === symbol)?.state };
+  return { bot, crash, events, record, restored, state: (symbol: string) => bot.status().symbols?.find((x) => x.symbol === symbol)?.state };
 }
 
 test('after a crash, a restored position counts its bars in trade from its real entry bar (patterns-sr\'s time exit, the RL observation)', async () => {
@@ -284,6 +285,45 @@ test('a symbol the user paused stays paused through a stop and start and through
     const third = open();
     third.bot.start();
     assert.is(third.state('USDCHF'), 'scanning', 'resumed before the restart: trading after it');
+    third.crash();
+    for (const b of [first, second, third]) await b.bot.shutdown();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a position the user asked to close is closed after a crash that came before the close executed (it was forgotten and stayed open)', async () => {
+  const holder = defineStrategy<Record<string, never>>({
+    id: 'holder', description: 'buys when flat with a far stop', configCodec: t.type({}) as unknown as t.Type<Record<string, never>>, defaultConfig: {},
+    onBar: (ctx) => (ctx.position ? null : { direction: 'buy', stopLoss: ctx.bars.close[ctx.index] - 0.05 }),
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'tradeloom-paper-'));
+  const path = join(dir, 'journal.sqlite');
+  const open = () => journaledBot(path, (restored) => options({ symbols: [{ symbol: 'USDCHF', timeframe: 'H1' }], strategies: new Map([['holder', holder]]), strategy: 'holder', ...(restored ? { restored } : {}) }));
+  const exits = (events: LogEvent[]) => events.filter((e) => e.event_type === 'TRADE_EXIT');
+  try {
+    const first = open();
+    first.bot.start();
+    for (let k = 0; k < 50 && !first.bot.status().symbols?.[0].position; k++) first.bot.advance(1);
+    const ticket = first.events.find((e) => e.event_type === 'TRADE_ENTRY')!.data.position_id as number;
+    const outcome = first.bot.closePosition('USDCHF');
+    assert.is(outcome.ok, true);
+    // The server journals each command as it answers it (message-handler's audit): the same event here.
+    first.record({ timestamp: '2026-12-02T06:00:00.000000', session_id: first.bot.status().session_id!, event_type: 'COMMAND', level: 'INFO', data: { command: 'close_position', connection_id: 'c1', ok: true, reason: outcome.reason, params: { symbol: 'USDCHF' }, symbol: 'USDCHF' } } as LogEvent);
+    first.crash(); // before the next bar's open, where the close would have been sent
+
+    const second = open();
+    assert.equal(second.restored?.closeRequests, { USDCHF: ticket }, 'the journal keeps the accepted close');
+    second.bot.start();
+    second.bot.advance(1);
+    const closed = exits(second.events);
+    assert.is(closed.length, 1, 'closed at the first bar after the restart');
+    assert.is(closed[0].data.position_id, ticket);
+    assert.is(closed[0].data.exit_reason, 'Closed by user');
+    second.crash();
+
+    const third = open();
+    assert.is(third.restored?.closeRequests, undefined, 'done: the request is gone once the position closed');
     third.crash();
     for (const b of [first, second, third]) await b.bot.shutdown();
   } finally {
