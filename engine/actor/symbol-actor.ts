@@ -12,6 +12,7 @@ import type { Governor } from '../governor/governor.ts';
 import { lotSize } from '../governor/position-sizing.ts';
 import type { Direction, PositionView, Signal, Strategy, StrategyContext } from '../strategy/strategy.ts';
 import { readSignal, SignalError } from '../strategy/signal-check.ts';
+import { TimeLimitError } from '../strategy/time-limit.ts';
 import { describeThrown } from '../util/thrown.ts';
 import { createMachineHost, type MachineHost, type MachineHostKind } from './machine-host.ts';
 import type { EventFactory } from './event-factory.ts';
@@ -985,7 +986,7 @@ export class SymbolActor {
     this.faultNote ??= { symbol: this.symbol, time: formatSeconds(this.lastTime), error: message };
     this.error(message, e.stack);
     if (this.state === 'idle') this.faultBeforeStart ??= e.message;
-    this.send('FAULT', err instanceof SignalError ? `plugin ${this.strategy.id} ${e.message}` : `plugin ${this.strategy.id} threw: ${e.message}`);
+    this.send('FAULT', err instanceof SignalError || err instanceof TimeLimitError ? `plugin ${this.strategy.id} ${e.message}` : `plugin ${this.strategy.id} threw: ${e.message}`);
   }
 
   private error(message: string, traceback: string): void {

@@ -6,6 +6,8 @@ import { SimBroker, type SimBrokerConfig } from '../broker/sim-broker.ts';
 import type { GovernorConfig } from '../governor/governor-config.ts';
 import type { Strategy } from '../strategy/strategy.ts';
 import { TradingEngine } from '../runtime/trading-engine.ts';
+import { withinTime } from '../strategy/time-limit.ts';
+import { formatSeconds } from '../../protocol/envelope.ts';
 import { stableUuid } from '../util/ids.ts';
 import { closeFailedRun, completeData, endBacktest, ticksModel } from './run-end.ts';
 import { runLettingThrough, runToEnd, type RunSteps } from './run-slices.ts';
@@ -54,6 +56,12 @@ export interface BacktestOptions {
    * metrics (a parameter sweep of its own) and need not pay for each trade's MFE/MAE.
    */
   readonly report?: boolean;
+  /**
+   * A run that lets a server through between slices (`runBacktestYielding`): how long one slice
+   * may run before it is stopped (a strategy stuck in a loop) and the run fails with a
+   * `TimeLimitError` naming the bar it was at; no limit by default.
+   */
+  readonly sliceLimitMs?: number;
 }
 
 export interface BacktestResult {
@@ -149,10 +157,14 @@ function* backtestSteps(options: BacktestOptions, sliceBars: number): RunSteps<B
     // One loop for both inputs: a series runs as one range; chunks are block-copied into the
     // window and each copied range runs the same way.
     const loop: RangeLoop = { engine, actor, clock, progressEvery, onProgress: options.onProgress };
+    const limit = options.sliceLimitMs;
+    // Under a limit each slice runs stopped at it (one watchdog per slice, not per bar).
+    const run = (s: BarSeries, from: number, to: number) => limit === undefined ? runRange(loop, s, from, to) : withinTime(() => runRange(loop, s, from, to), limit,
+      () => `strategy ${strategy.id} did not return: ${to - from} bars ran for more than ${limit} ms and were stopped at the bar closing ${formatSeconds(clock.now)} (a loop that does not end?)`);
     if (first) {
       for (let i = 0; i < first.length; ) {
         const to = Math.min(first.length, i + sliceBars);
-        runRange(loop, first, i, to);
+        run(first, i, to);
         i = to;
         if (i < first.length) yield;
       }
@@ -161,7 +173,7 @@ function* backtestSteps(options: BacktestOptions, sliceBars: number): RunSteps<B
         const chunk = pending.value;
         for (let j = 0; j < chunk.length; ) {
           const n = window!.appendBlock(chunk, j, chunk.length - j);
-          runRange(loop, series, series.length - n, series.length);
+          run(series, series.length - n, series.length);
           j += n;
         }
         if (sliceBars !== Number.POSITIVE_INFINITY) yield;

@@ -62,6 +62,7 @@ async function createBot(config: AppConfig, restored: RestoredState | null, jour
     broker: resolved.broker,
     symbolSpecs: resolved.symbolSpecs,
     rlEnabled: plugins.get(resolved.strategy)?.rlEnabled ?? false,
+    ...(bot.pluginTimeoutMs !== undefined ? { pluginTimeoutMs: bot.pluginTimeoutMs } : {}),
     sessionId: restored?.lastSessionId ?? undefined,
     journalHealth,
     ticketHistory: (ticket: number) => {

@@ -25,6 +25,8 @@ export const isCalendarDate = (s: string) => {
   return Number.isFinite(time) && new Date(time).toISOString().slice(0, 10) === s;
 };
 const CalendarDate = t.refinement(t.string, isCalendarDate, 'date YYYY-MM-DD');
+/** How long one plugin hook call may run in the bot before it is stopped (ms). */
+const PluginTimeout = t.refinement(t.number, (n) => Number.isInteger(n) && n >= 10 && n <= 600_000, 'whole milliseconds (10..600000)');
 const NonEmptyString = t.refinement(t.string, (s) => s.trim() !== '', 'non-empty string');
 
 export const RateLimitConfigCodec = t.partial({
@@ -124,6 +126,12 @@ export const BotConfigCodec = t.partial({
   startAt: CalendarDate,
   /** Start trading as soon as the server is up. */
   autoStart: t.boolean,
+  /**
+   * How long one call of a strategy's hook (onBar, onStart, ...) may run in the bot before it is
+   * stopped and its symbol parked, as for a throw (default 5000). A backtest the server runs is
+   * stopped when one slice of 8,192 bars runs longer than 12 times this (60 s by default).
+   */
+  pluginTimeoutMs: PluginTimeout,
   /** Which broker trades: the simulator (paper, default) or a real MT5 account. */
   broker: t.exact(t.partial({
     kind: t.keyof({ sim: null, 'mt5-bridge': null, metaapi: null }),

@@ -10,6 +10,7 @@ import type { GovernorConfig } from '../governor/governor-config.ts';
 import type { GovernorSnapshot } from '../governor/governor.ts';
 import type { RestoredState } from '../model/restored-state.ts';
 import type { Strategy } from '../strategy/strategy.ts';
+import { backtestSliceLimitMs, DEFAULT_PLUGIN_TIMEOUT_MS, timeLimited } from '../strategy/time-limit.ts';
 import { loadHistory } from '../data/load-history.ts';
 import { runBacktest, runBacktestYielding } from '../backtest/backtest-runner.ts';
 import { checkSeriesAgainstSpec, ticksProblem } from '../backtest/data-check.ts';
@@ -76,6 +77,12 @@ export interface TradingBotOptions {
    * a position with another magic (0: opened by hand) is the user's and is never adopted or closed.
    */
   readonly magic?: number;
+  /**
+   * How long one call of a plugin's hook may run before it is stopped (`TimeLimitError`) and its
+   * symbol parked as for a throw; default `DEFAULT_PLUGIN_TIMEOUT_MS`. A backtest the bot runs for
+   * a client is stopped when one slice of its bars runs over `backtestSliceLimitMs` of it.
+   */
+  readonly pluginTimeoutMs?: number;
   /** What the journal knows of a ticket the bot no longer remembers (explains a stale close). */
   readonly ticketHistory?: (ticket: number) => TicketFate | null;
 }
@@ -143,10 +150,15 @@ export class TradingBot implements BotController {
       this.fates.observe(event);
       this.out.next(event);
     });
+    // Each symbol runs its plugin under the time limit: a hook stuck in a loop costs its symbol,
+    // not the feed, the server and every other symbol (see time-limit.ts).
+    const limited = new Map<string, Strategy>();
+    const limit = options.pluginTimeoutMs ?? DEFAULT_PLUGIN_TIMEOUT_MS;
     for (const config of options.symbols) {
       const spec = this.specOf(config.symbol);
       const strategyId = config.strategy ?? options.strategy;
-      const strategy = options.strategies.get(strategyId);
+      const plugin = options.strategies.get(strategyId);
+      const strategy = plugin && (limited.get(strategyId) ?? limited.set(strategyId, timeLimited(plugin, limit)).get(strategyId)!);
       if (!strategy) throw new Error(`symbol ${config.symbol}: unknown strategy "${strategyId}" (loaded: ${[...options.strategies.keys()].join(', ')})`);
       if (!isTimeframe(config.timeframe)) throw new Error(`symbol ${config.symbol}: unknown timeframe "${config.timeframe}"`);
       let actor: SymbolActor | null = null;
@@ -377,7 +389,10 @@ export class TradingBot implements BotController {
     // second run_backtest is refused as busy) and /healthz are served while it runs.
     setImmediate(async () => {
       try {
-        await runBacktestYielding({ ...run, series: history.series, sessionId, labels: { from: request.from, to: request.to }, onEvent: (event) => this.out.next(event) });
+        await runBacktestYielding({
+          ...run, series: history.series, sessionId, labels: { from: request.from, to: request.to }, onEvent: (event) => this.out.next(event),
+          sliceLimitMs: backtestSliceLimitMs(this.options.pluginTimeoutMs ?? DEFAULT_PLUGIN_TIMEOUT_MS),
+        });
       } catch (err) {
         // A failure after BACKTEST_START was reported in the backtest's own session (ERROR, then
         // BACKTEST_COMPLETE with `error`); one before it still gets an ERROR of that session.

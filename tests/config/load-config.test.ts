@@ -133,6 +133,11 @@ test('dates, ranges and the min <= max rule are checked, naming the file and the
     assert.match(failure(['--config', file(JSON.stringify({ bot: { broker: { leverage } } }))]).message, /bot\.broker\.leverage: expected whole number, 1 or more/, String(leverage));
   }
   assert.match(failure(['--config', file(JSON.stringify({ bot: { speed: 1e-7 } }))]).message, /bot\.speed: expected bars per second/);
+  // The plugin time limit: whole milliseconds, 10 ms to 10 minutes (0 would stop every call).
+  for (const pluginTimeoutMs of [0, 5, 2.5, 600_001]) {
+    assert.match(failure(['--config', file(JSON.stringify({ bot: { pluginTimeoutMs } }))]).message, /bot\.pluginTimeoutMs: expected whole milliseconds \(10\.\.600000\)/, String(pluginTimeoutMs));
+  }
+  assert.is(loadConfig(['--config', file(JSON.stringify({ bot: { pluginTimeoutMs: 250 } }))], {}).bot.pluginTimeoutMs, 250);
   assert.match(failure(['--config', file(JSON.stringify({ bot: { symbols: [{ symbol: 'USDCHF' }, { symbol: 'USDCHF' }] } }))]).message, /bot\.symbols: USDCHF is listed twice/);
 });
 
