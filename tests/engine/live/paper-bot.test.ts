@@ -9,6 +9,7 @@ import type { RestoredState } from '../../../engine/model/restored-state.ts';
 import { smaCrossover } from '../../../plugins/sma-crossover/index.ts';
 import { defineStrategy, t } from '../../../engine/plugin-api.ts';
 import { decodeLogEvent, type LogEvent } from '../../../protocol/index.ts';
+import type { Strategy } from '../../../engine/strategy/strategy.ts';
 
 const options = (extra: Partial<PaperBotOptions> = {}): PaperBotOptions => ({
   symbols: [{ symbol: 'USDCHF', timeframe: 'H1' }, { symbol: 'EURUSD', timeframe: 'H1' }],
@@ -71,6 +72,41 @@ test('a paused symbol takes no new entries while the others keep trading', async
   assert.ok(entries.includes('USDCHF'));
   assert.not.ok(entries.includes('EURUSD'));
   await bot.shutdown();
+});
+
+test('a strategy that fails while its symbol is paused parks it at once (faulted, one ERROR); resume_symbol starts it scanning again', async () => {
+  // Throws on the 5th bar after the 200-bar warm-up, and on every bar after. Before: FAULT had no
+  // edge from paused, so the symbol stayed paused, its strategy was called and threw (an ERROR
+  // each bar), and a resume put it back to scanning.
+  const failing = defineStrategy<Record<string, never>, { calls: number }>({
+    id: 'fails-when-paused', description: 'throws from its 205th bar (tests)',
+    configCodec: t.type({}) as unknown as t.Type<Record<string, never>>, defaultConfig: {},
+    initialState: () => ({ calls: 0 }),
+    onBar(ctx) {
+      if (++ctx.state.calls > 204) throw new Error('broken while paused');
+      return null;
+    },
+  });
+  const bot = createPaperBot(options({
+    symbols: [{ symbol: 'USDCHF', timeframe: 'H1', strategy: 'fails-when-paused' }, { symbol: 'EURUSD', timeframe: 'H1' }],
+    strategies: new Map<string, Strategy>([['sma-crossover', smaCrossover], ['fails-when-paused', failing]]),
+  }));
+  const events: LogEvent[] = [];
+  bot.events$.subscribe((e) => events.push(e));
+  try {
+    bot.start();
+    assert.is(bot.pauseSymbol('USDCHF').ok, true);
+    bot.advance(30);
+    const moves = events.filter((e) => e.event_type === 'STATE_TRANSITION' && e.data.symbol === 'USDCHF').map((e) => e.data as { from: string; to: string; event: string });
+    assert.equal(moves.slice(-1).map((m) => `${m.from}>${m.to}:${m.event}`), ['paused>faulted:FAULT']);
+    assert.is(events.filter((e) => e.event_type === 'ERROR' && e.data.source === 'fails-when-paused').length, 1);
+    assert.is(bot.status().symbols?.find((s) => s.symbol === 'USDCHF')?.state, 'faulted');
+    assert.ok(events.some((e) => e.event_type === 'BAR' && e.data.symbol === 'EURUSD' && events.indexOf(e) > events.findIndex((x) => x.event_type === 'ERROR')), 'EURUSD runs on');
+    assert.is(bot.resumeSymbol('USDCHF').ok, true);
+    assert.is(bot.status().symbols?.find((s) => s.symbol === 'USDCHF')?.state, 'scanning');
+  } finally {
+    await bot.shutdown();
+  }
 });
 
 test('after a crash, the journal restores balance, the week count, open positions and the feed position', async () => {
