@@ -34,6 +34,11 @@ export interface LiveRigOptions {
   readonly dir?: string;
   /** The governor's settings (weekly minimum and maximum...). */
   readonly governor?: Partial<GovernorConfig>;
+  /**
+   * Starts the bot before the EA connects, as `npm start` does (the bot starts once the server
+   * listens; the EA connects when it will). Default: the test starts it after the connection.
+   */
+  readonly startBeforeEa?: boolean;
 }
 
 /**
@@ -62,10 +67,13 @@ export async function liveJournalRig(options: LiveRigOptions = {}) {
   });
   const events: LogEvent[] = [];
   let seq = journal.lastSeq;
-  bot.events$.subscribe((e) => {
+  /** Journals an event with the next seq, as the server does (also a COMMAND its message handler audits). */
+  const record = (e: LogEvent) => {
     journal.record({ ...e, seq: ++seq });
     events.push(e);
-  });
+  };
+  bot.events$.subscribe(record);
+  if (options.startBeforeEa) bot.start();
   await ea.connect();
   await broker.waitConnected(3_000);
   const rig = {
@@ -99,5 +107,5 @@ export async function liveJournalRig(options: LiveRigOptions = {}) {
     journal.close();
     if (removeDir) rmSync(dir, { recursive: true, force: true });
   };
-  return { rig, bot, journal, terminal, events, bar, of, decisions, openOnTerminal, done, dir, magic: DEFAULT_LIVE_MAGIC, nextTime: () => MONDAY + 10 * HOUR + k * HOUR };
+  return { rig, bot, journal, terminal, events, record, restored, bar, of, decisions, openOnTerminal, done, dir, magic: DEFAULT_LIVE_MAGIC, nextTime: () => MONDAY + 10 * HOUR + k * HOUR };
 }
