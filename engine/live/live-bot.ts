@@ -35,11 +35,17 @@ const EXIT_REASON = { stop_loss: 'Stop loss hit', take_profit: 'Take profit hit'
  *   DECISION `foreign_position` (ticket, symbol, volume, magic) and never adopted or closed;
  * - a position of the bot's closed while away is closed and reported (TRADE_EXIT);
  * - volume or stops of a position of the bot's changed while away are taken over, on that ticket only.
+ * A close the user asked for before a restart and not executed (the journal's `close_requests`)
+ * waits for the terminal: sent once a reconciliation shows that very ticket open (BOT_STATUS
+ * "closing it now"), dropped if it shows it gone (BOT_STATUS "dropped", after its TRADE_EXIT);
+ * another position on the symbol is never closed in its place.
  */
 class LiveMarket implements BotMarket {
   readonly mode = 'live' as const;
   readonly clock = 'wall' as const;
   readonly sim = null;
+  /** The journal's positions are the terminal's only once a reconciliation shows them: pending closes wait for it. */
+  readonly confirmsPositions = true;
   readonly broker: LiveBrokerPort;
   readonly settings: Readonly<Record<string, unknown>>;
   private delivering = false;
@@ -51,6 +57,10 @@ class LiveMarket implements BotMarket {
   private readonly entered = new Set<number>();
   /** Positions of someone else already reported (once each per process). */
   private readonly reportedForeign = new Set<number>();
+  /** Journal positions the terminal showed open since the link last came up (a pending close of one can go out). */
+  private readonly seenOpen = new Set<number>();
+  /** Whether the start said which closes wait for the terminal (once per process). */
+  private toldWaiting = false;
   readonly magic: number;
 
   constructor(private readonly options: LiveBotOptions) {
@@ -80,6 +90,7 @@ class LiveMarket implements BotMarket {
         if (bot.actor(tick.symbol)?.quote(tick.bid, tick.ask, tick.time, tick.ahead === true) === false) this.staleTick(bot, tick.symbol, tick.time);
       }),
       this.broker.connection$.subscribe((connected) => {
+        if (!connected) this.seenOpen.clear();
         bot.emitStatus(connected ? `${this.broker.name} connected` : `${this.broker.name} connection lost: new entries paused until it returns`);
       }),
       this.broker.reconciliation$.subscribe((r) => this.apply(bot, r)),
@@ -99,8 +110,16 @@ class LiveMarket implements BotMarket {
 
   start(): void {
     this.delivering = true;
+    const bot = this.bot;
+    if (!bot) return;
     // Found in the journal before anyone listened: said again now that someone does.
-    for (const actor of this.bot?.engine.actors.values() ?? []) if (actor.duplicates.size > 0) actor.reportDuplicates();
+    for (const actor of bot.engine.actors.values()) if (actor.duplicates.size > 0) actor.reportDuplicates();
+    this.sendPendingCloses(bot);
+    if (this.toldWaiting) return;
+    this.toldWaiting = true;
+    for (const [symbol, ticket] of bot.pendingCloses()) {
+      bot.emitStatus(`${symbol} position #${ticket}: the close asked for before the restart goes out once the terminal shows the position still open`);
+    }
   }
 
   stop(): void {
@@ -122,9 +141,38 @@ class LiveMarket implements BotMarket {
     }));
   }
 
-  /** Applies what changed on the terminal while the engine could not see it (see the class comment for the rules). */
+  /**
+   * A reconciliation: what changed on the terminal is applied, then the journal's pending closes
+   * are settled against what it shows (see the class comment).
+   */
   private apply(bot: TradingBot, r: Reconciliation): void {
-    if (r.clean) return;
+    for (const ticket of r.unchanged) this.seenOpen.add(ticket);
+    for (const changed of r.changed) this.seenOpen.add(changed.known.positionId);
+    if (!r.clean) this.applyChanges(bot, r);
+    // A pending close whose position is gone (closed while away, its TRADE_EXIT just sent, or by a deal seen live) is dropped.
+    for (const [symbol, ticket] of bot.pendingCloses()) {
+      const actor = bot.actor(symbol);
+      if (actor?.holds(ticket)) continue;
+      bot.dropPendingClose(symbol);
+      const gone = r.closed.find((c) => c.known.positionId === ticket);
+      const now = actor?.position;
+      bot.emitStatus(`${symbol} position #${ticket}: the close asked for before the restart is dropped: the position was already closed on the terminal`
+        + (gone ? ` (${EXIT_REASON[gone.reason]})` : '') + (now && now.ticket !== ticket ? `; #${now.ticket}, open on ${symbol} now, is not closed` : ''));
+    }
+    this.sendPendingCloses(bot);
+  }
+
+  /** The journal's pending closes of positions the terminal has shown open: sent, once each, while running and connected. */
+  private sendPendingCloses(bot: TradingBot): void {
+    if (!this.delivering || !this.broker.isConnected()) return;
+    for (const [symbol, ticket] of bot.pendingCloses()) {
+      if (!this.seenOpen.has(ticket)) continue;
+      if (bot.sendPendingClose(symbol)) bot.emitStatus(`${symbol} position #${ticket}: closing it now, as the user asked before the restart (the terminal shows it open)`);
+    }
+  }
+
+  /** Applies what changed on the terminal while the engine could not see it (see the class comment for the rules). */
+  private applyChanges(bot: TradingBot, r: Reconciliation): void {
     const { own, foreign } = splitByOwner(r.opened, this.magic);
     let adopted = 0;
     for (const opened of own) if (this.adopt(bot, opened)) adopted += 1;

@@ -108,6 +108,12 @@ export interface BotMarket {
    * export); absent or undefined: mid prices (live feeds quote from their own ticks).
    */
   quotingOf?(symbol: string): BarQuoting | undefined;
+  /**
+   * Set when a position restored from the journal is only known to be open once the broker shows
+   * it (live: the terminal's reconciliation after the connection): the journal's pending closes
+   * then wait for the market to send them (`TradingBot.sendPendingClose`), not for the start.
+   */
+  readonly confirmsPositions?: boolean;
   /** Called once the engine and the actors exist. */
   bind(bot: TradingBot): void;
   /** Starts or stops delivering bars. */
@@ -238,9 +244,37 @@ export class TradingBot implements BotController {
   /** The user's closes accepted before a restart and not executed (`RestoredState.closeRequests`): ticket by symbol. */
   private readonly closeRequests = new Map<string, number>();
 
-  /** Keeps the journal's pending closes: each is sent again when the bot starts with that position open. */
+  /**
+   * Keeps the journal's pending closes: each is sent again when the bot starts with that position
+   * open (paper), or once the broker shows it open (live, `BotMarket.confirmsPositions`).
+   */
   keepCloseRequests(requests: Readonly<Record<string, number>> | undefined): void {
     for (const [symbol, ticket] of Object.entries(requests ?? {})) if (this.engine.actors.has(symbol)) this.closeRequests.set(symbol, ticket);
+  }
+
+  /** The journal's closes not sent yet: [symbol, ticket]. */
+  pendingCloses(): [string, number][] {
+    return [...this.closeRequests];
+  }
+
+  /**
+   * Sends the journal's pending close of `symbol`, once, while the bot runs and the symbol holds
+   * that very ticket (managed, or kept beside it): never another position in its place. True if
+   * the request is settled (sent, or that position has a close on its way already).
+   */
+  sendPendingClose(symbol: string): boolean {
+    const ticket = this.closeRequests.get(symbol);
+    const actor = this.engine.actors.get(symbol);
+    if (ticket === undefined || !actor || !this.running || !actor.holds(ticket)) return false;
+    this.closeRequests.delete(symbol);
+    if (actor.position?.ticket === ticket) actor.requestClose('Closed by user');
+    else actor.requestCloseKept(ticket, 'Closed by user');
+    return true;
+  }
+
+  /** Forgets the journal's pending close of `symbol`: its position is gone (the journal forgot it at its TRADE_EXIT). */
+  dropPendingClose(symbol: string): void {
+    this.closeRequests.delete(symbol);
   }
 
   start(): CommandOutcome {
@@ -249,11 +283,7 @@ export class TradingBot implements BotController {
     for (const actor of this.engine.actors.values()) {
       actor.start();
       if (this.userPaused.has(actor.symbol)) actor.pause('still paused by the user (resume_symbol to trade it again)');
-      const ticket = this.closeRequests.get(actor.symbol);
-      if (ticket !== undefined && actor.position?.ticket === ticket) {
-        actor.requestClose('Closed by user');
-        this.closeRequests.delete(actor.symbol);
-      }
+      if (!this.market.confirmsPositions) this.sendPendingClose(actor.symbol);
     }
     this.emitInitialization();
     this.market.start();
