@@ -174,9 +174,9 @@ class LiveMarket implements BotMarket {
   /** Applies what changed on the terminal while the engine could not see it (see the class comment for the rules). */
   private applyChanges(bot: TradingBot, r: Reconciliation): void {
     const { own, foreign } = splitByOwner(r.opened, this.magic);
-    let adopted = 0;
-    for (const opened of own) if (this.adopt(bot, opened)) adopted += 1;
-    for (const opened of foreign) this.reportForeign(bot, opened, r.at);
+    // What closed is booked before what opened is adopted: a position that replaced a closed one
+    // on its symbol is then the symbol's only one, not a "second position" for a moment (an ERROR
+    // and a DECISION that were no longer true when the reconciliation ended).
     for (const closed of r.closed) {
       const actor = bot.actor(closed.known.symbol);
       if (!actor?.holds(closed.known.positionId)) continue;
@@ -190,6 +190,9 @@ class LiveMarket implements BotMarket {
         closed.known.positionId, closed.exitPrice ?? closed.known.entryPrice, closed.exitTime ?? r.at, 0, reason, round2(bot.engine.account.balance),
       );
     }
+    let adopted = 0;
+    for (const opened of own) if (this.adopt(bot, opened)) adopted += 1;
+    for (const opened of foreign) this.reportForeign(bot, opened, r.at);
     for (const changed of r.changed) {
       const actor = bot.actor(changed.known.symbol);
       // A part closed while away: its exit deal is booked and tallied like a live one (once).

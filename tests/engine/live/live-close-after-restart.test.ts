@@ -120,6 +120,11 @@ test('live: a close_position accepted before a crash never closes another positi
     assert.is(orders(second).length, 0, 'nothing sent');
     assert.equal(terminal.positionsList('EURUSD').map((p) => p.ticket), [other.ticket], 'the other position stays open');
     assert.is(second.journal.restore()?.closeRequests, undefined);
+    // The closed one is booked before the new one is adopted: never two of the bot's at once on
+    // the symbol (before: an ERROR "2 positions of this bot" and skip_duplicate_positions that
+    // were no longer true when the reconciliation ended).
+    assert.equal(second.of('ERROR').map((e) => e.data.error), []);
+    assert.not.ok(second.events.some((e) => e.event_type === 'DECISION' && e.data.decision === 'skip_duplicate_positions'));
   } finally {
     await second.done(true);
   }
