@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
-const benches = ['./engine.ts', './portfolio.ts', './patterns.ts', './server-load.ts', './ui-flood.ts', './optimize.ts'];
+const benches = ['./engine.ts', './portfolio.ts', './patterns.ts', './server-load.ts', './memory-budget.ts', './ui-flood.ts', './optimize.ts'];
 const pinned = new Set(['./engine.ts', './portfolio.ts', './patterns.ts']);
 const only = process.argv.slice(2);
 const inPinnedChild = process.env.BENCH_PINNED !== undefined;
