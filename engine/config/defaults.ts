@@ -14,7 +14,8 @@ export interface ServerSettings {
   /** Bytes of serialised events the replay buffer may hold; the oldest go first past it. */
   readonly replayBufferBytes: number;
   readonly rateLimit: { readonly capacity: number; readonly refillPerSecond: number; readonly floodRejects: number; readonly floodWindowMs: number };
-  readonly sendQueue: { readonly maxMessages: number; readonly maxBytes: number; readonly highWaterBytes: number };
+  /** Per client (`maxMessages`, `maxBytes`, `highWaterBytes`), and for all clients together (`totalBytes`). */
+  readonly sendQueue: { readonly maxMessages: number; readonly maxBytes: number; readonly highWaterBytes: number; readonly totalBytes: number };
   readonly timeouts: { readonly headersMs: number; readonly requestMs: number; readonly idleMs: number };
   /** Open sockets one remote address may hold; past it its oldest idle socket is closed. */
   readonly maxConnectionsPerAddress: number;
@@ -45,8 +46,11 @@ export const DEFAULT_SERVER_SETTINGS: ServerSettings = {
   rateLimit: { capacity: 40, refillPerSecond: 20, floodRejects: 200, floodWindowMs: 10_000 },
   // Queued frames are shared Buffers (serialised once), so a long queue costs pointers, not
   // copies; it is sized to ride out a backtest's burst without shedding INFO events.
-  // maxBytes caps what one client that stopped reading can make the server hold.
-  sendQueue: { maxMessages: 8192, maxBytes: 32 * 1024 * 1024, highWaterBytes: 4 * 1024 * 1024 },
+  // maxBytes caps what one client that stopped reading can make the server hold; totalBytes
+  // caps all clients together (and the events held while the journal cannot write): without
+  // it, 16 clients that stopped reading after asking for a 15 MB recording three times held
+  // 694 MiB, and the number of clients has no cap of its own.
+  sendQueue: { maxMessages: 8192, maxBytes: 32 * 1024 * 1024, highWaterBytes: 4 * 1024 * 1024, totalBytes: 256 * 1024 * 1024 },
   // A request's headers must arrive within 10 s (slowloris), the request within 30 s; a socket
   // that carries nothing for 30 s is closed (WebSockets have the heartbeat instead).
   timeouts: { headersMs: 10_000, requestMs: 30_000, idleMs: 30_000 },

@@ -42,6 +42,8 @@ export interface BroadcasterOptions {
   readonly health?: JournalHealth;
   /** Byte budget of the held events (default 16 MiB). */
   readonly holdBytes?: number;
+  /** Told after each event held (the SendBudget counts the held bytes). */
+  readonly onHold?: () => void;
   /** How often a failing journal is probed (default 1000 ms). */
   readonly retryMs?: number;
   /** The ERROR event journaled (first in line) and announced when the journal fails. */
@@ -112,6 +114,11 @@ export class Broadcaster {
   /** Bytes held for `resume`. */
   get replayBytes(): number {
     return this.replay.bytes;
+  }
+
+  /** Bytes of the events held, unsent, while the journal cannot write. */
+  get heldBytes(): number {
+    return this.held.bytes;
   }
 
   get clientCount(): number {
@@ -207,6 +214,7 @@ export class Broadcaster {
     const droppable = (event.level === 'DEBUG' && !NEVER_SHED.has(event.event_type)) || this.backtestSessions.has(event.session_id);
     this.held.push(event, droppable);
     this.syncHealth();
+    this.options.onHold?.();
   }
 
   private fail(error: unknown): void {

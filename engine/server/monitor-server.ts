@@ -19,6 +19,7 @@ import { ConnectionGuard } from './connection-guard.ts';
 import { handleHttp, requestPath } from './http-routes.ts';
 import { handleClientMessage, requestIdOf, statusWithJournal } from './message-handler.ts';
 import { ServerMetrics } from './server-metrics.ts';
+import { SendBudget } from './send-budget.ts';
 import { OptimisationService, type OptimiserOptions } from './optimisation-service.ts';
 import { FloodDetector, TokenBucket } from './token-bucket.ts';
 
@@ -78,11 +79,21 @@ export async function startMonitorServer(options: MonitorServerOptions): Promise
   const notice = (level: 'INFO' | 'ERROR', type: 'ERROR' | 'BOT_STATUS', data: Record<string, unknown>): LogEvent =>
     ({ timestamp: formatTimestamp(Date.now()), session_id: sessionOf(), event_type: type, level, data }) as LogEvent;
   let lastSinkLog = 0;
+  // Everything waiting for clients, process-wide, with the journal's held events (see send-budget.ts).
+  const sendBudget = new SendBudget({
+    budgetBytes: settings.sendQueue.totalBytes,
+    journalHeldBytes: () => broadcaster.heldBytes,
+    onDisconnect: (channel, how, bytes) => {
+      if (how === 'terminated') log(`connection ${channel.id} cut off: it was closing and still held ${bytes} bytes while the send budget (${settings.sendQueue.totalBytes} bytes) was full`);
+    },
+  });
+  metrics.sendBudget = sendBudget;
   const broadcaster = new Broadcaster({
     startSeq: options.startSeq ?? 0,
     replayCapacity: settings.replayBuffer,
     journal: options.journal,
     health: options.journalHealth,
+    onHold: () => sendBudget.check(),
     replayBytes: settings.replayBufferBytes,
     sinks: options.sinks,
     onPublished: (event: SequencedEvent) => metrics.onEvent(event),
@@ -209,13 +220,15 @@ export async function startMonitorServer(options: MonitorServerOptions): Promise
     const id = randomUUID();
     const channel = new ClientChannel(id, ws, settings.sendQueue, {
       onShed: (n) => (metrics.shedTotal += n),
-      onSlowConsumer: (_c, pending) => {
+      onSlowConsumer: (_c, pending, cause, bytes) => {
         metrics.slowConsumersTotal++;
         metrics.slowDroppedTotal += pending;
         broadcaster.detach(channel);
-        log(`connection ${id} disconnected: slow consumer (${pending} messages waiting)`);
+        log(cause === 'queue'
+          ? `connection ${id} disconnected: slow consumer (${pending} messages waiting)`
+          : `connection ${id} disconnected: slow consumer (${pending} messages, ${bytes} bytes waiting, the most of any client, while the send budget of ${settings.sendQueue.totalBytes} bytes for all clients was full)`);
       },
-    });
+    }, sendBudget);
     const bucket = new TokenBucket(settings.rateLimit.capacity, settings.rateLimit.refillPerSecond);
     const flood = new FloodDetector(settings.rateLimit.floodRejects, settings.rateLimit.floodWindowMs);
     alive.set(ws, true);
@@ -227,6 +240,7 @@ export async function startMonitorServer(options: MonitorServerOptions): Promise
       metrics.connections--;
       channels.delete(channel);
       broadcaster.detach(channel);
+      channel.release();
     });
     ws.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
       metrics.messagesReceived++;

@@ -9,6 +9,8 @@ export interface OutboundFrame {
   readonly data: Buffer;
   /** DEBUG events are shed first when a client falls behind. */
   readonly sheddable: boolean;
+  /** Client queues and sockets holding it now (kept by the SendBudget, which counts it once). */
+  holders?: number;
 }
 
 /**

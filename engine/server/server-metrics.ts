@@ -1,5 +1,6 @@
 import type { SequencedEvent } from '../journal/journal.ts';
 import type { JournalHealth } from '../journal/journal-health.ts';
+import type { SendBudget } from './send-budget.ts';
 
 const WINDOW_S = 10;
 
@@ -20,6 +21,8 @@ export class ServerMetrics {
   readonly refused = new Map<string, number>();
   /** The journal's state, exported as tradeloom_journal_*. */
   journal: JournalHealth | null = null;
+  /** What all clients hold waiting, exported as tradeloom_ws_buffered_bytes and tradeloom_send_budget_*. */
+  sendBudget: SendBudget | null = null;
   private readonly buckets = new Array<number>(WINDOW_S).fill(0);
   private bucketSecond = 0;
 
@@ -68,6 +71,17 @@ export class ServerMetrics {
       ['{reason="slow_consumer"}', this.slowDroppedTotal],
     ]);
     metric('tradeloom_slow_consumers_total', 'counter', 'Clients disconnected for not keeping up.', [['', this.slowConsumersTotal]]);
+    const budget = this.sendBudget;
+    if (budget) {
+      const clientBytes = budget.clientBytes;
+      metric('tradeloom_ws_buffered_bytes', 'gauge', 'Bytes waiting to be sent to WebSocket clients: send queues and socket buffers, a message shared by several clients counted once.', [['', clientBytes]]);
+      metric('tradeloom_send_budget_used_bytes', 'gauge', 'What the send budget holds to: tradeloom_ws_buffered_bytes plus the events held while the journal cannot write.', [['', budget.usedBytes]]);
+      metric('tradeloom_send_budget_bytes', 'gauge', 'The send budget (server.sendQueue.totalBytes): past it the clients holding the most are disconnected.', [['', budget.budgetBytes]]);
+      metric('tradeloom_send_budget_disconnects_total', 'counter', 'Clients disconnected to stay under the send budget: closed 4000 (slow_consumer), or cut off when already closing.', [
+        ['{how="slow_consumer"}', budget.closedTotal],
+        ['{how="terminated"}', budget.terminatedTotal],
+      ]);
+    }
     metric('tradeloom_trades_total', 'counter', 'Trade events broadcast.', [
       ['{kind="entry"}', this.tradeEntries],
       ['{kind="exit"}', this.tradeExits],

@@ -107,7 +107,7 @@ test('the replay buffer keeps at most replayBufferBytes; resume from before it r
 
 test('a client that stops reading is bounded by sendQueue.maxBytes, not by its message count', async () => {
   const maxBytes = 1024 * 1024;
-  const t = await startTestServer({ sendQueue: { maxMessages: 1_000_000, maxBytes, highWaterBytes: 64 * 1024 } });
+  const t = await startTestServer({ sendQueue: { ...DEFAULT_SERVER_SETTINGS.sendQueue, maxMessages: 1_000_000, maxBytes, highWaterBytes: 64 * 1024 } });
   const slow = await TestClient.connect(t.wsUrl);
   await slow.next((m) => m.type === 'connection_established');
   ((slow.ws as unknown as { _socket: Socket })._socket).pause();

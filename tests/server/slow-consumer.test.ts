@@ -1,12 +1,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Socket } from 'node:net';
+import { DEFAULT_SERVER_SETTINGS } from '../../engine/config/defaults.ts';
 import { startTestServer, TestClient } from '../kit/server-kit.ts';
 
 const tick = () => new Promise((r) => setTimeout(r, 1));
 
 test('a client that stops reading has DEBUG shed first, is then told it is too slow and closed with 4000, while a reading client gets every event', async () => {
-  const t = await startTestServer({ sendQueue: { maxMessages: 64, maxBytes: 64 * 1024 * 1024, highWaterBytes: 256 * 1024 } });
+  const t = await startTestServer({ sendQueue: { ...DEFAULT_SERVER_SETTINGS.sendQueue, maxMessages: 64, maxBytes: 64 * 1024 * 1024, highWaterBytes: 256 * 1024 } });
   const slow = await TestClient.connect(t.wsUrl);
   const fast = await TestClient.connect(t.wsUrl);
   await slow.next((m) => m.type === 'connection_established');
