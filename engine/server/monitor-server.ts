@@ -166,7 +166,11 @@ export async function startMonitorServer(options: MonitorServerOptions): Promise
   // Every open connection: optimisation progress goes to all of them (it is not an event).
   const channels = new Set<ClientChannel>();
   const optimisations = options.optimiser
-    ? new OptimisationService(options.optimiser, (message) => { for (const c of channels) if (!c.isClosing) c.sendJson(message); }, (event) => broadcaster.publish(event), () => broadcaster.health.describe())
+    ? new OptimisationService(options.optimiser, (message) => {
+      // Serialised once, one Buffer shared by every client (the send budget counts it once).
+      const frame = { data: Buffer.from(JSON.stringify(message)), sheddable: false };
+      for (const c of channels) c.send(frame);
+    }, (event) => broadcaster.publish(event), () => broadcaster.health.describe())
     : undefined;
   const handlerContext = { bot, broadcaster, metrics, recordingsDir: options.recordingsDir, serverSessionId, log, optimisations };
   const alive = new WeakMap<WebSocket, boolean>();
