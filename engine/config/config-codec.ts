@@ -46,6 +46,12 @@ export const SendQueueConfigCodec = t.partial({
   maxBytes: PositiveInt,
   /** Bytes the socket may hold (ws.bufferedAmount) before messages are queued instead. */
   highWaterBytes: PositiveInt,
+  /**
+   * Bytes all clients together may hold waiting (queues and sockets, a shared message counted
+   * once) plus the events held while the journal cannot write; past it the clients holding the
+   * most are disconnected as slow consumers (4000).
+   */
+  totalBytes: PositiveInt,
 });
 
 export const TimeoutsConfigCodec = t.partial({

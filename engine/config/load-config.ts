@@ -174,6 +174,14 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   const symbols = (bot.symbols ?? []).map((s) => s.symbol);
   const twice = symbols.find((s, i) => symbols.indexOf(s) !== i);
   if (twice !== undefined) throw new ConfigError(where, 'bot.symbols', `${twice} is listed twice`);
+  // A resume sends up to replayBufferBytes to one client at once: a smaller send budget would
+  // close a client for its own resume, every time it came back.
+  const totalBytes = s.sendQueue?.totalBytes ?? d.sendQueue.totalBytes;
+  const replayBytes = s.replayBufferBytes ?? d.replayBufferBytes;
+  if (totalBytes <= replayBytes) {
+    const field = s.sendQueue?.totalBytes !== undefined ? 'server.sendQueue.totalBytes' : 'server.replayBufferBytes';
+    throw new ConfigError(where, field, `sendQueue.totalBytes (${totalBytes}) must be more than replayBufferBytes (${replayBytes}): a client that resumes is sent up to replayBufferBytes at once, and would be closed for it`);
+  }
   const token = env.TRADELOOM_TOKEN !== undefined && env.TRADELOOM_TOKEN !== '' ? env.TRADELOOM_TOKEN : (s.token ?? null);
   return {
     source: flags.config ? resolve(flags.config) : null,

@@ -141,6 +141,16 @@ test('dates, ranges and the min <= max rule are checked, naming the file and the
   assert.match(failure(['--config', file(JSON.stringify({ bot: { symbols: [{ symbol: 'USDCHF' }, { symbol: 'USDCHF' }] } }))]).message, /bot\.symbols: USDCHF is listed twice/);
 });
 
+test('server.sendQueue.totalBytes is read (default 256 MiB) and must be more than replayBufferBytes, so a resume cannot close its own client', () => {
+  assert.is(loadConfig([], {}).server.sendQueue.totalBytes, 256 * 1024 * 1024);
+  const set = loadConfig(['--config', file(JSON.stringify({ server: { sendQueue: { totalBytes: 100_000_000 } } }))], {}).server.sendQueue;
+  assert.is(set.totalBytes, 100_000_000);
+  assert.is(set.maxBytes, 32 * 1024 * 1024, 'the per-client limits keep their defaults');
+  assert.match(failure(['--config', file(JSON.stringify({ server: { sendQueue: { totalBytes: 1_000_000 } } }))]).message, /server\.sendQueue\.totalBytes: sendQueue\.totalBytes \(1000000\) must be more than replayBufferBytes \(67108864\)/);
+  assert.match(failure(['--config', file(JSON.stringify({ server: { replayBufferBytes: 300_000_000 } }))]).message, /server\.replayBufferBytes: sendQueue\.totalBytes \(268435456\) must be more than replayBufferBytes \(300000000\)/);
+  assert.match(failure(['--config', file(JSON.stringify({ server: { sendQueue: { totalBytes: 0 } } }))]).message, /server\.sendQueue\.totalBytes: expected positive integer, got 0/);
+});
+
 test('--speed 1e-7 (a timer interval past 2^31 ms) is refused with the range', () => {
   assert.match(failure(['--speed', '1e-7']).message, /--speed: expected a positive number of bars per second, 0\.001\.\.1000000/);
   assert.is(loadConfig(['--speed', '0.001'], {}).bot.speed, 0.001);
