@@ -1,7 +1,7 @@
 // Runs every *.test.ts file under tests/ in its own Node process (tsx), two at a time, and
 // prints one closing line "N passed, N failed" summed over uvu's per-file totals.
 import { spawn } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { cpus } from 'node:os';
 
@@ -23,6 +23,24 @@ const workers = Math.max(1, Math.min(Number(process.env.TEST_JOBS) || cpus().len
 let passed = 0;
 let failed = 0;
 const broken = [];
+/** Each file's wall and CPU seconds, for the closing "slowest files" table. */
+const timings = [];
+
+/**
+ * CPU seconds (user + system) of this runner's children that have exited, with every process
+ * they waited for (servers, Chromium): Linux's cutime + cstime, null without /proc. It grows only
+ * when a child is reaped, so its growth since the last exit is the exiting child's CPU (two files
+ * ending in the same instant would both count on the first).
+ */
+function childrenCpu() {
+  try {
+    const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[13]) + Number(fields[14])) / 100;
+  } catch {
+    return null;
+  }
+}
+let lastCpu = childrenCpu();
 
 function runFile(file) {
   return new Promise((resolve) => {
@@ -35,6 +53,12 @@ function runFile(file) {
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
     const timer = setTimeout(() => child.kill('SIGKILL'), 10 * 60_000);
+    let cpu = null;
+    child.once('exit', () => {
+      const now = childrenCpu();
+      if (now !== null && lastCpu !== null) cpu = now - lastCpu;
+      lastCpu = now;
+    });
     child.on('close', (code) => {
       clearTimeout(timer);
       const total = [...out.matchAll(/Total:\s+(\d+)/g)].reduce((s, m) => s + Number(m[1]), 0);
@@ -47,7 +71,9 @@ function runFile(file) {
       failed += bad;
       const name = relative(root, file);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      process.stdout.write(`\n# ${name}: ${ok} passed, ${bad} failed${skipped ? `, ${skipped} skipped` : ''} (${seconds.toFixed(1)} s)\n`);
+      timings.push({ name, seconds, cpu });
+      const cpuText = cpu === null ? '' : `, ${cpu.toFixed(1)} s CPU`;
+      process.stdout.write(`\n# ${name}: ${ok} passed, ${bad} failed${skipped ? `, ${skipped} skipped` : ''} (${seconds.toFixed(1)} s${cpuText})\n`);
       if (bad > 0 || process.env.TEST_VERBOSE) {
         process.stdout.write(out);
         if (bad > 0) broken.push(name);
@@ -57,12 +83,18 @@ function runFile(file) {
   });
 }
 
+const suiteStarted = process.hrtime.bigint();
 const queue = [...files];
 await Promise.all(
   Array.from({ length: workers }, async () => {
     while (queue.length) await runFile(queue.shift());
   }),
 );
+const slowest = [...timings].sort((a, b) => b.seconds - a.seconds).slice(0, 12);
+const wall = Number(process.hrtime.bigint() - suiteStarted) / 1e9;
+const sum = timings.reduce((s, t) => s + t.seconds, 0);
+process.stdout.write(`\nslowest files (wall s, CPU s); ${files.length} files in ${wall.toFixed(0)} s on ${workers} workers, ${sum.toFixed(0)} s summed:\n`);
+for (const t of slowest) process.stdout.write(`${t.seconds.toFixed(1).padStart(7)} ${t.cpu === null ? '      -' : t.cpu.toFixed(1).padStart(7)}  ${t.name}\n`);
 if (broken.length) process.stdout.write(`\nfailing files: ${broken.join(', ')}\n`);
 process.stdout.write(`\n${passed} passed, ${failed} failed\n`);
 process.exit(failed > 0 || files.length === 0 ? 1 : 0);
