@@ -1,7 +1,10 @@
 // Runs every *.test.ts file under tests/ in its own Node process (tsx), two at a time, and
 // prints one closing line "N passed, N failed" summed over uvu's per-file totals.
+// The longest files start first (their seconds in tests/timings.json, from an earlier run), so
+// no long file is left running alone at the end; `TEST_WRITE_TIMINGS=1 npm test` writes that file
+// again from a full run.
 import { spawn } from 'node:child_process';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { cpus } from 'node:os';
 
@@ -19,6 +22,12 @@ function walk(dir) {
 const files = walk(join(root, 'tests'))
   .filter((f) => filter.length === 0 || filter.some((p) => f.includes(p)))
   .sort();
+/** Seconds each file took in the run that wrote tests/timings.json. */
+const timingsFile = join(root, 'tests/timings.json');
+const known = existsSync(timingsFile) ? JSON.parse(readFileSync(timingsFile, 'utf8')) : {};
+/** A file not timed yet (a new one) is assumed long: started early, it cannot hold up the end. */
+const UNKNOWN_SECONDS = 60;
+const expected = (file) => known[relative(root, file)] ?? UNKNOWN_SECONDS;
 const workers = Math.max(1, Math.min(Number(process.env.TEST_JOBS) || cpus().length, 4));
 let passed = 0;
 let failed = 0;
@@ -84,7 +93,8 @@ function runFile(file) {
 }
 
 const suiteStarted = process.hrtime.bigint();
-const queue = [...files];
+// Longest first, then by name: the same order on every run with the same timings.
+const queue = [...files].sort((a, b) => expected(b) - expected(a) || a.localeCompare(b));
 await Promise.all(
   Array.from({ length: workers }, async () => {
     while (queue.length) await runFile(queue.shift());
@@ -95,6 +105,10 @@ const wall = Number(process.hrtime.bigint() - suiteStarted) / 1e9;
 const sum = timings.reduce((s, t) => s + t.seconds, 0);
 process.stdout.write(`\nslowest files (wall s, CPU s); ${files.length} files in ${wall.toFixed(0)} s on ${workers} workers, ${sum.toFixed(0)} s summed:\n`);
 for (const t of slowest) process.stdout.write(`${t.seconds.toFixed(1).padStart(7)} ${t.cpu === null ? '      -' : t.cpu.toFixed(1).padStart(7)}  ${t.name}\n`);
+if (process.env.TEST_WRITE_TIMINGS && filter.length === 0) {
+  const rounded = Object.fromEntries(timings.map((t) => [t.name, Math.round(t.seconds * 10) / 10]).sort(([a], [b]) => a.localeCompare(b)));
+  writeFileSync(timingsFile, `${JSON.stringify(rounded, null, 2)}\n`);
+}
 if (broken.length) process.stdout.write(`\nfailing files: ${broken.join(', ')}\n`);
 process.stdout.write(`\n${passed} passed, ${failed} failed\n`);
 process.exit(failed > 0 || files.length === 0 ? 1 : 0);
