@@ -19,7 +19,8 @@ import { allFlatNote } from '../optimize/no-trades.ts';
 import { accountFlag, modelFlag } from './account-flags.ts';
 import { checkRangeFlags } from './history-flags.ts';
 import { botFromFlags } from './optimize-bot.ts';
-import { QueueExecutor, QueueUnreachableError } from '../optimize/queue/queue-executor.ts';
+// The queue's executor (BullMQ, ioredis) is imported only for a run with --queue.
+import { QueueUnreachableError } from '../optimize/queue/queue-error.ts';
 
 const USAGE = `usage: npm run optimize -- --config my-bot.json --param fast=5:50:1 --param slow=20:200:5 [options]
        npm run optimize -- --symbol USDCHF --timeframe H1 --param fast=5:50:1 --param slow=20:200:5 [options]
@@ -116,7 +117,7 @@ async function main(): Promise<number> {
     const id = `${symbols.map((s) => s.symbol).join('+')}-${timeframes.join('+')}-${strategies.join('+')}-${runIdentity(inputs.bot, prepared.spec, prepared.dataHash).slice(0, 8)}-${searchKey(plan, args.constraint!)}`.toLowerCase();
     const out = resolve(args.out ?? join('var/optimisations', id));
 
-    if (args.queue) executor = await QueueExecutor.connect(args.queue, { spec: prepared.spec, series: prepared.series, hashes: prepared.hashes, dataHash: prepared.dataHash, run });
+    if (args.queue) executor = await (await import('../optimize/queue/queue-executor.ts')).QueueExecutor.connect(args.queue, { spec: prepared.spec, series: prepared.series, hashes: prepared.hashes, dataHash: prepared.dataHash, run });
     else executor = workers <= 0 ? new InlineExecutor(inputs) : new PoolExecutor(shareAll(prepared.series), prepared.spec, workers);
 
     const controller = new AbortController();

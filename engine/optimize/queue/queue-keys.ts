@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { QueueUnreachableError } from './queue-error.ts';
 
 /** The BullMQ queue every coordinator and worker of a Redis uses. */
 export const TRIAL_QUEUE = 'tradeloom-trials';
@@ -9,13 +10,7 @@ export const runSpecKey = (run: string) => `tradeloom:run:${run}`;
 /** A run's finished trials: a hash of trial id -> outcome JSON. Written once per trial id. */
 export const resultsKey = (run: string) => `tradeloom:results:${run}`;
 
-/** Redis could not be reached: the CLI prints it and exits 2. */
-export class QueueUnreachableError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'QueueUnreachableError';
-  }
-}
+export { QueueUnreachableError } from './queue-error.ts';
 
 /**
  * A connection for BullMQ (no per-command retry limit, as BullMQ requires), after a probe that
