@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Page } from 'playwright-core';
 import { waitFor } from '../kit/browser.ts';
-import { ProtocolClient, withEngine } from './engine-session.ts';
+import { ProtocolClient, sharedEngine, withEngine } from './engine-session.ts';
 import { openRunForm } from './run-backtest-form.ts';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,8 +29,12 @@ async function runFromForm(page: Page, reference: ProtocolClient, o: { timeframe
   return { complete, sessionId, report };
 }
 
+// The first two tests run on one default server, each with its own reference client (which sees
+// only what comes after it connects: its own backtest's BACKTEST_COMPLETE); the third has its own config.
+const engine = sharedEngine(test);
+
 test('the Run Backtest form starts a backtest on the server and its report fills in live to the engine\'s final numbers', async () => {
-  await withEngine({}, async ({ server, page }) => {
+  await engine.withPage(async ({ server, page }) => {
     const reference = await ProtocolClient.connect(server.url);
     try {
       const { complete, sessionId, report } = await runFromForm(page, reference, { timeframe: 'H4', from: '1999-01-01', to: '1999-06-30' });
@@ -56,7 +60,7 @@ test('the Run Backtest form starts a backtest on the server and its report fills
 });
 
 test('the form runs a backtest under the real-ticks model: BACKTEST_START/COMPLETE say so and the report has the Model row', async () => {
-  await withEngine({}, async ({ server, page }) => {
+  await engine.withPage(async ({ server, page }) => {
     const reference = await ProtocolClient.connect(server.url);
     try {
       const { complete, sessionId, report } = await runFromForm(page, reference, { timeframe: 'H1', from: '1999-01-01', to: '1999-03-31', model: 'ticks' });

@@ -1,10 +1,14 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { pageState, runFromPalette, waitFor } from '../kit/browser.ts';
-import { ProtocolClient, withEngine } from './engine-session.ts';
+import { ProtocolClient, sharedEngine } from './engine-session.ts';
+
+// One server for the three tests: each waits for the engine state it needs (the bot running, a
+// symbol scanning, a position open), whatever the one before left.
+const engine = sharedEngine(test);
 
 test('Stop Bot from the palette asks first, then reaches the bot; Start Bot starts it again', async () => {
-  await withEngine({}, async ({ server, page }) => {
+  await engine.withPage(async ({ server, page }) => {
     const reference = await ProtocolClient.connect(server.url);
     try {
       await waitFor('the bot running', async () => (await reference.status()).running === true, 60_000);
@@ -27,7 +31,7 @@ test('Stop Bot from the palette asks first, then reaches the bot; Start Bot star
 });
 
 test('Pause Symbol from the palette pauses that symbol in the engine and the explorer shows it', async () => {
-  await withEngine({}, async ({ server, page }) => {
+  await engine.withPage(async ({ server, page }) => {
     const reference = await ProtocolClient.connect(server.url);
     try {
       // A symbol running in the engine and shown running on the page (the palette lists what the page shows).
@@ -51,7 +55,7 @@ test('Pause Symbol from the palette pauses that symbol in the engine and the exp
 });
 
 test('Close Position asks for confirmation naming the position, then the engine closes it', async () => {
-  await withEngine({}, async ({ server, page }) => {
+  await engine.withPage(async ({ server, page }) => {
     const reference = await ProtocolClient.connect(server.url);
     try {
       // A position the page lists (from TRADE_ENTRY), picked as a user would. The strategy may close

@@ -45,6 +45,39 @@ export function withEngine<T>(options: EngineServerOptions, run: (session: Engin
   return engineSession(options, async (browser, server) => ({ browser, server, page: await openWorkbench(browser, server.url) }), run);
 }
 
+/**
+ * One real server and one Chromium for all the tests of a file whose tests do not need a fresh
+ * engine (each still gets a fresh page in its own browser context, closed after it): registers the
+ * suite's before/after hooks. `withPage` runs a test as `withEngine` does, on that server.
+ */
+export function sharedEngine(suite: { before(fn: () => Promise<void>): void; after(fn: () => Promise<void>): void }, options: EngineServerOptions = {}) {
+  let browser: Browser | undefined;
+  let server: EngineServer | undefined;
+  suite.before(async () => {
+    browser = await launchBrowser();
+    server = await startEngineServer(options);
+  });
+  suite.after(async () => {
+    await browser?.close();
+    if (server) {
+      await server.stop();
+      if (!options.dataDir) removeDir(server.dataDir);
+    }
+  });
+  return {
+    get server(): EngineServer { return server!; },
+    async withPage<T>(run: (session: EngineSession) => Promise<T>): Promise<T> {
+      const page = await openWorkbench(browser!, server!.url);
+      try {
+        await waitFor('the page to connect', async () => (await pageConnection(page)).phase === 'open');
+        return await run({ browser: browser!, server: server!, page });
+      } finally {
+        await page.context().close();
+      }
+    },
+  };
+}
+
 export interface ProxiedEngineSession extends EngineSession {
   proxy: WsProxy;
 }

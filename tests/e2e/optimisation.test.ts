@@ -2,7 +2,10 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Page } from 'playwright-core';
 import { pageErrors, runFromPalette, waitFor } from '../kit/browser.ts';
-import { ProtocolClient, withEngine } from './engine-session.ts';
+import { ProtocolClient, sharedEngine } from './engine-session.ts';
+
+// One server for the three tests: each starts its own search from a fresh page, whose editor is the only one open.
+const engine = sharedEngine(test);
 
 /** Fills the Start Optimisation form for USDCHF H4 sma-crossover over 1998-1999H1 with these ranges. */
 async function startFromForm(page: Page, fast: string, slow: string, dates = { from: '1998-01-01', to: '1999-06-30' }, more?: (form: ReturnType<Page['locator']>) => Promise<void>): Promise<void> {
@@ -25,7 +28,7 @@ async function startFromForm(page: Page, fast: string, slow: string, dates = { f
 }
 
 test('the workbench starts a small grid: the table fills, the heatmap is drawn, PBO/DSR read out, and a row opens its backtest report', async () => {
-  await withEngine({}, async ({ server, page }) => {
+  await engine.withPage(async ({ server, page }) => {
     const reference = await ProtocolClient.connect(server.url);
     try {
       await startFromForm(page, '4:12:4', '20,40');
@@ -59,7 +62,7 @@ test('the workbench starts a small grid: the table fills, the heatmap is drawn, 
 });
 
 test('a genetic search asked for more trials than the grid holds says in its editor why it ran fewer', async () => {
-  await withEngine({}, async ({ page }) => {
+  await engine.withPage(async ({ page }) => {
     await startFromForm(page, '4:12:4', '20,40', undefined, async (form) => {
       await form.locator('select[name="method"]').selectOption('genetic');
       await form.locator('input[name="trials"]').fill('50');
@@ -77,7 +80,7 @@ test('a genetic search asked for more trials than the grid holds says in its edi
 });
 
 test('Cancel in the editor stops a large grid; the rows that finished stay', async () => {
-  await withEngine({}, async ({ page }) => {
+  await engine.withPage(async ({ page }) => {
     // Tens of thousands of trials on the whole H4 history (8,074 bars): still running when Cancel
     // is pressed, whatever the machine's pace (19,800 trials on 18 months finished first once
     // trials and the pool got faster).

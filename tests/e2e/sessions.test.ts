@@ -1,12 +1,15 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { pageConnection, pageState, runFromPalette, waitFor } from '../kit/browser.ts';
-import { ProtocolClient, withEngine } from './engine-session.ts';
+import { ProtocolClient, sharedEngine } from './engine-session.ts';
 
 const BACKTEST_FROM = Date.UTC(1999, 0, 1) / 1000;
 
+// One server for both tests: the second reads the live trades' digits, whatever ran before it.
+const engine = sharedEngine(test);
+
 test('a backtest run from the UI leaves the live symbol\'s numbers and markers alone, also after a reload', async () => {
-  await withEngine({}, async ({ server, page }) => {
+  await engine.withPage(async ({ server, page }) => {
     const reference = await ProtocolClient.connect(server.url);
     try {
       await waitFor('a live USDCHF exit on the page', async () => pageState(page, (s) => (s.symbols.USDCHF?.closedTrades ?? 0) > 0), 120_000);
@@ -66,7 +69,7 @@ test('a backtest run from the UI leaves the live symbol\'s numbers and markers a
 });
 
 test('prices show the symbol\'s digits: the server\'s spec digits, the chart tooltip, the trades table and the log', async () => {
-  await withEngine({}, async ({ page }) => {
+  await engine.withPage(async ({ page }) => {
     await waitFor('digits from the server', async () => pageState(page, (s) => s.symbols.USDCHF?.digits === 5 && s.symbols.EURUSD?.digits === 5), 60_000);
     await waitFor('a USDCHF exit', async () => pageState(page, (s) => s.trades.some((t) => t.symbol === 'USDCHF')), 120_000);
     await page.locator('[data-symbol="USDCHF"] button.row').click();

@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { launchBrowser, openWorkbench, pageConnection, pageErrors, pageState, removeDir, startEngineServer, waitFor } from '../kit/browser.ts';
+import type { Browser } from 'playwright-core';
+import { launchBrowser, openWorkbench, pageConnection, pageErrors, pageState, removeDir, startEngineServer, waitFor, type EngineServer } from '../kit/browser.ts';
 
 // Issue 11: the workbench against a server started with TRADELOOM_TOKEN. It cannot tell why a
 // WebSocket was refused, so it asks over HTTP, gets 401, and asks the user for the token; the
@@ -8,11 +9,25 @@ import { launchBrowser, openWorkbench, pageConnection, pageErrors, pageState, re
 
 const TOKEN = 'e2e-s3cret/token+with=odd chars';
 
+// One server and one Chromium for both tests; each test's page has a browser context of its own
+// (its own sessionStorage: no token yet), closed after it.
+let browser: Browser;
+let server: EngineServer;
+test.before(async () => {
+  browser = await launchBrowser();
+  server = await startEngineServer({ speed: 20, env: { TRADELOOM_TOKEN: TOKEN } });
+});
+test.after(async () => {
+  await browser?.close();
+  if (server) {
+    await server.stop();
+    removeDir(server.dataDir);
+  }
+});
+
 test('the workbench asks for the token on 401, refuses a wrong one, connects with the right one and keeps it for the tab only', async () => {
-  const browser = await launchBrowser();
-  const server = await startEngineServer({ speed: 20, env: { TRADELOOM_TOKEN: TOKEN } });
+  const page = await openWorkbench(browser, server.url);
   try {
-    const page = await openWorkbench(browser, server.url);
     const urls: string[] = [];
     page.on('request', (r) => urls.push(r.url()));
     page.on('websocket', (ws) => urls.push(ws.url()));
@@ -48,17 +63,13 @@ test('the workbench asks for the token on 401, refuses a wrong one, connects wit
     assert.equal(pageErrors(page), []);
     assert.not.match(server.output(), new RegExp(TOKEN.replace(/[+/=]/g, '.')), 'the server never logs the token');
   } finally {
-    await browser.close();
-    await server.stop();
-    removeDir(server.dataDir);
+    await page.context().close();
   }
 });
 
 test('issue m2: the token dialog cancelled, the status bar says the server needs a token and offers to enter it', async () => {
-  const browser = await launchBrowser();
-  const server = await startEngineServer({ speed: 20, env: { TRADELOOM_TOKEN: TOKEN } });
+  const page = await openWorkbench(browser, server.url);
   try {
-    const page = await openWorkbench(browser, server.url);
     const dialog = page.getByRole('dialog', { name: 'This server needs a token' });
     await dialog.waitFor({ timeout: 30_000 });
     await dialog.getByRole('button', { name: 'Cancel' }).click();
@@ -73,9 +84,7 @@ test('issue m2: the token dialog cancelled, the status bar says the server needs
     await waitFor('the page to connect with the token', async () => (await pageConnection(page)).phase === 'open');
     assert.is(await page.getByText('the server needs a token').count(), 0);
   } finally {
-    await browser.close();
-    await server.stop();
-    removeDir(server.dataDir);
+    await page.context().close();
   }
 });
 
