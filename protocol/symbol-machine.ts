@@ -30,12 +30,12 @@ export const SYMBOL_TRANSITIONS: readonly SymbolTransition[] = [
   { from: 'in-trade', event: 'PAUSE', to: 'paused', label: 'pause' },
   { from: 'throttled', event: 'PAUSE', to: 'paused', label: 'pause' },
   { from: 'paused', event: 'RESUME', to: 'scanning', label: 'resume' },
-  { from: 'scanning', event: 'FAULT', to: 'faulted', label: 'plugin fault' },
-  { from: 'in-trade', event: 'FAULT', to: 'faulted', label: 'plugin fault' },
+  { from: 'scanning', event: 'FAULT', to: 'faulted', label: 'fault' },
+  { from: 'in-trade', event: 'FAULT', to: 'faulted', label: 'fault' },
   // The strategy sees every bar while throttled or paused too (its indicators must not skip
   // bars), so it can fail there: parked at once, not at its next scan.
-  { from: 'throttled', event: 'FAULT', to: 'faulted', label: 'plugin fault' },
-  { from: 'paused', event: 'FAULT', to: 'faulted', label: 'plugin fault' },
+  { from: 'throttled', event: 'FAULT', to: 'faulted', label: 'fault' },
+  { from: 'paused', event: 'FAULT', to: 'faulted', label: 'fault' },
   { from: 'faulted', event: 'RESUME', to: 'scanning', label: 'resume' },
   { from: 'scanning', event: 'STOP', to: 'idle', label: 'stop' },
   { from: 'in-trade', event: 'STOP', to: 'idle', label: 'stop' },
