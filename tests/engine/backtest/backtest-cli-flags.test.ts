@@ -1,9 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inParallel, runCli, type CliResult } from '../../kit/cli.ts';
 
 // The backtest's cost, risk and governor flags, and the config's broker settings, as a user
 // types them: a value that would pay the trader (a negative spread or commission), trade without
@@ -11,11 +11,10 @@ import { inParallel, runCli, type CliResult } from '../../kit/cli.ts';
 // refused before the run, naming the flag, exit 2 (it had run, or failed with exit 1 naming an
 // internal class).
 
-// Independent runs go two at a time (inParallel); each is checked as it was when they ran one by one.
-const run = (args: string[]) => runCli('engine/cli/backtest.ts', args);
+const run = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'engine/cli/backtest.ts', ...args], { encoding: 'utf8' });
 const SHORT = ['--symbol', 'USDCHF', '--timeframe', 'H1', '--to', '1996-06-30', '--no-record'];
 
-test('a cost, risk or governor flag out of range exits 2 naming the flag and what it accepts', async () => {
+test('a cost, risk or governor flag out of range exits 2 naming the flag and what it accepts', () => {
   const cases: Array<[string[], RegExp]> = [
     [['--balance', '0'], /--balance: "0" must be greater than 0/],
     [['--balance=-5'], /--balance: "-5" must be greater than 0/],
@@ -31,17 +30,16 @@ test('a cost, risk or governor flag out of range exits 2 naming the flag and wha
     [['--min-trades', '5', '--max-trades', '2'], /--max-trades: the weekly minimum 5 exceeds the weekly maximum 2/],
     [['--max-trades', '2'], /--max-trades: the weekly minimum 3 \(the default\) exceeds the weekly maximum 2/],
   ];
-  const results = await inParallel(cases.map(([flags]) => () => run([...SHORT, ...flags])));
-  for (const [k, [flags, message]] of cases.entries()) {
-    const r = results[k];
+  for (const [flags, message] of cases) {
+    const r = run([...SHORT, ...flags]);
     assert.is(r.status, 2, `${flags.join(' ')}: exit ${r.status}\n${r.stderr}`);
     assert.match(r.stderr, message, flags.join(' '));
     assert.is(r.stdout, '', flags.join(' '));
   }
 });
 
-test('a spread wider than the price refuses every order with 10015 instead of filling at a negative bid', async () => {
-  const r = await run([...SHORT, '--spread', '300000', '--json']);
+test('a spread wider than the price refuses every order with 10015 instead of filling at a negative bid', () => {
+  const r = run([...SHORT, '--spread', '300000', '--json']);
   assert.is(r.status, 0, r.stderr);
   const complete = JSON.parse(r.stdout);
   assert.is(complete.total_trades, 0);
@@ -51,19 +49,19 @@ test('a spread wider than the price refuses every order with 10015 instead of fi
   assert.match(complete.orders.first_refusal, /the bid -\d+\.\d+ \(after spread and slippage\) is not a positive price/);
 });
 
-test('an unknown symbol is blamed on --symbol, with the config key and the flag that declare one', async () => {
-  const r = await run(['--symbol', 'FOO', '--no-record']);
+test('an unknown symbol is blamed on --symbol, with the config key and the flag that declare one', () => {
+  const r = run(['--symbol', 'FOO', '--no-record']);
   assert.is(r.status, 2);
   assert.match(r.stderr, /--symbol: unknown symbol "FOO".*"bot\.symbolSpecs\.FOO" in the config, or with --spec/);
 });
 
-test('an instrument whose profit the simulator cannot convert to the account currency is refused before the run, naming --spec', async () => {
-  const r = await run(['--symbol', 'ACME', '--timeframe', 'D1', '--no-record', '--spec', 'digits=2', '--spec', 'contractSize=1', '--spec', 'baseCurrency=ACME', '--spec', 'profitCurrency=EUR']);
+test('an instrument whose profit the simulator cannot convert to the account currency is refused before the run, naming --spec', () => {
+  const r = run(['--symbol', 'ACME', '--timeframe', 'D1', '--no-record', '--spec', 'digits=2', '--spec', 'contractSize=1', '--spec', 'baseCurrency=ACME', '--spec', 'profitCurrency=EUR']);
   assert.is(r.status, 2, r.stderr);
   assert.match(r.stderr, /--spec: ACME's profit currency EUR is not the account's USD, nor is its base currency ACME: profit is converted by the symbol's own price only \(no cross rates\)/);
 });
 
-test('the config sets the simulator\'s leverage and levels (bot.broker), --leverage overrides it, and bad values name the field', async () => {
+test('the config sets the simulator\'s leverage and levels (bot.broker), --leverage overrides it, and bad values name the field', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tradeloom-flags-'));
   try {
     const config = (broker: object) => {
@@ -71,22 +69,17 @@ test('the config sets the simulator\'s leverage and levels (bot.broker), --lever
       writeFileSync(file, JSON.stringify({ bot: { strategy: 'sma-crossover', timeframe: 'H1', symbols: [{ symbol: 'USDCHF' }], broker } }));
       return file;
     };
-    const refusedForMargin = (r: CliResult) => {
+    const refusedForMargin = (r: ReturnType<typeof run>) => {
       assert.is(r.status, 0, r.stderr);
       return JSON.parse(r.stdout).orders.refused_by_reason['10019 There is not enough money to complete the request'] ?? 0;
     };
     const range = ['--to', '1996-09-30', '--no-record', '--json'];
-    const [at100, atOneRun, flagOne] = await inParallel([
-      () => run(['--config', config({}), ...range]),
-      () => run(['--config', config({ leverage: 1 }), ...range]),
-      () => run(['--config', config({}), '--leverage', '1', ...range]),
-    ]);
     // Leverage 100: USDCHF's 1 % positions need a few hundred USD of margin, none is refused.
-    assert.is(refusedForMargin(at100), 0);
+    assert.is(refusedForMargin(run(['--config', config({}), ...range])), 0);
     // Leverage 1: 0.2 lots of USDCHF need 20,000 USD of margin on a 10,000 USD account.
-    const atOne = refusedForMargin(atOneRun);
+    const atOne = refusedForMargin(run(['--config', config({ leverage: 1 }), ...range]));
     assert.ok(atOne > 0, `${atOne} refused at leverage 1`);
-    assert.is(refusedForMargin(flagOne), atOne);
+    assert.is(refusedForMargin(run(['--config', config({}), '--leverage', '1', ...range])), atOne);
     const bad: Array<[object, RegExp]> = [
       [{ leverage: 0 }, /bot\.broker\.leverage.*whole number, 1 or more/],
       [{ leverage: 0.0001 }, /bot\.broker\.leverage.*whole number, 1 or more/],
@@ -94,9 +87,8 @@ test('the config sets the simulator\'s leverage and levels (bot.broker), --lever
       [{ spreadPoints: { USDCHF: -1 } }, /bot\.broker\.spreadPoints\.USDCHF.*0 or more/],
       [{ marginCallLevel: 40 }, /bot\.broker\.marginCallLevel: the margin call level 40 % is below the stop-out level 50 %/],
     ];
-    const refused = await inParallel(bad.map(([broker]) => () => run(['--config', config(broker), ...range])));
-    for (const [k, [broker, message]] of bad.entries()) {
-      const r = refused[k];
+    for (const [broker, message] of bad) {
+      const r = run(['--config', config(broker), ...range]);
       assert.is(r.status, 2, `${JSON.stringify(broker)}: exit ${r.status}\n${r.stderr}`);
       assert.match(r.stderr, message, JSON.stringify(broker));
     }

@@ -4,12 +4,11 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inParallel, runCli } from '../../kit/cli.ts';
 
 const cli = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'engine/cli/optimize.ts', ...args], { encoding: 'utf8' });
 const base = ['--symbol', 'USDCHF', '--timeframe', 'H4', '--from', '1998-01-01', '--to', '1998-12-31'];
 
-test('bad ranges, unknown parameters and bad objectives are clear errors with exit code 2', async () => {
+test('bad ranges, unknown parameters and bad objectives are clear errors with exit code 2', () => {
   const cases: [string[], RegExp][] = [
     [['--param', 'fast=50:5:1'], /--param "fast=50:5:1": the range ends \(5\) before it starts \(50\)/],
     [['--param', 'fast=5:50:-1'], /step must be positive/],
@@ -23,27 +22,24 @@ test('bad ranges, unknown parameters and bad objectives are clear errors with ex
     [['--strategy', 'patterns-sr', '--param', 'rewardMultiple=-1,0,2'], /--param rewardMultiple=-1: .*rewardMultiple: expected positive number, got -1/],
     [['--strategy', 'patterns-sr', '--param', 'maxBarsInTrade=-5,2.5'], /--param maxBarsInTrade=-5: .*maxBarsInTrade: expected whole number, 0 or more, got -5/],
   ];
-  // Two at a time, each checked as before.
-  const results = await inParallel(cases.map(([extra]) => () => runCli('engine/cli/optimize.ts', [...base, ...extra, '--workers', '0'])));
-  for (const [k, [extra, message]] of cases.entries()) {
-    const r = results[k];
+  for (const [extra, message] of cases) {
+    const r = cli([...base, ...extra, '--workers', '0']);
     assert.is(r.status, 2, `${extra.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr, message);
   }
 });
 
-test('a grid over more than 1,000,000 combinations, or --trials above it, is refused with exit code 2 naming the flags, also before a queue is reached (reviewer: a typo looped for hours)', async () => {
+test('a grid over more than 1,000,000 combinations, or --trials above it, is refused with exit code 2 naming the flags, also before a queue is reached (reviewer: a typo looped for hours)', () => {
   // Bounded: the old code scanned (then ran) the 9,000,000 combinations.
-  const bounded = (args: string[]) => runCli('engine/cli/optimize.ts', [...base, ...args], { timeoutMs: 90_000 });
+  const bounded = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'engine/cli/optimize.ts', ...base, ...args], { encoding: 'utf8', timeout: 90_000 });
   const cases: [string[], RegExp][] = [
     [['--param', 'fast=1:3000:1', '--param', 'slow=1:3000:1', '--workers', '0'],
       /--param fast=1:3000:1 --param slow=1:3000:1: a grid of 3,000 x 3,000 = 9,000,000 combinations is more than a grid search runs \(1,000,000\); use --method random or --method genetic with --trials, or coarser steps/],
     [['--param', 'fast=1:1000000:1', '--param', 'slow=1:1000000:1', '--queue', 'redis://127.0.0.1:1'], /1,000,000,000,000 combinations is more than a grid search runs/],
     [['--param', 'fast=5:10:1', '--method', 'random', '--trials', '2000000', '--workers', '0'], /--trials 2000000 is more than a search runs \(1,000,000\)/],
   ];
-  const results = await inParallel(cases.map(([extra]) => () => bounded(extra)));
-  for (const [k, [extra, message]] of cases.entries()) {
-    const r = results[k];
+  for (const [extra, message] of cases) {
+    const r = bounded(extra);
     assert.is(r.status, 2, `${extra.join(' ')}: exit ${r.status} ${r.signal ?? ''} ${r.stderr.slice(0, 500)}`);
     assert.match(r.stderr, message);
   }
