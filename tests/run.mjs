@@ -31,7 +31,7 @@ const UNKNOWN_SECONDS = 60;
 const expected = (file) => known[relative(root, file)] ?? UNKNOWN_SECONDS;
 // One file more than the cores: a browser test spends much of its time waiting (a page loading,
 // a replay's frames, a server starting, its polls), and a spare file keeps the cores busy then.
-// On CI's 2 cores the suite used about 1,100-1,350 CPU seconds in about 900 s, two files at a time.
+// The suite needs about 1,300 CPU seconds; CI's 2 cores took about 900 s of wall time, two files at a time.
 const workers = Math.max(1, Math.min(Number(process.env.TEST_JOBS) || cpus().length + 1, 5));
 let passed = 0;
 let failed = 0;
