@@ -35,7 +35,12 @@ const CLOSE_GRACE_MS = 5_000;
  */
 export class ClientChannel implements BudgetedChannel {
   private readonly queue: OutboundFrame[] = [];
+  /** Beside `queue`: true where the frame is part of a `resume` replay. */
+  private readonly replayed: boolean[] = [];
   private queuedBytes = 0;
+  /** Replay frames in the queue, and their bytes: outside the per-client limits (see `sendReplay`). */
+  private replayCount = 0;
+  private replayBytes = 0;
   /** Frames handed to the socket that it may still hold, oldest first (from `sentHead`). */
   private sent: (OutboundFrame | undefined)[] = [];
   private sentHead = 0;
@@ -83,6 +88,33 @@ export class ClientChannel implements BudgetedChannel {
     this.budget?.ref(frame);
     if (this.waiting || this.queue.length > 0) this.enqueue(frame);
     else this.write(frame);
+    this.budget?.check();
+  }
+
+  /**
+   * Sends the events of a `resume` as the socket drains. They do not count against this client's
+   * queue limits: a replay is bounded by the replay buffer (up to 10,000 events or 64 MiB by
+   * default), more than a client may fall behind by (8,192 messages, 32 MiB), and its frames are
+   * the replay buffer's own, not copies. Counting them closed a client for asking to catch up, and
+   * its next resume was closed again. The limits still hold for what is published meanwhile, so a
+   * client that stops reading during a replay is closed as before; the server's send budget
+   * counts the replay too.
+   */
+  sendReplay(frames: readonly OutboundFrame[]): void {
+    if (this.closing || this.ws.readyState !== 1) return;
+    this.measure();
+    for (const frame of frames) {
+      this.budget?.ref(frame);
+      if (this.waiting || this.queue.length > 0) {
+        this.queue.push(frame);
+        this.replayed.push(true);
+        this.queuedBytes += frame.data.length;
+        this.replayCount++;
+        this.replayBytes += frame.data.length;
+      } else {
+        this.write(frame);
+      }
+    }
     this.budget?.check();
   }
 
@@ -162,6 +194,10 @@ export class ClientChannel implements BudgetedChannel {
     this.measure();
     while (!this.waiting && this.queue.length > 0 && !this.closing && this.ws.readyState === 1) {
       const frame = this.queue.shift()!;
+      if (this.replayed.shift()) {
+        this.replayCount--;
+        this.replayBytes -= frame.data.length;
+      }
       this.queuedBytes -= frame.data.length;
       this.write(frame);
     }
@@ -169,12 +205,15 @@ export class ClientChannel implements BudgetedChannel {
 
   private enqueue(frame: OutboundFrame): void {
     this.queue.push(frame);
+    this.replayed.push(false);
     this.queuedBytes += frame.data.length;
     // Bounded by count and by bytes: a few huge frames must not hold memory a count would allow.
-    while (this.queue.length > this.limits.maxMessages || this.queuedBytes > this.limits.maxBytes) {
-      const index = this.queue.findIndex((f) => f.sheddable);
+    // A replay's frames are outside the limits, and shedding one would not bring the rest under.
+    while (this.queue.length - this.replayCount > this.limits.maxMessages || this.queuedBytes - this.replayBytes > this.limits.maxBytes) {
+      const index = this.queue.findIndex((f, i) => f.sheddable && !this.replayed[i]);
       if (index < 0) return this.dropAsSlow('queue');
       const [shed] = this.queue.splice(index, 1);
+      this.replayed.splice(index, 1);
       this.queuedBytes -= shed.data.length;
       this.budget?.unref(shed);
       this.observer.onShed(1);
@@ -210,7 +249,10 @@ export class ClientChannel implements BudgetedChannel {
   private clearQueue(): void {
     for (const frame of this.queue) this.budget?.unref(frame);
     this.queue.length = 0;
+    this.replayed.length = 0;
     this.queuedBytes = 0;
+    this.replayCount = 0;
+    this.replayBytes = 0;
   }
 
   private dropAsSlow(cause: 'queue' | 'budget', budgetBytes = 0): void {

@@ -209,7 +209,7 @@ function resume(ctx: HandlerContext, channel: ClientChannel, lastSeq: number, ri
     ...(first !== null ? { first_available_seq: first } : {}),
     ...rid,
   });
-  for (const entry of plan.entries) channel.send(entry.frame);
+  channel.sendReplay(plan.entries.map((entry) => entry.frame));
 }
 
 /**
