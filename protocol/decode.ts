@@ -1,5 +1,5 @@
 import * as t from 'io-ts';
-import { either as E } from 'fp-ts';
+import * as E from 'fp-ts/lib/Either.js';
 import { PathReporter } from 'io-ts/lib/PathReporter.js';
 import { CLIENT_MESSAGE_CODECS, type ClientMessage, type ClientMessageType } from './messages/client.ts';
 import { EVENT_CODECS, type EventType, type LogEvent } from './events/index.ts';

@@ -1,4 +1,5 @@
-import { Subject, type Observable } from 'rxjs';
+import { Subject } from 'rxjs/internal/Subject';
+import type { Observable } from 'rxjs';
 import type { DataOf, LogEvent } from '../../protocol/index.ts';
 import { formatSeconds } from '../../protocol/envelope.ts';
 import type { SymbolMachineEventType, SymbolState } from '../../protocol/symbol-machine.ts';

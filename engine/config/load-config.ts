@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as t from 'io-ts';
-import { either as E } from 'fp-ts';
+import * as E from 'fp-ts/lib/Either.js';
 import { AppConfigCodec, isSpeed, MAX_SPEED, MIN_SPEED, type AppConfigInput } from './config-codec.ts';
 import { ConfigError } from './config-error.ts';
 import { firstDuplicateKey } from './json-duplicates.ts';

@@ -1,4 +1,5 @@
-import { Subject, type Observable } from 'rxjs';
+import { Subject } from 'rxjs/internal/Subject';
+import type { Observable } from 'rxjs';
 import type { BotStatus, LogEvent } from '../../protocol/index.ts';
 import { formatSeconds, formatTimestamp } from '../../protocol/envelope.ts';
 import { isTimeframe, sliceSeries, TIMEFRAME_MS, type BarQuoting, type Timeframe } from '../model/bar.ts';

@@ -1,4 +1,4 @@
-import { either as E } from 'fp-ts';
+import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { ConfigError } from '../config/config-error.ts';
 import type { ParamField } from '../../protocol/index.ts';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as t from 'io-ts';
-import { either as E } from 'fp-ts';
+import * as E from 'fp-ts/lib/Either.js';
 import { PathReporter } from 'io-ts/lib/PathReporter.js';
 import { ACTIONS } from './linear-policy.ts';
 import { OBSERVATION_FEATURES } from './observation.ts';

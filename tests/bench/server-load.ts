@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { resolve as resolvePath } from 'node:path';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import { Subject } from 'rxjs';
+import { Subject } from 'rxjs/internal/Subject';
 import { WebSocketServer } from 'ws';
 import { formatTimestamp, type LogEvent } from '../../protocol/index.ts';
 import { DEFAULT_SERVER_SETTINGS } from '../../engine/config/defaults.ts';

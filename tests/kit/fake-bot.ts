@@ -1,4 +1,4 @@
-import { Subject } from 'rxjs';
+import { Subject } from 'rxjs/internal/Subject';
 import { formatSeconds, formatTimestamp, type BotStatus, type EventOf, type EventType, type Level, type LogEvent } from '../../protocol/index.ts';
 import type { BacktestRequest, BotController, CommandOutcome } from '../../engine/live/bot-controller.ts';
 

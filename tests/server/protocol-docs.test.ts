@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
-import { either as E } from 'fp-ts';
+import * as E from 'fp-ts/lib/Either.js';
 import { ASYNCAPI_PATH, asyncApiDocument, generateAsyncApi } from '../../engine/cli/gen-asyncapi.ts';
 import { CLIENT_MESSAGE_TYPES, decodeClientMessage, decodeLogEvent, EVENT_TYPES, ServerMessageCodec } from '../../protocol/index.ts';
 

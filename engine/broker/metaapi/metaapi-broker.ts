@@ -1,5 +1,7 @@
 import { FutureStamps } from '../future-stamps.ts';
-import { BehaviorSubject, Subject, type Observable } from 'rxjs';
+import { BehaviorSubject } from 'rxjs/internal/BehaviorSubject';
+import { Subject } from 'rxjs/internal/Subject';
+import type { Observable } from 'rxjs';
 import { randomBytes } from 'node:crypto';
 import {
   DEAL_ENTRY_IN, TRADE_RETCODE,

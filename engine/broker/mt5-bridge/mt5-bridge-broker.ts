@@ -1,4 +1,6 @@
-import { BehaviorSubject, Subject, type Observable } from 'rxjs';
+import { BehaviorSubject } from 'rxjs/internal/BehaviorSubject';
+import { Subject } from 'rxjs/internal/Subject';
+import type { Observable } from 'rxjs';
 import { DEAL_ENTRY_IN, TRADE_RETCODE, type AccountInfo, type Deal, type Position, type SymbolInfo, type TradeRequest, type TradeResult } from '../../model/mt5.ts';
 import type { RestoredPosition } from '../../model/restored-state.ts';
 import type { LiveBar, LiveBrokerPort, LiveTick } from '../live-broker-port.ts';
