@@ -12,7 +12,7 @@ import { EXIT_REASON_BY_DEAL_REASON, type SimBroker, type SymbolBook } from '../
 import type { Governor } from '../governor/governor.ts';
 import { lotSize } from '../governor/position-sizing.ts';
 import type { Direction, PositionView, Signal, Strategy, StrategyContext } from '../strategy/strategy.ts';
-import { readSignal, SignalError } from '../strategy/signal-check.ts';
+import { readSignal, SignalError, syncResult } from '../strategy/signal-check.ts';
 import { TimeLimitError } from '../strategy/time-limit.ts';
 import { describeThrown } from '../util/thrown.ts';
 import { createMachineHost, type MachineHost, type MachineHostKind } from './machine-host.ts';
@@ -198,6 +198,12 @@ export class SymbolActor {
     if (this.position) this.send('FILLED', `restarted with open position #${this.position.ticket}`);
     // A plugin that failed before the symbol ran (in onStart or warm-up) parks it
     // now: the FAULT it raised then found the symbol idle, where it changes nothing.
+    // Its ERROR too, if nobody listened yet when it failed (the paper bot's warm-up runs before
+    // the server subscribes): the traceback was lost, and only the FAULT's cause said why.
+    this.startedOnce = true;
+    const unheard = this.unheardErrors;
+    this.unheardErrors = [];
+    for (const e of unheard) this.error(e.message, e.traceback);
     const early = this.faultBeforeStart;
     this.faultBeforeStart = null;
     if (early !== null) this.send('FAULT', `plugin ${this.strategy.id} failed before it started: ${early}`);
@@ -206,11 +212,14 @@ export class SymbolActor {
   private strategyReady = false;
   /** A plugin failure while the symbol was idle (onStart, warm-up): applied by `start`. */
   private faultBeforeStart: string | null = null;
+  /** ERRORs of such failures before the first `start` (nothing listens yet): sent by it, stamped then. */
+  private unheardErrors: { message: string; traceback: string }[] = [];
+  private startedOnce = false;
 
   private initStrategyState(): void {
     if (this.strategyReady) return;
     this.strategyReady = true;
-    this.ctx.state = this.strategy.initialState?.(this.ctx) ?? {};
+    this.ctx.state = syncResult(this.strategy.initialState?.(this.ctx), 'initialState') ?? {};
   }
 
   /** Stops trading (back to idle) but keeps the actor, its deal feed and strategy state. */
@@ -442,11 +451,13 @@ export class SymbolActor {
    * indicators are ready at the first live bar). Signals are ignored.
    */
   primeBar(i: number): void {
+    // A strategy that failed in an earlier warm-up bar is not called again: it is parked at start.
+    if (this.faultBeforeStart !== null) return;
     this.initStrategyState();
     this.ctx.index = i;
     if (this.position !== null && Number.isNaN(this.position.entryIndex)) this.placeEntryBar();
     try {
-      this.strategy.onBar?.(this.ctx);
+      syncResult(this.strategy.onBar?.(this.ctx), 'onBar');
     } catch (err) {
       this.fault(err, 'onBar (warm-up)');
     }
@@ -971,12 +982,28 @@ export class SymbolActor {
     return true;
   }
 
-  private guard(hook: () => void, where: string): void {
+  private guard(hook: () => unknown, where: string): void {
     try {
-      hook();
+      syncResult(hook(), where);
     } catch (err) {
       this.fault(err, where);
     }
+  }
+
+  /** The id of the strategy this symbol runs. */
+  get strategyId(): string {
+    return this.strategy.id;
+  }
+
+  /**
+   * The plugin failed outside the engine's calls into it (a timer or promise of its own threw):
+   * reported and parked like a throw from a hook, `where` saying how it was caught. False when
+   * the symbol is parked already (its failure was reported then).
+   */
+  pluginFailed(err: unknown, where: string): boolean {
+    if (this.state === 'faulted') return false;
+    this.fault(err, where);
+    return true;
   }
 
   /** A plugin threw: report it with its traceback and park only this symbol. */
@@ -991,6 +1018,10 @@ export class SymbolActor {
   }
 
   private error(message: string, traceback: string): void {
+    if (!this.startedOnce) {
+      this.unheardErrors.push({ message, traceback });
+      return;
+    }
     this.emit(this.o.events.make('ERROR', 'ERROR', { error: message, traceback, symbol: this.symbol, source: this.strategy.id }, this.lastTime));
   }
 

@@ -22,7 +22,9 @@ import { formatSeconds } from '../../protocol/envelope.ts';
 import { isLoopbackHost } from '../util/loopback-host.ts';
 import { startMonitorServer, type MonitorServer } from '../server/monitor-server.ts';
 import { SessionRecorder } from '../server/session-recorder.ts';
-import { loadPlugins, PluginError } from '../strategy/plugin-loader.ts';
+import { loadPlugins, PluginError, type LoadedPlugin } from '../strategy/plugin-loader.ts';
+import { strayPluginError } from '../strategy/stray-error.ts';
+import { describeThrown } from '../util/thrown.ts';
 import type { Strategy } from '../strategy/strategy.ts';
 
 // `npm start`: the paper bot behind the monitoring server. stdout carries exactly one line,
@@ -34,7 +36,7 @@ import type { Strategy } from '../strategy/strategy.ts';
 
 const say = (line: string) => process.stderr.write(`tradeloom: ${line}\n`);
 
-async function createBot(config: AppConfig, restored: RestoredState | null, journal: Journal, journalHealth: JournalHealth, env: NodeJS.ProcessEnv): Promise<BotController> {
+async function createBot(config: AppConfig, restored: RestoredState | null, journal: Journal, journalHealth: JournalHealth, env: NodeJS.ProcessEnv): Promise<{ bot: BotController; plugins: ReadonlyMap<string, LoadedPlugin> }> {
   const bot = config.bot;
   const where = config.source ?? 'defaults';
   let plugins: Awaited<ReturnType<typeof loadPlugins>>;
@@ -88,7 +90,7 @@ async function createBot(config: AppConfig, restored: RestoredState | null, jour
     try { checkBridgeOptions(bridgeOptions); } catch (err) { throw new ConfigError(where, 'bot.broker.bridgeHost', (err as Error).message); }
     const brokerPort = await Mt5BridgeBroker.listen(bridgeOptions);
     say(`waiting for the TradeloomBridge EA on ${b.bridgeHost ?? '127.0.0.1'}:${brokerPort.port}`);
-    return createLiveBot({ ...common, brokerPort, restored, ...(b.magic ? { magic: b.magic } : {}) });
+    return { bot: await createLiveBot({ ...common, brokerPort, restored, ...(b.magic ? { magic: b.magic } : {}) }), plugins };
   }
   if (b.kind === 'metaapi') {
     const token = env.TRADELOOM_METAAPI_TOKEN;
@@ -97,7 +99,7 @@ async function createBot(config: AppConfig, restored: RestoredState | null, jour
     const timeframes = new Set(symbols.map((s) => s.timeframe));
     if (timeframes.size > 1) throw new ConfigError(where, 'bot.symbols', 'metaapi streams one candle timeframe: give every symbol the same timeframe');
     const brokerPort = await MetaApiBroker.connect(metaApiSdkOpener({ token, accountId }), { symbols: symbols.map((s) => s.symbol), timeframe: symbols[0].timeframe, knownPositions });
-    return createLiveBot({ ...common, brokerPort, restored, ...(b.magic ? { magic: b.magic } : {}) });
+    return { bot: await createLiveBot({ ...common, brokerPort, restored, ...(b.magic ? { magic: b.magic } : {}) }), plugins };
   }
   // Every symbol's data is read (and checked) now, so a bad file is a config error, and with the
   // backtest's period rule: one account trades them together, so data that share no period are
@@ -109,7 +111,7 @@ async function createBot(config: AppConfig, restored: RestoredState | null, jour
   if (resolved.broker.model === 'ticks') throw new ConfigError(where, 'bot.broker.model', '"ticks" is for backtests and the optimiser; the paper bot replays bars and tests stops over each bar\'s range: remove it or set "bars"');
   const { histories, warnings, span } = loadBotHistoriesWithSpan(resolved, { earlierBars: true, oneSymbol: 'a config naming only that symbol' });
   for (const warning of warnings) say(`warning: ${warning}`);
-  return createPaperBot({
+  const paper = createPaperBot({
     ...common,
     histories,
     replayFrom: span.from,
@@ -121,6 +123,29 @@ async function createBot(config: AppConfig, restored: RestoredState | null, jour
     // The server subscribes first, so BOT_INITIALIZATION is journaled and broadcast.
     autoStart: false,
   });
+  return { bot: paper, plugins };
+}
+
+/**
+ * A plugin's own timer, callback or promise that throws (outside the hooks the engine calls and
+ * guards) would end the process, Node's default, leaving the bot's positions unmanaged. The
+ * plugin is found from the stack (`strayPluginError`), the symbols running it are parked with an
+ * ERROR each, and the rest trade on. Anything else is the engine's own failure: it exits 1 as
+ * before (the journal is safe as after a kill -9).
+ */
+function catchStrayPluginErrors(bot: BotController, plugins: ReadonlyMap<string, LoadedPlugin>): void {
+  const onStray = (err: unknown, kind: string) => {
+    const stray = strayPluginError(err, plugins);
+    if (stray === null || !bot.pluginFailed) {
+      say(`internal error (${kind}): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      process.exit(1);
+    }
+    const how = `code of its own outside its hooks (${kind} at ${stray.at})`;
+    const parked = stray.strategyIds.reduce((n, id) => n + bot.pluginFailed!(id, err, how), 0);
+    say(`plugin ${stray.strategyIds.join(', ')} failed outside its hooks (${kind} at ${stray.at}): ${describeThrown(err).message}; ${parked} symbol(s) parked`);
+  };
+  process.on('uncaughtException', (err) => onStray(err, 'an uncaught exception'));
+  process.on('unhandledRejection', (reason) => onStray(reason, 'an unhandled rejection'));
 }
 
 /** Runs the server until SIGINT/SIGTERM; resolves with the process exit code. */
@@ -182,8 +207,9 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   const journalHealth = new JournalHealth();
 
   let bot: BotController;
+  let plugins: ReadonlyMap<string, LoadedPlugin>;
   try {
-    bot = await createBot(config, restored, journal, journalHealth, process.env);
+    ({ bot, plugins } = await createBot(config, restored, journal, journalHealth, process.env));
   } catch (err) {
     journal.close();
     lock.release();
@@ -225,6 +251,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     say(e.code === 'EADDRINUSE' ? `port ${settings.port} on ${settings.host} is in use; pass --port N (0 picks a free one)` : `cannot listen: ${e.message}`);
     return 1;
   }
+  catchStrayPluginErrors(bot, plugins);
   // Signal handlers before the `listening` line: a script may send SIGTERM as soon as it reads it.
   let lockCheck: NodeJS.Timeout | undefined;
   const done = new Promise<number>((resolve) => {

@@ -40,6 +40,11 @@ export interface BotController {
   backtestOptions?(): CommandOutcome;
   /** Starts a backtest whose events stream on `events$`; resolves when it is accepted. */
   runBacktest(request: BacktestRequest): CommandOutcome | Promise<CommandOutcome>;
+  /**
+   * A plugin threw outside its hooks (from a timer or a promise of its own): parks the symbols
+   * running strategy `strategyId` and reports it. Returns how many symbols were parked.
+   */
+  pluginFailed?(strategyId: string, err: unknown, how: string): number;
   /** Stops feeds and timers; flushes what must be flushed. */
   shutdown(): Promise<void>;
 }

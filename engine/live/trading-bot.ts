@@ -19,6 +19,7 @@ import { BacktestFailedError } from '../backtest/run-end.ts';
 import { TradingEngine } from '../runtime/trading-engine.ts';
 import type { SymbolActor } from '../actor/symbol-actor.ts';
 import { newUuid } from '../util/ids.ts';
+import { describeThrown } from '../util/thrown.ts';
 import { round2 } from '../util/rounding.ts';
 import type { BacktestRequest, BotController, CommandOutcome } from './bot-controller.ts';
 import type { JournalHealth } from '../journal/journal-health.ts';
@@ -506,6 +507,27 @@ export class TradingBot implements BotController {
     }
     await this.market.close();
     this.out.complete();
+  }
+
+  /**
+   * A plugin failed outside its hooks (a timer, callback or promise of its own threw, which
+   * Node would end the process for; see `strayPluginError`): every symbol running it is parked
+   * as for a throw from `onBar`, with an ERROR each, and the others trade on. With no symbol
+   * running it (a plugin of a backtest), one ERROR names it. Returns the symbols parked.
+   */
+  pluginFailed(strategyId: string, err: unknown, how: string): number {
+    let parked = 0;
+    let running = 0;
+    for (const actor of this.engine.actors.values()) {
+      if (actor.strategyId !== strategyId) continue;
+      running++;
+      if (actor.pluginFailed(err, how)) parked++;
+    }
+    if (running === 0) {
+      const e = describeThrown(err);
+      this.publish(this.engine.events.make('ERROR', 'ERROR', { error: `strategy ${strategyId} failed in ${how}: ${e.message}; no symbol of the bot runs it`, traceback: e.stack, source: strategyId }));
+    }
+    return parked;
   }
 
   /** Reports a bot-level status change (running, broker connection) as a BOT_STATUS event. */

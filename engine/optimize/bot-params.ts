@@ -1,4 +1,5 @@
 import type { ResolvedBot, ResolvedSymbol } from '../config/resolve-bot.ts';
+import { syncResult } from '../strategy/signal-check.ts';
 import { declaredParams } from '../strategy/strategy-params.ts';
 import { validateStrategyConfig } from '../strategy/plugin-loader.ts';
 import type { Constraint } from './constraints.ts';
@@ -59,7 +60,7 @@ export function validFor(bot: ResolvedBot, constraints: readonly Constraint[]): 
     return (params: ParamSet) => {
       const merged: Record<string, unknown> = { ...(s.params as Record<string, unknown>) };
       for (const o of overridesOf(params)) if ((o.symbol === null && declared.has(o.name)) || o.symbol === s.symbol) merged[o.name] = o.value;
-      return own.every((c) => c(merged)) && (!strategy.constraint || strategy.constraint(merged as never));
+      return own.every((c) => c(merged)) && (!strategy.constraint || syncResult(strategy.constraint(merged as never), 'constraint'));
     };
   });
   return (params) => checks.every((check) => check(params));

@@ -19,6 +19,7 @@ const DIRECTIONS = new Set(['buy', 'sell', 'close', 'hold']);
 export function readSignal(raw: unknown): Signal | null {
   if (!raw) return null;
   if (typeof raw !== 'object') throw new SignalError(`returned ${shown(raw)}: expected a signal object ({ direction, stopLoss, ... }) or nothing`);
+  refusePromise(raw, 'onBar');
   const r = raw as Record<string, unknown>;
   const direction = r.direction;
   if (typeof direction !== 'string' || !DIRECTIONS.has(direction)) {
@@ -76,4 +77,22 @@ function levelField(name: string, value: unknown): number | null {
 
 function fieldError(name: string, value: unknown, expected: string): SignalError {
   return new SignalError(`returned a signal whose ${name} is ${shown(value)}: expected ${expected}`);
+}
+
+/**
+ * A hook's result, refused with a SignalError when it is a Promise (an `async` hook). Hooks run
+ * synchronously, once per bar: an async `onBar`'s signal would arrive after the bar it was for.
+ * Its rejection, which nobody awaits, is caught here: left unhandled, Node ended the whole
+ * process for it (a bot with open positions, or the server running a workbench backtest).
+ */
+export function syncResult<T>(value: T, hook: string): T {
+  if (value !== null && typeof value === 'object') refusePromise(value, hook);
+  return value;
+}
+
+function refusePromise(value: object, hook: string): void {
+  const then = (value as { then?: unknown }).then;
+  if (typeof then !== 'function') return;
+  (value as PromiseLike<unknown>).then(undefined, () => undefined);
+  throw new SignalError(`returned a Promise (an async ${hook}?): hooks must return synchronously, each bar's work done before the next bar; remove async and any await`);
 }

@@ -1,0 +1,58 @@
+import { fileURLToPath } from 'node:url';
+import { isAbsolute, join, sep } from 'node:path';
+import type { LoadedPlugin } from './plugin-loader.ts';
+
+const BUILTIN_DIR = fileURLToPath(new URL('../../plugins/', import.meta.url));
+
+/** A plugin's failure outside the engine's calls into it: which plugin, and where its code threw. */
+export interface StrayPluginError {
+  /** The strategies of the folder whose code threw (a folder exporting several shares its code: all of them). */
+  readonly strategyIds: readonly string[];
+  /** The plugin's frame: `path:line:column`. */
+  readonly at: string;
+}
+
+/**
+ * Which loaded plugin threw `err` outside its hooks: from a timer, an event handler or a promise
+ * of its own (an uncaught exception or unhandled rejection, which Node ends the process for).
+ * The topmost stack frame inside a plugin's folder names it; frames of `plugins/lib/` (shared
+ * helpers) are passed over. Null when no frame is a plugin's: the error is the engine's own.
+ *
+ * @example
+ * process.on('uncaughtException', (err) => { const p = strayPluginError(err, plugins); ... });
+ */
+export function strayPluginError(err: unknown, plugins: ReadonlyMap<string, LoadedPlugin>): StrayPluginError | null {
+  const stack = err instanceof Error && typeof err.stack === 'string' ? err.stack : '';
+  if (stack === '') return null;
+  const folders = [...plugins].map(([id, plugin]) => ({ id, ...folderOf(plugin.source) }));
+  for (const line of stack.split('\n').slice(1)) {
+    const path = framePath(line);
+    if (path === null) continue;
+    const hit = folders.find((f) => (f.anywhere ? path.file.includes(f.folder) : path.file.startsWith(f.folder)));
+    if (!hit) continue;
+    return { strategyIds: folders.filter((f) => f.folder === hit.folder).map((f) => f.id), at: `${path.file}:${path.position}` };
+  }
+  return null;
+}
+
+/** A plugin's folder with a trailing separator, from `LoadedPlugin.source`; `anywhere` for a package's (under some node_modules). */
+function folderOf(source: string): { folder: string; anywhere: boolean } {
+  if (source.startsWith('builtin:')) return { folder: join(BUILTIN_DIR, source.slice('builtin:'.length)) + sep, anywhere: false };
+  if (isAbsolute(source)) return { folder: source.endsWith(sep) ? source : source + sep, anywhere: false };
+  return { folder: `${sep}node_modules${sep}${source}${sep}`, anywhere: true };
+}
+
+/** The file and `line:column` of a V8 stack line (`at f (file:line:col)` or `at file:line:col`), or null. */
+function framePath(line: string): { file: string; position: string } | null {
+  const m = /\(?((?:file:\/\/)?[^()\s]+):(\d+):(\d+)\)?\s*$/.exec(line.trim());
+  if (!m) return null;
+  let file = m[1];
+  if (file.startsWith('file://')) {
+    try {
+      file = fileURLToPath(file);
+    } catch {
+      return null;
+    }
+  }
+  return { file, position: `${m[2]}:${m[3]}` };
+}
