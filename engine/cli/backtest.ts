@@ -19,6 +19,7 @@ import { checkSeriesAgainstSpec, ticksProblem } from '../backtest/data-check.ts'
 import { DEFAULT_GOVERNOR_CONFIG } from '../governor/governor-config.ts';
 import { DEFAULT_SIM_BROKER_CONFIG } from '../broker/sim-broker.ts';
 import { quietOnClosedOutput } from './closed-output.ts';
+import { exitOnStrayErrors } from './stray-exit.ts';
 import { accountFlag as number, checkWeekLimits, modelFlag } from './account-flags.ts';
 import { checkRangeFlags, historyFlagError } from './history-flags.ts';
 import { HistoryOptionError } from '../data/history-option-error.ts';
@@ -276,6 +277,7 @@ async function main(argv: string[]): Promise<number> {
 class DataMismatch extends Error {}
 
 quietOnClosedOutput();
+exitOnStrayErrors('backtest');
 process.exitCode = await main(process.argv.slice(2)).catch((err: Error) => {
   console.error(`backtest: ${err.message}`);
   return 1;

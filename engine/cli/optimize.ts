@@ -19,6 +19,7 @@ import { allFlatNote } from '../optimize/no-trades.ts';
 import { accountFlag, modelFlag } from './account-flags.ts';
 import { checkRangeFlags } from './history-flags.ts';
 import { botFromFlags } from './optimize-bot.ts';
+import { exitOnStrayErrors } from './stray-exit.ts';
 // The queue's executor (BullMQ, ioredis) is imported only for a run with --queue.
 import { QueueUnreachableError } from '../optimize/queue/queue-error.ts';
 
@@ -197,4 +198,5 @@ async function main(): Promise<number> {
   }
 }
 
+exitOnStrayErrors('optimize');
 process.exitCode = await main();

@@ -34,6 +34,14 @@ export class PluginError extends Error {
 }
 
 const BUILTIN_DIR = new URL('../../plugins/', import.meta.url).pathname;
+
+/** Every plugin this process has loaded, by strategy id (the latest of an id): whose code an error's stack is in. */
+const loadedInProcess = new Map<string, LoadedPlugin>();
+
+/** The plugins this process has loaded so far, for `strayPluginError`. */
+export function pluginsLoaded(): ReadonlyMap<string, LoadedPlugin> {
+  return loadedInProcess;
+}
 const HOOKS = ['initialState', 'onStart', 'onBar', 'onTradeExit', 'onStop', 'onSave', 'onLoad', 'constraint'] as const;
 const ENTRY_FILES = ['index.ts', 'index.js', 'index.mjs'];
 
@@ -57,6 +65,7 @@ export async function loadPlugins(specs: readonly string[], options: LoadPlugins
     const existing = loaded.get(strategy.id);
     if (existing) throw new PluginError(`"${strategy.id}"`, `id already taken by ${existing.source} (loading ${source})`);
     loaded.set(strategy.id, { strategy, source, rlEnabled });
+    loadedInProcess.set(strategy.id, { strategy, source, rlEnabled });
   };
   for (const name of readdirSync(builtinDir).sort()) {
     const dir = join(builtinDir, name);

@@ -98,6 +98,26 @@ test('a portfolio run that fails after its BACKTEST_START ends its session as a 
   }
 });
 
+test('a plugin whose own timer or promise throws ends the CLI run with one line naming it, its file and line, exit 1 (was Node\'s crash dump); an async onBar is refused as a fault', () => {
+  const range = ['--symbol', 'USDCHF', '--timeframe', 'H4', '--from', '1998-01-01', '--to', '1998-03-31', '--no-record'];
+  const timer = cli([...range, '--plugin', resolve('fixtures/plugins/stray-timer'), '--strategy', 'stray-timer']);
+  assert.is(timer.status, 1);
+  assert.match(timer.stderr, /^backtest: plugin stray-timer failed outside its hooks \(an uncaught exception at .*fixtures\/plugins\/stray-timer\/index\.ts:\d+:\d+\): stray-timer: failed in a timer of its own; the run is abandoned\n$/);
+  const promise = cli(['--plugin', resolve('fixtures/plugins/stray-promise'), '--strategy', 'stray-promise', ...range]);
+  assert.is(promise.status, 1);
+  assert.match(promise.stderr, /^backtest: plugin stray-promise failed outside its hooks \(an unhandled rejection at .*stray-promise\/index\.ts:\d+:\d+\): stray-promise: failed in a promise of its own; the run is abandoned\n$/);
+  const optimise = spawnSync(process.execPath, ['--import', 'tsx', 'engine/cli/optimize.ts', '--symbol', 'USDCHF', '--timeframe', 'H4', '--from', '1998-01-01', '--to', '1998-03-31', '--workers', '0',
+    '--plugin', resolve('fixtures/plugins/stray-timer'), '--strategy', 'stray-timer', '--param', 'failAtIndex=10,20', '--out', join(mkdtempSync(join(tmpdir(), 'tradeloom-stray-')), 'out')], { encoding: 'utf8' });
+  assert.is(optimise.status, 1);
+  assert.match(optimise.stderr, /^optimize: plugin stray-timer failed outside its hooks \(an uncaught exception at .*stray-timer\/index\.ts:\d+:\d+\): stray-timer: failed in a timer of its own; the run is abandoned\n$/);
+  // The async onBar's rejection is caught with its refusal: the run ends as a fault, not a crash.
+  const asyncHook = cli([...range, '--plugin', resolve('fixtures/plugins/stray-async'), '--strategy', 'stray-async', '--json']);
+  assert.is(asyncHook.status, 1);
+  const complete = JSON.parse(asyncHook.stdout);
+  assert.match(complete.faults[0].error, /^strategy stray-async failed in onBar on USDCHF: returned a Promise \(an async onBar\?\): hooks must return synchronously/);
+  assert.not.match(asyncHook.stderr, /\n\s+at /, 'no stack trace');
+});
+
 test('a run whose strategy never throws has no faults and exits 0', () => {
   const r = cli(['--symbol', 'USDCHF', '--timeframe', 'H4', '--from', '1998-01-01', '--to', '1998-03-31', '--no-record', '--json']);
   assert.is(r.status, 0, r.stderr);
