@@ -203,7 +203,7 @@ export class SymbolActor {
     this.startedOnce = true;
     const unheard = this.unheardErrors;
     this.unheardErrors = [];
-    for (const e of unheard) this.error(e.message, e.traceback);
+    for (const e of unheard) this.error(e.message, e.traceback, e.closeOf);
     const early = this.faultBeforeStart;
     this.faultBeforeStart = null;
     if (early !== null) this.send('FAULT', `plugin ${this.strategy.id} failed before it started: ${early}`);
@@ -213,7 +213,7 @@ export class SymbolActor {
   /** A plugin failure while the symbol was idle (onStart, warm-up): applied by `start`. */
   private faultBeforeStart: string | null = null;
   /** ERRORs of such failures before the first `start` (nothing listens yet): sent by it, stamped then. */
-  private unheardErrors: { message: string; traceback: string }[] = [];
+  private unheardErrors: { message: string; traceback: string; closeOf?: number }[] = [];
   private startedOnce = false;
 
   private initStrategyState(): void {
@@ -347,7 +347,7 @@ export class SymbolActor {
       if (r.retcode === TRADE_RETCODE.DONE || r.retcode === TRADE_RETCODE.DONE_PARTIAL) return;
       this.keptCloses.delete(ticket);
       const left = this.duplicates.get(ticket);
-      if (left) this.error(`closing kept position #${ticket} failed: ${r.retcode} ${r.comment}; ${shortText(left.lotSize)} lots of #${ticket} are still open`, describeResult(r));
+      if (left) this.error(`closing kept position #${ticket} failed: ${r.retcode} ${r.comment}; ${shortText(left.lotSize)} lots of #${ticket} are still open`, describeResult(r), ticket);
     };
     const result = this.o.broker.orderSend(request);
     if (isPromise(result)) result.then(answered, (err) => answered(connectionFailure(err)));
@@ -802,13 +802,13 @@ export class SymbolActor {
         this.executeClose(rest);
         return;
       }
-      this.error(`closing position #${ticket} filled only in part ${this.closeRemainders + 1} times: ${shortText(rest)} lots are still open; close them on the terminal or with the close command`, describeResult(r));
+      this.error(`closing position #${ticket} filled only in part ${this.closeRemainders + 1} times: ${shortText(rest)} lots are still open; close them on the terminal or with the close command`, describeResult(r), ticket);
       return;
     }
     if (this.position) {
       // The lots still open (after any parts closed before this refusal), named: the user closes them.
       const left = this.position.ticket === ticket ? `; ${shortText(this.position.lotSize)} lots of #${ticket} are still open, managed by the bot (its stops stay on the terminal): close them on the terminal or with the close command` : '';
-      this.error(`closing position #${ticket} failed: ${r.retcode} ${r.comment}${left}`, describeResult(r));
+      this.error(`closing position #${ticket} failed: ${r.retcode} ${r.comment}${left}`, describeResult(r), ticket);
     }
   }
 
@@ -1017,12 +1017,22 @@ export class SymbolActor {
     this.send('FAULT', err instanceof SignalError || err instanceof TimeLimitError ? `plugin ${this.strategy.id} ${e.message}` : `plugin ${this.strategy.id} threw: ${e.message}`);
   }
 
-  private error(message: string, traceback: string): void {
+  /**
+   * An ERROR of this symbol. `closeOf`: the ticket of a position whose close failed (refused, or
+   * filled only in part), named in `ticket` with `action: 'close'` so that the journal forgets the
+   * user's close request without reading the text: the user was told, a restart must not send it.
+   */
+  private error(message: string, traceback: string, closeOf?: number): void {
     if (!this.startedOnce) {
-      this.unheardErrors.push({ message, traceback });
+      this.unheardErrors.push({ message, traceback, closeOf });
       return;
     }
-    this.emit(this.o.events.make('ERROR', 'ERROR', { error: message, traceback, symbol: this.symbol, source: this.strategy.id }, this.lastTime));
+    const data: DataOf<'ERROR'> = { error: message, traceback, symbol: this.symbol, source: this.strategy.id };
+    if (closeOf !== undefined) {
+      data.ticket = closeOf;
+      data.action = 'close';
+    }
+    this.emit(this.o.events.make('ERROR', 'ERROR', data, this.lastTime));
   }
 
   private emit(event: LogEvent): void {

@@ -288,6 +288,9 @@ export class Journal {
       case 'COMMAND':
         if (!this.backtestSessions.has(sid) && event.data.command === 'close_position' && event.data.ok === true) this.recordCloseRequest(event);
         return;
+      case 'ERROR':
+        if (!this.backtestSessions.has(sid) && event.data.action === 'close' && typeof event.data.ticket === 'number') this.forgetCloseRequest(event.data.symbol, event.data.ticket);
+        return;
       case 'STATE_TRANSITION':
         if (!this.backtestSessions.has(sid) && (event.data.event === 'PAUSE' || event.data.event === 'RESUME')) this.recordPause(event.data.symbol, event.data.event === 'PAUSE');
         return;
@@ -340,7 +343,10 @@ export class Journal {
   /**
    * A user's accepted close of the bot's position, not executed yet (the paper bot closes at the
    * next bar's open): kept until the position's TRADE_EXIT, so a crash in between does not
-   * forget it (`RestoredState.closeRequests`).
+   * forget it (`RestoredState.closeRequests`), or until an ERROR says that close failed (its
+   * `ticket`, `action: 'close'`): the user was told it failed, so a restart must not send it again.
+   * A broker answers the close after the command was answered and journaled, so that ERROR comes
+   * after the COMMAND.
    */
   private recordCloseRequest(event: SequencedEvent & EventOf<'COMMAND'>): void {
     const symbol = event.data.symbol;
@@ -352,10 +358,12 @@ export class Journal {
     this.setMeta('close_requests', JSON.stringify({ ...this.restoredCloseRequests(), [symbol]: ticket }));
   }
 
-  private forgetCloseRequest(symbol: string, positionId: number): void {
+  /** Forgets the close request of `positionId` (on `symbol`, if given): its position closed, or its close failed. */
+  private forgetCloseRequest(symbol: string | undefined, positionId: number): void {
     const requests = this.restoredCloseRequests();
-    if (requests[symbol] !== positionId) return;
-    delete requests[symbol];
+    const asked = Object.keys(requests).filter((s) => requests[s] === positionId && (symbol === undefined || s === symbol));
+    if (asked.length === 0) return;
+    for (const s of asked) delete requests[s];
     this.setMeta('close_requests', JSON.stringify(requests));
   }
 

@@ -140,6 +140,37 @@ test('trades of a backtest session do not touch the paper account', () => {
   journal.close();
 });
 
+/** The server's audit of an accepted `close_position` naming `ticket`. */
+function closeAccepted(bot: FakeBot, symbol: string, ticket: number): void {
+  bot.emit('COMMAND', 'INFO', { command: 'close_position', connection_id: 'c1', ok: true, reason: `${symbol} position #${ticket} closes at the next price`, params: { symbol, ticket }, symbol });
+}
+
+test('a close request is forgotten when an ERROR says that very close failed (its ticket, action close); not on an ERROR that only says so in its text, of another ticket, or of a backtest session', () => {
+  // Before: kept until the position's TRADE_EXIT, so a restart sent a close the user was told had failed.
+  const path = join(dir, 'j.sqlite');
+  const journal = Journal.open(path);
+  const bot = new FakeBot();
+  wire(journal, bot);
+  bot.init();
+  bot.entry('USDCHF', 0.91);
+  closeAccepted(bot, 'USDCHF', 1);
+  assert.equal(journal.restore()!.closeRequests, { USDCHF: 1 });
+  const failed = 'closing position #1 failed: 10031 No connection with the trade server';
+  bot.emit('ERROR', 'ERROR', { error: failed, traceback: '', symbol: 'USDCHF', source: 'holder' });
+  bot.emit('ERROR', 'ERROR', { error: 'closing position #2 failed', traceback: '', symbol: 'USDCHF', source: 'holder', ticket: 2, action: 'close' });
+  const backtest = 'bbbbbbbb-0000-4000-8000-00000000000b';
+  bot.emit('BACKTEST_START', 'INFO', { session_id: backtest, symbol: 'USDCHF', data_points: 10, starting_balance: 5000, trade_constraints: { min_trades_per_week: 3, max_trades_per_week: 10 } }, backtest);
+  bot.emit('ERROR', 'ERROR', { error: failed, traceback: '', symbol: 'USDCHF', source: 'holder', ticket: 1, action: 'close' }, backtest);
+  assert.equal(journal.restore()!.closeRequests, { USDCHF: 1 }, 'still asked');
+  bot.emit('ERROR', 'ERROR', { error: failed, traceback: '', symbol: 'USDCHF', source: 'holder', ticket: 1, action: 'close' });
+  assert.is(journal.restore()!.closeRequests, undefined, 'forgotten');
+  journal.close();
+  const reopened = Journal.open(path);
+  assert.is(reopened.restore()!.closeRequests, undefined, 'and after a restart');
+  assert.equal(reopened.restore()!.positions.map((p) => p.positionId), [1], 'the position stays open');
+  reopened.close();
+});
+
 test('the journal keeps the last events as broadcast, bounded, for resume after a restart', () => {
   const path = join(dir, 'j.sqlite');
   const journal = Journal.open(path, { keepEvents: 1000 });

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { formatTimestamp } from '../../../protocol/envelope.ts';
 import type { LogEvent } from '../../../protocol/index.ts';
 import { DEFAULT_LIVE_MAGIC } from '../../../engine/live/live-bot.ts';
-import { ORDER_TYPE_BUY, TRADE_ACTION_DEAL } from '../../../engine/model/mt5.ts';
+import { ORDER_TYPE_BUY, TRADE_ACTION_DEAL, TRADE_RETCODE } from '../../../engine/model/mt5.ts';
 import { FakeTerminal } from '../../kit/fake-terminal.ts';
 import { scripted } from '../../kit/engine-builders.ts';
 import { liveJournalRig, until } from '../../kit/live-rig.ts';
@@ -12,7 +12,8 @@ import { liveJournalRig, until } from '../../kit/live-rig.ts';
 // it: the journal keeps the request (meta close_requests) and the restarted live bot honours it
 // once the terminal shows that very position still open (the first reconciliation), exactly once.
 // Gone meanwhile (its stop), the request is dropped; another position on the symbol is never
-// closed in its place.
+// closed in its place. A close that was sent and failed (the user saw its ERROR) is forgotten: a
+// restart does not send it again.
 
 type Rig = Awaited<ReturnType<typeof liveJournalRig>>;
 const orders = (r: Rig) => r.rig.ea.received.filter((m) => m.type === 'order');
@@ -125,6 +126,54 @@ test('live: a close_position accepted before a crash never closes another positi
     // were no longer true when the reconciliation ended).
     assert.equal(second.of('ERROR').map((e) => e.data.error), []);
     assert.not.ok(second.events.some((e) => e.event_type === 'DECISION' && e.data.decision === 'skip_duplicate_positions'));
+  } finally {
+    await second.done(true);
+  }
+});
+
+test('live: a close_position accepted and then refused by the terminal (10031) is forgotten: the user saw its ERROR, and a restart does not send it again (managed and kept positions)', async () => {
+  // Before: the journal kept the request from the COMMAND until a TRADE_EXIT, so the restarted
+  // bot closed the position the user had been told was not closed.
+  const terminal = new FakeTerminal();
+  const first = await liveJournalRig({ terminal, strategy: holder() });
+  let own = 0;
+  let kept = 0;
+  try {
+    first.bot.start();
+    first.bar(1.2);
+    await until('the entry', () => first.of('TRADE_ENTRY').length === 1);
+    own = first.of('TRADE_ENTRY')[0]!.data.position_id!;
+    kept = first.openOnTerminal('buy', 0.2, first.magic).ticket; // the bot's magic: kept beside the managed one
+    await until('the kept position adopted', () => first.of('TRADE_ENTRY').length === 2);
+    for (const ticket of [own, kept]) {
+      terminal.rejectNext(TRADE_RETCODE.CONNECTION);
+      const outcome = first.bot.closePosition('EURUSD', ticket);
+      assert.is(outcome.ok, true, outcome.reason);
+      first.record({
+        timestamp: formatTimestamp(Date.now()), session_id: first.bot.sessionId, event_type: 'COMMAND', level: 'INFO',
+        data: { command: 'close_position', connection_id: 'c1', ok: true, reason: outcome.reason, params: { symbol: 'EURUSD', ticket }, symbol: 'EURUSD' },
+      } as LogEvent);
+      await until(`the failed close of #${ticket}`, () => first.of('ERROR').some((e) => e.data.ticket === ticket));
+    }
+    const failed = first.of('ERROR').filter((e) => e.data.action === 'close');
+    assert.equal(failed.map((e) => [e.data.ticket, e.data.symbol]), [[own, 'EURUSD'], [kept, 'EURUSD']], 'each failed close names its ticket');
+    assert.match(failed[0]!.data.error, new RegExp(`^closing position #${own} failed: 10031`));
+    assert.match(failed[1]!.data.error, new RegExp(`^closing kept position #${kept} failed: 10031`));
+    assert.is(first.journal.restore()?.closeRequests, undefined, 'the journal forgot both requests');
+    assert.equal(terminal.positionsList('EURUSD').map((p) => p.ticket).sort(), [own, kept].sort(), 'both still open');
+  } finally {
+    await first.done(false);
+  }
+  const second = await liveJournalRig({ terminal, dir: first.dir, strategy: holder(), startBeforeEa: true });
+  try {
+    assert.is(second.restored?.closeRequests, undefined, 'no close request restored');
+    await until('the reconciliation\'s read of the terminal', () => positionReads(second) > 0);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.is(orders(second).length, 0, 'nothing sent');
+    assert.is(second.of('TRADE_EXIT').length, 0);
+    assert.equal(terminal.positionsList('EURUSD').map((p) => p.ticket).sort(), [own, kept].sort(), 'both still open');
+    assert.not.ok(statuses(second).some((t) => /before the restart/.test(t)), statuses(second).join('\n'));
+    assert.is(second.bot.status().symbols![0]!.position!.ticket, own, 'still managed by the bot');
   } finally {
     await second.done(true);
   }

@@ -70,6 +70,8 @@ test('F2: a close that keeps filling only in part is retried for the rest three 
     r.bar(1.2005);
     await until('the ERROR', () => r.of('ERROR').length === 1);
     assert.match(r.of('ERROR')[0]!.data.error, /filled only in part 4 times: 0\.5 lots are still open/);
+    // A failed close, by its ticket: the journal forgets a user's close request on it (not by reading the text).
+    assert.equal([r.of('ERROR')[0]!.data.ticket, r.of('ERROR')[0]!.data.action], [r.of('TRADE_ENTRY')[0]!.data.position_id, 'close']);
     assert.is(r.of('TRADE_EXIT').length, 0);
     assert.equal(r.terminal.positionsList('EURUSD').map((p) => p.volume), [0.5]);
     await until('the tracked volume', () => r.bot.status().symbols![0]!.position?.lot_size === 0.5);
@@ -103,6 +105,8 @@ test('F6 (r5): a close filled in part twice (0.3, then 0.2 of the rest) whose ne
     await until('the ERROR', () => r.of('ERROR').some((e) => /closing position/.test(e.data.error)));
     const error = r.of('ERROR').find((e) => /closing position/.test(e.data.error))!.data.error;
     assert.match(error, new RegExp(`closing position #${id} failed: 10018 .*0\\.4 lots of #${id} are still open`));
+    const failed = r.of('ERROR').find((e) => /closing position/.test(e.data.error))!.data;
+    assert.equal([failed.ticket, failed.action], [id, 'close']);
     assert.equal(r.terminal.positionsList('EURUSD').map((p) => p.volume), [0.4]);
     assert.is(r.bot.status().symbols![0]!.position!.lot_size, 0.4);
   } finally {
