@@ -113,6 +113,8 @@ export class SymbolActor {
   readonly duplicates = new Map<number, OpenPosition>();
   /** Closes sent for kept positions (`requestCloseKept`), with their reason, by ticket. */
   private readonly keptCloses = new Map<number, string>();
+  /** Kept positions' closes asked for while the simulator had no price for this symbol (a paper restart, before its first bar): sent at its next open. */
+  private keptClosesWaiting: number[] | null = null;
   /** Exit deals of positions closed in part so far, by ticket (see `ExitTally`). */
   private readonly tallies = new Map<number, ExitTally>();
   private inFlight = false;
@@ -334,11 +336,31 @@ export class SymbolActor {
    * Closes a kept (not managed) position of this bot on the symbol by its ticket (the user's
    * `close_position` naming it): the whole of it, at the next price. False if no such kept
    * position or a close of it is on its way. Its exit deal reports the round trip as usual.
+   * The simulator without a price yet for the symbol (a paper restart, before its first bar)
+   * would refuse it (10021): it waits for the next open, where the managed position's close goes too.
    */
   requestCloseKept(ticket: number, reason: string): boolean {
     const position = this.duplicates.get(ticket);
     if (!position || this.keptCloses.has(ticket)) return false;
     this.keptCloses.set(ticket, reason);
+    if (this.book !== null && !this.book.hasQuote) (this.keptClosesWaiting ??= []).push(ticket);
+    else this.sendKeptClose(ticket, position, reason);
+    return true;
+  }
+
+  /** The kept positions' closes that waited for a price (`requestCloseKept`), at the open that quotes the symbol. */
+  private sendWaitingKeptCloses(): void {
+    const tickets = this.keptClosesWaiting ?? [];
+    this.keptClosesWaiting = null;
+    for (const ticket of tickets) {
+      const position = this.duplicates.get(ticket);
+      const reason = this.keptCloses.get(ticket);
+      if (position && reason !== undefined) this.sendKeptClose(ticket, position, reason);
+      else this.keptCloses.delete(ticket);
+    }
+  }
+
+  private sendKeptClose(ticket: number, position: OpenPosition, reason: string): void {
     const request = marketOrder({
       symbol: this.symbol, volume: position.lotSize, type: position.direction === 'buy' ? ORDER_TYPE_SELL : ORDER_TYPE_BUY,
       position: ticket, magic: this.o.magic ?? 0, comment: reason,
@@ -346,13 +368,13 @@ export class SymbolActor {
     const answered = (r: TradeResult) => {
       if (r.retcode === TRADE_RETCODE.DONE || r.retcode === TRADE_RETCODE.DONE_PARTIAL) return;
       this.keptCloses.delete(ticket);
-      const left = this.duplicates.get(ticket);
+      // Still open: kept, or managed now (the managed one closed while this close was on its way).
+      const left = this.duplicates.get(ticket) ?? (this.position?.ticket === ticket ? this.position : null);
       if (left) this.error(`closing kept position #${ticket} failed: ${r.retcode} ${r.comment}; ${shortText(left.lotSize)} lots of #${ticket} are still open`, describeResult(r), ticket);
     };
     const result = this.o.broker.orderSend(request);
     if (isPromise(result)) result.then(answered, (err) => answered(connectionFailure(err)));
     else answered(result);
-    return true;
   }
 
   /** Whether `ticket` is one of this actor's positions (managed or duplicate). */
@@ -496,6 +518,7 @@ export class SymbolActor {
     if (sim === null || book === null) return;
     this.lastTime = time;
     sim.quoteOpen(book, open, time, spreadPoints);
+    if (this.keptClosesWaiting !== null) this.sendWaitingKeptCloses();
     if (this.pendingClose !== null) this.executeClose();
     if (this.pendingEntry !== null) this.executeEntry(time);
   }
@@ -873,11 +896,13 @@ export class SymbolActor {
     const tally = this.tallies.size > 0 ? this.tallies.get(position.ticket) ?? null : null;
     if (tally !== null) this.tallies.delete(position.ticket);
     const stoppedOut = deal.reason === DEAL_REASON_SO;
-    const keptReason = position === managed ? undefined : this.keptCloses.get(position.ticket);
+    // A kept position's close may still be on its way when the managed one's exit made it the
+    // managed one (both closed at once by the user): its reason is still the kept close's.
+    const keptReason = this.keptCloses.size > 0 ? this.keptCloses.get(position.ticket) : undefined;
     const reason = closeAs !== null ? closeAs : stoppedOut ? 'Stop out' : EXIT_REASON_BY_DEAL_REASON[deal.reason]
       ?? (deal.reason === DEAL_REASON_EXPERT && this.closeReason !== null && position === managed ? this.closeReason
         : deal.reason === DEAL_REASON_EXPERT && keptReason !== undefined ? keptReason : deal.comment || 'Closed');
-    if (position !== managed) this.keptCloses.delete(position.ticket);
+    if (keptReason !== undefined) this.keptCloses.delete(position.ticket);
     const profit = tally === null ? deal.profit : round2(tally.profit + deal.profit);
     const commission = tally === null ? deal.commission : tally.commission + deal.commission;
     const swap = tally === null ? deal.swap : round2(tally.swap + deal.swap);

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseTimestamp, type EventOf, type LogEvent } from '../../protocol/index.ts';
-import type { PartialExit, RestoredPosition, RestoredState } from '../model/restored-state.ts';
+import type { CloseRequest, PartialExit, RestoredPosition, RestoredState } from '../model/restored-state.ts';
 import { weekStartOf } from '../time/trading-week.ts';
 import { JOURNAL_SCHEMA } from './journal-schema.ts';
 
@@ -341,12 +341,13 @@ export class Journal {
   }
 
   /**
-   * A user's accepted close of the bot's position, not executed yet (the paper bot closes at the
-   * next bar's open): kept until the position's TRADE_EXIT, so a crash in between does not
+   * A user's accepted close of one of the bot's positions, not executed yet (the paper bot closes
+   * at the next bar's open): kept until the position's TRADE_EXIT, so a crash in between does not
    * forget it (`RestoredState.closeRequests`), or until an ERROR says that close failed (its
    * `ticket`, `action: 'close'`): the user was told it failed, so a restart must not send it again.
    * A broker answers the close after the command was answered and journaled, so that ERROR comes
-   * after the COMMAND.
+   * after the COMMAND. One request per ticket: a symbol may have several at once (the bot's
+   * position and kept ones beside it), and a second one never takes the place of the first.
    */
   private recordCloseRequest(event: SequencedEvent & EventOf<'COMMAND'>): void {
     const symbol = event.data.symbol;
@@ -355,29 +356,40 @@ export class Journal {
     const open = this.db.prepare('SELECT position_id FROM positions WHERE symbol = ?').all(symbol) as { position_id: number }[];
     const ticket = typeof asked === 'number' ? asked : open.length === 1 ? open[0].position_id : null;
     if (ticket === null || !open.some((p) => p.position_id === ticket)) return;
-    this.setMeta('close_requests', JSON.stringify({ ...this.restoredCloseRequests(), [symbol]: ticket }));
+    const requests = this.restoredCloseRequests();
+    if (requests.some((r) => r.ticket === ticket)) return;
+    this.setMeta('close_requests', JSON.stringify([...requests, { symbol, ticket }]));
   }
 
   /** Forgets the close request of `positionId` (on `symbol`, if given): its position closed, or its close failed. */
   private forgetCloseRequest(symbol: string | undefined, positionId: number): void {
     const requests = this.restoredCloseRequests();
-    const asked = Object.keys(requests).filter((s) => requests[s] === positionId && (symbol === undefined || s === symbol));
-    if (asked.length === 0) return;
-    for (const s of asked) delete requests[s];
-    this.setMeta('close_requests', JSON.stringify(requests));
+    const left = requests.filter((r) => !(r.ticket === positionId && (symbol === undefined || r.symbol === symbol)));
+    if (left.length === requests.length) return;
+    this.setMeta('close_requests', JSON.stringify(left));
   }
 
-  private restoredCloseRequests(): Record<string, number> {
+  /**
+   * Meta `close_requests`: `[{"symbol": "USDCHF", "ticket": 123}, ...]`, oldest first. A journal
+   * written before it was kept by ticket holds `{"USDCHF": 123}` (one per symbol): read as well.
+   */
+  private restoredCloseRequests(): CloseRequest[] {
     const text = this.meta('close_requests');
-    const out: Record<string, number> = {};
-    if (text === null) return out;
+    if (text === null) return [];
+    let parsed: unknown;
     try {
-      const parsed = JSON.parse(text) as unknown;
-      if (parsed && typeof parsed === 'object') {
-        for (const [symbol, ticket] of Object.entries(parsed)) if (typeof ticket === 'number') out[symbol] = ticket;
-      }
+      parsed = JSON.parse(text);
     } catch {
-      // An unreadable value is no request.
+      return []; // An unreadable value is no request.
+    }
+    const out: CloseRequest[] = [];
+    const add = (symbol: unknown, ticket: unknown) => {
+      if (typeof symbol === 'string' && typeof ticket === 'number' && !out.some((r) => r.ticket === ticket)) out.push({ symbol, ticket });
+    };
+    if (Array.isArray(parsed)) {
+      for (const r of parsed) if (r && typeof r === 'object') add((r as Record<string, unknown>).symbol, (r as Record<string, unknown>).ticket);
+    } else if (parsed && typeof parsed === 'object') {
+      for (const [symbol, ticket] of Object.entries(parsed)) add(symbol, ticket);
     }
     return out;
   }
@@ -455,7 +467,7 @@ export class Journal {
       lastTradeTime: lastTrade !== null ? Number(lastTrade) : null,
       ...(aggression ? { aggression } : {}),
       ...(paused.length > 0 ? { paused } : {}),
-      ...(Object.keys(closeRequests).length > 0 ? { closeRequests } : {}),
+      ...(closeRequests.length > 0 ? { closeRequests } : {}),
       positions,
       feedCursor,
       lastSessionId: lastSession,

@@ -117,7 +117,7 @@ class LiveMarket implements BotMarket {
     this.sendPendingCloses(bot);
     if (this.toldWaiting) return;
     this.toldWaiting = true;
-    for (const [symbol, ticket] of bot.pendingCloses()) {
+    for (const { symbol, ticket } of bot.pendingCloses()) {
       bot.emitStatus(`${symbol} position #${ticket}: the close asked for before the restart goes out once the terminal shows the position still open`);
     }
   }
@@ -150,10 +150,10 @@ class LiveMarket implements BotMarket {
     for (const changed of r.changed) this.seenOpen.add(changed.known.positionId);
     if (!r.clean) this.applyChanges(bot, r);
     // A pending close whose position is gone (closed while away, its TRADE_EXIT just sent, or by a deal seen live) is dropped.
-    for (const [symbol, ticket] of bot.pendingCloses()) {
+    for (const { symbol, ticket } of bot.pendingCloses()) {
       const actor = bot.actor(symbol);
       if (actor?.holds(ticket)) continue;
-      bot.dropPendingClose(symbol);
+      bot.dropPendingClose(ticket);
       const gone = r.closed.find((c) => c.known.positionId === ticket);
       const now = actor?.position;
       bot.emitStatus(`${symbol} position #${ticket}: the close asked for before the restart is dropped: the position was already closed on the terminal`
@@ -162,12 +162,15 @@ class LiveMarket implements BotMarket {
     this.sendPendingCloses(bot);
   }
 
-  /** The journal's pending closes of positions the terminal has shown open: sent, once each, while running and connected. */
+  /**
+   * The journal's pending closes of positions the terminal has shown open: sent, once each (by
+   * ticket: a symbol may have several), while running and connected.
+   */
   private sendPendingCloses(bot: TradingBot): void {
     if (!this.delivering || !this.broker.isConnected()) return;
-    for (const [symbol, ticket] of bot.pendingCloses()) {
+    for (const { symbol, ticket } of bot.pendingCloses()) {
       if (!this.seenOpen.has(ticket)) continue;
-      if (bot.sendPendingClose(symbol)) bot.emitStatus(`${symbol} position #${ticket}: closing it now, as the user asked before the restart (the terminal shows it open)`);
+      if (bot.sendPendingClose(ticket)) bot.emitStatus(`${symbol} position #${ticket}: closing it now, as the user asked before the restart (the terminal shows it open)`);
     }
   }
 

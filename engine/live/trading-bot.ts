@@ -9,7 +9,7 @@ import type { BrokerPort } from '../broker/broker-port.ts';
 import type { SimBroker, SimBrokerConfig } from '../broker/sim-broker.ts';
 import type { GovernorConfig } from '../governor/governor-config.ts';
 import type { GovernorSnapshot } from '../governor/governor.ts';
-import type { RestoredState } from '../model/restored-state.ts';
+import type { CloseRequest, RestoredState } from '../model/restored-state.ts';
 import type { Strategy } from '../strategy/strategy.ts';
 import { backtestSliceLimitMs, DEFAULT_PLUGIN_TIMEOUT_MS, timeLimited } from '../strategy/time-limit.ts';
 import { loadHistory } from '../data/load-history.ts';
@@ -243,40 +243,43 @@ export class TradingBot implements BotController {
     for (const symbol of symbols ?? []) if (this.engine.actors.has(symbol)) this.userPaused.add(symbol);
   }
 
-  /** The user's closes accepted before a restart and not executed (`RestoredState.closeRequests`): ticket by symbol. */
-  private readonly closeRequests = new Map<string, number>();
+  /**
+   * The user's closes accepted before a restart and not executed (`RestoredState.closeRequests`):
+   * symbol by ticket, as a symbol may have several (its managed position and kept ones).
+   */
+  private readonly closeRequests = new Map<number, string>();
 
   /**
    * Keeps the journal's pending closes: each is sent again when the bot starts with that position
    * open (paper), or once the broker shows it open (live, `BotMarket.confirmsPositions`).
    */
-  keepCloseRequests(requests: Readonly<Record<string, number>> | undefined): void {
-    for (const [symbol, ticket] of Object.entries(requests ?? {})) if (this.engine.actors.has(symbol)) this.closeRequests.set(symbol, ticket);
+  keepCloseRequests(requests: readonly CloseRequest[] | undefined): void {
+    for (const { symbol, ticket } of requests ?? []) if (this.engine.actors.has(symbol)) this.closeRequests.set(ticket, symbol);
   }
 
-  /** The journal's closes not sent yet: [symbol, ticket]. */
-  pendingCloses(): [string, number][] {
-    return [...this.closeRequests];
+  /** The journal's closes not sent yet, oldest first. */
+  pendingCloses(): CloseRequest[] {
+    return [...this.closeRequests].map(([ticket, symbol]) => ({ symbol, ticket }));
   }
 
   /**
-   * Sends the journal's pending close of `symbol`, once, while the bot runs and the symbol holds
+   * Sends the journal's pending close of `ticket`, once, while the bot runs and its symbol holds
    * that very ticket (managed, or kept beside it): never another position in its place. True if
    * the request is settled (sent, or that position has a close on its way already).
    */
-  sendPendingClose(symbol: string): boolean {
-    const ticket = this.closeRequests.get(symbol);
-    const actor = this.engine.actors.get(symbol);
-    if (ticket === undefined || !actor || !this.running || !actor.holds(ticket)) return false;
-    this.closeRequests.delete(symbol);
+  sendPendingClose(ticket: number): boolean {
+    const symbol = this.closeRequests.get(ticket);
+    const actor = symbol === undefined ? undefined : this.engine.actors.get(symbol);
+    if (!actor || !this.running || !actor.holds(ticket)) return false;
+    this.closeRequests.delete(ticket);
     if (actor.position?.ticket === ticket) actor.requestClose('Closed by user');
     else actor.requestCloseKept(ticket, 'Closed by user');
     return true;
   }
 
-  /** Forgets the journal's pending close of `symbol`: its position is gone (the journal forgot it at its TRADE_EXIT). */
-  dropPendingClose(symbol: string): void {
-    this.closeRequests.delete(symbol);
+  /** Forgets the journal's pending close of `ticket`: its position is gone (the journal forgot it at its TRADE_EXIT). */
+  dropPendingClose(ticket: number): void {
+    this.closeRequests.delete(ticket);
   }
 
   start(): CommandOutcome {
@@ -285,7 +288,9 @@ export class TradingBot implements BotController {
     for (const actor of this.engine.actors.values()) {
       actor.start();
       if (this.userPaused.has(actor.symbol)) actor.pause('still paused by the user (resume_symbol to trade it again)');
-      if (!this.market.confirmsPositions) this.sendPendingClose(actor.symbol);
+      if (!this.market.confirmsPositions) {
+        for (const r of this.pendingCloses()) if (r.symbol === actor.symbol) this.sendPendingClose(r.ticket);
+      }
     }
     this.emitInitialization();
     this.market.start();

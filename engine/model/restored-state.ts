@@ -19,6 +19,12 @@ export interface RestoredPosition {
   readonly exits?: readonly PartialExit[];
 }
 
+/** A user's accepted close (`close_position`) of one position, not executed yet: that ticket on that symbol. */
+export interface CloseRequest {
+  readonly symbol: string;
+  readonly ticket: number;
+}
+
 /** One exit deal that closed part of a position, as the journal keeps it. */
 export interface PartialExit {
   readonly deal: number;
@@ -43,10 +49,11 @@ export interface RestoredState {
   /** Symbols the user paused and has not resumed: they stay paused after the restart. */
   readonly paused?: readonly string[];
   /**
-   * Positions the user asked to close (`close_position`, accepted) that had not closed yet, by
-   * symbol: the close is sent again after the restart rather than forgotten.
+   * Positions the user asked to close (`close_position`, accepted) that had not closed yet, one
+   * per ticket, oldest first (a symbol may have several: the bot's position and kept ones beside
+   * it): each close is sent again after the restart rather than forgotten.
    */
-  readonly closeRequests?: Readonly<Record<string, number>>;
+  readonly closeRequests?: readonly CloseRequest[];
   readonly positions: readonly RestoredPosition[];
   /** Per symbol, the open time (epoch ms) of the last bar the bot processed. */
   readonly feedCursor: Readonly<Record<string, number>>;

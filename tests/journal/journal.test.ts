@@ -1,5 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -154,20 +155,68 @@ test('a close request is forgotten when an ERROR says that very close failed (it
   bot.init();
   bot.entry('USDCHF', 0.91);
   closeAccepted(bot, 'USDCHF', 1);
-  assert.equal(journal.restore()!.closeRequests, { USDCHF: 1 });
+  assert.equal(journal.restore()!.closeRequests, [{ symbol: 'USDCHF', ticket: 1 }]);
   const failed = 'closing position #1 failed: 10031 No connection with the trade server';
   bot.emit('ERROR', 'ERROR', { error: failed, traceback: '', symbol: 'USDCHF', source: 'holder' });
   bot.emit('ERROR', 'ERROR', { error: 'closing position #2 failed', traceback: '', symbol: 'USDCHF', source: 'holder', ticket: 2, action: 'close' });
   const backtest = 'bbbbbbbb-0000-4000-8000-00000000000b';
   bot.emit('BACKTEST_START', 'INFO', { session_id: backtest, symbol: 'USDCHF', data_points: 10, starting_balance: 5000, trade_constraints: { min_trades_per_week: 3, max_trades_per_week: 10 } }, backtest);
   bot.emit('ERROR', 'ERROR', { error: failed, traceback: '', symbol: 'USDCHF', source: 'holder', ticket: 1, action: 'close' }, backtest);
-  assert.equal(journal.restore()!.closeRequests, { USDCHF: 1 }, 'still asked');
+  assert.equal(journal.restore()!.closeRequests, [{ symbol: 'USDCHF', ticket: 1 }], 'still asked');
   bot.emit('ERROR', 'ERROR', { error: failed, traceback: '', symbol: 'USDCHF', source: 'holder', ticket: 1, action: 'close' });
   assert.is(journal.restore()!.closeRequests, undefined, 'forgotten');
   journal.close();
   const reopened = Journal.open(path);
   assert.is(reopened.restore()!.closeRequests, undefined, 'and after a restart');
   assert.equal(reopened.restore()!.positions.map((p) => p.positionId), [1], 'the position stays open');
+  reopened.close();
+});
+
+test('close requests are kept one per ticket: two on one symbol (the bot\'s position and a kept one) are both kept, each forgotten at its own exit', () => {
+  // Before: keyed by symbol, the second request took the place of the first (meta {"USDCHF": 2}).
+  const path = join(dir, 'j.sqlite');
+  const journal = Journal.open(path);
+  const bot = new FakeBot();
+  wire(journal, bot);
+  bot.init();
+  bot.entry('USDCHF', 0.91); // #1
+  bot.entry('USDCHF', 0.92); // #2, kept beside it
+  bot.entry('EURUSD', 1.09); // #3
+  closeAccepted(bot, 'USDCHF', 1);
+  closeAccepted(bot, 'USDCHF', 2);
+  closeAccepted(bot, 'USDCHF', 2); // asked twice: one request
+  closeAccepted(bot, 'EURUSD', 3);
+  journal.close();
+  const reopened = Journal.open(path);
+  const all = [{ symbol: 'USDCHF', ticket: 1 }, { symbol: 'USDCHF', ticket: 2 }, { symbol: 'EURUSD', ticket: 3 }];
+  assert.equal(reopened.restore()!.closeRequests, all);
+  const again = new FakeBot();
+  wire(reopened, again);
+  again.emit('TRADE_EXIT', 'INFO', { symbol: 'USDCHF', exit_price: 0.92, exit_reason: 'Closed by user', pnl: 10, balance_after: 10_010, timestamp: '2024-01-15T12:00:00', position_id: 2 });
+  assert.equal(reopened.restore()!.closeRequests, [all[0], all[2]], '#2 closed: #1 is still asked');
+  again.emit('ERROR', 'ERROR', { error: 'closing position #1 failed', traceback: '', symbol: 'USDCHF', source: 'holder', ticket: 1, action: 'close' });
+  assert.equal(reopened.restore()!.closeRequests, [all[2]]);
+  reopened.close();
+});
+
+test('a journal written when close requests were kept by symbol ({"USDCHF": 1}) is still read, and its request kept beside new ones', () => {
+  const path = join(dir, 'j.sqlite');
+  const journal = Journal.open(path);
+  const bot = new FakeBot();
+  wire(journal, bot);
+  bot.init();
+  bot.entry('USDCHF', 0.91); // #1
+  bot.entry('EURUSD', 1.09); // #2
+  journal.close();
+  const db = new Database(path);
+  db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run('close_requests', JSON.stringify({ USDCHF: 1 }));
+  db.close();
+  const reopened = Journal.open(path);
+  assert.equal(reopened.restore()!.closeRequests, [{ symbol: 'USDCHF', ticket: 1 }]);
+  const again = new FakeBot();
+  wire(reopened, again);
+  closeAccepted(again, 'EURUSD', 2);
+  assert.equal(reopened.restore()!.closeRequests, [{ symbol: 'USDCHF', ticket: 1 }, { symbol: 'EURUSD', ticket: 2 }]);
   reopened.close();
 });
 

@@ -13,7 +13,7 @@ import { liveJournalRig, until } from '../../kit/live-rig.ts';
 // once the terminal shows that very position still open (the first reconciliation), exactly once.
 // Gone meanwhile (its stop), the request is dropped; another position on the symbol is never
 // closed in its place. A close that was sent and failed (the user saw its ERROR) is forgotten: a
-// restart does not send it again.
+// restart does not send it again. Requests are kept by ticket: several on one symbol all go out.
 
 type Rig = Awaited<ReturnType<typeof liveJournalRig>>;
 const orders = (r: Rig) => r.rig.ea.received.filter((m) => m.type === 'order');
@@ -56,7 +56,7 @@ for (const order of ['before', 'after'] as const) {
     const { dir, ticket } = await closeAcceptedThenCrash(terminal);
     const second = await liveJournalRig({ terminal, dir, strategy: holder(), startBeforeEa: order === 'before' });
     try {
-      assert.equal(second.restored?.closeRequests, { EURUSD: ticket }, 'the journal kept the accepted close');
+      assert.equal(second.restored?.closeRequests, [{ symbol: 'EURUSD', ticket }], 'the journal kept the accepted close');
       if (order === 'after') second.bot.start();
       await until('the close on the terminal', () => second.of('TRADE_EXIT').length === 1);
       const exit = second.of('TRADE_EXIT')[0]!;
@@ -87,7 +87,7 @@ test('live: a close_position accepted before a crash is dropped when the positio
   terminal.hitStop(ticket, 1.19, Date.now() - 60_000);
   const second = await liveJournalRig({ terminal, dir, strategy: holder(), startBeforeEa: true });
   try {
-    assert.equal(second.restored?.closeRequests, { EURUSD: ticket });
+    assert.equal(second.restored?.closeRequests, [{ symbol: 'EURUSD', ticket }]);
     await until('the stop found on the terminal', () => second.of('TRADE_EXIT').length === 1);
     assert.match(second.of('TRADE_EXIT')[0]!.data.exit_reason, /^Stop loss hit/);
     await until('the drop said', () => statuses(second).some((t) => t.includes(`#${ticket}`) && /dropped/.test(t)));
@@ -126,6 +126,50 @@ test('live: a close_position accepted before a crash never closes another positi
     // were no longer true when the reconciliation ended).
     assert.equal(second.of('ERROR').map((e) => e.data.error), []);
     assert.not.ok(second.events.some((e) => e.event_type === 'DECISION' && e.data.decision === 'skip_duplicate_positions'));
+  } finally {
+    await second.done(true);
+  }
+});
+
+test('live: two close_position requests on one symbol (the bot\'s position and a kept one) accepted before a crash are both sent after the restart, each once, each for its own ticket', async () => {
+  // Before: the journal kept one request per symbol, the second in the place of the first, so the
+  // restarted bot closed only the kept position and left the managed one open.
+  const terminal = new FakeTerminal();
+  const first = await liveJournalRig({ terminal, strategy: holder() });
+  let own = 0;
+  let kept = 0;
+  try {
+    first.bot.start();
+    first.bar(1.2);
+    await until('the entry', () => first.of('TRADE_ENTRY').length === 1);
+    own = first.of('TRADE_ENTRY')[0]!.data.position_id!;
+    kept = first.openOnTerminal('buy', 0.2, first.magic).ticket;
+    await until('the kept position adopted', () => first.of('TRADE_ENTRY').length === 2);
+    first.rig.ea.silent = true; // the closes never reach the terminal
+    for (const ticket of [own, kept]) {
+      const outcome = first.bot.closePosition('EURUSD', ticket);
+      assert.is(outcome.ok, true, outcome.reason);
+      first.record({
+        timestamp: formatTimestamp(Date.now()), session_id: first.bot.sessionId, event_type: 'COMMAND', level: 'INFO',
+        data: { command: 'close_position', connection_id: 'c1', ok: true, reason: outcome.reason, params: { symbol: 'EURUSD', ticket }, symbol: 'EURUSD' },
+      } as LogEvent);
+    }
+    // kill -9: from here on nothing reaches the journal.
+    (first.journal as { record: unknown }).record = () => undefined;
+    assert.equal(terminal.positionsList('EURUSD').map((p) => p.ticket).sort(), [own, kept].sort(), 'neither reached the terminal');
+  } finally {
+    await first.done(false);
+  }
+  const second = await liveJournalRig({ terminal, dir: first.dir, strategy: holder(), startBeforeEa: true });
+  try {
+    assert.equal(second.restored?.closeRequests, [{ symbol: 'EURUSD', ticket: own }, { symbol: 'EURUSD', ticket: kept }], 'the journal kept both');
+    await until('both closed on the terminal', () => second.of('TRADE_EXIT').length === 2);
+    assert.equal(second.of('TRADE_EXIT').map((e) => [e.data.position_id, e.data.exit_reason]).sort(), [[own, 'Closed by user'], [kept, 'Closed by user']].sort());
+    assert.equal(terminal.positionsList('EURUSD'), []);
+    for (const ticket of [own, kept]) assert.ok(statuses(second).some((t) => t.includes(`#${ticket}`) && /closing it now/.test(t)), statuses(second).join('\n'));
+    assert.is(second.journal.restore()?.closeRequests, undefined, 'done: the journal forgot both');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(orders(second).map((m) => m.position).sort(), [own, kept].sort(), 'one close order per ticket, sent once');
   } finally {
     await second.done(true);
   }

@@ -349,7 +349,7 @@ test('a position the user asked to close is closed after a crash that came befor
     first.crash(); // before the next bar's open, where the close would have been sent
 
     const second = open();
-    assert.equal(second.restored?.closeRequests, { USDCHF: ticket }, 'the journal keeps the accepted close');
+    assert.equal(second.restored?.closeRequests, [{ symbol: 'USDCHF', ticket }], 'the journal keeps the accepted close');
     second.bot.start();
     second.bot.advance(1);
     const closed = exits(second.events);
@@ -360,6 +360,53 @@ test('a position the user asked to close is closed after a crash that came befor
 
     const third = open();
     assert.is(third.restored?.closeRequests, undefined, 'done: the request is gone once the position closed');
+    third.crash();
+    for (const b of [first, second, third]) await b.bot.shutdown();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('two positions on one symbol the user asked to close before a crash (the managed one and one kept beside it) are both closed after the restart, each once, at the first open', async () => {
+  // Before: the journal kept one close request per symbol (the second in the place of the first),
+  // and a kept position's close sent at the start, before the simulator had a price, was refused
+  // (10021): neither position was closed.
+  const holder = defineStrategy<Record<string, never>>({
+    id: 'holder', description: 'buys when flat with a far stop', configCodec: t.type({}) as unknown as t.Type<Record<string, never>>, defaultConfig: {},
+    onBar: (ctx) => (ctx.position ? null : { direction: 'buy', stopLoss: ctx.bars.close[ctx.index] - 0.05 }),
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'tradeloom-paper-'));
+  const path = join(dir, 'journal.sqlite');
+  const open = () => journaledBot(path, (restored) => options({ symbols: [{ symbol: 'USDCHF', timeframe: 'H1' }], strategies: new Map([['holder', holder]]), strategy: 'holder', ...(restored ? { restored } : {}) }));
+  try {
+    const first = open();
+    first.bot.start();
+    for (let k = 0; k < 50 && !first.bot.status().symbols?.[0].position; k++) first.bot.advance(1);
+    const entry = first.events.find((e) => e.event_type === 'TRADE_ENTRY')!;
+    const managed = entry.data.position_id as number;
+    // A second position of the bot's on USDCHF, as a journal may hold one (the paper bot never
+    // opens two itself): journaled as its entry, restored beside the managed one and kept.
+    const kept = managed - 1;
+    first.record({ ...entry, data: { ...entry.data, position_id: kept, lot_size: 0.01 } } as LogEvent);
+    for (const ticket of [managed, kept]) {
+      first.record({ timestamp: entry.timestamp, session_id: first.bot.status().session_id!, event_type: 'COMMAND', level: 'INFO', data: { command: 'close_position', connection_id: 'c1', ok: true, reason: `USDCHF position #${ticket} closes at the next price`, params: { symbol: 'USDCHF', ticket }, symbol: 'USDCHF' } } as LogEvent);
+    }
+    first.crash();
+
+    const second = open();
+    assert.equal(second.restored?.closeRequests, [{ symbol: 'USDCHF', ticket: managed }, { symbol: 'USDCHF', ticket: kept }], 'the journal keeps both');
+    second.bot.start();
+    assert.equal(second.bot.status().symbols?.[0].kept_positions?.map((p) => p.ticket), [kept]);
+    second.bot.advance(1);
+    const exits = second.events.filter((e) => e.event_type === 'TRADE_EXIT');
+    assert.equal(exits.map((e) => [e.data.position_id, e.data.exit_reason]), [[kept, 'Closed by user'], [managed, 'Closed by user']], 'each closed once');
+    assert.is(exits[0].timestamp, exits[1].timestamp, 'both at the first open');
+    assert.not.ok(second.events.some((e) => e.event_type === 'ERROR' && e.data.action === 'close'), 'no failed close');
+    second.crash();
+
+    const third = open();
+    assert.is(third.restored?.closeRequests, undefined, 'done: both requests are gone');
+    assert.not.ok(third.restored?.positions.some((p) => p.positionId === managed || p.positionId === kept), 'both closed in the journal');
     third.crash();
     for (const b of [first, second, third]) await b.bot.shutdown();
   } finally {
