@@ -18,15 +18,16 @@ test.after(() => {
   rmSync(root, { recursive: true, force: true });
 });
 
-test('a plugin throwing from its own timer or promise, or an async onBar, parks only its symbol; the other symbol, the server and /healthz go on', async () => {
+test('a plugin throwing from its own timer or promise, an async onBar, or a plugin calling process.exit or killing its own process, parks only its symbol; the other symbol, the server and /healthz go on', async () => {
   const config = join(root, 'bot.json');
   writeFileSync(config, JSON.stringify({
     bot: {
-      plugins: ['stray-timer', 'stray-promise', 'stray-async'].map((name) => resolve(`fixtures/plugins/${name}`)),
+      plugins: ['stray-timer', 'stray-promise', 'stray-async', 'stray-exit'].map((name) => resolve(`fixtures/plugins/${name}`)),
       symbols: [
         { symbol: 'USDCHF', strategy: 'stray-timer', params: { failAtIndex: 12 } },
         { symbol: 'EURUSD', strategy: 'stray-promise', params: { failAtIndex: 14 } },
         { symbol: 'XAUUSD', strategy: 'stray-async', params: { failAtIndex: 8 } },
+        { symbol: 'USDJPY', strategy: 'stray-exit', params: { failAtIndex: 16 } },
         { symbol: 'GBPUSD', strategy: 'sma-crossover' },
       ],
       warmupBars: 5, speed: 50,
@@ -54,6 +55,12 @@ test('a plugin throwing from its own timer or promise, or an async onBar, parks 
     const async = await errorOf('stray-async');
     assert.is(async.data.symbol, 'XAUUSD');
     assert.match(async.data.error, /^strategy stray-async failed in onBar \(warm-up\) on XAUUSD: returned a Promise \(an async onBar\?\): hooks must return synchronously/);
+    // process.exit from onBar is refused as a throw from onBar (the symbol is parked), and the
+    // process.kill(own pid) its timer then tries is refused too: the process lives on.
+    const exit = await errorOf('stray-exit');
+    assert.is(exit.data.symbol, 'USDJPY');
+    assert.match(exit.data.error, /^strategy stray-exit failed in onBar on USDJPY: process\.exit\(3\) called by plugin stray-exit at .*stray-exit\/index\.ts:\d+:\d+ was refused: a plugin may not end the bot's process$/);
+    await parkedAfter('USDJPY', exit);
     // The feed goes on for the symbol whose plugin is sound, and the server answers meanwhile.
     for (let bars = 0, after = client.received.length; bars < 5; bars++) {
       const bar = await client.next((m) => m.event_type === 'BAR' && m.data.symbol === 'GBPUSD', after, 30_000);
@@ -62,12 +69,13 @@ test('a plugin throwing from its own timer or promise, or an async onBar, parks 
     assert.is((await fetch(`${url}/healthz`)).status, 200);
     const status = await client.request({ type: 'request_status' }, 'status');
     const states = Object.fromEntries((status.symbols as { symbol: string; state: string }[]).map((s) => [s.symbol, s.state]));
-    assert.equal([states.USDCHF, states.EURUSD, states.XAUUSD], ['faulted', 'faulted', 'faulted']);
+    assert.equal([states.USDCHF, states.EURUSD, states.XAUUSD, states.USDJPY], ['faulted', 'faulted', 'faulted', 'faulted']);
     assert.ok(states.GBPUSD !== 'faulted' && states.GBPUSD !== 'idle', `GBPUSD is ${states.GBPUSD}`);
-    for (const source of ['stray-timer', 'stray-promise', 'stray-async']) {
+    for (const source of ['stray-timer', 'stray-promise', 'stray-async', 'stray-exit']) {
       const seqs = new Set(client.received.filter((m) => m.event_type === 'ERROR' && m.data.source === source).map((m) => m.seq));
       assert.is(seqs.size, 1, `one ERROR from ${source}`);
     }
+    assert.match(server.stderr(), /plugin stray-exit failed outside its hooks \(an uncaught exception at .*\): process\.kill\(\d+, "SIGKILL"\) called by plugin stray-exit at .* was refused/);
     assert.match(server.stderr(), /plugin stray-timer failed outside its hooks \(an uncaught exception at .*\): stray-timer: failed in a timer of its own; 1 symbol\(s\) parked/);
   } finally {
     await client.close();
