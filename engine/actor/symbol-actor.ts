@@ -205,7 +205,7 @@ export class SymbolActor {
     this.startedOnce = true;
     const unheard = this.unheardErrors;
     this.unheardErrors = [];
-    for (const e of unheard) this.error(e.message, e.traceback, e.closeOf);
+    for (const e of unheard) this.error(e.message, e.traceback);
     const early = this.faultBeforeStart;
     this.faultBeforeStart = null;
     if (early !== null) this.send('FAULT', `plugin ${this.strategy.id} failed before it started: ${early}`);
@@ -215,7 +215,7 @@ export class SymbolActor {
   /** A plugin failure while the symbol was idle (onStart, warm-up): applied by `start`. */
   private faultBeforeStart: string | null = null;
   /** ERRORs of such failures before the first `start` (nothing listens yet): sent by it, stamped then. */
-  private unheardErrors: { message: string; traceback: string; closeOf?: number }[] = [];
+  private unheardErrors: { message: string; traceback: string }[] = [];
   private startedOnce = false;
 
   private initStrategyState(): void {
@@ -1037,7 +1037,8 @@ export class SymbolActor {
     this.pendingEntry = null;
     const message = `strategy ${this.strategy.id} failed in ${where} on ${this.symbol}: ${e.message}`;
     this.faultNote ??= { symbol: this.symbol, time: formatSeconds(this.lastTime), error: message };
-    this.error(message, e.stack);
+    if (this.startedOnce) this.error(message, e.stack);
+    else this.unheardErrors.push({ message, traceback: e.stack });
     if (this.state === 'idle') this.faultBeforeStart ??= e.message;
     this.send('FAULT', err instanceof SignalError || err instanceof TimeLimitError ? `plugin ${this.strategy.id} ${e.message}` : `plugin ${this.strategy.id} threw: ${e.message}`);
   }
@@ -1048,10 +1049,6 @@ export class SymbolActor {
    * user's close request without reading the text: the user was told, a restart must not send it.
    */
   private error(message: string, traceback: string, closeOf?: number): void {
-    if (!this.startedOnce) {
-      this.unheardErrors.push({ message, traceback, closeOf });
-      return;
-    }
     const data: DataOf<'ERROR'> = { error: message, traceback, symbol: this.symbol, source: this.strategy.id };
     if (closeOf !== undefined) {
       data.ticket = closeOf;
