@@ -26,6 +26,25 @@ const holder = () => scripted({ 0: { direction: 'buy', stopLoss: 1.19, reason: '
  * does); the close order never reaches the terminal (the EA drops it and the link dies) and the
  * engine is killed (nothing more reaches the journal). Returns the journal folder and the ticket.
  */
+/** Starts the bot into its own EURUSD position and opens a second one with its magic, kept beside it. */
+async function managedAndKept(first: Rig): Promise<{ own: number; kept: number }> {
+  first.bot.start();
+  first.bar(1.2);
+  await until('the entry', () => first.of('TRADE_ENTRY').length === 1);
+  const own = first.of('TRADE_ENTRY')[0]!.data.position_id!;
+  const kept = first.openOnTerminal('buy', 0.2, first.magic).ticket;
+  await until('the kept position adopted', () => first.of('TRADE_ENTRY').length === 2);
+  return { own, kept };
+}
+
+/** The server's audit of an accepted close_position, journaled as the server would. */
+function recordCloseCommand(first: Rig, ticket: number, reason: string | undefined): void {
+  first.record({
+    timestamp: formatTimestamp(Date.now()), session_id: first.bot.sessionId, event_type: 'COMMAND', level: 'INFO',
+    data: { command: 'close_position', connection_id: 'c1', ok: true, reason, params: { symbol: 'EURUSD', ticket }, symbol: 'EURUSD' },
+  } as LogEvent);
+}
+
 async function closeAcceptedThenCrash(terminal: FakeTerminal): Promise<{ dir: string; ticket: number }> {
   const first = await liveJournalRig({ terminal, strategy: holder() });
   try {
@@ -139,20 +158,12 @@ test('live: two close_position requests on one symbol (the bot\'s position and a
   let own = 0;
   let kept = 0;
   try {
-    first.bot.start();
-    first.bar(1.2);
-    await until('the entry', () => first.of('TRADE_ENTRY').length === 1);
-    own = first.of('TRADE_ENTRY')[0]!.data.position_id!;
-    kept = first.openOnTerminal('buy', 0.2, first.magic).ticket;
-    await until('the kept position adopted', () => first.of('TRADE_ENTRY').length === 2);
+    ({ own, kept } = await managedAndKept(first));
     first.rig.ea.silent = true; // the closes never reach the terminal
     for (const ticket of [own, kept]) {
       const outcome = first.bot.closePosition('EURUSD', ticket);
       assert.is(outcome.ok, true, outcome.reason);
-      first.record({
-        timestamp: formatTimestamp(Date.now()), session_id: first.bot.sessionId, event_type: 'COMMAND', level: 'INFO',
-        data: { command: 'close_position', connection_id: 'c1', ok: true, reason: outcome.reason, params: { symbol: 'EURUSD', ticket }, symbol: 'EURUSD' },
-      } as LogEvent);
+      recordCloseCommand(first, ticket, outcome.reason);
     }
     // kill -9: from here on nothing reaches the journal.
     (first.journal as { record: unknown }).record = () => undefined;
@@ -183,20 +194,12 @@ test('live: a close_position accepted and then refused by the terminal (10031) i
   let own = 0;
   let kept = 0;
   try {
-    first.bot.start();
-    first.bar(1.2);
-    await until('the entry', () => first.of('TRADE_ENTRY').length === 1);
-    own = first.of('TRADE_ENTRY')[0]!.data.position_id!;
-    kept = first.openOnTerminal('buy', 0.2, first.magic).ticket; // the bot's magic: kept beside the managed one
-    await until('the kept position adopted', () => first.of('TRADE_ENTRY').length === 2);
+    ({ own, kept } = await managedAndKept(first));
     for (const ticket of [own, kept]) {
       terminal.rejectNext(TRADE_RETCODE.CONNECTION);
       const outcome = first.bot.closePosition('EURUSD', ticket);
       assert.is(outcome.ok, true, outcome.reason);
-      first.record({
-        timestamp: formatTimestamp(Date.now()), session_id: first.bot.sessionId, event_type: 'COMMAND', level: 'INFO',
-        data: { command: 'close_position', connection_id: 'c1', ok: true, reason: outcome.reason, params: { symbol: 'EURUSD', ticket }, symbol: 'EURUSD' },
-      } as LogEvent);
+      recordCloseCommand(first, ticket, outcome.reason);
       await until(`the failed close of #${ticket}`, () => first.of('ERROR').some((e) => e.data.ticket === ticket));
     }
     const failed = first.of('ERROR').filter((e) => e.data.action === 'close');
