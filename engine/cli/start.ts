@@ -23,7 +23,7 @@ import { isLoopbackHost } from '../util/loopback-host.ts';
 import { startMonitorServer, type MonitorServer } from '../server/monitor-server.ts';
 import { SessionRecorder } from '../server/session-recorder.ts';
 import { loadPlugins, PluginError, type LoadedPlugin } from '../strategy/plugin-loader.ts';
-import { strayPluginError } from '../strategy/stray-error.ts';
+import { refuseExitsFromPlugins, strayPluginError } from '../strategy/stray-error.ts';
 import { describeThrown } from '../util/thrown.ts';
 import type { Strategy } from '../strategy/strategy.ts';
 
@@ -146,35 +146,7 @@ function catchStrayPluginErrors(bot: BotController, plugins: ReadonlyMap<string,
   };
   process.on('uncaughtException', (err) => onStray(err, 'an uncaught exception'));
   process.on('unhandledRejection', (reason) => onStray(reason, 'an unhandled rejection'));
-  refuseExitsFromPlugins(plugins);
-}
-
-/**
- * `process.exit`, `process.abort` and `process.kill` of this process, called from a plugin's code,
- * throw instead: inside a hook that is a throw from the hook (the symbol is parked), in a timer
- * of its own an uncaught exception (above). Before, one such call ended the bot, its positions
- * unmanaged. The engine's own calls (the stack shows no plugin) go through as before.
- */
-function refuseExitsFromPlugins(plugins: ReadonlyMap<string, LoadedPlugin>): void {
-  const refuse = (call: string) => {
-    const stray = strayPluginError(new Error(call), plugins);
-    if (stray) throw new Error(`${call} called by plugin ${stray.strategyIds.join(', ')} at ${stray.at} was refused: a plugin may not end the bot's process`);
-  };
-  const exit = process.exit.bind(process);
-  const abort = process.abort.bind(process);
-  const kill = process.kill.bind(process);
-  process.exit = ((code?: number | string | null) => {
-    refuse(`process.exit(${code ?? ''})`);
-    return exit(code);
-  }) as typeof process.exit;
-  process.abort = (() => {
-    refuse('process.abort()');
-    return abort();
-  }) as typeof process.abort;
-  process.kill = ((pid: number, signal?: string | number) => {
-    if (pid === process.pid || pid === 0) refuse(`process.kill(${pid}${signal === undefined ? '' : `, ${JSON.stringify(signal)}`})`);
-    return kill(pid, signal);
-  }) as typeof process.kill;
+  refuseExitsFromPlugins(() => plugins);
 }
 
 /** Runs the server until SIGINT/SIGTERM; resolves with the process exit code. */

@@ -1,6 +1,9 @@
 import { workerData } from 'node:worker_threads';
 import { move } from 'piscina';
 import { encodeOutcomes } from './outcome-codec.ts';
+import { pluginsLoaded } from '../strategy/plugin-loader.ts';
+import { refuseExitsFromPlugins, strayPluginError } from '../strategy/stray-error.ts';
+import { describeThrown } from '../util/thrown.ts';
 import type { ParamSet } from './param-space.ts';
 import type { TrialRecord } from './optimizer.ts';
 import { overfittingReport, type OverfittingReport } from './overfitting/overfitting-report.ts';
@@ -19,6 +22,26 @@ export interface TrialTask {
   readonly range: BarRange | null;
 }
 
+/**
+ * A plugin's own timer or promise that throws on this thread (outside the hooks a trial calls):
+ * the first is kept and fails the task that ran it (or the next), naming the plugin, as the
+ * in-process run does (`exitOnStrayErrors`). Left alone it ended the thread, and with no task
+ * running piscina replaced it silently: the search's table hid the failure. A plugin's
+ * `process.exit` throws in the trial instead of ending the thread.
+ */
+let strayError: Error | null = null;
+const onStray = (err: unknown, kind: string) => {
+  if (strayError) return;
+  const stray = strayPluginError(err, pluginsLoaded());
+  const e = describeThrown(err);
+  strayError = new Error(stray
+    ? `plugin ${stray.strategyIds.join(', ')} failed outside its hooks (${kind} at ${stray.at}): ${e.message}`
+    : `${kind} on an optimiser thread: ${e.message}`);
+};
+process.on('uncaughtException', (err) => onStray(err, 'an uncaught exception'));
+process.on('unhandledRejection', (reason) => onStray(reason, 'an unhandled rejection'));
+refuseExitsFromPlugins(pluginsLoaded);
+
 // Resolved on the thread's first task: the plugins are loaded and the config resolved once per
 // thread; the bars are views of the shared buffers, never copied.
 let inputs: Promise<TrialInputs> | null = null;
@@ -32,6 +55,9 @@ export async function runTrials(task: TrialTask): Promise<Float64Array> {
   inputs ??= resolveRun(data.run, seriesMapOf(data.data));
   const resolved = await inputs;
   const outcomes: TrialOutcome[] = task.params.map((p) => runTrial(resolved, p, task.range ?? undefined));
+  // The timers and promises the trials' plugins started with no delay run before the answer.
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  if (strayError) throw strayError;
   return move(encodeOutcomes(outcomes)) as Float64Array;
 }
 

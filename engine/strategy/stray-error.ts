@@ -56,3 +56,32 @@ function framePath(line: string): { file: string; position: string } | null {
   }
   return { file, position: `${m[2]}:${m[3]}` };
 }
+
+/**
+ * `process.exit`, `process.abort` and `process.kill` of this process, called from a plugin's code,
+ * throw instead: inside a hook that is a throw from the hook (the bot parks the symbol, an
+ * optimiser trial fails naming its combination), in a timer of its own an uncaught exception.
+ * Before, one such call ended the bot, its positions unmanaged, or an optimiser's worker thread.
+ * The engine's own calls (the stack shows no plugin) go through as before.
+ */
+export function refuseExitsFromPlugins(plugins: () => ReadonlyMap<string, LoadedPlugin>): void {
+  const refuse = (call: string) => {
+    const stray = strayPluginError(new Error(call), plugins());
+    if (stray) throw new Error(`${call} called by plugin ${stray.strategyIds.join(', ')} at ${stray.at} was refused: a plugin may not end the process it runs in`);
+  };
+  const exit = process.exit.bind(process);
+  const abort = process.abort.bind(process);
+  const kill = process.kill.bind(process);
+  process.exit = ((code?: number | string | null) => {
+    refuse(`process.exit(${code ?? ''})`);
+    return exit(code);
+  }) as typeof process.exit;
+  process.abort = (() => {
+    refuse('process.abort()');
+    return abort();
+  }) as typeof process.abort;
+  process.kill = ((pid: number, signal?: string | number) => {
+    if (pid === process.pid || pid === 0) refuse(`process.kill(${pid}${signal === undefined ? '' : `, ${JSON.stringify(signal)}`})`);
+    return kill(pid, signal);
+  }) as typeof process.kill;
+}

@@ -59,7 +59,7 @@ test('a plugin throwing from its own timer or promise, an async onBar, or a plug
     // process.kill(own pid) its timer then tries is refused too: the process lives on.
     const exit = await errorOf('stray-exit');
     assert.is(exit.data.symbol, 'USDJPY');
-    assert.match(exit.data.error, /^strategy stray-exit failed in onBar on USDJPY: process\.exit\(3\) called by plugin stray-exit at .*stray-exit\/index\.ts:\d+:\d+ was refused: a plugin may not end the bot's process$/);
+    assert.match(exit.data.error, /^strategy stray-exit failed in onBar on USDJPY: process\.exit\(3\) called by plugin stray-exit at .*stray-exit\/index\.ts:\d+:\d+ was refused: a plugin may not end the process it runs in$/);
     await parkedAfter('USDJPY', exit);
     // The feed goes on for the symbol whose plugin is sound, and the server answers meanwhile.
     for (let bars = 0, after = client.received.length; bars < 5; bars++) {

@@ -98,7 +98,7 @@ test('a portfolio run that fails after its BACKTEST_START ends its session as a 
   }
 });
 
-test('a plugin whose own timer or promise throws ends the CLI run with one line naming it, its file and line, exit 1 (was Node\'s crash dump); an async onBar is refused as a fault', () => {
+test('a plugin whose own timer or promise throws ends the CLI run with one line naming it, its file and line, exit 1 (was Node\'s crash dump), also on optimiser threads; an async onBar or process.exit is refused as a fault', () => {
   const range = ['--symbol', 'USDCHF', '--timeframe', 'H4', '--from', '1998-01-01', '--to', '1998-03-31', '--no-record'];
   const timer = cli([...range, '--plugin', resolve('fixtures/plugins/stray-timer'), '--strategy', 'stray-timer']);
   assert.is(timer.status, 1);
@@ -106,10 +106,20 @@ test('a plugin whose own timer or promise throws ends the CLI run with one line 
   const promise = cli(['--plugin', resolve('fixtures/plugins/stray-promise'), '--strategy', 'stray-promise', ...range]);
   assert.is(promise.status, 1);
   assert.match(promise.stderr, /^backtest: plugin stray-promise failed outside its hooks \(an unhandled rejection at .*stray-promise\/index\.ts:\d+:\d+\): stray-promise: failed in a promise of its own; the run is abandoned\n$/);
-  const optimise = spawnSync(process.execPath, ['--import', 'tsx', 'engine/cli/optimize.ts', '--symbol', 'USDCHF', '--timeframe', 'H4', '--from', '1998-01-01', '--to', '1998-03-31', '--workers', '0',
-    '--plugin', resolve('fixtures/plugins/stray-timer'), '--strategy', 'stray-timer', '--param', 'failAtIndex=10,20', '--out', join(mkdtempSync(join(tmpdir(), 'tradeloom-stray-')), 'out')], { encoding: 'utf8' });
-  assert.is(optimise.status, 1);
-  assert.match(optimise.stderr, /^optimize: plugin stray-timer failed outside its hooks \(an uncaught exception at .*stray-timer\/index\.ts:\d+:\d+\): stray-timer: failed in a timer of its own; the run is abandoned\n$/);
+  const optimise = (workers: string, plugin: string) => spawnSync(process.execPath, ['--import', 'tsx', 'engine/cli/optimize.ts', '--symbol', 'USDCHF', '--timeframe', 'H4', '--from', '1998-01-01', '--to', '1998-03-31', '--workers', workers,
+    '--plugin', resolve(`fixtures/plugins/${plugin}`), '--strategy', plugin, '--param', 'failAtIndex=10,20', '--out', join(mkdtempSync(join(tmpdir(), 'tradeloom-stray-')), 'out')], { encoding: 'utf8' });
+  const inProcess = optimise('0', 'stray-timer');
+  assert.is(inProcess.status, 1);
+  assert.match(inProcess.stderr, /^optimize: plugin stray-timer failed outside its hooks \(an uncaught exception at .*stray-timer\/index\.ts:\d+:\d+\): stray-timer: failed in a timer of its own; the run is abandoned\n$/);
+  // On worker threads the same failure fails the search too (before: the thread died after its
+  // trials and was replaced silently, and the table was printed as if nothing had happened).
+  const threads = optimise('2', 'stray-timer');
+  assert.is(threads.status, 1, threads.stdout);
+  assert.match(threads.stderr, /^optimize: plugin stray-timer failed outside its hooks \(an uncaught exception at .*stray-timer\/index\.ts:\d+:\d+\): stray-timer: failed in a timer of its own\n$/);
+  // process.exit from a plugin's onBar is a fault of that trial, not the end of a thread or the process.
+  const exit = optimise('2', 'stray-exit');
+  assert.is(exit.status, 1);
+  assert.match(exit.stderr, /strategy stray-exit failed in onBar on USDCHF: process\.exit\(3\) called by plugin stray-exit at .*stray-exit\/index\.ts:\d+:\d+ was refused.*so the search stopped/);
   // The async onBar's rejection is caught with its refusal: the run ends as a fault, not a crash.
   const asyncHook = cli([...range, '--plugin', resolve('fixtures/plugins/stray-async'), '--strategy', 'stray-async', '--json']);
   assert.is(asyncHook.status, 1);
