@@ -365,8 +365,17 @@ export class SymbolActor {
       symbol: this.symbol, volume: position.lotSize, type: position.direction === 'buy' ? ORDER_TYPE_SELL : ORDER_TYPE_BUY,
       position: ticket, magic: this.o.magic ?? 0, comment: reason,
     });
+    const sent = position.lotSize;
     const answered = (r: TradeResult) => {
-      if (r.retcode === TRADE_RETCODE.DONE || r.retcode === TRADE_RETCODE.DONE_PARTIAL) return;
+      if (r.retcode === TRADE_RETCODE.DONE) return;
+      if (r.retcode === TRADE_RETCODE.DONE_PARTIAL) {
+        if (!(r.volume > 0 && r.volume < sent - VOLUME_EPSILON)) return;
+        // MT5's IOC filling cancelled the rest: the close is over, the lots left stay open and
+        // the user, who asked for it, is told (a new close_position closes them).
+        this.keptCloses.delete(ticket);
+        this.error(`closing kept position #${ticket} filled only in part: ${shortText(r.volume)} of ${shortText(sent)} lots closed; ${shortText(lotsLeft(sent, r.volume))} lots of #${ticket} are still open: close them on the terminal or with the close command`, describeResult(r), ticket);
+        return;
+      }
       this.keptCloses.delete(ticket);
       // Still open: kept, or managed now (the managed one closed while this close was on its way).
       const left = this.duplicates.get(ticket) ?? (this.position?.ticket === ticket ? this.position : null);

@@ -114,4 +114,34 @@ test('F6 (r5): a close filled in part twice (0.3, then 0.2 of the rest) whose ne
   }
 });
 
+test('a user\'s close of a kept position filled in part (10010: 0.1 of 0.3) is told in an ERROR naming the lots left, by ticket; a second close_position closes the rest', async () => {
+  // Before: no word (the answer was taken as done), and the close stayed "pending" for good: a
+  // second close_position was refused with "already has a close pending" while 0.2 lots stayed open.
+  const r = await liveJournalRig();
+  try {
+    r.bot.start();
+    r.bar(1.2);
+    await until('the bot\'s entry', () => r.of('TRADE_ENTRY').length === 1);
+    const kept = r.openOnTerminal('buy', 0.3, r.magic).ticket;
+    await until('the kept position adopted', () => r.of('TRADE_ENTRY').length === 2);
+    r.terminal.partialNext(0.1);
+    const first = r.bot.closePosition('EURUSD', kept);
+    assert.ok(first.ok, first.reason);
+    // (The first ERROR says two positions of the bot are open on one symbol: kept, not managed.)
+    await until('the ERROR of the close', () => r.of('ERROR').some((e) => e.data.ticket === kept));
+    const error = r.of('ERROR').find((e) => e.data.ticket === kept)!.data;
+    assert.match(error.error, /^closing kept position #\d+ filled only in part: 0\.1 of 0\.3 lots closed; 0\.2 lots of #\d+ are still open/);
+    assert.equal([error.ticket, error.action], [kept, 'close']);
+    await until('0.2 lots left on the terminal', () => r.terminal.positionsList('EURUSD').some((p) => p.ticket === kept && Math.abs(p.volume - 0.2) < 1e-9));
+    const second = r.bot.closePosition('EURUSD', kept);
+    assert.ok(second.ok, second.reason);
+    await until('the kept one\'s exit', () => r.of('TRADE_EXIT').length === 1);
+    const exit = r.of('TRADE_EXIT')[0]!.data;
+    assert.equal([exit.position_id, exit.lot_size, exit.exit_reason], [kept, 0.3, 'Closed by user']);
+    assert.ok(!r.terminal.positionsList('EURUSD').some((p) => p.ticket === kept), 'nothing of it is left open');
+  } finally {
+    await r.done();
+  }
+});
+
 test.run();
