@@ -23,8 +23,7 @@ import { isLoopbackHost } from '../util/loopback-host.ts';
 import { startMonitorServer, type MonitorServer } from '../server/monitor-server.ts';
 import { SessionRecorder } from '../server/session-recorder.ts';
 import { loadPlugins, PluginError, type LoadedPlugin } from '../strategy/plugin-loader.ts';
-import { refuseExitsFromPlugins, strayPluginError } from '../strategy/stray-error.ts';
-import { describeThrown } from '../util/thrown.ts';
+import { catchStrayFailures } from '../strategy/stray-error.ts';
 import type { Strategy } from '../strategy/strategy.ts';
 
 // `npm start`: the paper bot behind the monitoring server. stdout carries exactly one line,
@@ -134,19 +133,15 @@ async function createBot(config: AppConfig, restored: RestoredState | null, jour
  * before (the journal is safe as after a kill -9).
  */
 function catchStrayPluginErrors(bot: BotController, plugins: ReadonlyMap<string, LoadedPlugin>): void {
-  const onStray = (err: unknown, kind: string) => {
-    const stray = strayPluginError(err, plugins);
-    if (stray === null || !bot.pluginFailed) {
-      say(`internal error (${kind}): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  catchStrayFailures(() => plugins, (f, err) => {
+    if (f.plugin === null || !bot.pluginFailed) {
+      say(`internal error (${f.what}): ${f.stack || f.message}`);
       process.exit(1);
     }
-    const how = `code of its own outside its hooks (${kind} at ${stray.at})`;
-    const parked = stray.strategyIds.reduce((n, id) => n + bot.pluginFailed!(id, err, how), 0);
-    say(`plugin ${stray.strategyIds.join(', ')} failed outside its hooks (${kind} at ${stray.at}): ${describeThrown(err).message}; ${parked} symbol(s) parked`);
-  };
-  process.on('uncaughtException', (err) => onStray(err, 'an uncaught exception'));
-  process.on('unhandledRejection', (reason) => onStray(reason, 'an unhandled rejection'));
-  refuseExitsFromPlugins(() => plugins);
+    const how = `code of its own outside its hooks (${f.kind} at ${f.plugin.at})`;
+    const parked = f.plugin.strategyIds.reduce((n, id) => n + bot.pluginFailed!(id, err, how), 0);
+    say(`${f.what}: ${f.message}; ${parked} symbol(s) parked`);
+  });
 }
 
 /** Runs the server until SIGINT/SIGTERM; resolves with the process exit code. */

@@ -1,6 +1,5 @@
 import { pluginsLoaded } from '../strategy/plugin-loader.ts';
-import { refuseExitsFromPlugins, strayPluginError } from '../strategy/stray-error.ts';
-import { describeThrown } from '../util/thrown.ts';
+import { catchStrayFailures } from '../strategy/stray-error.ts';
 
 /**
  * For a command that runs plugins to completion (`npm run backtest`, `npm run optimize`): code of
@@ -10,14 +9,8 @@ import { describeThrown } from '../util/thrown.ts';
  * plugin's `process.exit` (or abort, or kill of this process) throws in the plugin instead.
  */
 export function exitOnStrayErrors(command: string): void {
-  const fail = (err: unknown, kind: string) => {
-    const e = describeThrown(err);
-    const stray = strayPluginError(err, pluginsLoaded());
-    const what = stray ? `plugin ${stray.strategyIds.join(', ')} failed outside its hooks (${kind} at ${stray.at})` : `${kind} outside the run`;
-    process.stderr.write(`${command}: ${what}: ${e.message}; the run is abandoned${stray ? '' : `\n${e.stack}`}\n`);
+  catchStrayFailures(pluginsLoaded, (f) => {
+    process.stderr.write(`${command}: ${f.plugin ? f.what : `${f.what} outside the run`}: ${f.message}; the run is abandoned${f.plugin ? '' : `\n${f.stack}`}\n`);
     process.exit(1);
-  };
-  process.on('uncaughtException', (err) => fail(err, 'an uncaught exception'));
-  process.on('unhandledRejection', (reason) => fail(reason, 'an unhandled rejection'));
-  refuseExitsFromPlugins(pluginsLoaded);
+  });
 }

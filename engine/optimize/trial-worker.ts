@@ -2,8 +2,7 @@ import { workerData } from 'node:worker_threads';
 import { move } from 'piscina';
 import { encodeOutcomes } from './outcome-codec.ts';
 import { pluginsLoaded } from '../strategy/plugin-loader.ts';
-import { refuseExitsFromPlugins, strayPluginError } from '../strategy/stray-error.ts';
-import { describeThrown } from '../util/thrown.ts';
+import { catchStrayFailures } from '../strategy/stray-error.ts';
 import type { ParamSet } from './param-space.ts';
 import type { TrialRecord } from './optimizer.ts';
 import { overfittingReport, type OverfittingReport } from './overfitting/overfitting-report.ts';
@@ -30,17 +29,9 @@ export interface TrialTask {
  * `process.exit` throws in the trial instead of ending the thread.
  */
 let strayError: Error | null = null;
-const onStray = (err: unknown, kind: string) => {
-  if (strayError) return;
-  const stray = strayPluginError(err, pluginsLoaded());
-  const e = describeThrown(err);
-  strayError = new Error(stray
-    ? `plugin ${stray.strategyIds.join(', ')} failed outside its hooks (${kind} at ${stray.at}): ${e.message}`
-    : `${kind} on an optimiser thread: ${e.message}`);
-};
-process.on('uncaughtException', (err) => onStray(err, 'an uncaught exception'));
-process.on('unhandledRejection', (reason) => onStray(reason, 'an unhandled rejection'));
-refuseExitsFromPlugins(pluginsLoaded);
+catchStrayFailures(pluginsLoaded, (f) => {
+  strayError ??= new Error(`${f.plugin ? f.what : `${f.what} on an optimiser thread`}: ${f.message}`);
+});
 
 // Resolved on the thread's first task: the plugins are loaded and the config resolved once per
 // thread; the bars are views of the shared buffers, never copied.

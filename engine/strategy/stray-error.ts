@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { isAbsolute, join, sep } from 'node:path';
 import type { LoadedPlugin } from './plugin-loader.ts';
+import { describeThrown } from '../util/thrown.ts';
 
 const BUILTIN_DIR = fileURLToPath(new URL('../../plugins/', import.meta.url));
 
@@ -35,6 +36,35 @@ export function strayPluginError(err: unknown, plugins: ReadonlyMap<string, Load
   return null;
 }
 
+/** A failure the process caught outside every call it made (see `catchStrayFailures`). */
+export interface StrayFailure {
+  /** The plugin whose code threw, or null: the engine's own. */
+  readonly plugin: StrayPluginError | null;
+  /** `an uncaught exception` or `an unhandled rejection`. */
+  readonly kind: string;
+  /** `plugin X failed outside its hooks (an uncaught exception at FILE:LINE:COL)`, or `an uncaught exception` when no plugin's code threw. */
+  readonly what: string;
+  readonly message: string;
+  readonly stack: string;
+}
+
+/**
+ * Catches what Node ends a process (or a worker thread) for, an uncaught exception or an unhandled
+ * rejection, and refuses a plugin's exits (`refuseExitsFromPlugins`): `onFailure` decides what the
+ * failure does (park the plugin's symbols, fail the search, end the run), knowing whose it was.
+ */
+export function catchStrayFailures(plugins: () => ReadonlyMap<string, LoadedPlugin>, onFailure: (failure: StrayFailure, err: unknown) => void): void {
+  const caught = (err: unknown, kind: string) => {
+    const plugin = strayPluginError(err, plugins());
+    const { message, stack } = describeThrown(err);
+    const what = plugin ? `plugin ${plugin.strategyIds.join(', ')} failed outside its hooks (${kind} at ${plugin.at})` : kind;
+    onFailure({ plugin, kind, what, message, stack }, err);
+  };
+  process.on('uncaughtException', (err) => caught(err, 'an uncaught exception'));
+  process.on('unhandledRejection', (reason) => caught(reason, 'an unhandled rejection'));
+  refuseExitsFromPlugins(plugins);
+}
+
 /** A plugin's folder with a trailing separator, from `LoadedPlugin.source`; `anywhere` for a package's (under some node_modules). */
 function folderOf(source: string): { folder: string; anywhere: boolean } {
   if (source.startsWith('builtin:')) return { folder: join(BUILTIN_DIR, source.slice('builtin:'.length)) + sep, anywhere: false };
@@ -64,7 +94,7 @@ function framePath(line: string): { file: string; position: string } | null {
  * Before, one such call ended the bot, its positions unmanaged, or an optimiser's worker thread.
  * The engine's own calls (the stack shows no plugin) go through as before.
  */
-export function refuseExitsFromPlugins(plugins: () => ReadonlyMap<string, LoadedPlugin>): void {
+function refuseExitsFromPlugins(plugins: () => ReadonlyMap<string, LoadedPlugin>): void {
   const refuse = (call: string) => {
     const stray = strayPluginError(new Error(call), plugins());
     if (stray) throw new Error(`${call} called by plugin ${stray.strategyIds.join(', ')} at ${stray.at} was refused: a plugin may not end the process it runs in`);
